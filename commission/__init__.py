@@ -1,0 +1,102 @@
+"""Commission: the web application that runs the Local Government Commission."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Assemble the app. ``config`` overrides settings read from the environment."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from commission import access, cli, errorhandlers, mail, security, templating
+    from commission import logging as app_logging
+    from commission.config import build_config
+    from commission.extensions import csrf, db, login_manager, migrate
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(build_config(app.instance_path, config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
+        )
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,  # type: ignore[list-item]
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    app_logging.init_app(app)
+    db.init_app(app)
+    with app.app_context():
+        _configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+    mail.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+    from commission import models  # noqa: F401  (register every model)
+    from commission.auth.views import bp as auth_bp
+    from commission.auth.views import load_user
+    from commission.audit.views import bp as audit_bp
+    from commission.pages.views import bp as pages_bp
+    from commission.people.views import bp as people_bp
+
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.session_protection = "basic"
+
+    for blueprint in (pages_bp, auth_bp, people_bp, audit_bp):
+        app.register_blueprint(blueprint)
+    access.declare_public(app.view_functions, ["static"])
+    app.before_request(access.enforce)
+
+    errorhandlers.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _configure_engine(engine: Engine) -> None:
+    """SQLite: enforce foreign keys, and let SQLAlchemy manage transactions so
+    savepoints work (tests roll each test back inside one)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,185 @@
+"""Sign in, sign out, password links and the person's own account page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers.response import Response
+
+from commission import access
+from commission.auth import services
+from commission.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    SetPasswordForm,
+    SignInForm,
+    SignOutForm,
+)
+from commission.auth.models import TokenPurpose, User
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.forms import attach_error
+from commission.links import external_url, safe_next
+from commission.mail import Email, MailError, send
+from commission.timeutil import today
+
+bp = Blueprint("auth", __name__)
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id and session token must both match."""
+    identifier, _, token = user_id.partition(":")
+    if not identifier.isdigit():
+        return None
+    user = db.session.get(User, int(identifier))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@access.anonymous_only
+def sign_in() -> str | Response:
+    form = SignInForm()
+    next_url = safe_next(request.args.get("next"))
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]
+    if form.validate_on_submit():
+        try:
+            user = services.sign_in(
+                email=form.email.data or "",
+                password=form.password.data or "",
+                ip_address=request.remote_addr,
+            )
+        except services.Throttled:
+            db.session.commit()
+            raise
+        except services.SignInFailed as error:
+            db.session.commit()
+            form.password.data = ""
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            return redirect(next_url or url_for("pages.home"))
+    return render_template("auth/sign_in.html", form=form, next_url=next_url)
+
+
+@bp.route("/sign-out", methods=["GET", "POST"])
+@access.signed_in
+def sign_out() -> str | Response:
+    form = SignOutForm()
+    if form.validate_on_submit():
+        services.record_sign_out(user=current_user, ip_address=request.remote_addr)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash("You have signed out", "success")
+        return redirect(url_for("pages.home"))
+    return render_template("auth/sign_out.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@access.anonymous_only
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset = services.request_password_reset(
+                email=form.email.data or "", ip_address=request.remote_addr
+            )
+        except services.Throttled:
+            db.session.commit()
+            raise
+        db.session.commit()
+        if reset is not None:
+            link = external_url("auth.set_password", token=reset.signed_token)
+            hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
+            body = render_template(
+                "email/password_reset.txt", user=reset.user, link=link, hours=hours
+            )
+            try:
+                send(Email(to=reset.user.email, subject="Reset your password", body=body))
+            except MailError:
+                current_app.logger.error("password reset email failed for user %s", reset.user.id)
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@access.public
+def set_password(token: str) -> str | Response | tuple[str, int]:
+    try:
+        account_token = services.resolve_link_token(token)
+    except services.LinkProblem as problem:
+        return (
+            render_template("auth/link_problem.html", reason=problem.reason, purpose=problem.purpose),
+            410 if problem.reason in {"expired", "used"} else 404,
+        )
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_password_from_link(
+                token=account_token,
+                password=form.password.data or "",
+                ip_address=request.remote_addr,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash("Your password has been set. Sign in with your email address and new password",
+                  "success")
+            return redirect(url_for("auth.sign_in", email=user.email))
+    return render_template(
+        "auth/set_password.html",
+        form=form,
+        user=account_token.user,
+        invitation=account_token.purpose is TokenPurpose.INVITATION,
+    )
+
+
+@bp.get("/account")
+@access.signed_in
+def account() -> str:
+    return render_template(
+        "auth/account.html", appointments=current_user.appointments, on=today()
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access.signed_in
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user=current_user,
+                current_password=form.current_password.data or "",
+                new_password=form.password.data or "",
+                ip_address=request.remote_addr,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # new session token
+            flash("Your password has been changed", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/change_password.html", form=form)

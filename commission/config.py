@@ -1,0 +1,116 @@
+"""Settings, read from the environment with safe development defaults.
+
+Development needs no configuration: the database is SQLite in ``instance/`` and
+email is written to the log. Production (``COMMISSION_ENV=production``) refuses
+to start without a real ``SECRET_KEY`` and a ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noqa: S105
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the environment cannot run the app safely."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the platform hands us."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the settings for this process as a plain dict."""
+    env = os.environ.get("COMMISSION_ENV", "development").strip().lower()
+    production = env == "production"
+    default_db = "sqlite:///" + str(Path(instance_path) / "commission.sqlite3")
+
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", "") or default_db
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVICE_NAME": "Local Government Commission",
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
+        "WTF_CSRF_TIME_LIMIT": _int("WTF_CSRF_TIME_LIMIT", 8 * 3600),
+        "SESSION_COOKIE_NAME": "commission_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_SECONDS", 8 * 3600),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "SERVER_NAME": os.environ.get("SERVER_NAME") or None,
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+        "HSTS": production,
+        "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 1 if production else 0),
+        # Email
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "log"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(os.environ.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(os.environ.get("MAIL_USE_SSL")),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Local Government Commission <no-reply@commission.localhost>"
+        ),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(Path(instance_path) / "outbox")),
+        # Accounts
+        "INVITATION_MAX_AGE_SECONDS": _int("INVITATION_MAX_AGE_SECONDS", 7 * 24 * 3600),
+        "PASSWORD_RESET_MAX_AGE_SECONDS": _int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600),
+        "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": _int("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", 5),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20),
+        "SIGN_IN_FAILURE_WINDOW_SECONDS": _int("SIGN_IN_FAILURE_WINDOW_SECONDS", 15 * 60),
+        "PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS": _int(
+            "PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS", 10
+        ),
+        "PAGE_SIZE": _int("PAGE_SIZE", 25),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+    }
+    if overrides:
+        config.update(overrides)
+    if production:
+        check_production(config)
+    return config
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to run production on development defaults."""
+    secret = config.get("SECRET_KEY") or ""
+    if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+        raise ConfigurationError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    if not os.environ.get("DATABASE_URL"):
+        raise ConfigurationError("DATABASE_URL must be set in production")

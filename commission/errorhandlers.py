@@ -1,0 +1,55 @@
+"""Error pages in the service's own layout."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from commission.auth.services import Throttled
+
+PAGES: dict[int, tuple[str, str]] = {
+    400: ("There is a problem with your request", "errors/error.html"),
+    403: ("You do not have permission to see this page", "errors/error.html"),
+    404: ("Page not found", "errors/error.html"),
+    405: ("This page cannot be used like that", "errors/error.html"),
+    413: ("The file or form you sent is too large", "errors/error.html"),
+    429: ("Too many attempts", "errors/error.html"),
+    500: ("Sorry, there is a problem with the service", "errors/error.html"),
+}
+
+
+def render_error(code: int, **context: object) -> tuple[str, int]:
+    title, template = PAGES[code]
+    return render_template(template, title=title, code=code, **context), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        app.logger.warning("csrf refused: %s", error.description)
+        return render_error(400, csrf=True)
+
+    @app.errorhandler(Throttled)
+    def throttled(error: Throttled) -> tuple[str, int, dict[str, str]]:
+        body, code = render_error(429, retry_minutes=max(1, error.retry_after // 60))
+        return body, code, {"Retry-After": str(error.retry_after)}
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> object:
+        code = error.code or 500
+        if code not in PAGES:
+            return error
+        body, status = render_error(code)
+        headers = {}
+        valid_methods = getattr(error, "valid_methods", None)
+        if code == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
+        return body, status, headers
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError) -> tuple[str, int]:
+        original = getattr(error, "original_exception", None)
+        if original is not None:
+            app.logger.error("unhandled error", exc_info=original)
+        return render_error(500)

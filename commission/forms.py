@@ -1,0 +1,80 @@
+"""Form building blocks shared by every area."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
+
+from commission.errors import DomainError
+
+EMAIL_FORMAT_MESSAGE = "Enter an email address in the correct format, like name@example.gov.uk"
+
+
+def email_field(label: str = "Email address", hint: str | None = None) -> StringField:
+    return StringField(
+        label,
+        description=hint or "",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter an email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+            Email(message=EMAIL_FORMAT_MESSAGE, check_deliverability=False),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only a button: for confirmation steps, so they carry CSRF."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+def attach_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's refusal against the field it names, or the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*list(field.errors), error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year boxes) with the Design System's
+    error messages. Blank in all three boxes is no date; ``required`` makes that
+    an error."""
+
+    def __init__(self, label: str, *, required: bool = False, required_message: str = "",
+                 **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovDateInput())
+        super().__init__(label, format="%d %m %Y", **kwargs)
+        self.required = required
+        self.required_message = required_message or f"Enter {label.lower()}"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        parts = [value.strip() for value in valuelist]
+        self.data = None
+        if not parts or not any(parts):
+            if self.required:
+                raise ValueError(self.required_message)
+            return
+        if len(parts) != 3:
+            raise ValueError("Enter a real date")
+        missing = [name for name, value in zip(("day", "month", "year"), parts, strict=True)
+                   if not value]
+        if missing:
+            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+        if not all(value.isdigit() for value in parts) or len(parts[2]) != 4:
+            raise ValueError(f"{self.label.text} must be a real date")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date") from error
+        if not date(2000, 1, 1) <= self.data <= date(2100, 12, 31):
+            self.data = None
+            raise ValueError(f"{self.label.text} must be between the years 2000 and 2100")

@@ -1,0 +1,30 @@
+"""Absolute links for emails, and checking where to send people after sign-in."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL; ``PUBLIC_BASE_URL`` wins over the request's host, so
+    links in email point at the public address behind any proxy."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: never another host (open redirect)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target

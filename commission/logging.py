@@ -1,0 +1,55 @@
+"""Structured logs: one JSON object per line on stderr."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from typing import Any
+
+from flask import Flask, Response, g, has_request_context, request
+
+
+class JSONFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if has_request_context():
+            entry["method"] = request.method
+            entry["path"] = request.path
+        for key in ("status", "duration_ms", "endpoint"):
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def init_app(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JSONFormatter())
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    app.logger.propagate = False
+
+    @app.before_request
+    def start_timer() -> None:
+        g._started = time.perf_counter()
+
+    @app.after_request
+    def log_request(response: Response) -> Response:
+        if request.endpoint in {"static", "pages.govuk_assets"}:
+            return response
+        started = g.get("_started")
+        duration = round((time.perf_counter() - started) * 1000, 1) if started else None
+        app.logger.info(
+            "request",
+            extra={"status": response.status_code, "duration_ms": duration,
+                   "endpoint": request.endpoint},
+        )
+        return response

@@ -1,0 +1,97 @@
+"""Sending email.
+
+The backend comes from ``MAIL_BACKEND``:
+
+- ``smtp``: through the SMTP server in ``MAIL_SERVER``/``MAIL_PORT`` (with
+  optional TLS and login), the production default;
+- ``log``: the whole message written to the log, the development default, so a
+  developer can follow an invitation link without a mail server;
+- ``outbox``: each message saved as an ``.eml`` file in ``MAIL_OUTBOX_DIR``;
+- ``memory``: kept in a list on the app, for tests.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from commission.timeutil import now_utc
+
+
+class MailError(RuntimeError):
+    """The message could not be handed to the mail server."""
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    body: str
+
+
+def build_message(email: Email, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Message-ID"] = make_msgid(domain="commission.localhost")
+    message.set_content(email.body)
+    return message
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["mail_outbox"] = []
+
+
+def send(email: Email) -> None:
+    config = current_app.config
+    backend = config["MAIL_BACKEND"]
+    message = build_message(email, config["MAIL_DEFAULT_SENDER"])
+    if backend == "memory":
+        current_app.extensions["mail_outbox"].append(message)
+    elif backend == "log":
+        current_app.logger.info(
+            "email not sent (MAIL_BACKEND=log) to=%s subject=%r\n%s",
+            email.to,
+            email.subject,
+            email.body,
+        )
+    elif backend == "outbox":
+        folder = Path(config["MAIL_OUTBOX_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{now_utc():%Y%m%dT%H%M%S%f}-{email.to.replace('@', '_at_')}.eml"
+        (folder / name).write_bytes(bytes(message))
+        current_app.logger.info("email saved to outbox file=%s to=%s", name, email.to)
+    elif backend == "smtp":
+        _send_smtp(message)
+    else:
+        raise MailError(f"Unknown MAIL_BACKEND {backend!r}")
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    try:
+        client: smtplib.SMTP
+        if config["MAIL_USE_SSL"]:
+            client = smtplib.SMTP_SSL(
+                host, port, timeout=timeout, context=ssl.create_default_context()
+            )
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+        with client:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                client.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                client.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            client.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.error("email could not be sent to=%s error=%s", message["To"], error)
+        raise MailError(str(error)) from error
+    current_app.logger.info("email sent to=%s subject=%r", message["To"], message["Subject"])

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from commission.auth.roles import Role
+from commission.forms import GovDateField, email_field
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+def _role_field(label: str) -> RadioField:
+    return RadioField(
+        label,
+        choices=ROLE_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select a role")],
+    )
+
+
+class InvitePersonForm(FlaskForm):
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    email = email_field(hint="We will send the invitation to this address")
+    role = _role_field("Role")
+    starts_on = GovDateField(
+        "Holds the role from",
+        description="For example, 27 3 2027. Leave blank to start today",
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class AppointmentForm(FlaskForm):
+    role = _role_field("Role to give")
+    starts_on = GovDateField(
+        "Holds the role from",
+        description="For example, 27 3 2027. Leave blank to start today",
+    )
+    submit = SubmitField("Give role", widget=GovSubmitInput())
+
+
+class EndAppointmentForm(FlaskForm):
+    ends_on = GovDateField(
+        "Last day in the role",
+        description="For example, 27 3 2027. Leave blank to end it today",
+    )
+    reason = TextAreaField(
+        "Reason (optional)",
+        description="For example, 'Stood down after the May elections'",
+        widget=GovTextArea(),
+        validators=[Length(max=500, message="Reason must be 500 characters or fewer")],
+    )
+    submit = SubmitField("End role", widget=GovSubmitInput())

@@ -1,0 +1,196 @@
+"""The secretariat's rules for people: invitations, roles and account status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from commission.audit import services as audit
+from commission.auth.models import Appointment, TokenPurpose, User, new_session_token
+from commission.auth.roles import Role
+from commission.auth.services import find_user_by_email, issue_link_token, normalise_email
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.timeutil import today
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    signed_token: str
+
+
+def invite_person(
+    *, email: str, full_name: str, role: Role, starts_on: date, actor: User
+) -> Invitation:
+    """Create an account with a first role and a link to set a password.
+
+    An email address can belong to one account only; inviting someone who
+    already has an account is refused, so their history stays in one place."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError("An account with this email address already exists", field="email")
+    user = User(email=email, full_name=full_name.strip(), active=True)
+    db.session.add(user)
+    db.session.flush()
+    _add_appointment(user=user, role=role, starts_on=starts_on, actor=actor)
+    signed = issue_link_token(user=user, purpose=TokenPurpose.INVITATION, actor=actor)
+    audit.record(
+        action="invitation_sent",
+        summary=f"{actor.full_name} invited {user.full_name} ({email}) as {role.label}",
+        actor=actor,
+        subject=user,
+        details={"role": role.value, "starts_on": starts_on.isoformat()},
+    )
+    db.session.flush()
+    return Invitation(user=user, signed_token=signed)
+
+
+def resend_invitation(*, user: User, actor: User) -> Invitation:
+    """A new invitation link for someone who has not yet set a password; the
+    earlier link stops working."""
+    if user.has_password:
+        raise DomainError(f"{user.full_name} has already accepted their invitation")
+    if not user.active:
+        raise DomainError(f"{user.full_name}'s account is deactivated. Reactivate it first")
+    signed = issue_link_token(user=user, purpose=TokenPurpose.INVITATION, actor=actor)
+    audit.record(
+        action="invitation_sent",
+        summary=f"{actor.full_name} sent {user.full_name} a new invitation",
+        actor=actor,
+        subject=user,
+    )
+    return Invitation(user=user, signed_token=signed)
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return (a_end is None or a_end >= b_start) and (b_end is None or b_end >= a_start)
+
+
+def _add_appointment(*, user: User, role: Role, starts_on: date, actor: User) -> Appointment:
+    for existing in user.appointments:
+        if existing.role is role and _overlaps(existing.starts_on, existing.ends_on, starts_on, None):
+            raise DomainError(
+                f"{user.full_name} already holds the role {role.label} from "
+                f"{existing.starts_on:%d/%m/%Y}. End that appointment first",
+                field="role",
+            )
+    appointment = Appointment(user=user, role=role, starts_on=starts_on, created_by_id=actor.id)
+    db.session.add(appointment)
+    return appointment
+
+
+def add_appointment(*, user: User, role: Role, starts_on: date, actor: User) -> Appointment:
+    appointment = _add_appointment(user=user, role=role, starts_on=starts_on, actor=actor)
+    db.session.flush()
+    audit.record(
+        action="role_granted",
+        summary=f"{actor.full_name} gave {user.full_name} the role {role.label} "
+        f"from {starts_on.isoformat()}",
+        actor=actor,
+        subject=appointment,
+        details={"user_id": user.id, "role": role.value, "starts_on": starts_on.isoformat()},
+    )
+    return appointment
+
+
+def current_secretariat_count(on: date) -> int:
+    return db.session.execute(
+        select(func.count(func.distinct(Appointment.user_id)))
+        .join(User, User.id == Appointment.user_id)
+        .where(
+            User.active.is_(True),
+            User.password_hash.is_not(None),
+            Appointment.role == Role.SECRETARIAT,
+            Appointment.starts_on <= on,
+            (Appointment.ends_on.is_(None)) | (Appointment.ends_on >= on),
+        )
+    ).scalar_one()
+
+
+def _would_remove_last_secretariat(user: User, on: date) -> bool:
+    return Role.SECRETARIAT in user.roles_on(on) and current_secretariat_count(on) <= 1
+
+
+def end_appointment(
+    *, appointment: Appointment, ends_on: date, reason: str, actor: User
+) -> Appointment:
+    """End a role on a date (the last day it is held). The record stays."""
+    if appointment.ends_on is not None and appointment.ends_on <= today():
+        raise DomainError("This appointment has already ended")
+    if ends_on < appointment.starts_on:
+        raise DomainError(
+            f"The end date must be on or after the start date, "
+            f"{appointment.starts_on:%d/%m/%Y}",
+            field="ends_on",
+        )
+    if appointment.role is Role.SECRETARIAT and _would_remove_last_secretariat(
+        appointment.user, today()
+    ):
+        raise DomainError(
+            "This is the last secretariat account. Give someone else the secretariat role first",
+            field="ends_on",
+        )
+    appointment.ends_on = ends_on
+    appointment.end_reason = reason.strip() or None
+    audit.record(
+        action="role_ended",
+        summary=f"{actor.full_name} ended {appointment.user.full_name}'s role "
+        f"{appointment.role.label} on {ends_on.isoformat()}",
+        actor=actor,
+        subject=appointment,
+        details={
+            "user_id": appointment.user_id,
+            "role": appointment.role.value,
+            "ends_on": ends_on.isoformat(),
+            "reason": reason.strip(),
+        },
+    )
+    db.session.flush()
+    return appointment
+
+
+def set_active(*, user: User, active: bool, actor: User) -> User:
+    """Deactivate or reactivate an account. Deactivating signs the person out
+    everywhere at their next request."""
+    if user.active == active:
+        return user
+    if not active:
+        if user.id == actor.id:
+            raise DomainError("You cannot deactivate your own account")
+        if _would_remove_last_secretariat(user, today()):
+            raise DomainError("This is the last secretariat account and cannot be deactivated")
+    user.active = active
+    user.session_token = new_session_token()
+    audit.record(
+        action="account_reactivated" if active else "account_deactivated",
+        summary=f"{actor.full_name} {'reactivated' if active else 'deactivated'} "
+        f"{user.full_name}'s account",
+        actor=actor,
+        subject=user,
+    )
+    db.session.flush()
+    return user
+
+
+def create_first_secretariat(*, email: str, full_name: str, password_hash: str) -> User:
+    """For a new installation: a secretariat account that can invite everyone else."""
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError("An account with this email address already exists", field="email")
+    user = User(email=email, full_name=full_name.strip(), password_hash=password_hash)
+    db.session.add(user)
+    db.session.flush()
+    appointment = Appointment(user=user, role=Role.SECRETARIAT, starts_on=today())
+    db.session.add(appointment)
+    audit.record(
+        action="role_granted",
+        summary=f"{user.full_name} created as the first secretariat account (command line)",
+        actor=None,
+        subject=user,
+        details={"role": Role.SECRETARIAT.value},
+    )
+    db.session.flush()
+    return user

@@ -1,0 +1,240 @@
+"""The secretariat's people pages: invite, give and end roles, deactivate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers.response import Response
+
+from commission import access
+from commission.auth.models import Appointment, User
+from commission.auth.roles import Role
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.forms import ConfirmForm, attach_error
+from commission.links import external_url
+from commission.mail import Email, MailError, send
+from commission.people import services
+from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
+from commission.timeutil import today
+
+bp = Blueprint("people", __name__, url_prefix="/people")
+
+STATUS_FILTERS = {
+    "active": "Active",
+    "invited": "Invitation not accepted",
+    "deactivated": "Deactivated",
+}
+
+
+def _load_person(user_id: int) -> User:
+    user = db.session.execute(
+        select(User).where(User.id == user_id).options(selectinload(User.appointments))
+    ).scalar_one_or_none()
+    if user is None:
+        abort(404)
+    return user
+
+
+def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
+    statement = select(User).options(selectinload(User.appointments)).order_by(
+        func.lower(User.full_name), User.id
+    )
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(func.lower(User.full_name).like(like), User.email.like(like))
+        )
+    if role in {r.value for r in Role}:
+        on = today()
+        statement = statement.where(
+            User.appointments.any(
+                (Appointment.role == Role(role))
+                & (Appointment.starts_on <= on)
+                & (Appointment.ends_on.is_(None) | (Appointment.ends_on >= on))
+            )
+        )
+    if status == "active":
+        statement = statement.where(User.active.is_(True), User.password_hash.is_not(None))
+    elif status == "invited":
+        statement = statement.where(User.active.is_(True), User.password_hash.is_(None))
+    elif status == "deactivated":
+        statement = statement.where(User.active.is_(False))
+    return statement
+
+
+@bp.get("")
+@access.roles(Role.SECRETARIAT)
+def list_people() -> str:
+    query = request.args.get("q", "").strip()[:200]
+    role = request.args.get("role", "")
+    status = request.args.get("status", "")
+    page = db.paginate(
+        _people_query(query, role, status),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+        count=True,
+    )
+    return render_template(
+        "people/list.html",
+        page=page,
+        query=query,
+        role=role,
+        status=status,
+        statuses=STATUS_FILTERS,
+        on=today(),
+    )
+
+
+def _send_invitation(user: User, signed_token: str) -> bool:
+    link = external_url("auth.set_password", token=signed_token)
+    days = current_app.config["INVITATION_MAX_AGE_SECONDS"] // 86400
+    body = render_template(
+        "email/invitation.txt", user=user, link=link, days=days, inviter=current_user
+    )
+    try:
+        send(Email(to=user.email, subject="You have been invited to the Local Government "
+                   "Commission", body=body))
+    except MailError:
+        return False
+    return True
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def invite_person() -> str | Response:
+    form = InvitePersonForm()
+    if form.validate_on_submit():
+        try:
+            invitation = services.invite_person(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                role=Role(form.role.data),
+                starts_on=form.starts_on.data or today(),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if _send_invitation(invitation.user, invitation.signed_token):
+                flash(f"Invitation sent to {invitation.user.email}", "success")
+            else:
+                flash(
+                    f"{invitation.user.full_name}'s account was created but the invitation "
+                    "email could not be sent. Try sending it again",
+                    "warning",
+                )
+            return redirect(url_for("people.show_person", user_id=invitation.user.id))
+    return render_template("people/invite.html", form=form)
+
+
+@bp.get("/<int:user_id>")
+@access.roles(Role.SECRETARIAT)
+def show_person(user_id: int) -> str:
+    person = _load_person(user_id)
+    return render_template("people/show.html", person=person, on=today())
+
+
+@bp.route("/<int:user_id>/roles/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_appointment(user_id: int) -> str | Response:
+    person = _load_person(user_id)
+    form = AppointmentForm()
+    if form.validate_on_submit():
+        try:
+            appointment = services.add_appointment(
+                user=person,
+                role=Role(form.role.data),
+                starts_on=form.starts_on.data or today(),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.full_name} now has the role {appointment.role.label}", "success")
+            return redirect(url_for("people.show_person", user_id=person.id))
+    return render_template("people/add_appointment.html", form=form, person=person)
+
+
+@bp.route("/<int:user_id>/roles/<int:appointment_id>/end", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def end_appointment(user_id: int, appointment_id: int) -> str | Response:
+    person = _load_person(user_id)
+    appointment = next((a for a in person.appointments if a.id == appointment_id), None)
+    if appointment is None:
+        abort(404)
+    form = EndAppointmentForm()
+    if form.validate_on_submit():
+        try:
+            services.end_appointment(
+                appointment=appointment,
+                ends_on=form.ends_on.data or today(),
+                reason=form.reason.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.full_name}'s role {appointment.role.label} has been ended", "success")
+            return redirect(url_for("people.show_person", user_id=person.id))
+    return render_template(
+        "people/end_appointment.html", form=form, person=person, appointment=appointment
+    )
+
+
+def _confirm_account_change(user_id: int, *, active: bool) -> str | Response:
+    person = _load_person(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(user=person, active=active, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            verb = "reactivated" if active else "deactivated"
+            flash(f"{person.full_name}'s account has been {verb}", "success")
+            return redirect(url_for("people.show_person", user_id=person.id))
+    return render_template("people/confirm_active.html", form=form, person=person, active=active)
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def deactivate_person(user_id: int) -> str | Response:
+    return _confirm_account_change(user_id, active=False)
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def reactivate_person(user_id: int) -> str | Response:
+    return _confirm_account_change(user_id, active=True)
+
+
+@bp.route("/<int:user_id>/resend-invitation", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def resend_invitation(user_id: int) -> str | Response:
+    person = _load_person(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            invitation = services.resend_invitation(user=person, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if _send_invitation(person, invitation.signed_token):
+                flash(f"A new invitation has been sent to {person.email}", "success")
+            else:
+                flash("The invitation email could not be sent. Try again later", "warning")
+            return redirect(url_for("people.show_person", user_id=person.id))
+    return render_template("people/confirm_resend.html", form=form, person=person)

@@ -1,0 +1,58 @@
+"""What every template can use: date filters, access checks, navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from commission import access
+from commission.auth.roles import Role
+from commission.timeutil import format_date, format_datetime, format_time
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    text: str
+    section: str
+
+
+NAVIGATION = [
+    NavItem("pages.home", "Home", "pages.home"),
+    NavItem("people.list_people", "People", "people"),
+    NavItem("audit.list_events", "Audit log", "audit"),
+    NavItem("auth.account", "Your account", "auth.account"),
+    NavItem("auth.sign_in", "Sign in", "auth.sign_in"),
+]
+
+
+def navigation_items() -> list[dict[str, Any]]:
+    endpoint = request.endpoint or ""
+    items = []
+    for item in NAVIGATION:
+        if not access.can_access(item.endpoint):
+            continue
+        active = endpoint == item.section or endpoint.startswith(item.section + ".")
+        items.append({"href": url_for(item.endpoint), "text": item.text, "active": active})
+    return items
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["time"] = format_time
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "can_access": access.can_access,
+            "has_role": access.has_role,
+            "current_roles": access.current_roles,
+            "navigation_items": navigation_items,
+            "Role": Role,
+            "current_user": current_user,
+        }
