@@ -1,0 +1,202 @@
+"""Test fixtures: the app, a database session rolled back after every test, a
+client, and ``login_as(role)``.
+
+The database is SQLite in a temporary folder, or PostgreSQL when
+``TEST_DATABASE_URL`` is set. Either way the schema is built by running the
+Alembic migrations, so the tests also prove the migrations match the models.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import flask_migrate
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.test import TestResponse
+
+from commission import create_app
+from commission.auth.models import User
+from commission.auth.roles import Role
+from commission.config import normalise_database_url
+from commission.extensions import db
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def reset_postgres_schema(url: str, schema: str = "public") -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        url = normalise_database_url(TEST_DATABASE_URL)
+        reset_postgres_schema(url)
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_BACKEND": "memory",
+            "SERVER_NAME": "commission.test",
+            "PREFERRED_URL_SCHEME": "http",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    app.test_client_class = FreshGClient
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class _RolledBackScopedSession(scoped_session):  # type: ignore[type-arg]
+    """Flask-SQLAlchemy removes the session when an app context ends; in tests
+    the one session lives for the whole test, so removing only expires what it
+    has loaded (the next read sees the database as a new request would)."""
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().expire_all()
+
+
+class _ConnectionBoundSession(FlaskSession):
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kw: Any) -> Any:
+        return bind if bind is not None else self.bind
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Any]:
+    """Everything a test does, through views or directly, happens inside one
+    transaction that is rolled back at the end; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        factory = sessionmaker(
+            class_=_ConnectionBoundSession,
+            db=db,
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=True,
+        )
+        session = _RolledBackScopedSession(factory, scopefunc=lambda: "test")
+        original = db.session
+        db.session = session
+        try:
+            yield session
+        finally:
+            session.registry().close()
+            db.session = original
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def app_ctx(app: Flask, db_session: Any) -> Iterator[Flask]:
+    with app.app_context():
+        yield app
+
+
+class FreshGClient(FlaskClient):
+    """Requests made while the test holds an app context share its ``g``;
+    forget the per-request caches so each request loads its user afresh, as in
+    production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            for key in ("_login_user", "_current_roles"):
+                g.pop(key, None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask, app_ctx: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Iterator[list[Any]]:
+    messages: list[Any] = app.extensions["mail_outbox"]
+    messages.clear()
+    yield messages
+    messages.clear()
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Callable[..., User]:
+    """Sign the test client in as a new person holding ``role`` (or none)."""
+
+    def login(role: Role | None = None, **kwargs: Any) -> User:
+        user = factories.user(role=role, **kwargs)
+        db.session.flush()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+def page(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def heading(response: TestResponse) -> str:
+    h1 = page(response).find("h1")
+    return h1.get_text(" ", strip=True) if h1 else ""
+
+
+def error_summary(response: TestResponse) -> list[tuple[str, str]]:
+    """(text, href) of each link in the GOV.UK error summary."""
+    summary = page(response).select_one(".govuk-error-summary")
+    if summary is None:
+        return []
+    items = []
+    for li in summary.select(".govuk-error-summary__list li"):
+        link = li.find("a")
+        href = str(link.get("href", "")) if link else ""
+        items.append((li.get_text(" ", strip=True), href))
+    return items
+
+
+def banner(response: TestResponse) -> str:
+    element = page(response).select_one(".govuk-notification-banner")
+    return element.get_text(" ", strip=True) if element else ""
+
+
+def csrf_token_from(response: TestResponse) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(True))
+    if match is None:
+        match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
