@@ -62,9 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
+    from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
-    from commission.audit.views import bp as audit_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
 

@@ -155,7 +155,9 @@ def require(allowed: bool) -> None:
         raise Forbidden()
 
 
-def declare_public(app_view_functions: dict[str, Callable[..., Any]], endpoints: Iterable[str]) -> None:
+def declare_public(
+    app_view_functions: dict[str, Callable[..., Any]], endpoints: Iterable[str]
+) -> None:
     """Mark endpoints that Flask itself adds (``static``) as public."""
     for endpoint in endpoints:
         view = app_view_functions[endpoint]

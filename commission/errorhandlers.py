@@ -36,12 +36,14 @@ def init_app(app: Flask) -> None:
         return body, code, {"Retry-After": str(error.retry_after)}
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> object:
+    def http_error(
+        error: HTTPException,
+    ) -> HTTPException | tuple[str, int, dict[str, str]]:
         code = error.code or 500
         if code not in PAGES:
             return error
         body, status = render_error(code)
-        headers = {}
+        headers: dict[str, str] = {}
         valid_methods = getattr(error, "valid_methods", None)
         if code == 405 and valid_methods:
             headers["Allow"] = ", ".join(valid_methods)

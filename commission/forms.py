@@ -49,8 +49,9 @@ class GovDateField(DateField):
     error messages. Blank in all three boxes is no date; ``required`` makes that
     an error."""
 
-    def __init__(self, label: str, *, required: bool = False, required_message: str = "",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, label: str, *, required: bool = False, required_message: str = "", **kwargs: Any
+    ) -> None:
         kwargs.setdefault("widget", GovDateInput())
         super().__init__(label, format="%d %m %Y", **kwargs)
         self.required = required
@@ -59,14 +60,18 @@ class GovDateField(DateField):
     def process_formdata(self, valuelist: list[str]) -> None:
         parts = [value.strip() for value in valuelist]
         self.data = None
+        # The widget redisplays exactly three boxes (day, month, year), so a
+        # request that left them out, or sent more, must not break the page.
+        self.raw_data = (parts + ["", "", ""])[:3]
         if not parts or not any(parts):
             if self.required:
                 raise ValueError(self.required_message)
             return
         if len(parts) != 3:
             raise ValueError("Enter a real date")
-        missing = [name for name, value in zip(("day", "month", "year"), parts, strict=True)
-                   if not value]
+        missing = [
+            name for name, value in zip(("day", "month", "year"), parts, strict=True) if not value
+        ]
         if missing:
             raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
         if not all(value.isdigit() for value in parts) or len(parts[2]) != 4:

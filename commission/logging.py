@@ -49,7 +49,10 @@ def init_app(app: Flask) -> None:
         duration = round((time.perf_counter() - started) * 1000, 1) if started else None
         app.logger.info(
             "request",
-            extra={"status": response.status_code, "duration_ms": duration,
-                   "endpoint": request.endpoint},
+            extra={
+                "status": response.status_code,
+                "duration_ms": duration,
+                "endpoint": request.endpoint,
+            },
         )
         return response

@@ -127,6 +127,10 @@ class FreshGClient(FlaskClient):
         if has_app_context():
             for key in ("_login_user", "_current_roles"):
                 g.pop(key, None)
+            # What the test set up is committed (to a savepoint) before the
+            # request, as it would be in production; otherwise a view that rolls
+            # back a refused change would also roll back the test's own data.
+            db.session.commit()
         return super().open(*args, **kwargs)
 
 

@@ -25,9 +25,11 @@ def list_events() -> str:
     )
     if action:
         statement = statement.where(AuditEvent.action == action)
-    actions = db.session.execute(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).scalars().all()
+    actions = (
+        db.session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+        .scalars()
+        .all()
+    )
     page = db.paginate(
         statement, per_page=current_app.config["PAGE_SIZE"], error_out=False, count=True
     )

@@ -9,7 +9,7 @@ from commission.auth.passwords import MAX_LENGTH
 from commission.forms import email_field
 
 PASSWORD_HINT = (
-    "Use 12 characters or more. A good way to make a strong password is to use three random words"
+    "Use 12 characters or more. A good way to make a strong password is to use three random words"  # noqa: S105
 )
 
 

@@ -29,7 +29,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     """A person with an account. Email is stored lower-case, so unique means
     unique whatever the case it was typed in."""
 
@@ -76,7 +76,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.id} {self.email}>"
 
 
-class Appointment(db.Model):  # type: ignore[name-defined,misc]
+class Appointment(db.Model):  # type: ignore[name-defined]
     """A role held by a person from one date to another. Ending an appointment
     sets its end date; the record stays, so history is never lost."""
 
@@ -120,14 +120,14 @@ class Appointment(db.Model):  # type: ignore[name-defined,misc]
 
 class TokenPurpose(StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105
 
     @property
     def label(self) -> str:
         return {"invitation": "Invitation", "password_reset": "Password reset"}[self.value]
 
 
-class AccountToken(db.Model):  # type: ignore[name-defined,misc]
+class AccountToken(db.Model):  # type: ignore[name-defined]
     """The stored half of an emailed link. The link itself is signed and carries
     this row's id and nonce; the row makes it single-use and revocable."""
 
@@ -154,7 +154,7 @@ class AccountToken(db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class ThrottleEvent(db.Model):  # type: ignore[name-defined,misc]
+class ThrottleEvent(db.Model):  # type: ignore[name-defined]
     """One counted attempt (a failed sign-in, a reset request) under a key such
     as ``sign-in:account:<email>``. Stored in the database so every worker
     process sees the same count."""

@@ -49,8 +49,14 @@ def password_problems(password: str, *, min_length: int, user_inputs: list[str])
         return [f"Password must be {MAX_LENGTH} characters or fewer"]
     lowered = password.lower()
     if lowered in _common_passwords() or lowered.rstrip("0123456789!") in _common_passwords():
-        return ["This password is too common. Choose a different password, for example three random words"]
+        return [
+            "This password is too common. Choose a different password, "
+            "for example three random words"
+        ]
     result = zxcvbn(password, user_inputs=[value for value in user_inputs if value])
     if result["score"] < 3:
-        return ["This password is too easy to guess. Choose a longer password, for example three random words"]
+        return [
+            "This password is too easy to guess. Choose a longer password, "
+            "for example three random words"
+        ]
     return []

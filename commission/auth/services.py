@@ -12,7 +12,12 @@ from sqlalchemy import select, update
 from commission.audit import services as audit
 from commission.auth import throttle
 from commission.auth.models import AccountToken, TokenPurpose, User, new_session_token
-from commission.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from commission.auth.passwords import (
+    hash_password,
+    needs_rehash,
+    password_problems,
+    verify_password,
+)
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.timeutil import now_utc
@@ -104,7 +109,10 @@ def sign_in(*, email: str, password: str, ip_address: str | None) -> User:
         user.password_hash = hash_password(password)
     user.last_signed_in_at = now_utc()
     audit.record(
-        action="signed_in", summary=f"{user.full_name} signed in", actor=user, subject=user,
+        action="signed_in",
+        summary=f"{user.full_name} signed in",
+        actor=user,
+        subject=user,
         ip_address=ip_address,
     )
     db.session.flush()
@@ -113,12 +121,16 @@ def sign_in(*, email: str, password: str, ip_address: str | None) -> User:
 
 def record_sign_out(*, user: User, ip_address: str | None) -> None:
     audit.record(
-        action="signed_out", summary=f"{user.full_name} signed out", actor=user, subject=user,
+        action="signed_out",
+        summary=f"{user.full_name} signed out",
+        actor=user,
+        subject=user,
         ip_address=ip_address,
     )
 
 
 # Links -----------------------------------------------------------------------
+
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=LINK_SALT)
@@ -206,9 +218,7 @@ def _set_password(user: User, password: str) -> None:
     user.session_token = new_session_token()
 
 
-def set_password_from_link(
-    *, token: AccountToken, password: str, ip_address: str | None
-) -> User:
+def set_password_from_link(*, token: AccountToken, password: str, ip_address: str | None) -> User:
     """Use an invitation or reset link: set the password and spend the link."""
     if token.used_at is not None:
         raise LinkProblem("used", token.purpose)
@@ -232,8 +242,11 @@ def change_password(
         raise DomainError("Your current password is not correct", field="current_password")
     _set_password(user, new_password)
     audit.record(
-        action="password_changed", summary=f"{user.full_name} changed their password",
-        actor=user, subject=user, ip_address=ip_address,
+        action="password_changed",
+        summary=f"{user.full_name} changed their password",
+        actor=user,
+        subject=user,
+        ip_address=ip_address,
     )
     db.session.flush()
 

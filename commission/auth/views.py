@@ -124,7 +124,9 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
         account_token = services.resolve_link_token(token)
     except services.LinkProblem as problem:
         return (
-            render_template("auth/link_problem.html", reason=problem.reason, purpose=problem.purpose),
+            render_template(
+                "auth/link_problem.html", reason=problem.reason, purpose=problem.purpose
+            ),
             410 if problem.reason in {"expired", "used"} else 404,
         )
     form = SetPasswordForm()
@@ -143,8 +145,10 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
-            flash("Your password has been set. Sign in with your email address and new password",
-                  "success")
+            flash(
+                "Your password has been set. Sign in with your email address and new password",
+                "success",
+            )
             return redirect(url_for("auth.sign_in", email=user.email))
     return render_template(
         "auth/set_password.html",
@@ -157,9 +161,7 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
 @bp.get("/account")
 @access.signed_in
 def account() -> str:
-    return render_template(
-        "auth/account.html", appointments=current_user.appointments, on=today()
-    )
+    return render_template("auth/account.html", appointments=current_user.appointments, on=today())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

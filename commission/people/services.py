@@ -71,7 +71,9 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 def _add_appointment(*, user: User, role: Role, starts_on: date, actor: User) -> Appointment:
     for existing in user.appointments:
-        if existing.role is role and _overlaps(existing.starts_on, existing.ends_on, starts_on, None):
+        if existing.role is role and _overlaps(
+            existing.starts_on, existing.ends_on, starts_on, None
+        ):
             raise DomainError(
                 f"{user.full_name} already holds the role {role.label} from "
                 f"{existing.starts_on:%d/%m/%Y}. End that appointment first",
@@ -122,8 +124,7 @@ def end_appointment(
         raise DomainError("This appointment has already ended")
     if ends_on < appointment.starts_on:
         raise DomainError(
-            f"The end date must be on or after the start date, "
-            f"{appointment.starts_on:%d/%m/%Y}",
+            f"The end date must be on or after the start date, {appointment.starts_on:%d/%m/%Y}",
             field="ends_on",
         )
     if appointment.role is Role.SECRETARIAT and _would_remove_last_secretariat(

@@ -39,8 +39,10 @@ def _load_person(user_id: int) -> User:
 
 
 def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
-    statement = select(User).options(selectinload(User.appointments)).order_by(
-        func.lower(User.full_name), User.id
+    statement = (
+        select(User)
+        .options(selectinload(User.appointments))
+        .order_by(func.lower(User.full_name), User.id)
     )
     if query:
         like = f"%{query.lower()}%"
@@ -95,8 +97,13 @@ def _send_invitation(user: User, signed_token: str) -> bool:
         "email/invitation.txt", user=user, link=link, days=days, inviter=current_user
     )
     try:
-        send(Email(to=user.email, subject="You have been invited to the Local Government "
-                   "Commission", body=body))
+        send(
+            Email(
+                to=user.email,
+                subject="You have been invited to the Local Government Commission",
+                body=body,
+            )
+        )
     except MailError:
         return False
     return True

@@ -1,0 +1,163 @@
+"""Access rules: every endpoint declares one, and each role gets what it should.
+
+The matrix requests every endpoint as an anonymous visitor and as a person
+holding each role, and checks the outcome against the declared rule. Adding a
+route without a rule, or with a rule this table does not expect, fails here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask, url_for
+
+from commission import access
+from commission.access import RuleKind
+from commission.auth.roles import Role
+from tests import factories
+
+ROLES: list[Role | None] = [None, *Role]
+
+
+def _endpoints(app: Flask) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules()})
+
+
+def test_every_endpoint_declares_an_access_rule(app):
+    missing = [
+        endpoint
+        for endpoint in _endpoints(app)
+        if getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE, None) is None
+    ]
+    assert missing == [], f"endpoints without an access rule: {missing}"
+
+
+def test_an_endpoint_without_a_rule_is_refused(app, app_ctx):
+    """Fail closed: a view someone forgot to declare answers 500, never 200."""
+    from commission import create_app
+
+    other = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "MAIL_BACKEND": "memory",
+        }
+    )
+    other.add_url_rule("/undeclared", "undeclared", lambda: "undeclared-view-body")
+    response = other.test_client().get("/undeclared")
+    assert response.status_code == 500
+    assert b"undeclared-view-body" not in response.data
+
+
+@dataclass
+class Target:
+    endpoint: str
+    url: str
+    methods: frozenset[str]
+
+
+@pytest.fixture
+def targets(app, app_ctx) -> dict[str, Target]:
+    """A real URL for every endpoint, with records to point at."""
+    person = factories.user(role=Role.OFFICER, full_name="Matrix Person")
+    appointment = person.appointments[0]
+    invited = factories.user(role=Role.LEADER, password=None, full_name="Matrix Invitee")
+    values = {
+        "static": {"filename": "css/app.css"},
+        "pages.govuk_assets": {"filename": "images/favicon.svg"},
+        "auth.set_password": {"token": "not-a-real-token"},
+        "people.show_person": {"user_id": person.id},
+        "people.add_appointment": {"user_id": person.id},
+        "people.end_appointment": {"user_id": person.id, "appointment_id": appointment.id},
+        "people.deactivate_person": {"user_id": person.id},
+        "people.reactivate_person": {"user_id": person.id},
+        "people.resend_invitation": {"user_id": invited.id},
+    }
+    result = {}
+    for rule in app.url_map.iter_rules():
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values.get(rule.endpoint, {}))
+        result[rule.endpoint] = Target(rule.endpoint, url, frozenset(rule.methods or ()))
+    return result
+
+
+# Outcomes that differ from what the rule alone implies, because the record a
+# valid URL points at is itself the answer (a bogus link is a clear 404 page).
+SPECIAL_GET_STATUS = {"auth.set_password": 404}
+
+
+def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
+    rule = getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE)
+    signed_in = role is not None
+    if rule.kind is RuleKind.PUBLIC:
+        return SPECIAL_GET_STATUS.get(endpoint, 200)
+    if rule.kind is RuleKind.ANONYMOUS_ONLY:
+        return 302 if signed_in else 200
+    if not signed_in:
+        return 302
+    if rule.kind is RuleKind.ROLES:
+        return 200 if role in rule.roles else 403
+    return SPECIAL_GET_STATUS.get(endpoint, 200)
+
+
+def _explain(app, endpoint):
+    return getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE).describe()
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_get_matrix(app, client, login_as, targets, role):
+    if role is not None:
+        login_as(role, full_name=f"Matrix {role.label}")
+    failures = []
+    for endpoint, target in sorted(targets.items()):
+        if "GET" not in target.methods:
+            continue
+        response = client.get(target.url)
+        expected = expected_get_status(app, endpoint, role)
+        if response.status_code != expected:
+            failures.append(
+                f"{endpoint} ({_explain(app, endpoint)}) GET {target.url}: "
+                f"expected {expected}, got {response.status_code}"
+            )
+        elif expected == 302 and role is None:
+            assert "/sign-in" in response.headers["Location"], endpoint
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value if r else "anonymous")
+def test_post_matrix_refuses_the_wrong_people(app, client, login_as, targets, role):
+    """Anyone who may not see a form may not send it either: anonymous visitors
+    are sent to sign in and people without the role get 403, with no change."""
+    if role is not None:
+        login_as(role, full_name=f"Matrix {role.label}")
+    failures = []
+    for endpoint, target in sorted(targets.items()):
+        if "POST" not in target.methods:
+            continue
+        rule = getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE)
+        if rule.kind in {RuleKind.PUBLIC, RuleKind.ANONYMOUS_ONLY}:
+            continue
+        expected = expected_get_status(app, endpoint, role)
+        if expected == 200:
+            continue
+        response = client.post(target.url, data={})
+        if response.status_code != expected:
+            failures.append(
+                f"{endpoint} ({_explain(app, endpoint)}) POST: expected {expected}, "
+                f"got {response.status_code}"
+            )
+    assert failures == []
+
+
+def test_templates_only_offer_links_people_may_follow(client, login_as):
+    """The header shows People and Audit log only to the secretariat."""
+    login_as(Role.OFFICER)
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/people"' not in html
+    assert 'href="/audit"' not in html
+    client.get("/")
+    login_as(Role.SECRETARIAT)
+    html = client.get("/").get_data(as_text=True)
+    assert 'href="/people"' in html
+    assert 'href="/audit"' in html
