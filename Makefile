@@ -34,7 +34,7 @@ migrate:
 	$(BIN)/flask db upgrade
 
 seed:
-	$(BIN)/flask demo
+	$(BIN)/flask seed --demo
 
 lint:
 	$(BIN)/ruff check commission tests

@@ -1,4 +1,4 @@
-"""``flask`` commands: the first secretariat account, demo accounts, housekeeping."""
+"""``flask`` commands: reference data and demo, the first secretariat account, housekeeping."""
 
 from __future__ import annotations
 
@@ -8,30 +8,17 @@ import click
 from flask import Flask, current_app
 
 from commission.auth import throttle
-from commission.auth.models import Appointment, User
 from commission.auth.passwords import hash_password, password_problems
-from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.extensions import db
+from commission.membership.demo import load_demo
+from commission.membership.seeding import SeedError, load_reference_data
 from commission.people.services import create_first_secretariat
-from commission.timeutil import today
-
-DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
-
-DEMO_PEOPLE: list[tuple[str, str, Role]] = [
-    ("secretariat@demo.commission.localhost", "Priya Natarajan", Role.SECRETARIAT),
-    ("chair@demo.commission.localhost", "Gareth Holloway", Role.CHAIR),
-    ("minister@demo.commission.localhost", "Helen Okafor", Role.MINISTER),
-    ("leader@demo.commission.localhost", "Tom Ashworth", Role.LEADER),
-    ("mayor@demo.commission.localhost", "Amira Sheikh", Role.MAYOR),
-    ("deputy@demo.commission.localhost", "Callum Reid", Role.DEPUTY),
-    ("officer@demo.commission.localhost", "Joanna Pike", Role.OFFICER),
-]
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_secretariat)
-    app.cli.add_command(demo)
+    app.cli.add_command(seed)
     app.cli.add_command(prune_throttle)
 
 
@@ -65,23 +52,32 @@ def create_secretariat(email: str, full_name: str, password_stdin: bool) -> None
     click.echo(f"Created secretariat account for {user.full_name} <{user.email}>")
 
 
-@click.command("demo")
-def demo() -> None:
-    """Load the demo accounts (fictional people, one for each role). Safe to rerun."""
-    if current_app.config["ENV_NAME"] == "production":
-        raise click.ClickException("Demo accounts are never loaded in production")
-    created = 0
-    password_hash = hash_password(DEMO_PASSWORD)
-    for email, full_name, role in DEMO_PEOPLE:
-        user = db.session.execute(db.select(User).where(User.email == email)).scalar_one_or_none()
-        if user is None:
-            user = User(email=email, full_name=full_name, password_hash=password_hash)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Appointment(user=user, role=role, starts_on=today()))
-            created += 1
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also load the demo scenario (never in production).")
+def seed(demo: bool) -> None:
+    """Load or update the reference data in seeds/ (councils, strategic
+    authorities, departments, ministerial offices) in one transaction."""
+    if demo and current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("The demo scenario is never loaded in production")
+    try:
+        report = load_reference_data()
+    except SeedError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(
+            f"{len(error.problems)} problems in the seed files; nothing was imported"
+        ) from error
+    for name, tally in report.tallies.items():
+        click.echo(f"{name.capitalize()}: {tally}")
+    if demo:
+        try:
+            people = load_demo()
+        except LookupError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Demo people: {people.created} created, {people.existing} already there")
     db.session.commit()
-    click.echo(f"Demo accounts: {created} created, {len(DEMO_PEOPLE) - created} already there")
 
 
 @click.command("prune-throttle")

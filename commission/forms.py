@@ -62,7 +62,7 @@ class GovDateField(DateField):
         self.data = None
         # The widget redisplays exactly three boxes (day, month, year), so a
         # request that left them out, or sent more, must not break the page.
-        self.raw_data = (parts + ["", "", ""])[:3]
+        self.raw_data = [*parts, "", "", ""][:3]
         if not parts or not any(parts):
             if self.required:
                 raise ValueError(self.required_message)

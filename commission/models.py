@@ -1,6 +1,31 @@
 """Imports every area's models so the metadata (and Alembic) sees them all."""
 
 from commission.audit.models import AuditEvent
-from commission.auth.models import AccountToken, Appointment, ThrottleEvent, User
+from commission.auth.models import (
+    AccountToken,
+    Appointment,
+    Delegation,
+    ThrottleEvent,
+    User,
+)
+from commission.membership.models import (
+    Authority,
+    Department,
+    Membership,
+    MinisterialOffice,
+    PoliticalControl,
+)
 
-__all__ = ["AccountToken", "Appointment", "AuditEvent", "ThrottleEvent", "User"]
+__all__ = [
+    "AccountToken",
+    "Appointment",
+    "AuditEvent",
+    "Authority",
+    "Delegation",
+    "Department",
+    "Membership",
+    "MinisterialOffice",
+    "PoliticalControl",
+    "ThrottleEvent",
+    "User",
+]

@@ -8,8 +8,19 @@ from datetime import date, timedelta
 
 from commission.auth.models import Appointment, User
 from commission.auth.passwords import hash_password
-from commission.auth.roles import Role
+from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.extensions import db
+from commission.membership.models import (
+    Authority,
+    AuthorityKind,
+    Control,
+    Department,
+    Membership,
+    MinisterialOffice,
+    OfficeRank,
+    PoliticalControl,
+    Region,
+)
 from commission.timeutil import today
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -52,13 +63,113 @@ def appointment(
     role: Role,
     starts_on: date | None = None,
     ends_on: date | None = None,
+    authority: Authority | None = None,
+    office: MinisterialOffice | None = None,
 ) -> Appointment:
+    """An appointment held in the right body: authority roles get an authority
+    (a mayoral one for a mayor) and ministers an office, unless given."""
+    if role in AUTHORITY_ROLES and authority is None:
+        authority = strategic_authority(mayoral=True) if role is Role.MAYOR else council()
+    if role is Role.MINISTER and office is None:
+        office = ministerial_office()
     item = Appointment(
         user=user,
         role=role,
         starts_on=starts_on or today() - timedelta(days=30),
         ends_on=ends_on,
+        ministerial_office=office,
     )
+    item.set_authority(authority)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def _gss(prefix: str, n: int) -> str:
+    return f"{prefix}{n:06d}"[:9]
+
+
+def council(
+    *,
+    name: str | None = None,
+    kind: AuthorityKind = AuthorityKind.UNITARY,
+    region: Region = Region.NORTH_WEST,
+    population: int | None = 100_000,
+    control: Control | None = Control.LABOUR,
+    member: bool = True,
+) -> Authority:
+    n = next(_counter)
+    name = name or f"Testshire {n} Council"
+    authority = Authority(
+        gss_code=_gss("E06", 900000 + n),
+        slug=name.lower().replace(" ", "-") + f"-{n}",
+        name=name,
+        kind=kind,
+        region=region,
+        population=population,
+        mayoral=False,
+    )
+    db.session.add(authority)
+    db.session.flush()
+    if control is not None:
+        db.session.add(
+            PoliticalControl(authority=authority, control=control, effective_from=date(2026, 5, 8))
+        )
+    if member:
+        db.session.add(Membership(authority=authority, joined_on=date(2026, 1, 1)))
+    db.session.flush()
+    return authority
+
+
+def strategic_authority(
+    *,
+    name: str | None = None,
+    kind: AuthorityKind = AuthorityKind.COMBINED_AUTHORITY,
+    mayoral: bool = True,
+    region: Region = Region.NORTH_WEST,
+    constituents: list[Authority] | None = None,
+    member: bool = True,
+) -> Authority:
+    n = next(_counter)
+    name = name or f"Test Combined Authority {n}"
+    authority = Authority(
+        gss_code=_gss("E47", 900000 + n),
+        slug=name.lower().replace(" ", "-") + f"-{n}",
+        name=name,
+        kind=kind,
+        region=region,
+        population=None,
+        mayoral=mayoral,
+    )
+    authority.constituents = list(constituents or [])
+    db.session.add(authority)
+    if member:
+        db.session.add(Membership(authority=authority, joined_on=date(2026, 1, 1)))
+    db.session.flush()
+    return authority
+
+
+def department(*, name: str | None = None, short_name: str | None = None) -> Department:
+    n = next(_counter)
+    item = Department(
+        name=name or f"Department for Testing {n}",
+        short_name=short_name or f"DT{n}",
+        head_title=f"Secretary of State for Testing {n}",
+        has_secretary_of_state=True,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def ministerial_office(
+    *,
+    department: Department | None = None,
+    title: str | None = None,
+    rank: OfficeRank = OfficeRank.SECRETARY_OF_STATE,
+) -> MinisterialOffice:
+    department = department or globals()["department"]()
+    item = MinisterialOffice(department=department, title=title or department.head_title, rank=rank)
     db.session.add(item)
     db.session.flush()
     return item

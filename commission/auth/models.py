@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -13,9 +14,12 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
+    false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +27,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commission.auth.roles import Role
 from commission.db_types import UTCDateTime, utcnow
 from commission.extensions import db
+
+if TYPE_CHECKING:
+    from commission.membership.models import Authority, MinisterialOffice
 
 
 def new_session_token() -> str:
@@ -41,6 +48,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -83,7 +91,44 @@ class Appointment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "appointments"
     __table_args__ = (
         CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint(
+            "(role IN ('leader', 'mayor', 'deputy', 'officer')"
+            " AND authority_id IS NOT NULL AND ministerial_office_id IS NULL)"
+            " OR (role = 'minister'"
+            " AND ministerial_office_id IS NOT NULL AND authority_id IS NULL)"
+            " OR (role IN ('chair', 'secretariat')"
+            " AND authority_id IS NULL AND ministerial_office_id IS NULL)",
+            name="held_in_the_right_body",
+        ),
+        CheckConstraint(
+            "(authority_id IS NULL) = (authority_is_mayoral IS NULL)",
+            name="mayoral_flag_with_authority",
+        ),
+        CheckConstraint(
+            "role <> 'mayor' OR authority_is_mayoral", name="mayor_only_of_mayoral_authority"
+        ),
+        ForeignKeyConstraint(
+            ["authority_id", "authority_is_mayoral"],
+            ["authorities.id", "authorities.mayoral"],
+            name="fk_appointments_authority_mayoral_authorities",
+            onupdate="CASCADE",
+        ),
         Index("ix_appointments_user_id_role", "user_id", "role"),
+        Index("ix_appointments_authority_id", "authority_id"),
+        Index(
+            "uq_appointments_one_open_leader",
+            "authority_id",
+            unique=True,
+            sqlite_where=text("role = 'leader' AND ends_on IS NULL"),
+            postgresql_where=text("role = 'leader' AND ends_on IS NULL"),
+        ),
+        Index(
+            "uq_appointments_one_open_mayor",
+            "authority_id",
+            unique=True,
+            sqlite_where=text("role = 'mayor' AND ends_on IS NULL"),
+            postgresql_where=text("role = 'mayor' AND ends_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -98,6 +143,11 @@ class Appointment(db.Model):  # type: ignore[name-defined]
             values_callable=lambda roles: [r.value for r in roles],
         )
     )
+    authority_id: Mapped[int | None] = mapped_column(Integer)
+    authority_is_mayoral: Mapped[bool | None] = mapped_column(Boolean)
+    ministerial_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ministerial_offices.id", ondelete="RESTRICT"), index=True
+    )
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     end_reason: Mapped[str | None] = mapped_column(String(500))
@@ -106,6 +156,33 @@ class Appointment(db.Model):  # type: ignore[name-defined]
 
     user: Mapped[User] = relationship(back_populates="appointments", foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    authority: Mapped[Authority | None] = relationship(
+        primaryjoin="Appointment.authority_id == Authority.id",
+        foreign_keys=[authority_id],
+    )
+    ministerial_office: Mapped[MinisterialOffice | None] = relationship()
+    delegations: Mapped[list[Delegation]] = relationship(
+        back_populates="appointment",
+        order_by="(Delegation.starts_on, Delegation.id)",
+        cascade="all, delete-orphan",
+    )
+
+    def set_authority(self, authority: Authority | None) -> None:
+        self.authority = authority
+        self.authority_id = authority.id if authority is not None else None
+        self.authority_is_mayoral = authority.mayoral if authority is not None else None
+
+    @property
+    def held_in(self) -> str:
+        """Where the role is held: the authority, the office, or the Commission."""
+        if self.authority is not None:
+            return self.authority.name
+        if self.ministerial_office is not None:
+            return self.ministerial_office.full_title
+        return "Local Government Commission"
+
+    def delegated(self, power: DelegatedPower, on: date) -> bool:
+        return any(d.power is power and d.covers(on) for d in self.delegations)
 
     def is_current(self, on: date) -> bool:
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
@@ -116,6 +193,50 @@ class Appointment(db.Model):  # type: ignore[name-defined]
         if self.ends_on is not None and self.ends_on < on:
             return "Ended"
         return "Current"
+
+
+class DelegatedPower(StrEnum):
+    ATTEND = "attend"
+    SIGN_OFF = "sign_off"
+
+    @property
+    def label(self) -> str:
+        return {"attend": "Attend meetings as substitute", "sign_off": "Sign off responses"}[
+            self.value
+        ]
+
+
+class Delegation(db.Model):  # type: ignore[name-defined]
+    """A power a deputy holds for the leader or mayor, between two dates."""
+
+    __tablename__ = "delegations"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    power: Mapped[DelegatedPower] = mapped_column(
+        Enum(
+            DelegatedPower,
+            name="delegated_power",
+            native_enum=False,
+            length=20,
+            create_constraint=True,
+            values_callable=lambda powers: [p.value for p in powers],
+        )
+    )
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    appointment: Mapped[Appointment] = relationship(back_populates="delegations")
+
+    def covers(self, on: date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
 
 
 class TokenPurpose(StrEnum):

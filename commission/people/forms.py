@@ -3,11 +3,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -26,6 +27,35 @@ def _role_field(label: str) -> RadioField:
     )
 
 
+def _optional_id(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return -1  # not a real record; the view reports it
+
+
+def _authority_field() -> SelectField:
+    return SelectField(
+        "Authority",
+        description="For a leader, mayor, deputy or officer",
+        coerce=_optional_id,
+        validate_choice=False,
+        widget=GovSelect(),
+    )
+
+
+def _office_field() -> SelectField:
+    return SelectField(
+        "Ministerial office",
+        description="For a minister",
+        coerce=_optional_id,
+        validate_choice=False,
+        widget=GovSelect(),
+    )
+
+
 class InvitePersonForm(FlaskForm):
     full_name = StringField(
         "Full name",
@@ -38,6 +68,8 @@ class InvitePersonForm(FlaskForm):
     )
     email = email_field(hint="We will send the invitation to this address")
     role = _role_field("Role")
+    authority = _authority_field()
+    office = _office_field()
     starts_on = GovDateField(
         "Holds the role from",
         description="For example, 27 3 2027. Leave blank to start today",
@@ -47,6 +79,8 @@ class InvitePersonForm(FlaskForm):
 
 class AppointmentForm(FlaskForm):
     role = _role_field("Role to give")
+    authority = _authority_field()
+    office = _office_field()
     starts_on = GovDateField(
         "Holds the role from",
         description="For example, 27 3 2027. Leave blank to start today",

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from commission.audit import services as audit
 from commission.auth.models import Appointment, TokenPurpose, User, new_session_token
-from commission.auth.roles import Role
+from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.auth.services import find_user_by_email, issue_link_token, normalise_email
 from commission.errors import DomainError
 from commission.extensions import db
+from commission.membership.models import Authority, MinisterialOffice, OfficeRank
 from commission.timeutil import today
 
 
@@ -23,7 +24,14 @@ class Invitation:
 
 
 def invite_person(
-    *, email: str, full_name: str, role: Role, starts_on: date, actor: User
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    starts_on: date,
+    actor: User,
+    authority: Authority | None = None,
+    office: MinisterialOffice | None = None,
 ) -> Invitation:
     """Create an account with a first role and a link to set a password.
 
@@ -32,17 +40,26 @@ def invite_person(
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError("An account with this email address already exists", field="email")
+    _check_body(role, authority, office)
     user = User(email=email, full_name=full_name.strip(), active=True)
     db.session.add(user)
     db.session.flush()
-    _add_appointment(user=user, role=role, starts_on=starts_on, actor=actor)
+    appointment = _add_appointment(
+        user=user, role=role, starts_on=starts_on, actor=actor, authority=authority, office=office
+    )
     signed = issue_link_token(user=user, purpose=TokenPurpose.INVITATION, actor=actor)
     audit.record(
         action="invitation_sent",
-        summary=f"{actor.full_name} invited {user.full_name} ({email}) as {role.label}",
+        summary=f"{actor.full_name} invited {user.full_name} ({email}) as {role.label} "
+        f"({appointment.held_in})",
         actor=actor,
         subject=user,
-        details={"role": role.value, "starts_on": starts_on.isoformat()},
+        details={
+            "role": role.value,
+            "starts_on": starts_on.isoformat(),
+            "authority_id": appointment.authority_id,
+            "ministerial_office_id": appointment.ministerial_office_id,
+        },
     )
     db.session.flush()
     return Invitation(user=user, signed_token=signed)
@@ -69,31 +86,137 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
     return (a_end is None or a_end >= b_start) and (b_end is None or b_end >= a_start)
 
 
-def _add_appointment(*, user: User, role: Role, starts_on: date, actor: User) -> Appointment:
-    for existing in user.appointments:
-        if existing.role is role and _overlaps(
-            existing.starts_on, existing.ends_on, starts_on, None
-        ):
+def _date(value: date) -> str:
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def _check_body(
+    role: Role, authority: Authority | None, office: MinisterialOffice | None
+) -> tuple[Authority | None, MinisterialOffice | None]:
+    """Each role is held somewhere: an authority, a ministerial office, or the
+    Commission itself. Return the body the role is held in, or refuse."""
+    if role in AUTHORITY_ROLES:
+        if authority is None:
             raise DomainError(
-                f"{user.full_name} already holds the role {role.label} from "
-                f"{existing.starts_on:%d/%m/%Y}. End that appointment first",
+                f"Select the authority where they are {role.label.lower()}", field="authority"
+            )
+        if role is Role.LEADER and authority.is_strategic:
+            raise DomainError(
+                f"{authority.name} is a strategic authority. A leader leads a council; "
+                "choose Mayor for a mayoral strategic authority",
+                field="authority",
+            )
+        if role is Role.MAYOR and not (authority.is_strategic and authority.mayoral):
+            raise DomainError(
+                f"{authority.name} does not have an elected mayor. Only a mayoral strategic "
+                "authority has a mayor",
+                field="authority",
+            )
+        return authority, None
+    if role is Role.MINISTER:
+        if office is None:
+            raise DomainError("Select the ministerial office they hold", field="office")
+        return None, office
+    return None, None
+
+
+def _clashing(
+    *, role: Role, authority: Authority | None, office: MinisterialOffice | None, starts_on: date
+) -> Appointment | None:
+    """An appointment that the new one would overlap where only one holder is
+    allowed: the leader of a council, the mayor of an authority, a Secretary of
+    State's office."""
+    statement = select(Appointment).where(
+        Appointment.role == role,
+        (Appointment.ends_on.is_(None)) | (Appointment.ends_on >= starts_on),
+    )
+    if role in {Role.LEADER, Role.MAYOR} and authority is not None:
+        statement = statement.where(Appointment.authority_id == authority.id)
+    elif (
+        role is Role.MINISTER
+        and office is not None
+        and office.rank is OfficeRank.SECRETARY_OF_STATE
+    ):
+        statement = statement.where(Appointment.ministerial_office_id == office.id)
+    else:
+        return None
+    return db.session.execute(statement.limit(1)).scalar_one_or_none()
+
+
+def _add_appointment(
+    *,
+    user: User,
+    role: Role,
+    starts_on: date,
+    actor: User,
+    authority: Authority | None = None,
+    office: MinisterialOffice | None = None,
+) -> Appointment:
+    """The rules for a new appointment, enforced here and by the database:
+    one current leader per council, one current mayor per mayoral authority,
+    a mayor only of a mayoral authority, and no person holding the same role in
+    the same body twice at once."""
+    authority, office = _check_body(role, authority, office)
+    for existing in user.appointments:
+        if (
+            existing.role is role
+            and existing.authority_id == (authority.id if authority else None)
+            and existing.ministerial_office_id == (office.id if office else None)
+            and _overlaps(existing.starts_on, existing.ends_on, starts_on, None)
+        ):
+            where = f" at {authority.name}" if authority else ""
+            raise DomainError(
+                f"{user.full_name} already holds the role {role.label}{where} from "
+                f"{_date(existing.starts_on)}. End that appointment first",
                 field="role",
             )
-    appointment = Appointment(user=user, role=role, starts_on=starts_on, created_by_id=actor.id)
+    clash = _clashing(role=role, authority=authority, office=office, starts_on=starts_on)
+    if clash is not None:
+        body = authority.name if authority else (office.title if office else "")
+        until = f" until {_date(clash.ends_on)}" if clash.ends_on else ""
+        raise DomainError(
+            f"{clash.user.full_name} is {role.label.lower()} of {body}{until}. "
+            f"End their appointment first, or start this one after it ends",
+            field="role",
+        )
+    appointment = Appointment(
+        user=user,
+        role=role,
+        starts_on=starts_on,
+        created_by_id=actor.id,
+        ministerial_office=office,
+    )
+    appointment.set_authority(authority)
     db.session.add(appointment)
     return appointment
 
 
-def add_appointment(*, user: User, role: Role, starts_on: date, actor: User) -> Appointment:
-    appointment = _add_appointment(user=user, role=role, starts_on=starts_on, actor=actor)
+def add_appointment(
+    *,
+    user: User,
+    role: Role,
+    starts_on: date,
+    actor: User,
+    authority: Authority | None = None,
+    office: MinisterialOffice | None = None,
+) -> Appointment:
+    appointment = _add_appointment(
+        user=user, role=role, starts_on=starts_on, actor=actor, authority=authority, office=office
+    )
     db.session.flush()
     audit.record(
         action="role_granted",
         summary=f"{actor.full_name} gave {user.full_name} the role {role.label} "
-        f"from {starts_on.isoformat()}",
+        f"({appointment.held_in}) from {starts_on.isoformat()}",
         actor=actor,
         subject=appointment,
-        details={"user_id": user.id, "role": role.value, "starts_on": starts_on.isoformat()},
+        details={
+            "user_id": user.id,
+            "role": role.value,
+            "starts_on": starts_on.isoformat(),
+            "authority_id": appointment.authority_id,
+            "ministerial_office_id": appointment.ministerial_office_id,
+        },
     )
     return appointment
 

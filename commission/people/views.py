@@ -16,6 +16,7 @@ from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.links import external_url
 from commission.mail import Email, MailError, send
+from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.people import services
 from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
 from commission.timeutil import today
@@ -109,11 +110,50 @@ def _send_invitation(user: User, signed_token: str) -> bool:
     return True
 
 
+def set_body_choices(form: InvitePersonForm | AppointmentForm) -> None:
+    """Fill the authority and office lists (one query each)."""
+    authorities = db.session.execute(
+        select(Authority.id, Authority.name).order_by(Authority.name)
+    ).all()
+    form.authority.choices = [("", "Select an authority")] + [
+        (str(row.id), row.name) for row in authorities
+    ]
+    offices = db.session.execute(
+        select(MinisterialOffice.id, MinisterialOffice.title, Department.short_name)
+        .join(Department)
+        .order_by(Department.name, MinisterialOffice.rank, MinisterialOffice.title)
+    ).all()
+    form.office.choices = [("", "Select an office")] + [
+        (str(row.id), f"{row.title} ({row.short_name})") for row in offices
+    ]
+
+
+def chosen_body(
+    form: InvitePersonForm | AppointmentForm,
+) -> tuple[Authority | None, MinisterialOffice | None, bool]:
+    """The authority and office the form names; False if either is not real."""
+    authority = office = None
+    ok = True
+    if form.authority.data is not None:
+        authority = db.session.get(Authority, form.authority.data)
+        if authority is None:
+            form.authority.errors = [*form.authority.errors, "Select an authority from the list"]
+            ok = False
+    if form.office.data is not None:
+        office = db.session.get(MinisterialOffice, form.office.data)
+        if office is None:
+            form.office.errors = [*form.office.errors, "Select an office from the list"]
+            ok = False
+    return authority, office, ok
+
+
 @bp.route("/invite", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def invite_person() -> str | Response:
     form = InvitePersonForm()
-    if form.validate_on_submit():
+    set_body_choices(form)
+    if form.validate_on_submit() and (body := chosen_body(form))[2]:
+        authority, office, _ = body
         try:
             invitation = services.invite_person(
                 email=form.email.data or "",
@@ -121,6 +161,8 @@ def invite_person() -> str | Response:
                 role=Role(form.role.data),
                 starts_on=form.starts_on.data or today(),
                 actor=current_user,
+                authority=authority,
+                office=office,
             )
         except DomainError as error:
             db.session.rollback()
@@ -151,13 +193,17 @@ def show_person(user_id: int) -> str:
 def add_appointment(user_id: int) -> str | Response:
     person = _load_person(user_id)
     form = AppointmentForm()
-    if form.validate_on_submit():
+    set_body_choices(form)
+    if form.validate_on_submit() and (body := chosen_body(form))[2]:
+        authority, office, _ = body
         try:
             appointment = services.add_appointment(
                 user=person,
                 role=Role(form.role.data),
                 starts_on=form.starts_on.data or today(),
                 actor=current_user,
+                authority=authority,
+                office=office,
             )
         except DomainError as error:
             db.session.rollback()

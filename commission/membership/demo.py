@@ -1,0 +1,322 @@
+"""The demo scenario: fictional people in real offices, for trying the service.
+
+Every demo person is invented (never the real holder of an office), has an
+email address at ``demo.commission.localhost`` and is flagged ``is_demo`` so the
+service marks them as demo people. Loading is idempotent.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from commission.auth.models import Appointment, DelegatedPower, Delegation, User
+from commission.auth.passwords import hash_password
+from commission.auth.roles import Role
+from commission.extensions import db
+from commission.membership.models import (
+    COUNCIL_KINDS,
+    Authority,
+    Department,
+    MinisterialOffice,
+)
+from commission.timeutil import today
+
+DEMO_DOMAIN = "demo.commission.localhost"
+DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
+DEMO_START = date(2026, 5, 11)
+
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Catrin",
+    "Dev",
+    "Eleanor",
+    "Farid",
+    "Grace",
+    "Hamza",
+    "Imogen",
+    "Jonah",
+    "Kiran",
+    "Lena",
+    "Marcus",
+    "Nadia",
+    "Owen",
+    "Parveen",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tessa",
+    "Umar",
+    "Verity",
+    "Wes",
+    "Yasmin",
+    "Zach",
+    "Bronwen",
+    "Cormac",
+    "Delyth",
+    "Emeka",
+    "Fern",
+    "Gideon",
+    "Hollie",
+    "Idris",
+    "Jodie",
+    "Kwame",
+    "Lowri",
+    "Magnus",
+    "Niamh",
+    "Orla",
+    "Piers",
+]
+SURNAMES = [
+    "Ashdown",
+    "Brightwell",
+    "Carrow",
+    "Dunmore",
+    "Eastleigh",
+    "Fairbairn",
+    "Gorringe",
+    "Hallam",
+    "Inchbald",
+    "Jessop",
+    "Kettering",
+    "Lindqvist",
+    "Mabey",
+    "Nettleton",
+    "Orchard",
+    "Pennock",
+    "Quarrie",
+    "Rudge",
+    "Stannard",
+    "Threlfall",
+    "Upcott",
+    "Varley",
+    "Wetherell",
+    "Yardley",
+    "Ackroyd",
+    "Bexley-Hart",
+    "Colquhoun",
+    "Dimmock",
+    "Enright",
+    "Fothergill",
+]
+
+# (email local part, full name, role, department short name, office title)
+NAMED_PEOPLE: list[tuple[str, str, Role, str | None, str | None]] = [
+    ("secretariat", "Priya Natarajan", Role.SECRETARIAT, None, None),
+    ("secretariat2", "Dominic Fairlie", Role.SECRETARIAT, None, None),
+    ("chair", "Gareth Holloway", Role.CHAIR, None, None),
+    ("minister", "Helen Okafor", Role.MINISTER, "DfE", "Secretary of State for Education"),
+    ("minister.care", "Rhiannon Castell", Role.MINISTER, "DHSC", "Minister for Care"),
+    (
+        "minister.health",
+        "Oliver Strachan",
+        Role.MINISTER,
+        "DHSC",
+        "Secretary of State for Health and Social Care",
+    ),
+    ("minister.treasury", "Sunita Varma", Role.MINISTER, "HMT", "Chief Secretary to the Treasury"),
+    (
+        "minister.transport",
+        "Matthew Kellaway",
+        Role.MINISTER,
+        "DfT",
+        "Secretary of State for Transport",
+    ),
+    (
+        "minister.localgov",
+        "Joy Adebayo",
+        Role.MINISTER,
+        "MHCLG",
+        "Minister for Local Government and Homelessness",
+    ),
+]
+CHAIR_OFFICE = ("MHCLG", "Secretary of State for Housing, Communities and Local Government")
+
+# The named leader, deputy and officer share one council, so the team pages
+# have something to show; the named mayor leads Greater Manchester.
+TEAM_COUNCIL = "Leeds City Council"
+NAMED_MAYORALTY = "Greater Manchester Combined Authority"
+MAYORALTIES = [
+    NAMED_MAYORALTY,
+    "Greater London Authority",
+    "West Midlands Combined Authority",
+    "Liverpool City Region Combined Authority",
+    "North East Combined Authority",
+    "West Yorkshire Combined Authority",
+]
+LEADER_COUNT = 36
+
+
+@dataclass
+class DemoReport:
+    created: int = 0
+    existing: int = 0
+
+
+class DemoLoader:
+    def __init__(self) -> None:
+        self.random = random.Random(2026)  # noqa: S311  (repeatable demo names)
+        self.used_names: set[str] = set()
+        self.report = DemoReport()
+        self.password_hash = hash_password(DEMO_PASSWORD)
+        self.users = {
+            u.email: u
+            for u in db.session.execute(
+                select(User).options(selectinload(User.appointments))
+            ).scalars()
+        }
+        self.used_names.update(u.full_name for u in self.users.values())
+
+    def invented_name(self) -> str:
+        while True:
+            name = f"{self.random.choice(FIRST_NAMES)} {self.random.choice(SURNAMES)}"
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
+
+    def person(self, local: str, full_name: str | None = None) -> tuple[User, bool]:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = self.users.get(email)
+        if user is not None:
+            self.report.existing += 1
+            return user, False
+        user = User(
+            email=email,
+            full_name=full_name or self.invented_name(),
+            password_hash=self.password_hash,
+            is_demo=True,
+        )
+        self.used_names.add(user.full_name)
+        db.session.add(user)
+        self.users[email] = user
+        self.report.created += 1
+        return user, True
+
+    def appoint(
+        self,
+        user: User,
+        role: Role,
+        *,
+        authority: Authority | None = None,
+        office: MinisterialOffice | None = None,
+    ) -> Appointment:
+        appointment = Appointment(
+            user=user, role=role, starts_on=DEMO_START, ministerial_office=office
+        )
+        appointment.set_authority(authority)
+        db.session.add(appointment)
+        return appointment
+
+
+def _office(department: str, title: str) -> MinisterialOffice:
+    office = db.session.execute(
+        select(MinisterialOffice)
+        .join(Department)
+        .where(Department.short_name == department, MinisterialOffice.title == title)
+    ).scalar_one_or_none()
+    if office is None:
+        raise LookupError(f"Ministerial office not found: {title} ({department}). Run flask seed")
+    return office
+
+
+def _authority(name: str) -> Authority:
+    authority = db.session.execute(
+        select(Authority).where(Authority.name == name)
+    ).scalar_one_or_none()
+    if authority is None:
+        raise LookupError(f"Authority not found: {name}. Run flask seed")
+    return authority
+
+
+def choose_councils(councils: list[Authority], count: int, on: date) -> list[Authority]:
+    """Councils whose leaders the demo invents: every type, region and party
+    represented, then the largest of the rest, in a fixed order."""
+    chosen: list[Authority] = []
+    ordered = sorted(councils, key=lambda c: (-(c.population or 0), c.name))
+
+    def label(council: Authority) -> str:
+        control = council.control_on(on)
+        return control.label if control else ""
+
+    for key in (lambda c: c.kind, lambda c: c.region, label):
+        seen = {key(c) for c in chosen}
+        for council in ordered:
+            if key(council) not in seen:
+                chosen.append(council)
+                seen.add(key(council))
+    for council in ordered:
+        if len(chosen) >= count:
+            break
+        if council not in chosen:
+            chosen.append(council)
+    return chosen
+
+
+def load_demo() -> DemoReport:
+    loader = DemoLoader()
+    on = today()
+
+    for local, full_name, role, department, title in NAMED_PEOPLE:
+        user, created = loader.person(local, full_name)
+        if created:
+            office = _office(department, title) if department and title else None
+            loader.appoint(user, role, office=office)
+            if role is Role.CHAIR:
+                loader.appoint(user, Role.MINISTER, office=_office(*CHAIR_OFFICE))
+
+    team_council = _authority(TEAM_COUNCIL)
+    councils = list(
+        db.session.execute(
+            select(Authority)
+            .where(Authority.kind.in_(COUNCIL_KINDS))
+            .options(selectinload(Authority.controls))
+        ).scalars()
+    )
+    chosen = choose_councils([c for c in councils if c.id != team_council.id], LEADER_COUNT - 1, on)
+
+    leader, created = loader.person("leader", "Tom Ashworth")
+    if created:
+        loader.appoint(leader, Role.LEADER, authority=team_council)
+    deputy, created = loader.person("deputy", "Callum Reid")
+    if created:
+        appointment = loader.appoint(deputy, Role.DEPUTY, authority=team_council)
+        for power in DelegatedPower:
+            appointment.delegations.append(Delegation(power=power, starts_on=DEMO_START))
+    officer, created = loader.person("officer", "Joanna Pike")
+    if created:
+        loader.appoint(officer, Role.OFFICER, authority=team_council)
+
+    for council in chosen:
+        user, created = loader.person(f"leader.{council.slug}")
+        if created:
+            loader.appoint(user, Role.LEADER, authority=council)
+    for council in chosen[:8]:
+        user, created = loader.person(f"officer.{council.slug}")
+        if created:
+            loader.appoint(user, Role.OFFICER, authority=council)
+    for council in chosen[:4]:
+        user, created = loader.person(f"deputy.{council.slug}")
+        if created:
+            appointment = loader.appoint(user, Role.DEPUTY, authority=council)
+            appointment.delegations.append(
+                Delegation(
+                    power=DelegatedPower.ATTEND,
+                    starts_on=DEMO_START,
+                    ends_on=on + timedelta(days=180),
+                )
+            )
+
+    for name in MAYORALTIES:
+        authority = _authority(name)
+        local = "mayor" if name == NAMED_MAYORALTY else f"mayor.{authority.slug}"
+        user, created = loader.person(local, "Amira Sheikh" if local == "mayor" else None)
+        if created:
+            loader.appoint(user, Role.MAYOR, authority=authority)
+
+    db.session.flush()
+    return loader.report
