@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
+    from commission.membership.views import bp as authorities_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
 
@@ -74,7 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Sign in to see this page"
     login_manager.session_protection = "basic"
 
-    for blueprint in (pages_bp, auth_bp, people_bp, audit_bp):
+    for blueprint in (pages_bp, auth_bp, authorities_bp, people_bp, audit_bp):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])
     app.before_request(access.enforce)

@@ -18,10 +18,15 @@ class NavItem:
     endpoint: str
     text: str
     section: str
+    exclude: tuple[str, ...] = ()
 
 
 NAVIGATION = [
     NavItem("pages.home", "Home", "pages.home"),
+    NavItem("authorities.my_authority", "Your authority", "authorities.my_authority"),
+    NavItem(
+        "authorities.list_authorities", "Authorities", "authorities", ("authorities.my_authority",)
+    ),
     NavItem("people.list_people", "People", "people"),
     NavItem("audit.list_events", "Audit log", "audit"),
     NavItem("auth.account", "Your account", "auth.account"),
@@ -35,7 +40,9 @@ def navigation_items() -> list[dict[str, Any]]:
     for item in NAVIGATION:
         if not access.can_access(item.endpoint):
             continue
-        active = endpoint == item.section or endpoint.startswith(item.section + ".")
+        active = (
+            endpoint == item.section or endpoint.startswith(item.section + ".")
+        ) and endpoint not in item.exclude
         items.append({"href": url_for(item.endpoint), "text": item.text, "active": active})
     return items
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from commission.auth.models import Appointment, User
+from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.extensions import db
@@ -173,3 +173,25 @@ def ministerial_office(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def delegation(
+    *,
+    appointment: Appointment,
+    power: DelegatedPower = DelegatedPower.ATTEND,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> Delegation:
+    item = Delegation(
+        appointment=appointment,
+        power=power,
+        starts_on=starts_on or appointment.starts_on,
+        ends_on=ends_on,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def authority_by_slug(slug: str) -> Authority:
+    return db.session.execute(db.select(Authority).where(Authority.slug == slug)).scalar_one()

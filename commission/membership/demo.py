@@ -1,7 +1,7 @@
 """The demo scenario: fictional people in real offices, for trying the service.
 
 Every demo person is invented (never the real holder of an office), has an
-email address at ``demo.commission.localhost`` and is flagged ``is_demo`` so the
+email address at ``demo.commission.example`` and is flagged ``is_demo`` so the
 service marks them as demo people. Loading is idempotent.
 """
 
@@ -26,7 +26,7 @@ from commission.membership.models import (
 )
 from commission.timeutil import today
 
-DEMO_DOMAIN = "demo.commission.localhost"
+DEMO_DOMAIN = "demo.commission.example"
 DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
 DEMO_START = date(2026, 5, 11)
 

@@ -91,7 +91,7 @@ def list_people() -> str:
     )
 
 
-def _send_invitation(user: User, signed_token: str) -> bool:
+def send_invitation(user: User, signed_token: str) -> bool:
     link = external_url("auth.set_password", token=signed_token)
     days = current_app.config["INVITATION_MAX_AGE_SECONDS"] // 86400
     body = render_template(
@@ -169,7 +169,7 @@ def invite_person() -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            if _send_invitation(invitation.user, invitation.signed_token):
+            if send_invitation(invitation.user, invitation.signed_token):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
                 flash(
@@ -285,7 +285,7 @@ def resend_invitation(user_id: int) -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            if _send_invitation(person, invitation.signed_token):
+            if send_invitation(person, invitation.signed_token):
                 flash(f"A new invitation has been sent to {person.email}", "success")
             else:
                 flash("The invitation email could not be sent. Try again later", "warning")

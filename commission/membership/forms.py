@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from commission.auth.models import DelegatedPower
+from commission.forms import GovDateField, email_field
+from commission.membership.models import Control
+
+
+def _reason(label: str, *, required: bool = False, hint: str = "") -> TextAreaField:
+    validators = [Length(max=500, message=f"{label} must be 500 characters or fewer")]
+    if required:
+        validators.insert(0, DataRequired(message=f"Enter the {label.lower()}"))
+    return TextAreaField(label, description=hint, widget=GovTextArea(), validators=validators)
+
+
+class ControlForm(FlaskForm):
+    control = RadioField(
+        "Who controls the council",
+        choices=[SelectChoice(c.value, c.label) for c in Control],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select who controls the council")],
+    )
+    party_name = StringField(
+        "Name of the party, if another party",
+        description="For example, Aspire",
+        widget=GovTextInput(),
+        validators=[Length(max=100, message="Party name must be 100 characters or fewer")],
+    )
+    effective_from = GovDateField(
+        "Control from",
+        description="The date control changed, for example the day after the election, 8 5 2027",
+        required=True,
+        required_message="Enter the date control changed",
+    )
+    note = _reason("Note (optional)", hint="For example, 'Labour gained 6 seats at the election'")
+    submit = SubmitField("Record control", widget=GovSubmitInput())
+
+
+class JoinForm(FlaskForm):
+    joined_on = GovDateField(
+        "Member from",
+        description="For example, 1 4 2027",
+        required=True,
+        required_message="Enter the date membership starts",
+    )
+    reason = _reason("Reason (optional)")
+    submit = SubmitField("Add membership", widget=GovSubmitInput())
+
+
+class LeaveForm(FlaskForm):
+    left_on = GovDateField(
+        "Last day of membership",
+        description="For example, 31 3 2027",
+        required=True,
+        required_message="Enter the last day of membership",
+    )
+    reason = _reason(
+        "Reason", required=True, hint="For example, 'Abolished by local government reorganisation'"
+    )
+    submit = SubmitField("End membership", widget=GovSubmitInput())
+
+
+class TeamInviteForm(FlaskForm):
+    full_name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the person's full name"),
+            Length(max=200, message="Full name must be 200 characters or fewer"),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    email = email_field(hint="We will send the invitation to this address")
+    role = RadioField(
+        "Role",
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select a role")],
+    )
+    starts_on = GovDateField(
+        "Holds the role from", description="For example, 27 3 2027. Leave blank to start today"
+    )
+    submit = SubmitField("Send invitation", widget=GovSubmitInput())
+
+
+class DelegationForm(FlaskForm):
+    powers = SelectMultipleField(
+        "What is delegated",
+        choices=[SelectChoice(p.value, p.label) for p in DelegatedPower],
+        widget=GovCheckboxesInput(),
+        validators=[DataRequired(message="Select what is delegated")],
+    )
+    starts_on = GovDateField(
+        "From",
+        description="For example, 1 12 2026",
+        required=True,
+        required_message="Enter the date the delegation starts",
+    )
+    ends_on = GovDateField("Until (optional)", description="The last day. Leave blank for no end")
+    submit = SubmitField("Delegate", widget=GovSubmitInput())

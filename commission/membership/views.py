@@ -1,0 +1,420 @@
+"""The membership directory, authority pages, and managing an authority's
+membership, control and team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.wrappers.response import Response
+from wtforms.fields.choices import SelectChoice
+
+from commission import access, policy
+from commission.auth.models import Appointment, DelegatedPower
+from commission.auth.roles import Role
+from commission.errors import DomainError
+from commission.exports.tables import csv_response, xlsx_response
+from commission.extensions import db
+from commission.forms import attach_error
+from commission.membership import services
+from commission.membership.forms import (
+    ControlForm,
+    DelegationForm,
+    JoinForm,
+    LeaveForm,
+    TeamInviteForm,
+)
+from commission.membership.models import (
+    Authority,
+    AuthorityKind,
+    Control,
+    Region,
+)
+from commission.membership.queries import (
+    MEMBERSHIP_FILTERS,
+    DirectoryFilters,
+    count_members,
+    directory_statement,
+    mayoral_areas,
+    strategic_names_by_council,
+)
+from commission.pagination import paginate_rows
+from commission.people import services as people_services
+from commission.people.forms import EndAppointmentForm
+from commission.people.views import send_invitation
+from commission.timeutil import today
+
+bp = Blueprint("authorities", __name__)
+
+DIRECTORY_PAGE_SIZE = 50
+
+
+def _load_authority(slug: str) -> Authority:
+    authority = db.session.execute(
+        select(Authority)
+        .where(Authority.slug == slug)
+        .options(
+            selectinload(Authority.controls),
+            selectinload(Authority.memberships),
+            selectinload(Authority.constituents),
+            selectinload(Authority.strategic_authorities),
+        )
+    ).scalar_one_or_none()
+    if authority is None:
+        abort(404)
+    return authority
+
+
+def _team(authority: Authority) -> list[Appointment]:
+    """Everyone appointed at the authority, current first, with what a page shows."""
+    return list(
+        db.session.execute(
+            select(Appointment)
+            .where(Appointment.authority_id == authority.id)
+            .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
+            .order_by(Appointment.ends_on.is_not(None), Appointment.starts_on.desc())
+        ).scalars()
+    )
+
+
+def _team_appointment(authority: Authority, appointment_id: int) -> Appointment:
+    appointment = db.session.execute(
+        select(Appointment)
+        .where(Appointment.id == appointment_id, Appointment.authority_id == authority.id)
+        .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
+    ).scalar_one_or_none()
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+# The directory ---------------------------------------------------------------
+
+
+@bp.get("/authorities")
+@access.public
+def list_authorities() -> str:
+    on = today()
+    filters = DirectoryFilters.from_args(request.args)
+    statement = directory_statement(filters, on)
+    page = paginate_rows(
+        statement,
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=DIRECTORY_PAGE_SIZE,
+    )
+    return render_template(
+        "authorities/list.html",
+        filters=filters,
+        page=page,
+        members=count_members(statement),
+        kinds=list(AuthorityKind),
+        regions=list(Region),
+        controls=list(Control),
+        memberships=MEMBERSHIP_FILTERS,
+        areas=mayoral_areas(),
+    )
+
+
+DOWNLOAD_HEADER = [
+    "GSS code",
+    "Name",
+    "Type",
+    "Region",
+    "Population (mid-2024)",
+    "Political control",
+    "Control since",
+    "Member of the Commission",
+    "Mayoral or strategic authority",
+]
+
+
+@bp.get("/authorities.<any(csv, xlsx):file_format>")
+@access.public
+def download_authorities(file_format: str) -> Response:
+    """The directory as filtered, every page, for a spreadsheet."""
+    on = today()
+    filters = DirectoryFilters.from_args(request.args)
+    areas = strategic_names_by_council()
+    rows = [
+        [
+            authority.gss_code or "",
+            authority.name,
+            authority.kind.label,
+            authority.region.value,
+            authority.population,
+            control_label or "Not recorded",
+            control_since,
+            "Yes" if is_member else "No",
+            "; ".join(areas.get(authority.id, [])),
+        ]
+        for authority, control_label, control_since, is_member in db.session.execute(
+            directory_statement(filters, on)
+        )
+    ]
+    name = f"authorities-{on.isoformat()}"
+    if file_format == "csv":
+        return csv_response(f"{name}.csv", DOWNLOAD_HEADER, rows)
+    return xlsx_response(f"{name}.xlsx", [("Authorities", DOWNLOAD_HEADER, rows)])
+
+
+# An authority ----------------------------------------------------------------
+
+
+@bp.get("/authorities/<slug>")
+@access.public
+def show_authority(slug: str) -> str:
+    authority = _load_authority(slug)
+    on = today()
+    team = _team(authority)
+    current = [a for a in team if a.is_current(on)]
+    heads = [a for a in current if a.role in {Role.LEADER, Role.MAYOR}]
+    return render_template(
+        "authorities/show.html",
+        authority=authority,
+        on=on,
+        control=authority.control_on(on),
+        membership=authority.membership_on(on),
+        heads=heads,
+        team=[a for a in team if a.role in {Role.DEPUTY, Role.OFFICER}],
+        can_see_team=policy.can_see_team(authority),
+        can_manage_team=policy.can_manage_team(authority),
+        is_secretariat=access.has_role(Role.SECRETARIAT),
+    )
+
+
+@bp.get("/my-authority")
+@access.roles(Role.LEADER, Role.MAYOR, Role.DEPUTY, Role.OFFICER)
+def my_authority() -> str:
+    on = today()
+    appointments = [a for a in current_user.current_appointments(on) if a.authority_id]
+    places = []
+    for appointment in appointments:
+        authority = _load_authority(appointment.authority.slug)
+        team = [a for a in _team(authority) if a.is_current(on)]
+        places.append(
+            {
+                "appointment": appointment,
+                "authority": authority,
+                "control": authority.control_on(on),
+                "membership": authority.membership_on(on),
+                "team": team,
+                "can_manage_team": policy.can_manage_team(authority),
+            }
+        )
+    return render_template("authorities/mine.html", places=places, on=on)
+
+
+# Secretariat: control and membership -------------------------------------------
+
+
+@bp.route("/authorities/<slug>/control/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def record_control(slug: str) -> str | Response:
+    authority = _load_authority(slug)
+    form = ControlForm()
+    if form.validate_on_submit():
+        assert form.effective_from.data is not None  # required field
+        try:
+            record = services.record_control(
+                authority=authority,
+                control=Control(form.control.data),
+                party_name=form.party_name.data,
+                effective_from=form.effective_from.data,
+                note=form.note.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{authority.name} recorded as {record.label}", "success")
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template("authorities/control_form.html", form=form, authority=authority)
+
+
+def _membership_change(slug: str, *, joining: bool) -> str | Response:
+    authority = _load_authority(slug)
+    form: Any = JoinForm() if joining else LeaveForm()
+    if form.validate_on_submit():
+        try:
+            if joining:
+                services.add_membership(
+                    authority=authority,
+                    joined_on=form.joined_on.data,
+                    reason=form.reason.data or "",
+                    actor=current_user,
+                )
+            else:
+                services.end_membership(
+                    authority=authority,
+                    left_on=form.left_on.data,
+                    reason=form.reason.data or "",
+                    actor=current_user,
+                )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            verb = "is now a member" if joining else "membership has been ended"
+            flash(f"{authority.name} {verb}", "success")
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template(
+        "authorities/membership_form.html",
+        form=form,
+        authority=authority,
+        joining=joining,
+        membership=services.open_membership(authority),
+    )
+
+
+@bp.route("/authorities/<slug>/membership/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_membership(slug: str) -> str | Response:
+    return _membership_change(slug, joining=True)
+
+
+@bp.route("/authorities/<slug>/membership/end", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def end_membership(slug: str) -> str | Response:
+    return _membership_change(slug, joining=False)
+
+
+# The team --------------------------------------------------------------------
+
+
+@bp.route("/authorities/<slug>/team/invite", methods=["GET", "POST"])
+@access.policy("the secretariat, or the authority's own leader or mayor")
+def invite_team_member(slug: str) -> str | Response:
+    authority = _load_authority(slug)
+    access.require(policy.can_manage_team(authority))
+    form = TeamInviteForm()
+    offered = policy.team_roles_offered(authority)
+    form.role.choices = [SelectChoice(role.value, role.label) for role in offered]
+    if form.validate_on_submit():
+        role = Role(form.role.data)
+        try:
+            if role not in offered:
+                raise DomainError("Select one of the roles listed", field="role")
+            invitation = people_services.invite_person(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                role=role,
+                starts_on=form.starts_on.data or today(),
+                actor=current_user,
+                authority=authority,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if send_invitation(invitation.user, invitation.signed_token):
+                flash(f"Invitation sent to {invitation.user.email}", "success")
+            else:
+                flash(
+                    f"{invitation.user.full_name} has been added, but the invitation email "
+                    "could not be sent. Ask the secretariat to send it again",
+                    "warning",
+                )
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template("authorities/team_invite.html", form=form, authority=authority)
+
+
+@bp.route("/authorities/<slug>/team/<int:appointment_id>/end", methods=["GET", "POST"])
+@access.policy("the secretariat, or the leader or mayor for their own deputies and officers")
+def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
+    authority = _load_authority(slug)
+    appointment = _team_appointment(authority, appointment_id)
+    access.require(policy.can_change_team_appointment(appointment))
+    form = EndAppointmentForm()
+    if form.validate_on_submit():
+        try:
+            people_services.end_appointment(
+                appointment=appointment,
+                ends_on=form.ends_on.data or today(),
+                reason=form.reason.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                f"{appointment.user.full_name}'s role {appointment.role.label} has been ended",
+                "success",
+            )
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template(
+        "authorities/team_end.html", form=form, authority=authority, appointment=appointment
+    )
+
+
+@bp.route("/authorities/<slug>/team/<int:appointment_id>/delegations/new", methods=["GET", "POST"])
+@access.policy("the secretariat, or the leader or mayor for their own deputies")
+def add_delegation(slug: str, appointment_id: int) -> str | Response:
+    authority = _load_authority(slug)
+    appointment = _team_appointment(authority, appointment_id)
+    access.require(policy.can_change_team_appointment(appointment))
+    if appointment.role is not Role.DEPUTY:
+        abort(404)
+    form = DelegationForm()
+    if form.validate_on_submit():
+        assert form.starts_on.data is not None  # required field
+        try:
+            services.add_delegation(
+                appointment=appointment,
+                powers=[DelegatedPower(value) for value in form.powers.data or []],
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Delegation to {appointment.user.full_name} recorded", "success")
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template(
+        "authorities/delegation_form.html", form=form, authority=authority, appointment=appointment
+    )
+
+
+@bp.route(
+    "/authorities/<slug>/team/<int:appointment_id>/delegations/<int:delegation_id>/end",
+    methods=["GET", "POST"],
+)
+@access.policy("the secretariat, or the leader or mayor for their own deputies")
+def end_delegation(slug: str, appointment_id: int, delegation_id: int) -> str | Response:
+    authority = _load_authority(slug)
+    appointment = _team_appointment(authority, appointment_id)
+    access.require(policy.can_change_team_appointment(appointment))
+    delegation = next((d for d in appointment.delegations if d.id == delegation_id), None)
+    if delegation is None:
+        abort(404)
+    form = EndAppointmentForm()
+    if form.validate_on_submit():
+        try:
+            services.end_delegation(
+                delegation=delegation, ends_on=form.ends_on.data or today(), actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Delegation to {appointment.user.full_name} ended", "success")
+            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+    return render_template(
+        "authorities/delegation_end.html",
+        form=form,
+        authority=authority,
+        appointment=appointment,
+        delegation=delegation,
+    )

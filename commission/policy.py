@@ -1,0 +1,73 @@
+"""Object-level rules: who may see or change a particular record.
+
+Views call these once they have loaded the record (through
+``access.require``), and templates call them to decide what to show, so the two
+never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_login import current_user
+
+from commission.auth.models import Appointment, User
+from commission.auth.roles import Role
+from commission.membership.models import Authority
+from commission.timeutil import today
+
+TEAM_ROLES_FOR_LEADERS = (Role.DEPUTY, Role.OFFICER)
+
+
+def _appointments_at(user: User, authority: Authority, on: date) -> list[Appointment]:
+    return [a for a in user.current_appointments(on) if a.authority_id == authority.id]
+
+
+def can_see_team(authority: Authority, user: User | None = None, on: date | None = None) -> bool:
+    """Deputies and officers are shown to the secretariat and to the
+    authority's own people only."""
+    user = user if user is not None else current_user
+    if not user.is_authenticated:
+        return False
+    on = on or today()
+    if Role.SECRETARIAT in user.roles_on(on):
+        return True
+    return bool(_appointments_at(user, authority, on))
+
+
+def can_manage_team(authority: Authority, user: User | None = None, on: date | None = None) -> bool:
+    """The secretariat manages every team; a leader or mayor manages their own
+    authority's officers and deputies."""
+    user = user if user is not None else current_user
+    if not user.is_authenticated:
+        return False
+    on = on or today()
+    if Role.SECRETARIAT in user.roles_on(on):
+        return True
+    return any(a.role in {Role.LEADER, Role.MAYOR} for a in _appointments_at(user, authority, on))
+
+
+def team_roles_offered(authority: Authority, user: User | None = None) -> list[Role]:
+    """Roles the person may give at this authority."""
+    user = user if user is not None else current_user
+    if Role.SECRETARIAT in user.roles_on(today()):
+        head = Role.MAYOR if authority.is_strategic else Role.LEADER
+        if authority.is_strategic and not authority.mayoral:
+            return list(TEAM_ROLES_FOR_LEADERS)
+        return [head, *TEAM_ROLES_FOR_LEADERS]
+    if can_manage_team(authority, user):
+        return list(TEAM_ROLES_FOR_LEADERS)
+    return []
+
+
+def can_change_team_appointment(appointment: Appointment, user: User | None = None) -> bool:
+    """Leaders and mayors may end their deputies' and officers' appointments
+    and set what deputies may do; the secretariat may change any."""
+    user = user if user is not None else current_user
+    if appointment.authority is None:
+        return False
+    if Role.SECRETARIAT in user.roles_on(today()):
+        return True
+    return appointment.role in TEAM_ROLES_FOR_LEADERS and can_manage_team(
+        appointment.authority, user
+    )
