@@ -30,9 +30,17 @@ STATUS_FILTERS = {
 }
 
 
+APPOINTMENTS_WITH_BODIES = (
+    selectinload(User.appointments).selectinload(Appointment.authority),
+    selectinload(User.appointments)
+    .selectinload(Appointment.ministerial_office)
+    .joinedload(MinisterialOffice.department),
+)
+
+
 def _load_person(user_id: int) -> User:
     user = db.session.execute(
-        select(User).where(User.id == user_id).options(selectinload(User.appointments))
+        select(User).where(User.id == user_id).options(*APPOINTMENTS_WITH_BODIES)
     ).scalar_one_or_none()
     if user is None:
         abort(404)
@@ -42,7 +50,7 @@ def _load_person(user_id: int) -> User:
 def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
     statement = (
         select(User)
-        .options(selectinload(User.appointments))
+        .options(*APPOINTMENTS_WITH_BODIES)
         .order_by(func.lower(User.full_name), User.id)
     )
     if query:
