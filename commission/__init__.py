@@ -18,7 +18,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Assemble the app. ``config`` overrides settings read from the environment."""
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from commission import access, cli, errorhandlers, mail, security, templating
+    from commission import access, cli, errorhandlers, mail, security, storage, templating
     from commission import logging as app_logging
     from commission.config import build_config
     from commission.extensions import csrf, db, login_manager, migrate
@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     WTFormsHelpers(app)
     mail.init_app(app)
+    storage.init_app(app)
     security.init_app(app)
     templating.init_app(app)
 
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
+    from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
@@ -75,7 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Sign in to see this page"
     login_manager.session_protection = "basic"
 
-    for blueprint in (pages_bp, auth_bp, authorities_bp, people_bp, audit_bp):
+    for blueprint in (pages_bp, auth_bp, meetings_bp, authorities_bp, people_bp, audit_bp):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])
     app.before_request(access.enforce)

@@ -2,7 +2,8 @@
 
 Development needs no configuration: the database is SQLite in ``instance/`` and
 email is written to the log. Production (``COMMISSION_ENV=production``) refuses
-to start without a real ``SECRET_KEY`` and a ``DATABASE_URL``.
+to start without a real ``SECRET_KEY``, a ``DATABASE_URL`` and an https
+``PUBLIC_BASE_URL``.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
             "PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS", 10
         ),
         "PAGE_SIZE": _int("PAGE_SIZE", 25),
+        "STORAGE_PATH": os.environ.get("STORAGE_PATH", str(Path(instance_path) / "files")),
+        "PAPER_MAX_BYTES": _int("PAPER_MAX_BYTES", 20 * 1024 * 1024),
+        "CALENDAR_DOMAIN": os.environ.get("CALENDAR_DOMAIN", "commission.localhost"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }
     if overrides:
@@ -114,3 +118,10 @@ def check_production(config: dict[str, Any]) -> None:
         )
     if not os.environ.get("DATABASE_URL"):
         raise ConfigurationError("DATABASE_URL must be set in production")
+    if not str(config.get("PUBLIC_BASE_URL") or "").startswith("https://"):
+        # Without it, links in emails are built from the request's Host (or
+        # X-Forwarded-Host) header, which a stranger asking for a password reset
+        # for someone else could point at their own site.
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set to the service's https:// address in production"
+        )

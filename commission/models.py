@@ -8,6 +8,7 @@ from commission.auth.models import (
     ThrottleEvent,
     User,
 )
+from commission.meetings.models import AgendaChange, AgendaItem, Meeting, Paper
 from commission.membership.models import (
     Authority,
     Department,
@@ -18,13 +19,17 @@ from commission.membership.models import (
 
 __all__ = [
     "AccountToken",
+    "AgendaChange",
+    "AgendaItem",
     "Appointment",
     "AuditEvent",
     "Authority",
     "Delegation",
     "Department",
+    "Meeting",
     "Membership",
     "MinisterialOffice",
+    "Paper",
     "PoliticalControl",
     "ThrottleEvent",
     "User",

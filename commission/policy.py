@@ -11,8 +11,10 @@ from datetime import date
 
 from flask_login import current_user
 
+from commission.access import current_roles
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
+from commission.meetings.models import Meeting, Paper
 from commission.membership.models import Authority
 from commission.timeutil import today
 
@@ -71,3 +73,26 @@ def can_change_team_appointment(appointment: Appointment, user: User | None = No
     return appointment.role in TEAM_ROLES_FOR_LEADERS and can_manage_team(
         appointment.authority, user
     )
+
+
+def is_commission_person() -> bool:
+    """Signed in and holding a role on the Commission today: who may see
+    restricted papers, confidential items and joining links."""
+    return bool(current_roles())
+
+
+def can_see_meeting(meeting: Meeting) -> bool:
+    """Draft meetings are the secretariat's working copies."""
+    return meeting.is_public or Role.SECRETARIAT in current_roles()
+
+
+def can_download_paper(paper: Paper) -> bool:
+    item = paper.agenda_item
+    meeting = item.meeting
+    if Role.SECRETARIAT in current_roles():
+        return True
+    if not meeting.agenda_is_public:
+        return False
+    if paper.public and not item.confidential:
+        return True
+    return is_commission_person()

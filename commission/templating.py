@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from commission import access
 from commission.auth.roles import Role
+from commission.text import render_markdown
 from commission.timeutil import format_date, format_datetime, format_time
 
 
@@ -24,6 +25,7 @@ class NavItem:
 NAVIGATION = [
     NavItem("pages.home", "Home", "pages.home"),
     NavItem("authorities.my_authority", "Your authority", "authorities.my_authority"),
+    NavItem("meetings.list_meetings", "Meetings", "meetings"),
     NavItem(
         "authorities.list_authorities", "Authorities", "authorities", ("authorities.my_authority",)
     ),
@@ -51,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_migrate
@@ -19,11 +20,12 @@ from bs4 import BeautifulSoup
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
 
 from commission import create_app
+from commission.audit.models import AuditEvent
 from commission.auth.models import User
 from commission.auth.roles import Role
 from commission.config import normalise_database_url
@@ -60,6 +62,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SERVER_NAME": "commission.test",
             "PREFERRED_URL_SCHEME": "http",
             "WTF_CSRF_ENABLED": False,
+            "STORAGE_PATH": str(tmp_path_factory.mktemp("files")),
         }
     )
     app.test_client_class = FreshGClient
@@ -196,6 +199,69 @@ def error_summary(response: TestResponse) -> list[tuple[str, str]]:
 def banner(response: TestResponse) -> str:
     element = page(response).select_one(".govuk-notification-banner")
     return element.get_text(" ", strip=True) if element else ""
+
+
+def table_rows(response: TestResponse, selector: str = "table") -> list[list[str]]:
+    """The text of each body row's cells in the first table matching ``selector``."""
+    table = page(response).select_one(selector)
+    if table is None:
+        return []
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        for row in table.select("tbody tr")
+    ]
+
+
+def table_records(response: TestResponse, selector: str = "table") -> list[dict[str, str]]:
+    """Each body row of the first matching table as {column heading: cell text}."""
+    table = page(response).select_one(selector)
+    if table is None:
+        return []
+    headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
+    return [dict(zip(headers, row, strict=False)) for row in table_rows(response, selector)]
+
+
+def summary_list(response: TestResponse) -> dict[str, str]:
+    """Key to value of the first GOV.UK summary list on the page."""
+    element = page(response).select_one(".govuk-summary-list")
+    if element is None:
+        return {}
+    return {
+        row.select_one(".govuk-summary-list__key").get_text(" ", strip=True): row.select_one(
+            ".govuk-summary-list__value"
+        ).get_text(" ", strip=True)
+        for row in element.select(".govuk-summary-list__row")
+    }
+
+
+def audit_events(action: str) -> list[AuditEvent]:
+    """Stored audit events with this action, oldest first."""
+    return list(
+        db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        ).scalars()
+    )
+
+
+@contextmanager
+def count_selects() -> Iterator[list[str]]:
+    """Collect the SELECT statements run while the block runs. Listens on the
+    test's connection (the session is bound to it), not the engine: a
+    connection made before an engine listener existed would not report."""
+    statements: list[str] = []
+
+    def before(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    connection = db.session.connection()
+    event.listen(connection, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", before)
 
 
 def csrf_token_from(response: TestResponse) -> str:

@@ -4,12 +4,13 @@ can override, and flushes so the row has an id."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.extensions import db
+from commission.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingStatus, Paper
 from commission.membership.models import (
     Authority,
     AuthorityKind,
@@ -21,7 +22,7 @@ from commission.membership.models import (
     PoliticalControl,
     Region,
 )
-from commission.timeutil import today
+from commission.timeutil import LONDON, now_utc, today
 
 PASSWORD = "correct-horse-battery-staple-42"
 _counter = itertools.count(1)
@@ -195,3 +196,116 @@ def delegation(
 
 def authority_by_slug(slug: str) -> Authority:
     return db.session.execute(db.select(Authority).where(Authority.slug == slug)).scalar_one()
+
+
+def political_control(
+    *,
+    authority: Authority,
+    control: Control,
+    effective_from: date,
+    party_name: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> PoliticalControl:
+    """A control record; a party name is needed (and only allowed) for ``Control.OTHER``."""
+    item = PoliticalControl(
+        authority=authority,
+        control=control,
+        party_name=party_name,
+        effective_from=effective_from,
+        note=note,
+        source=source,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def membership(
+    *,
+    authority: Authority,
+    joined_on: date = date(2026, 1, 1),
+    left_on: date | None = None,
+    leave_reason: str | None = None,
+) -> Membership:
+    item = Membership(
+        authority=authority, joined_on=joined_on, left_on=left_on, leave_reason=leave_reason
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def meeting(
+    *,
+    starts_at: datetime | None = None,
+    minutes: int = 150,
+    status: MeetingStatus = MeetingStatus.SCHEDULED,
+    published: bool = False,
+    venue: str | None = "2 Marsham Street, London",
+) -> Meeting:
+    """A meeting, by default a week from now at 10:30 London time."""
+    if starts_at is None:
+        day = today() + timedelta(days=7 + next(_counter) % 300)
+        starts_at = datetime.combine(day, time(10, 30), tzinfo=LONDON).astimezone(UTC)
+    item = Meeting(
+        slug=f"{starts_at.astimezone(LONDON).date().isoformat()}",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        venue=venue,
+        status=MeetingStatus.AGENDA_PUBLISHED if published else status,
+        agenda_published_at=now_utc() if published else None,
+    )
+    from commission.meetings.services import allocate_slug
+
+    item.slug = allocate_slug(starts_at.astimezone(LONDON).date())
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def agenda_item(
+    *,
+    meeting: Meeting,
+    title: str | None = None,
+    kind: AgendaItemKind = AgendaItemKind.DISCUSSION,
+    duration_minutes: int = 30,
+    confidential: bool = False,
+    presenter: str | None = None,
+) -> AgendaItem:
+    item = AgendaItem(
+        meeting=meeting,
+        position=len(meeting.items) + 1,
+        kind=kind,
+        title=title or f"Item {next(_counter)}",
+        duration_minutes=duration_minutes,
+        confidential=confidential,
+        presenter=presenter,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def paper(
+    *, item: AgendaItem, title: str = "Briefing paper", public: bool = True, data: bytes = PDF_BYTES
+) -> Paper:
+    from commission.storage import storage
+
+    stored = storage().save(data)
+    record = Paper(
+        agenda_item=item,
+        title=title,
+        filename="briefing.pdf",
+        content_type="application/pdf",
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+        public=public,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -69,6 +69,10 @@ def targets(app, app_ctx) -> dict[str, Target]:
     deputy_appointment.set_authority(council)
     delegation = factories.delegation(appointment=deputy_appointment)
     team = {"slug": council.slug, "appointment_id": deputy_appointment.id}
+    meeting = factories.meeting(published=True)
+    item = factories.agenda_item(meeting=meeting)
+    paper = factories.paper(item=item)
+    on_item = {"slug": meeting.slug, "item_id": item.id}
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -88,6 +92,21 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "authorities.end_team_appointment": team,
         "authorities.add_delegation": team,
         "authorities.end_delegation": {**team, "delegation_id": delegation.id},
+        "meetings.show_meeting": {"slug": meeting.slug},
+        "meetings.meeting_calendar": {"slug": meeting.slug},
+        "meetings.agenda_pack": {"slug": meeting.slug},
+        "meetings.download_paper": {"paper_id": paper.id, "filename": paper.filename},
+        "meetings.edit_meeting": {"slug": meeting.slug},
+        "meetings.change_status": {"slug": meeting.slug, "action": "held"},
+        "meetings.cancel_meeting": {"slug": meeting.slug},
+        "meetings.postpone_meeting": {"slug": meeting.slug},
+        "meetings.edit_agenda": {"slug": meeting.slug},
+        "meetings.add_item": {"slug": meeting.slug},
+        "meetings.edit_item": on_item,
+        "meetings.remove_item": on_item,
+        "meetings.move_item": on_item,
+        "meetings.add_paper": on_item,
+        "meetings.replace_paper": {**on_item, "paper_id": paper.id},
     }
     result = {}
     for rule in app.url_map.iter_rules():

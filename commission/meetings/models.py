@@ -1,0 +1,255 @@
+"""Meetings of the Commission, their agendas and the papers attached to them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commission.auth.models import User
+from commission.db_types import UTCDateTime, utcnow
+from commission.extensions import db
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=30,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class MeetingStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    AGENDA_PUBLISHED = "agenda_published"
+    HELD = "held"
+    MINUTES_PUBLISHED = "minutes_published"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "scheduled": "Scheduled",
+            "agenda_published": "Agenda published",
+            "held": "Held",
+            "minutes_published": "Minutes published",
+            "postponed": "Postponed",
+            "cancelled": "Cancelled",
+        }[self.value]
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            "draft": "grey",
+            "scheduled": "blue",
+            "agenda_published": "green",
+            "held": "purple",
+            "minutes_published": "purple",
+            "postponed": "orange",
+            "cancelled": "red",
+        }[self.value]
+
+
+PUBLIC_STATUSES = frozenset(MeetingStatus) - {MeetingStatus.DRAFT}
+AGENDA_EDITABLE = frozenset(
+    {MeetingStatus.DRAFT, MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}
+)
+ACTIVE_STATUSES = frozenset(
+    {
+        MeetingStatus.DRAFT,
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.AGENDA_PUBLISHED,
+        MeetingStatus.HELD,
+        MeetingStatus.MINUTES_PUBLISHED,
+    }
+)
+
+
+class AgendaItemKind(StrEnum):
+    OPENING = "opening"
+    MINUTES = "minutes"
+    MINISTERIAL_SESSION = "ministerial_session"
+    CONSULTATION = "consultation"
+    DISCUSSION = "discussion"
+    DECISION = "decision"
+    INFORMATION = "information"
+    ANY_OTHER_BUSINESS = "any_other_business"
+
+    @property
+    def label(self) -> str:
+        return {
+            "opening": "Opening",
+            "minutes": "Minutes of the last meeting",
+            "ministerial_session": "Ministerial session",
+            "consultation": "Consultation",
+            "discussion": "Discussion",
+            "decision": "Decision",
+            "information": "Information",
+            "any_other_business": "Any other business",
+        }[self.value]
+
+
+class Meeting(db.Model):  # type: ignore[name-defined]
+    """A meeting of the Commission. Times are stored in UTC; the address uses
+    the London date (``2027-02-09``, or ``2027-02-09-2`` for a second that day)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="Local Government Commission")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str | None] = mapped_column(String(300))
+    online_link: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[MeetingStatus] = mapped_column(
+        _enum(MeetingStatus, "meeting_status"), default=MeetingStatus.DRAFT
+    )
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    postponed_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL")
+    )
+    agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    agenda_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        order_by="(AgendaItem.position, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
+    changes: Mapped[list[AgendaChange]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaChange.occurred_at.desc()",
+        cascade="all, delete-orphan",
+    )
+    postponed_to: Mapped[Meeting | None] = relationship(remote_side=[id])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def agenda_is_public(self) -> bool:
+        return self.agenda_published_at is not None and self.status in PUBLIC_STATUSES
+
+    @property
+    def agenda_editable(self) -> bool:
+        return self.status in AGENDA_EDITABLE
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    def timed_items(self) -> list[tuple[AgendaItem, datetime]]:
+        """Each item with its start time: the meeting's start plus the
+        durations of the items before it."""
+        start = self.starts_at
+        result = []
+        for item in self.items:
+            result.append((item, start))
+            start = start + timedelta(minutes=item.duration_minutes)
+        return result
+
+    @property
+    def agenda_minutes(self) -> int:
+        return sum(item.duration_minutes for item in self.items)
+
+    @property
+    def overrun_minutes(self) -> int:
+        return max(0, self.agenda_minutes - int(self.duration.total_seconds() // 60))
+
+
+class AgendaItem(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        Index("ix_agenda_items_meeting_id_position", "meeting_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[AgendaItemKind] = mapped_column(_enum(AgendaItemKind, "agenda_item_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    presenter: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items")
+    papers: Mapped[list[Paper]] = relationship(
+        back_populates="agenda_item",
+        order_by="(Paper.superseded_by_id.is_not(None), Paper.uploaded_at)",
+        cascade="all, delete-orphan",
+    )
+
+
+class Paper(db.Model):  # type: ignore[name-defined]
+    """A document attached to an agenda item. Replacing a paper adds a new
+    one and marks the old as superseded; nothing is deleted."""
+
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("papers.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="papers")
+    uploaded_by: Mapped[User | None] = relationship()
+    superseded_by: Mapped[Paper | None] = relationship(remote_side=[id])
+
+    @property
+    def superseded(self) -> bool:
+        return self.superseded_by_id is not None
+
+
+class AgendaChange(db.Model):  # type: ignore[name-defined]
+    """What changed in an agenda after it was published, shown on the meeting
+    page as "Agenda updated on …"."""
+
+    __tablename__ = "agenda_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    summary: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="changes")

@@ -1,0 +1,566 @@
+"""The rules for meetings, agendas and papers."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
+from sqlalchemy import select
+
+from commission.audit import services as audit
+from commission.auth.models import User
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.meetings.models import (
+    ACTIVE_STATUSES,
+    AgendaChange,
+    AgendaItem,
+    AgendaItemKind,
+    Meeting,
+    MeetingStatus,
+    Paper,
+)
+from commission.meetings.uploads import Upload, check_upload
+from commission.storage import storage
+from commission.timeutil import LONDON, format_date, format_datetime, format_time, now_utc
+
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+
+
+def london(day: date, at: time) -> datetime:
+    """A wall-clock time in London as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
+
+
+@lru_cache(maxsize=1)
+def _bank_holidays() -> dict[date, str]:
+    """Bank holidays in England, from the copy govuk-bank-holidays ships with
+    (no network needed)."""
+    holidays = BankHolidays(use_cached_holidays=True)
+    return {
+        h["date"]: h["title"]
+        for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    }
+
+
+def bank_holiday(day: date) -> str | None:
+    return _bank_holidays().get(day)
+
+
+def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
+    days = [
+        date(year, month, d)
+        for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    return days[-1] if ordinal == -1 else days[ordinal - 1]
+
+
+def next_working_day(day: date) -> tuple[date, list[str]]:
+    """The day itself if it is a working day, else the next one, with why each
+    day was passed over."""
+    reasons = []
+    while True:
+        holiday = bank_holiday(day)
+        if holiday:
+            reasons.append(f"{format_date(day, weekday=True)} is a bank holiday ({holiday})")
+        elif day.weekday() >= 5:
+            reasons.append(f"{format_date(day, weekday=True)} is a weekend")
+        else:
+            return day, reasons
+        day += timedelta(days=1)
+
+
+@dataclass
+class ScheduleRule:
+    year: int
+    ordinal: str
+    weekday: int
+    starts: time
+    ends: time
+    skip_months: set[int] = field(default_factory=set)
+    venue: str = ""
+    online_link: str = ""
+
+    def describe(self) -> str:
+        skipped = ", ".join(calendar.month_name[m] for m in sorted(self.skip_months))
+        text = (
+            f"The {self.ordinal} {WEEKDAYS[self.weekday]} of each month in {self.year}, "
+            f"{self.starts:%H:%M} to {self.ends:%H:%M}, Europe/London"
+        )
+        return text + (f", except {skipped}" if skipped else "")
+
+
+@dataclass
+class PlannedMeeting:
+    day: date
+    starts_at: datetime
+    ends_at: datetime
+    moved_from: date | None = None
+    reasons: list[str] = field(default_factory=list)
+    clash: Meeting | None = None
+
+
+def overlapping(
+    starts_at: datetime, ends_at: datetime, exclude: Meeting | None = None
+) -> Meeting | None:
+    """A meeting still going ahead whose time overlaps this one."""
+    statement = select(Meeting).where(
+        Meeting.status.in_(ACTIVE_STATUSES),
+        Meeting.starts_at < ends_at,
+        Meeting.ends_at > starts_at,
+    )
+    if exclude is not None and exclude.id is not None:
+        statement = statement.where(Meeting.id != exclude.id)
+    return db.session.execute(statement.limit(1)).scalar_one_or_none()
+
+
+def plan_schedule(rule: ScheduleRule) -> list[PlannedMeeting]:
+    """The dates a rule gives, each moved to the next working day when it
+    falls on a bank holiday in England, with clashes marked."""
+    if rule.ends <= rule.starts:
+        raise DomainError("The end time must be after the start time", field="ends")
+    if rule.ordinal not in ORDINALS:
+        raise DomainError("Select which week of the month", field="ordinal")
+    planned = []
+    for month in range(1, 13):
+        if month in rule.skip_months:
+            continue
+        wanted = nth_weekday(rule.year, month, ORDINALS[rule.ordinal], rule.weekday)
+        day, reasons = next_working_day(wanted)
+        meeting = PlannedMeeting(
+            day=day,
+            starts_at=london(day, rule.starts),
+            ends_at=london(day, rule.ends),
+            moved_from=wanted if day != wanted else None,
+            reasons=reasons,
+        )
+        meeting.clash = overlapping(meeting.starts_at, meeting.ends_at)
+        planned.append(meeting)
+    if not planned:
+        raise DomainError(
+            "Every month is skipped. Leave at least one month in", field="skip_months"
+        )
+    return planned
+
+
+def allocate_slug(day: date, exclude: Meeting | None = None) -> str:
+    """``YYYY-MM-DD``, or ``YYYY-MM-DD-2`` (and so on) for later meetings that day."""
+    base = day.isoformat()
+    taken = set(
+        db.session.execute(select(Meeting.slug).where(Meeting.slug.startswith(base))).scalars()
+    )
+    if exclude is not None:
+        taken.discard(exclude.slug)
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(LONDON).date()
+
+
+def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
+    """Create the year's meetings, all or none: any clash refuses the lot."""
+    planned = plan_schedule(rule)
+    clashes = [p for p in planned if p.clash is not None]
+    if clashes:
+        days = ", ".join(format_date(p.day) for p in clashes)
+        raise DomainError(f"These dates clash with meetings already scheduled: {days}")
+    meetings = []
+    for plan in planned:
+        meeting = Meeting(
+            slug=allocate_slug(plan.day),
+            starts_at=plan.starts_at,
+            ends_at=plan.ends_at,
+            venue=rule.venue.strip() or None,
+            online_link=rule.online_link.strip() or None,
+            status=MeetingStatus.SCHEDULED,
+            created_by_id=actor.id,
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        meetings.append(meeting)
+    audit.record(
+        action="meetings_scheduled",
+        summary=f"{actor.full_name} scheduled {len(meetings)} meetings: {rule.describe()}",
+        actor=actor,
+        details={"slugs": [m.slug for m in meetings]},
+    )
+    return meetings
+
+
+def _check_times(starts_at: datetime, ends_at: datetime, exclude: Meeting | None) -> None:
+    if ends_at <= starts_at:
+        raise DomainError("The meeting must end after it starts", field="end_time")
+    clash = overlapping(starts_at, ends_at, exclude)
+    if clash is not None:
+        raise DomainError(
+            f"This overlaps the meeting on {format_datetime(clash.starts_at)}",
+            field="day",
+        )
+
+
+def create_meeting(
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    online_link: str,
+    actor: User,
+) -> Meeting:
+    _check_times(starts_at, ends_at, None)
+    meeting = Meeting(
+        slug=allocate_slug(_local_day(starts_at)),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip() or None,
+        online_link=online_link.strip() or None,
+        status=MeetingStatus.DRAFT,
+        created_by_id=actor.id,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    audit.record(
+        action="meeting_created",
+        summary=f"{actor.full_name} added a meeting on {format_datetime(starts_at)}",
+        actor=actor,
+        subject=meeting,
+    )
+    return meeting
+
+
+def update_meeting(
+    *,
+    meeting: Meeting,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    online_link: str,
+    actor: User,
+) -> Meeting:
+    """Change a meeting's time or place. A public meeting keeps its date (its
+    address is shared); to move it to another day, postpone it."""
+    if not meeting.agenda_editable:
+        raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be changed")
+    new_day = _local_day(starts_at)
+    if meeting.is_public and new_day != _local_day(meeting.starts_at):
+        raise DomainError(
+            "To move a published meeting to another day, postpone it instead", field="day"
+        )
+    _check_times(starts_at, ends_at, meeting)
+    old_day = _local_day(meeting.starts_at)
+    moved = (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
+    changed_place = (venue.strip() or None, online_link.strip() or None) != (
+        meeting.venue,
+        meeting.online_link,
+    )
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.venue, meeting.online_link = venue.strip() or None, online_link.strip() or None
+    if new_day != old_day:
+        meeting.slug = allocate_slug(new_day, exclude=meeting)
+    if moved or changed_place:
+        meeting.calendar_sequence += 1
+        if moved:
+            _agenda_changed(
+                meeting,
+                f"Time changed to {format_datetime(starts_at)} to {format_time(ends_at)}",
+                actor,
+            )
+    audit.record(
+        action="meeting_updated",
+        summary=f"{actor.full_name} updated the meeting on {format_datetime(starts_at)}",
+        actor=actor,
+        subject=meeting,
+    )
+    db.session.flush()
+    return meeting
+
+
+def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise DomainError("Only a draft meeting can be confirmed")
+    meeting.status = MeetingStatus.SCHEDULED
+    meeting.calendar_sequence += 1
+    audit.record(
+        action="meeting_scheduled",
+        summary=f"{actor.full_name} confirmed the meeting on {format_datetime(meeting.starts_at)}",
+        actor=actor,
+        subject=meeting,
+    )
+    return meeting
+
+
+def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
+    if meeting.status not in {
+        MeetingStatus.DRAFT,
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.AGENDA_PUBLISHED,
+    }:
+        raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be cancelled")
+    if not reason.strip():
+        raise DomainError("Enter why the meeting is cancelled", field="reason")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.status_reason = reason.strip()
+    meeting.calendar_sequence += 1
+    audit.record(
+        action="meeting_cancelled",
+        summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",
+        actor=actor,
+        subject=meeting,
+        details={"reason": reason.strip()},
+    )
+    return meeting
+
+
+def postpone_meeting(
+    *, meeting: Meeting, starts_at: datetime, ends_at: datetime, reason: str, actor: User
+) -> Meeting:
+    """Move a meeting to a new date: the old one is marked postponed (with the
+    reason, shown publicly) and points to the new one, which takes the agenda."""
+    if meeting.status not in {
+        MeetingStatus.SCHEDULED,
+        MeetingStatus.AGENDA_PUBLISHED,
+        MeetingStatus.DRAFT,
+    }:
+        raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be postponed")
+    if not reason.strip():
+        raise DomainError("Enter why the meeting is postponed", field="reason")
+    _check_times(starts_at, ends_at, meeting)
+    new = Meeting(
+        slug=allocate_slug(_local_day(starts_at)),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=meeting.venue,
+        online_link=meeting.online_link,
+        status=MeetingStatus.SCHEDULED,
+        created_by_id=actor.id,
+    )
+    db.session.add(new)
+    for item in list(meeting.items):
+        item.meeting = new
+    meeting.status = MeetingStatus.POSTPONED
+    meeting.status_reason = reason.strip()
+    meeting.postponed_to = new
+    meeting.calendar_sequence += 1
+    db.session.flush()
+    audit.record(
+        action="meeting_postponed",
+        summary=f"{actor.full_name} postponed the meeting on {format_datetime(meeting.starts_at)} "
+        f"to {format_datetime(starts_at)}",
+        actor=actor,
+        subject=meeting,
+        details={"reason": reason.strip(), "new_meeting_id": new.id},
+    )
+    return new
+
+
+def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
+        raise DomainError(
+            f"A meeting that is {meeting.status.label.lower()} cannot be marked as held"
+        )
+    if now_utc() < meeting.starts_at:
+        raise DomainError("A meeting can be marked as held only once it has started")
+    meeting.status = MeetingStatus.HELD
+    audit.record(
+        action="meeting_held",
+        summary=f"{actor.full_name} recorded the meeting on {format_datetime(meeting.starts_at)} "
+        "as held",
+        actor=actor,
+        subject=meeting,
+    )
+    return meeting
+
+
+def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
+    if meeting.status not in {MeetingStatus.DRAFT, MeetingStatus.SCHEDULED}:
+        raise DomainError(
+            f"The agenda of a meeting that is {meeting.status.label.lower()} cannot be published"
+        )
+    if not meeting.items:
+        raise DomainError("Add at least one agenda item before publishing the agenda")
+    meeting.status = MeetingStatus.AGENDA_PUBLISHED
+    meeting.agenda_published_at = now_utc()
+    meeting.calendar_sequence += 1
+    audit.record(
+        action="agenda_published",
+        summary=f"{actor.full_name} published the agenda for {format_datetime(meeting.starts_at)}",
+        actor=actor,
+        subject=meeting,
+    )
+    return meeting
+
+
+# Agenda items ------------------------------------------------------------------
+
+
+def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
+    """After publication every change is recorded and shown on the meeting page."""
+    if meeting.agenda_published_at is None:
+        return
+    now = now_utc()
+    meeting.agenda_updated_at = now
+    meeting.changes.append(AgendaChange(summary=summary[:500], actor_id=actor.id, occurred_at=now))
+
+
+def _check_editable(meeting: Meeting) -> None:
+    if not meeting.agenda_editable:
+        raise DomainError(
+            f"The agenda of a meeting that is {meeting.status.label.lower()} cannot be changed"
+        )
+
+
+@dataclass
+class ItemDetails:
+    kind: AgendaItemKind
+    title: str
+    duration_minutes: int
+    presenter: str = ""
+    description: str = ""
+    confidential: bool = False
+
+
+def _check_item(details: ItemDetails) -> None:
+    if details.duration_minutes <= 0:
+        raise DomainError("Duration must be 1 minute or more", field="duration_minutes")
+    if details.duration_minutes > 8 * 60:
+        raise DomainError(
+            "Duration must be 480 minutes (8 hours) or fewer", field="duration_minutes"
+        )
+
+
+def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaItem:
+    _check_editable(meeting)
+    _check_item(details)
+    item = AgendaItem(
+        position=(max((i.position for i in meeting.items), default=0) + 1),
+        kind=details.kind,
+        title=details.title.strip(),
+        duration_minutes=details.duration_minutes,
+        presenter=details.presenter.strip() or None,
+        description=details.description.strip() or None,
+        confidential=details.confidential,
+    )
+    meeting.items.append(item)
+    _agenda_changed(meeting, f"Item added: {item.title}", actor)
+    db.session.flush()
+    return item
+
+
+def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> AgendaItem:
+    meeting = item.meeting
+    _check_editable(meeting)
+    _check_item(details)
+    before = (
+        item.kind,
+        item.title,
+        item.duration_minutes,
+        item.presenter,
+        item.description,
+        item.confidential,
+    )
+    item.kind = details.kind
+    item.title = details.title.strip()
+    item.duration_minutes = details.duration_minutes
+    item.presenter = details.presenter.strip() or None
+    item.description = details.description.strip() or None
+    item.confidential = details.confidential
+    after = (
+        item.kind,
+        item.title,
+        item.duration_minutes,
+        item.presenter,
+        item.description,
+        item.confidential,
+    )
+    if before != after:
+        _agenda_changed(meeting, f"Item changed: {item.title}", actor)
+    db.session.flush()
+    return item
+
+
+def remove_item(*, item: AgendaItem, actor: User) -> None:
+    meeting = item.meeting
+    _check_editable(meeting)
+    title = item.title
+    meeting.items.remove(item)
+    _renumber(meeting)
+    _agenda_changed(meeting, f"Item removed: {title}", actor)
+    db.session.flush()
+
+
+def move_item(*, item: AgendaItem, direction: str, actor: User) -> None:
+    meeting = item.meeting
+    _check_editable(meeting)
+    items = list(meeting.items)
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if other < 0 or other >= len(items):
+        return
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    _agenda_changed(meeting, f"Item moved {direction}: {item.title}", actor)
+    db.session.flush()
+    db.session.expire(meeting, ["items"])
+
+
+def _renumber(meeting: Meeting) -> None:
+    for position, each in enumerate(meeting.items, start=1):
+        each.position = position
+
+
+# Papers ------------------------------------------------------------------------
+
+
+def add_paper(
+    *,
+    item: AgendaItem,
+    upload: Upload,
+    title: str,
+    public: bool,
+    actor: User,
+    replaces: Paper | None = None,
+) -> Paper:
+    """Attach a paper, checked by content, size and type. Replacing keeps the
+    old paper, marked as superseded."""
+    _check_editable(item.meeting)
+    checked = check_upload(upload)
+    stored = storage().save(upload.data)
+    paper = Paper(
+        title=title.strip() or checked.filename,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+        public=public,
+        uploaded_by_id=actor.id,
+    )
+    item.papers.append(paper)
+    db.session.flush()
+    if replaces is not None:
+        if replaces.superseded:
+            raise DomainError("This paper has already been replaced")
+        replaces.superseded_by = paper
+        _agenda_changed(item.meeting, f"Paper replaced: {paper.title}", actor)
+    else:
+        _agenda_changed(item.meeting, f"Paper added: {paper.title}", actor)
+    audit.record(
+        action="paper_replaced" if replaces else "paper_added",
+        summary=f"{actor.full_name} {'replaced' if replaces else 'added'} the paper "
+        f"{paper.title} on {item.title}",
+        actor=actor,
+        subject=paper,
+        details={"checksum": paper.checksum, "size": paper.size},
+    )
+    return paper

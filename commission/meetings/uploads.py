@@ -1,0 +1,73 @@
+"""Checking uploaded papers by what they contain, not what they are called."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import filetype
+from flask import current_app
+from werkzeug.utils import secure_filename
+
+from commission.errors import DomainError
+
+ALLOWED = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv",
+}
+ALLOWED_LABEL = "PDF, DOCX, ODT, XLSX or CSV"
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    filename: str
+    content_type: str
+
+
+def _looks_like_csv(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        lines = [line for line in text.splitlines() if line.strip()]
+        return bool(lines)
+    return False
+
+
+def check_upload(upload: Upload, field: str = "file") -> CheckedUpload:
+    """Refuse empty, oversized, unsupported and disguised files (a file whose
+    content is not what its name says, such as a program renamed .pdf)."""
+    limit = int(current_app.config["PAPER_MAX_BYTES"])
+    if not upload.data:
+        raise DomainError("The selected file is empty", field=field)
+    if len(upload.data) > limit:
+        raise DomainError(
+            f"The selected file must be smaller than {limit // (1024 * 1024)} MB", field=field
+        )
+    safe = secure_filename(upload.filename or "") or "paper"
+    extension = os.path.splitext(safe)[1].lower()
+    if extension not in ALLOWED:
+        raise DomainError(f"The selected file must be a {ALLOWED_LABEL}", field=field)
+    expected = ALLOWED[extension]
+    guessed = filetype.guess(upload.data)
+    if extension == ".csv":
+        if guessed is not None or not _looks_like_csv(upload.data):
+            raise DomainError("The selected file is not a CSV file. Check the file", field=field)
+    elif guessed is None or guessed.mime != expected:
+        raise DomainError(
+            f"The selected file is not a real {extension[1:].upper()} file. Check the file",
+            field=field,
+        )
+    return CheckedUpload(filename=safe, content_type=expected)

@@ -1,0 +1,546 @@
+"""Meetings: the public schedule and pages, the secretariat's scheduling and
+agenda builder, papers, the agenda pack and calendar feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BaseConverter
+from werkzeug.wrappers.response import Response
+
+from commission import access, policy
+from commission.auth.roles import Role
+from commission.errors import DomainError
+from commission.exports.calendar import calendar_response
+from commission.exports.pdf import pdf_response
+from commission.extensions import db
+from commission.forms import ConfirmForm, attach_error
+from commission.meetings import services
+from commission.meetings.forms import (
+    AgendaItemForm,
+    MeetingForm,
+    PaperForm,
+    PostponeForm,
+    ReasonForm,
+    ScheduleForm,
+)
+from commission.meetings.models import (
+    PUBLIC_STATUSES,
+    AgendaItem,
+    AgendaItemKind,
+    Meeting,
+    MeetingStatus,
+    Paper,
+)
+from commission.meetings.uploads import Upload
+from commission.storage import storage
+from commission.timeutil import LONDON, now_utc, today
+
+bp = Blueprint("meetings", __name__)
+
+
+class MeetingSlugConverter(BaseConverter):
+    regex = r"\d{4}-\d{2}-\d{2}(?:-\d+)?"
+
+
+@bp.record_once
+def _register_converter(state: Any) -> None:
+    state.app.url_map.converters["meeting"] = MeetingSlugConverter
+
+
+def _load_meeting(slug: str) -> Meeting:
+    meeting = db.session.execute(
+        select(Meeting)
+        .where(Meeting.slug == slug)
+        .options(
+            selectinload(Meeting.items).selectinload(AgendaItem.papers),
+            selectinload(Meeting.changes),
+            selectinload(Meeting.postponed_to),
+        )
+    ).scalar_one_or_none()
+    if meeting is None or not policy.can_see_meeting(meeting):
+        abort(404)
+    return meeting
+
+
+def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((i for i in meeting.items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _meeting_times(form: Any) -> tuple[Any, Any]:
+    return (
+        services.london(form.day.data, form.starts.time),
+        services.london(form.day.data, form.ends.time),
+    )
+
+
+def _back_to(meeting: Meeting) -> Response:
+    return redirect(url_for("meetings.show_meeting", slug=meeting.slug))
+
+
+# Public ------------------------------------------------------------------------
+
+
+@bp.get("/meetings")
+@access.public
+def list_meetings() -> str:
+    now = now_utc()
+    statuses = set(PUBLIC_STATUSES)
+    secretariat = access.has_role(Role.SECRETARIAT)
+    if secretariat:
+        statuses.add(MeetingStatus.DRAFT)
+    meetings = list(
+        db.session.execute(
+            select(Meeting).where(Meeting.status.in_(statuses)).order_by(Meeting.starts_at)
+        ).scalars()
+    )
+    upcoming = [m for m in meetings if m.ends_at >= now]
+    past = [m for m in reversed(meetings) if m.ends_at < now]
+    return render_template(
+        "meetings/list.html", upcoming=upcoming, past=past, secretariat=secretariat
+    )
+
+
+@bp.get("/meetings.ics")
+@access.public
+def calendar_feed() -> Response:
+    meetings = db.session.execute(
+        select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES)).order_by(Meeting.starts_at)
+    ).scalars()
+    return calendar_response(
+        meetings, filename="meetings.ics", name="Local Government Commission", show_links=False
+    )
+
+
+@bp.get("/meetings/<meeting:slug>")
+@access.public
+def show_meeting(slug: str) -> str:
+    meeting = _load_meeting(slug)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        member=policy.is_commission_person(),
+        secretariat=access.has_role(Role.SECRETARIAT),
+    )
+
+
+@bp.get("/meetings/<meeting:slug>.ics")
+@access.public
+def meeting_calendar(slug: str) -> Response:
+    meeting = _load_meeting(slug)
+    return calendar_response(
+        [meeting],
+        filename=f"meeting-{meeting.slug}.ics",
+        name=f"Local Government Commission {meeting.slug}",
+        show_links=policy.is_commission_person(),
+    )
+
+
+@bp.get("/meetings/<meeting:slug>/agenda.pdf")
+@access.public
+def agenda_pack(slug: str) -> Response:
+    """The agenda pack; restricted items and papers only for signed-in members."""
+    meeting = _load_meeting(slug)
+    if not (meeting.agenda_is_public or access.has_role(Role.SECRETARIAT)):
+        abort(404)
+    member = policy.is_commission_person()
+    return pdf_response(
+        "meetings/agenda_pack.html",
+        f"agenda-{meeting.slug}.pdf",
+        meeting=meeting,
+        member=member,
+        generated=now_utc(),
+    )
+
+
+@bp.get("/papers/<int:paper_id>/<path:filename>")
+@access.public
+def download_paper(paper_id: int, filename: str) -> Response:
+    paper = db.session.get(Paper, paper_id)
+    if paper is None or not policy.can_download_paper(paper):
+        abort(404)
+    data = storage().read(paper.storage_key)
+    return Response(
+        data,
+        mimetype=paper.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{paper.filename}"',
+            "Cache-Control": "private, no-store" if not paper.public else "public, max-age=300",
+        },
+    )
+
+
+# Scheduling --------------------------------------------------------------------
+
+
+def _schedule_rule(form: ScheduleForm) -> services.ScheduleRule:
+    assert form.starts.time is not None and form.ends.time is not None
+    return services.ScheduleRule(
+        year=int(form.year.data or 0),
+        ordinal=form.ordinal.data or "",
+        weekday=int(form.weekday.data or 0),
+        starts=form.starts.time,
+        ends=form.ends.time,
+        skip_months={int(m) for m in form.skip_months.data or []},
+        venue=form.venue.data or "",
+        online_link=form.online_link.data or "",
+    )
+
+
+@bp.route("/meetings/schedule", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def schedule_meetings() -> str | Response:
+    """Step 1: a rule. Step 2: a preview of every date (with moved dates
+    explained). Step 3: confirm, creating them all or none."""
+    form = ScheduleForm()
+    if request.method == "GET":
+        form.year.data = today().year + 1
+        form.ordinal.data = "second"
+        form.weekday.data = "1"
+        form.starts.data, form.ends.data = "10:30", "13:00"
+        form.skip_months.data = ["8"]
+    plan = None
+    if form.validate_on_submit():
+        rule = _schedule_rule(form)
+        try:
+            if request.form.get("confirm") == "yes":
+                meetings = services.create_schedule(rule=rule, actor=current_user)
+                db.session.commit()
+                flash(f"{len(meetings)} meetings scheduled for {rule.year}", "success")
+                return redirect(url_for("meetings.list_meetings"))
+            plan = services.plan_schedule(rule)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            return render_template(
+                "meetings/schedule_preview.html",
+                form=form,
+                plan=plan,
+                rule=rule,
+                clashes=any(p.clash for p in plan),
+            )
+    return render_template("meetings/schedule_form.html", form=form)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def create_meeting() -> str | Response:
+    form = MeetingForm()
+    if request.method == "GET":
+        form.starts.data, form.ends.data = "10:30", "13:00"
+    if form.validate_on_submit():
+        starts_at, ends_at = _meeting_times(form)
+        try:
+            meeting = services.create_meeting(
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=form.venue.data or "",
+                online_link=form.online_link.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting added as a draft. Confirm it to publish the date", "success")
+            return _back_to(meeting)
+    return render_template("meetings/meeting_form.html", form=form, meeting=None)
+
+
+@bp.route("/meetings/<meeting:slug>/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_meeting(slug: str) -> str | Response:
+    meeting = _load_meeting(slug)
+    form = MeetingForm()
+    if request.method == "GET":
+        local_start = meeting.starts_at.astimezone(LONDON)
+        form.day.data = local_start.date()
+        form.starts.data = f"{local_start:%H:%M}"
+        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+        form.venue.data = meeting.venue
+        form.online_link.data = meeting.online_link
+    if form.validate_on_submit():
+        starts_at, ends_at = _meeting_times(form)
+        try:
+            services.update_meeting(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=form.venue.data or "",
+                online_link=form.online_link.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting updated", "success")
+            return _back_to(meeting)
+    return render_template("meetings/meeting_form.html", form=form, meeting=meeting)
+
+
+STATUS_ACTIONS = {
+    "confirm": (
+        services.confirm_meeting,
+        "Confirm the meeting",
+        "The date is now public",
+        "The date, time and place will be public and in the calendar feed.",
+    ),
+    "publish": (
+        services.publish_agenda,
+        "Publish the agenda",
+        "Agenda published",
+        "The agenda and its public papers will be public. Changes after this are shown as updates.",
+    ),
+    "held": (
+        services.mark_held,
+        "Record the meeting as held",
+        "Meeting recorded as held",
+        "The agenda can no longer be changed.",
+    ),
+}
+
+
+@bp.route("/meetings/<meeting:slug>/<any(confirm, publish, held):action>", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def change_status(slug: str, action: str) -> str | Response:
+    """A confirmation step before a change of status."""
+    meeting = _load_meeting(slug)
+    service, title, done, explanation = STATUS_ACTIONS[action]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service(meeting=meeting, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return _back_to(meeting)
+    return render_template(
+        "meetings/confirm.html",
+        form=form,
+        meeting=meeting,
+        title=title,
+        explanation=explanation,
+        button=title,
+    )
+
+
+@bp.route("/meetings/<meeting:slug>/cancel", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def cancel_meeting(slug: str) -> str | Response:
+    meeting = _load_meeting(slug)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_meeting(
+                meeting=meeting, reason=form.reason.data or "", actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting cancelled", "success")
+            return _back_to(meeting)
+    return render_template("meetings/cancel_form.html", form=form, meeting=meeting)
+
+
+@bp.route("/meetings/<meeting:slug>/postpone", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def postpone_meeting(slug: str) -> str | Response:
+    meeting = _load_meeting(slug)
+    form = PostponeForm()
+    if request.method == "GET":
+        form.starts.data = f"{meeting.starts_at.astimezone(LONDON):%H:%M}"
+        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+    if form.validate_on_submit():
+        starts_at, ends_at = _meeting_times(form)
+        try:
+            new = services.postpone_meeting(
+                meeting=meeting,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=form.reason.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Meeting postponed. The agenda has moved to the new date", "success")
+            return _back_to(new)
+    return render_template("meetings/postpone_form.html", form=form, meeting=meeting)
+
+
+# The agenda builder ------------------------------------------------------------
+
+
+@bp.get("/meetings/<meeting:slug>/agenda")
+@access.roles(Role.SECRETARIAT)
+def edit_agenda(slug: str) -> str:
+    meeting = _load_meeting(slug)
+    return render_template("meetings/agenda_builder.html", meeting=meeting, form=ConfirmForm())
+
+
+def _item_details(form: AgendaItemForm) -> services.ItemDetails:
+    return services.ItemDetails(
+        kind=AgendaItemKind(form.kind.data),
+        title=form.title.data or "",
+        duration_minutes=int(form.duration_minutes.data or 0),
+        presenter=form.presenter.data or "",
+        description=form.description.data or "",
+        confidential=bool(form.confidential.data),
+    )
+
+
+def _item_form(meeting: Meeting, item: AgendaItem | None) -> str | Response:
+    form = AgendaItemForm(obj=item) if request.method == "GET" and item else AgendaItemForm()
+    if request.method == "GET" and item is None:
+        form.duration_minutes.data = 15
+    if form.validate_on_submit():
+        try:
+            if item is None:
+                services.add_item(meeting=meeting, details=_item_details(form), actor=current_user)
+            else:
+                services.update_item(item=item, details=_item_details(form), actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Agenda item saved", "success")
+            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+    return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item)
+
+
+@bp.route("/meetings/<meeting:slug>/agenda/items/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_item(slug: str) -> str | Response:
+    return _item_form(_load_meeting(slug), None)
+
+
+@bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_item(slug: str, item_id: int) -> str | Response:
+    meeting = _load_meeting(slug)
+    return _item_form(meeting, _load_item(meeting, item_id))
+
+
+@bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/remove", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def remove_item(slug: str, item_id: int) -> str | Response:
+    meeting = _load_meeting(slug)
+    item = _load_item(meeting, item_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_item(item=item, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Removed '{item.title}' from the agenda", "success")
+            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+    return render_template(
+        "meetings/confirm.html",
+        form=form,
+        meeting=meeting,
+        title=f"Remove '{item.title}' from the agenda",
+        explanation="Its papers are removed with it.",
+        button="Remove item",
+        warning=True,
+    )
+
+
+@bp.post("/meetings/<meeting:slug>/agenda/items/<int:item_id>/move")
+@access.roles(Role.SECRETARIAT)
+def move_item(slug: str, item_id: int) -> Response:
+    meeting = _load_meeting(slug)
+    item = _load_item(meeting, item_id)
+    form = ConfirmForm()
+    direction = request.form.get("direction")
+    if not form.validate_on_submit() or direction not in {"up", "down"}:
+        abort(400)
+    try:
+        services.move_item(item=item, direction=direction, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+    return redirect(url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"))
+
+
+# Papers ------------------------------------------------------------------------
+
+
+def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> str | Response:
+    form = PaperForm()
+    if request.method == "GET" and replaces is not None:
+        form.title.data = replaces.title
+        form.visibility.data = "public" if replaces.public else "restricted"
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            if upload is None or not getattr(upload, "filename", ""):
+                raise DomainError("Select a file", field="file")
+            paper = services.add_paper(
+                item=item,
+                upload=Upload(filename=upload.filename or "", data=upload.read()),
+                title=form.title.data or "",
+                public=form.visibility.data == "public",
+                actor=current_user,
+                replaces=replaces,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Paper '{paper.title}' uploaded", "success")
+            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+    return render_template(
+        "meetings/paper_form.html",
+        form=form,
+        meeting=meeting,
+        item=item,
+        replaces=replaces,
+        max_mb=current_app.config["PAPER_MAX_BYTES"] // (1024 * 1024),
+    )
+
+
+@bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/papers/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_paper(slug: str, item_id: int) -> str | Response:
+    meeting = _load_meeting(slug)
+    return _paper_form(meeting, _load_item(meeting, item_id), None)
+
+
+@bp.route(
+    "/meetings/<meeting:slug>/agenda/items/<int:item_id>/papers/<int:paper_id>/replace",
+    methods=["GET", "POST"],
+)
+@access.roles(Role.SECRETARIAT)
+def replace_paper(slug: str, item_id: int, paper_id: int) -> str | Response:
+    meeting = _load_meeting(slug)
+    item = _load_item(meeting, item_id)
+    paper = next((p for p in item.papers if p.id == paper_id and not p.superseded), None)
+    if paper is None:
+        abort(404)
+    return _paper_form(meeting, item, paper)
+
