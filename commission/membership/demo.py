@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -319,4 +319,78 @@ def load_demo() -> DemoReport:
             loader.appoint(user, Role.MAYOR, authority=authority)
 
     db.session.flush()
+    load_demo_meetings(secretariat=loader.users[f"secretariat@{DEMO_DOMAIN}"])
     return loader.report
+
+
+DEMO_AGENDA = [
+    ("opening", "Welcome and apologies", 10, "Chair of the Commission", ""),
+    ("minutes", "Minutes of the last meeting", 5, "Commission secretariat", ""),
+    (
+        "ministerial_session",
+        "Reviving Sure Start: family hubs in every area",
+        45,
+        "Secretary of State for Education",
+        "An illustration drawn from published policy ideas, not a real government "
+        "proposal.\n\nThe Secretary of State sets out early thinking on family hubs and "
+        "asks councils:\n\n- how services should be commissioned locally\n"
+        "- what funding certainty councils need",
+    ),
+    (
+        "discussion",
+        "Health and social care integration: place-based budgets",
+        40,
+        "Minister for Care",
+        "An illustration drawn from published policy ideas. Discussion of pooled budgets "
+        "between councils and the NHS.",
+    ),
+    ("any_other_business", "Any other business", 10, "Chair of the Commission", ""),
+]
+
+
+def load_demo_meetings(*, secretariat: User) -> None:
+    """A year of monthly meetings from next month (second Tuesday, 10:30am to
+    1pm, none in August), the first with a published agenda. Only when there
+    are no meetings yet."""
+    from commission.meetings import services as meetings
+    from commission.meetings.models import AgendaItemKind, Meeting
+
+    if db.session.execute(select(Meeting.id).limit(1)).first() is not None:
+        return
+    start = today().replace(day=1) + timedelta(days=32)
+    planned = []
+    for offset in range(12):
+        year = start.year + (start.month - 1 + offset) // 12
+        month = (start.month - 1 + offset) % 12 + 1
+        if month == 8:
+            continue
+        wanted = meetings.nth_weekday(year, month, 2, 1)
+        day, _ = meetings.next_working_day(wanted)
+        planned.append(day)
+    created = []
+    for day in planned:
+        meeting = Meeting(
+            slug=meetings.allocate_slug(day),
+            starts_at=meetings.london(day, time(10, 30)),
+            ends_at=meetings.london(day, time(13, 0)),
+            venue="2 Marsham Street, London SW1P 4DF",
+            status=meetings.MeetingStatus.SCHEDULED,
+            created_by_id=secretariat.id,
+        )
+        db.session.add(meeting)
+        created.append(meeting)
+    db.session.flush()
+    first = created[0]
+    for kind, title, minutes, presenter, description in DEMO_AGENDA:
+        meetings.add_item(
+            meeting=first,
+            details=meetings.ItemDetails(
+                kind=AgendaItemKind(kind),
+                title=title,
+                duration_minutes=minutes,
+                presenter=presenter,
+                description=description,
+            ),
+            actor=secretariat,
+        )
+    meetings.publish_agenda(meeting=first, actor=secretariat)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers.response import Response
 
 from commission import access
 from commission.extensions import csrf, db
-from commission.timeutil import today
+from commission.meetings.models import Meeting, MeetingStatus
+from commission.timeutil import now_utc, today
 
 bp = Blueprint("pages", __name__)
 
@@ -21,7 +22,16 @@ def home() -> str:
     appointments = []
     if current_user.is_authenticated:
         appointments = current_user.current_appointments(today())
-    return render_template("pages/home.html", appointments=appointments)
+    next_meeting = db.session.execute(
+        select(Meeting)
+        .where(
+            Meeting.status.in_({MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}),
+            Meeting.ends_at >= now_utc(),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    ).scalar_one_or_none()
+    return render_template("pages/home.html", appointments=appointments, next_meeting=next_meeting)
 
 
 @bp.get("/about")
