@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
+    from commission.attendance.views import bp as attendance_bp
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
@@ -77,7 +78,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Sign in to see this page"
     login_manager.session_protection = "basic"
 
-    for blueprint in (pages_bp, auth_bp, meetings_bp, authorities_bp, people_bp, audit_bp):
+    for blueprint in (
+        pages_bp,
+        auth_bp,
+        meetings_bp,
+        attendance_bp,
+        authorities_bp,
+        people_bp,
+        audit_bp,
+    ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])
     app.before_request(access.enforce)

@@ -1,5 +1,10 @@
 """Imports every area's models so the metadata (and Alembic) sees them all."""
 
+from commission.attendance.models import (
+    AttendanceReply,
+    MinisterialAttendance,
+    RegisterEntry,
+)
 from commission.audit.models import AuditEvent
 from commission.auth.models import (
     AccountToken,
@@ -22,15 +27,18 @@ __all__ = [
     "AgendaChange",
     "AgendaItem",
     "Appointment",
+    "AttendanceReply",
     "AuditEvent",
     "Authority",
     "Delegation",
     "Department",
     "Meeting",
     "Membership",
+    "MinisterialAttendance",
     "MinisterialOffice",
     "Paper",
     "PoliticalControl",
+    "RegisterEntry",
     "ThrottleEvent",
     "User",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
+from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import AUTHORITY_ROLES, Role
@@ -309,3 +310,106 @@ def paper(
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def london_time(day: date, hour: int, minute: int = 0) -> datetime:
+    """A wall-clock time in London as the aware UTC datetime the database stores."""
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT_TYPE = "application/vnd.oasis.opendocument.text"
+
+
+def docx_bytes(text: str = "Funding settlement briefing") -> bytes:
+    """A minimal real Word document: a zip with the content types, the package
+    relationships and the document part."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            "</Types>",
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="word/document.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    """A real spreadsheet written by openpyxl."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Authority", "Allocation"])
+    workbook.active.append(["Testshire", 1_250_000])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def odt_bytes() -> bytes:
+    """A minimal real OpenDocument text: the ``mimetype`` entry first, uncompressed."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODT_TYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+    return buffer.getvalue()
+
+
+def ministerial_invitation(
+    *,
+    meeting: Meeting,
+    office: MinisterialOffice | None = None,
+    item: AgendaItem | None = None,
+    for_chair: bool = False,
+) -> MinisterialAttendance:
+    if office is None and not for_chair:
+        office = ministerial_office()
+    invitation = MinisterialAttendance(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id if item else None,
+        for_chair=for_chair,
+        ministerial_office_id=None if for_chair else office.id if office else None,
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation

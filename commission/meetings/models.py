@@ -131,6 +131,8 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     agenda_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agenda_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    quorum_required: Mapped[int | None] = mapped_column(Integer)
+    present_count: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -157,6 +159,12 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     @property
     def agenda_editable(self) -> bool:
         return self.status in AGENDA_EDITABLE
+
+    @property
+    def quorum_met(self) -> bool | None:
+        if self.quorum_required is None or self.present_count is None:
+            return None
+        return self.present_count >= self.quorum_required
 
     @property
     def duration(self) -> timedelta:

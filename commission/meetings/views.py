@@ -13,6 +13,8 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
+from commission.attendance import services as attendance
+from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
@@ -52,7 +54,7 @@ def _register_converter(state: Any) -> None:
     state.app.url_map.converters["meeting"] = MeetingSlugConverter
 
 
-def _load_meeting(slug: str) -> Meeting:
+def load_meeting(slug: str) -> Meeting:
     meeting = db.session.execute(
         select(Meeting)
         .where(Meeting.slug == slug)
@@ -122,19 +124,43 @@ def calendar_feed() -> Response:
 @bp.get("/meetings/<meeting:slug>")
 @access.public
 def show_meeting(slug: str) -> str:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
+    secretariat = access.has_role(Role.SECRETARIAT)
+    invitations = attendance.ministerial_attendances(meeting)
+    government: dict[int | None, list[Any]] = {}
+    for invitation in invitations:
+        if invitation.confirmed or secretariat:
+            government.setdefault(invitation.agenda_item_id, []).append(invitation)
+    my_replies = []
+    my_invitations = []
+    if current_user.is_authenticated and not secretariat:
+        day = attendance.meeting_day(meeting)
+        for appointment in current_user.current_appointments(today()):
+            authority = appointment.authority
+            if (
+                authority is not None
+                and appointment.role in {Role.LEADER, Role.MAYOR, Role.OFFICER}
+                and attendance.is_member_on(authority, day)
+            ):
+                my_replies.append((authority, attendance.current_reply(meeting, authority)))
+        my_invitations = [i for i in invitations if attendance.can_respond(i, current_user)]
     return render_template(
         "meetings/show.html",
         meeting=meeting,
         member=policy.is_commission_person(),
-        secretariat=access.has_role(Role.SECRETARIAT),
+        secretariat=secretariat,
+        government=government,
+        my_replies=my_replies,
+        my_invitations=my_invitations,
+        replies_open=meeting.status in attendance.REPLYING_STATUSES
+        and meeting.starts_at > now_utc(),
     )
 
 
 @bp.get("/meetings/<meeting:slug>.ics")
 @access.public
 def meeting_calendar(slug: str) -> Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     return calendar_response(
         [meeting],
         filename=f"meeting-{meeting.slug}.ics",
@@ -147,16 +173,20 @@ def meeting_calendar(slug: str) -> Response:
 @access.public
 def agenda_pack(slug: str) -> Response:
     """The agenda pack; restricted items and papers only for signed-in members."""
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     if not (meeting.agenda_is_public or access.has_role(Role.SECRETARIAT)):
         abort(404)
     member = policy.is_commission_person()
+    members = attendance.member_authorities(meeting)
     return pdf_response(
         "meetings/agenda_pack.html",
         f"agenda-{meeting.slug}.pdf",
         meeting=meeting,
         member=member,
         generated=now_utc(),
+        expected=attendance.reply_counts(meeting, [a.id for a in members]),
+        reply_kinds=list(ReplyKind),
+        ministers=[i for i in attendance.ministerial_attendances(meeting) if i.confirmed],
     )
 
 
@@ -259,7 +289,7 @@ def create_meeting() -> str | Response:
 @bp.route("/meetings/<meeting:slug>/edit", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def edit_meeting(slug: str) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     form = MeetingForm()
     if request.method == "GET":
         local_start = meeting.starts_at.astimezone(LONDON)
@@ -315,7 +345,7 @@ STATUS_ACTIONS = {
 @access.roles(Role.SECRETARIAT)
 def change_status(slug: str, action: str) -> str | Response:
     """A confirmation step before a change of status."""
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     service, title, done, explanation = STATUS_ACTIONS[action]
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -341,7 +371,7 @@ def change_status(slug: str, action: str) -> str | Response:
 @bp.route("/meetings/<meeting:slug>/cancel", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def cancel_meeting(slug: str) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     form = ReasonForm()
     if form.validate_on_submit():
         try:
@@ -361,7 +391,7 @@ def cancel_meeting(slug: str) -> str | Response:
 @bp.route("/meetings/<meeting:slug>/postpone", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def postpone_meeting(slug: str) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     form = PostponeForm()
     if request.method == "GET":
         form.starts.data = f"{meeting.starts_at.astimezone(LONDON):%H:%M}"
@@ -392,7 +422,7 @@ def postpone_meeting(slug: str) -> str | Response:
 @bp.get("/meetings/<meeting:slug>/agenda")
 @access.roles(Role.SECRETARIAT)
 def edit_agenda(slug: str) -> str:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     return render_template("meetings/agenda_builder.html", meeting=meeting, form=ConfirmForm())
 
 
@@ -430,20 +460,20 @@ def _item_form(meeting: Meeting, item: AgendaItem | None) -> str | Response:
 @bp.route("/meetings/<meeting:slug>/agenda/items/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_item(slug: str) -> str | Response:
-    return _item_form(_load_meeting(slug), None)
+    return _item_form(load_meeting(slug), None)
 
 
 @bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def edit_item(slug: str, item_id: int) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     return _item_form(meeting, _load_item(meeting, item_id))
 
 
 @bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_item(slug: str, item_id: int) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     item = _load_item(meeting, item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -470,7 +500,7 @@ def remove_item(slug: str, item_id: int) -> str | Response:
 @bp.post("/meetings/<meeting:slug>/agenda/items/<int:item_id>/move")
 @access.roles(Role.SECRETARIAT)
 def move_item(slug: str, item_id: int) -> Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     item = _load_item(meeting, item_id)
     form = ConfirmForm()
     direction = request.form.get("direction")
@@ -527,7 +557,7 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
 @bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/papers/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_paper(slug: str, item_id: int) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     return _paper_form(meeting, _load_item(meeting, item_id), None)
 
 
@@ -537,10 +567,9 @@ def add_paper(slug: str, item_id: int) -> str | Response:
 )
 @access.roles(Role.SECRETARIAT)
 def replace_paper(slug: str, item_id: int, paper_id: int) -> str | Response:
-    meeting = _load_meeting(slug)
+    meeting = load_meeting(slug)
     item = _load_item(meeting, item_id)
     paper = next((p for p in item.papers if p.id == paper_id and not p.superseded), None)
     if paper is None:
         abort(404)
     return _paper_form(meeting, item, paper)
-

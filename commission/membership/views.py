@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
+from commission.attendance.services import attendance_record
 from commission.auth.models import Appointment, DelegatedPower
 from commission.auth.roles import Role
 from commission.errors import DomainError
@@ -98,7 +99,8 @@ def _team_appointment(authority: Authority, appointment_id: int) -> Appointment:
 @access.public
 def list_authorities() -> str:
     on = today()
-    filters = DirectoryFilters.from_args(request.args)
+    areas = mayoral_areas()
+    filters = DirectoryFilters.from_args(request.args, areas={a.slug for a in areas})
     statement = directory_statement(filters, on)
     page = paginate_rows(
         statement,
@@ -114,7 +116,7 @@ def list_authorities() -> str:
         regions=list(Region),
         controls=list(Control),
         memberships=MEMBERSHIP_FILTERS,
-        areas=mayoral_areas(),
+        areas=areas,
     )
 
 
@@ -136,7 +138,7 @@ DOWNLOAD_HEADER = [
 def download_authorities(file_format: str) -> Response:
     """The directory as filtered, every page, for a spreadsheet."""
     on = today()
-    filters = DirectoryFilters.from_args(request.args)
+    filters = DirectoryFilters.from_args(request.args, areas={a.slug for a in mayoral_areas()})
     areas = strategic_names_by_council()
     rows = [
         [
@@ -182,6 +184,7 @@ def show_authority(slug: str) -> str:
         can_see_team=policy.can_see_team(authority),
         can_manage_team=policy.can_manage_team(authority),
         is_secretariat=access.has_role(Role.SECRETARIAT),
+        record=attendance_record(authority, on),
     )
 
 
@@ -190,21 +193,22 @@ def show_authority(slug: str) -> str:
 def my_authority() -> str:
     on = today()
     appointments = [a for a in current_user.current_appointments(on) if a.authority_id]
-    places = []
+    places: dict[int, dict[str, Any]] = {}
     for appointment in appointments:
+        if appointment.authority_id in places:  # two roles at one authority: shown once
+            places[appointment.authority_id]["appointments"].append(appointment)
+            continue
         authority = _load_authority(appointment.authority.slug)
         team = [a for a in _team(authority) if a.is_current(on)]
-        places.append(
-            {
-                "appointment": appointment,
-                "authority": authority,
-                "control": authority.control_on(on),
-                "membership": authority.membership_on(on),
-                "team": team,
-                "can_manage_team": policy.can_manage_team(authority),
-            }
-        )
-    return render_template("authorities/mine.html", places=places, on=on)
+        places[authority.id] = {
+            "appointments": [appointment],
+            "authority": authority,
+            "control": authority.control_on(on),
+            "membership": authority.membership_on(on),
+            "team": team,
+            "can_manage_team": policy.can_manage_team(authority),
+        }
+    return render_template("authorities/mine.html", places=list(places.values()), on=on)
 
 
 # Secretariat: control and membership -------------------------------------------
@@ -260,8 +264,8 @@ def _membership_change(slug: str, *, joining: bool) -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            verb = "is now a member" if joining else "membership has been ended"
-            flash(f"{authority.name} {verb}", "success")
+            verb = " is now a member" if joining else "'s membership has been ended"
+            flash(f"{authority.name}{verb}", "success")
             return redirect(url_for("authorities.show_authority", slug=authority.slug))
     return render_template(
         "authorities/membership_form.html",

@@ -1,0 +1,366 @@
+"""Attendance: authorities' replies, ministers' attendance, the register and
+the record of who came."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers.response import Response
+
+from commission import access
+from commission.attendance import services
+from commission.attendance.forms import InviteMinisterForm, ReplyForm, RespondForm
+from commission.attendance.models import (
+    InvitationStatus,
+    MinisterialAttendance,
+    RegisterMark,
+    ReplyKind,
+)
+from commission.auth.models import Appointment, DelegatedPower
+from commission.auth.roles import Role
+from commission.errors import DomainError
+from commission.exports.tables import csv_response
+from commission.extensions import db
+from commission.forms import ConfirmForm, attach_error
+from commission.meetings.models import Meeting, MeetingStatus
+from commission.meetings.views import load_meeting
+from commission.membership.models import (
+    Authority,
+    AuthorityKind,
+    Control,
+    Department,
+    MinisterialOffice,
+    Region,
+)
+from commission.timeutil import today
+
+bp = Blueprint("attendance", __name__)
+
+
+def _replying_authorities(meeting: Meeting) -> list[Authority]:
+    """Authorities the signed-in person may reply for at this meeting."""
+    on = today()
+    if access.has_role(Role.SECRETARIAT):
+        return services.member_authorities(meeting)
+    authorities = {
+        a.authority_id: a.authority
+        for a in current_user.current_appointments(on)
+        if a.authority is not None and a.role in {Role.LEADER, Role.MAYOR, Role.OFFICER}
+    }
+    day = services.meeting_day(meeting)
+    return sorted(
+        (a for a in authorities.values() if a is not None and services.is_member_on(a, day)),
+        key=lambda a: a.name,
+    )
+
+
+@bp.route("/meetings/<meeting:slug>/reply", methods=["GET", "POST"])
+@access.policy("the authority's leader, mayor or officers, or the secretariat")
+def reply(slug: str) -> str | Response:
+    meeting = load_meeting(slug)
+    authorities = _replying_authorities(meeting)
+    access.require(bool(authorities))
+    wanted = request.args.get("authority")
+    authority = next((a for a in authorities if a.slug == wanted), None) if wanted else None
+    if authority is None:
+        if wanted or len(authorities) != 1:
+            if wanted:
+                access.require(False)  # not one of the authorities this person replies for
+            return render_template(
+                "attendance/choose_authority.html", meeting=meeting, authorities=authorities
+            )
+        authority = authorities[0]
+    day = services.meeting_day(meeting)
+    deputies = services.substitute_deputies(authority, day)
+    current = services.current_reply(meeting, authority)
+    form = ReplyForm()
+    form.substitute.choices = [("", "Choose a deputy")] + [
+        (
+            str(d.id),
+            d.user.full_name
+            + ("" if d.delegated(DelegatedPower.ATTEND, day) else " (not delegated for this date)"),
+        )
+        for d in deputies
+    ]
+    if request.method == "GET" and current is not None:
+        form.kind.data = current.kind.value
+        form.substitute.data = str(current.substitute_appointment_id or "")
+        form.substitute_name.data = current.substitute_name
+    if form.validate_on_submit():
+        substitute: Appointment | None = None
+        if form.substitute.data:
+            substitute = next((d for d in deputies if str(d.id) == form.substitute.data), None)
+        try:
+            if form.substitute.data and substitute is None:
+                raise DomainError("Choose one of the authority's deputies", field="substitute")
+            services.save_reply(
+                meeting=meeting,
+                authority=authority,
+                kind=ReplyKind(form.kind.data),
+                substitute=substitute,
+                substitute_name=form.substitute_name.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Reply for {authority.name} sent: {ReplyKind(form.kind.data).label}", "success")
+            return redirect(url_for("meetings.show_meeting", slug=meeting.slug))
+    return render_template(
+        "attendance/reply.html",
+        form=form,
+        meeting=meeting,
+        authority=authority,
+        current=current,
+        open=meeting.starts_at > services.now_utc(),
+    )
+
+
+def _reply_rows(meeting: Meeting) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    filters = {
+        "type": request.args.get("type", ""),
+        "region": request.args.get("region", ""),
+        "control": request.args.get("control", ""),
+    }
+    day = services.meeting_day(meeting)
+    replies = services.replies_by_authority(meeting)
+    rows = []
+    for authority in services.member_authorities(meeting):
+        control = authority.control_on(day)
+        if filters["type"] and authority.kind.value != filters["type"]:
+            continue
+        if filters["region"] and authority.region.value != filters["region"]:
+            continue
+        if filters["control"] and (control is None or control.control.value != filters["control"]):
+            continue
+        rows.append(
+            {"authority": authority, "control": control, "reply": replies.get(authority.id)}
+        )
+    return rows, filters
+
+
+@bp.get("/meetings/<meeting:slug>/replies")
+@access.roles(Role.SECRETARIAT)
+def list_replies(slug: str) -> str:
+    meeting = load_meeting(slug)
+    rows, filters = _reply_rows(meeting)
+    counts = services.ReplyCounts(expected=len(rows))
+    for row in rows:
+        if row["reply"] is not None:
+            kind = row["reply"].kind
+            counts.by_kind[kind] = counts.by_kind.get(kind, 0) + 1
+    return render_template(
+        "attendance/replies.html",
+        meeting=meeting,
+        rows=rows,
+        counts=counts,
+        filters=filters,
+        kinds=list(AuthorityKind),
+        regions=list(Region),
+        controls=list(Control),
+        reply_kinds=list(ReplyKind),
+    )
+
+
+@bp.get("/meetings/<meeting:slug>/replies.csv")
+@access.roles(Role.SECRETARIAT)
+def download_replies(slug: str) -> Response:
+    meeting = load_meeting(slug)
+    rows, _ = _reply_rows(meeting)
+    return csv_response(
+        f"replies-{meeting.slug}.csv",
+        [
+            "GSS code",
+            "Authority",
+            "Type",
+            "Region",
+            "Political control",
+            "Reply",
+            "Substitute",
+            "Replied",
+            "When",
+        ],
+        [
+            [
+                row["authority"].gss_code or "",
+                row["authority"].name,
+                row["authority"].kind.label,
+                row["authority"].region.value,
+                row["control"].label if row["control"] else "",
+                row["reply"].kind.label if row["reply"] else "No reply",
+                row["reply"].substitute_label if row["reply"] else "",
+                row["reply"].replied_by_label if row["reply"] else "",
+                row["reply"].replied_at if row["reply"] else "",
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _office_choices() -> list[tuple[str, str]]:
+    offices = db.session.execute(
+        select(MinisterialOffice.id, MinisterialOffice.title, Department.short_name)
+        .join(Department)
+        .order_by(Department.name, MinisterialOffice.rank, MinisterialOffice.title)
+    ).all()
+    return [(str(o.id), f"{o.title} ({o.short_name})") for o in offices]
+
+
+@bp.route("/meetings/<meeting:slug>/ministers", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def manage_ministers(slug: str) -> str | Response:
+    meeting = load_meeting(slug)
+    form = InviteMinisterForm()
+    form.office.choices = [("", "Select"), ("chair", "Chair of the Commission"), *_office_choices()]
+    form.item.choices = [("", "The whole meeting")] + [
+        (str(item.id), f"Item {n}: {item.title}") for n, item in enumerate(meeting.items, 1)
+    ]
+    if form.validate_on_submit():
+        for_chair = form.office.data == "chair"
+        office = None
+        if not for_chair and (form.office.data or "").isdigit():
+            office = db.session.get(MinisterialOffice, int(form.office.data or 0))
+        item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
+        try:
+            if form.item.data and item is None:
+                raise DomainError("Select an item on this meeting's agenda", field="item")
+            services.invite_minister(
+                meeting=meeting, office=office, for_chair=for_chair, item=item, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Invitation recorded", "success")
+            return redirect(url_for("attendance.manage_ministers", slug=meeting.slug))
+    return render_template(
+        "attendance/ministers.html",
+        form=form,
+        meeting=meeting,
+        invitations=services.ministerial_attendances(meeting),
+    )
+
+
+@bp.route("/meetings/<meeting:slug>/ministers/<int:invitation_id>", methods=["GET", "POST"])
+@access.policy("the minister holding the invited office, the chair, or the secretariat")
+def respond(slug: str, invitation_id: int) -> str | Response:
+    meeting = load_meeting(slug)
+    invitation = db.session.get(MinisterialAttendance, invitation_id)
+    if invitation is None or invitation.meeting_id != meeting.id:
+        abort(404)
+    access.require(services.can_respond(invitation, current_user))
+    form = RespondForm()
+    form.stand_in.choices = [("", "Select the minister standing in"), *_office_choices()]
+    if request.method == "GET" and invitation.status is not InvitationStatus.INVITED:
+        form.status.data = invitation.status.value
+        form.stand_in.data = str(invitation.stand_in_office_id or "")
+    if form.validate_on_submit():
+        stand_in = None
+        if (form.stand_in.data or "").isdigit():
+            stand_in = db.session.get(MinisterialOffice, int(form.stand_in.data or 0))
+        try:
+            services.respond_to_invitation(
+                invitation=invitation,
+                status=InvitationStatus(form.status.data),
+                stand_in=stand_in,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Reply recorded: {invitation.status.label}", "success")
+            return redirect(url_for("meetings.show_meeting", slug=meeting.slug))
+    return render_template(
+        "attendance/respond.html", form=form, meeting=meeting, invitation=invitation
+    )
+
+
+@bp.route("/meetings/<meeting:slug>/register", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def take_register(slug: str) -> str | Response:
+    """One form for every member authority (a select and a late box each) and
+    the ministers who confirmed. Works without JavaScript."""
+    meeting = load_meeting(slug)
+    members = services.member_authorities(meeting)
+    entries = services.register_entries(meeting)
+    replies = services.replies_by_authority(meeting)
+    invitations = services.ministerial_attendances(meeting)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        marks = {}
+        for authority in members:
+            value = request.form.get(f"mark-{authority.id}", "")
+            if value:
+                try:
+                    mark = RegisterMark(value)
+                except ValueError:
+                    abort(400)
+                marks[authority.id] = (mark, request.form.get(f"late-{authority.id}") == "yes")
+        attended = {i.id for i in invitations if request.form.get(f"minister-{i.id}") == "yes"}
+        try:
+            present, required = services.save_register(
+                meeting=meeting, marks=marks, actor=current_user
+            )
+            services.record_ministers_attended(
+                meeting=meeting, attended_ids=attended, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            verdict = "quorate" if present >= required else "not quorate"
+            flash(f"Register saved: {present} present, quorum {required} ({verdict})", "success")
+            return redirect(url_for("attendance.take_register", slug=meeting.slug))
+    present = sum(1 for e in entries.values() if e.mark.present)
+    return render_template(
+        "attendance/register.html",
+        form=form,
+        meeting=meeting,
+        members=members,
+        entries=entries,
+        replies=replies,
+        invitations=invitations,
+        marks=list(RegisterMark),
+        present=present,
+        required=services.quorum_required(len(members)),
+        started=meeting.starts_at <= services.now_utc(),
+    )
+
+
+@bp.get("/meetings/<meeting:slug>/attendance")
+@access.public
+def show_attendance(slug: str) -> str:
+    """Who came: public once the meeting is held."""
+    meeting = load_meeting(slug)
+    held = meeting.status in {MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED}
+    if not held and not access.has_role(Role.SECRETARIAT):
+        abort(404)
+    entries = services.register_entries(meeting)
+    members = services.member_authorities(meeting)
+    by_mark: dict[RegisterMark, list[Authority]] = {mark: [] for mark in RegisterMark}
+    not_recorded = []
+    for authority in members:
+        entry = entries.get(authority.id)
+        if entry is None:
+            not_recorded.append(authority)
+        else:
+            by_mark[entry.mark].append(authority)
+    return render_template(
+        "attendance/record.html",
+        meeting=meeting,
+        by_mark=by_mark,
+        entries=entries,
+        not_recorded=not_recorded,
+        invitations=[i for i in services.ministerial_attendances(meeting) if i.confirmed],
+        held=held,
+        member_count=len(members),
+    )
