@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
+    from commission.consultations.views import bp as consultations_bp
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.pages.views import bp as pages_bp
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth_bp,
         meetings_bp,
         attendance_bp,
+        consultations_bp,
         authorities_bp,
         people_bp,
         audit_bp,

@@ -11,7 +11,7 @@ from flask_login import current_user
 from commission import access
 from commission.auth.roles import Role
 from commission.text import render_markdown
-from commission.timeutil import format_date, format_datetime, format_time
+from commission.timeutil import format_date, format_datetime, format_time, now_utc
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ NAVIGATION = [
     NavItem("pages.home", "Home", "pages.home"),
     NavItem("authorities.my_authority", "Your authority", "authorities.my_authority"),
     NavItem("meetings.list_meetings", "Meetings", "meetings"),
+    NavItem("consultations.list_consultations", "Consultations", "consultations"),
     NavItem(
         "authorities.list_authorities", "Authorities", "authorities", ("authorities.my_authority",)
     ),
@@ -65,4 +66,5 @@ def init_app(app: Flask) -> None:
             "navigation_items": navigation_items,
             "Role": Role,
             "current_user": current_user,
+            "now": now_utc(),
         }

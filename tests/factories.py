@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    LegislativeStage,
+    Question,
+    QuestionKind,
+)
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingStatus, Paper
 from commission.membership.models import (
@@ -413,3 +421,147 @@ def ministerial_invitation(
     db.session.add(invitation)
     db.session.flush()
     return invitation
+
+
+from commission.attendance.models import AttendanceReply, RegisterEntry  # noqa: E402
+
+
+def attendance_reply(
+    *,
+    meeting: Meeting,
+    authority: Authority,
+    kind: str = "in_person",
+    substitute: Appointment | None = None,
+    substitute_name: str | None = None,
+    replied_by: User | None = None,
+    on_behalf_of: User | None = None,
+) -> AttendanceReply:
+    """An authority's stored reply for a meeting (``kind`` is a ReplyKind value)."""
+    from commission.attendance.models import ReplyKind
+
+    item = AttendanceReply(
+        meeting_id=meeting.id,
+        authority_id=authority.id,
+        kind=ReplyKind(kind),
+        substitute_appointment=substitute,
+        substitute_name=substitute_name,
+        replied_by_id=replied_by.id if replied_by else None,
+        on_behalf_of_id=(on_behalf_of or replied_by).id if (on_behalf_of or replied_by) else None,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def register_entry(
+    *, meeting: Meeting, authority: Authority, mark: str = "in_person", late: bool = False
+) -> RegisterEntry:
+    """A register mark for an authority at a meeting (``mark`` is a RegisterMark value)."""
+    from commission.attendance.models import RegisterMark
+
+    item = RegisterEntry(
+        meeting_id=meeting.id, authority_id=authority.id, mark=RegisterMark(mark), late=late
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def consultation(
+    *,
+    title: str | None = None,
+    status: ConsultationStatus = ConsultationStatus.OPEN,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    questions: int = 2,
+    department: Department | None = None,
+) -> Consultation:
+    """A consultation (open by default, closing in 30 days) with position
+    questions and, when questions > 1, a final free-text question."""
+    from commission.consultations.services import next_reference
+
+    now = now_utc()
+    department = department or globals()["department"]()
+    opens_at = opens_at or now - timedelta(days=1)
+    item = Consultation(
+        reference=next_reference(opens_at.astimezone(LONDON).year),
+        title=title or f"Consultation {next(_counter)}",
+        summary="What government proposes.",
+        department=department,
+        stage=LegislativeStage.GREEN_PAPER,
+        status=status,
+        opens_at=opens_at,
+        closes_at=closes_at or now + timedelta(days=30),
+        opened_at=now if status is not ConsultationStatus.DRAFT else None,
+    )
+    for n in range(1, questions + 1):
+        kind = QuestionKind.FREE_TEXT if n == questions and questions > 1 else QuestionKind.POSITION
+        item.questions.append(Question(position=n, kind=kind, text=f"Question {n}?", required=True))
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def consultation_document(*, consultation: Consultation, data: bytes = PDF_BYTES) -> Any:
+    from commission.consultations.models import ConsultationDocument
+    from commission.storage import storage
+
+    stored = storage().save(data)
+    document = ConsultationDocument(
+        consultation=consultation,
+        title="Consultation paper",
+        filename="consultation.pdf",
+        content_type="application/pdf",
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def submitted_response(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    position: Any = None,
+    answers: dict[int, Any] | None = None,
+) -> Any:
+    """A response signed off online, with every position question answered."""
+    from commission.consultations.models import (
+        Answer,
+        Channel,
+        Position,
+        Response,
+        ResponseStatus,
+    )
+
+    position = position or Position.SUPPORT
+    control = authority.control_on(today())
+    response = Response(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        status=ResponseStatus.SUBMITTED,
+        channel=Channel.ONLINE,
+        overall_position=position,
+        submitted_position=position,
+        submitted_at=now_utc(),
+        submission_count=1,
+        control_at_submission=control.control.value if control else None,
+    )
+    for question in consultation.questions:
+        chosen = (answers or {}).get(question.id, position)
+        is_position = question.kind is QuestionKind.POSITION
+        response.answers.append(
+            Answer(
+                question_id=question.id,
+                position=chosen if is_position else None,
+                submitted_position=chosen if is_position else None,
+                comment=None if is_position else "Our view",
+                submitted_comment=None if is_position else "Our view",
+            )
+        )
+    db.session.add(response)
+    db.session.flush()
+    return response

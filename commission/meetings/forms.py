@@ -234,6 +234,13 @@ class AgendaItemForm(FlaskForm):
         widget=GovCharacterCount(),
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
+    consultation = SelectField(
+        "Consultation discussed (optional)",
+        description="For a consultation item: the consultation's status and closing date are "
+        "shown on the agenda",
+        widget=GovSelect(),
+        validate_choice=False,
+    )
     confidential = BooleanField(
         "Confidential: shown only to signed-in members", widget=GovCheckboxInput()
     )

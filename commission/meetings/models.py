@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -21,6 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commission.auth.models import User
 from commission.db_types import UTCDateTime, utcnow
 from commission.extensions import db
+
+if TYPE_CHECKING:
+    from commission.consultations.models import Consultation
 
 
 def _enum(enum_class: type[StrEnum], name: str) -> Enum:
@@ -205,8 +209,12 @@ class AgendaItem(db.Model):  # type: ignore[name-defined]
     presenter: Mapped[str | None] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultations.id", ondelete="SET NULL"), index=True
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
+    consultation: Mapped[Consultation | None] = relationship()
     papers: Mapped[list[Paper]] = relationship(
         back_populates="agenda_item",
         order_by="(Paper.superseded_by_id.is_not(None), Paper.uploaded_at)",

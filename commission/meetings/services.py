@@ -51,6 +51,12 @@ def bank_holiday(day: date) -> str | None:
     return _bank_holidays().get(day)
 
 
+def last_bank_holiday_year() -> int:
+    """The last year the offline copy of bank holidays covers; later dates
+    cannot be checked, so they are not planned."""
+    return max(_bank_holidays()).year
+
+
 def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
     days = [
         date(year, month, d)
@@ -126,6 +132,12 @@ def plan_schedule(rule: ScheduleRule) -> list[PlannedMeeting]:
         raise DomainError("The end time must be after the start time", field="ends")
     if rule.ordinal not in ORDINALS:
         raise DomainError("Select which week of the month", field="ordinal")
+    if rule.year > last_bank_holiday_year():
+        raise DomainError(
+            f"Bank holidays for {rule.year} are not known yet, so its dates cannot be checked. "
+            f"Choose {last_bank_holiday_year()} or earlier",
+            field="year",
+        )
     planned = []
     for month in range(1, 13):
         if month in rule.skip_months:
@@ -200,7 +212,7 @@ def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
 
 def _check_times(starts_at: datetime, ends_at: datetime, exclude: Meeting | None) -> None:
     if ends_at <= starts_at:
-        raise DomainError("The meeting must end after it starts", field="end_time")
+        raise DomainError("The meeting must end after it starts", field="ends")
     clash = overlapping(starts_at, ends_at, exclude)
     if clash is not None:
         raise DomainError(
@@ -412,6 +424,16 @@ def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
     meeting.changes.append(AgendaChange(summary=summary[:500], actor_id=actor.id, occurred_at=now))
 
 
+def _public_name(item: AgendaItem) -> str:
+    """How an item is named in the changes listed publicly: a confidential
+    item's title is for members only."""
+    return "Confidential item" if item.confidential else item.title
+
+
+def _public_paper_name(paper: Paper, item: AgendaItem) -> str:
+    return paper.title if paper.public and not item.confidential else "paper for members only"
+
+
 def _check_editable(meeting: Meeting) -> None:
     if not meeting.agenda_editable:
         raise DomainError(
@@ -427,6 +449,7 @@ class ItemDetails:
     presenter: str = ""
     description: str = ""
     confidential: bool = False
+    consultation_id: int | None = None
 
 
 def _check_item(details: ItemDetails) -> None:
@@ -449,9 +472,10 @@ def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaIt
         presenter=details.presenter.strip() or None,
         description=details.description.strip() or None,
         confidential=details.confidential,
+        consultation_id=details.consultation_id,
     )
     meeting.items.append(item)
-    _agenda_changed(meeting, f"Item added: {item.title}", actor)
+    _agenda_changed(meeting, f"Item added: {_public_name(item)}", actor)
     db.session.flush()
     return item
 
@@ -467,6 +491,7 @@ def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> Agend
         item.presenter,
         item.description,
         item.confidential,
+        item.consultation_id,
     )
     item.kind = details.kind
     item.title = details.title.strip()
@@ -474,6 +499,7 @@ def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> Agend
     item.presenter = details.presenter.strip() or None
     item.description = details.description.strip() or None
     item.confidential = details.confidential
+    item.consultation_id = details.consultation_id
     after = (
         item.kind,
         item.title,
@@ -481,9 +507,10 @@ def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> Agend
         item.presenter,
         item.description,
         item.confidential,
+        item.consultation_id,
     )
     if before != after:
-        _agenda_changed(meeting, f"Item changed: {item.title}", actor)
+        _agenda_changed(meeting, f"Item changed: {_public_name(item)}", actor)
     db.session.flush()
     return item
 
@@ -491,10 +518,10 @@ def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> Agend
 def remove_item(*, item: AgendaItem, actor: User) -> None:
     meeting = item.meeting
     _check_editable(meeting)
-    title = item.title
+    name = _public_name(item)
     meeting.items.remove(item)
     _renumber(meeting)
-    _agenda_changed(meeting, f"Item removed: {title}", actor)
+    _agenda_changed(meeting, f"Item removed: {name}", actor)
     db.session.flush()
 
 
@@ -509,7 +536,7 @@ def move_item(*, item: AgendaItem, direction: str, actor: User) -> None:
     items[index], items[other] = items[other], items[index]
     for position, each in enumerate(items, start=1):
         each.position = position
-    _agenda_changed(meeting, f"Item moved {direction}: {item.title}", actor)
+    _agenda_changed(meeting, f"Item moved {direction}: {_public_name(item)}", actor)
     db.session.flush()
     db.session.expire(meeting, ["items"])
 
@@ -552,9 +579,9 @@ def add_paper(
         if replaces.superseded:
             raise DomainError("This paper has already been replaced")
         replaces.superseded_by = paper
-        _agenda_changed(item.meeting, f"Paper replaced: {paper.title}", actor)
+        _agenda_changed(item.meeting, f"Paper replaced: {_public_paper_name(paper, item)}", actor)
     else:
-        _agenda_changed(item.meeting, f"Paper added: {paper.title}", actor)
+        _agenda_changed(item.meeting, f"Paper added: {_public_paper_name(paper, item)}", actor)
     audit.record(
         action="paper_replaced" if replaces else "paper_added",
         summary=f"{actor.full_name} {'replaced' if replaces else 'added'} the paper "

@@ -38,7 +38,7 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
-from commission.meetings.uploads import Upload
+from commission.meetings.uploads import Upload, size_label
 from commission.storage import storage
 from commission.timeutil import LONDON, now_utc, today
 
@@ -60,6 +60,7 @@ def load_meeting(slug: str) -> Meeting:
         .where(Meeting.slug == slug)
         .options(
             selectinload(Meeting.items).selectinload(AgendaItem.papers),
+            selectinload(Meeting.items).selectinload(AgendaItem.consultation),
             selectinload(Meeting.changes),
             selectinload(Meeting.postponed_to),
         )
@@ -202,7 +203,12 @@ def download_paper(paper_id: int, filename: str) -> Response:
         mimetype=paper.content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{paper.filename}"',
-            "Cache-Control": "private, no-store" if not paper.public else "public, max-age=300",
+            # Shared caches may keep only what anyone may download.
+            "Cache-Control": "public, max-age=300"
+            if paper.public
+            and not paper.agenda_item.confidential
+            and paper.agenda_item.meeting.agenda_is_public
+            else "private, no-store",
         },
     )
 
@@ -434,11 +440,28 @@ def _item_details(form: AgendaItemForm) -> services.ItemDetails:
         presenter=form.presenter.data or "",
         description=form.description.data or "",
         confidential=bool(form.confidential.data),
+        consultation_id=int(form.consultation.data)
+        if (form.consultation.data or "").isdigit()
+        else None,
     )
+
+
+def _consultation_choices() -> list[tuple[str, str]]:
+    from commission.consultations.models import Consultation
+
+    return [("", "None")] + [
+        (str(c.id), f"{c.reference}: {c.title}")
+        for c in db.session.execute(
+            select(Consultation).order_by(Consultation.reference.desc())
+        ).scalars()
+    ]
 
 
 def _item_form(meeting: Meeting, item: AgendaItem | None) -> str | Response:
     form = AgendaItemForm(obj=item) if request.method == "GET" and item else AgendaItemForm()
+    form.consultation.choices = _consultation_choices()
+    if request.method == "GET" and item is not None:
+        form.consultation.data = str(item.consultation_id or "")
     if request.method == "GET" and item is None:
         form.duration_minutes.data = 15
     if form.validate_on_submit():
@@ -550,7 +573,7 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
         meeting=meeting,
         item=item,
         replaces=replaces,
-        max_mb=current_app.config["PAPER_MAX_BYTES"] // (1024 * 1024),
+        max_size=size_label(current_app.config["PAPER_MAX_BYTES"]),
     )
 
 

@@ -24,6 +24,7 @@ from commission.membership.models import (
     Department,
     MinisterialOffice,
 )
+from commission.timeutil import LONDON as LONDON_ZONE
 from commission.timeutil import today
 
 DEMO_DOMAIN = "demo.commission.example"
@@ -320,6 +321,7 @@ def load_demo() -> DemoReport:
 
     db.session.flush()
     load_demo_meetings(secretariat=loader.users[f"secretariat@{DEMO_DOMAIN}"])
+    load_demo_consultations(secretariat=loader.users[f"secretariat@{DEMO_DOMAIN}"])
     return loader.report
 
 
@@ -394,3 +396,227 @@ def load_demo_meetings(*, secretariat: User) -> None:
             actor=secretariat,
         )
     meetings.publish_agenda(meeting=first, actor=secretariat)
+
+
+DEMO_NOTE = (
+    "This is an illustration drawn from published policy ideas, made for trying the "
+    "service. It is not a real government consultation."
+)
+
+COMMENTS = {
+    "support": [
+        "We welcome the direction and want to move quickly.",
+        "This matches what our residents have asked for.",
+        "We support this and can start delivery within the year.",
+    ],
+    "support_with_amendments": [
+        "We support the aim but funding must be multi-year.",
+        "Support, provided councils keep the flexibility to design local services.",
+        "The timetable is too short for councils of our size.",
+    ],
+    "neutral": [
+        "We need more detail on funding before taking a view.",
+        "The impact on our area is unclear from the proposals.",
+    ],
+    "oppose": [
+        "This takes decisions further away from residents.",
+        "The proposals would add cost without new funding.",
+        "We oppose reorganisation being tied to new powers.",
+    ],
+    "no_position": ["Our cabinet has not yet agreed a position."],
+}
+
+# How inclined each kind of council is to each position on devolution to
+# strategic authorities: a plausible spread, not a prediction.
+LEAN_BY_CONTROL = {
+    "labour": [5, 3, 1, 1, 0],
+    "liberal_democrats": [2, 5, 2, 1, 0],
+    "conservative": [1, 2, 2, 4, 1],
+    "reform_uk": [0, 1, 1, 6, 1],
+    "green": [2, 4, 2, 2, 0],
+    "independent": [1, 2, 3, 3, 1],
+    "no_overall_control": [2, 3, 3, 2, 1],
+}
+
+
+def load_demo_consultations(*, secretariat: User) -> None:
+    """Three consultations drawn from published policy ideas: one open (the
+    Sure Start revival), one closed with about 150 responses (the English Deal),
+    one in draft (adult social care and health). Only when there are none yet."""
+    from commission.consultations.models import (
+        Answer,
+        Channel,
+        Consultation,
+        ConsultationStatus,
+        LegislativeStage,
+        Position,
+        Question,
+        QuestionKind,
+        Response,
+        ResponseRevision,
+        ResponseStatus,
+    )
+    from commission.consultations.services import next_reference, snapshot
+    from commission.meetings.models import AgendaItem
+    from commission.timeutil import now_utc
+
+    if db.session.execute(select(Consultation.id).limit(1)).first() is not None:
+        return
+    now = now_utc()
+    rng = random.Random(1997)  # noqa: S311  (repeatable demo positions)
+
+    def make(department: str, office: str, **fields: object) -> Consultation:
+        consultation = Consultation(
+            reference=next_reference(fields["opens_at"].year),  # type: ignore[attr-defined]
+            department=_office(department, office).department,
+            lead_office=_office(department, office),
+            is_demo=True,
+            created_by_id=secretariat.id,
+            **fields,
+        )
+        db.session.add(consultation)
+        db.session.flush()
+        return consultation
+
+    def ask(consultation: Consultation, questions: list[tuple[QuestionKind, str, str]]) -> None:
+        for position, (kind, text, hint) in enumerate(questions, start=1):
+            consultation.questions.append(
+                Question(position=position, kind=kind, text=text, hint=hint, required=True)
+            )
+        db.session.flush()
+
+    closed = make(
+        "MHCLG",
+        "Secretary of State for Housing, Communities and Local Government",
+        title="The English Deal: devolution to strategic authorities",
+        summary=f"{DEMO_NOTE}\nGovernment proposes a default set of powers for every "
+        "strategic authority, an integrated settlement for established mayoral authorities, "
+        "and a route for councils not yet covered to join one.",
+        stage=LegislativeStage.WHITE_PAPER,
+        status=ConsultationStatus.OPEN,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=30),
+        opened_at=now - timedelta(days=90),
+    )
+    ask(
+        closed,
+        [
+            (
+                QuestionKind.POSITION,
+                "Should every strategic authority receive the same default powers?",
+                "Think about transport, skills, housing and economic development.",
+            ),
+            (
+                QuestionKind.POSITION,
+                "Should established mayoral authorities receive an integrated "
+                "settlement in place of separate funding pots?",
+                "",
+            ),
+            (QuestionKind.FREE_TEXT, "What would make devolution work in your area?", ""),
+        ],
+    )
+    positions = list(Position)
+    members = list(
+        db.session.execute(
+            select(Authority)
+            .options(selectinload(Authority.controls), selectinload(Authority.memberships))
+            .order_by(Authority.name)
+        ).scalars()
+    )
+    responding_day = (now - timedelta(days=45)).astimezone(LONDON_ZONE).date()
+    members = [a for a in members if a.membership_on(responding_day)]
+    rng.shuffle(members)
+    for authority in sorted(members[:150], key=lambda a: a.name):
+        control = authority.control_on(responding_day)
+        lean = LEAN_BY_CONTROL.get(control.control.value if control else "", [2, 2, 2, 2, 1])
+        if authority.kind.value == "district":
+            lean = [lean[0], lean[1], lean[2], lean[3] + 3, lean[4]]
+        if authority.mayoral:
+            lean = [lean[0] + 6, lean[1] + 2, 0, 0, 0]
+        overall = rng.choices(positions, weights=lean)[0]
+        response = Response(
+            consultation_id=closed.id,
+            authority_id=authority.id,
+            status=ResponseStatus.SUBMITTED,
+            channel=Channel.ONLINE,
+            overall_position=overall,
+            overall_comment=rng.choice(COMMENTS[overall.value]),
+            submitted_at=now - timedelta(days=rng.randint(31, 80), hours=rng.randint(0, 9)),
+            submission_count=1,
+            control_at_submission=control.control.value if control else None,
+        )
+        response.submitted_position = response.overall_position
+        response.submitted_comment = response.overall_comment
+        for question in closed.questions:
+            if question.kind is QuestionKind.POSITION:
+                chosen = overall if rng.random() < 0.7 else rng.choices(positions, weights=lean)[0]
+                comment = rng.choice(COMMENTS[chosen.value]) if rng.random() < 0.5 else None
+                answer = Answer(
+                    question_id=question.id,
+                    position=chosen,
+                    comment=comment,
+                    submitted_position=chosen,
+                    submitted_comment=comment,
+                )
+            else:
+                text = rng.choice(COMMENTS[overall.value])
+                answer = Answer(question_id=question.id, comment=text, submitted_comment=text)
+            response.answers.append(answer)
+        db.session.add(response)
+        db.session.flush()
+        response.revisions.append(
+            ResponseRevision(
+                version=response.version,
+                action="submitted",
+                saved_at=response.submitted_at,
+                snapshot=snapshot(response),
+            )
+        )
+
+    opened = make(
+        "DfE",
+        "Secretary of State for Education",
+        title="Delivering the Sure Start revival through councils",
+        summary=f"{DEMO_NOTE}\nGovernment proposes £500 million over three years for family "
+        "hubs run or commissioned by upper-tier councils, building on Sure Start children's "
+        "centres, and asks how councils would deliver them.",
+        stage=LegislativeStage.POLICY_DEVELOPMENT,
+        status=ConsultationStatus.OPEN,
+        opens_at=now - timedelta(days=7),
+        closes_at=now + timedelta(days=35),
+        opened_at=now - timedelta(days=7),
+    )
+    ask(
+        opened,
+        [
+            (
+                QuestionKind.POSITION,
+                "Should upper-tier councils lead the delivery of family hubs?",
+                "Say whether district councils and the NHS should share the lead.",
+            ),
+            (QuestionKind.POSITION, "Is £500 million over three years enough to start?", ""),
+            (
+                QuestionKind.FREE_TEXT,
+                "What would you need in place to open hubs within a year?",
+                "",
+            ),
+        ],
+    )
+    item = db.session.execute(
+        select(AgendaItem).where(AgendaItem.title.like("Reviving Sure Start%")).limit(1)
+    ).scalar_one_or_none()
+    if item is not None:
+        item.consultation_id = opened.id
+
+    make(
+        "DHSC",
+        "Minister for Care",
+        title="Integrating adult social care with health and wellbeing boards",
+        summary=f"{DEMO_NOTE}\nGovernment is considering pooled budgets between councils and "
+        "the NHS, overseen by health and wellbeing boards.",
+        stage=LegislativeStage.GREEN_PAPER,
+        status=ConsultationStatus.DRAFT,
+        opens_at=now + timedelta(days=14),
+        closes_at=now + timedelta(days=70),
+    )
+    db.session.flush()

@@ -74,6 +74,12 @@ def targets(app, app_ctx) -> dict[str, Target]:
     paper = factories.paper(item=item)
     on_item = {"slug": meeting.slug, "item_id": item.id}
     invitation = factories.ministerial_invitation(meeting=meeting)
+    consultation = factories.consultation()
+    document = factories.consultation_document(consultation=consultation)
+    factories.submitted_response(consultation=consultation, authority=council)
+    question = consultation.questions[0]
+    on_consultation = {"reference": consultation.reference}
+    on_response = {**on_consultation, "slug": council.slug}
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -115,6 +121,26 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "attendance.respond": {"slug": meeting.slug, "invitation_id": invitation.id},
         "attendance.take_register": {"slug": meeting.slug},
         "attendance.show_attendance": {"slug": meeting.slug},
+        "consultations.show_consultation": on_consultation,
+        "consultations.edit_consultation": on_consultation,
+        "consultations.add_question": on_consultation,
+        "consultations.edit_question": {**on_consultation, "question_id": question.id},
+        "consultations.remove_question": {**on_consultation, "question_id": question.id},
+        "consultations.move_question": {**on_consultation, "question_id": question.id},
+        "consultations.preview": on_consultation,
+        "consultations.open_consultation": on_consultation,
+        "consultations.add_document": on_consultation,
+        "consultations.download_document": {
+            "document_id": document.id,
+            "filename": document.filename,
+        },
+        "consultations.manage_extensions": on_consultation,
+        "consultations.record_stated": on_consultation,
+        "consultations.respond": on_response,
+        "consultations.check_answers": on_response,
+        "consultations.confirmation": on_response,
+        "consultations.response_history": on_response,
+        "consultations.response_pdf": on_response,
     }
     result = {}
     for rule in app.url_map.iter_rules():

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from commission.consultations.models import LegislativeStage, Position, QuestionKind
+from commission.forms import GovDateField
+from commission.meetings.forms import TimeField
+
+POSITION_CHOICES = [SelectChoice(p.value, p.label) for p in Position]
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter a title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    summary = TextAreaField(
+        "Summary",
+        description="What government proposes and what it wants councils' views on",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(message="Enter a summary"),
+            Length(max=10000, message="Summary must be 10,000 characters or fewer"),
+        ],
+    )
+    department = SelectField(
+        "Department",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the department")],
+    )
+    lead_office = SelectField("Lead minister", widget=GovSelect(), validate_choice=False)
+    stage = SelectField(
+        "Legislative stage",
+        choices=[SelectChoice(s.value, s.label) for s in LegislativeStage],
+        widget=GovSelect(),
+        validators=[InputRequired(message="Select the legislative stage")],
+    )
+    opens_day = GovDateField(
+        "Opens on",
+        description="For example, 1 2 2027",
+        required=True,
+        required_message="Enter the date the consultation opens",
+    )
+    opens_time = TimeField("Opens at")
+    closes_day = GovDateField(
+        "Closes on",
+        description="For example, 31 3 2027",
+        required=True,
+        required_message="Enter the date the consultation closes",
+    )
+    closes_time = TimeField("Closes at")
+    submit = SubmitField("Save consultation", widget=GovSubmitInput())
+
+
+class QuestionForm(FlaskForm):
+    kind = RadioField(
+        "Kind of question",
+        choices=[
+            SelectChoice(QuestionKind.POSITION.value, "Position on the scale, with a comment"),
+            SelectChoice(QuestionKind.FREE_TEXT.value, "Free text"),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select the kind of question")],
+    )
+    text = StringField(
+        "Question",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the question"),
+            Length(max=500, message="The question must be 500 characters or fewer"),
+        ],
+    )
+    hint = TextAreaField(
+        "Hint text (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=1000, message="Hint must be 1,000 characters or fewer")],
+    )
+    required = BooleanField("Councils must answer this question", widget=GovCheckboxInput())
+    submit = SubmitField("Save question", widget=GovSubmitInput())
+
+
+class DocumentForm(FlaskForm):
+    file = FileField("Upload a file", widget=GovFileInput())
+    title = StringField(
+        "Title (optional)",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Title must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Upload document", widget=GovSubmitInput())
+
+
+class ExtensionForm(FlaskForm):
+    authority = SelectField(
+        "Authority",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the authority")],
+    )
+    day = GovDateField(
+        "New deadline",
+        description="For example, 14 4 2027",
+        required=True,
+        required_message="Enter the new deadline",
+    )
+    time = TimeField("Time")
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        validators=[
+            DataRequired(message="Enter the reason for the extension"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Grant extension", widget=GovSubmitInput())
+
+
+class StatedPositionForm(FlaskForm):
+    meeting = SelectField(
+        "Meeting",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the meeting")],
+    )
+    authority = SelectField(
+        "Authority",
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[InputRequired(message="Select the authority")],
+    )
+    position = RadioField(
+        "Position stated",
+        choices=POSITION_CHOICES,
+        widget=GovRadioInput(),
+        validators=[InputRequired(message="Select the position stated")],
+    )
+    comment = TextAreaField(
+        "What was said (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Comment must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Record position", widget=GovSubmitInput())
+
+
+def build_response_form(questions: list[Any], limit: int, formdata: Any = None) -> FlaskForm:
+    """A form with the overall position and one field pair per question."""
+
+    class ResponseForm(FlaskForm):
+        version = HiddenField()
+        overall_position = RadioField(
+            "Your authority's overall position",
+            choices=POSITION_CHOICES,
+            widget=GovRadioInput(),
+            validate_choice=False,
+        )
+        overall_comment = TextAreaField(
+            "Comment on the proposals as a whole (optional)",
+            widget=GovCharacterCount(),
+        )
+        save = SubmitField("Save as draft", widget=GovSubmitInput())
+        check = SubmitField("Continue to check your answers", widget=GovSubmitInput())
+
+    for number, question in enumerate(questions, start=1):
+        label = f"{number}. {question.text}"
+        if question.kind is QuestionKind.POSITION:
+            setattr(
+                ResponseForm,
+                f"position_{question.id}",
+                RadioField(
+                    label,
+                    choices=POSITION_CHOICES,
+                    widget=GovRadioInput(),
+                    description=question.hint or "",
+                    validate_choice=False,
+                ),
+            )
+            setattr(
+                ResponseForm,
+                f"comment_{question.id}",
+                TextAreaField("Comment (optional)", widget=GovCharacterCount()),
+            )
+        else:
+            setattr(
+                ResponseForm,
+                f"comment_{question.id}",
+                TextAreaField(
+                    label + ("" if question.required else " (optional)"),
+                    description=question.hint or "",
+                    widget=GovCharacterCount(),
+                ),
+            )
+    return ResponseForm(formdata=formdata) if formdata is not None else ResponseForm()

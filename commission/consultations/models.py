@@ -1,0 +1,347 @@
+"""Consultations: government policy brought to councils before legislation,
+the questions asked, and each authority's one official response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commission.auth.models import User
+from commission.db_types import UTCDateTime, utcnow
+from commission.extensions import db
+from commission.meetings.models import Meeting
+from commission.membership.models import Authority, Department, MinisterialOffice
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=30,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class LegislativeStage(StrEnum):
+    POLICY_DEVELOPMENT = "policy_development"
+    GREEN_PAPER = "green_paper"
+    WHITE_PAPER = "white_paper"
+    DRAFT_BILL = "draft_bill"
+    BILL_BEFORE_PARLIAMENT = "bill_before_parliament"
+    SECONDARY_LEGISLATION = "secondary_legislation"
+
+    @property
+    def label(self) -> str:
+        return {
+            "policy_development": "Policy development",
+            "green_paper": "Green paper",
+            "white_paper": "White paper",
+            "draft_bill": "Draft bill",
+            "bill_before_parliament": "Bill before Parliament",
+            "secondary_legislation": "Secondary legislation",
+        }[self.value]
+
+
+class ConsultationStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    SUMMARY_PUBLISHED = "summary_published"
+    REPLY_PUBLISHED = "reply_published"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft",
+            "open": "Open",
+            "closed": "Closed",
+            "summary_published": "Summary published",
+            "reply_published": "Government reply published",
+        }[self.value]
+
+    @property
+    def tag_colour(self) -> str:
+        return {
+            "draft": "grey",
+            "open": "green",
+            "closed": "blue",
+            "summary_published": "purple",
+            "reply_published": "purple",
+        }[self.value]
+
+
+class Position(StrEnum):
+    SUPPORT = "support"
+    SUPPORT_WITH_AMENDMENTS = "support_with_amendments"
+    NEUTRAL = "neutral"
+    OPPOSE = "oppose"
+    NO_POSITION = "no_position"
+
+    @property
+    def label(self) -> str:
+        return {
+            "support": "Support",
+            "support_with_amendments": "Support with amendments",
+            "neutral": "Neutral",
+            "oppose": "Oppose",
+            "no_position": "No position",
+        }[self.value]
+
+
+class QuestionKind(StrEnum):
+    POSITION = "position"
+    FREE_TEXT = "free_text"
+
+    @property
+    def label(self) -> str:
+        return {"position": "Position and comment", "free_text": "Free text"}[self.value]
+
+
+class ResponseStatus(StrEnum):
+    DRAFT = "draft"
+    READY = "ready"
+    SUBMITTED = "submitted"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "ready": "Ready for sign-off", "submitted": "Submitted"}[
+            self.value
+        ]
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    STATED_AT_MEETING = "stated_at_meeting"
+
+    @property
+    def label(self) -> str:
+        return {"online": "Online", "stated_at_meeting": "Stated at a meeting"}[self.value]
+
+
+class Consultation(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint("closes_at > opens_at", name="closes_after_opening"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
+    lead_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ministerial_offices.id", ondelete="RESTRICT")
+    )
+    stage: Mapped[LegislativeStage] = mapped_column(_enum(LegislativeStage, "legislative_stage"))
+    status: Mapped[ConsultationStatus] = mapped_column(
+        _enum(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
+    )
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    department: Mapped[Department] = relationship()
+    lead_office: Mapped[MinisterialOffice | None] = relationship()
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="consultation",
+        order_by="(Question.position, Question.id)",
+        cascade="all, delete-orphan",
+    )
+    documents: Mapped[list[ConsultationDocument]] = relationship(
+        back_populates="consultation",
+        order_by="ConsultationDocument.uploaded_at",
+        cascade="all, delete-orphan",
+    )
+
+
+class Question(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    text: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str | None] = mapped_column(String(1000))
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="questions")
+
+
+class ConsultationDocument(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "consultation_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="documents")
+
+
+class Response(db.Model):  # type: ignore[name-defined]
+    """An authority's one official response to a consultation. The working
+    fields are what people are drafting; the ``submitted_*`` fields are what
+    was last signed off, which is what counts. ``version`` guards against two
+    people overwriting each other (optimistic locking)."""
+
+    __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("consultation_id", "authority_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ResponseStatus] = mapped_column(
+        _enum(ResponseStatus, "response_status"), default=ResponseStatus.DRAFT
+    )
+    channel: Mapped[Channel] = mapped_column(
+        _enum(Channel, "response_channel"), default=Channel.ONLINE
+    )
+    overall_position: Mapped[Position | None] = mapped_column(_enum(Position, "position"))
+    overall_comment: Mapped[str | None] = mapped_column(Text)
+    submitted_position: Mapped[Position | None] = mapped_column(
+        _enum(Position, "submitted_position")
+    )
+    submitted_comment: Mapped[str | None] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submission_count: Mapped[int] = mapped_column(Integer, default=0)
+    control_at_submission: Mapped[str | None] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship()
+    authority: Mapped[Authority] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[ResponseRevision]] = relationship(
+        back_populates="response",
+        order_by="ResponseRevision.id.desc()",
+        cascade="all, delete-orphan",
+    )
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def answer_for(self, question_id: int) -> Answer | None:
+        return next((a for a in self.answers if a.question_id == question_id), None)
+
+    @property
+    def display_status(self) -> str:
+        if self.status is ResponseStatus.SUBMITTED:
+            return "Amended" if self.submission_count > 1 else "Submitted"
+        if self.submitted_at is not None:
+            return f"Submitted; amendment {self.status.label.lower()}"
+        return self.status.label
+
+
+class Answer(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[Position | None] = mapped_column(_enum(Position, "answer_position"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    submitted_position: Mapped[Position | None] = mapped_column(
+        _enum(Position, "answer_submitted_position")
+    )
+    submitted_comment: Mapped[str | None] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class ResponseRevision(db.Model):  # type: ignore[name-defined]
+    """Every save of a response: who, when, what it said."""
+
+    __tablename__ = "response_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    response: Mapped[Response] = relationship(back_populates="revisions")
+    saved_by: Mapped[User | None] = relationship()
+
+
+class Extension(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "extensions"
+    __table_args__ = (UniqueConstraint("consultation_id", "authority_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE"), index=True
+    )
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    authority: Mapped[Authority] = relationship()
+
+
+class StatedPosition(db.Model):  # type: ignore[name-defined]
+    """A position an authority's representative stated at a meeting, kept
+    beside its written response (or, if it had none, recorded as its response)."""
+
+    __tablename__ = "stated_positions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[Position] = mapped_column(_enum(Position, "stated_position"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    authority: Mapped[Authority] = relationship()
+    meeting: Mapped[Meeting] = relationship()

@@ -1,0 +1,709 @@
+"""The rules for consultations and the one official response per authority."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from commission.audit import services as audit
+from commission.auth.models import DelegatedPower, User
+from commission.auth.roles import Role
+from commission.consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    ConsultationDocument,
+    ConsultationStatus,
+    Extension,
+    LegislativeStage,
+    Position,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseRevision,
+    ResponseStatus,
+    StatedPosition,
+)
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.meetings.models import Meeting
+from commission.meetings.uploads import Upload, check_upload
+from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.storage import storage
+from commission.timeutil import LONDON, format_datetime, now_utc
+
+
+class ResponseConflict(Exception):
+    """Someone else saved the response since this person opened it."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("changed since you opened it")
+        self.response = response
+
+
+# Consultations -------------------------------------------------------------------
+
+
+def next_reference(year: int) -> str:
+    prefix = f"LGC-{year}-"
+    count = db.session.execute(
+        select(func.count(Consultation.id)).where(Consultation.reference.startswith(prefix))
+    ).scalar_one()
+    return f"{prefix}{count + 1:03d}"
+
+
+@dataclass
+class ConsultationDetails:
+    title: str
+    summary: str
+    department: Department
+    lead_office: MinisterialOffice | None
+    stage: LegislativeStage
+    opens_at: datetime
+    closes_at: datetime
+
+
+def _check_details(details: ConsultationDetails) -> None:
+    if details.closes_at <= details.opens_at:
+        raise DomainError("The closing date must be after the opening date", field="closes_day")
+    if (
+        details.lead_office is not None
+        and details.lead_office.department_id != details.department.id
+    ):
+        raise DomainError(
+            f"The lead minister must be in {details.department.name}", field="lead_office"
+        )
+
+
+def create_consultation(*, details: ConsultationDetails, actor: User) -> Consultation:
+    _check_details(details)
+    consultation = Consultation(
+        reference=next_reference(details.opens_at.astimezone(LONDON).year),
+        created_by_id=actor.id,
+        status=ConsultationStatus.DRAFT,
+    )
+    _apply_details(consultation, details)
+    db.session.add(consultation)
+    db.session.flush()
+    audit.record(
+        action="consultation_created",
+        summary=f"{actor.full_name} created {consultation.reference}: {consultation.title}",
+        actor=actor,
+        subject=consultation,
+    )
+    return consultation
+
+
+def _apply_details(consultation: Consultation, details: ConsultationDetails) -> None:
+    consultation.title = details.title.strip()
+    consultation.summary = details.summary.strip()
+    consultation.department = details.department
+    consultation.lead_office = details.lead_office
+    consultation.stage = details.stage
+    consultation.opens_at = details.opens_at
+    consultation.closes_at = details.closes_at
+
+
+def update_consultation(
+    *, consultation: Consultation, details: ConsultationDetails, actor: User
+) -> Consultation:
+    if consultation.status not in {ConsultationStatus.DRAFT, ConsultationStatus.OPEN}:
+        raise DomainError("A closed consultation cannot be changed")
+    _check_details(details)
+    _apply_details(consultation, details)
+    db.session.flush()
+    audit.record(
+        action="consultation_updated",
+        summary=f"{actor.full_name} updated {consultation.reference}",
+        actor=actor,
+        subject=consultation,
+    )
+    return consultation
+
+
+def response_count(consultation: Consultation) -> int:
+    return db.session.execute(
+        select(func.count(Response.id)).where(Response.consultation_id == consultation.id)
+    ).scalar_one()
+
+
+def _check_questions_editable(consultation: Consultation) -> None:
+    if response_count(consultation):
+        raise DomainError("Questions cannot change once authorities have started responding")
+    if consultation.status not in {ConsultationStatus.DRAFT, ConsultationStatus.OPEN}:
+        raise DomainError("A closed consultation's questions cannot change")
+
+
+@dataclass
+class QuestionDetails:
+    kind: QuestionKind
+    text: str
+    hint: str = ""
+    required: bool = True
+
+
+def add_question(*, consultation: Consultation, details: QuestionDetails, actor: User) -> Question:
+    _check_questions_editable(consultation)
+    question = Question(
+        position=max((q.position for q in consultation.questions), default=0) + 1,
+        kind=details.kind,
+        text=details.text.strip(),
+        hint=details.hint.strip() or None,
+        required=details.required,
+    )
+    consultation.questions.append(question)
+    db.session.flush()
+    return question
+
+
+def update_question(*, question: Question, details: QuestionDetails, actor: User) -> Question:
+    _check_questions_editable(question.consultation)
+    question.kind = details.kind
+    question.text = details.text.strip()
+    question.hint = details.hint.strip() or None
+    question.required = details.required
+    db.session.flush()
+    return question
+
+
+def remove_question(*, question: Question, actor: User) -> None:
+    consultation = question.consultation
+    _check_questions_editable(consultation)
+    consultation.questions.remove(question)
+    for position, each in enumerate(consultation.questions, start=1):
+        each.position = position
+    db.session.flush()
+
+
+def move_question(*, question: Question, direction: str, actor: User) -> None:
+    consultation = question.consultation
+    _check_questions_editable(consultation)
+    questions = list(consultation.questions)
+    index = questions.index(question)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(questions):
+        questions[index], questions[other] = questions[other], questions[index]
+        for position, each in enumerate(questions, start=1):
+            each.position = position
+    db.session.flush()
+    db.session.expire(consultation, ["questions"])
+
+
+def open_consultation(*, consultation: Consultation, actor: User) -> Consultation:
+    if consultation.status is not ConsultationStatus.DRAFT:
+        raise DomainError("Only a draft consultation can be opened")
+    if not consultation.questions:
+        raise DomainError("Add at least one question before opening the consultation")
+    now = now_utc()
+    if consultation.closes_at <= now:
+        raise DomainError("The closing date has passed. Change it before opening")
+    consultation.status = ConsultationStatus.OPEN
+    consultation.opened_at = now
+    if consultation.opens_at > now:
+        consultation.opens_at = now
+    audit.record(
+        action="consultation_opened",
+        summary=f"{actor.full_name} opened {consultation.reference} until "
+        f"{format_datetime(consultation.closes_at)}",
+        actor=actor,
+        subject=consultation,
+    )
+    return consultation
+
+
+def effective_status(consultation: Consultation, at: datetime | None = None) -> ConsultationStatus:
+    """An open consultation past its closing time is closed."""
+    at = at or now_utc()
+    if consultation.status is ConsultationStatus.OPEN and at >= consultation.closes_at:
+        return ConsultationStatus.CLOSED
+    return consultation.status
+
+
+def add_document(
+    *, consultation: Consultation, upload: Upload, title: str, actor: User
+) -> ConsultationDocument:
+    checked = check_upload(upload)
+    stored = storage().save(upload.data)
+    document = ConsultationDocument(
+        title=title.strip() or checked.filename,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+        uploaded_by_id=actor.id,
+    )
+    consultation.documents.append(document)
+    db.session.flush()
+    audit.record(
+        action="consultation_document_added",
+        summary=f"{actor.full_name} added {document.title} to {consultation.reference}",
+        actor=actor,
+        subject=consultation,
+    )
+    return document
+
+
+# The window ----------------------------------------------------------------------
+
+
+def extension_for(consultation: Consultation, authority: Authority) -> Extension | None:
+    return db.session.execute(
+        select(Extension).where(
+            Extension.consultation_id == consultation.id, Extension.authority_id == authority.id
+        )
+    ).scalar_one_or_none()
+
+
+def deadline_for(consultation: Consultation, authority: Authority) -> datetime:
+    extension = extension_for(consultation, authority)
+    if extension is not None and extension.closes_at > consultation.closes_at:
+        return extension.closes_at
+    return consultation.closes_at
+
+
+def window_open(consultation: Consultation, authority: Authority) -> bool:
+    now = now_utc()
+    return (
+        consultation.status is ConsultationStatus.OPEN
+        and consultation.opens_at <= now < deadline_for(consultation, authority)
+    )
+
+
+def grant_extension(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    closes_at: datetime,
+    reason: str,
+    actor: User,
+) -> Extension:
+    if consultation.status is not ConsultationStatus.OPEN:
+        raise DomainError("Extensions can be granted only for an open consultation")
+    if closes_at <= consultation.closes_at:
+        raise DomainError(
+            f"The new deadline must be after the closing date, "
+            f"{format_datetime(consultation.closes_at)}",
+            field="day",
+        )
+    if not reason.strip():
+        raise DomainError("Enter the reason for the extension", field="reason")
+    extension = extension_for(consultation, authority)
+    if extension is None:
+        extension = Extension(
+            consultation_id=consultation.id,
+            authority_id=authority.id,
+            closes_at=closes_at,
+            reason=reason.strip(),
+        )
+        db.session.add(extension)
+    extension.closes_at = closes_at
+    extension.reason = reason.strip()
+    extension.granted_by_id = actor.id
+    extension.granted_at = now_utc()
+    db.session.flush()
+    audit.record(
+        action="extension_granted",
+        summary=f"{actor.full_name} gave {authority.name} until {format_datetime(closes_at)} "
+        f"to respond to {consultation.reference}",
+        actor=actor,
+        subject=extension,
+        details={"reason": reason.strip()},
+    )
+    return extension
+
+
+# Who may do what -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capacity:
+    can_view: bool = False
+    can_draft: bool = False
+    can_mark_ready: bool = False
+    can_submit: bool = False
+
+
+def capacity(user: User, authority: Authority) -> Capacity:
+    """Officers and deputies draft; officers mark a response ready for
+    sign-off; the leader or mayor, or a deputy whose delegation covers sign-off
+    today, submits. The secretariat can read every response."""
+    if not user.is_authenticated:
+        return Capacity()
+    on = now_utc().astimezone(LONDON).date()
+    here = [a for a in user.current_appointments(on) if a.authority_id == authority.id]
+    roles = {a.role for a in here}
+    head = bool(roles & {Role.LEADER, Role.MAYOR})
+    signing_deputy = any(
+        a.role is Role.DEPUTY and a.delegated(DelegatedPower.SIGN_OFF, on) for a in here
+    )
+    if here:
+        return Capacity(
+            can_view=True,
+            can_draft=True,
+            can_mark_ready=head or Role.OFFICER in roles,
+            can_submit=head or signing_deputy,
+        )
+    if Role.SECRETARIAT in user.roles_on(on):
+        return Capacity(can_view=True)
+    return Capacity()
+
+
+# Responses -----------------------------------------------------------------------
+
+
+@dataclass
+class ResponseData:
+    overall_position: Position | None
+    overall_comment: str
+    answers: dict[int, tuple[Position | None, str]] = field(default_factory=dict)
+
+
+def response_for(consultation: Consultation, authority: Authority) -> Response | None:
+    return db.session.execute(
+        select(Response).where(
+            Response.consultation_id == consultation.id, Response.authority_id == authority.id
+        )
+    ).scalar_one_or_none()
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+def comment_limit() -> int:
+    return int(current_app.config["COMMENT_MAX_LENGTH"])
+
+
+def _check_lengths(data: ResponseData) -> None:
+    limit = comment_limit()
+    if len(data.overall_comment or "") > limit:
+        raise DomainError(
+            f"Your comment must be {limit:,} characters or fewer", field="overall_comment"
+        )
+    for question_id, (_, comment) in data.answers.items():
+        if len(comment or "") > limit:
+            raise DomainError(
+                f"Your comment must be {limit:,} characters or fewer",
+                field=f"comment_{question_id}",
+            )
+
+
+def snapshot(response: Response) -> dict[str, Any]:
+    return {
+        "status": response.status.value,
+        "overall_position": response.overall_position.value if response.overall_position else None,
+        "overall_comment": response.overall_comment,
+        "answers": {
+            str(a.question_id): {
+                "position": a.position.value if a.position else None,
+                "comment": a.comment,
+            }
+            for a in response.answers
+        },
+    }
+
+
+def _revise(response: Response, action: str, actor: User) -> None:
+    db.session.flush()
+    response.revisions.append(
+        ResponseRevision(
+            version=response.version,
+            action=action,
+            saved_by_id=actor.id,
+            snapshot=snapshot(response),
+        )
+    )
+
+
+def _check_window(consultation: Consultation, authority: Authority) -> None:
+    if consultation.status is ConsultationStatus.DRAFT:
+        raise DomainError("This consultation is not open yet")
+    if not window_open(consultation, authority):
+        deadline = format_datetime(deadline_for(consultation, authority))
+        raise DomainError(
+            f"This consultation closed on {deadline}. Responses can no longer be changed"
+        )
+
+
+def save_draft(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    data: ResponseData,
+    expected_version: int | None,
+    actor: User,
+) -> Response:
+    """Save the working copy. ``expected_version`` is the version the person
+    opened; if someone saved since, nothing is written and ResponseConflict
+    says so, so neither person's words are lost."""
+    if not capacity(actor, authority).can_draft:
+        raise DomainError(f"You cannot change {authority.name}'s response")
+    _check_window(consultation, authority)
+    _check_lengths(data)
+    response = response_for(consultation, authority)
+    if response is None:
+        if expected_version not in (None, 0):
+            raise DomainError("This response no longer exists")
+        response = Response(
+            consultation_id=consultation.id, authority_id=authority.id, status=ResponseStatus.DRAFT
+        )
+        db.session.add(response)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError:
+            existing = response_for(consultation, authority)
+            assert existing is not None
+            raise ResponseConflict(existing) from None
+    elif expected_version != response.version:
+        raise ResponseConflict(response)
+    _apply(response, consultation, data)
+    response.status = ResponseStatus.DRAFT
+    response.updated_by_id = actor.id
+    response.updated_at = now_utc()
+    try:
+        _revise(response, "draft saved", actor)
+    except StaleDataError as error:
+        db.session.rollback()
+        current = response_for(consultation, authority)
+        assert current is not None
+        raise ResponseConflict(current) from error
+    audit.record(
+        action="response_saved",
+        summary=f"{actor.full_name} saved a draft of {authority.name}'s response to "
+        f"{consultation.reference}",
+        actor=actor,
+        subject=response,
+    )
+    return response
+
+
+def _apply(response: Response, consultation: Consultation, data: ResponseData) -> None:
+    response.overall_position = data.overall_position
+    response.overall_comment = _clean(data.overall_comment)
+    for question in consultation.questions:
+        position, comment = data.answers.get(question.id, (None, ""))
+        if question.kind is QuestionKind.FREE_TEXT:
+            position = None
+        answer = response.answer_for(question.id)
+        if answer is None:
+            answer = Answer(question_id=question.id)
+            response.answers.append(answer)
+        answer.position = position
+        answer.comment = _clean(comment)
+
+
+def missing_answers(response: Response, consultation: Consultation) -> list[tuple[str, str]]:
+    """(field, message) for everything a submission still needs."""
+    problems = []
+    if response.overall_position is None:
+        problems.append(("overall_position", "Select your authority's overall position"))
+    for number, question in enumerate(consultation.questions, start=1):
+        if not question.required:
+            continue
+        answer = response.answer_for(question.id)
+        if question.kind is QuestionKind.POSITION and (answer is None or answer.position is None):
+            problems.append((f"position_{question.id}", f"Select a position for question {number}"))
+        if question.kind is QuestionKind.FREE_TEXT and (answer is None or not answer.comment):
+            problems.append((f"comment_{question.id}", f"Enter an answer to question {number}"))
+    return problems
+
+
+def _load_checked(
+    consultation: Consultation, authority: Authority, expected_version: int, actor: User
+) -> Response:
+    _check_window(consultation, authority)
+    response = response_for(consultation, authority)
+    if response is None:
+        raise DomainError("Save a draft first")
+    if response.version != expected_version:
+        raise ResponseConflict(response)
+    problems = missing_answers(response, consultation)
+    if problems:
+        raise DomainError(problems[0][1], field=problems[0][0])
+    return response
+
+
+def mark_ready(
+    *, consultation: Consultation, authority: Authority, expected_version: int, actor: User
+) -> Response:
+    if not capacity(actor, authority).can_mark_ready:
+        raise DomainError("Only an officer, or the leader or mayor, can mark it ready for sign-off")
+    response = _load_checked(consultation, authority, expected_version, actor)
+    response.status = ResponseStatus.READY
+    response.updated_by_id = actor.id
+    response.updated_at = now_utc()
+    _revise(response, "ready for sign-off", actor)
+    audit.record(
+        action="response_ready",
+        summary=f"{actor.full_name} marked {authority.name}'s response to "
+        f"{consultation.reference} ready for sign-off",
+        actor=actor,
+        subject=response,
+    )
+    return response
+
+
+def submit_response(
+    *, consultation: Consultation, authority: Authority, expected_version: int, actor: User
+) -> Response:
+    """Sign off: the working copy becomes the authority's official position.
+    Each later submission before the window closes is an amendment."""
+    if not capacity(actor, authority).can_submit:
+        raise DomainError(
+            "Only the leader or mayor, or a deputy with delegated sign-off, can submit"
+        )
+    response = _load_checked(consultation, authority, expected_version, actor)
+    amending = response.submission_count > 0
+    response.status = ResponseStatus.SUBMITTED
+    response.channel = Channel.ONLINE
+    response.submitted_position = response.overall_position
+    response.submitted_comment = response.overall_comment
+    for answer in response.answers:
+        answer.submitted_position = answer.position
+        answer.submitted_comment = answer.comment
+    response.submitted_at = now_utc()
+    response.submitted_by_id = actor.id
+    response.submission_count += 1
+    control = authority.control_on(now_utc().astimezone(LONDON).date())
+    response.control_at_submission = control.control.value if control else None
+    response.updated_by_id = actor.id
+    response.updated_at = now_utc()
+    _revise(response, "amended" if amending else "submitted", actor)
+    audit.record(
+        action="response_amended" if amending else "response_submitted",
+        summary=f"{actor.full_name} {'amended' if amending else 'submitted'} {authority.name}'s "
+        f"response to {consultation.reference}",
+        actor=actor,
+        subject=response,
+    )
+    return response
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _describe(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "Not answered"
+    parts = []
+    if value.get("position"):
+        parts.append(Position(value["position"]).label)
+    if value.get("comment"):
+        parts.append(f"“{value['comment']}”")
+    return ": ".join(parts) if parts else "Not answered"
+
+
+def revision_changes(
+    response: Response, consultation: Consultation
+) -> list[tuple[ResponseRevision, list[Change]]]:
+    """Each revision with what it changed, per answer, from the one before."""
+    numbered = {str(q.id): f"Question {n}" for n, q in enumerate(consultation.questions, 1)}
+    result = []
+    previous: dict[str, Any] = {}
+    for revision in sorted(response.revisions, key=lambda r: r.id):
+        current = revision.snapshot
+        changes = []
+        before_overall = {
+            "position": previous.get("overall_position"),
+            "comment": previous.get("overall_comment"),
+        }
+        after_overall = {
+            "position": current.get("overall_position"),
+            "comment": current.get("overall_comment"),
+        }
+        if before_overall != after_overall:
+            changes.append(
+                Change(
+                    "Overall position",
+                    _describe(before_overall if previous else None),
+                    _describe(after_overall),
+                )
+            )
+        for question_id, label in numbered.items():
+            before = previous.get("answers", {}).get(question_id)
+            after = current.get("answers", {}).get(question_id)
+            if (before or {}) != (after or {}):
+                changes.append(Change(label, _describe(before), _describe(after)))
+        result.append((revision, changes))
+        previous = current
+    return list(reversed(result))
+
+
+def record_stated_position(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    meeting: Meeting,
+    position: Position,
+    comment: str,
+    actor: User,
+) -> StatedPosition:
+    """A position stated in the room. It becomes the authority's response
+    (channel "stated at meeting") if it has none; otherwise it is kept beside
+    the written response."""
+    if consultation.status is ConsultationStatus.DRAFT:
+        raise DomainError("This consultation is not open yet")
+    if now_utc() < meeting.starts_at:
+        raise DomainError(
+            "A position can be recorded only once the meeting has started", field="meeting"
+        )
+    stated = StatedPosition(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        meeting_id=meeting.id,
+        position=position,
+        comment=_clean(comment),
+        recorded_by_id=actor.id,
+    )
+    db.session.add(stated)
+    if response_for(consultation, authority) is None:
+        control = authority.control_on(meeting.starts_at.astimezone(LONDON).date())
+        response = Response(
+            consultation_id=consultation.id,
+            authority_id=authority.id,
+            status=ResponseStatus.SUBMITTED,
+            channel=Channel.STATED_AT_MEETING,
+            overall_position=position,
+            overall_comment=_clean(comment),
+            submitted_position=position,
+            submitted_comment=_clean(comment),
+            submitted_at=meeting.starts_at,
+            submitted_by_id=actor.id,
+            submission_count=1,
+            control_at_submission=control.control.value if control else None,
+            updated_by_id=actor.id,
+        )
+        db.session.add(response)
+        _revise(response, "stated at meeting", actor)
+    db.session.flush()
+    audit.record(
+        action="position_stated",
+        summary=f"{actor.full_name} recorded {authority.name}'s position stated at the meeting "
+        f"on {format_datetime(meeting.starts_at)}: {position.label}",
+        actor=actor,
+        subject=stated,
+    )
+    return stated
+
+
+def stated_positions(consultation: Consultation) -> list[StatedPosition]:
+    return list(
+        db.session.execute(
+            select(StatedPosition)
+            .where(StatedPosition.consultation_id == consultation.id)
+            .order_by(StatedPosition.recorded_at)
+        ).scalars()
+    )

@@ -1,0 +1,780 @@
+"""Consultations: the public pages, the secretariat's set-up, and each
+authority's response from draft to sign-off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BaseConverter
+from werkzeug.wrappers.response import Response as HTTPResponse
+
+from commission import access
+from commission.auth.roles import Role
+from commission.consultations import services
+from commission.consultations.forms import (
+    ConsultationForm,
+    DocumentForm,
+    ExtensionForm,
+    QuestionForm,
+    StatedPositionForm,
+    build_response_form,
+)
+from commission.consultations.models import (
+    Consultation,
+    ConsultationDocument,
+    ConsultationStatus,
+    LegislativeStage,
+    Position,
+    Question,
+    QuestionKind,
+    Response,
+)
+from commission.errors import DomainError
+from commission.exports.pdf import pdf_response
+from commission.extensions import db
+from commission.forms import ConfirmForm, attach_error
+from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
+from commission.meetings.services import london
+from commission.meetings.uploads import Upload
+from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.storage import storage
+from commission.timeutil import LONDON, now_utc, today
+
+bp = Blueprint("consultations", __name__)
+
+REFERENCE = "<consultation:reference>"
+
+
+class ReferenceConverter(BaseConverter):
+    regex = r"LGC-\d{4}-\d{3}"
+
+
+@bp.record_once
+def _register_converter(state: Any) -> None:
+    state.app.url_map.converters["consultation"] = ReferenceConverter
+
+
+def _load(reference: str) -> Consultation:
+    consultation = db.session.execute(
+        select(Consultation)
+        .where(Consultation.reference == reference)
+        .options(
+            selectinload(Consultation.questions),
+            selectinload(Consultation.documents),
+            selectinload(Consultation.department),
+            selectinload(Consultation.lead_office),
+        )
+    ).scalar_one_or_none()
+    if consultation is None:
+        abort(404)
+    if consultation.status is ConsultationStatus.DRAFT and not access.has_role(Role.SECRETARIAT):
+        abort(404)
+    return consultation
+
+
+def _my_authorities() -> list[Authority]:
+    if not current_user.is_authenticated:
+        return []
+    seen: dict[int, Authority] = {}
+    for appointment in current_user.current_appointments(today()):
+        if appointment.authority is not None:
+            seen[appointment.authority.id] = appointment.authority
+    return sorted(seen.values(), key=lambda a: a.name)
+
+
+# Public pages ----------------------------------------------------------------------
+
+
+@bp.get("/consultations")
+@access.public
+def list_consultations() -> str:
+    secretariat = access.has_role(Role.SECRETARIAT)
+    statement = select(Consultation).order_by(Consultation.closes_at.desc())
+    if not secretariat:
+        statement = statement.where(Consultation.status != ConsultationStatus.DRAFT)
+    consultations = list(db.session.execute(statement).scalars())
+    mine = _my_authorities()
+    responses = {}
+    if mine:
+        responses = {
+            (r.consultation_id, r.authority_id): r
+            for r in db.session.execute(
+                select(Response).where(Response.authority_id.in_([a.id for a in mine]))
+            ).scalars()
+        }
+    now = now_utc()
+    groups: dict[str, list[Consultation]] = {"open": [], "closed": [], "draft": []}
+    for consultation in consultations:
+        status = services.effective_status(consultation, now)
+        key = (
+            "draft"
+            if status is ConsultationStatus.DRAFT
+            else ("open" if status is ConsultationStatus.OPEN else "closed")
+        )
+        groups[key].append(consultation)
+    groups["open"].sort(key=lambda c: c.closes_at)
+    return render_template(
+        "consultations/list.html",
+        groups=groups,
+        mine=mine,
+        responses=responses,
+        now=now,
+        secretariat=secretariat,
+        effective_status=services.effective_status,
+    )
+
+
+@bp.get(f"/consultations/{REFERENCE}")
+@access.public
+def show_consultation(reference: str) -> str:
+    consultation = _load(reference)
+    items = list(
+        db.session.execute(
+            select(AgendaItem)
+            .join(Meeting)
+            .where(
+                AgendaItem.consultation_id == consultation.id,
+                Meeting.status != MeetingStatus.DRAFT,
+            )
+            .options(selectinload(AgendaItem.meeting))
+            .order_by(Meeting.starts_at)
+        ).scalars()
+    )
+    mine = []
+    for authority in _my_authorities():
+        response = services.response_for(consultation, authority)
+        mine.append(
+            {
+                "authority": authority,
+                "response": response,
+                "deadline": services.deadline_for(consultation, authority),
+                "extension": services.extension_for(consultation, authority),
+                "open": services.window_open(consultation, authority),
+            }
+        )
+    return render_template(
+        "consultations/show.html",
+        consultation=consultation,
+        status=services.effective_status(consultation),
+        items=items,
+        mine=mine,
+        secretariat=access.has_role(Role.SECRETARIAT),
+        stated=services.stated_positions(consultation),
+    )
+
+
+@bp.get("/consultations/documents/<int:document_id>/<path:filename>")
+@access.public
+def download_document(document_id: int, filename: str) -> HTTPResponse:
+    document = db.session.get(ConsultationDocument, document_id)
+    if document is None:
+        abort(404)
+    if document.consultation.status is ConsultationStatus.DRAFT and not access.has_role(
+        Role.SECRETARIAT
+    ):
+        abort(404)
+    return HTTPResponse(
+        storage().read(document.storage_key),
+        mimetype=document.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'},
+    )
+
+
+# Setting up --------------------------------------------------------------------------
+
+
+def _set_choices(form: ConsultationForm) -> None:
+    form.department.choices = [("", "Select a department")] + [
+        (str(d.id), d.name)
+        for d in db.session.execute(select(Department).order_by(Department.name)).scalars()
+    ]
+    offices = db.session.execute(
+        select(MinisterialOffice.id, MinisterialOffice.title, Department.short_name)
+        .join(Department)
+        .order_by(Department.name, MinisterialOffice.rank, MinisterialOffice.title)
+    ).all()
+    form.lead_office.choices = [("", "Select the lead minister")] + [
+        (str(o.id), f"{o.title} ({o.short_name})") for o in offices
+    ]
+
+
+def _details(form: ConsultationForm) -> services.ConsultationDetails:
+    department = db.session.get(Department, int(form.department.data or 0))
+    if department is None:
+        raise DomainError("Select the department", field="department")
+    office = None
+    if form.lead_office.data:
+        office = db.session.get(MinisterialOffice, int(form.lead_office.data))
+        if office is None:
+            raise DomainError("Select the lead minister", field="lead_office")
+    assert form.opens_day.data and form.closes_day.data
+    assert form.opens_time.time and form.closes_time.time
+    return services.ConsultationDetails(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        department=department,
+        lead_office=office,
+        stage=LegislativeStage(form.stage.data),
+        opens_at=london(form.opens_day.data, form.opens_time.time),
+        closes_at=london(form.closes_day.data, form.closes_time.time),
+    )
+
+
+def _consultation_form(consultation: Consultation | None) -> str | HTTPResponse:
+    form = ConsultationForm()
+    _set_choices(form)
+    if request.method == "GET":
+        if consultation is None:
+            form.opens_time.data, form.closes_time.data = "9am", "11:59pm"
+        else:
+            form.title.data, form.summary.data = consultation.title, consultation.summary
+            form.department.data = str(consultation.department_id)
+            form.lead_office.data = str(consultation.lead_office_id or "")
+            form.stage.data = consultation.stage.value
+            opens, closes = (
+                consultation.opens_at.astimezone(LONDON),
+                consultation.closes_at.astimezone(LONDON),
+            )
+            form.opens_day.data, form.opens_time.data = opens.date(), f"{opens:%H:%M}"
+            form.closes_day.data, form.closes_time.data = closes.date(), f"{closes:%H:%M}"
+    if form.validate_on_submit():
+        try:
+            details = _details(form)
+            if consultation is None:
+                consultation = services.create_consultation(details=details, actor=current_user)
+            else:
+                services.update_consultation(
+                    consultation=consultation, details=details, actor=current_user
+                )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{consultation.reference} saved", "success")
+            return redirect(
+                url_for("consultations.show_consultation", reference=consultation.reference)
+            )
+    return render_template("consultations/form.html", form=form, consultation=consultation)
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def create_consultation() -> str | HTTPResponse:
+    return _consultation_form(None)
+
+
+@bp.route(f"/consultations/{REFERENCE}/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_consultation(reference: str) -> str | HTTPResponse:
+    return _consultation_form(_load(reference))
+
+
+def _question(consultation: Consultation, question_id: int) -> Question:
+    question = next((q for q in consultation.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    return question
+
+
+def _question_form(consultation: Consultation, question: Question | None) -> str | HTTPResponse:
+    form = QuestionForm(obj=question) if request.method == "GET" and question else QuestionForm()
+    if request.method == "GET" and question is None:
+        form.kind.data = QuestionKind.POSITION.value
+        form.required.data = True
+    elif request.method == "GET" and question is not None:
+        form.kind.data = question.kind.value
+    if form.validate_on_submit():
+        details = services.QuestionDetails(
+            kind=QuestionKind(form.kind.data),
+            text=form.text.data or "",
+            hint=form.hint.data or "",
+            required=bool(form.required.data),
+        )
+        try:
+            if question is None:
+                services.add_question(
+                    consultation=consultation, details=details, actor=current_user
+                )
+            else:
+                services.update_question(question=question, details=details, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Question saved", "success")
+            return redirect(
+                url_for(
+                    "consultations.show_consultation",
+                    reference=consultation.reference,
+                    _anchor="questions",
+                )
+            )
+    return render_template(
+        "consultations/question_form.html", form=form, consultation=consultation, question=question
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/questions/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_question(reference: str) -> str | HTTPResponse:
+    return _question_form(_load(reference), None)
+
+
+@bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_question(reference: str, question_id: int) -> str | HTTPResponse:
+    consultation = _load(reference)
+    return _question_form(consultation, _question(consultation, question_id))
+
+
+@bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/remove", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
+    consultation = _load(reference)
+    question = _question(consultation, question_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_question(question=question, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Question removed", "success")
+            return redirect(url_for("consultations.show_consultation", reference=reference))
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Remove this question",
+        explanation=question.text,
+        button="Remove question",
+        warning=True,
+    )
+
+
+@bp.post(f"/consultations/{REFERENCE}/questions/<int:question_id>/move")
+@access.roles(Role.SECRETARIAT)
+def move_question(reference: str, question_id: int) -> HTTPResponse:
+    consultation = _load(reference)
+    question = _question(consultation, question_id)
+    direction = request.form.get("direction")
+    if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
+        abort(400)
+    try:
+        services.move_question(question=question, direction=direction, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+    return redirect(
+        url_for("consultations.show_consultation", reference=reference, _anchor="questions")
+    )
+
+
+@bp.get(f"/consultations/{REFERENCE}/preview")
+@access.roles(Role.SECRETARIAT)
+def preview(reference: str) -> str:
+    """The response form exactly as a council sees it, without saving."""
+    consultation = _load(reference)
+    form = build_response_form(consultation.questions, services.comment_limit())
+    return render_template(
+        "consultations/respond.html",
+        form=form,
+        consultation=consultation,
+        authority=None,
+        response=None,
+        capacity=services.Capacity(can_view=True),
+        preview=True,
+        deadline=consultation.closes_at,
+        limit=services.comment_limit(),
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/open", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def open_consultation(reference: str) -> str | HTTPResponse:
+    consultation = _load(reference)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.open_consultation(consultation=consultation, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{consultation.reference} is open for responses", "success")
+            return redirect(url_for("consultations.show_consultation", reference=reference))
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Open the consultation",
+        explanation="Member authorities will be able to respond until the closing date. "
+        "Questions cannot change once any authority has started a response.",
+        button="Open consultation",
+        warning=False,
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/documents/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_document(reference: str) -> str | HTTPResponse:
+    consultation = _load(reference)
+    form = DocumentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            if upload is None or not getattr(upload, "filename", ""):
+                raise DomainError("Select a file", field="file")
+            services.add_document(
+                consultation=consultation,
+                upload=Upload(filename=upload.filename or "", data=upload.read()),
+                title=form.title.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Document added", "success")
+            return redirect(url_for("consultations.show_consultation", reference=reference))
+    return render_template("consultations/document_form.html", form=form, consultation=consultation)
+
+
+def _authority_choices() -> list[tuple[str, str]]:
+    return [("", "Select an authority")] + [
+        (str(a.id), a.name)
+        for a in db.session.execute(select(Authority).order_by(Authority.name)).scalars()
+    ]
+
+
+@bp.route(f"/consultations/{REFERENCE}/extensions", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def manage_extensions(reference: str) -> str | HTTPResponse:
+    from commission.consultations.models import Extension
+
+    consultation = _load(reference)
+    form = ExtensionForm()
+    form.authority.choices = _authority_choices()
+    if form.validate_on_submit():
+        authority = db.session.get(Authority, int(form.authority.data or 0))
+        try:
+            if authority is None:
+                raise DomainError("Select the authority", field="authority")
+            assert form.day.data and form.time.time
+            services.grant_extension(
+                consultation=consultation,
+                authority=authority,
+                closes_at=london(form.day.data, form.time.time),
+                reason=form.reason.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Extension granted to {authority.name}", "success")
+            return redirect(url_for("consultations.manage_extensions", reference=reference))
+    if request.method == "GET":
+        form.time.data = "11:59pm"
+    extensions = list(
+        db.session.execute(
+            select(Extension)
+            .where(Extension.consultation_id == consultation.id)
+            .options(selectinload(Extension.authority))
+        ).scalars()
+    )
+    return render_template(
+        "consultations/extensions.html", form=form, consultation=consultation, extensions=extensions
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/stated", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def record_stated(reference: str) -> str | HTTPResponse:
+    consultation = _load(reference)
+    form = StatedPositionForm()
+    form.authority.choices = _authority_choices()
+    meetings = list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status.in_(
+                    [
+                        MeetingStatus.AGENDA_PUBLISHED,
+                        MeetingStatus.HELD,
+                        MeetingStatus.MINUTES_PUBLISHED,
+                    ]
+                ),
+                Meeting.starts_at <= now_utc(),
+            )
+            .order_by(Meeting.starts_at.desc())
+        ).scalars()
+    )
+    form.meeting.choices = [("", "Select the meeting")] + [
+        (str(m.id), f"{m.starts_at.astimezone(LONDON):%A %-d %B %Y}") for m in meetings
+    ]
+    if form.validate_on_submit():
+        authority = db.session.get(Authority, int(form.authority.data or 0))
+        meeting = next((m for m in meetings if str(m.id) == form.meeting.data), None)
+        try:
+            if meeting is None:
+                raise DomainError("Select the meeting", field="meeting")
+            if authority is None:
+                raise DomainError("Select the authority", field="authority")
+            services.record_stated_position(
+                consultation=consultation,
+                authority=authority,
+                meeting=meeting,
+                position=Position(form.position.data),
+                comment=form.comment.data or "",
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Position stated by {authority.name} recorded", "success")
+            return redirect(url_for("consultations.show_consultation", reference=reference))
+    return render_template("consultations/stated_form.html", form=form, consultation=consultation)
+
+
+# Responding ----------------------------------------------------------------------------
+
+
+def _authority(slug: str) -> Authority:
+    authority = db.session.execute(
+        select(Authority).where(Authority.slug == slug)
+    ).scalar_one_or_none()
+    if authority is None:
+        abort(404)
+    return authority
+
+
+def _response_data(form: FlaskForm, consultation: Consultation) -> services.ResponseData:
+    def position(value: Any) -> Position | None:
+        try:
+            return Position(value) if value else None
+        except ValueError:
+            return None
+
+    data = services.ResponseData(
+        overall_position=position(form.overall_position.data),
+        overall_comment=form.overall_comment.data or "",
+    )
+    for question in consultation.questions:
+        chosen = getattr(form, f"position_{question.id}", None)
+        comment = getattr(form, f"comment_{question.id}")
+        data.answers[question.id] = (position(chosen.data) if chosen else None, comment.data or "")
+    return data
+
+
+def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> None:
+    form.version.data = str(response.version)
+    form.overall_position.data = (
+        response.overall_position.value if response.overall_position else None
+    )
+    form.overall_comment.data = response.overall_comment
+    for question in consultation.questions:
+        answer = response.answer_for(question.id)
+        if answer is None:
+            continue
+        chosen = getattr(form, f"position_{question.id}", None)
+        if chosen is not None:
+            chosen.data = answer.position.value if answer.position else None
+        getattr(form, f"comment_{question.id}").data = answer.comment
+
+
+def _responding(reference: str, slug: str) -> tuple[Consultation, Authority, services.Capacity]:
+    consultation = _load(reference)
+    authority = _authority(slug)
+    capacity = services.capacity(current_user, authority)
+    access.require(capacity.can_view)
+    if consultation.status is ConsultationStatus.DRAFT:
+        abort(404)
+    return consultation, authority, capacity
+
+
+RESPONSE_POLICY = "the authority's leader, mayor, deputies and officers, or the secretariat"
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>", methods=["GET", "POST"])
+@access.policy(RESPONSE_POLICY)
+def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
+    consultation, authority, capacity = _responding(reference, slug)
+    response = services.response_for(consultation, authority)
+    limit = services.comment_limit()
+    form = build_response_form(consultation.questions, limit)
+    if request.method == "GET" and response is not None:
+        _fill(form, response, consultation)
+    if form.validate_on_submit():
+        if not capacity.can_draft:
+            abort(403)
+        data = _response_data(form, consultation)
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            saved = services.save_draft(
+                consultation=consultation,
+                authority=authority,
+                data=data,
+                expected_version=version,
+                actor=current_user,
+            )
+        except services.ResponseConflict as conflict:
+            db.session.rollback()
+            return render_template(
+                "consultations/conflict.html",
+                form=form,
+                consultation=consultation,
+                authority=authority,
+                theirs=conflict.response,
+                limit=limit,
+            ), 409
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if form.check.data:
+                return redirect(
+                    url_for("consultations.check_answers", reference=reference, slug=slug)
+                )
+            flash(
+                f"Draft saved ({saved.updated_at.astimezone(LONDON):%-I:%M%p})".lower().replace(
+                    "draft", "Draft", 1
+                ),
+                "success",
+            )
+            return redirect(url_for("consultations.respond", reference=reference, slug=slug))
+    return render_template(
+        "consultations/respond.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        capacity=capacity,
+        preview=False,
+        limit=limit,
+        deadline=services.deadline_for(consultation, authority),
+        open=services.window_open(consultation, authority),
+        extension=services.extension_for(consultation, authority),
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/check", methods=["GET", "POST"])
+@access.policy(RESPONSE_POLICY)
+def check_answers(reference: str, slug: str) -> str | HTTPResponse:
+    consultation, authority, capacity = _responding(reference, slug)
+    response = services.response_for(consultation, authority)
+    if response is None:
+        return redirect(url_for("consultations.respond", reference=reference, slug=slug))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        version = int(request.form.get("version", "0") or 0)
+        try:
+            if action == "submit":
+                services.submit_response(
+                    consultation=consultation,
+                    authority=authority,
+                    expected_version=version,
+                    actor=current_user,
+                )
+            elif action == "ready":
+                services.mark_ready(
+                    consultation=consultation,
+                    authority=authority,
+                    expected_version=version,
+                    actor=current_user,
+                )
+            else:
+                abort(400)
+        except services.ResponseConflict:
+            db.session.rollback()
+            flash(
+                "Someone changed this response since you opened it. Check it again below", "warning"
+            )
+            return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if action == "submit":
+                return redirect(
+                    url_for("consultations.confirmation", reference=reference, slug=slug)
+                )
+            flash("Marked ready for sign-off", "success")
+            return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
+    return render_template(
+        "consultations/check.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        capacity=capacity,
+        missing=services.missing_answers(response, consultation),
+        open=services.window_open(consultation, authority),
+    )
+
+
+@bp.get(f"/consultations/{REFERENCE}/responses/<slug>/confirmation")
+@access.policy(RESPONSE_POLICY)
+def confirmation(reference: str, slug: str) -> str:
+    consultation, authority, _ = _responding(reference, slug)
+    response = services.response_for(consultation, authority)
+    if response is None or response.submitted_at is None:
+        abort(404)
+    return render_template(
+        "consultations/confirmation.html",
+        consultation=consultation,
+        authority=authority,
+        response=response,
+    )
+
+
+@bp.get(f"/consultations/{REFERENCE}/responses/<slug>/history")
+@access.policy(RESPONSE_POLICY)
+def response_history(reference: str, slug: str) -> str:
+    consultation, authority, _ = _responding(reference, slug)
+    response = services.response_for(consultation, authority)
+    if response is None:
+        abort(404)
+    return render_template(
+        "consultations/history.html",
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        revisions=services.revision_changes(response, consultation),
+    )
+
+
+@bp.get(f"/consultations/{REFERENCE}/responses/<slug>.pdf")
+@access.policy(RESPONSE_POLICY)
+def response_pdf(reference: str, slug: str) -> HTTPResponse:
+    consultation, authority, _ = _responding(reference, slug)
+    response = services.response_for(consultation, authority)
+    if response is None or response.submitted_at is None:
+        abort(404)
+    return pdf_response(
+        "consultations/response_pdf.html",
+        f"{consultation.reference}-{authority.slug}.pdf",
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        generated=now_utc(),
+    )
