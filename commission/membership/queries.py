@@ -3,6 +3,7 @@ and counted in SQL, with each row's current control and membership."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -51,9 +52,9 @@ class DirectoryFilters:
     problems: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_args(cls, args: Any) -> DirectoryFilters:
+    def from_args(cls, args: Any, *, areas: Collection[str]) -> DirectoryFilters:
         """Read the query string; unknown values are dropped, not errors, so a
-        stale bookmark still shows a list."""
+        stale bookmark still shows a list. ``areas`` are the mayoral areas' slugs."""
         filters = cls(query=(args.get("q") or "").strip()[:200])
         kind = args.get("type", "")
         filters.kind = kind if kind in {k.value for k in AuthorityKind} else ""
@@ -63,7 +64,8 @@ class DirectoryFilters:
         filters.control = control if control in {c.value for c in Control} else ""
         membership = args.get("membership", "")
         filters.membership = membership if membership in MEMBERSHIP_FILTERS else ""
-        filters.area = (args.get("area") or "")[:120]
+        area = args.get("area", "")
+        filters.area = area if area in areas else ""
         sort = args.get("sort", "name")
         filters.sort = sort if sort in SORTS else "name"
         filters.order = "desc" if args.get("order") == "desc" else "asc"
@@ -120,7 +122,8 @@ def is_member_expression(on: date) -> ColumnElement[bool]:
 
 
 def _label_case(column: Any, labels: dict[Any, str]) -> Any:
-    return case({key.value: label for key, label in labels.items()}, value=column, else_="")
+    """The label of a stored value; NULL (no record) stays NULL, to sort last."""
+    return case({key.value: label for key, label in labels.items()}, value=column)
 
 
 def directory_statement(filters: DirectoryFilters, on: date) -> Select[Any]:
@@ -137,7 +140,9 @@ def directory_statement(filters: DirectoryFilters, on: date) -> Select[Any]:
     ).outerjoin(control, control.c.authority_id == Authority.id)
 
     if filters.query:
-        statement = statement.where(func.lower(Authority.name).contains(filters.query.lower()))
+        statement = statement.where(
+            func.lower(Authority.name).contains(filters.query.lower(), autoescape=True)
+        )
     if filters.kind:
         statement = statement.where(Authority.kind == AuthorityKind(filters.kind))
     if filters.region:

@@ -129,7 +129,7 @@ class OfficeRow:
 def _rows(
     path: Path, columns: list[str], problems: list[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
@@ -225,12 +225,24 @@ def read_councils(path: Path, problems: list[str]) -> list[CouncilRow]:
 def read_strategic(path: Path, council_codes: set[str], problems: list[str]) -> list[StrategicRow]:
     columns = ["code", "name", "kind", "mayoral", "region", "member_gss_codes"]
     rows: list[StrategicRow] = []
+    seen: set[str] = set()
+    seen_codeless: set[str] = set()
     for line, row in _rows(path, columns, problems):
         where = f"{path.name} line {line}"
         errors = []
         code = row["code"] or None
         if code is not None and not GSS_CODE.match(code):
             errors.append(f"GSS code {code!r} is not E followed by 8 digits")
+        elif code is not None and code in seen:
+            errors.append(f"GSS code {code} appears twice")
+        elif code is not None and code in council_codes:
+            errors.append(f"GSS code {code} is also a council's code")
+        elif code is None and row["name"] in seen_codeless:
+            errors.append(f"name {row['name']!r} without a code appears twice")
+        if code is not None:
+            seen.add(code)
+        else:
+            seen_codeless.add(row["name"])
         if not row["name"]:
             errors.append("name is blank")
         kind = _enum_or_none(AuthorityKind, row["kind"])
@@ -260,6 +272,7 @@ def read_departments(path: Path, problems: list[str]) -> list[DepartmentRow]:
     columns = ["name", "short_name", "head_title", "has_secretary_of_state"]
     rows: list[DepartmentRow] = []
     seen: set[str] = set()
+    seen_names: set[str] = set()
     for line, row in _rows(path, columns, problems):
         where = f"{path.name} line {line}"
         errors = []
@@ -269,6 +282,9 @@ def read_departments(path: Path, problems: list[str]) -> list[DepartmentRow]:
         if row["short_name"] in seen:
             errors.append(f"short name {row['short_name']} appears twice")
         seen.add(row["short_name"])
+        if row["name"] in seen_names:
+            errors.append(f"name {row['name']!r} appears twice")
+        seen_names.add(row["name"])
         flag = _bool(row["has_secretary_of_state"])
         if flag is None:
             errors.append("has_secretary_of_state is not true or false")
@@ -352,9 +368,10 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
         raise SeedError(problems)
 
     report = Report()
-    existing = {a.gss_code: a for a in db.session.execute(select(Authority)).scalars()}
-    by_name = {a.name: a for a in existing.values()}
-    slugs = {a.slug for a in existing.values()}
+    authorities = list(db.session.execute(select(Authority)).scalars())
+    existing = {a.gss_code: a for a in authorities if a.gss_code}
+    by_name = {a.name: a for a in authorities}
+    slugs = {a.slug for a in authorities}
 
     tally = report.tally("councils")
     for c in councils:
@@ -479,10 +496,10 @@ def _seed_membership(authority: Authority, created: bool) -> bool:
 
 
 def _all_codes(path: Path) -> set[str]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return {(row.get("gss_code") or "").strip() for row in csv.DictReader(handle)}
 
 
 def _all_short_names(path: Path) -> set[str]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         return {(row.get("short_name") or "").strip() for row in csv.DictReader(handle)}
