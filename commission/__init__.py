@@ -72,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.membership.views import bp as authorities_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
+    from commission.summaries.views import bp as summaries_bp
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -85,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         meetings_bp,
         attendance_bp,
         consultations_bp,
+        summaries_bp,
         authorities_bp,
         people_bp,
         audit_bp,

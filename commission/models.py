@@ -31,12 +31,14 @@ from commission.membership.models import (
     MinisterialOffice,
     PoliticalControl,
 )
+from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
 __all__ = [
     "AccountToken",
     "AgendaChange",
     "AgendaItem",
     "Answer",
+    "AnswerTag",
     "Appointment",
     "AttendanceReply",
     "AuditEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "Delegation",
     "Department",
     "Extension",
+    "GovernmentReply",
     "Meeting",
     "Membership",
     "MinisterialAttendance",
@@ -57,6 +60,8 @@ __all__ = [
     "Response",
     "ResponseRevision",
     "StatedPosition",
+    "SummarySnapshot",
+    "Tag",
     "ThrottleEvent",
     "User",
 ]

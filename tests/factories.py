@@ -565,3 +565,83 @@ def submitted_response(
     db.session.add(response)
     db.session.flush()
     return response
+
+
+def person_at(
+    *,
+    authority: Authority,
+    role: Role,
+    full_name: str | None = None,
+    sign_off: bool = False,
+    sign_off_from: date | None = None,
+    sign_off_until: date | None = None,
+) -> User:
+    """Someone holding ``role`` at ``authority`` today; a deputy can be given a
+    sign-off delegation (from 30 days ago, open-ended, unless dates are given)."""
+    from commission.auth.models import DelegatedPower
+
+    person = user(full_name=full_name)
+    held = appointment(user=person, role=role, authority=authority)
+    if sign_off or sign_off_from or sign_off_until:
+        delegation(
+            appointment=held,
+            power=DelegatedPower.SIGN_OFF,
+            starts_on=sign_off_from,
+            ends_on=sign_off_until,
+        )
+    return person
+
+
+def draft_response(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    position: Any = None,
+    comment: str | None = None,
+    answers: dict[int, tuple[Any, str | None]] | None = None,
+) -> Any:
+    """A draft response (never submitted): the overall position and, per
+    question id, (position, comment); questions not given are left unanswered."""
+    from commission.consultations.models import Answer, Response, ResponseStatus
+
+    response = Response(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        status=ResponseStatus.DRAFT,
+        overall_position=position,
+        overall_comment=comment,
+    )
+    for question_id, (chosen, text) in (answers or {}).items():
+        response.answers.append(Answer(question_id=question_id, position=chosen, comment=text))
+    db.session.add(response)
+    db.session.flush()
+    return response
+
+
+def summary_snapshot(
+    *, consultation: Consultation, meeting: Meeting | None = None, published: bool = False
+) -> Any:
+    from commission.summaries.models import SummarySnapshot
+    from commission.summaries.queries import compute_summary
+
+    snapshot = SummarySnapshot(
+        consultation_id=consultation.id,
+        meeting_id=meeting.id if meeting else None,
+        published=published,
+        data=compute_summary(consultation),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def first_answer(*, consultation: Consultation) -> Any:
+    from commission.consultations.models import Answer, Response
+
+    return db.session.execute(
+        db.select(Answer)
+        .join(Response)
+        .where(Response.consultation_id == consultation.id)
+        .order_by(Answer.id)
+        .limit(1)
+    ).scalar_one()

@@ -149,7 +149,8 @@ def save_reply(
         raise DomainError(
             f"{authority.name} is not a member of the Commission on {format_date(on)}"
         )
-    capacity = reply_capacity(actor, authority, now_utc().astimezone(LONDON).date())
+    replying_on = now_utc().astimezone(LONDON).date()
+    capacity = reply_capacity(actor, authority, replying_on)
     if capacity is None:
         raise DomainError(f"You cannot reply for {authority.name}")
     substitute_name = substitute_name.strip()
@@ -178,7 +179,7 @@ def save_reply(
     reply.substitute_appointment = substitute
     reply.substitute_name = substitute_name or None
     reply.replied_by_id = actor.id
-    head = _head_of(authority, on) if capacity in {"officer", "secretariat"} else actor
+    head = _head_of(authority, replying_on) if capacity in {"officer", "secretariat"} else actor
     reply.on_behalf_of_id = head.id if head is not None else None
     reply.replied_at = now_utc()
     db.session.flush()
@@ -451,6 +452,17 @@ def record_ministers_attended(*, meeting: Meeting, attended_ids: set[int], actor
     for invitation in ministerial_attendances(meeting):
         if invitation.confirmed:
             invitation.attended = invitation.id in attended_ids
+
+
+def confirmed_ministers(meeting: Meeting, *, member: bool) -> list[MinisterialAttendance]:
+    """Confirmed invitations, for the agenda pack and the attendance record.
+    An invitation to a confidential item names the item, so it is left out
+    for anyone who may not see confidential items."""
+    return [
+        i
+        for i in ministerial_attendances(meeting)
+        if i.confirmed and (member or i.agenda_item is None or not i.agenda_item.confidential)
+    ]
 
 
 def ministerial_attendances(meeting: Meeting) -> list[MinisterialAttendance]:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
-from commission import access
+from commission import access, policy
 from commission.attendance import services
 from commission.attendance.forms import InviteMinisterForm, ReplyForm, RespondForm
 from commission.attendance.models import (
@@ -296,14 +296,19 @@ def take_register(slug: str) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         marks = {}
-        for authority in members:
-            value = request.form.get(f"mark-{authority.id}", "")
-            if value:
-                try:
-                    mark = RegisterMark(value)
-                except ValueError:
-                    abort(400)
-                marks[authority.id] = (mark, request.form.get(f"late-{authority.id}") == "yes")
+        # Every posted mark goes to the service, which refuses an authority
+        # that is not a member (rather than the view silently dropping it).
+        for key, value in request.form.items():
+            if not key.startswith("mark-") or not value:
+                continue
+            authority_id = key.removeprefix("mark-")
+            if not authority_id.isdigit():
+                abort(400)
+            try:
+                mark = RegisterMark(value)
+            except ValueError:
+                abort(400)
+            marks[int(authority_id)] = (mark, request.form.get(f"late-{authority_id}") == "yes")
         attended = {i.id for i in invitations if request.form.get(f"minister-{i.id}") == "yes"}
         try:
             present, required = services.save_register(
@@ -360,7 +365,7 @@ def show_attendance(slug: str) -> str:
         by_mark=by_mark,
         entries=entries,
         not_recorded=not_recorded,
-        invitations=[i for i in services.ministerial_attendances(meeting) if i.confirmed],
+        invitations=services.confirmed_ministers(meeting, member=policy.is_commission_person()),
         held=held,
         member_count=len(members),
     )

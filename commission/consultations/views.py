@@ -59,7 +59,7 @@ def _register_converter(state: Any) -> None:
     state.app.url_map.converters["consultation"] = ReferenceConverter
 
 
-def _load(reference: str) -> Consultation:
+def load_consultation(reference: str) -> Consultation:
     consultation = db.session.execute(
         select(Consultation)
         .where(Consultation.reference == reference)
@@ -132,7 +132,7 @@ def list_consultations() -> str:
 @bp.get(f"/consultations/{REFERENCE}")
 @access.public
 def show_consultation(reference: str) -> str:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     items = list(
         db.session.execute(
             select(AgendaItem)
@@ -157,10 +157,31 @@ def show_consultation(reference: str) -> str:
                 "open": services.window_open(consultation, authority),
             }
         )
+    from commission.summaries import services as summaries
+
+    published = summaries.published_snapshot(consultation)
+    reply = summaries.reply_for(consultation)
+    timeline = []
+    if consultation.opened_at:
+        timeline.append((consultation.opened_at, "Opened for responses"))
+    if services.effective_status(consultation) is not ConsultationStatus.OPEN and (
+        consultation.opened_at
+    ):
+        timeline.append((consultation.closes_at, "Closed"))
+    for item in items:
+        timeline.append((item.meeting.starts_at, f"Discussed at the meeting: {item.title}"))
+    if published:
+        timeline.append((published.created_at, "Summary of positions published"))
+    if reply and reply.published_at:
+        timeline.append((reply.published_at, "Government reply published"))
     return render_template(
         "consultations/show.html",
         consultation=consultation,
         status=services.effective_status(consultation),
+        timeline=sorted(timeline, key=lambda event: event[0]),
+        summary_visible=published is not None or summaries.can_see_live(consultation, current_user),
+        reply=reply,
+        can_write_reply=summaries.can_write_reply(consultation, current_user),
         items=items,
         mine=mine,
         secretariat=access.has_role(Role.SECRETARIAT),
@@ -272,7 +293,7 @@ def create_consultation() -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/edit", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def edit_consultation(reference: str) -> str | HTTPResponse:
-    return _consultation_form(_load(reference))
+    return _consultation_form(load_consultation(reference))
 
 
 def _question(consultation: Consultation, question_id: int) -> Question:
@@ -324,20 +345,20 @@ def _question_form(consultation: Consultation, question: Question | None) -> str
 @bp.route(f"/consultations/{REFERENCE}/questions/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_question(reference: str) -> str | HTTPResponse:
-    return _question_form(_load(reference), None)
+    return _question_form(load_consultation(reference), None)
 
 
 @bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def edit_question(reference: str, question_id: int) -> str | HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     return _question_form(consultation, _question(consultation, question_id))
 
 
 @bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     question = _question(consultation, question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -364,7 +385,7 @@ def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
 @bp.post(f"/consultations/{REFERENCE}/questions/<int:question_id>/move")
 @access.roles(Role.SECRETARIAT)
 def move_question(reference: str, question_id: int) -> HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     question = _question(consultation, question_id)
     direction = request.form.get("direction")
     if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
@@ -385,7 +406,7 @@ def move_question(reference: str, question_id: int) -> HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def preview(reference: str) -> str:
     """The response form exactly as a council sees it, without saving."""
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     form = build_response_form(consultation.questions, services.comment_limit())
     return render_template(
         "consultations/respond.html",
@@ -403,7 +424,7 @@ def preview(reference: str) -> str:
 @bp.route(f"/consultations/{REFERENCE}/open", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def open_consultation(reference: str) -> str | HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -430,7 +451,7 @@ def open_consultation(reference: str) -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/documents/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_document(reference: str) -> str | HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     form = DocumentForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -465,7 +486,7 @@ def _authority_choices() -> list[tuple[str, str]]:
 def manage_extensions(reference: str) -> str | HTTPResponse:
     from commission.consultations.models import Extension
 
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     form = ExtensionForm()
     form.authority.choices = _authority_choices()
     if form.validate_on_submit():
@@ -505,7 +526,7 @@ def manage_extensions(reference: str) -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/stated", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def record_stated(reference: str) -> str | HTTPResponse:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     form = StatedPositionForm()
     form.authority.choices = _authority_choices()
     meetings = list(
@@ -600,7 +621,7 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
 
 
 def _responding(reference: str, slug: str) -> tuple[Consultation, Authority, services.Capacity]:
-    consultation = _load(reference)
+    consultation = load_consultation(reference)
     authority = _authority(slug)
     capacity = services.capacity(current_user, authority)
     access.require(capacity.can_view)

@@ -13,9 +13,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from commission.timeutil import LONDON
+
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _excel_value(value: Any) -> Any:
+    """Excel has no time zones: show aware times as London wall-clock time."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(LONDON).replace(tzinfo=None)
+    return _safe_text(value)
 
 
 def _safe_text(value: Any) -> Any:
@@ -62,7 +71,7 @@ def xlsx_response(
             cell.font = Font(bold=True)
         widths = [len(h) for h in header]
         for row in rows:
-            values = [_safe_text(v) for v in row]
+            values = [_excel_value(v) for v in row]
             sheet.append(values)
             for index, value in enumerate(values):
                 widths[index] = max(widths[index], min(60, len(str(value or ""))))

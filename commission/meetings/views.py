@@ -40,6 +40,7 @@ from commission.meetings.models import (
 )
 from commission.meetings.uploads import Upload, size_label
 from commission.storage import storage
+from commission.summaries.services import snapshots_for_meeting
 from commission.timeutil import LONDON, now_utc, today
 
 bp = Blueprint("meetings", __name__)
@@ -155,6 +156,7 @@ def show_meeting(slug: str) -> str:
         my_invitations=my_invitations,
         replies_open=meeting.status in attendance.REPLYING_STATUSES
         and meeting.starts_at > now_utc(),
+        snapshots=snapshots_for_meeting(meeting),
     )
 
 
@@ -187,7 +189,7 @@ def agenda_pack(slug: str) -> Response:
         generated=now_utc(),
         expected=attendance.reply_counts(meeting, [a.id for a in members]),
         reply_kinds=list(ReplyKind),
-        ministers=[i for i in attendance.ministerial_attendances(meeting) if i.confirmed],
+        ministers=attendance.confirmed_ministers(meeting, member=member),
     )
 
 

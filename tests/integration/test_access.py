@@ -80,6 +80,8 @@ def targets(app, app_ctx) -> dict[str, Target]:
     question = consultation.questions[0]
     on_consultation = {"reference": consultation.reference}
     on_response = {**on_consultation, "slug": council.slug}
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=meeting)
+    answer = factories.first_answer(consultation=consultation)
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -141,6 +143,15 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "consultations.confirmation": on_response,
         "consultations.response_history": on_response,
         "consultations.response_pdf": on_response,
+        "summaries.show_summary": on_consultation,
+        "summaries.download_summary": {**on_consultation, "file_format": "csv"},
+        "summaries.list_comments": on_consultation,
+        "summaries.show_snapshot": {**on_consultation, "snapshot_id": snapshot.id},
+        "summaries.tag_comment": {**on_consultation, "answer_id": answer.id},
+        "summaries.freeze_summary": on_consultation,
+        "summaries.publish_summary": on_consultation,
+        "summaries.edit_reply": on_consultation,
+        "summaries.publish_reply": on_consultation,
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -153,6 +164,14 @@ def targets(app, app_ctx) -> dict[str, Target]:
 # Outcomes that differ from what the rule alone implies, because the record a
 # valid URL points at is itself the answer (a bogus link is a clear 404 page).
 SPECIAL_GET_STATUS = {"auth.set_password": 404}
+# An unpublished summary is seen only by the secretariat, the chair and the
+# lead department's ministers (the matrix's minister is in another department).
+LIVE_SUMMARY = {
+    "summaries.show_summary",
+    "summaries.download_summary",
+    "summaries.list_comments",
+    "summaries.show_snapshot",
+}
 # The attendance record of a meeting not yet held is the secretariat's alone.
 SPECIAL_ROLE_STATUS = {("attendance.show_attendance", Role.SECRETARIAT): 200}
 
@@ -161,6 +180,8 @@ def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
     rule = getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE)
     signed_in = role is not None
     if rule.kind is RuleKind.PUBLIC:
+        if endpoint in LIVE_SUMMARY:
+            return 200 if role in {Role.SECRETARIAT, Role.CHAIR} else 404
         if endpoint == "attendance.show_attendance":
             return SPECIAL_ROLE_STATUS.get((endpoint, role), 404)
         return SPECIAL_GET_STATUS.get(endpoint, 200)

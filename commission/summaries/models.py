@@ -1,0 +1,79 @@
+"""Themes tagged on comments, frozen summaries, and the government's reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commission.auth.models import User
+from commission.consultations.models import Answer, Consultation
+from commission.db_types import UTCDateTime, utcnow
+from commission.extensions import db
+from commission.meetings.models import Meeting
+
+
+class Tag(db.Model):  # type: ignore[name-defined]
+    """A theme the secretariat applies to comments, such as "funding"."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnswerTag(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "answer_tags"
+    __table_args__ = (UniqueConstraint("answer_id", "tag_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"))
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), index=True)
+    tagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    answer: Mapped[Answer] = relationship()
+    tag: Mapped[Tag] = relationship()
+
+
+class SummarySnapshot(db.Model):  # type: ignore[name-defined]
+    """A summary frozen for a meeting, or as the published summary. Later
+    responses do not change it."""
+
+    __tablename__ = "summary_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    published: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    consultation: Mapped[Consultation] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class GovernmentReply(db.Model):  # type: ignore[name-defined]
+    """ "You said, we did": the government's reply, overall and per question."""
+
+    __tablename__ = "government_replies"
+    __table_args__ = (UniqueConstraint("consultation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    overall: Mapped[str | None] = mapped_column(Text)
+    per_question: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship()
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])

@@ -1,0 +1,209 @@
+"""Themes, frozen snapshots, publication and the government's reply."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from commission.audit import services as audit
+from commission.auth.models import User
+from commission.auth.roles import Role
+from commission.consultations.models import Answer, Consultation, ConsultationStatus
+from commission.consultations.services import effective_status
+from commission.errors import DomainError
+from commission.extensions import db
+from commission.meetings.models import Meeting
+from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
+from commission.summaries.queries import compute_summary
+from commission.timeutil import LONDON, format_datetime, now_utc
+
+
+def can_see_live(consultation: Consultation, user: User) -> bool:
+    """The live summary is for the secretariat, the chair and ministers of the
+    lead department; everyone else sees it once it is published."""
+    if not user.is_authenticated:
+        return False
+    on = now_utc().astimezone(LONDON).date()
+    roles = user.roles_on(on)
+    if roles & {Role.SECRETARIAT, Role.CHAIR}:
+        return True
+    return any(
+        a.role is Role.MINISTER
+        and a.ministerial_office is not None
+        and a.ministerial_office.department_id == consultation.department_id
+        for a in user.current_appointments(on)
+    )
+
+
+def can_write_reply(consultation: Consultation, user: User) -> bool:
+    """The lead minister, or the secretariat on their behalf."""
+    if not user.is_authenticated:
+        return False
+    on = now_utc().astimezone(LONDON).date()
+    if Role.SECRETARIAT in user.roles_on(on):
+        return True
+    return consultation.lead_office_id is not None and any(
+        a.role is Role.MINISTER and a.ministerial_office_id == consultation.lead_office_id
+        for a in user.current_appointments(on)
+    )
+
+
+def published_snapshot(consultation: Consultation) -> SummarySnapshot | None:
+    return db.session.execute(
+        select(SummarySnapshot)
+        .where(
+            SummarySnapshot.consultation_id == consultation.id, SummarySnapshot.published.is_(True)
+        )
+        .order_by(SummarySnapshot.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
+    return list(
+        db.session.execute(
+            select(SummarySnapshot)
+            .where(
+                SummarySnapshot.consultation_id == consultation.id,
+                SummarySnapshot.meeting_id.is_not(None),
+            )
+            .order_by(SummarySnapshot.created_at)
+        ).scalars()
+    )
+
+
+def freeze_for_meeting(
+    *, consultation: Consultation, meeting: Meeting, actor: User
+) -> SummarySnapshot:
+    if consultation.status is ConsultationStatus.DRAFT:
+        raise DomainError("A draft consultation has no responses to summarise")
+    snapshot = SummarySnapshot(
+        consultation_id=consultation.id,
+        meeting_id=meeting.id,
+        published=False,
+        created_by_id=actor.id,
+        data=compute_summary(consultation),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    audit.record(
+        action="summary_frozen",
+        summary=f"{actor.full_name} froze the summary of {consultation.reference} for the "
+        f"meeting on {format_datetime(meeting.starts_at)}",
+        actor=actor,
+        subject=snapshot,
+    )
+    return snapshot
+
+
+def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapshot:
+    """Publishing freezes the summary as it stands and makes it public."""
+    if effective_status(consultation) is not ConsultationStatus.CLOSED:
+        raise DomainError("A summary can be published once the consultation has closed")
+    snapshot = SummarySnapshot(
+        consultation_id=consultation.id,
+        published=True,
+        created_by_id=actor.id,
+        data=compute_summary(consultation),
+    )
+    db.session.add(snapshot)
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    db.session.flush()
+    audit.record(
+        action="summary_published",
+        summary=f"{actor.full_name} published the summary of {consultation.reference}",
+        actor=actor,
+        subject=snapshot,
+    )
+    return snapshot
+
+
+def save_reply(
+    *, consultation: Consultation, overall: str, per_question: dict[int, str], actor: User
+) -> GovernmentReply:
+    if consultation.status is ConsultationStatus.REPLY_PUBLISHED:
+        raise DomainError("The government's reply has been published and cannot change")
+    if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
+        raise DomainError("Publish the summary before writing the government's reply")
+    reply = reply_for(consultation)
+    if reply is None:
+        reply = GovernmentReply(consultation_id=consultation.id)
+        db.session.add(reply)
+    reply.overall = overall.strip() or None
+    reply.per_question = {str(k): v.strip() for k, v in per_question.items() if v.strip()}
+    reply.updated_by_id = actor.id
+    reply.updated_at = now_utc()
+    db.session.flush()
+    audit.record(
+        action="reply_saved",
+        summary=f"{actor.full_name} saved the government's reply to {consultation.reference}",
+        actor=actor,
+        subject=reply,
+    )
+    return reply
+
+
+def publish_reply(*, consultation: Consultation, actor: User) -> GovernmentReply:
+    reply = reply_for(consultation)
+    if reply is None or not reply.overall:
+        raise DomainError("Write the overall reply before publishing it")
+    if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
+        raise DomainError("The reply can be published once the summary is published")
+    reply.published_at = now_utc()
+    reply.published_by_id = actor.id
+    consultation.status = ConsultationStatus.REPLY_PUBLISHED
+    db.session.flush()
+    audit.record(
+        action="reply_published",
+        summary=f"{actor.full_name} published the government's reply to {consultation.reference}",
+        actor=actor,
+        subject=reply,
+    )
+    return reply
+
+
+def reply_for(consultation: Consultation) -> GovernmentReply | None:
+    return db.session.execute(
+        select(GovernmentReply).where(GovernmentReply.consultation_id == consultation.id)
+    ).scalar_one_or_none()
+
+
+def tag_answer(*, answer: Answer, tag_names: list[str], actor: User) -> list[Tag]:
+    """Set the themes on a comment (adding new themes as needed)."""
+    names = sorted({" ".join(n.split()).lower() for n in tag_names if n.strip()})
+    if any(len(n) > 60 for n in names):
+        raise DomainError("A theme must be 60 characters or fewer", field="new_tag")
+    tags = []
+    for name in names:
+        tag = db.session.execute(select(Tag).where(Tag.name == name)).scalar_one_or_none()
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+            db.session.flush()
+        tags.append(tag)
+    existing = {
+        t.tag_id: t
+        for t in db.session.execute(
+            select(AnswerTag).where(AnswerTag.answer_id == answer.id)
+        ).scalars()
+    }
+    wanted = {t.id for t in tags}
+    for tag_id, link in existing.items():
+        if tag_id not in wanted:
+            db.session.delete(link)
+    for tag in tags:
+        if tag.id not in existing:
+            db.session.add(AnswerTag(answer_id=answer.id, tag_id=tag.id, tagged_by_id=actor.id))
+    db.session.flush()
+    return tags
+
+
+def snapshots_for_meeting(meeting: Meeting) -> dict[int, SummarySnapshot]:
+    """Consultation id to the summary frozen for this meeting (the latest)."""
+    return {
+        s.consultation_id: s
+        for s in db.session.execute(
+            select(SummarySnapshot)
+            .where(SummarySnapshot.meeting_id == meeting.id)
+            .order_by(SummarySnapshot.created_at)
+        ).scalars()
+    }

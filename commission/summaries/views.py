@@ -1,0 +1,449 @@
+"""Summaries of where councils stand, their downloads, snapshots and the
+government's reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers.response import Response as HTTPResponse
+
+from commission import access
+from commission.auth.roles import Role
+from commission.consultations.models import (
+    Answer,
+    Consultation,
+    Position,
+    Response,
+)
+from commission.consultations.views import load_consultation
+from commission.errors import DomainError
+from commission.exports.pdf import pdf_response
+from commission.exports.tables import csv_response, xlsx_response
+from commission.extensions import db
+from commission.forms import ConfirmForm, attach_error
+from commission.meetings.models import Meeting, MeetingStatus
+from commission.membership.models import AUTHORITY_KIND_LABELS, CONTROL_LABELS, Authority, Control
+from commission.pagination import paginate_rows
+from commission.summaries import services
+from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
+from commission.summaries.queries import compute_summary
+from commission.timeutil import now_utc
+
+bp = Blueprint("summaries", __name__)
+
+REF = "/consultations/<consultation:reference>"
+
+
+def _summary_for(consultation: Consultation) -> tuple[dict[str, Any], SummarySnapshot | None, bool]:
+    """Live figures for those who may see them; otherwise the published
+    snapshot; otherwise 404."""
+    if services.can_see_live(consultation, current_user):
+        return compute_summary(consultation), None, True
+    snapshot = services.published_snapshot(consultation)
+    if snapshot is None:
+        abort(404)
+    return snapshot.data, snapshot, False
+
+
+@bp.get(f"{REF}/summary")
+@access.public
+def show_summary(reference: str) -> str:
+    consultation = load_consultation(reference)
+    data, snapshot, live = _summary_for(consultation)
+    return render_template(
+        "summaries/summary.html",
+        consultation=consultation,
+        data=data,
+        snapshot=snapshot,
+        live=live,
+        secretariat=access.has_role(Role.SECRETARIAT),
+        snapshots=services.meeting_snapshots(consultation) if live else [],
+        published=services.published_snapshot(consultation),
+    )
+
+
+@bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>")
+@access.public
+def show_snapshot(reference: str, snapshot_id: int) -> str:
+    consultation = load_consultation(reference)
+    snapshot = db.session.get(SummarySnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        abort(404)
+    if not snapshot.published and not services.can_see_live(consultation, current_user):
+        abort(404)
+    return render_template(
+        "summaries/summary.html",
+        consultation=consultation,
+        data=snapshot.data,
+        snapshot=snapshot,
+        live=False,
+        secretariat=access.has_role(Role.SECRETARIAT),
+        snapshots=[],
+        published=None,
+    )
+
+
+def _raw_rows(consultation: Consultation) -> list[list[Any]]:
+    """One row per authority per question (and one for the overall position)."""
+    responses = db.session.execute(
+        select(Response)
+        .where(Response.consultation_id == consultation.id, Response.submitted_at.is_not(None))
+        .options(selectinload(Response.answers), selectinload(Response.authority))
+        .join(Authority)
+        .order_by(Authority.name)
+    ).scalars()
+    rows = []
+    for response in responses:
+        authority = response.authority
+        control = (
+            CONTROL_LABELS[Control(response.control_at_submission)]
+            if response.control_at_submission
+            else "Not recorded"
+        )
+        base = [
+            consultation.reference,
+            authority.gss_code or "",
+            authority.name,
+            AUTHORITY_KIND_LABELS[authority.kind],
+            authority.region.value,
+            control,
+            authority.population,
+            response.channel.label,
+            response.submitted_at,
+        ]
+        rows.append(
+            [
+                *base,
+                "Overall",
+                "Overall position",
+                response.submitted_position.label if response.submitted_position else "",
+                response.submitted_comment or "",
+            ]
+        )
+        for number, question in enumerate(consultation.questions, start=1):
+            answer = response.answer_for(question.id)
+            rows.append(
+                [
+                    *base,
+                    str(number),
+                    question.text,
+                    answer.submitted_position.label if answer and answer.submitted_position else "",
+                    (answer.submitted_comment or "") if answer else "",
+                ]
+            )
+    return rows
+
+
+RAW_HEADER = [
+    "Reference",
+    "GSS code",
+    "Authority",
+    "Type",
+    "Region",
+    "Political control at response",
+    "Population",
+    "Channel",
+    "Submitted",
+    "Question number",
+    "Question",
+    "Position",
+    "Comment",
+]
+
+
+@bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")
+@access.public
+def download_summary(reference: str, file_format: str) -> HTTPResponse:
+    consultation = load_consultation(reference)
+    data, snapshot, live = _summary_for(consultation)
+    name = f"{consultation.reference}-summary"
+    if file_format == "pdf":
+        return pdf_response(
+            "summaries/briefing_pdf.html",
+            f"{name}.pdf",
+            consultation=consultation,
+            data=data,
+            snapshot=snapshot,
+            generated=now_utc(),
+        )
+    rows = _raw_rows(consultation) if live else []
+    if file_format == "csv":
+        return csv_response(f"{name}.csv", RAW_HEADER, rows)
+    headline = (
+        [["Member authorities", data["members"]]]
+        + [
+            [label, data["totals"][key]]
+            for key, label in (
+                ("submitted", "Submitted"),
+                ("draft", "Draft only"),
+                ("not_started", "Not started"),
+            )
+        ]
+        + [[""], ["Overall position", "Authorities", "Share", "Population", "Population share"]]
+        + [
+            [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
+            for r in data["overall"]["rows"]
+        ]
+    )
+    sheets: list[tuple[str, list[str], Any]] = [
+        ("Headline", ["Figure", "Value", "", "", ""], headline)
+    ]
+    for question in data["questions"]:
+        sheets.append(
+            (
+                f"Q{question['number']}",
+                ["Position", "Authorities", "Share", "Population", "Population share"],
+                [[question["text"]]]
+                + [
+                    [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
+                    for r in question["rows"]
+                ],
+            )
+        )
+    sheets.append(("Raw responses", RAW_HEADER, rows))
+    sheets.append(("Comments", RAW_HEADER, [r for r in rows if r[-1]]))
+    return xlsx_response(f"{name}.xlsx", sheets)
+
+
+def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> Any:
+    statement = (
+        select(Answer, Authority)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Response.consultation_id == consultation.id,
+            Response.submitted_at.is_not(None),
+            Answer.submitted_comment.is_not(None),
+        )
+        .order_by(Answer.question_id, Authority.name)
+    )
+    if filters["question"].isdigit():
+        statement = statement.where(Answer.question_id == int(filters["question"]))
+    if filters["position"] in {p.value for p in Position}:
+        statement = statement.where(Answer.submitted_position == Position(filters["position"]))
+    if filters["control"] in {c.value for c in Control}:
+        statement = statement.where(Response.control_at_submission == filters["control"])
+    if filters["type"]:
+        statement = statement.where(Authority.kind == filters["type"])
+    if filters["region"]:
+        statement = statement.where(Authority.region == filters["region"])
+    if filters["q"]:
+        like = f"%{filters['q'].lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(Answer.submitted_comment).like(like),
+                func.lower(Authority.name).like(like),
+            )
+        )
+    if filters["theme"].isdigit():
+        statement = statement.where(
+            Answer.id.in_(
+                select(AnswerTag.answer_id).where(AnswerTag.tag_id == int(filters["theme"]))
+            )
+        )
+    return statement
+
+
+@bp.get(f"{REF}/summary/comments")
+@access.public
+def list_comments(reference: str) -> str:
+    consultation = load_consultation(reference)
+    _summary_for(consultation)  # the same audience as the summary
+    filters = {
+        key: (request.args.get(key) or "").strip()[:200]
+        for key in ("question", "position", "control", "type", "region", "q", "theme")
+    }
+    page = paginate_rows(
+        _comments_statement(consultation, filters),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    answer_ids = [answer.id for answer, _ in page.items]
+    tags_by_answer: dict[int, list[str]] = {}
+    if answer_ids:
+        for answer_id, name in db.session.execute(
+            select(AnswerTag.answer_id, Tag.name)
+            .join(Tag)
+            .where(AnswerTag.answer_id.in_(answer_ids))
+            .order_by(Tag.name)
+        ).all():
+            tags_by_answer.setdefault(answer_id, []).append(name)
+    from commission.membership.models import AuthorityKind, Region
+
+    return render_template(
+        "summaries/comments.html",
+        consultation=consultation,
+        page=page,
+        filters=filters,
+        tags_by_answer=tags_by_answer,
+        numbers={q.id: n for n, q in enumerate(consultation.questions, start=1)},
+        all_tags=list(db.session.execute(select(Tag).order_by(Tag.name)).scalars()),
+        positions=list(Position),
+        controls=list(Control),
+        kinds=list(AuthorityKind),
+        regions=list(Region),
+        secretariat=access.has_role(Role.SECRETARIAT),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post(f"{REF}/summary/comments/<int:answer_id>/themes")
+@access.roles(Role.SECRETARIAT)
+def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
+    consultation = load_consultation(reference)
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.response.consultation_id != consultation.id:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    names = request.form.getlist("tags") + (request.form.get("new_tag") or "").split(",")
+    try:
+        services.tag_answer(answer=answer, tag_names=names, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash("Themes saved", "success")
+    return redirect(
+        request.form.get("next") or url_for("summaries.list_comments", reference=reference)
+    )
+
+
+@bp.route(f"{REF}/summary/freeze", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def freeze_summary(reference: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    meetings = list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status.in_(
+                    [MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD]
+                )
+            )
+            .order_by(Meeting.starts_at)
+        ).scalars()
+    )
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        meeting = next((m for m in meetings if str(m.id) == request.form.get("meeting")), None)
+        try:
+            if meeting is None:
+                raise DomainError("Select the meeting", field="meeting")
+            snapshot = services.freeze_for_meeting(
+                consultation=consultation, meeting=meeting, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Summary frozen for the meeting", "success")
+            return redirect(
+                url_for("summaries.show_snapshot", reference=reference, snapshot_id=snapshot.id)
+            )
+    return render_template(
+        "summaries/freeze.html", form=form, consultation=consultation, meetings=meetings
+    )
+
+
+@bp.route(f"{REF}/summary/publish", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def publish_summary(reference: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_summary(consultation=consultation, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Summary published", "success")
+            return redirect(url_for("summaries.show_summary", reference=reference))
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Publish the summary",
+        explanation="The summary is frozen as it stands and published for everyone. Later "
+        "changes to responses do not change it.",
+        button="Publish summary",
+        warning=False,
+    )
+
+
+@bp.route(f"{REF}/reply", methods=["GET", "POST"])
+@access.policy("the lead minister, or the secretariat on their behalf")
+def edit_reply(reference: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    access.require(services.can_write_reply(consultation, current_user))
+    reply = services.reply_for(consultation)
+    form = ConfirmForm()
+    values: dict[str, str] = {
+        "overall": (reply.overall or "") if reply else "",
+        **{f"q{q}": text for q, text in (reply.per_question if reply else {}).items()},
+    }
+    if form.validate_on_submit():
+        values = {
+            key: request.form.get(key) or ""
+            for key in ["overall", *[f"q{q.id}" for q in consultation.questions]]
+        }
+        try:
+            if any(len(v) > 10000 for v in values.values()):
+                raise DomainError("Each part of the reply must be 10,000 characters or fewer")
+            services.save_reply(
+                consultation=consultation,
+                overall=values["overall"] or "",
+                per_question={q.id: values.get(f"q{q.id}") or "" for q in consultation.questions},
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Reply saved. It is not public until you publish it", "success")
+            return redirect(url_for("summaries.edit_reply", reference=reference))
+    return render_template(
+        "summaries/reply_form.html",
+        form=form,
+        consultation=consultation,
+        reply=reply,
+        values=values,
+    )
+
+
+@bp.route(f"{REF}/reply/publish", methods=["GET", "POST"])
+@access.policy("the lead minister, or the secretariat on their behalf")
+def publish_reply(reference: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    access.require(services.can_write_reply(consultation, current_user))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_reply(consultation=consultation, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("The government's reply is published", "success")
+            return redirect(url_for("consultations.show_consultation", reference=reference))
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Publish the government's reply",
+        explanation="The reply will be public on the consultation's page and cannot be changed "
+        "afterwards.",
+        button="Publish reply",
+        warning=False,
+    )
