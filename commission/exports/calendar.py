@@ -9,6 +9,7 @@ than adding a second copy.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from flask import Response, current_app
 from icalendar import Calendar, Event
@@ -65,7 +66,7 @@ def calendar_response(
         first = min(m.starts_at for m in meetings).date()
         last = max(m.ends_at for m in meetings).date()
         calendar.add_missing_timezones(
-            first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 1)
+            first_date=first.replace(month=1, day=1), last_date=date(last.year + 1, 12, 31)
         )
     return Response(
         calendar.to_ical(),

@@ -46,6 +46,13 @@ def _looks_like_csv(data: bytes) -> bool:
     return False
 
 
+def size_label(size: int) -> str:
+    """A size limit as people read it: 20 MB, 1.5 MB, 500 KB."""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(1, round(size / 1024)):g} KB"
+
+
 def check_upload(upload: Upload, field: str = "file") -> CheckedUpload:
     """Refuse empty, oversized, unsupported and disguised files (a file whose
     content is not what its name says, such as a program renamed .pdf)."""
@@ -54,9 +61,12 @@ def check_upload(upload: Upload, field: str = "file") -> CheckedUpload:
         raise DomainError("The selected file is empty", field=field)
     if len(upload.data) > limit:
         raise DomainError(
-            f"The selected file must be smaller than {limit // (1024 * 1024)} MB", field=field
+            f"The selected file must be smaller than {size_label(limit)}", field=field
         )
     safe = secure_filename(upload.filename or "") or "paper"
+    if not os.path.splitext(safe)[1]:
+        # A name in another alphabet ("Бюджет.pdf") keeps nothing but its extension.
+        safe = secure_filename("paper" + os.path.splitext(upload.filename or "")[1])
     extension = os.path.splitext(safe)[1].lower()
     if extension not in ALLOWED:
         raise DomainError(f"The selected file must be a {ALLOWED_LABEL}", field=field)
