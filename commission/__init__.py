@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.consultations.views import bp as consultations_bp
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
+    from commission.minutes.views import bp as minutes_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.summaries.views import bp as summaries_bp
@@ -85,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth_bp,
         meetings_bp,
         attendance_bp,
+        minutes_bp,
         consultations_bp,
         summaries_bp,
         authorities_bp,

@@ -31,10 +31,20 @@ from commission.membership.models import (
     MinisterialOffice,
     PoliticalControl,
 )
+from commission.minutes.models import (
+    Action,
+    ActionUpdate,
+    Correction,
+    Decision,
+    MinuteItem,
+    Minutes,
+)
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
 __all__ = [
     "AccountToken",
+    "Action",
+    "ActionUpdate",
     "AgendaChange",
     "AgendaItem",
     "Answer",
@@ -45,6 +55,8 @@ __all__ = [
     "Authority",
     "Consultation",
     "ConsultationDocument",
+    "Correction",
+    "Decision",
     "Delegation",
     "Department",
     "Extension",
@@ -53,6 +65,8 @@ __all__ = [
     "Membership",
     "MinisterialAttendance",
     "MinisterialOffice",
+    "MinuteItem",
+    "Minutes",
     "Paper",
     "PoliticalControl",
     "Question",

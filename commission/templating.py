@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("authorities.my_authority", "Your authority", "authorities.my_authority"),
     NavItem("meetings.list_meetings", "Meetings", "meetings"),
     NavItem("consultations.list_consultations", "Consultations", "consultations"),
+    NavItem("minutes.list_actions", "Actions", "minutes.list_actions"),
     NavItem(
         "authorities.list_authorities", "Authorities", "authorities", ("authorities.my_authority",)
     ),

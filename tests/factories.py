@@ -645,3 +645,51 @@ def first_answer(*, consultation: Consultation) -> Any:
         .order_by(Answer.id)
         .limit(1)
     ).scalar_one()
+
+
+def minister(
+    *, office: MinisterialOffice | None = None, department: Department | None = None
+) -> User:
+    """Someone holding a ministerial office today: ``office``, or a new
+    Minister of State post in ``department`` (a new department if not given)."""
+    if office is None:
+        office = ministerial_office(
+            department=department,
+            title=f"Minister of State for Testing {next(_counter)}",
+            rank=OfficeRank.MINISTER_OF_STATE,
+        )
+    person = user()
+    appointment(user=person, role=Role.MINISTER, office=office)
+    return person
+
+
+def draft_minutes(*, meeting: Meeting, introduction: str = "The chair welcomed members.") -> Any:
+    from commission.minutes.models import Minutes
+
+    minutes = Minutes(meeting_id=meeting.id, introduction=introduction)
+    db.session.add(minutes)
+    db.session.flush()
+    return minutes
+
+
+def action(
+    *,
+    meeting: Meeting,
+    text: str = "Send the pilot data to the secretariat",
+    authority: Authority | None = None,
+    due_on: date | None = None,
+) -> Any:
+    from commission.minutes.models import Action, OwnerKind
+
+    authority = authority or council()
+    item = Action(
+        meeting_id=meeting.id,
+        number=next(_counter),
+        text=text,
+        owner_kind=OwnerKind.AUTHORITY,
+        owner_authority_id=authority.id,
+        due_on=due_on or today() + timedelta(days=30),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item

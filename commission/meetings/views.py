@@ -39,6 +39,7 @@ from commission.meetings.models import (
     Paper,
 )
 from commission.meetings.uploads import Upload, size_label
+from commission.minutes.services import minutes_for
 from commission.storage import storage
 from commission.summaries.services import snapshots_for_meeting
 from commission.timeutil import LONDON, now_utc, today
@@ -157,7 +158,23 @@ def show_meeting(slug: str) -> str:
         replies_open=meeting.status in attendance.REPLYING_STATUSES
         and meeting.starts_at > now_utc(),
         snapshots=snapshots_for_meeting(meeting),
+        previous_minutes=_previous_minutes(meeting),
+        minutes=minutes_for(meeting),
     )
+
+
+def _previous_minutes(meeting: Meeting) -> Meeting | None:
+    """The last meeting before this one whose minutes are published, for the
+    "minutes of the last meeting" item."""
+    from commission.minutes.models import Minutes
+
+    return db.session.execute(
+        select(Meeting)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(Meeting.starts_at < meeting.starts_at, Minutes.approved_at.is_not(None))
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 @bp.get("/meetings/<meeting:slug>.ics")

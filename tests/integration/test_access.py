@@ -8,6 +8,7 @@ route without a rule, or with a rule this table does not expect, fails here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from flask import Flask, url_for
@@ -15,6 +16,8 @@ from flask import Flask, url_for
 from commission import access
 from commission.access import RuleKind
 from commission.auth.roles import Role
+from commission.meetings.models import MeetingStatus
+from commission.timeutil import today
 from tests import factories
 
 ROLES: list[Role | None] = [None, *Role]
@@ -82,6 +85,13 @@ def targets(app, app_ctx) -> dict[str, Target]:
     on_response = {**on_consultation, "slug": council.slug}
     snapshot = factories.summary_snapshot(consultation=consultation, meeting=meeting)
     answer = factories.first_answer(consultation=consultation)
+    held = factories.meeting(
+        starts_at=factories.london_time(today() - timedelta(days=7), 10, 30),
+        status=MeetingStatus.HELD,
+    )
+    factories.draft_minutes(meeting=held)
+    action = factories.action(meeting=held)
+    on_held = {"slug": held.slug}
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -152,6 +162,14 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "summaries.publish_summary": on_consultation,
         "summaries.edit_reply": on_consultation,
         "summaries.publish_reply": on_consultation,
+        "minutes.show_minutes": on_held,
+        "minutes.minutes_pdf": on_held,
+        "minutes.edit_minutes": on_held,
+        "minutes.approve_minutes": on_held,
+        "minutes.correct_minutes": on_held,
+        "minutes.add_decision": on_held,
+        "minutes.add_action": on_held,
+        "minutes.show_action": {"action_id": action.id},
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -166,6 +184,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
 SPECIAL_GET_STATUS = {"auth.set_password": 404}
 # An unpublished summary is seen only by the secretariat, the chair and the
 # lead department's ministers (the matrix's minister is in another department).
+DRAFT_RECORDS = {"minutes.show_minutes", "minutes.minutes_pdf"}
 LIVE_SUMMARY = {
     "summaries.show_summary",
     "summaries.download_summary",
@@ -180,6 +199,8 @@ def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
     rule = getattr(app.view_functions[endpoint], access.RULE_ATTRIBUTE)
     signed_in = role is not None
     if rule.kind is RuleKind.PUBLIC:
+        if endpoint in DRAFT_RECORDS:
+            return 200 if role in {Role.SECRETARIAT, Role.CHAIR} else 404
         if endpoint in LIVE_SUMMARY:
             return 200 if role in {Role.SECRETARIAT, Role.CHAIR} else 404
         if endpoint == "attendance.show_attendance":
@@ -197,6 +218,8 @@ def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
     # authorities, so only the secretariat passes; see test_object_policies.
     # Replying is for any member authority's own people, and every authority in
     # this matrix is a member.
+    if endpoint == "minutes.show_action":
+        return 200  # anyone signed in reads an action; only owners update it
     if endpoint == "attendance.reply":
         return 200 if role in {Role.SECRETARIAT, Role.LEADER, Role.MAYOR, Role.OFFICER} else 403
     return SPECIAL_GET_STATUS.get(endpoint, 200 if role is Role.SECRETARIAT else 403)
