@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.minutes.views import bp as minutes_bp
+    from commission.notifications.views import bp as notifications_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.summaries.views import bp as summaries_bp
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         meetings_bp,
         attendance_bp,
         minutes_bp,
+        notifications_bp,
         consultations_bp,
         summaries_bp,
         authorities_bp,

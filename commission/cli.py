@@ -20,6 +20,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_secretariat)
     app.cli.add_command(seed)
     app.cli.add_command(prune_throttle)
+    app.cli.add_command(send_outbox)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-secretariat")
@@ -37,7 +39,7 @@ def create_secretariat(email: str, full_name: str, password_stdin: bool) -> None
     problems = password_problems(
         password,
         min_length=current_app.config["PASSWORD_MIN_LENGTH"],
-        user_inputs=[email, *full_name.split()],
+        user_inputs=[email, email.split("@")[0], *full_name.split()],
     )
     if problems:
         raise click.ClickException(problems[0])
@@ -88,3 +90,30 @@ def prune_throttle() -> None:
     )
     db.session.commit()
     click.echo(f"Removed {removed} old attempt records")
+
+
+@click.command("send-outbox")
+@click.option("--loop", is_flag=True, help="Keep sending every 30 seconds (a worker process).")
+def send_outbox(loop: bool) -> None:
+    """Send queued notification emails, retrying failures with backoff."""
+    import time
+
+    from commission.notifications.services import deliver_due
+
+    while True:
+        sent, failed = deliver_due()
+        click.echo(f"{sent} sent, {failed} failed (will retry)")
+        if not loop:
+            return
+        time.sleep(30)
+
+
+@click.command("send-reminders")
+def send_reminders() -> None:
+    """Queue the reminders due now (attendance replies, consultations closing).
+    Safe to run as often as you like: no reminder goes to anyone twice."""
+    from commission.notifications.events import send_reminders as queue_reminders
+
+    counts = queue_reminders()
+    db.session.commit()
+    click.echo(f"Reminders queued: {counts['reply']} to reply, {counts['closing']} closing soon")

@@ -98,6 +98,8 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         ),
         "PAGE_SIZE": _int("PAGE_SIZE", 25),
         "STORAGE_PATH": os.environ.get("STORAGE_PATH", str(Path(instance_path) / "files")),
+        "REPLY_REMINDER_WORKING_DAYS": _int("REPLY_REMINDER_WORKING_DAYS", 5),
+        "CLOSING_REMINDER_DAYS": os.environ.get("CLOSING_REMINDER_DAYS", "7,2"),
         "COMMENT_MAX_LENGTH": _int("COMMENT_MAX_LENGTH", 5000),
         "QUORUM_FRACTION": os.environ.get("QUORUM_FRACTION", "1/3"),
         "PAPER_MAX_BYTES": _int("PAPER_MAX_BYTES", 20 * 1024 * 1024),

@@ -33,6 +33,8 @@ class Email:
     to: str
     subject: str
     body: str
+    html: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def build_message(email: Email, sender: str) -> EmailMessage:
@@ -41,7 +43,11 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Message-ID"] = make_msgid(domain="commission.localhost")
+    for name, value in email.headers:
+        message[name] = value
     message.set_content(email.body)
+    if email.html:
+        message.add_alternative(email.html, subtype="html")
     return message
 
 

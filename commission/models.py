@@ -39,6 +39,7 @@ from commission.minutes.models import (
     MinuteItem,
     Minutes,
 )
+from commission.notifications.models import OptOut, OutboxMessage
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
 __all__ = [
@@ -67,6 +68,8 @@ __all__ = [
     "MinisterialOffice",
     "MinuteItem",
     "Minutes",
+    "OptOut",
+    "OutboxMessage",
     "Paper",
     "PoliticalControl",
     "Question",

@@ -693,3 +693,136 @@ def action(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def held_meeting(*, day: date | None = None, hour: int = 10, minute: int = 30) -> Meeting:
+    """A meeting held on ``day`` (a week ago unless given), its agenda published
+    a week before."""
+    day = day or today() - timedelta(days=7)
+    item = meeting(starts_at=london_time(day, hour, minute), status=MeetingStatus.HELD)
+    item.agenda_published_at = item.starts_at - timedelta(days=7)
+    db.session.flush()
+    return item
+
+
+def stated_position(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    meeting: Meeting,
+    position: str = "support",
+    comment: str | None = None,
+) -> Any:
+    """A position an authority stated at a meeting (``position`` is a Position value)."""
+    from commission.consultations.models import Position, StatedPosition
+
+    item = StatedPosition(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        meeting_id=meeting.id,
+        position=Position(position),
+        comment=comment,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def decision(
+    *, meeting: Meeting, text: str = "The Commission agreed.", item: AgendaItem | None = None
+) -> Any:
+    """The meeting's next numbered decision."""
+    from sqlalchemy import func, select
+
+    from commission.minutes.models import Decision
+
+    number = db.session.execute(
+        select(func.coalesce(func.max(Decision.number), 0)).where(Decision.meeting_id == meeting.id)
+    ).scalar_one()
+    record = Decision(
+        meeting_id=meeting.id,
+        number=number + 1,
+        text=text,
+        agenda_item_id=item.id if item else None,
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def published_minutes(
+    *,
+    meeting: Meeting,
+    approved_by: User | None = None,
+    introduction: str = "The chair welcomed members.",
+    discussions: dict[AgendaItem, str] | None = None,
+) -> Any:
+    """Minutes the chair has approved: the meeting's status is minutes published."""
+    from commission.minutes.models import MinuteItem
+
+    minutes = draft_minutes(meeting=meeting, introduction=introduction)
+    for agenda_item_, text in (discussions or {}).items():
+        minutes.items.append(MinuteItem(agenda_item_id=agenda_item_.id, discussion=text))
+    minutes.approved_at = now_utc()
+    minutes.approved_by_id = (approved_by or user(role=Role.CHAIR)).id
+    meeting.status = MeetingStatus.MINUTES_PUBLISHED
+    db.session.flush()
+    return minutes
+
+
+def owned_action(
+    *,
+    meeting: Meeting,
+    owner: Authority | Department | None = None,
+    text: str = "Report back to the Commission",
+    due_on: date | None = None,
+    status: str = "open",
+    item: AgendaItem | None = None,
+) -> Any:
+    """The meeting's next numbered action, owned by an authority, a department
+    or (``owner`` None) the secretariat; ``status`` is an ActionStatus value."""
+    from sqlalchemy import func, select
+
+    from commission.minutes.models import Action, ActionStatus, OwnerKind
+
+    number = db.session.execute(
+        select(func.coalesce(func.max(Action.number), 0)).where(Action.meeting_id == meeting.id)
+    ).scalar_one()
+    record = Action(
+        meeting_id=meeting.id,
+        number=number + 1,
+        text=text,
+        agenda_item_id=item.id if item else None,
+        owner_kind=OwnerKind.AUTHORITY
+        if isinstance(owner, Authority)
+        else OwnerKind.DEPARTMENT
+        if isinstance(owner, Department)
+        else OwnerKind.SECRETARIAT,
+        owner_authority_id=owner.id if isinstance(owner, Authority) else None,
+        owner_department_id=owner.id if isinstance(owner, Department) else None,
+        due_on=due_on or today() + timedelta(days=30),
+        status=ActionStatus(status),
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def outbox_message(*, user: User, status: Any = None, topic: Any = None) -> Any:
+    from commission.notifications.models import OutboxMessage, OutboxStatus, Topic
+
+    message = OutboxMessage(
+        recipient=user.email,
+        user_id=user.id,
+        topic=topic or Topic.MEETINGS,
+        template="agenda_published",
+        subject="Agenda published",
+        body_text="Dear reader,\n\nThe agenda is published.\n",
+        body_html="<p>The agenda is published.</p>",
+        status=status or OutboxStatus.FAILED,
+        attempts=6,
+        last_error="Connection refused",
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message

@@ -389,6 +389,9 @@ def invite_minister(
     )
     db.session.add(invitation)
     db.session.flush()
+    from commission.notifications import events
+
+    events.minister_invited(invitation)
     audit.record(
         action="minister_invited",
         summary=f"{actor.full_name} invited {who} to "
@@ -437,6 +440,9 @@ def respond_to_invitation(
     invitation.responded_by_id = actor.id
     invitation.responded_at = now_utc()
     db.session.flush()
+    from commission.notifications import events
+
+    events.minister_replied(invitation)
     audit.record(
         action="minister_replied",
         summary=f"{actor.full_name} replied for {invitation.invitee}: {status.label}",

@@ -50,6 +50,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

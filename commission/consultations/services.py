@@ -207,6 +207,9 @@ def open_consultation(*, consultation: Consultation, actor: User) -> Consultatio
     consultation.opened_at = now
     if consultation.opens_at > now:
         consultation.opens_at = now
+    from commission.notifications import events
+
+    events.consultation_opened(consultation)
     audit.record(
         action="consultation_opened",
         summary=f"{actor.full_name} opened {consultation.reference} until "
@@ -308,6 +311,9 @@ def grant_extension(
     extension.granted_by_id = actor.id
     extension.granted_at = now_utc()
     db.session.flush()
+    from commission.notifications import events
+
+    events.extension_granted(extension, consultation)
     audit.record(
         action="extension_granted",
         summary=f"{actor.full_name} gave {authority.name} until {format_datetime(closes_at)} "
@@ -455,9 +461,11 @@ def save_draft(
         response = Response(
             consultation_id=consultation.id, authority_id=authority.id, status=ResponseStatus.DRAFT
         )
-        db.session.add(response)
         try:
+            # Added inside the savepoint: begin_nested() flushes pending objects
+            # first, so a response added before it would be inserted outside it.
             with db.session.begin_nested():
+                db.session.add(response)
                 db.session.flush()
         except IntegrityError:
             existing = response_for(consultation, authority)
@@ -542,6 +550,9 @@ def mark_ready(
     response.updated_by_id = actor.id
     response.updated_at = now_utc()
     _revise(response, "ready for sign-off", actor)
+    from commission.notifications import events
+
+    events.response_ready(response)
     audit.record(
         action="response_ready",
         summary=f"{actor.full_name} marked {authority.name}'s response to "
@@ -578,6 +589,9 @@ def submit_response(
     response.updated_by_id = actor.id
     response.updated_at = now_utc()
     _revise(response, "amended" if amending else "submitted", actor)
+    from commission.notifications import events
+
+    events.response_submitted(response)
     audit.record(
         action="response_amended" if amending else "response_submitted",
         summary=f"{actor.full_name} {'amended' if amending else 'submitted'} {authority.name}'s "

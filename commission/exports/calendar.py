@@ -9,7 +9,8 @@ than adding a second copy.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from flask import Response, current_app
 from icalendar import Calendar, Event
@@ -50,8 +51,28 @@ def _event(meeting: Meeting, *, show_link: bool) -> Event:
     return event
 
 
+def _deadline_event(consultation: Any, closes: datetime) -> Event:
+    event = Event()
+    event.add(
+        "uid", f"consultation-{consultation.id}-deadline@{current_app.config['CALENDAR_DOMAIN']}"
+    )
+    event.add("dtstamp", consultation.created_at)
+    event.add("dtstart", closes.astimezone(LONDON))
+    event.add("dtend", closes.astimezone(LONDON))
+    event.add("summary", f"Responses close: {consultation.reference} {consultation.title}")
+    url = external_url("consultations.show_consultation", reference=consultation.reference)
+    event.add("url", url)
+    event.add("description", url)
+    return event
+
+
 def calendar_response(
-    meetings: Iterable[Meeting], *, filename: str, name: str, show_links: bool
+    meetings: Iterable[Meeting],
+    *,
+    filename: str,
+    name: str,
+    show_links: bool,
+    deadlines: list[tuple[Any, datetime]] | None = None,
 ) -> Response:
     calendar = Calendar()
     calendar.add("prodid", "-//Local Government Commission//Commission//EN")
@@ -62,6 +83,8 @@ def calendar_response(
     meetings = list(meetings)
     for meeting in meetings:
         calendar.add_component(_event(meeting, show_link=show_links))
+    for consultation, closes in deadlines or []:
+        calendar.add_component(_deadline_event(consultation, closes))
     if meetings:
         first = min(m.starts_at for m in meetings).date()
         last = max(m.ends_at for m in meetings).date()

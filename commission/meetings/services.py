@@ -201,6 +201,7 @@ def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
         db.session.add(meeting)
         db.session.flush()
         meetings.append(meeting)
+    _events().meetings_scheduled(meetings)
     audit.record(
         action="meetings_scheduled",
         summary=f"{actor.full_name} scheduled {len(meetings)} meetings: {rule.describe()}",
@@ -323,6 +324,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = reason.strip()
     meeting.calendar_sequence += 1
+    _events().meeting_called_off(meeting, None)
     audit.record(
         action="meeting_cancelled",
         summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",
@@ -364,6 +366,7 @@ def postpone_meeting(
     meeting.postponed_to = new
     meeting.calendar_sequence += 1
     db.session.flush()
+    _events().meeting_called_off(meeting, new)
     audit.record(
         action="meeting_postponed",
         summary=f"{actor.full_name} postponed the meeting on {format_datetime(meeting.starts_at)} "
@@ -403,6 +406,7 @@ def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     meeting.agenda_published_at = now_utc()
     meeting.calendar_sequence += 1
+    _events().agenda_published(meeting)
     audit.record(
         action="agenda_published",
         summary=f"{actor.full_name} published the agenda for {format_datetime(meeting.starts_at)}",
@@ -422,6 +426,14 @@ def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
     now = now_utc()
     meeting.agenda_updated_at = now
     meeting.changes.append(AgendaChange(summary=summary[:500], actor_id=actor.id, occurred_at=now))
+    _events().agenda_changed(meeting, summary)
+
+
+def _events():  # type: ignore[no-untyped-def]
+    """The notification events (imported late: they import this module's models)."""
+    from commission.notifications import events
+
+    return events
 
 
 def _public_name(item: AgendaItem) -> str:

@@ -11,6 +11,7 @@ from werkzeug.wrappers.response import Response
 from commission import access
 from commission.extensions import csrf, db
 from commission.meetings.models import Meeting, MeetingStatus
+from commission.notifications.queries import needs_action
 from commission.timeutil import now_utc, today
 
 bp = Blueprint("pages", __name__)
@@ -20,8 +21,10 @@ bp = Blueprint("pages", __name__)
 @access.public
 def home() -> str:
     appointments = []
+    tasks = []
     if current_user.is_authenticated:
         appointments = current_user.current_appointments(today())
+        tasks = needs_action(current_user)
     next_meeting = db.session.execute(
         select(Meeting)
         .where(
@@ -31,7 +34,9 @@ def home() -> str:
         .order_by(Meeting.starts_at)
         .limit(1)
     ).scalar_one_or_none()
-    return render_template("pages/home.html", appointments=appointments, next_meeting=next_meeting)
+    return render_template(
+        "pages/home.html", appointments=appointments, next_meeting=next_meeting, tasks=tasks
+    )
 
 
 @bp.get("/about")

@@ -34,6 +34,12 @@ def can_see_live(consultation: Consultation, user: User) -> bool:
     )
 
 
+def can_see_snapshot(snapshot: SummarySnapshot, user: User) -> bool:
+    """A published snapshot is public; one frozen for a meeting has the live
+    summary's audience (so the agenda links to it only for them)."""
+    return snapshot.published or can_see_live(snapshot.consultation, user)
+
+
 def can_write_reply(consultation: Consultation, user: User) -> bool:
     """The lead minister, or the secretariat on their behalf."""
     if not user.is_authenticated:
@@ -108,6 +114,9 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
     db.session.flush()
+    from commission.notifications import events
+
+    events.summary_published(consultation)
     audit.record(
         action="summary_published",
         summary=f"{actor.full_name} published the summary of {consultation.reference}",
@@ -152,6 +161,9 @@ def publish_reply(*, consultation: Consultation, actor: User) -> GovernmentReply
     reply.published_by_id = actor.id
     consultation.status = ConsultationStatus.REPLY_PUBLISHED
     db.session.flush()
+    from commission.notifications import events
+
+    events.reply_published(consultation)
     audit.record(
         action="reply_published",
         summary=f"{actor.full_name} published the government's reply to {consultation.reference}",

@@ -92,6 +92,8 @@ def targets(app, app_ctx) -> dict[str, Target]:
     factories.draft_minutes(meeting=held)
     action = factories.action(meeting=held)
     on_held = {"slug": held.slug}
+    message = factories.outbox_message(user=person)
+    person.calendar_token = "matrix-calendar-token-0123456789"
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -170,6 +172,9 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "minutes.add_decision": on_held,
         "minutes.add_action": on_held,
         "minutes.show_action": {"action_id": action.id},
+        "notifications.unsubscribe": {"token": "not-a-real-token"},
+        "notifications.resend_message": {"message_id": message.id},
+        "notifications.calendar_feed": {"token": person.calendar_token},
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -181,7 +186,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
 
 # Outcomes that differ from what the rule alone implies, because the record a
 # valid URL points at is itself the answer (a bogus link is a clear 404 page).
-SPECIAL_GET_STATUS = {"auth.set_password": 404}
+SPECIAL_GET_STATUS = {"auth.set_password": 404, "notifications.unsubscribe": 404}
 # An unpublished summary is seen only by the secretariat, the chair and the
 # lead department's ministers (the matrix's minister is in another department).
 DRAFT_RECORDS = {"minutes.show_minutes", "minutes.minutes_pdf"}

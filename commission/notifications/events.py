@@ -1,0 +1,368 @@
+"""What each event tells whom. Called by the services where the event
+happens, inside the same transaction, so a notice is queued exactly when the
+change is saved."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from commission.auth.models import User
+from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.extensions import db
+from commission.links import external_url
+from commission.membership.models import Membership
+from commission.notifications.models import Topic
+from commission.notifications.services import (
+    enqueue,
+    office_holders,
+    people_at,
+    people_with_role,
+    signers,
+    today_london,
+)
+from commission.timeutil import LONDON, format_date, format_datetime, now_utc
+
+if TYPE_CHECKING:
+    from commission.attendance.models import MinisterialAttendance
+    from commission.consultations.models import Consultation, Extension, Response
+    from commission.meetings.models import Meeting
+
+
+def member_ids(on: date) -> list[int]:
+    return list(
+        db.session.execute(
+            select(Membership.authority_id).where(
+                Membership.joined_on <= on,
+                or_(Membership.left_on.is_(None), Membership.left_on >= on),
+            )
+        ).scalars()
+    )
+
+
+def _members_people(on: date | None = None) -> list[User]:
+    on = on or today_london()
+    return people_at(member_ids(on), AUTHORITY_ROLES, on)
+
+
+def _meeting_link(meeting: Meeting) -> str:
+    return external_url("meetings.show_meeting", slug=meeting.slug)
+
+
+def meetings_scheduled(meetings: list[Meeting]) -> None:
+    if not meetings:
+        return
+    dates = ", ".join(format_date(m.starts_at) for m in meetings)
+    enqueue(
+        users=_members_people(),
+        topic=Topic.MEETINGS,
+        template="meetings_scheduled",
+        subject=f"{len(meetings)} Local Government Commission meetings scheduled",
+        lines=[
+            f"The Commission will meet on: {dates}.",
+            "You can reply for your authority from each meeting's page.",
+        ],
+        link=external_url("meetings.list_meetings"),
+        link_text="See the meetings",
+        dedupe=f"scheduled:{'-'.join(str(m.id) for m in meetings)}",
+    )
+
+
+def agenda_published(meeting: Meeting) -> None:
+    enqueue(
+        users=_members_people(),
+        topic=Topic.MEETINGS,
+        template="agenda_published",
+        subject=f"Agenda published: {format_date(meeting.starts_at, weekday=True)}",
+        lines=[
+            f"The agenda for the meeting on {format_datetime(meeting.starts_at)} is published.",
+            "Tell us who will attend for your authority.",
+        ],
+        link=_meeting_link(meeting),
+        link_text="Read the agenda and reply",
+        dedupe=f"agenda-published:{meeting.id}:{meeting.agenda_published_at}",
+    )
+
+
+def agenda_changed(meeting: Meeting, summary: str) -> None:
+    """At most one notice per meeting per day, however many changes."""
+    enqueue(
+        users=_members_people(),
+        topic=Topic.MEETINGS,
+        template="agenda_changed",
+        subject=f"Agenda updated: {format_date(meeting.starts_at, weekday=True)}",
+        lines=[
+            f"The agenda for the meeting on {format_datetime(meeting.starts_at)} has "
+            f"changed. Latest change: {summary}."
+        ],
+        link=_meeting_link(meeting),
+        link_text="See what changed",
+        dedupe=f"agenda-changed:{meeting.id}:{today_london().isoformat()}",
+    )
+
+
+def meeting_called_off(meeting: Meeting, new: Meeting | None) -> None:
+    verb = "postponed" if new is not None else "cancelled"
+    lines = [
+        f"The meeting on {format_datetime(meeting.starts_at)} has been {verb}"
+        + (f": {meeting.status_reason}." if meeting.status_reason else ".")
+    ]
+    if new is not None:
+        lines.append(f"It will now take place on {format_datetime(new.starts_at)}.")
+    enqueue(
+        users=_members_people(),
+        topic=Topic.MEETINGS,
+        template=f"meeting_{verb}",
+        subject=f"Meeting {verb}: {format_date(meeting.starts_at, weekday=True)}",
+        lines=lines,
+        link=_meeting_link(new or meeting),
+        link_text="See the meeting",
+        dedupe=f"{verb}:{meeting.id}",
+    )
+
+
+def minister_invited(invitation: MinisterialAttendance) -> None:
+    meeting = invitation.meeting
+    users = (
+        people_with_role(Role.CHAIR)
+        if invitation.for_chair
+        else office_holders(invitation.ministerial_office_id or 0)
+    )
+    what = f"“{invitation.agenda_item.title}”" if invitation.agenda_item else "the meeting"
+    enqueue(
+        users=users,
+        topic=Topic.MINISTERIAL,
+        template="minister_invited",
+        subject=f"Invitation: Local Government Commission, {format_date(meeting.starts_at)}",
+        lines=[
+            f"{invitation.invitee} is invited to {what} on {format_datetime(meeting.starts_at)}.",
+            "Confirm, decline or name a minister to stand in.",
+        ],
+        link=external_url("attendance.respond", slug=meeting.slug, invitation_id=invitation.id),
+        link_text="Reply to the invitation",
+        dedupe=f"invited:{invitation.id}",
+    )
+
+
+def minister_replied(invitation: MinisterialAttendance) -> None:
+    meeting = invitation.meeting
+    enqueue(
+        users=people_with_role(Role.SECRETARIAT),
+        topic=Topic.MINISTERIAL,
+        template="minister_replied",
+        subject=f"{invitation.invitee}: {invitation.status.label.lower()} for "
+        f"{format_date(meeting.starts_at)}",
+        lines=[
+            f"{invitation.invitee} replied to the invitation for "
+            f"{format_datetime(meeting.starts_at)}: {invitation.attending_office} — "
+            f"{invitation.status.label.lower()}."
+        ],
+        link=external_url("attendance.manage_ministers", slug=meeting.slug),
+        link_text="See ministers attending",
+        dedupe=f"minister-replied:{invitation.id}:{invitation.responded_at}",
+    )
+
+
+def _consultation_link(consultation: Consultation) -> str:
+    return external_url("consultations.show_consultation", reference=consultation.reference)
+
+
+def consultation_opened(consultation: Consultation) -> None:
+    enqueue(
+        users=_members_people(),
+        topic=Topic.CONSULTATIONS,
+        template="consultation_opened",
+        subject=f"Consultation open: {consultation.title}",
+        lines=[
+            f"{consultation.department.name} has brought “{consultation.title}” "
+            f"({consultation.reference}) to the Commission.",
+            f"Your authority's position is due by {format_datetime(consultation.closes_at)}.",
+        ],
+        link=_consultation_link(consultation),
+        link_text="Read the consultation and respond",
+        dedupe=f"opened:{consultation.id}",
+    )
+
+
+def extension_granted(extension: Extension, consultation: Consultation) -> None:
+    enqueue(
+        users=people_at([extension.authority_id]),
+        topic=Topic.CONSULTATIONS,
+        template="extension_granted",
+        subject=f"Extension granted: {consultation.reference}",
+        lines=[
+            f"Your authority now has until {format_datetime(extension.closes_at)} to "
+            f"respond to “{consultation.title}”.",
+            f"Reason: {extension.reason}",
+        ],
+        link=_consultation_link(consultation),
+        link_text="Go to the consultation",
+        dedupe=f"extension:{extension.id}:{extension.closes_at.isoformat()}",
+    )
+
+
+def response_ready(response: Response) -> None:
+    consultation = response.consultation
+    enqueue(
+        users=signers(response.authority_id),
+        topic=Topic.RESPONSES,
+        template="response_ready",
+        subject=f"Ready for your sign-off: {consultation.reference}",
+        lines=[
+            f"{response.authority.name}'s response to “{consultation.title}” is ready for sign-off."
+        ],
+        link=external_url(
+            "consultations.check_answers",
+            reference=consultation.reference,
+            slug=response.authority.slug,
+        ),
+        link_text="Check and sign off the response",
+        dedupe=f"ready:{response.id}:{response.version}",
+    )
+
+
+def response_submitted(response: Response) -> None:
+    consultation = response.consultation
+    enqueue(
+        users=people_at([response.authority_id]),
+        topic=Topic.RESPONSES,
+        template="response_submitted",
+        subject=f"Response {'amended' if response.submission_count > 1 else 'submitted'}: "
+        f"{consultation.reference}",
+        lines=[
+            f"{response.authority.name}'s position on “{consultation.title}” was signed "
+            f"off at {format_datetime(response.submitted_at or now_utc())}."
+        ],
+        link=external_url(
+            "consultations.respond", reference=consultation.reference, slug=response.authority.slug
+        ),
+        link_text="See the response",
+        dedupe=f"submitted:{response.id}:{response.submission_count}",
+    )
+
+
+def summary_published(consultation: Consultation) -> None:
+    enqueue(
+        users=_members_people(),
+        topic=Topic.SUMMARIES,
+        template="summary_published",
+        subject=f"Summary published: {consultation.title}",
+        lines=[f"The summary of councils' positions on “{consultation.title}” is published."],
+        link=external_url("summaries.show_summary", reference=consultation.reference),
+        link_text="Read the summary",
+        dedupe=f"summary:{consultation.id}",
+    )
+
+
+def reply_published(consultation: Consultation) -> None:
+    enqueue(
+        users=_members_people(),
+        topic=Topic.SUMMARIES,
+        template="reply_published",
+        subject=f"Government reply: {consultation.title}",
+        lines=[f"The government has published its reply to councils on “{consultation.title}”."],
+        link=_consultation_link(consultation),
+        link_text="Read the reply",
+        dedupe=f"reply:{consultation.id}",
+    )
+
+
+# Reminders -------------------------------------------------------------------------
+
+
+def working_days_before(day: date, count: int) -> date:
+    from commission.meetings.services import bank_holiday
+
+    current = day
+    while count > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5 and not bank_holiday(current):
+            count -= 1
+    return current
+
+
+def send_reminders(now: datetime | None = None) -> dict[str, int]:
+    """Queue the reminders due now. Idempotent: each reminder has a dedupe key
+    per person, so running twice never sends one twice."""
+    from commission.attendance.models import AttendanceReply
+    from commission.consultations.models import Consultation, ConsultationStatus, Extension
+    from commission.consultations.models import Response as ConsultationResponse
+    from commission.meetings.models import Meeting, MeetingStatus
+
+    now = now or now_utc()
+    today = now.astimezone(LONDON).date()
+    counts = {"reply": 0, "closing": 0}
+    lead = int(current_app.config["REPLY_REMINDER_WORKING_DAYS"])
+    for meeting in db.session.execute(
+        select(Meeting).where(
+            Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
+            Meeting.starts_at > now,
+        )
+    ).scalars():
+        day = meeting.starts_at.astimezone(LONDON).date()
+        if today < working_days_before(day, lead):
+            continue
+        replied = set(
+            db.session.execute(
+                select(AttendanceReply.authority_id).where(AttendanceReply.meeting_id == meeting.id)
+            ).scalars()
+        )
+        waiting = [a for a in member_ids(day) if a not in replied]
+        counts["reply"] += enqueue(
+            users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], today),
+            topic=Topic.ATTENDANCE_REMINDERS,
+            template="reply_reminder",
+            subject=f"Reminder: who will attend on {format_date(meeting.starts_at)}?",
+            lines=[
+                f"Your authority has not yet said who will attend the Commission on "
+                f"{format_datetime(meeting.starts_at)}."
+            ],
+            link=external_url("attendance.reply", slug=meeting.slug),
+            link_text="Reply now",
+            dedupe=f"reply-reminder:{meeting.id}",
+        )
+    reminder_days = sorted(
+        {int(d) for d in str(current_app.config["CLOSING_REMINDER_DAYS"]).split(",") if d.strip()},
+        reverse=True,
+    )
+    for consultation in db.session.execute(
+        select(Consultation).where(
+            Consultation.status == ConsultationStatus.OPEN, Consultation.closes_at > now
+        )
+    ).scalars():
+        days_left = (consultation.closes_at.astimezone(LONDON).date() - today).days
+        due = [d for d in reminder_days if days_left <= d]
+        if not due:
+            continue
+        window = min(due)
+        submitted = set(
+            db.session.execute(
+                select(ConsultationResponse.authority_id).where(
+                    ConsultationResponse.consultation_id == consultation.id,
+                    ConsultationResponse.submitted_at.is_not(None),
+                )
+            ).scalars()
+        )
+        extended = set(
+            db.session.execute(
+                select(Extension.authority_id).where(Extension.consultation_id == consultation.id)
+            ).scalars()
+        )
+        waiting = [a for a in member_ids(today) if a not in submitted and a not in extended]
+        counts["closing"] += enqueue(
+            users=people_at(waiting, AUTHORITY_ROLES, today),
+            topic=Topic.CONSULTATION_REMINDERS,
+            template="closing_reminder",
+            subject=f"{days_left} {'day' if days_left == 1 else 'days'} left: {consultation.title}",
+            lines=[
+                f"Your authority has not submitted its position on “{consultation.title}”. "
+                f"The consultation closes {format_datetime(consultation.closes_at)}."
+            ],
+            link=_consultation_link(consultation),
+            link_text="Go to your response",
+            dedupe=f"closing-reminder:{consultation.id}:{window}",
+        )
+    return counts

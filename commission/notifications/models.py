@@ -1,0 +1,107 @@
+"""The outbox of notification emails, and what each person has opted out of."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from commission.db_types import UTCDateTime, utcnow
+from commission.extensions import db
+
+
+class Topic(StrEnum):
+    """Kinds of email a person can choose to receive. Account emails
+    (invitations, password resets) are not here: they always go."""
+
+    MEETINGS = "meetings"
+    ATTENDANCE_REMINDERS = "attendance_reminders"
+    MINISTERIAL = "ministerial"
+    CONSULTATIONS = "consultations"
+    CONSULTATION_REMINDERS = "consultation_reminders"
+    RESPONSES = "responses"
+    SUMMARIES = "summaries"
+
+    @property
+    def label(self) -> str:
+        return {
+            "meetings": "Meetings scheduled, agendas published or changed, postponements and "
+            "cancellations",
+            "attendance_reminders": "Reminders to reply about attending a meeting",
+            "ministerial": "Invitations for ministers, and ministers' replies",
+            "consultations": "Consultations opened, and extensions granted",
+            "consultation_reminders": "Reminders that a consultation is closing",
+            "responses": "Responses ready for sign-off, and receipts for submitted responses",
+            "summaries": "Summaries and government replies published",
+        }[self.value]
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
+    """Every notification email, stored before it is sent. ``dedupe_key``
+    makes a reminder or notice go to a person once, however often it is
+    queued."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    topic: Mapped[Topic] = mapped_column(
+        Enum(
+            Topic,
+            name="topic",
+            native_enum=False,
+            length=30,
+            create_constraint=True,
+            values_callable=lambda members: [m.value for m in members],
+        )
+    )
+    template: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[OutboxStatus] = mapped_column(
+        Enum(
+            OutboxStatus,
+            name="outbox_status",
+            native_enum=False,
+            length=10,
+            create_constraint=True,
+            values_callable=lambda members: [m.value for m in members],
+        ),
+        default=OutboxStatus.QUEUED,
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OptOut(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "email_opt_outs"
+    __table_args__ = (UniqueConstraint("user_id", "topic"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    topic: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,185 @@
+"""What needs a signed-in person's action now, for the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
+from commission.auth.models import DelegatedPower, User
+from commission.auth.roles import Role
+from commission.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    Response,
+    ResponseStatus,
+)
+from commission.consultations.services import deadline_for
+from commission.extensions import db
+from commission.meetings.models import Meeting, MeetingStatus
+from commission.minutes.models import Action, ActionStatus, OwnerKind
+from commission.timeutil import format_date, format_datetime, now_utc, today
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    href: str
+    due: str
+
+
+def needs_action(user: User) -> list[Task]:
+    from flask import url_for
+
+    on = today()
+    now = now_utc()
+    tasks: list[Task] = []
+    appointments = user.current_appointments(on)
+    repliers = [
+        a.authority
+        for a in appointments
+        if a.authority is not None and a.role in {Role.LEADER, Role.MAYOR, Role.OFFICER}
+    ]
+    drafters = {a.authority.id: a.authority for a in appointments if a.authority is not None}
+    signing = {
+        a.authority_id
+        for a in appointments
+        if a.authority is not None
+        and (
+            a.role in {Role.LEADER, Role.MAYOR}
+            or (a.role is Role.DEPUTY and a.delegated(DelegatedPower.SIGN_OFF, on))
+        )
+    }
+
+    if repliers:
+        meetings = list(
+            db.session.execute(
+                select(Meeting)
+                .where(
+                    Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
+                    Meeting.starts_at > now,
+                    Meeting.starts_at < now + timedelta(days=45),
+                )
+                .order_by(Meeting.starts_at)
+            ).scalars()
+        )
+        replied = {
+            (row.meeting_id, row.authority_id)
+            for row in db.session.execute(
+                select(AttendanceReply.meeting_id, AttendanceReply.authority_id).where(
+                    AttendanceReply.meeting_id.in_([m.id for m in meetings] or [0])
+                )
+            )
+        }
+        for meeting in meetings:
+            for authority in repliers:
+                if (meeting.id, authority.id) not in replied and authority.membership_on(on):
+                    tasks.append(
+                        Task(
+                            f"Say who will attend for {authority.name}",
+                            url_for(
+                                "attendance.reply", slug=meeting.slug, authority=authority.slug
+                            ),
+                            f"Meeting {format_datetime(meeting.starts_at)}",
+                        )
+                    )
+
+    if drafters:
+        consultations = list(
+            db.session.execute(
+                select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+            ).scalars()
+        )
+        responses = {
+            (r.consultation_id, r.authority_id): r
+            for r in db.session.execute(
+                select(Response).where(
+                    Response.authority_id.in_(list(drafters)),
+                    Response.consultation_id.in_([c.id for c in consultations] or [0]),
+                )
+            ).scalars()
+        }
+        for consultation in consultations:
+            for authority_id, authority in drafters.items():
+                deadline = deadline_for(consultation, authority)
+                if deadline <= now or not authority.membership_on(on):
+                    continue
+                response = responses.get((consultation.id, authority_id))
+                link = url_for(
+                    "consultations.respond", reference=consultation.reference, slug=authority.slug
+                )
+                if response is None:
+                    text = f"Respond for {authority.name}: {consultation.title}"
+                elif response.status is ResponseStatus.READY and authority_id in signing:
+                    text = f"Sign off {authority.name}'s response: {consultation.title}"
+                    link = url_for(
+                        "consultations.check_answers",
+                        reference=consultation.reference,
+                        slug=authority.slug,
+                    )
+                elif response.status is ResponseStatus.DRAFT:
+                    text = f"Finish {authority.name}'s draft response: {consultation.title}"
+                else:
+                    continue
+                tasks.append(Task(text, link, f"Closes {format_datetime(deadline)}"))
+
+    offices = [a.ministerial_office_id for a in appointments if a.ministerial_office_id]
+    chair = Role.CHAIR in user.roles_on(on)
+    if offices or chair:
+        conditions = [MinisterialAttendance.ministerial_office_id.in_(offices or [0])]
+        if chair:
+            conditions.append(MinisterialAttendance.for_chair.is_(True))
+        from sqlalchemy import or_
+
+        for invitation in db.session.execute(
+            select(MinisterialAttendance)
+            .join(Meeting)
+            .where(
+                MinisterialAttendance.status == InvitationStatus.INVITED,
+                Meeting.starts_at > now,
+                or_(*conditions),
+            )
+        ).scalars():
+            tasks.append(
+                Task(
+                    f"Reply to the invitation for {invitation.invitee}",
+                    url_for(
+                        "attendance.respond",
+                        slug=invitation.meeting.slug,
+                        invitation_id=invitation.id,
+                    ),
+                    f"Meeting {format_datetime(invitation.meeting.starts_at)}",
+                )
+            )
+
+    authority_ids = list(drafters)
+    departments = [
+        a.ministerial_office.department_id for a in appointments if a.ministerial_office is not None
+    ]
+    if authority_ids or departments:
+        from sqlalchemy import or_
+
+        for action in db.session.execute(
+            select(Action)
+            .where(
+                Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+                Action.due_on <= on + timedelta(days=14),
+                or_(
+                    (Action.owner_kind == OwnerKind.AUTHORITY)
+                    & Action.owner_authority_id.in_(authority_ids or [0]),
+                    (Action.owner_kind == OwnerKind.DEPARTMENT)
+                    & Action.owner_department_id.in_(departments or [0]),
+                ),
+            )
+            .order_by(Action.due_on)
+        ).scalars():
+            tasks.append(
+                Task(
+                    f"{'Overdue' if action.overdue(on) else 'Due soon'}: {action.text[:80]}",
+                    url_for("minutes.show_action", action_id=action.id),
+                    f"Due {format_date(action.due_on)}",
+                )
+            )
+    return tasks

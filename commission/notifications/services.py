@@ -1,0 +1,279 @@
+"""Queuing notification emails for the right people, once, and sending them
+reliably from the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from flask import current_app, render_template
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from commission.auth.models import Appointment, DelegatedPower, User
+from commission.auth.roles import Role
+from commission.extensions import db
+from commission.links import external_url
+from commission.mail import Email, MailError, send
+from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.timeutil import LONDON, now_utc
+
+MAX_ATTEMPTS = 6
+UNSUBSCRIBE_SALT = "commission.unsubscribe"
+
+
+def today_london() -> date:
+    return now_utc().astimezone(LONDON).date()
+
+
+# Who ----------------------------------------------------------------------------
+
+
+def _current(on: date) -> object:
+    return (Appointment.starts_on <= on) & or_(
+        Appointment.ends_on.is_(None), Appointment.ends_on >= on
+    )
+
+
+def people_at(
+    authority_ids: Iterable[int], roles: Iterable[Role] | None = None, on: date | None = None
+) -> list[User]:
+    """Active people holding a current role at any of the authorities."""
+    on = on or today_london()
+    ids = list(authority_ids)
+    if not ids:
+        return []
+    statement = (
+        select(User)
+        .join(Appointment, Appointment.user_id == User.id)
+        .where(Appointment.authority_id.in_(ids), _current(on), User.active.is_(True))  # type: ignore[arg-type]
+    )
+    if roles is not None:
+        statement = statement.where(Appointment.role.in_(list(roles)))
+    return list(db.session.execute(statement.distinct()).scalars())
+
+
+def people_with_role(role: Role, on: date | None = None) -> list[User]:
+    on = on or today_london()
+    return list(
+        db.session.execute(
+            select(User)
+            .join(Appointment, Appointment.user_id == User.id)
+            .where(Appointment.role == role, _current(on), User.active.is_(True))  # type: ignore[arg-type]
+            .distinct()
+        ).scalars()
+    )
+
+
+def office_holders(office_id: int, on: date | None = None) -> list[User]:
+    on = on or today_london()
+    return list(
+        db.session.execute(
+            select(User)
+            .join(Appointment, Appointment.user_id == User.id)
+            .where(
+                Appointment.ministerial_office_id == office_id,
+                _current(on),  # type: ignore[arg-type]
+                User.active.is_(True),
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
+def signers(authority_id: int, on: date | None = None) -> list[User]:
+    """The leader or mayor, and deputies whose delegation covers sign-off today."""
+    on = on or today_london()
+    appointments = db.session.execute(
+        select(Appointment).where(
+            Appointment.authority_id == authority_id,
+            Appointment.role.in_([Role.LEADER, Role.MAYOR, Role.DEPUTY]),
+            _current(on),  # type: ignore[arg-type]
+        )
+    ).scalars()
+    return [
+        a.user
+        for a in appointments
+        if a.user.active and (a.role is not Role.DEPUTY or a.delegated(DelegatedPower.SIGN_OFF, on))
+    ]
+
+
+# Unsubscribing ------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_token(user: User, topic: Topic) -> str:
+    return _serializer().dumps({"u": user.id, "t": topic.value})
+
+
+def read_unsubscribe_token(token: str) -> tuple[User, Topic] | None:
+    try:
+        payload = _serializer().loads(token)
+        user = db.session.get(User, int(payload["u"]))
+        topic = Topic(payload["t"])
+    except (BadSignature, KeyError, ValueError, TypeError):
+        return None
+    return (user, topic) if user is not None else None
+
+
+def opted_out(user_ids: Iterable[int]) -> set[tuple[int, str]]:
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return {
+        (row.user_id, row.topic)
+        for row in db.session.execute(select(OptOut).where(OptOut.user_id.in_(ids))).scalars()
+    }
+
+
+def set_preferences(*, user: User, topics: set[Topic]) -> None:
+    """Receive exactly these topics."""
+    existing = {
+        o.topic: o
+        for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
+    }
+    for topic in Topic:
+        if topic in topics and topic.value in existing:
+            db.session.delete(existing[topic.value])
+        elif topic not in topics and topic.value not in existing:
+            db.session.add(OptOut(user_id=user.id, topic=topic.value))
+    db.session.flush()
+
+
+# Queuing ------------------------------------------------------------------------
+
+
+def enqueue(
+    *,
+    users: Iterable[User],
+    topic: Topic,
+    template: str,
+    subject: str,
+    lines: list[str],
+    link: str,
+    link_text: str,
+    dedupe: str | None = None,
+) -> int:
+    """Store one message per person (once per ``dedupe`` key), skipping people
+    who have opted out of the topic. Returns how many were queued."""
+    people = {u.id: u for u in users if u.active}
+    blocked = opted_out(people)
+    keys: set[str | None] = set()
+    if dedupe:
+        wanted = {f"{dedupe}:{user_id}" for user_id in people}
+        keys = set(
+            db.session.execute(
+                select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
+            ).scalars()
+        )
+    queued = 0
+    for user in people.values():
+        if (user.id, topic.value) in blocked:
+            continue
+        key = f"{dedupe}:{user.id}" if dedupe else None
+        if key and key in keys:
+            continue
+        unsubscribe = external_url(
+            "notifications.unsubscribe", token=unsubscribe_token(user, topic)
+        )
+        context = {
+            "user": user,
+            "lines": lines,
+            "link": link,
+            "link_text": link_text,
+            "subject": subject,
+            "unsubscribe": unsubscribe,
+            "topic": topic,
+        }
+        message = OutboxMessage(
+            recipient=user.email,
+            user_id=user.id,
+            topic=topic,
+            template=template,
+            subject=subject,
+            body_text=render_template("notifications/email.txt", **context),
+            body_html=render_template("notifications/email.html", **context),
+            dedupe_key=key,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(message)
+                db.session.flush()
+        except IntegrityError:
+            continue  # queued by someone else at the same moment: once is enough
+        queued += 1
+    return queued
+
+
+# Sending ------------------------------------------------------------------------
+
+
+def deliver_due(*, limit: int = 100) -> tuple[int, int]:
+    """Send queued messages whose time has come, committing after each one, so
+    a mail server going down part-way loses nothing and sends nothing twice.
+    Failures are retried with backoff (2, 4, 8 … minutes, up to an hour);
+    after MAX_ATTEMPTS a message is marked failed for the secretariat to see."""
+    sent = failed = 0
+    ids = list(
+        db.session.execute(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.QUEUED,
+                OutboxMessage.next_attempt_at <= now_utc(),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).scalars()
+    )
+    for message_id in ids:
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status is not OutboxStatus.QUEUED:
+            continue
+        message.attempts += 1
+        try:
+            send(
+                Email(
+                    to=message.recipient,
+                    subject=message.subject,
+                    body=message.body_text,
+                    html=message.body_html,
+                    headers=(("List-Unsubscribe", f"<{_unsubscribe_from(message)}>"),)
+                    if _unsubscribe_from(message)
+                    else (),
+                )
+            )
+        except MailError as error:
+            message.last_error = str(error)[:1000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            else:
+                message.next_attempt_at = now_utc() + timedelta(
+                    minutes=min(60, 2**message.attempts)
+                )
+            failed += 1
+        else:
+            message.status = OutboxStatus.SENT
+            message.sent_at = now_utc()
+            message.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def _unsubscribe_from(message: OutboxMessage) -> str | None:
+    marker = "Unsubscribe: "
+    for line in message.body_text.splitlines():
+        if line.startswith(marker):
+            return line[len(marker) :].strip()
+    return None
+
+
+def resend(*, message: OutboxMessage) -> None:
+    message.status = OutboxStatus.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = now_utc()
+    db.session.flush()

@@ -1,0 +1,185 @@
+"""Email preferences, one-click unsubscribe, the outbox, and personal calendars."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers.response import Response
+
+from commission import access
+from commission.auth.models import User
+from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.exports.calendar import calendar_response
+from commission.extensions import db
+from commission.forms import ConfirmForm
+from commission.links import external_url
+from commission.meetings.models import PUBLIC_STATUSES, Meeting
+from commission.notifications import services
+from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.timeutil import today
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@access.signed_in
+def email_preferences() -> str | Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        values = {t.value for t in Topic}
+        chosen = {Topic(v) for v in request.form.getlist("topics") if v in values}
+        services.set_preferences(user=current_user, topics=chosen)
+        db.session.commit()
+        flash("Your email choices are saved", "success")
+        return redirect(url_for("notifications.email_preferences"))
+    blocked = {
+        o.topic
+        for o in db.session.execute(
+            select(OptOut).where(OptOut.user_id == current_user.id)
+        ).scalars()
+    }
+    return render_template(
+        "notifications/preferences.html", form=form, topics=list(Topic), blocked=blocked
+    )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@access.public
+def unsubscribe(token: str) -> str | tuple[str, int]:
+    """One click from an email: the link itself unsubscribes; the page offers
+    to undo it."""
+    found = services.read_unsubscribe_token(token)
+    if found is None:
+        return render_template("notifications/unsubscribe.html", invalid=True, form=None), 404
+    user, topic = found
+    form = ConfirmForm()
+    current = {
+        o.topic
+        for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
+    }
+    wanted = {t for t in Topic if t.value not in current}
+    resubscribed = False
+    if request.method == "POST" and form.validate_on_submit():
+        services.set_preferences(user=user, topics=wanted | {topic})
+        resubscribed = True
+    else:
+        services.set_preferences(user=user, topics=wanted - {topic})
+    db.session.commit()
+    return render_template(
+        "notifications/unsubscribe.html",
+        invalid=False,
+        form=form,
+        topic=topic,
+        resubscribed=resubscribed,
+    )
+
+
+@bp.get("/outbox")
+@access.roles(Role.SECRETARIAT)
+def list_outbox() -> str:
+    status = request.args.get("status", "")
+    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in {s.value for s in OutboxStatus}:
+        statement = statement.where(OutboxMessage.status == OutboxStatus(status))
+    page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "notifications/outbox.html",
+        page=page,
+        status=status,
+        statuses=list(OutboxStatus),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+@access.roles(Role.SECRETARIAT)
+def resend_message(message_id: int) -> Response:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.resend(message=message)
+    db.session.commit()
+    flash(f"The message to {message.recipient} will be sent again", "success")
+    return redirect(url_for("notifications.list_outbox"))
+
+
+@bp.post("/outbox/send")
+@access.roles(Role.SECRETARIAT)
+def send_outbox() -> Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    sent, failed = services.deliver_due()
+    flash(f"{sent} sent, {failed} could not be sent and will be retried", "success")
+    return redirect(url_for("notifications.list_outbox"))
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@access.signed_in
+def personal_calendar() -> str | Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        current_user.calendar_token = secrets.token_urlsafe(32)
+        db.session.commit()
+        flash("Your calendar address has changed. The old address no longer works", "success")
+        return redirect(url_for("notifications.personal_calendar"))
+    feed = (
+        external_url("notifications.calendar_feed", token=current_user.calendar_token)
+        if current_user.calendar_token
+        else None
+    )
+    return render_template("notifications/calendar.html", form=form, feed=feed)
+
+
+@bp.get("/calendar/<token>.ics")
+@access.public
+def calendar_feed(token: str) -> Response:
+    """Meetings and consultation deadlines that concern this person. The
+    address is the secret; resetting it stops the old one working."""
+    user = db.session.execute(select(User).where(User.calendar_token == token)).scalar_one_or_none()
+    if user is None or not user.active or len(token) < 20:
+        abort(404)
+    return personal_calendar_response(user)
+
+
+def personal_calendar_response(user: User) -> Response:
+    from commission.attendance.models import MinisterialAttendance
+    from commission.consultations.models import Consultation, ConsultationStatus
+    from commission.consultations.services import deadline_for
+
+    on = today()
+    roles = user.roles_on(on)
+    appointments = user.current_appointments(on)
+    meetings = select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES))
+    if not roles & (set(AUTHORITY_ROLES) | {Role.SECRETARIAT, Role.CHAIR}):
+        offices = [a.ministerial_office_id for a in appointments if a.ministerial_office_id]
+        meetings = meetings.where(
+            Meeting.id.in_(
+                select(MinisterialAttendance.meeting_id).where(
+                    MinisterialAttendance.ministerial_office_id.in_(offices or [0])
+                )
+            )
+        )
+    deadlines = []
+    authorities = [a.authority for a in appointments if a.authority is not None]
+    if authorities or roles & {Role.SECRETARIAT, Role.CHAIR}:
+        for consultation in db.session.execute(
+            select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+        ).scalars():
+            closes = (
+                deadline_for(consultation, authorities[0])
+                if len(authorities) == 1
+                else consultation.closes_at
+            )
+            deadlines.append((consultation, closes))
+    return calendar_response(
+        db.session.execute(meetings.order_by(Meeting.starts_at)).scalars(),
+        filename="my-commission.ics",
+        name=f"Local Government Commission: {user.full_name}",
+        show_links=True,
+        deadlines=deadlines,
+    )
