@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
 
-from commission import access
+from commission import access, policy
 from commission.auth.roles import Role
 from commission.consultations import services
 from commission.consultations.forms import (
@@ -94,7 +94,11 @@ def _my_authorities() -> list[Authority]:
 @access.public
 def list_consultations() -> str:
     secretariat = access.has_role(Role.SECRETARIAT)
-    statement = select(Consultation).order_by(Consultation.closes_at.desc())
+    statement = (
+        select(Consultation)
+        .options(selectinload(Consultation.department))
+        .order_by(Consultation.closes_at.desc())
+    )
     if not secretariat:
         statement = statement.where(Consultation.status != ConsultationStatus.DRAFT)
     consultations = list(db.session.execute(statement).scalars())
@@ -168,8 +172,15 @@ def show_consultation(reference: str) -> str:
         consultation.opened_at
     ):
         timeline.append((consultation.closes_at, "Closed"))
+    member = policy.is_commission_person()
     for item in items:
-        timeline.append((item.meeting.starts_at, f"Discussed at the meeting: {item.title}"))
+        if item.meeting.starts_at > now_utc() or item.meeting.status in {
+            MeetingStatus.CANCELLED,
+            MeetingStatus.POSTPONED,
+        }:
+            continue
+        title = item.title if member or not item.confidential else "Confidential item"
+        timeline.append((item.meeting.starts_at, f"Discussed at the meeting: {title}"))
     if published:
         timeline.append((published.created_at, "Summary of positions published"))
     if reply and reply.published_at:
@@ -183,6 +194,7 @@ def show_consultation(reference: str) -> str:
         reply=reply,
         can_write_reply=summaries.can_write_reply(consultation, current_user),
         items=items,
+        member=member,
         mine=mine,
         secretariat=access.has_role(Role.SECRETARIAT),
         stated=services.stated_positions(consultation),
