@@ -437,6 +437,10 @@ def _check_window(consultation: Consultation, authority: Authority) -> None:
         raise DomainError(
             f"This consultation closed on {deadline}. Responses can no longer be changed"
         )
+    if authority.membership_on(now_utc().astimezone(LONDON).date()) is None:
+        raise DomainError(
+            f"{authority.name} is not a member of the Commission, so it cannot respond"
+        )
 
 
 def save_draft(

@@ -904,3 +904,13 @@ def test_the_response_forms_carry_csrf_tokens(client, csrf_enabled, consultation
         },
     )
     assert stored(consultation, council).status is ResponseStatus.SUBMITTED
+
+
+def test_an_authority_that_is_not_a_member_cannot_respond(client, consultation):
+    outsider = factories.council(name="Outside Council", member=False)
+    officer = factories.person_at(authority=outsider, role=Role.OFFICER)
+    sign_in(client, officer)
+    result = save(client, consultation, outsider, overall="support", c3="Our view.")
+    assert result.status_code == 200
+    assert "Outside Council is not a member of the Commission" in main_text(result)
+    assert stored(consultation, outsider) is None
