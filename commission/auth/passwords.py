@@ -10,6 +10,7 @@ from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MAX_LENGTH = 128
+ZXCVBN_MAX_LENGTH = 72
 _hasher = PasswordHasher()
 # Verified against when no account matches, so a wrong email takes as long as a
 # wrong password and response times do not reveal which accounts exist.
@@ -53,7 +54,11 @@ def password_problems(password: str, *, min_length: int, user_inputs: list[str])
             "This password is too common. Choose a different password, "
             "for example three random words"
         ]
-    result = zxcvbn(password, user_inputs=[value for value in user_inputs if value])
+    # zxcvbn refuses (ValueError) anything longer than 72 characters, to bound
+    # its running time; judging the first 72 is ample for a long passphrase.
+    result = zxcvbn(
+        password[:ZXCVBN_MAX_LENGTH], user_inputs=[value for value in user_inputs if value]
+    )
     if result["score"] < 3:
         return [
             "This password is too easy to guess. Choose a longer password, "

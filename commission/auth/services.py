@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadPayload, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from commission.audit import services as audit
@@ -175,8 +175,15 @@ def resolve_link_token(signed: str) -> AccountToken:
         payload = serializer.loads(signed, max_age=max(_max_age(p) for p in TokenPurpose))
     except SignatureExpired as error:
         purpose = None
-        if isinstance(error.payload, dict):
-            purpose = _purpose_or_none(error.payload.get("p"))
+        expired_payload: object = None
+        if isinstance(error.payload, bytes):
+            try:
+                # The exception carries the still-encoded payload, not the dict.
+                expired_payload = serializer.load_payload(error.payload)
+            except BadPayload:
+                expired_payload = None
+        if isinstance(expired_payload, dict):
+            purpose = _purpose_or_none(expired_payload.get("p"))
         raise LinkProblem("expired", purpose) from error
     except BadSignature as error:
         raise LinkProblem("invalid") from error

@@ -236,7 +236,11 @@ def current_secretariat_count(on: date) -> int:
 
 
 def _would_remove_last_secretariat(user: User, on: date) -> bool:
-    return Role.SECRETARIAT in user.roles_on(on) and current_secretariat_count(on) <= 1
+    """Only someone counted by ``current_secretariat_count`` (active, with a
+    password, holding the role today) can be the last secretariat; an invited
+    secretariat who has not set a password can always be removed."""
+    counted = user.active and user.has_password and Role.SECRETARIAT in user.roles_on(on)
+    return counted and current_secretariat_count(on) <= 1
 
 
 def end_appointment(

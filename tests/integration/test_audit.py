@@ -1,0 +1,136 @@
+"""The audit log: newest first, filtered by what happened, paginated, and only
+for the secretariat."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from commission.audit.models import AuditEvent
+from commission.auth.roles import Role
+from commission.extensions import db
+from tests import factories
+from tests.conftest import count_selects, heading, page, table_records
+
+START = datetime(2027, 2, 2, 9, 0, tzinfo=UTC)
+
+
+def add_event(action="signed_in", summary="Something happened", actor=None, minutes=0, ip=None):
+    item = AuditEvent(
+        action=action,
+        summary=summary,
+        actor=actor,
+        ip_address=ip,
+        occurred_at=START + timedelta(minutes=minutes),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def summaries(response) -> list[str]:
+    return [row["What happened"] for row in table_records(response)]
+
+
+@pytest.fixture
+def secretariat(login_as):
+    return login_as(Role.SECRETARIAT, full_name="Priya Natarajan")
+
+
+def test_audit_log_lists_events_newest_first(client, secretariat):
+    add_event(summary="First", minutes=0)
+    add_event(summary="Third", minutes=20)
+    add_event(summary="Second", minutes=10)
+    response = client.get("/audit")
+    assert heading(response) == "Audit log"
+    assert summaries(response) == ["Third", "Second", "First"]
+
+
+def test_audit_log_shows_when_who_and_where(client, secretariat):
+    add_event(summary="Priya did a thing", actor=secretariat, ip="203.0.113.5", minutes=90)
+    add_event(action="sign_in_failed", summary="Failed sign-in for x@y.gov.uk", minutes=0)
+    done, failed = table_records(client.get("/audit"))
+    assert done == {
+        "When": "Tuesday 2 February 2027, 10:30am",
+        "What happened": "Priya did a thing",
+        "Who": "Priya Natarajan",
+        "Network address": "203.0.113.5",
+    }
+    assert failed["Who"] == "Not signed in"
+    assert failed["Network address"] == ""
+
+
+def test_events_from_a_real_action_appear(client, secretariat):
+    person = factories.user(full_name="Joanna Pike")
+    client.post(f"/people/{person.id}/deactivate")
+    [row] = table_records(client.get("/audit"))
+    assert row["What happened"] == "Priya Natarajan deactivated Joanna Pike's account"
+    assert row["Who"] == "Priya Natarajan"
+
+
+def test_filter_by_action(client, secretariat):
+    add_event(action="signed_in", summary="In one", minutes=1)
+    add_event(action="sign_in_failed", summary="Failed one", minutes=2)
+    add_event(action="signed_in", summary="In two", minutes=3)
+    response = client.get("/audit?action=signed_in")
+    assert summaries(response) == ["In two", "In one"]
+    options = {
+        option["value"]: option.get_text(strip=True)
+        for option in page(response).select("select#action option")
+    }
+    assert options == {
+        "": "Everything",
+        "sign_in_failed": "Sign in failed",
+        "signed_in": "Signed in",
+    }
+    assert page(response).select_one("select#action option[selected]")["value"] == "signed_in"
+    assert "2 events" in page(response).select_one("main").get_text()
+
+
+def test_filter_with_no_match(client, secretariat):
+    add_event()
+    response = client.get("/audit?action=nothing_like_this")
+    assert table_records(response) == []
+    assert "No events found" in page(response).select_one("main").get_text()
+
+
+def test_audit_log_is_paginated_and_keeps_the_filter(app, client, secretariat):
+    for n in range(30):
+        add_event(action="signed_in", summary=f"Event {n:02d}", minutes=n)
+    add_event(action="sign_in_failed", summary="Other", minutes=100)
+    first = client.get("/audit?action=signed_in")
+    assert len(table_records(first)) == app.config["PAGE_SIZE"]
+    assert summaries(first)[0] == "Event 29"
+    assert "Showing 1 to 25 of 30 events" in page(first).select_one("main").get_text()
+    href = page(first).select_one(".govuk-pagination__next a")["href"]
+    assert parse_qs(urlsplit(href).query) == {"action": ["signed_in"], "page": ["2"]}
+    second = client.get(href)
+    assert summaries(second) == [f"Event {n:02d}" for n in range(4, -1, -1)]
+
+
+def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
+    def add_events(count):
+        for n in range(count):
+            add_event(summary=f"By someone {n}", actor=factories.user())
+
+    add_events(2)
+    client.get("/audit")
+    with count_selects() as few:
+        client.get("/audit")
+    add_events(20)
+    with count_selects() as many:
+        client.get("/audit")
+    assert few
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.LEADER, Role.MINISTER, Role.CHAIR, None])
+def test_audit_log_is_forbidden_outside_the_secretariat(client, login_as, role):
+    login_as(role)
+    response = client.get("/audit")
+    assert response.status_code == 403
+    assert heading(response) == "You do not have permission to see this page"
+
+
+def test_audit_log_sends_visitors_to_sign_in(client):
+    assert client.get("/audit").headers["Location"] == "/sign-in?next=/audit"
