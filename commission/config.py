@@ -108,9 +108,24 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
     }
     if overrides:
         config.update(overrides)
+    check_quorum(config.get("QUORUM_FRACTION", "1/3"))
     if production:
         check_production(config)
     return config
+
+
+def check_quorum(value: object) -> None:
+    """QUORUM_FRACTION must be a fraction above 0 and at most 1, such as 1/3."""
+    from fractions import Fraction
+
+    try:
+        fraction = Fraction(str(value))
+    except (ValueError, ZeroDivisionError) as error:
+        raise ConfigurationError(
+            f"QUORUM_FRACTION must be a fraction such as 1/3, not {value!r}"
+        ) from error
+    if not 0 < fraction <= 1:
+        raise ConfigurationError(f"QUORUM_FRACTION must be above 0 and at most 1, not {value}")
 
 
 def check_production(config: dict[str, Any]) -> None:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
+
+SECRET_PATHS = re.compile(r"^/(set-password|unsubscribe|calendar)/[^/]+")
+
+
+def _redacted(path: str) -> str:
+    """Paths that carry a secret (password links, unsubscribe and calendar
+    tokens) are logged without it."""
+    return SECRET_PATHS.sub(lambda match: f"/{match.group(1)}/[redacted]", path)
 
 
 class JSONFormatter(logging.Formatter):
@@ -21,7 +30,7 @@ class JSONFormatter(logging.Formatter):
         }
         if has_request_context():
             entry["method"] = request.method
-            entry["path"] = request.path
+            entry["path"] = _redacted(request.path)
         for key in ("status", "duration_ms", "endpoint"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)

@@ -35,7 +35,7 @@ from commission.membership.models import (
     MinisterialOffice,
     Region,
 )
-from commission.timeutil import today
+from commission.timeutil import format_datetime, today
 
 bp = Blueprint("attendance", __name__)
 
@@ -195,7 +195,7 @@ def download_replies(slug: str) -> Response:
                 row["reply"].kind.label if row["reply"] else "No reply",
                 row["reply"].substitute_label if row["reply"] else "",
                 row["reply"].replied_by_label if row["reply"] else "",
-                row["reply"].replied_at if row["reply"] else "",
+                format_datetime(row["reply"].replied_at) if row["reply"] else "",
             ]
             for row in rows
         ],

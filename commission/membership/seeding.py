@@ -136,7 +136,8 @@ def _rows(
             problems.append(f"{path.name}: missing columns {', '.join(missing)}")
             return
         for row in reader:
-            values = {key: (value or "").strip() for key, value in row.items() if key}
+            # Runs of spaces collapse to one ("North Somerset  Council" in a source).
+            values = {key: " ".join((value or "").split()) for key, value in row.items() if key}
             yield reader.line_num, values
 
 

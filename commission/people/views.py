@@ -54,9 +54,12 @@ def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
         .order_by(func.lower(User.full_name), User.id)
     )
     if query:
-        like = f"%{query.lower()}%"
+        lowered = query.lower()
         statement = statement.where(
-            or_(func.lower(User.full_name).like(like), User.email.like(like))
+            or_(
+                func.lower(User.full_name).contains(lowered, autoescape=True),
+                User.email.contains(lowered, autoescape=True),
+            )
         )
     if role in {r.value for r in Role}:
         on = today()

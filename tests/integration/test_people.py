@@ -24,6 +24,7 @@ from tests.conftest import (
     page,
     summary_list,
     table_records,
+    table_rows,
 )
 
 NEW_EMAIL = "ada.lovelace@example.gov.uk"
@@ -812,3 +813,11 @@ def test_a_former_secretariat_is_refused(client, login_as):
         ends_on=today() - timedelta(days=1),
     )
     assert client.get("/people").status_code == 403
+
+
+def test_search_treats_wildcards_literally(client, login_as):
+    login_as(Role.SECRETARIAT, full_name="Wildcard Searcher")
+    factories.user(full_name="Plain Name", email="plain@example.gov.uk")
+    response = client.get("/people?q=_")
+    names = [row[0] for row in table_rows(response)]
+    assert "Plain Name" not in names

@@ -339,7 +339,7 @@ def test_constituents_follow_the_file(seeded, tmp_path):
     assert report.tallies["strategic authorities"].updated == 1
     db.session.expire_all()
     west = authority("West of England Combined Authority")
-    assert "North Somerset  Council" in [c.name for c in west.constituents]
+    assert "North Somerset Council" in [c.name for c in west.constituents]
     assert len(west.constituents) == 4
 
 
