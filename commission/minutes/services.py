@@ -166,7 +166,9 @@ def add_action(
     due_on: date,
     actor: User,
 ) -> Action:
+    """Actions are part of the minutes, so none is added once they are published."""
     _check_held(meeting)
+    _check_draft(minutes_for(meeting))
     _check_item(meeting, item)
     if not text.strip():
         raise DomainError("Enter the action", field="text")

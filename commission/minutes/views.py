@@ -10,7 +10,7 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response
 
-from commission import access
+from commission import access, policy
 from commission.attendance import services as attendance
 from commission.attendance.models import RegisterMark
 from commission.auth.roles import Role
@@ -20,7 +20,7 @@ from commission.exports.pdf import pdf_response
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, GovDateField, attach_error
-from commission.meetings.models import Meeting
+from commission.meetings.models import AgendaItem, Meeting
 from commission.meetings.views import load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
@@ -315,17 +315,21 @@ def _actions_statement(filters: dict[str, str]) -> Any:
     if filters["meeting"]:
         statement = statement.where(Meeting.slug == filters["meeting"])
     if filters["owner"]:
-        like = f"%{filters['owner'].lower()}%"
+        owner = filters["owner"].lower()
         statement = statement.where(
             or_(
                 Action.owner_authority_id.in_(
-                    select(Authority.id).where(func.lower(Authority.name).like(like))
+                    select(Authority.id).where(
+                        func.lower(Authority.name).contains(owner, autoescape=True)
+                    )
                 ),
                 Action.owner_department_id.in_(
-                    select(Department.id).where(func.lower(Department.name).like(like))
+                    select(Department.id).where(
+                        func.lower(Department.name).contains(owner, autoescape=True)
+                    )
                 ),
                 (Action.owner_kind == OwnerKind.SECRETARIAT)
-                & literal("commission secretariat").like(like),
+                & literal("commission secretariat").contains(owner, autoescape=True),
             )
         )
     return statement
@@ -426,7 +430,8 @@ def show_action(action_id: int) -> str | Response:
 @bp.get("/decisions")
 @access.public
 def search_decisions() -> str:
-    """Decisions in published minutes, searchable across meetings."""
+    """Decisions in published minutes, searchable across meetings. Decisions
+    under a confidential item are for members only, as in the minutes."""
     query = (request.args.get("q") or "").strip()[:200]
     statement = (
         select(Decision)
@@ -436,7 +441,16 @@ def search_decisions() -> str:
         .options(selectinload(Decision.meeting), selectinload(Decision.agenda_item))
         .order_by(Meeting.starts_at.desc(), Decision.number)
     )
+    if not policy.is_commission_person():
+        statement = statement.where(
+            Decision.agenda_item_id.is_(None)
+            | Decision.agenda_item_id.not_in(
+                select(AgendaItem.id).where(AgendaItem.confidential.is_(True))
+            )
+        )
     if query:
-        statement = statement.where(func.lower(Decision.text).like(f"%{query.lower()}%"))
+        statement = statement.where(
+            func.lower(Decision.text).contains(query.lower(), autoescape=True)
+        )
     page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("minutes/decisions.html", page=page, query=query)
