@@ -46,5 +46,8 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench:  ## time the consultation summary on 317 authorities x 25 questions (BENCH_DATABASE_URL for PostgreSQL)
+	$(BIN)/python bench/summary_bench.py
+
 clean:
 	rm -rf $(VENV) node_modules commission/static/govuk .pytest_cache .mypy_cache .ruff_cache

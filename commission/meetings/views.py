@@ -41,7 +41,7 @@ from commission.meetings.models import (
 from commission.meetings.uploads import Upload, size_label
 from commission.minutes.services import minutes_for
 from commission.storage import storage
-from commission.summaries.services import snapshots_for_meeting
+from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
 from commission.timeutil import LONDON, now_utc, today
 
 bp = Blueprint("meetings", __name__)
@@ -157,7 +157,11 @@ def show_meeting(slug: str) -> str:
         my_invitations=my_invitations,
         replies_open=meeting.status in attendance.REPLYING_STATUSES
         and meeting.starts_at > now_utc(),
-        snapshots=snapshots_for_meeting(meeting),
+        snapshots={
+            consultation_id: snapshot
+            for consultation_id, snapshot in snapshots_for_meeting(meeting).items()
+            if can_see_snapshot(snapshot, current_user)
+        },
         previous_minutes=_previous_minutes(meeting),
         minutes=minutes_for(meeting),
     )

@@ -25,6 +25,7 @@ from commission.exports.pdf import pdf_response
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
+from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import AUTHORITY_KIND_LABELS, CONTROL_LABELS, Authority, Control
 from commission.pagination import paginate_rows
@@ -73,7 +74,7 @@ def show_snapshot(reference: str, snapshot_id: int) -> str:
     snapshot = db.session.get(SummarySnapshot, snapshot_id)
     if snapshot is None or snapshot.consultation_id != consultation.id:
         abort(404)
-    if not snapshot.published and not services.can_see_live(consultation, current_user):
+    if not services.can_see_snapshot(snapshot, current_user):
         abort(404)
     return render_template(
         "summaries/summary.html",
@@ -232,11 +233,11 @@ def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> 
     if filters["region"]:
         statement = statement.where(Authority.region == filters["region"])
     if filters["q"]:
-        like = f"%{filters['q'].lower()}%"
+        query = filters["q"].lower()
         statement = statement.where(
             or_(
-                func.lower(Answer.submitted_comment).like(like),
-                func.lower(Authority.name).like(like),
+                func.lower(Answer.submitted_comment).contains(query, autoescape=True),
+                func.lower(Authority.name).contains(query, autoescape=True),
             )
         )
     if filters["theme"].isdigit():
@@ -252,7 +253,11 @@ def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> 
 @access.public
 def list_comments(reference: str) -> str:
     consultation = load_consultation(reference)
-    _summary_for(consultation)  # the same audience as the summary
+    if not (
+        services.can_see_live(consultation, current_user)
+        or services.published_snapshot(consultation) is not None
+    ):
+        abort(404)  # the same audience as the summary
     filters = {
         key: (request.args.get(key) or "").strip()[:200]
         for key in ("question", "position", "control", "type", "region", "q", "theme")
@@ -311,7 +316,8 @@ def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
         db.session.commit()
         flash("Themes saved", "success")
     return redirect(
-        request.form.get("next") or url_for("summaries.list_comments", reference=reference)
+        safe_next(request.form.get("next"))
+        or url_for("summaries.list_comments", reference=reference)
     )
 
 

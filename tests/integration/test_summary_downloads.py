@@ -1,0 +1,235 @@
+"""Downloads of the summary: every answer as CSV (one row per authority per
+question, and one for the overall position), a spreadsheet (headline sheet, a
+sheet per question, raw responses, comments) and the ministerial briefing pack
+as PDF (cover, headline figures, charts, per-question tables, quotations with
+their council named)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from datetime import timedelta
+
+import openpyxl
+import pytest
+
+from commission.auth.roles import Role
+from commission.consultations.models import ConsultationStatus, Position
+from commission.consultations.services import response_for
+from commission.extensions import db
+from commission.membership.models import AuthorityKind, Control, Region
+from commission.summaries.views import RAW_HEADER
+from commission.timeutil import now_utc
+from tests import factories
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def consultation(app_ctx):
+    """Ashford (Labour, 100k) supports; Barton (Conservative district, 200k)
+    opposes; Carlow (100k) has not started. Question 1 asks for a position,
+    question 2 is free text."""
+    now = now_utc()
+    consultation = factories.consultation(
+        title="Reforming the business rates retention scheme",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
+    consultation.status = ConsultationStatus.CLOSED
+    ashford = factories.council(name="Ashford", population=100_000, control=Control.LABOUR)
+    barton = factories.council(
+        name="Barton",
+        population=200_000,
+        control=Control.CONSERVATIVE,
+        kind=AuthorityKind.DISTRICT,
+        region=Region.SOUTH_EAST,
+    )
+    factories.council(name="Carlow")
+    factories.submitted_response(
+        consultation=consultation, authority=ashford, position=Position.SUPPORT
+    )
+    factories.submitted_response(
+        consultation=consultation, authority=barton, position=Position.OPPOSE
+    )
+    q1, q2 = consultation.questions
+    answer = response_for(consultation, barton).answer_for(q2.id)
+    answer.submitted_comment = "Rural districts need a longer transition to the new scheme."
+    answer = response_for(consultation, ashford).answer_for(q1.id)
+    answer.submitted_comment = '=HYPERLINK("http://example.com")'
+    db.session.flush()
+    return consultation
+
+
+@pytest.fixture
+def secretariat(client):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    return client
+
+
+def url(consultation, file_format: str) -> str:
+    return f"/consultations/{consultation.reference}/summary.{file_format}"
+
+
+# CSV ---------------------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_csv_has_one_row_per_authority_per_question_and_the_overall_row(consultation, secretariat):
+    response = secretariat.get(url(consultation, "csv"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{consultation.reference}-summary.csv"'
+    )
+    header, *rows = read_csv(response)
+    assert header == RAW_HEADER
+    assert header[:3] == ["Reference", "GSS code", "Authority"]
+    # Two submitted responses, each with the overall row and two questions.
+    assert [(r[2], r[9], r[11]) for r in rows] == [
+        ("Ashford", "Overall", "Support"),
+        ("Ashford", "1", "Support"),
+        ("Ashford", "2", ""),
+        ("Barton", "Overall", "Oppose"),
+        ("Barton", "1", "Oppose"),
+        ("Barton", "2", ""),
+    ]
+    barton = rows[5]
+    assert barton[0] == consultation.reference
+    assert barton[3:8] == ["District council", "South East", "Conservative", "200000", "Online"]
+    assert barton[10] == "Question 2?"
+    assert barton[12] == "Rural districts need a longer transition to the new scheme."
+    assert "Carlow" not in {r[2] for r in rows}
+
+
+def test_csv_neutralises_comments_that_look_like_formulas(consultation, secretariat):
+    _, *rows = read_csv(secretariat.get(url(consultation, "csv")))
+
+    assert rows[1][12] == '\'=HYPERLINK("http://example.com")'
+
+
+def test_csv_scales_with_authorities_and_questions(app_ctx, secretariat):
+    consultation = factories.consultation(questions=4)
+    for _ in range(3):
+        factories.submitted_response(consultation=consultation, authority=factories.council())
+
+    _, *rows = read_csv(secretariat.get(url(consultation, "csv")))
+
+    assert len(rows) == 3 * (4 + 1)
+
+
+# XLSX --------------------------------------------------------------------------------------------
+
+
+def workbook(response):
+    return openpyxl.load_workbook(io.BytesIO(response.get_data()))
+
+
+def values(sheet) -> list[list]:
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_xlsx_has_headline_question_raw_and_comment_sheets(consultation, secretariat):
+    response = secretariat.get(url(consultation, "xlsx"))
+
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book = workbook(response)
+    assert book.sheetnames == ["Headline", "Q1", "Q2", "Raw responses", "Comments"]
+
+
+def test_xlsx_headline_sheet_has_coverage_and_overall_positions(consultation, secretariat):
+    book = workbook(secretariat.get(url(consultation, "xlsx")))
+    rows = values(book["Headline"])
+
+    assert rows[1][:2] == ["Member authorities", 3]
+    assert rows[2][:2] == ["Submitted", 2]
+    assert rows[3][:2] == ["Draft only", 0]
+    assert rows[4][:2] == ["Not started", 1]
+    table = {row[0]: row[1:] for row in rows[7:]}
+    # Support: 1 of 2 (50%), 100k of 300k (33.3%); Oppose: 200k (66.7%).
+    assert table["Support"] == [1, 50.0, 100_000, 33.3]
+    assert table["Oppose"] == [1, 50.0, 200_000, 66.7]
+    assert table["Neutral"] == [0, 0.0, 0, 0.0]
+
+
+def test_xlsx_question_sheet_has_the_question_and_its_positions(consultation, secretariat):
+    book = workbook(secretariat.get(url(consultation, "xlsx")))
+    rows = values(book["Q1"])
+
+    assert rows[0] == ["Position", "Authorities", "Share", "Population", "Population share"]
+    assert rows[1][0] == "Question 1?"
+    assert rows[2] == ["Support", 1, 50.0, 100_000, 33.3]
+    assert rows[5] == ["Oppose", 1, 50.0, 200_000, 66.7]
+    assert values(book["Q2"])[1][0] == "Question 2?"
+
+
+def test_xlsx_raw_and_comment_sheets(consultation, secretariat):
+    book = workbook(secretariat.get(url(consultation, "xlsx")))
+    raw = values(book["Raw responses"])
+    comments = values(book["Comments"])
+
+    assert raw[0] == RAW_HEADER
+    assert len(raw) == 1 + 6
+    assert comments[0] == RAW_HEADER
+    assert [(r[2], r[9], r[12]) for r in comments[1:]] == [
+        ("Ashford", "1", '\'=HYPERLINK("http://example.com")'),
+        ("Ashford", "2", "Our view"),
+        ("Barton", "2", "Rural districts need a longer transition to the new scheme."),
+    ]
+
+
+# PDF ---------------------------------------------------------------------------------------------
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=response.get_data(),
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(result.stdout.decode().split())
+
+
+def test_pdf_briefing_pack_has_cover_headline_tables_and_quotations(consultation, secretariat):
+    text = pdf_text(secretariat.get(url(consultation, "pdf")))
+
+    assert "Local Government Commission: ministerial briefing" in text
+    assert "Reforming the business rates retention scheme" in text
+    assert consultation.reference in text
+    assert "Live figures, produced" in text
+    assert "2 of 3 member authorities submitted a position." in text
+    assert "Support 1 50.0% 33.3%" in text
+    assert "Oppose 1 50.0% 66.7%" in text
+    assert "By political control at the time of the response" in text
+    assert "Question by question" in text
+    # Quotations name their council, and its position on a position question.
+    assert "“Rural districts need a longer transition to the new scheme.” Barton" in text
+    assert "” Ashford, support" in text
+
+
+def test_the_published_pdf_is_the_frozen_snapshot_for_everyone(consultation, client):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    factories.summary_snapshot(consultation=consultation, published=True)
+    factories.submitted_response(consultation=consultation, authority=factories.council())
+
+    text = pdf_text(client.get(url(consultation, "pdf")))
+
+    assert "Figures frozen" in text
+    assert "2 of 3 member authorities submitted a position." in text

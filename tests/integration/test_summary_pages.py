@@ -1,0 +1,388 @@
+"""The summary page: who may see it at each stage, the figures it shows, and
+its charts (server-drawn SVG with a title and description, the same figures in
+a table), readable without JavaScript. Also the query count of the page, which
+must not grow with the number of responses."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from commission.auth.roles import Role
+from commission.consultations.models import ConsultationStatus, Position
+from commission.extensions import db
+from commission.membership.models import AuthorityKind, Control, Region
+from commission.timeutil import now_utc
+from tests import factories
+from tests.conftest import heading, page
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def summary_url(consultation) -> str:
+    return f"/consultations/{consultation.reference}/summary"
+
+
+def build(stage: str = "open"):
+    """Three member councils: Ashford (Labour, 100k) supports, Barton
+    (Conservative, 200k) opposes, Carlow (no overall control, 300k) has not
+    started. ``stage`` is open, closed or published."""
+    now = now_utc()
+    if stage == "open":
+        consultation = factories.consultation(opens_at=now - timedelta(days=10))
+    else:
+        consultation = factories.consultation(
+            opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=1)
+        )
+    ashford = factories.council(
+        name="Ashford", population=100_000, control=Control.LABOUR, region=Region.NORTH_WEST
+    )
+    barton = factories.council(
+        name="Barton",
+        population=200_000,
+        control=Control.CONSERVATIVE,
+        kind=AuthorityKind.DISTRICT,
+        region=Region.SOUTH_EAST,
+    )
+    factories.council(name="Carlow", population=300_000, control=Control.NO_OVERALL_CONTROL)
+    factories.submitted_response(
+        consultation=consultation, authority=ashford, position=Position.SUPPORT
+    )
+    factories.submitted_response(
+        consultation=consultation, authority=barton, position=Position.OPPOSE
+    )
+    if stage == "closed":
+        consultation.status = ConsultationStatus.CLOSED
+    if stage == "published":
+        consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+        factories.summary_snapshot(consultation=consultation, published=True)
+    db.session.flush()
+    return consultation
+
+
+def viewer(role: str, consultation):
+    """A person in the named position, or None for someone not signed in."""
+    if role == "anonymous":
+        return None
+    if role == "lead department minister":
+        return factories.minister(department=consultation.department)
+    if role == "other minister":
+        return factories.minister()
+    return factories.user(role=Role(role))
+
+
+PRIVILEGED = ["secretariat", "chair", "lead department minister"]
+OTHERS = ["other minister", "leader", "mayor", "deputy", "officer", "anonymous"]
+
+
+def caption_table(soup, caption: str):
+    for table in soup.select("table"):
+        found = table.select_one("caption")
+        if found and found.get_text(" ", strip=True) == caption:
+            return table
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def body_rows(table) -> list[list[str]]:
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
+        for row in table.select("tbody tr")
+    ]
+
+
+def charts(soup):
+    return soup.select('main svg[role="img"]')
+
+
+# Who may see it ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", ["open", "closed"])
+@pytest.mark.parametrize("role", PRIVILEGED)
+def test_the_live_summary_is_seen_by_secretariat_chair_and_lead_ministers(client, stage, role):
+    consultation = build(stage)
+    sign_in(client, viewer(role, consultation))
+
+    response = client.get(summary_url(consultation))
+
+    assert response.status_code == 200
+    assert heading(response) == "Where councils stand"
+    assert "Live" in page(response).select_one("main .govuk-tag").get_text()
+
+
+@pytest.mark.parametrize("stage", ["open", "closed"])
+@pytest.mark.parametrize("role", OTHERS)
+def test_nobody_else_sees_the_summary_before_it_is_published(client, stage, role):
+    consultation = build(stage)
+    person = viewer(role, consultation)
+    if person is not None:
+        sign_in(client, person)
+
+    for path in ("", ".csv", ".xlsx", ".pdf", "/comments"):
+        response = client.get(summary_url(consultation) + path)
+        assert response.status_code == 404, path
+
+
+def test_a_minister_whose_appointment_has_ended_does_not_see_the_live_summary(client):
+    consultation = build("open")
+    person = factories.user()
+    factories.appointment(
+        user=person,
+        role=Role.MINISTER,
+        office=factories.ministerial_office(
+            department=consultation.department, title="Former Minister"
+        ),
+        starts_on=now_utc().date() - timedelta(days=100),
+        ends_on=now_utc().date() - timedelta(days=10),
+    )
+    sign_in(client, person)
+
+    assert client.get(summary_url(consultation)).status_code == 404
+
+
+@pytest.mark.parametrize("role", PRIVILEGED + OTHERS)
+def test_everyone_sees_the_summary_once_published(client, role):
+    consultation = build("published")
+    person = viewer(role, consultation)
+    if person is not None:
+        sign_in(client, person)
+
+    response = client.get(summary_url(consultation))
+
+    assert response.status_code == 200
+    assert heading(response) == "Where councils stand"
+    assert "2 of 3 member authorities have submitted a position" in page(response).get_text(
+        " ", strip=True
+    )
+
+
+def test_the_public_sees_the_published_snapshot_not_later_responses(client):
+    consultation = build("published")
+    late = factories.council(name="Latecomer", population=50_000)
+    factories.submitted_response(consultation=consultation, authority=late)
+
+    response = client.get(summary_url(consultation))
+
+    soup = page(response)
+    text = soup.get_text(" ", strip=True)
+    assert "Published" in soup.select_one("main .govuk-tag").get_text()
+    assert "2 of 4 member authorities" not in text
+    assert "2 of 3 member authorities have submitted a position" in text
+    # The published view has no list of authorities that have not responded.
+    assert "have not submitted" not in text
+
+
+def test_a_draft_consultation_has_no_summary_even_for_the_chair(client):
+    consultation = factories.consultation(status=ConsultationStatus.DRAFT)
+    sign_in(client, factories.user(role=Role.CHAIR))
+
+    assert client.get(summary_url(consultation)).status_code == 404
+
+
+# What it shows -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shown(client):
+    consultation = build("open")
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    response = client.get(summary_url(consultation))
+    assert response.status_code == 200
+    return consultation, page(response)
+
+
+def test_the_page_shows_coverage_and_who_has_not_responded(shown):
+    _, soup = shown
+    text = soup.get_text(" ", strip=True)
+
+    assert "2 of 3 member authorities have submitted a position" in text
+    assert body_rows(caption_table(soup, "Coverage by political control")) == [
+        ["Conservative", "1", "1", "0", "0"],
+        ["Labour", "1", "1", "0", "0"],
+        ["No overall control", "1", "0", "0", "1"],
+    ]
+    assert body_rows(caption_table(soup, "Coverage by type of authority")) == [
+        ["District council", "1", "1", "0", "0"],
+        ["Unitary authority", "2", "1", "0", "1"],
+    ]
+    missing = [a.get_text(strip=True) for a in soup.select("main details ul.govuk-list a")]
+    assert missing == ["Carlow"]
+
+
+def test_the_overall_table_shows_count_share_and_weighted_share_side_by_side(shown):
+    _, soup = shown
+    table = caption_table(soup, "Overall positions: count, share, and share weighted by population")
+    headers = [th.get_text(strip=True) for th in table.select("thead th")]
+
+    assert headers == [
+        "Group",
+        "Support",
+        "Support with amendments",
+        "Neutral",
+        "Oppose",
+        "No position",
+        "Responses",
+    ]
+    # Support: 1 of 2 (50%), 100k of 300k people (33.3%); Oppose: 200k (66.7%).
+    assert body_rows(table) == [
+        [
+            "All",
+            "1 (50.0%) 33.3% by population",
+            "0 (0.0%) 0.0% by population",
+            "0 (0.0%) 0.0% by population",
+            "1 (50.0%) 66.7% by population",
+            "0 (0.0%) 0.0% by population",
+            "2",
+        ]
+    ]
+
+
+def test_the_split_by_control_type_and_region_are_tables(shown):
+    _, soup = shown
+
+    by_control = body_rows(
+        caption_table(soup, "Overall positions by political control at the time of the response")
+    )
+    assert [row[0] for row in by_control] == ["Conservative", "Labour"]
+    assert by_control[0][4] == "1 (100.0%) 100.0% by population"
+    assert by_control[1][1] == "1 (100.0%) 100.0% by population"
+    by_type = body_rows(caption_table(soup, "Overall positions by type of authority"))
+    assert [(row[0], row[-1]) for row in by_type] == [
+        ("District council", "1"),
+        ("Unitary authority", "1"),
+    ]
+    by_region = body_rows(caption_table(soup, "Overall positions by region"))
+    assert [(row[0], row[-1]) for row in by_region] == [("North West", "1"), ("South East", "1")]
+    question = body_rows(
+        caption_table(soup, "Question 1: positions overall and by political control")
+    )
+    assert [row[0] for row in question] == ["All", "Conservative", "Labour"]
+    assert question[0][1] == "1 (50.0%) 33.3% by population"
+
+
+def test_each_chart_is_an_svg_image_with_a_title_and_description(shown):
+    _, soup = shown
+    found = charts(soup)
+
+    # Overall by count and by population, by control, by type, by region, and
+    # one for the only position question.
+    assert len(found) == 6
+    for svg in found:
+        title, desc = svg.find("title", recursive=False), svg.find("desc", recursive=False)
+        assert title is not None and title.get_text(strip=True)
+        assert desc is not None and desc.get_text(strip=True)
+        assert svg["aria-labelledby"].split() == [title["id"], desc["id"]]
+    ids = [title["id"] for title in soup.select('main svg[role="img"] > title')]
+    assert len(set(ids)) == len(ids)
+
+
+def test_chart_descriptions_carry_the_same_figures_as_the_tables(shown):
+    _, soup = shown
+    described = {
+        svg.find("title").get_text(strip=True): svg.find("desc").get_text(" ", strip=True)
+        for svg in charts(soup)
+    }
+
+    assert described["Overall positions, share of responding authorities"] == (
+        "All responses (by count): Support 50.0%, Oppose 50.0%."
+    )
+    assert described["Overall positions, share weighted by population"] == (
+        "Weighted by population: Support 33.3%, Oppose 66.7%."
+    )
+    assert described["Overall positions by political control"] == (
+        "Conservative: Oppose 100.0%. Labour: Support 100.0%."
+    )
+
+
+def test_the_figures_are_in_the_html_not_drawn_by_script(shown):
+    _, soup = shown
+    main = soup.select_one("main")
+
+    assert main.select("script") == []
+    # Every chart has a table of its figures after it.
+    for svg in charts(soup):
+        assert svg.find_next("table") is not None
+    # Nothing is hidden from people without JavaScript: the detail sections are
+    # native <details>, and the legend, which repeats the table headings, is
+    # the only part hidden from assistive technology.
+    assert [el.name for el in main.select("[aria-hidden=true]")] == ["ul"]
+    assert main.select("[hidden]") == []
+
+
+def test_the_page_links_downloads_and_comments(shown):
+    consultation, soup = shown
+    links = {a.get_text(" ", strip=True): a["href"] for a in soup.select("main a")}
+
+    base = summary_url(consultation)
+    assert links["ministerial briefing pack (PDF)"] == base + ".pdf"
+    assert links["spreadsheet (XLSX)"] == base + ".xlsx"
+    assert links["every answer (CSV)"] == base + ".csv"
+    assert links["Read the comments"] == base + "/comments"
+
+
+def test_only_the_secretariat_is_offered_freezing_and_publishing(client):
+    consultation = build("closed")
+    sign_in(client, factories.user(role=Role.CHAIR))
+
+    soup = page(client.get(summary_url(consultation)))
+
+    texts = [a.get_text(strip=True) for a in soup.select("main a")]
+    assert "Freeze this summary for a meeting" not in texts
+    assert "Publish the summary" not in texts
+
+
+# Query count -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def count_statements():
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    connection = db.session.connection()
+    event.listen(connection, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", before)
+
+
+def consultation_with(responses: int):
+    consultation = factories.consultation(questions=4)
+    positions = list(Position)
+    for n in range(responses):
+        authority = factories.council(
+            control=[Control.LABOUR, Control.CONSERVATIVE, Control.GREEN][n % 3],
+            kind=[AuthorityKind.UNITARY, AuthorityKind.DISTRICT][n % 2],
+        )
+        factories.submitted_response(
+            consultation=consultation, authority=authority, position=positions[n % len(positions)]
+        )
+    return consultation
+
+
+def test_the_summary_page_issues_as_many_statements_for_40_responses_as_for_5(client):
+    few = consultation_with(5)
+    many = consultation_with(40)
+    few_url, many_url = summary_url(few), summary_url(many)
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    client.get(few_url)
+
+    with count_statements() as for_few:
+        assert client.get(few_url).status_code == 200
+    with count_statements() as for_many:
+        assert client.get(many_url).status_code == 200
+
+    assert len(for_few) == len(for_many)
+    assert len(for_few) < 40
