@@ -303,6 +303,7 @@ def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
         raise DomainError("Only a draft meeting can be confirmed")
     meeting.status = MeetingStatus.SCHEDULED
     meeting.calendar_sequence += 1
+    _events().meeting_confirmed(meeting)
     audit.record(
         action="meeting_scheduled",
         summary=f"{actor.full_name} confirmed the meeting on {format_datetime(meeting.starts_at)}",
@@ -321,10 +322,12 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be cancelled")
     if not reason.strip():
         raise DomainError("Enter why the meeting is cancelled", field="reason")
+    announced = meeting.is_public
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = reason.strip()
     meeting.calendar_sequence += 1
-    _events().meeting_called_off(meeting, None)
+    if announced:  # a draft was never announced, so its cancellation is no news
+        _events().meeting_called_off(meeting, None)
     audit.record(
         action="meeting_cancelled",
         summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",

@@ -14,7 +14,7 @@ from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.extensions import db
 from commission.links import external_url
-from commission.membership.models import Membership
+from commission.membership.models import Authority, Membership
 from commission.notifications.models import Topic
 from commission.notifications.services import (
     enqueue,
@@ -71,6 +71,21 @@ def meetings_scheduled(meetings: list[Meeting]) -> None:
     )
 
 
+def meeting_confirmed(meeting: Meeting) -> None:
+    """A draft meeting made public: members hear it is scheduled, and ministers
+    invited while it was a draft get their invitations now."""
+    from commission.attendance.models import InvitationStatus, MinisterialAttendance
+
+    meetings_scheduled([meeting])
+    for invitation in db.session.execute(
+        select(MinisterialAttendance).where(
+            MinisterialAttendance.meeting_id == meeting.id,
+            MinisterialAttendance.status == InvitationStatus.INVITED,
+        )
+    ).scalars():
+        minister_invited(invitation)
+
+
 def agenda_published(meeting: Meeting) -> None:
     enqueue(
         users=_members_people(),
@@ -125,7 +140,12 @@ def meeting_called_off(meeting: Meeting, new: Meeting | None) -> None:
 
 
 def minister_invited(invitation: MinisterialAttendance) -> None:
+    """Only for a meeting people can see: an invitation to a draft is sent
+    when the meeting is confirmed (``meeting_confirmed``), since until then
+    its link leads to a page the minister cannot open."""
     meeting = invitation.meeting
+    if not meeting.is_public:
+        return
     users = (
         people_with_role(Role.CHAIR)
         if invitation.for_chair
@@ -198,8 +218,12 @@ def extension_granted(extension: Extension, consultation: Consultation) -> None:
             f"respond to “{consultation.title}”.",
             f"Reason: {extension.reason}",
         ],
-        link=_consultation_link(consultation),
-        link_text="Go to the consultation",
+        link=external_url(
+            "consultations.respond",
+            reference=consultation.reference,
+            slug=extension.authority.slug,
+        ),
+        link_text="Go to your authority's response",
         dedupe=f"extension:{extension.id}:{extension.closes_at.isoformat()}",
     )
 
@@ -352,17 +376,26 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             ).scalars()
         )
         waiting = [a for a in member_ids(today) if a not in submitted and a not in extended]
-        counts["closing"] += enqueue(
-            users=people_at(waiting, AUTHORITY_ROLES, today),
-            topic=Topic.CONSULTATION_REMINDERS,
-            template="closing_reminder",
-            subject=f"{days_left} {'day' if days_left == 1 else 'days'} left: {consultation.title}",
-            lines=[
-                f"Your authority has not submitted its position on “{consultation.title}”. "
-                f"The consultation closes {format_datetime(consultation.closes_at)}."
-            ],
-            link=_consultation_link(consultation),
-            link_text="Go to your response",
-            dedupe=f"closing-reminder:{consultation.id}:{window}",
-        )
+        for authority in db.session.execute(
+            select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
+        ).scalars():
+            counts["closing"] += enqueue(
+                users=people_at([authority.id], AUTHORITY_ROLES, today),
+                topic=Topic.CONSULTATION_REMINDERS,
+                template="closing_reminder",
+                subject=f"{days_left} {'day' if days_left == 1 else 'days'} left: "
+                f"{consultation.title}",
+                lines=[
+                    f"{authority.name} has not submitted its position on "
+                    f"“{consultation.title}”. The consultation closes "
+                    f"{format_datetime(consultation.closes_at)}."
+                ],
+                link=external_url(
+                    "consultations.respond",
+                    reference=consultation.reference,
+                    slug=authority.slug,
+                ),
+                link_text="Go to your authority's response",
+                dedupe=f"closing-reminder:{consultation.id}:{window}:{authority.id}",
+            )
     return counts

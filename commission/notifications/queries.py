@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
 from commission.auth.models import DelegatedPower, User
@@ -13,10 +14,10 @@ from commission.auth.roles import Role
 from commission.consultations.models import (
     Consultation,
     ConsultationStatus,
+    Extension,
     Response,
     ResponseStatus,
 )
-from commission.consultations.services import deadline_for
 from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.minutes.models import Action, ActionStatus, OwnerKind
@@ -101,9 +102,21 @@ def needs_action(user: User) -> list[Task]:
                 )
             ).scalars()
         }
+        extended = {
+            (e.consultation_id, e.authority_id): e.closes_at
+            for e in db.session.execute(
+                select(Extension).where(
+                    Extension.authority_id.in_(list(drafters)),
+                    Extension.consultation_id.in_([c.id for c in consultations] or [0]),
+                )
+            ).scalars()
+        }
         for consultation in consultations:
             for authority_id, authority in drafters.items():
-                deadline = deadline_for(consultation, authority)
+                deadline = max(
+                    consultation.closes_at,
+                    extended.get((consultation.id, authority_id), consultation.closes_at),
+                )
                 if deadline <= now or not authority.membership_on(on):
                     continue
                 response = responses.get((consultation.id, authority_id))
@@ -136,8 +149,13 @@ def needs_action(user: User) -> list[Task]:
         for invitation in db.session.execute(
             select(MinisterialAttendance)
             .join(Meeting)
+            .options(
+                selectinload(MinisterialAttendance.meeting),
+                selectinload(MinisterialAttendance.office),
+            )
             .where(
                 MinisterialAttendance.status == InvitationStatus.INVITED,
+                Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
                 Meeting.starts_at > now,
                 or_(*conditions),
             )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from commission.auth.models import Appointment, DelegatedPower, User
 from commission.auth.roles import Role
+from commission.errors import DomainError
 from commission.extensions import db
 from commission.links import external_url
 from commission.mail import Email, MailError, send
@@ -230,8 +231,15 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
         ).scalars()
     )
     for message_id in ids:
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status is not OutboxStatus.QUEUED:
+        # Claim the message: on PostgreSQL the row stays locked until the
+        # commit below, and another worker skips it rather than send it too.
+        message = db.session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.QUEUED)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+        if message is None:  # sent meanwhile, or being sent by another worker
             continue
         message.attempts += 1
         try:
@@ -246,8 +254,10 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
                     else (),
                 )
             )
-        except MailError as error:
-            message.last_error = str(error)[:1000]
+        except Exception as error:  # one bad message must not stop the queue
+            if not isinstance(error, MailError):
+                current_app.logger.exception("outbox message %s could not be sent", message.id)
+            message.last_error = str(error)[:1000] or type(error).__name__
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
             else:
@@ -273,6 +283,10 @@ def _unsubscribe_from(message: OutboxMessage) -> str | None:
 
 
 def resend(*, message: OutboxMessage) -> None:
+    """Only a failed message goes back in the queue: one sent or still queued
+    would otherwise reach its recipient twice."""
+    if message.status is not OutboxStatus.FAILED:
+        raise DomainError("Only a message that could not be sent can be sent again")
     message.status = OutboxStatus.QUEUED
     message.attempts = 0
     message.next_attempt_at = now_utc()

@@ -12,6 +12,7 @@ from werkzeug.wrappers.response import Response
 from commission import access
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
 from commission.extensions import db
 from commission.forms import ConfirmForm
@@ -102,9 +103,14 @@ def resend_message(message_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.resend(message=message)
-    db.session.commit()
-    flash(f"The message to {message.recipient} will be sent again", "success")
+    try:
+        services.resend(message=message)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(f"The message to {message.recipient} will be sent again", "success")
     return redirect(url_for("notifications.list_outbox"))
 
 
