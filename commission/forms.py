@@ -8,7 +8,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from commission.errors import DomainError
 
@@ -27,6 +27,17 @@ def email_field(label: str = "Email address", hint: str | None = None) -> String
         ],
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
     )
+
+
+class ChoiceRequired(InputRequired):
+    """``InputRequired`` for a select whose first option is a real choice, not
+    an empty placeholder. HTML allows the ``required`` attribute only on a
+    select that starts with an empty placeholder option, so this validator
+    does not ask the widget for it; the error message works as before."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+        self.field_flags: dict[str, bool] = {}
 
 
 class ConfirmForm(FlaskForm):

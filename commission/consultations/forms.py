@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from commission.consultations.models import LegislativeStage, Position, QuestionKind
-from commission.forms import GovDateField
+from commission.forms import ChoiceRequired, GovDateField
 from commission.meetings.forms import TimeField
 
 POSITION_CHOICES = [SelectChoice(p.value, p.label) for p in Position]
@@ -62,7 +62,7 @@ class ConsultationForm(FlaskForm):
         "Legislative stage",
         choices=[SelectChoice(s.value, s.label) for s in LegislativeStage],
         widget=GovSelect(),
-        validators=[InputRequired(message="Select the legislative stage")],
+        validators=[ChoiceRequired(message="Select the legislative stage")],
     )
     opens_day = GovDateField(
         "Opens on",

@@ -30,7 +30,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from commission.forms import GovDateField
+from commission.forms import ChoiceRequired, GovDateField
 from commission.meetings.models import AgendaItemKind
 from commission.meetings.services import ORDINALS, WEEKDAYS
 
@@ -133,13 +133,13 @@ class ScheduleForm(FlaskForm):
         "Week of the month",
         choices=[SelectChoice(key, key.capitalize()) for key in ORDINALS],
         widget=GovSelect(),
-        validators=[InputRequired(message="Select which week of the month")],
+        validators=[ChoiceRequired(message="Select which week of the month")],
     )
     weekday = SelectField(
         "Day of the week",
         choices=[SelectChoice(str(i), name) for i, name in enumerate(WEEKDAYS)],
         widget=GovSelect(),
-        validators=[InputRequired(message="Select the day of the week")],
+        validators=[ChoiceRequired(message="Select the day of the week")],
     )
     starts = TimeField("Start time")
     ends = TimeField("End time")
@@ -207,7 +207,7 @@ class AgendaItemForm(FlaskForm):
         "Kind of item",
         choices=[SelectChoice(k.value, k.label) for k in AgendaItemKind],
         widget=GovSelect(),
-        validators=[InputRequired(message="Select the kind of item")],
+        validators=[ChoiceRequired(message="Select the kind of item")],
     )
     title = StringField(
         "Title",

@@ -3,13 +3,17 @@ system Chromium through Playwright, with every page a journey visits checked by
 axe (WCAG 2.2 AA) and the Nu HTML checker.
 
 - The server is a real subprocess started once per session, after
-  ``flask db upgrade``. Its database is a SQLite file in a temporary folder or,
-  when ``TEST_DATABASE_URL`` is set, the schema ``e2e`` (``E2E_SCHEMA`` to
-  change it) of that PostgreSQL database, so what it commits never meets the
+  ``flask db upgrade`` and ``flask seed --demo``, so the reference data (every
+  authority, department and ministerial office) and the demo scenario (its
+  people, a year of meetings, three consultations) are there for every test.
+  Its database is a SQLite file in a temporary folder or, when
+  ``TEST_DATABASE_URL`` is set, the schema ``e2e`` (``E2E_SCHEMA`` to change
+  it) of that PostgreSQL database, so what it commits never meets the
   rolled-back tests, which use ``public``.
 - Email goes to ``.eml`` files in a temporary outbox; tests follow the links.
 - Tests make their own people (through the app's CLI or its pages), each with a
-  new email address, so no test depends on another's data.
+  new email address, or sign in as the demo people; a test that changes shared
+  demo data (a meeting, a consultation) makes or picks what no other test uses.
 - ``check_page(page)`` runs axe at once and keeps the HTML the server sent; the
   HTML of all the pages a test checked goes to the Nu HTML checker in one run
   when the test body ends, and an error fails that test.
@@ -119,6 +123,7 @@ def live_server(
     )
     server = LiveServer(url=url, env=env, outbox=folder / "outbox", log=folder / "server.log")
     server.flask("db", "upgrade")
+    server.flask("seed", "--demo", timeout=180)
     if TEST_DATABASE_URL:
         tables = tables_in_schema(TEST_DATABASE_URL, E2E_SCHEMA)
         assert {"alembic_version", "users"} <= tables, (
@@ -172,9 +177,18 @@ def new_context(
         context.close()
 
 
+@pytest.fixture(scope="session")
+def checked_urls() -> set[str]:
+    """The address of every page ``check_page`` has checked in this session."""
+    return set()
+
+
 @pytest.fixture
 def check_page(
-    request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext], tmp_path: Path
+    request: pytest.FixtureRequest,
+    new_context: Callable[..., BrowserContext],
+    tmp_path: Path,
+    checked_urls: set[str],
 ) -> PageChecker:
     """``check_page(page)``: no axe violations now, no HTML errors by the test's end."""
     audit: list[Page] = []
@@ -185,7 +199,10 @@ def check_page(
         return audit[0]
 
     checker = PageChecker(
-        axe_source=AXE_JS.read_text(encoding="utf-8"), folder=tmp_path, audit_page=audit_page
+        axe_source=AXE_JS.read_text(encoding="utf-8"),
+        folder=tmp_path,
+        audit_page=audit_page,
+        history=checked_urls,
     )
     request.node.stash[CHECKER_KEY] = checker
     return checker

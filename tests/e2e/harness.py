@@ -102,7 +102,7 @@ class LiveServer:
     log: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
-    def flask(self, *args: str, stdin: str | None = None) -> str:
+    def flask(self, *args: str, stdin: str | None = None, timeout: float = 60) -> str:
         """Run a ``flask`` command with the server's settings and database."""
         result = subprocess.run(
             [str(BIN / "flask"), *args],
@@ -111,7 +111,7 @@ class LiveServer:
             input=stdin,
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=timeout,
             check=False,
         )
         if result.returncode != 0:
@@ -280,6 +280,8 @@ class PageChecker:
 
     The HTML is the body of the main frame's last document response, not
     ``page.content()`` (the DOM after scripts ran and the parser repaired it).
+    ``history`` collects the address of every page checked (in the browser
+    tests, across the whole session).
 
     Playwright cannot evaluate scripts in a context with JavaScript turned off,
     so axe checks such a page in ``audit_page`` (JavaScript on), loaded from
@@ -292,6 +294,7 @@ class PageChecker:
     documents: dict[Any, Response] = field(default_factory=dict, repr=False)
     scriptless: set[Any] = field(default_factory=set, repr=False)
     checked: list[CheckedPage] = field(default_factory=list)
+    history: set[str] = field(default_factory=set, repr=False)
 
     def watch(self, context: BrowserContext, *, scripts: bool = True) -> None:
         context.on("response", self._record)
@@ -318,6 +321,7 @@ class PageChecker:
         path = self.folder / f"page-{len(self.checked) + 1:02d}.html"
         path.write_bytes(body)
         self.checked.append(CheckedPage(url=page.url, title=title, file=path))
+        self.history.add(page.url)
 
         target = page
         if page.context in self.scriptless:
