@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
@@ -41,6 +42,28 @@ def reset_postgres_schema(url: str, schema: str = "public") -> None:
         connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
+
+
+@contextmanager
+def separate_database_app(folder: Path, schema: str) -> Iterator[Flask]:
+    """An app on its own empty database, for tests that must commit: a new
+    SQLite file in ``folder``, or the PostgreSQL schema ``schema``. The shared
+    test schema is untouched, and the separate one is dropped afterwards."""
+    if TEST_DATABASE_URL:
+        base = normalise_database_url(TEST_DATABASE_URL)
+        reset_postgres_schema(base, schema)
+        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    else:
+        url = "sqlite:///" + str(folder / f"{schema}.sqlite3")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "memory"})
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if TEST_DATABASE_URL:
+            reset_postgres_schema(base, schema)
 
 
 @pytest.fixture(scope="session")

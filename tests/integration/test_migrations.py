@@ -13,32 +13,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from commission import create_app
 from commission.extensions import db
-from tests.conftest import TEST_DATABASE_URL, reset_postgres_schema
+from tests.conftest import separate_database_app
 
 SCHEMA = "migration_check"
 
 
 @pytest.fixture
 def empty_database_app(tmp_path) -> Iterator[Flask]:
-    if TEST_DATABASE_URL:
-        from commission.config import normalise_database_url
-
-        base = normalise_database_url(TEST_DATABASE_URL)
-        reset_postgres_schema(base, SCHEMA)
-        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{SCHEMA}"
-    else:
-        url = "sqlite:///" + str(tmp_path / "migrations.sqlite3")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "MAIL_BACKEND": "memory"})
-    with app.app_context():
+    with separate_database_app(tmp_path, SCHEMA) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
-    if TEST_DATABASE_URL:
-        reset_postgres_schema(base, SCHEMA)
 
 
 def _schema_differences() -> list[object]:
@@ -61,3 +47,23 @@ def test_upgrade_matches_models_and_downgrade_undoes_it(empty_database_app):
 
     flask_migrate.upgrade()
     assert _schema_differences() == []
+
+
+def test_migrating_down_and_up_keeps_existing_rows(empty_database_app):
+    """Rebuilding a table on SQLite (batch mode) must not cascade to the rows
+    that refer to it: people keep their appointments across a migration."""
+    flask_migrate.upgrade()
+    result = empty_database_app.test_cli_runner().invoke(args=["seed", "--demo"])
+    assert result.exit_code == 0, result.output
+    before = {table: _count(table) for table in ("users", "appointments", "memberships")}
+    assert all(before.values()), before
+
+    flask_migrate.downgrade(revision="73855d73eaab")  # drops a column from users
+    assert {table: _count(table) for table in before} == before
+    flask_migrate.upgrade()  # and adds it back
+    assert {table: _count(table) for table in before} == before
+
+
+def _count(table: str) -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608

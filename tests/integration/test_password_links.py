@@ -299,7 +299,9 @@ def test_a_link_whose_signature_has_expired_says_so(client, invited, monkeypatch
     )
 
 
-@pytest.mark.parametrize("position", [0, 10, -1, -5])
+# Not the last character: in base64 it can carry padding bits that the
+# decoder ignores, so changing it may leave the signature's bytes unchanged.
+@pytest.mark.parametrize("position", [0, 10, -2, -5])
 def test_a_tampered_link_is_not_valid(client, person, position):
     url = link_for(person)
     token = url.removeprefix("/set-password/")
