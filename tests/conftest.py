@@ -33,6 +33,8 @@ from commission.config import normalise_database_url
 from commission.extensions import db
 from tests import factories
 
+pytest_plugins = ["tests.mailserver"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
@@ -267,16 +269,17 @@ def audit_events(action: str) -> list[AuditEvent]:
 
 
 @contextmanager
-def count_selects() -> Iterator[list[str]]:
-    """Collect the SELECT statements run while the block runs. Listens on the
-    test's connection (the session is bound to it), not the engine: a
-    connection made before an engine listener existed would not report."""
+def count_statements(*, selects_only: bool = False) -> Iterator[list[str]]:
+    """Collect the SQL statements (or only the SELECTs) run while the block
+    runs. Listens on the test's connection (the session is bound to it), not
+    the engine: a connection made before an engine listener existed would not
+    report."""
     statements: list[str] = []
 
     def before(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        if not selects_only or statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 
     connection = db.session.connection()
@@ -285,6 +288,11 @@ def count_selects() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(connection, "before_cursor_execute", before)
+
+
+def count_selects() -> Any:
+    """``count_statements`` for the SELECTs only."""
+    return count_statements(selects_only=True)
 
 
 def csrf_token_from(response: TestResponse) -> str:

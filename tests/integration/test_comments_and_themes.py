@@ -5,12 +5,11 @@ position."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from commission.auth.roles import Role
 from commission.consultations.models import Answer, Consultation, Position
@@ -20,7 +19,7 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.models import AnswerTag, Tag
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import banner, csrf_token_from, page
+from tests.conftest import banner, count_statements, csrf_token_from, page
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -473,21 +472,6 @@ def test_the_summary_says_when_nothing_is_tagged(client, comments, secretariat):
 
 
 # Query count -------------------------------------------------------------------------------------
-
-
-@contextmanager
-def count_statements():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    connection = db.session.connection()
-    event.listen(connection, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", before)
 
 
 def test_the_comments_page_does_not_grow_with_comments_nor_compute_the_summary(

@@ -4,12 +4,10 @@ secretariat sees when the mail server cannot be reached."""
 from __future__ import annotations
 
 import re
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from commission.auth.models import AccountToken, TokenPurpose, User
@@ -17,52 +15,20 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from tests import factories
 from tests.conftest import audit_events, banner, heading, page
+from tests.mailserver import MailServer
 
 NEW_EMAIL = "amira.sheikh@example.gov.uk"
 LINK = re.compile(r"http://commission\.test(/set-password/\S+)")
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class CollectingHandler:
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
 @pytest.fixture
-def smtp_config(app):
-    """Switch the app to the SMTP backend for one test, then put it back."""
-    keys = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")
-    original = {key: app.config[key] for key in keys}
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_TIMEOUT=5)
-    yield app.config
-    app.config.update(original)
-
-
-@pytest.fixture
-def smtp_server(smtp_config):
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    smtp_config["MAIL_PORT"] = controller.port
-    try:
-        yield handler
-    finally:
-        controller.stop()
+def smtp_server(mail_server):
+    return mail_server.handler
 
 
 @pytest.fixture
 def smtp_unreachable(smtp_config):
-    smtp_config["MAIL_PORT"] = free_port()  # nothing listens there
-    return smtp_config
+    return smtp_config  # no server started: nothing listens on its port
 
 
 def invite(client, email=NEW_EMAIL, name="Amira Sheikh"):
@@ -169,18 +135,15 @@ def test_unreachable_mail_server_still_creates_the_account_and_warns(
 
 def test_resending_when_the_mail_server_is_back_delivers_a_new_link(client, login_as, smtp_config):
     login_as(Role.SECRETARIAT)
-    smtp_config["MAIL_PORT"] = free_port()
-    client.get(invite(client).headers["Location"])  # the warning is shown
+    client.get(invite(client).headers["Location"])  # nothing listens yet: the warning is shown
     user = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
 
-    handler = CollectingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    server = MailServer(smtp_config)
+    handler = server.start()
     try:
-        smtp_config["MAIL_PORT"] = controller.port
         response = client.post(f"/people/{user.id}/resend-invitation")
     finally:
-        controller.stop()
+        server.stop()
     assert banner(client.get(response.headers["Location"])) == (
         f"Success A new invitation has been sent to {NEW_EMAIL}"
     )

@@ -5,11 +5,9 @@ must not grow with the number of responses."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from commission.auth.roles import Role
 from commission.consultations.models import ConsultationStatus, Position
@@ -17,7 +15,7 @@ from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import heading, page
+from tests.conftest import count_statements, heading, page
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -341,21 +339,6 @@ def test_only_the_secretariat_is_offered_freezing_and_publishing(client):
 
 
 # Query count -------------------------------------------------------------------------------------
-
-
-@contextmanager
-def count_statements():
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    connection = db.session.connection()
-    event.listen(connection, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", before)
 
 
 def consultation_with(responses: int):

@@ -311,6 +311,25 @@ def test_an_update_must_change_the_status_or_say_something(owned):
 # The services' refusals -------------------------------------------------------------------------
 
 
+def each_write_is_refused(meeting, actor, message: str) -> None:
+    """Drafting, recording a decision and recording an action are all refused."""
+    with pytest.raises(DomainError, match=message):
+        services.save_draft(meeting=meeting, introduction="", discussions={}, actor=actor)
+    with pytest.raises(DomainError, match=message):
+        services.add_decision(meeting=meeting, text="Agreed", item=None, actor=actor)
+    with pytest.raises(DomainError, match=message):
+        services.add_action(
+            meeting=meeting,
+            text="Report back",
+            item=None,
+            owner_kind=OwnerKind.SECRETARIAT,
+            authority=None,
+            department=None,
+            due_on=today(),
+            actor=actor,
+        )
+
+
 @pytest.mark.parametrize(
     "status",
     [
@@ -325,21 +344,7 @@ def test_nothing_is_minuted_for_a_meeting_not_held(app_ctx, status):
     meeting = factories.meeting(status=status)
     secretariat = factories.user(role=Role.SECRETARIAT)
     message = "Minutes can be drafted only once the meeting has been held"
-    with pytest.raises(DomainError, match=message):
-        services.save_draft(meeting=meeting, introduction="", discussions={}, actor=secretariat)
-    with pytest.raises(DomainError, match=message):
-        services.add_decision(meeting=meeting, text="Agreed", item=None, actor=secretariat)
-    with pytest.raises(DomainError, match=message):
-        services.add_action(
-            meeting=meeting,
-            text="Report back",
-            item=None,
-            owner_kind=OwnerKind.SECRETARIAT,
-            authority=None,
-            department=None,
-            due_on=today(),
-            actor=secretariat,
-        )
+    each_write_is_refused(meeting, secretariat, message)
 
 
 def test_only_the_chair_approves(app_ctx):
@@ -360,21 +365,7 @@ def test_published_minutes_change_only_by_correction(app_ctx):
     factories.published_minutes(meeting=meeting)
     secretariat = factories.user(role=Role.SECRETARIAT)
     read_only = "Record a correction instead"
-    with pytest.raises(DomainError, match=read_only):
-        services.save_draft(meeting=meeting, introduction="", discussions={}, actor=secretariat)
-    with pytest.raises(DomainError, match=read_only):
-        services.add_decision(meeting=meeting, text="Agreed", item=None, actor=secretariat)
-    with pytest.raises(DomainError, match=read_only):
-        services.add_action(
-            meeting=meeting,
-            text="Report back",
-            item=None,
-            owner_kind=OwnerKind.SECRETARIAT,
-            authority=None,
-            department=None,
-            due_on=today(),
-            actor=secretariat,
-        )
+    each_write_is_refused(meeting, secretariat, read_only)
     correction = services.correct(
         meeting=meeting, text="  Item 2 was deferred. ", actor=secretariat
     )
