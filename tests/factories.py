@@ -680,7 +680,9 @@ def action(
     due_on: date | None = None,
 ) -> Any:
     from commission.minutes.models import Action, OwnerKind
+    from commission.minutes.services import assign_record_reference
 
+    assign_record_reference(meeting)
     authority = authority or council()
     item = Action(
         meeting_id=meeting.id,
@@ -735,7 +737,9 @@ def decision(
     from sqlalchemy import func, select
 
     from commission.minutes.models import Decision
+    from commission.minutes.services import assign_record_reference
 
+    assign_record_reference(meeting)
     number = db.session.execute(
         select(func.coalesce(func.max(Decision.number), 0)).where(Decision.meeting_id == meeting.id)
     ).scalar_one()
@@ -784,7 +788,9 @@ def owned_action(
     from sqlalchemy import func, select
 
     from commission.minutes.models import Action, ActionStatus, OwnerKind
+    from commission.minutes.services import assign_record_reference
 
+    assign_record_reference(meeting)
     number = db.session.execute(
         select(func.coalesce(func.max(Action.number), 0)).where(Action.meeting_id == meeting.id)
     ).scalar_one()

@@ -137,6 +137,9 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
     quorum_required: Mapped[int | None] = mapped_column(Integer)
     present_count: Mapped[int | None] = mapped_column(Integer)
+    # The prefix of the meeting's decision and action references, fixed when the
+    # first is recorded so that references, once cited, never change.
+    record_reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

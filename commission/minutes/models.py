@@ -219,9 +219,23 @@ class ActionUpdate(db.Model):  # type: ignore[name-defined]
 
 
 def meeting_prefix(meeting: Meeting) -> str:
-    """LGC/2027/03 (and LGC/2027/03-2 for a second meeting in a month's day)."""
+    """The prefix of a meeting's decisions and actions: ``LGC/2027/03`` for the
+    first meeting of a month to record one, ``LGC/2027/03-23`` (the day, as in
+    its address) for another meeting that month. Given by
+    ``assign_record_reference`` and kept; until then, the month's."""
+    if meeting.record_reference:
+        return meeting.record_reference
+    return month_prefix(meeting)
+
+
+def month_prefix(meeting: Meeting) -> str:
     from commission.timeutil import LONDON
 
     local = meeting.starts_at.astimezone(LONDON)
-    suffix = meeting.slug[10:] if len(meeting.slug) > 10 else ""
-    return f"LGC/{local:%Y}/{local:%m}{suffix}"
+    return f"LGC/{local:%Y}/{local:%m}"
+
+
+def day_prefix(meeting: Meeting) -> str:
+    """From the address: 2027-03-23 gives LGC/2027/03-23, 2027-03-23-2 gives
+    LGC/2027/03-23-2. Addresses are unique, so these are too."""
+    return f"LGC/{meeting.slug[:4]}/{meeting.slug[5:]}"

@@ -22,6 +22,8 @@ from commission.minutes.models import (
     MinuteItem,
     Minutes,
     OwnerKind,
+    day_prefix,
+    month_prefix,
 )
 from commission.timeutil import LONDON, format_date, now_utc
 
@@ -126,6 +128,18 @@ def _next_number(model: type[Decision] | type[Action], meeting: Meeting) -> int:
     )
 
 
+def assign_record_reference(meeting: Meeting) -> None:
+    """Fix the prefix of the meeting's references, if not yet fixed: the
+    month's, unless another meeting that month already has it."""
+    if meeting.record_reference is not None:
+        return
+    month = month_prefix(meeting)
+    taken = db.session.execute(
+        select(Meeting.id).where(Meeting.record_reference == month, Meeting.id != meeting.id)
+    ).first()
+    meeting.record_reference = day_prefix(meeting) if taken else month
+
+
 def _check_item(meeting: Meeting, item: AgendaItem | None) -> None:
     if item is not None and item.meeting_id != meeting.id:
         raise DomainError("Choose an item on this meeting's agenda", field="item")
@@ -137,6 +151,7 @@ def add_decision(*, meeting: Meeting, text: str, item: AgendaItem | None, actor:
     _check_item(meeting, item)
     if not text.strip():
         raise DomainError("Enter the decision", field="text")
+    assign_record_reference(meeting)
     decision = Decision(
         meeting_id=meeting.id,
         number=_next_number(Decision, meeting),
@@ -176,6 +191,7 @@ def add_action(
         raise DomainError("Select the authority that owns the action", field="authority")
     if owner_kind is OwnerKind.DEPARTMENT and department is None:
         raise DomainError("Select the department that owns the action", field="department")
+    assign_record_reference(meeting)
     action = Action(
         meeting_id=meeting.id,
         number=_next_number(Action, meeting),

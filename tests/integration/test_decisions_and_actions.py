@@ -144,7 +144,7 @@ def test_a_second_meeting_on_the_same_day_has_its_own_prefix(client, held, secre
     assert extra.slug == "2026-03-10-2"
     factories.decision(meeting=held)
     response = client.post(decision_url(extra), data={"text": "Agreed."}, follow_redirects=True)
-    assert banner(response) == "Success Decision LGC/2026/03-2/D1 recorded"
+    assert banner(response) == "Success Decision LGC/2026/03-10-2/D1 recorded"
 
 
 @pytest.mark.parametrize(

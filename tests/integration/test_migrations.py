@@ -7,6 +7,7 @@ PostgreSQL schema), so the shared test schema is untouched.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import flask_migrate
 import pytest
@@ -16,6 +17,8 @@ from flask import Flask
 from sqlalchemy import inspect, text
 
 from commission.extensions import db
+from commission.meetings.models import MeetingStatus
+from tests import factories
 from tests.conftest import separate_database_app
 
 SCHEMA = "migration_check"
@@ -67,3 +70,25 @@ def test_migrating_down_and_up_keeps_existing_rows(empty_database_app):
 def _count(table: str) -> int:
     with db.engine.connect() as connection:
         return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
+
+
+def test_references_already_shown_are_kept_when_the_prefix_is_stored(empty_database_app):
+    """Before the prefix was stored, every meeting in a month showed the month's
+    prefix; the migration gives it to the month's earliest meeting with a
+    decision or action, and the day's to the others."""
+    flask_migrate.upgrade()
+    meetings = [
+        factories.meeting(starts_at=factories.london_time(day, 10, 30), status=MeetingStatus.HELD)
+        for day in (date(2027, 3, 9), date(2027, 3, 23), date(2027, 4, 13), date(2027, 5, 11))
+    ]
+    for meeting in meetings[:3]:
+        factories.decision(meeting=meeting)
+    ids = [m.id for m in meetings]
+    db.session.commit()
+    db.session.close()
+
+    flask_migrate.downgrade(revision="21962ff67657")
+    flask_migrate.upgrade()
+    with db.engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, record_reference FROM meetings")).all())
+    assert [stored[i] for i in ids] == ["LGC/2027/03", "LGC/2027/03-23", "LGC/2027/04", None]

@@ -47,16 +47,29 @@ def test_the_prefix_uses_the_london_date(app_ctx, day, hour, expected):
     assert meeting_prefix(meeting) == expected
 
 
-def test_later_meetings_the_same_day_are_told_apart(app_ctx):
-    day = date(2027, 3, 9)
-    first, second, third = (
-        factories.meeting(starts_at=factories.london_time(day, hour)) for hour in (9, 13, 16)
+def test_other_meetings_in_the_month_are_told_apart_by_their_day(app_ctx):
+    first, second = (factories.held_meeting(day=date(2027, 3, day)) for day in (9, 23))
+    same_day = factories.meeting(
+        starts_at=factories.london_time(date(2027, 3, 23), 15), status=MeetingStatus.HELD
     )
-    assert [meeting_prefix(m) for m in (first, second, third)] == [
+    # The meeting later in the month records first: it takes the month's prefix.
+    assert factories.decision(meeting=second).reference == "LGC/2027/03/D1"
+    assert factories.decision(meeting=first).reference == "LGC/2027/03-09/D1"
+    assert factories.owned_action(meeting=same_day).reference == "LGC/2027/03-23-2/A1"
+    # Fixed once given: later decisions keep their meeting's prefix.
+    assert factories.decision(meeting=second).reference == "LGC/2027/03/D2"
+    assert [m.record_reference for m in (first, second, same_day)] == [
+        "LGC/2027/03-09",
         "LGC/2027/03",
-        "LGC/2027/03-2",
-        "LGC/2027/03-3",
+        "LGC/2027/03-23-2",
     ]
+
+
+def test_a_reference_once_given_does_not_change(app_ctx):
+    meeting = factories.held_meeting(day=date(2027, 3, 9))
+    meeting.record_reference = "LGC/2027/03-09"
+    services.assign_record_reference(meeting)
+    assert meeting_prefix(meeting) == "LGC/2027/03-09"
 
 
 def test_decisions_and_actions_are_referenced_under_the_prefix(app_ctx):
