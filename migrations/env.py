@@ -131,6 +131,11 @@ def run_migrations_online():
                             f"point nowhere: {broken[:10]}")
         finally:
             if sqlite:
+                # Alembic commits what it migrates; what may still be open is
+                # the check's read. Ended first, so the pragma takes effect and
+                # the connection goes back to the pool with foreign keys on.
+                if connection.in_transaction():
+                    connection.rollback()
                 _sqlite_foreign_keys(connection, on=True)
 
 

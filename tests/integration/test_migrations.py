@@ -65,6 +65,9 @@ def test_migrating_down_and_up_keeps_existing_rows(empty_database_app):
     assert {table: _count(table) for table in before} == before
     flask_migrate.upgrade()  # and adds it back
     assert {table: _count(table) for table in before} == before
+    if db.engine.dialect.name == "sqlite":  # turned off while migrating, and back on
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
 def _count(table: str) -> int:
