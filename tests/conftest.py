@@ -88,6 +88,13 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "PREFERRED_URL_SCHEME": "http",
             "WTF_CSRF_ENABLED": False,
             "STORAGE_PATH": str(tmp_path_factory.mktemp("files")),
+            # The defaults the tests are written for, whatever the environment says.
+            "PAGE_SIZE": 25,
+            "REPLY_REMINDER_WORKING_DAYS": 5,
+            "CLOSING_REMINDER_DAYS": "7,2",
+            "COMMENT_MAX_LENGTH": 5000,
+            "QUORUM_FRACTION": "1/3",
+            "PAPER_MAX_BYTES": 20 * 1024 * 1024,
         }
     )
     app.test_client_class = FreshGClient

@@ -56,7 +56,9 @@ class Minutes(db.Model):  # type: ignore[name-defined]
         back_populates="minutes", cascade="all, delete-orphan"
     )
     corrections: Mapped[list[Correction]] = relationship(
-        back_populates="minutes", order_by="Correction.made_at", cascade="all, delete-orphan"
+        back_populates="minutes",
+        order_by="(Correction.made_at, Correction.id)",
+        cascade="all, delete-orphan",
     )
 
     @property
@@ -184,7 +186,7 @@ class Action(db.Model):  # type: ignore[name-defined]
     owner_department: Mapped[Department | None] = relationship()
     updates: Mapped[list[ActionUpdate]] = relationship(
         back_populates="action",
-        order_by="ActionUpdate.made_at.desc()",
+        order_by="(ActionUpdate.made_at.desc(), ActionUpdate.id.desc())",
         cascade="all, delete-orphan",
     )
 

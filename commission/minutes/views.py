@@ -48,7 +48,9 @@ def _record(meeting: Meeting) -> dict[str, Any]:
     stated = list(
         db.session.execute(
             select(StatedPosition)
+            .join(Authority, Authority.id == StatedPosition.authority_id)
             .where(StatedPosition.meeting_id == meeting.id)
+            .order_by(Authority.name, StatedPosition.id)
             .options(selectinload(StatedPosition.authority))
         ).scalars()
     )

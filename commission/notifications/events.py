@@ -111,7 +111,9 @@ def agenda_changed(meeting: Meeting, summary: str) -> None:
         subject=f"Agenda updated: {format_date(meeting.starts_at, weekday=True)}",
         lines=[
             f"The agenda for the meeting on {format_datetime(meeting.starts_at)} has "
-            f"changed. Latest change: {summary}."
+            f"changed: {summary}.",
+            "The meeting page lists every change since the agenda was published, "
+            "including any made later today.",
         ],
         link=_meeting_link(meeting),
         link_text="See what changed",

@@ -59,7 +59,7 @@ def published_snapshot(consultation: Consultation) -> SummarySnapshot | None:
         .where(
             SummarySnapshot.consultation_id == consultation.id, SummarySnapshot.published.is_(True)
         )
-        .order_by(SummarySnapshot.created_at.desc())
+        .order_by(SummarySnapshot.created_at.desc(), SummarySnapshot.id.desc())
         .limit(1)
     ).scalar_one_or_none()
 
@@ -72,7 +72,7 @@ def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
                 SummarySnapshot.consultation_id == consultation.id,
                 SummarySnapshot.meeting_id.is_not(None),
             )
-            .order_by(SummarySnapshot.created_at)
+            .order_by(SummarySnapshot.created_at, SummarySnapshot.id)
         ).scalars()
     )
 
@@ -103,6 +103,11 @@ def freeze_for_meeting(
 
 def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapshot:
     """Publishing freezes the summary as it stands and makes it public."""
+    if consultation.status in (
+        ConsultationStatus.SUMMARY_PUBLISHED,
+        ConsultationStatus.REPLY_PUBLISHED,
+    ):
+        raise DomainError("The summary has already been published")
     if effective_status(consultation) is not ConsultationStatus.CLOSED:
         raise DomainError("A summary can be published once the consultation has closed")
     snapshot = SummarySnapshot(
@@ -153,6 +158,8 @@ def save_reply(
 
 def publish_reply(*, consultation: Consultation, actor: User) -> GovernmentReply:
     reply = reply_for(consultation)
+    if reply is not None and reply.published_at is not None:
+        raise DomainError("The government's reply has already been published")
     if reply is None or not reply.overall:
         raise DomainError("Write the overall reply before publishing it")
     if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
@@ -216,6 +223,6 @@ def snapshots_for_meeting(meeting: Meeting) -> dict[int, SummarySnapshot]:
         for s in db.session.execute(
             select(SummarySnapshot)
             .where(SummarySnapshot.meeting_id == meeting.id)
-            .order_by(SummarySnapshot.created_at)
+            .order_by(SummarySnapshot.created_at, SummarySnapshot.id)
         ).scalars()
     }

@@ -454,15 +454,18 @@ def test_the_summary_counts_themes_per_position(client, comments, secretariat):
         "Neutral",
         "Oppose",
         "No position",
+        "Free-text answers",
         "All",
     ]
     rows = [
         [c.get_text(strip=True) for c in r.find_all(["th", "td"])] for r in table.select("tbody tr")
     ]
     assert rows == [
-        ["funding", "1", "1", "0", "1", "0", "3"],
-        ["timing", "0", "0", "0", "1", "0", "2"],
+        ["funding", "1", "1", "0", "1", "0", "0", "3"],
+        ["timing", "0", "0", "0", "1", "0", "1", "2"],
     ]
+    for row in rows:  # every tagged comment is in one column
+        assert sum(int(n) for n in row[1:-1]) == int(row[-1])
 
 
 def test_the_summary_says_when_nothing_is_tagged(client, comments, secretariat):

@@ -25,7 +25,7 @@ from commission.notifications import events
 from commission.notifications.models import OutboxMessage, OutboxStatus, Topic
 from commission.notifications.services import set_preferences
 from commission.summaries import services as summaries
-from commission.timeutil import now_utc, today
+from commission.timeutil import format_date, now_utc, today
 from tests import factories
 from tests.conftest import heading
 
@@ -116,7 +116,7 @@ def published_meeting(**kwargs):
 
 def test_scheduling_a_year_of_meetings_tells_member_authorities_people(cast):
     rule = meetings.ScheduleRule(
-        year=today().year + 1,
+        year=min(today().year + 1, meetings.last_bank_holiday_year()),
         ordinal="second",
         weekday=1,
         starts=time(10, 30),
@@ -134,7 +134,9 @@ def test_scheduling_a_year_of_meetings_tells_member_authorities_people(cast):
     assert message.status is OutboxStatus.QUEUED
     assert message.attempts == 0
     assert link_in(message) == f"{BASE}/meetings"
-    assert f"The Commission will meet on: {scheduled[0].starts_at.day}" in message.body_text
+    assert (
+        f"The Commission will meet on: {format_date(scheduled[0].starts_at)}," in message.body_text
+    )
     assert ("See the meetings", f"{BASE}/meetings") in html_links(message)
 
 
@@ -204,7 +206,9 @@ def test_agenda_changes_after_publication_are_one_notice_per_meeting_per_day(cas
     messages = queued("agenda_changed")
     assert {m.recipient for m in messages} == member_people(cast)
     assert len(messages) == len(member_people(cast))
-    assert "Latest change: Item added: Housing." in messages[0].body_text
+    # One notice for the day, sent at the first change; the page lists them all.
+    assert "has changed: Item added: Housing." in messages[0].body_text
+    assert "including any made later today" in messages[0].body_text
     assert link_in(messages[0]) == f"{BASE}/meetings/{meeting.slug}"
 
     tomorrow = today() + timedelta(days=1)
@@ -218,7 +222,7 @@ def test_agenda_changes_after_publication_are_one_notice_per_meeting_per_day(cas
     )
     later = queued("agenda_changed")[len(messages) :]
     assert {m.recipient for m in later} == member_people(cast)
-    assert "Latest change: Item added: Devolution." in later[0].body_text
+    assert "has changed: Item added: Devolution." in later[0].body_text
 
 
 def test_a_confidential_items_title_is_not_in_the_change_notice(cast):
@@ -432,6 +436,7 @@ def test_a_deputy_whose_sign_off_has_ended_is_not_asked_to_sign_off(cast):
         expected_version=response.version,
         actor=cast.officer,
     )
+    assert recipients("response_ready") == emails(cast.leader, cast.signing_deputy)
     assert ended.email not in recipients("response_ready")
 
 

@@ -109,7 +109,8 @@ def test_creating_and_resetting_the_address(client, login_as, csrf_enabled):
 
 def test_the_address_does_not_change_without_the_form_token(client, login_as, csrf_enabled):
     user = login_as(Role.OFFICER)
-    client.post("/account/calendar")
+    response = client.post("/account/calendar")
+    assert response.status_code == 400
     assert user.calendar_token is None
 
 
@@ -127,6 +128,7 @@ def test_an_unknown_address_is_not_found(client, app_ctx):
 def test_a_deactivated_persons_address_stops_working(client, app_ctx):
     user = factories.user(role=Role.LEADER)
     path = address_for(client, user)
+    assert client.get(path).status_code == 200
     user.active = False
     db.session.flush()
     assert client.get(path).status_code == 404

@@ -164,6 +164,7 @@ def test_no_more_reply_reminders_once_the_authority_has_replied(app, cast):
     meeting = meeting_in(3)
     run(app)
     before = len(queued("reply_reminder"))
+    assert before == 4  # both councils' leaders, the officer and the mayor
     factories.attendance_reply(meeting=meeting, authority=cast.waiting)
     newcomer = factories.person_at(authority=cast.waiting, role=Role.OFFICER)
     run(app)
@@ -174,12 +175,21 @@ def test_no_more_reply_reminders_once_the_authority_has_replied(app, cast):
 # Consultations closing ----------------------------------------------------------------------
 
 
+def midday_today():
+    """Noon in London today: a whole number of days later is still noon, or
+    an hour either side across a change of the clocks, on the expected date."""
+    return factories.london_time(today(), 12)
+
+
 @pytest.fixture
 def closing(cast):
-    """A consultation closing in 6 days: Wigan has submitted, an extended
-    authority has more time, and a drafting authority has not submitted."""
+    """A consultation closing at 17:00 six London days from today: Wigan has
+    submitted, an extended authority has more time, and a drafting authority
+    has not submitted. (Days left count London dates, so a fixed time of day
+    keeps the count the same across a change of the clocks.)"""
     consultation = factories.consultation(
-        title="Delivering the Sure Start revival", closes_at=now_utc() + timedelta(days=6)
+        title="Delivering the Sure Start revival",
+        closes_at=factories.london_time(today() + timedelta(days=6), 17),
     )
     factories.submitted_response(consultation=consultation, authority=cast.replied)
     extended = factories.council(name="Extended Council")
@@ -236,7 +246,7 @@ def test_closing_reminders_go_to_authorities_without_a_submitted_response(
 
 
 def test_closing_reminders_at_seven_and_at_two_days(app, cast, closing):
-    start = now_utc()
+    start = midday_today()
     assert events.send_reminders(now=start)["closing"] == 5  # 6 days left: the 7-day reminder
     assert events.send_reminders(now=start + timedelta(days=1))["closing"] == 0
     assert events.send_reminders(now=start + timedelta(days=3))["closing"] == 0
@@ -258,7 +268,7 @@ def test_a_consultation_more_than_a_week_from_closing_has_no_reminder(app, cast)
 
 
 def test_submitting_after_the_first_reminder_stops_the_second(app, cast, closing):
-    start = now_utc()
+    start = midday_today()
     events.send_reminders(now=start)
     factories.submitted_response(consultation=closing.consultation, authority=cast.waiting)
     events.send_reminders(now=start + timedelta(days=4))

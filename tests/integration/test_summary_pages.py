@@ -337,6 +337,12 @@ def test_only_the_secretariat_is_offered_freezing_and_publishing(client):
     assert "Freeze this summary for a meeting" not in texts
     assert "Publish the summary" not in texts
 
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    soup = page(client.get(summary_url(consultation)))
+    texts = [a.get_text(strip=True) for a in soup.select("main a")]
+    assert "Freeze this summary for a meeting" in texts
+    assert "Publish the summary" in texts
+
 
 # Query count -------------------------------------------------------------------------------------
 

@@ -272,7 +272,7 @@ def test_the_submitted_position_counts_not_an_unsubmitted_amendment(figures):
 
     response = response_for(figures.consultation, figures.ashford)
     response.overall_position = Position.OPPOSE
-    response.answers[0].position = Position.OPPOSE
+    response.answer_for(figures.consultation.questions[0].id).position = Position.OPPOSE
     db.session.flush()
 
     data = compute_summary(figures.consultation)
