@@ -33,8 +33,8 @@ assets: node_modules/.package-lock.json
 migrate:
 	$(BIN)/flask db upgrade
 
-seed:
-	$(BIN)/flask seed --demo
+seed:  ## reference data always; the demo scenario except in production
+	@if [ "$$COMMISSION_ENV" = production ]; then $(BIN)/flask seed; else $(BIN)/flask seed --demo; fi
 
 lint:
 	$(BIN)/ruff check commission tests

@@ -3,9 +3,9 @@ and counted in SQL, with each row's current control and membership."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,10 +19,18 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from commission.attendance.models import AttendanceReply
+from commission.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    Extension,
+    Response,
+)
 from commission.extensions import db
+from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
@@ -34,6 +42,7 @@ from commission.membership.models import (
     Region,
     authority_constituents,
 )
+from commission.timeutil import LONDON, now_utc
 
 SORTS = ("name", "kind", "region", "population", "control", "member")
 MEMBERSHIP_FILTERS = {"member": "Members", "not_member": "Not members"}
@@ -203,3 +212,122 @@ def count_members(statement: Select[Any]) -> int:
     return db.session.execute(
         select(func.count()).select_from(subquery).where(and_(subquery.c.is_member))
     ).scalar_one()
+
+
+# "Your authority": what is coming up ------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    meeting: Meeting
+    member: bool  # the authority has a seat on the meeting's day, so it replies
+    reply: AttendanceReply | None
+
+
+@dataclass(frozen=True)
+class OpenConsultation:
+    consultation: Consultation
+    response: Response | None
+    deadline: datetime
+    extended: bool
+
+
+def upcoming_meetings(
+    authorities: Sequence[Authority], *, limit: int
+) -> dict[int, list[UpcomingMeeting]]:
+    """The next meetings members reply for (scheduled or with a published
+    agenda, not yet started), with each authority's reply. Two queries, however
+    many authorities; memberships must already be loaded."""
+    result: dict[int, list[UpcomingMeeting]] = {a.id: [] for a in authorities}
+    if not authorities:
+        return result
+    meetings = list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
+                Meeting.starts_at > now_utc(),
+            )
+            .order_by(Meeting.starts_at)
+            .limit(limit)
+        ).scalars()
+    )
+    replies: dict[tuple[int, int], AttendanceReply] = {}
+    if meetings:
+        replies = {
+            (reply.meeting_id, reply.authority_id): reply
+            for reply in db.session.execute(
+                select(AttendanceReply).where(
+                    AttendanceReply.meeting_id.in_([m.id for m in meetings]),
+                    AttendanceReply.authority_id.in_([a.id for a in authorities]),
+                )
+            ).scalars()
+        }
+    for authority in authorities:
+        for meeting in meetings:
+            day = meeting.starts_at.astimezone(LONDON).date()
+            result[authority.id].append(
+                UpcomingMeeting(
+                    meeting=meeting,
+                    member=authority.membership_on(day) is not None,
+                    reply=replies.get((meeting.id, authority.id)),
+                )
+            )
+    return result
+
+
+def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenConsultation]]:
+    """Consultations each authority can respond to now (its extension counts),
+    soonest deadline first, with its response so far. Three queries, however
+    many authorities or consultations."""
+    result: dict[int, list[OpenConsultation]] = {a.id: [] for a in authorities}
+    if not authorities:
+        return result
+    now = now_utc()
+    consultations = list(
+        db.session.execute(
+            select(Consultation)
+            .where(
+                Consultation.status == ConsultationStatus.OPEN,
+                Consultation.opens_at <= now,
+            )
+            .options(selectinload(Consultation.department))
+        ).scalars()
+    )
+    if not consultations:
+        return result
+    ids = [c.id for c in consultations]
+    authority_ids = [a.id for a in authorities]
+    extensions = {
+        (e.consultation_id, e.authority_id): e
+        for e in db.session.execute(
+            select(Extension).where(
+                Extension.consultation_id.in_(ids), Extension.authority_id.in_(authority_ids)
+            )
+        ).scalars()
+    }
+    responses = {
+        (r.consultation_id, r.authority_id): r
+        for r in db.session.execute(
+            select(Response).where(
+                Response.consultation_id.in_(ids), Response.authority_id.in_(authority_ids)
+            )
+        ).scalars()
+    }
+    for authority in authorities:
+        for consultation in consultations:
+            extension = extensions.get((consultation.id, authority.id))
+            extended = extension is not None and extension.closes_at > consultation.closes_at
+            deadline = extension.closes_at if extension and extended else consultation.closes_at
+            if now >= deadline:
+                continue
+            result[authority.id].append(
+                OpenConsultation(
+                    consultation=consultation,
+                    response=responses.get((consultation.id, authority.id)),
+                    deadline=deadline,
+                    extended=extended,
+                )
+            )
+        result[authority.id].sort(key=lambda item: item.deadline)
+    return result

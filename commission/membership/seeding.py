@@ -141,6 +141,20 @@ def _rows(
             yield reader.line_num, values
 
 
+# Longest values the columns hold.
+NAME_MAX = 200
+SHORT_NAME_MAX = 20
+SLUG_BASE_MAX = 100
+
+
+def _too_long(row: dict[str, str], limits: dict[str, int]) -> list[str]:
+    return [
+        f"{column} is longer than {limit} characters"
+        for column, limit in limits.items()
+        if len(row[column]) > limit
+    ]
+
+
 def _bool(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value.lower())
 
@@ -178,6 +192,7 @@ def read_councils(path: Path, problems: list[str]) -> list[CouncilRow]:
         seen.add(code)
         if not row["name"]:
             errors.append("name is blank")
+        errors.extend(_too_long(row, {"name": NAME_MAX}))
         kind = _enum_or_none(AuthorityKind, row["council_type"])
         if kind is None or kind not in COUNCIL_KINDS:
             errors.append(f"council type {row['council_type']!r} is not a known council type")
@@ -246,6 +261,7 @@ def read_strategic(path: Path, council_codes: set[str], problems: list[str]) -> 
             seen_codeless.add(row["name"])
         if not row["name"]:
             errors.append("name is blank")
+        errors.extend(_too_long(row, {"name": NAME_MAX}))
         kind = _enum_or_none(AuthorityKind, row["kind"])
         if kind is None or kind not in STRATEGIC_KINDS:
             errors.append(f"kind {row['kind']!r} is not a kind of strategic authority")
@@ -280,6 +296,9 @@ def read_departments(path: Path, problems: list[str]) -> list[DepartmentRow]:
         for column in ("name", "short_name", "head_title"):
             if not row[column]:
                 errors.append(f"{column} is blank")
+        errors.extend(
+            _too_long(row, {"name": NAME_MAX, "short_name": SHORT_NAME_MAX, "head_title": NAME_MAX})
+        )
         if row["short_name"] in seen:
             errors.append(f"short name {row['short_name']} appears twice")
         seen.add(row["short_name"])
@@ -308,6 +327,7 @@ def read_offices(path: Path, departments: set[str], problems: list[str]) -> list
             errors.append(f"department {row['department_short_name']!r} is not in departments.csv")
         if not row["title"]:
             errors.append("title is blank")
+        errors.extend(_too_long(row, {"title": NAME_MAX}))
         rank = _enum_or_none(OfficeRank, row["rank"])
         if rank is None:
             errors.append(f"rank {row['rank']!r} is not a known rank")
@@ -339,7 +359,7 @@ def slugify(name: str) -> str:
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:
-    base = slugify(name)
+    base = slugify(name)[:SLUG_BASE_MAX].rstrip("-")
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

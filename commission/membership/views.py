@@ -13,14 +13,14 @@ from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
-from commission.attendance.services import attendance_record
+from commission.attendance.services import attendance_record, reply_capacity
 from commission.auth.models import Appointment, DelegatedPower
 from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
 from commission.forms import attach_error
-from commission.membership import services
+from commission.membership import queries, services
 from commission.membership.forms import (
     ControlForm,
     DelegationForm,
@@ -51,6 +51,7 @@ from commission.timeutil import today
 bp = Blueprint("authorities", __name__)
 
 DIRECTORY_PAGE_SIZE = 50
+MY_AUTHORITY_MEETINGS = 3
 
 
 def _load_authority(slug: str) -> Authority:
@@ -107,6 +108,8 @@ def list_authorities() -> str:
         page=request.args.get("page", 1, type=int) or 1,
         per_page=DIRECTORY_PAGE_SIZE,
     )
+    if page.page > 1 and not page.items:
+        abort(404)  # past the last page, as from a stale link
     return render_template(
         "authorities/list.html",
         filters=filters,
@@ -208,6 +211,14 @@ def my_authority() -> str:
             "team": team,
             "can_manage_team": policy.can_manage_team(authority),
         }
+    authorities = [place["authority"] for place in places.values()]
+    meetings = queries.upcoming_meetings(authorities, limit=MY_AUTHORITY_MEETINGS)
+    consultations = queries.open_consultations(authorities)
+    for place in places.values():
+        authority = place["authority"]
+        place["meetings"] = meetings[authority.id]
+        place["consultations"] = consultations[authority.id]
+        place["can_reply"] = reply_capacity(current_user, authority, on) is not None
     return render_template("authorities/mine.html", places=list(places.values()), on=on)
 
 

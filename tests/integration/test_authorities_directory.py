@@ -392,6 +392,14 @@ def test_pages_keep_the_filters_and_sort(client, sixty):
     }
 
 
+def test_a_page_past_the_last_is_not_found(client, sixty):
+    response = client.get("/authorities?page=3")
+    assert response.status_code == 404
+    assert heading(response) == "Page not found"
+    assert client.get("/authorities?q=nothing-matches&page=2").status_code == 404
+    assert names(client.get("/authorities?page=0")) == names(client.get("/authorities"))
+
+
 def test_the_directory_runs_the_same_queries_for_five_or_sixty_authorities(client, app_ctx):
     for n in range(5):
         factories.council(name=f"Small {n}")

@@ -14,7 +14,7 @@ from commission.auth.models import DelegatedPower, User
 from commission.auth.roles import Role
 from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
-from commission.timeutil import format_date, today
+from commission.timeutil import format_date, format_datetime, now_utc, today
 from tests import factories
 from tests.conftest import heading, page, summary_list
 
@@ -432,3 +432,142 @@ def test_my_authority_asks_a_visitor_to_sign_in(client, app_ctx):
     response = client.get("/my-authority")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+# Your authority: meetings and consultations ---------------------------------------------
+
+
+def test_my_authority_lists_the_coming_meetings_with_the_authoritys_reply(client, oakshire):
+    from commission.meetings.models import MeetingStatus
+
+    council = oakshire["council"]
+    published = factories.meeting(
+        starts_at=factories.london_time(today() + timedelta(days=10), 10, 30), published=True
+    )
+    later = factories.meeting(starts_at=factories.london_time(today() + timedelta(days=40), 10, 30))
+    factories.meeting(
+        starts_at=factories.london_time(today() + timedelta(days=20), 10, 30),
+        status=MeetingStatus.DRAFT,
+    )
+    factories.meeting(
+        starts_at=factories.london_time(today() + timedelta(days=25), 10, 30),
+        status=MeetingStatus.CANCELLED,
+    )
+    factories.meeting(
+        starts_at=factories.london_time(today() - timedelta(days=3), 10, 30),
+        status=MeetingStatus.HELD,
+    )
+    factories.attendance_reply(meeting=published, authority=council, kind="remote")
+
+    sign_in(client, oakshire["leader"])
+    response = client.get("/my-authority")
+    rows = table_with_caption(response, "Coming meetings and Oakshire Council's replies")
+    assert rows == [
+        [
+            f"{format_datetime(published.starts_at)} Agenda published",
+            "Attending remotely",
+            f"Change the reply for Oakshire Council to the meeting on "
+            f"{format_date(published.starts_at)}",
+        ],
+        [
+            f"{format_datetime(later.starts_at)} Agenda to follow",
+            "Not replied yet",
+            f"Reply for Oakshire Council to the meeting on {format_date(later.starts_at)}",
+        ],
+    ]
+    reply = page(response).find("a", href=f"/meetings/{later.slug}/reply?authority={council.slug}")
+    assert reply is not None
+    assert client.get(reply["href"]).status_code == 200
+    assert "No meetings of the Commission have been scheduled yet." not in main_text(response)
+
+
+def test_a_deputy_sees_the_replies_but_is_not_offered_to_reply(client, oakshire):
+    meeting = factories.meeting()
+    sign_in(client, oakshire["deputy"])
+    response = client.get("/my-authority")
+    rows = table_with_caption(response, "Coming meetings and Oakshire Council's replies")
+    assert [row[1:] for row in rows] == [["Not replied yet", ""]]
+    assert page(response).find("a", href=f"/meetings/{meeting.slug}/reply?authority=") is None
+    assert "The leader or an officer replies for Oakshire Council." in main_text(response)
+
+
+def test_a_meeting_after_the_membership_ends_needs_no_reply(client, oakshire):
+    meeting = factories.meeting(
+        starts_at=factories.london_time(today() + timedelta(days=30), 10, 30)
+    )
+    membership = oakshire["council"].memberships[0]
+    membership.left_on = today() + timedelta(days=5)
+    sign_in(client, oakshire["leader"])
+    response = client.get("/my-authority")
+    rows = table_with_caption(response, "Coming meetings and Oakshire Council's replies")
+    assert rows == [
+        [f"{format_datetime(meeting.starts_at)} Agenda to follow", "Not a member on this date", ""]
+    ]
+
+
+def test_my_authority_lists_what_the_authority_can_respond_to_now(client, oakshire):
+    from commission.consultations.models import ConsultationStatus, Extension
+
+    council = oakshire["council"]
+    now = now_utc()
+    soon = factories.consultation(title="Sure Start", closes_at=now + timedelta(days=5))
+    later = factories.consultation(title="Place budgets", closes_at=now + timedelta(days=20))
+    a_week_ago = now - timedelta(days=7)
+    extended = factories.consultation(
+        title="English Deal", opens_at=a_week_ago, closes_at=now - timedelta(hours=1)
+    )
+    factories.consultation(
+        title="Already closed", opens_at=a_week_ago, closes_at=now - timedelta(days=2)
+    )
+    factories.consultation(title="Still a draft", status=ConsultationStatus.DRAFT)
+    factories.consultation(title="Not yet open", opens_at=now + timedelta(days=2))
+    db.session.add(
+        Extension(
+            consultation_id=extended.id,
+            authority_id=council.id,
+            closes_at=now + timedelta(days=9),
+            reason="Full council meeting",
+        )
+    )
+    factories.draft_response(consultation=later, authority=council)
+
+    sign_in(client, oakshire["deputy"])
+    response = client.get("/my-authority")
+    rows = table_with_caption(response, "Open consultations and Oakshire Council's responses")
+    assert [row[1:] for row in rows] == [
+        [format_datetime(soon.closes_at), "Not started"],
+        [
+            format_datetime(now + timedelta(days=9)) + " Extended for Oakshire Council",
+            "Not started",
+        ],
+        [format_datetime(later.closes_at), "Draft"],
+    ]
+    assert [row[0] for row in rows] == [
+        f"{c.title} : Oakshire Council's response {c.reference} · {c.department.name}"
+        for c in (soon, extended, later)
+    ]
+    link = page(response).find(
+        "a", href=f"/consultations/{later.reference}/responses/{council.slug}"
+    )
+    assert link is not None
+    assert client.get(link["href"]).status_code == 200
+    assert "There are no open consultations." not in main_text(response)
+
+
+def test_my_authority_runs_the_same_queries_for_one_or_many_meetings_and_consultations(
+    client, oakshire
+):
+    sign_in(client, oakshire["leader"])
+    factories.meeting()
+    factories.consultation()
+    client.get("/my-authority")  # warm up
+    with statements() as few:
+        client.get("/my-authority")
+    for _ in range(3):
+        factories.meeting()
+        factories.consultation()
+    with statements() as many:
+        response = client.get("/my-authority")
+    rows = table_with_caption(response, "Open consultations and Oakshire Council's responses")
+    assert len(rows) == 4
+    assert len(few) == len(many), many

@@ -3,6 +3,8 @@ layout, security headers, and the health check."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from sqlalchemy.exc import OperationalError
@@ -100,6 +102,16 @@ def test_about_page_credits_every_data_source_and_licence(client):
     cc_by = [a["href"] for a in sources.select("a") if a.get_text(strip=True) == "CC BY 4.0"]
     assert cc_by == ["https://creativecommons.org/licenses/by/4.0/"] * 2
     assert links["Open Council Data UK"] == "https://opencouncildata.co.uk"
+    assert links["CC BY-SA 4.0"] == "https://creativecommons.org/licenses/by-sa/4.0/"
+    for statement in (
+        "Contains public sector information licensed under the Open Government Licence v3.0.",
+        "Contains OS data © Crown copyright and database right 2025.",
+        "Changed: regions corrected and two GSS codes updated.",
+        "Changed: filtered to current posts.",
+        "Licence reported as CC BY-SA 4.0, not verified.",
+        "shared under the same licence, with this attribution",
+    ):
+        assert statement in re.sub(r"\s+([.,])", r"\1", text), statement
 
 
 @pytest.mark.parametrize(

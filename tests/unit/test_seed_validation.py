@@ -301,3 +301,53 @@ def test_slugs_are_readable_and_unique():
     assert _unique_slug("Bedford Borough Council", taken) == "bedford-borough-council-2"
     assert _unique_slug("Bedford Borough Council", taken) == "bedford-borough-council-3"
     assert "bedford-borough-council-3" in taken
+
+
+def test_values_longer_than_their_columns_are_reported_with_their_line(tmp_path):
+    long_name = "Long " * 41  # 205 characters, but 204 once the trailing space goes
+    councils = write(
+        tmp_path,
+        "councils.csv",
+        COUNCILS_HEADER,
+        f"E06000001,{long_name},unitary,North East,1,Labour,2026-06",
+    )
+    strategic = write(
+        tmp_path,
+        "combined_authorities.csv",
+        STRATEGIC_HEADER,
+        f"E47000001,{long_name},combined_authority,true,North East,E06000001",
+    )
+    departments = write(
+        tmp_path,
+        "departments.csv",
+        "name,short_name,head_title,has_secretary_of_state",
+        f"{long_name},{'D' * 21},{long_name},true",
+    )
+    offices = write(
+        tmp_path,
+        "ministerial_offices.csv",
+        "department_short_name,title,rank,holder,as_of",
+        f"DfE,{long_name},minister_of_state,A Person,2026-06-19",
+    )
+    problems: list[str] = []
+    assert read_councils(councils, problems) == []
+    assert read_strategic(strategic, {"E06000001"}, problems) == []
+    assert read_departments(departments, problems) == []
+    assert read_offices(offices, {"DfE"}, problems) == []
+    assert problems == [
+        "councils.csv line 2: name is longer than 200 characters",
+        "combined_authorities.csv line 2: name is longer than 200 characters",
+        "departments.csv line 2: name is longer than 200 characters",
+        "departments.csv line 2: short_name is longer than 20 characters",
+        "departments.csv line 2: head_title is longer than 200 characters",
+        "ministerial_offices.csv line 2: title is longer than 200 characters",
+    ]
+
+
+def test_a_slug_fits_its_column_however_long_the_name():
+    taken: set[str] = set()
+    slug = _unique_slug("The " + "Very " * 40 + "Long Council", taken)
+    assert len(slug) <= 100
+    assert not slug.endswith("-")
+    again = _unique_slug("The " + "Very " * 40 + "Long Council", taken)
+    assert again == f"{slug}-2"
