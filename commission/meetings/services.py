@@ -6,9 +6,10 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from commission.audit import services as audit
 from commission.auth.models import User
@@ -26,6 +27,9 @@ from commission.meetings.models import (
 from commission.meetings.uploads import Upload, check_upload
 from commission.storage import storage
 from commission.timeutil import LONDON, format_date, format_datetime, format_time, now_utc
+
+if TYPE_CHECKING:
+    from commission.attendance.models import MinisterialAttendance
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -314,20 +318,20 @@ def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
-    if meeting.status not in {
-        MeetingStatus.DRAFT,
-        MeetingStatus.SCHEDULED,
-        MeetingStatus.AGENDA_PUBLISHED,
-    }:
+    """Call off a public meeting: it stays listed as cancelled, with the
+    reason. A draft was never announced, so it is deleted instead."""
+    if meeting.status is MeetingStatus.DRAFT:
+        # Cancelled is a public status: cancelling a draft would publish a
+        # meeting nobody was told about.
+        raise DomainError("A draft meeting is not cancelled: delete it instead")
+    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be cancelled")
     if not reason.strip():
         raise DomainError("Enter why the meeting is cancelled", field="reason")
-    announced = meeting.is_public
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = reason.strip()
     meeting.calendar_sequence += 1
-    if announced:  # a draft was never announced, so its cancellation is no news
-        _events().meeting_called_off(meeting, None)
+    _events().meeting_called_off(meeting, None)
     audit.record(
         action="meeting_cancelled",
         summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",
@@ -338,16 +342,89 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     return meeting
 
 
+def delete_meeting(*, meeting: Meeting, actor: User) -> None:
+    """Delete a draft, which was never announced: with it go its agenda items,
+    their papers, its agenda changes and any ministers invited to it (an
+    invitation to a draft is not sent until the meeting is confirmed). The
+    papers' stored files stay, as when an item is removed: files are kept by
+    checksum and may belong to other papers too."""
+    from commission.attendance.models import AttendanceReply, MinisterialAttendance
+
+    if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
+        raise DomainError(
+            f"A meeting that is {meeting.status.label.lower()} is public and is not deleted: "
+            "cancel or postpone it instead"
+        )
+    if meeting.status is not MeetingStatus.DRAFT:
+        raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be deleted")
+    kept = _records_of(meeting)
+    if kept:
+        raise DomainError(f"This meeting cannot be deleted: it has {', '.join(kept)}")
+    items = list(meeting.items)
+    papers = [paper for item in items for paper in item.papers]
+    invited = db.session.execute(
+        select(func.count(MinisterialAttendance.id)).where(
+            MinisterialAttendance.meeting_id == meeting.id
+        )
+    ).scalar_one()
+    audit.record(
+        action="meeting_deleted",
+        summary=f"{actor.full_name} deleted the draft meeting on "
+        f"{format_datetime(meeting.starts_at)}",
+        actor=actor,
+        subject=meeting,
+        details={
+            "slug": meeting.slug,
+            "starts_at": meeting.starts_at.isoformat(),
+            "agenda_items": [item.title for item in items],
+            "papers": [{"title": p.title, "checksum": p.checksum} for p in papers],
+            "ministerial_invitations": invited,
+        },
+    )
+    db.session.execute(
+        delete(MinisterialAttendance).where(MinisterialAttendance.meeting_id == meeting.id)
+    )
+    db.session.execute(delete(AttendanceReply).where(AttendanceReply.meeting_id == meeting.id))
+    db.session.delete(meeting)
+    db.session.flush()
+
+
+def _records_of(meeting: Meeting) -> list[str]:
+    """What a meeting that went ahead leaves behind, which deleting would lose.
+    A draft has none of these; the check keeps the record safe if it ever does."""
+    from commission.attendance.models import RegisterEntry
+    from commission.consultations.models import StatedPosition
+    from commission.minutes.models import Action, Decision, Minutes
+    from commission.summaries.models import SummarySnapshot
+
+    checks = [
+        ("minutes", Minutes.meeting_id),
+        ("decisions", Decision.meeting_id),
+        ("actions", Action.meeting_id),
+        ("a register", RegisterEntry.meeting_id),
+        ("stated positions", StatedPosition.meeting_id),
+        ("summaries frozen for it", SummarySnapshot.meeting_id),
+        ("a postponed meeting moved to it", Meeting.postponed_to_id),
+    ]
+    return [
+        name
+        for name, column in checks
+        if db.session.execute(select(column).where(column == meeting.id).limit(1)).first()
+        is not None
+    ]
+
+
 def postpone_meeting(
     *, meeting: Meeting, starts_at: datetime, ends_at: datetime, reason: str, actor: User
 ) -> Meeting:
-    """Move a meeting to a new date: the old one is marked postponed (with the
-    reason, shown publicly) and points to the new one, which takes the agenda."""
-    if meeting.status not in {
-        MeetingStatus.SCHEDULED,
-        MeetingStatus.AGENDA_PUBLISHED,
-        MeetingStatus.DRAFT,
-    }:
+    """Move a public meeting to a new date: the old one is marked postponed
+    (with the reason, shown publicly) and points to the new one, which takes
+    the agenda. A draft is moved by changing its date."""
+    if meeting.status is MeetingStatus.DRAFT:
+        # A draft has not been announced: postponing it would publish both
+        # dates without the confirmation step.
+        raise DomainError("A draft meeting is not postponed: change its date instead")
+    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be postponed")
     if not reason.strip():
         raise DomainError("Enter why the meeting is postponed", field="reason")
@@ -369,16 +446,49 @@ def postpone_meeting(
     meeting.postponed_to = new
     meeting.calendar_sequence += 1
     db.session.flush()
+    reinvited = _invite_again(meeting, new, actor)
     _events().meeting_called_off(meeting, new)
+    for invitation in reinvited:
+        _events().minister_invited(invitation)
     audit.record(
         action="meeting_postponed",
         summary=f"{actor.full_name} postponed the meeting on {format_datetime(meeting.starts_at)} "
         f"to {format_datetime(starts_at)}",
         actor=actor,
         subject=meeting,
-        details={"reason": reason.strip(), "new_meeting_id": new.id},
+        details={
+            "reason": reason.strip(),
+            "new_meeting_id": new.id,
+            "ministers_invited_again": [i.id for i in reinvited],
+        },
     )
     return new
+
+
+def _invite_again(old: Meeting, new: Meeting, actor: User) -> list[MinisterialAttendance]:
+    """Ministers invited to a postponed meeting are invited afresh to the new
+    one, to the same items: a reply was for the old date, so each must confirm
+    again. The old invitations stay with the postponed meeting, so ministers'
+    own calendars still receive its cancellation."""
+    from commission.attendance.models import MinisterialAttendance
+
+    invitations: list[MinisterialAttendance] = []
+    for before in db.session.execute(
+        select(MinisterialAttendance)
+        .where(MinisterialAttendance.meeting_id == old.id)
+        .order_by(MinisterialAttendance.id)
+    ).scalars():
+        invitation = MinisterialAttendance(
+            meeting_id=new.id,
+            agenda_item_id=before.agenda_item_id,
+            for_chair=before.for_chair,
+            ministerial_office_id=before.ministerial_office_id,
+            invited_by_id=actor.id,
+        )
+        db.session.add(invitation)
+        invitations.append(invitation)
+    db.session.flush()
+    return invitations
 
 
 def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
@@ -400,7 +510,11 @@ def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
-    if meeting.status not in {MeetingStatus.DRAFT, MeetingStatus.SCHEDULED}:
+    """Publish a scheduled meeting's agenda. A draft is confirmed first, so its
+    date is announced and its ministers' invitations go out in order."""
+    if meeting.status is MeetingStatus.DRAFT:
+        raise DomainError("Confirm the meeting before publishing its agenda")
+    if meeting.status is not MeetingStatus.SCHEDULED:
         raise DomainError(
             f"The agenda of a meeting that is {meeting.status.label.lower()} cannot be published"
         )
@@ -474,6 +588,11 @@ def _check_item(details: ItemDetails) -> None:
         raise DomainError(
             "Duration must be 480 minutes (8 hours) or fewer", field="duration_minutes"
         )
+    if details.consultation_id is not None:
+        from commission.consultations.models import Consultation
+
+        if db.session.get(Consultation, details.consultation_id) is None:
+            raise DomainError("Select a consultation from the list", field="consultation")
 
 
 def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaItem:
@@ -576,6 +695,8 @@ def add_paper(
     """Attach a paper, checked by content, size and type. Replacing keeps the
     old paper, marked as superseded."""
     _check_editable(item.meeting)
+    if replaces is not None and replaces.superseded:
+        raise DomainError("This paper has already been replaced")
     checked = check_upload(upload)
     stored = storage().save(upload.data)
     paper = Paper(
@@ -591,8 +712,6 @@ def add_paper(
     item.papers.append(paper)
     db.session.flush()
     if replaces is not None:
-        if replaces.superseded:
-            raise DomainError("This paper has already been replaced")
         replaces.superseded_by = paper
         _agenda_changed(item.meeting, f"Paper replaced: {_public_paper_name(paper, item)}", actor)
     else:

@@ -42,7 +42,7 @@ from commission.meetings.uploads import Upload, size_label
 from commission.minutes.services import minutes_for
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import LONDON, format_datetime, now_utc, today
 
 bp = Blueprint("meetings", __name__)
 
@@ -202,6 +202,11 @@ def agenda_pack(slug: str) -> Response:
         abort(404)
     member = policy.is_commission_person()
     members = attendance.member_authorities(meeting)
+    replies = attendance.replies_by_authority(meeting)
+    replied: dict[ReplyKind, list[Any]] = {kind: [] for kind in ReplyKind}
+    for authority in members:
+        if authority.id in replies:
+            replied[replies[authority.id].kind].append((authority, replies[authority.id]))
     return pdf_response(
         "meetings/agenda_pack.html",
         f"agenda-{meeting.slug}.pdf",
@@ -209,6 +214,7 @@ def agenda_pack(slug: str) -> Response:
         member=member,
         generated=now_utc(),
         expected=attendance.reply_counts(meeting, [a.id for a in members]),
+        replied=replied,
         reply_kinds=list(ReplyKind),
         ministers=attendance.confirmed_ministers(meeting, member=member),
     )
@@ -415,6 +421,31 @@ def cancel_meeting(slug: str) -> str | Response:
             flash("Meeting cancelled", "success")
             return _back_to(meeting)
     return render_template("meetings/cancel_form.html", form=form, meeting=meeting)
+
+
+@bp.route("/meetings/<meeting:slug>/delete", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def delete_meeting(slug: str) -> str | Response:
+    """A draft was never announced, so it is deleted rather than cancelled."""
+    meeting = load_meeting(slug)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        when = meeting.starts_at
+        try:
+            services.delete_meeting(meeting=meeting, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Draft meeting on {format_datetime(when)} deleted", "success")
+            return redirect(url_for("meetings.list_meetings"))
+    return render_template(
+        "meetings/delete_form.html",
+        form=form,
+        meeting=meeting,
+        papers=sum(len(item.papers) for item in meeting.items),
+    )
 
 
 @bp.route("/meetings/<meeting:slug>/postpone", methods=["GET", "POST"])

@@ -120,6 +120,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "meetings.edit_meeting": {"slug": meeting.slug},
         "meetings.change_status": {"slug": meeting.slug, "action": "held"},
         "meetings.cancel_meeting": {"slug": meeting.slug},
+        "meetings.delete_meeting": {"slug": meeting.slug},
         "meetings.postpone_meeting": {"slug": meeting.slug},
         "meetings.edit_agenda": {"slug": meeting.slug},
         "meetings.add_item": {"slug": meeting.slug},

@@ -214,6 +214,10 @@ def test_items_are_added_at_the_end(client, secretariat, meeting):
         ),
         ({"kind": "party"}, ("Not a valid choice.", "#kind")),
         (
+            {"consultation": "999999"},
+            ("Select a consultation from the list", "#consultation"),
+        ),
+        (
             {"description": "x" * 5001},
             ("Description must be 5,000 characters or fewer", "#description"),
         ),

@@ -293,6 +293,37 @@ def test_agenda_pack_lists_expected_attendance_and_confirmed_ministers(client):
     assert "Minister for Lost Causes" not in text
 
 
+def test_agenda_pack_names_the_authorities_expected(client, login_as):
+    meeting = factories.meeting(published=True)
+    factories.agenda_item(meeting=meeting, title="Fair funding")
+    a, b, c, d = (factories.council(name=f"Council {x}") for x in "ABCD")
+    outsider = factories.council(name="Council Outsider", member=False)
+    factories.attendance_reply(meeting=meeting, authority=b, kind="in_person")
+    factories.attendance_reply(meeting=meeting, authority=a, kind="in_person")
+    factories.attendance_reply(
+        meeting=meeting, authority=c, kind="substitute", substitute_name="Cllr Pat Jones"
+    )
+    factories.attendance_reply(meeting=meeting, authority=d, kind="apologies")
+    factories.attendance_reply(meeting=meeting, authority=outsider, kind="remote")
+
+    def expected_lines() -> list[str]:
+        response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
+        lines = [" ".join(line.split()) for line in pdf_text(response.data).splitlines()]
+        start = lines.index("Expected attendance")
+        return lines[start : lines.index("Papers", start)]
+
+    public = expected_lines()
+    assert "Attending in person: Council A; Council B." in public
+    assert "Sending a substitute: Council C." in public
+    assert "Apologies: Council D." in public
+    assert not any(line.startswith("Attending remotely:") for line in public)
+    assert "Outsider" not in " ".join(public)
+    assert "Pat Jones" not in " ".join(public)
+
+    login_as(Role.LEADER)
+    assert "Sending a substitute: Council C (Cllr Pat Jones)." in expected_lines()
+
+
 def test_public_agenda_pack_does_not_name_a_confidential_item_through_its_minister(
     client, login_as
 ):

@@ -259,6 +259,23 @@ def test_restricted_papers_are_hidden_from_the_public(client, login_as):
     assert page(member).select_one(f"a[href='/papers/{restricted.id}/briefing.pdf']") is not None
 
 
+def test_item_with_only_restricted_papers_shows_the_public_no_papers_heading(client, login_as):
+    meeting = factories.meeting(published=True)
+    item = factories.agenda_item(meeting=meeting, title="Finance")
+    factories.paper(item=item, title="Draft allocations", public=False)
+
+    anonymous = page(client.get(f"/meetings/{meeting.slug}")).select_one(f"#item-{item.id}")
+    assert anonymous.find("h4", string="Papers") is None
+    assert anonymous.select("ul") == []
+
+    login_as(Role.OFFICER)
+    member = page(client.get(f"/meetings/{meeting.slug}")).select_one(f"#item-{item.id}")
+    assert member.find("h4", string="Papers") is not None
+    assert [li.get_text(" ", strip=True) for li in member.select("ul li")] == [
+        "Draft allocations (PDF, 1 KB) · members only"
+    ]
+
+
 def test_secretariat_sees_the_draft_agenda_and_the_management_links(client, login_as):
     login_as(Role.SECRETARIAT)
     meeting = factories.meeting(status=MeetingStatus.DRAFT)
@@ -272,11 +289,12 @@ def test_secretariat_sees_the_draft_agenda_and_the_management_links(client, logi
         "Build the agenda",
         "Change the time or place",
         "Confirm the meeting",
-        "Publish the agenda",
-        "Postpone the meeting",
-        "Cancel the meeting",
+        "Delete draft meeting",
     ):
         assert link in manage
+    assert "Publish the agenda" not in manage  # a draft is confirmed first
+    assert "Postpone the meeting" not in manage  # a draft's date is changed instead
+    assert "Cancel the meeting" not in manage  # a draft is deleted instead
 
 
 @pytest.mark.parametrize("role", [None, Role.LEADER, Role.CHAIR])
@@ -314,4 +332,19 @@ def test_meeting_page_queries_do_not_grow_with_items(client, login_as, role):
         assert len(agenda_headings(client.get(small))) == 3
     with count_selects() as many:
         assert len(agenda_headings(client.get(large))) == 15
+    assert len(many) <= len(few), many
+
+
+def test_meetings_list_queries_do_not_grow_with_meetings(client):
+    start = today() + timedelta(days=10)
+    for n in range(3):
+        factories.meeting(starts_at=london_time(start + timedelta(days=n), 10, 30))
+    client.get("/meetings")  # warm caches that are not per page
+    with count_selects() as few:
+        assert len(table_rows(client.get("/meetings"), "main table")) == 3
+    for n in range(3, 15):
+        meeting = factories.meeting(starts_at=london_time(start + timedelta(days=n), 10, 30))
+        factories.agenda_item(meeting=meeting)
+    with count_selects() as many:
+        assert len(table_rows(client.get("/meetings"), "main table")) == 15
     assert len(many) <= len(few), many

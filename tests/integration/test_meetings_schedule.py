@@ -1,6 +1,6 @@
 """The secretariat schedules a year of meetings (preview, then create), adds
 and edits single meetings, and moves them through their statuses: confirm,
-publish the agenda, record as held, cancel and postpone."""
+publish the agenda, record as held, cancel and postpone, and delete drafts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,15 @@ from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.meetings.services import last_bank_holiday_year
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, table_rows
+from tests.conftest import (
+    audit_events,
+    banner,
+    csrf_token_from,
+    error_summary,
+    heading,
+    page,
+    table_rows,
+)
 from tests.factories import london_time
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
@@ -85,6 +93,8 @@ SECRETARIAT_PAGES = [
     ("post", "/meetings/{slug}/cancel"),
     ("get", "/meetings/{slug}/postpone"),
     ("post", "/meetings/{slug}/postpone"),
+    ("get", "/meetings/{slug}/delete"),
+    ("post", "/meetings/{slug}/delete"),
 ]
 
 
@@ -509,6 +519,16 @@ def test_publishing_the_agenda_asks_first_then_publishes(client, secretariat):
     assert "Adult social care funding" in main_text(shown)
 
 
+def test_a_draft_is_confirmed_before_its_agenda_is_published(client, secretariat):
+    meeting = factories.meeting(status=MeetingStatus.DRAFT)
+    factories.agenda_item(meeting=meeting, title="Adult social care funding")
+    response = client.post(f"/meetings/{meeting.slug}/publish")
+    assert error_summary(response) == [("Confirm the meeting before publishing its agenda", "")]
+    unchanged = db.session.get(Meeting, meeting.id)
+    assert (unchanged.status, unchanged.agenda_published_at) == (MeetingStatus.DRAFT, None)
+    assert audit_events("agenda_published") == []
+
+
 def test_publishing_an_empty_agenda_is_refused(client, secretariat):
     meeting = factories.meeting(status=MeetingStatus.SCHEDULED)
     response = client.post(f"/meetings/{meeting.slug}/publish")
@@ -580,6 +600,120 @@ def test_held_meeting_cannot_be_cancelled(client, secretariat):
     assert db.session.get(Meeting, meeting.id).status is MeetingStatus.HELD
 
 
+def test_a_draft_is_not_cancelled_but_deleted(client, secretariat):
+    draft = factories.meeting(status=MeetingStatus.DRAFT)
+    shown = client.get(f"/meetings/{draft.slug}")
+    links = [a.get_text(strip=True) for a in page(shown).select("main a")]
+    assert "Cancel the meeting" not in links
+    assert "Delete draft meeting" in links
+
+    response = client.post(f"/meetings/{draft.slug}/cancel", data={"reason": "Not needed"})
+    assert error_summary(response) == [("A draft meeting is not cancelled: delete it instead", "")]
+    assert db.session.get(Meeting, draft.id).status is MeetingStatus.DRAFT
+    assert audit_events("meeting_cancelled") == []
+
+    with client.session_transaction() as session:
+        session.clear()
+    assert draft.slug not in client.get("/meetings").get_data(as_text=True)
+    assert client.get(f"/meetings/{draft.slug}").status_code == 404
+
+
+def test_deleting_a_draft_removes_it_with_its_agenda_and_papers(client, secretariat, csrf_enabled):
+    from commission.attendance.models import MinisterialAttendance
+    from commission.meetings.models import AgendaChange, Paper
+
+    draft = factories.meeting(
+        starts_at=london_time(date(2027, 2, 9), 10, 30), status=MeetingStatus.DRAFT
+    )
+    first = factories.agenda_item(meeting=draft, title="Devolution deals")
+    second = factories.agenda_item(meeting=draft, title="Local audit")
+    factories.paper(item=first, title="Deals so far")
+    factories.paper(item=second, title="Audit backlog")
+    factories.ministerial_invitation(meeting=draft, item=first)
+    kept = factories.meeting(starts_at=london_time(date(2027, 3, 9), 10, 30))
+    factories.paper(item=factories.agenda_item(meeting=kept, title="Kept item"))
+
+    form = client.get(f"/meetings/{draft.slug}/delete")
+    assert heading(form) == "Delete draft meeting"
+    assert page(form).select_one(".govuk-warning-text").get_text(" ", strip=True) == (
+        "! Warning This deletes the meeting, its 2 agenda items and their 2 papers, "
+        "and any invitations to ministers. You cannot undo this."
+    )
+    assert submit_buttons(form) == ["Delete draft meeting"]
+    refused = client.post(f"/meetings/{draft.slug}/delete", data={})
+    assert refused.status_code == 400  # no CSRF token, nothing deleted
+    assert db.session.get(Meeting, draft.id) is not None
+
+    response = client.post(
+        f"/meetings/{draft.slug}/delete", data={"csrf_token": csrf_token_from(form)}
+    )
+    assert response.headers["Location"] == "/meetings"
+    listed = client.get("/meetings")
+    assert banner(listed) == "Success Draft meeting on Tuesday 9 February 2027, 10:30am deleted"
+    assert draft.slug not in listed.get_data(as_text=True)
+
+    db.session.expire_all()
+    assert [m.id for m in all_meetings()] == [kept.id]
+    assert [i.title for i in db.session.execute(select(AgendaItem)).scalars()] == ["Kept item"]
+    assert [p.agenda_item.meeting_id for p in db.session.execute(select(Paper)).scalars()] == [
+        kept.id
+    ]
+    assert db.session.execute(select(MinisterialAttendance)).scalars().all() == []
+    assert db.session.execute(select(AgendaChange)).scalars().all() == []
+    [event] = audit_events("meeting_deleted")
+    assert event.subject_type == "meetings"
+    assert event.subject_id == draft.id
+    assert event.actor_id == secretariat.id
+    assert event.details["agenda_items"] == ["Devolution deals", "Local audit"]
+    assert [p["title"] for p in event.details["papers"]] == ["Deals so far", "Audit backlog"]
+    assert event.details["ministerial_invitations"] == 1
+    assert client.get(f"/meetings/{draft.slug}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (
+            MeetingStatus.SCHEDULED,
+            "A meeting that is scheduled is public and is not deleted: "
+            "cancel or postpone it instead",
+        ),
+        (
+            MeetingStatus.AGENDA_PUBLISHED,
+            "A meeting that is agenda published is public and is not deleted: "
+            "cancel or postpone it instead",
+        ),
+        (MeetingStatus.CANCELLED, "A meeting that is cancelled cannot be deleted"),
+    ],
+)
+def test_only_a_draft_can_be_deleted(client, secretariat, status, message):
+    meeting = factories.meeting(status=status)
+    item = factories.agenda_item(meeting=meeting)
+    factories.paper(item=item)
+    shown = client.get(f"/meetings/{meeting.slug}")
+    assert "Delete draft meeting" not in [a.get_text(strip=True) for a in page(shown).select("a")]
+    form = client.get(f"/meetings/{meeting.slug}/delete")
+    assert submit_buttons(form) == []
+    assert "Only a draft meeting can be deleted." in main_text(form)
+
+    response = client.post(f"/meetings/{meeting.slug}/delete")
+    assert error_summary(response) == [(message, "")]
+    assert submit_buttons(response) == []
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status is status
+    assert [i.id for i in db.session.get(Meeting, meeting.id).items] == [item.id]
+    assert len(item.papers) == 1
+    assert audit_events("meeting_deleted") == []
+
+
+def test_a_draft_with_records_of_a_meeting_is_not_deleted(client, secretariat):
+    draft = factories.meeting(status=MeetingStatus.DRAFT)
+    factories.draft_minutes(meeting=draft)
+    response = client.post(f"/meetings/{draft.slug}/delete")
+    assert error_summary(response) == [("This meeting cannot be deleted: it has minutes", "")]
+    assert db.session.get(Meeting, draft.id) is not None
+
+
 def postpone_data(day: date, **overrides) -> dict:
     data = {
         "day": [str(day.day), str(day.month), str(day.year)],
@@ -645,6 +779,20 @@ def test_postponing_needs_a_reason_and_a_free_slot(client, secretariat):
     assert db.session.get(Meeting, old.id).status is MeetingStatus.SCHEDULED
 
 
+def test_a_draft_is_not_postponed_but_moved_by_changing_its_date(client, secretariat):
+    draft = factories.meeting(
+        starts_at=london_time(date(2027, 2, 9), 10, 30), status=MeetingStatus.DRAFT
+    )
+    response = client.post(
+        f"/meetings/{draft.slug}/postpone", data=postpone_data(date(2027, 2, 16))
+    )
+    assert [message for message, _ in error_summary(response)] == [
+        "A draft meeting is not postponed: change its date instead"
+    ]
+    assert meeting_count() == 1
+    assert db.session.get(Meeting, draft.id).status is MeetingStatus.DRAFT
+
+
 def test_postponing_to_the_same_day_later_gets_the_second_address(client, secretariat):
     old = factories.meeting(starts_at=london_time(date(2027, 2, 9), 10, 30))
     factories.agenda_item(meeting=old)
@@ -655,3 +803,65 @@ def test_postponing_to_the_same_day_later_gets_the_second_address(client, secret
     assert response.headers["Location"] == "/meetings/2027-02-09-2"
     moved = db.session.execute(select(AgendaItem)).scalars().all()
     assert {i.meeting.slug for i in moved} == {"2027-02-09-2"}
+
+
+def test_postponing_invites_the_ministers_again_for_the_new_date(client, secretariat):
+    from commission.attendance.models import InvitationStatus, MinisterialAttendance
+    from commission.notifications.models import OutboxMessage
+
+    old = factories.meeting(starts_at=london_time(date(2027, 2, 9), 10, 30), published=True)
+    item = factories.agenda_item(meeting=old, title="Schools funding")
+    education = factories.minister()
+    office = education.appointments[0].ministerial_office
+    db.session.add_all(
+        [
+            MinisterialAttendance(
+                meeting_id=old.id,
+                agenda_item_id=item.id,
+                ministerial_office_id=office.id,
+                status=InvitationStatus.CONFIRMED,
+            ),
+            MinisterialAttendance(
+                meeting_id=old.id, for_chair=True, status=InvitationStatus.DECLINED
+            ),
+        ]
+    )
+    db.session.flush()
+
+    client.post(f"/meetings/{old.slug}/postpone", data=postpone_data(date(2027, 2, 16)))
+
+    new = db.session.execute(select(Meeting).where(Meeting.slug == "2027-02-16")).scalar_one()
+    moved = list(
+        db.session.execute(
+            select(MinisterialAttendance)
+            .where(MinisterialAttendance.meeting_id == new.id)
+            .order_by(MinisterialAttendance.id)
+        ).scalars()
+    )
+    assert [(i.agenda_item_id, i.ministerial_office_id, i.for_chair, i.status) for i in moved] == [
+        (item.id, office.id, False, InvitationStatus.INVITED),
+        (None, None, True, InvitationStatus.INVITED),
+    ]
+    kept = db.session.execute(
+        select(func.count(MinisterialAttendance.id)).where(
+            MinisterialAttendance.meeting_id == old.id
+        )
+    ).scalar_one()
+    assert kept == 2
+    [invited] = db.session.execute(
+        select(OutboxMessage).where(
+            OutboxMessage.template == "minister_invited",
+            OutboxMessage.recipient == education.email,
+        )
+    ).scalars()
+    assert "16 February 2027" in invited.body_text
+    [event] = audit_events("meeting_postponed")
+    assert event.details["ministers_invited_again"] == [i.id for i in moved]
+
+    with client.session_transaction() as session:
+        session["_user_id"] = education.get_id()
+        session["_fresh"] = True
+    response = client.get(f"/meetings/{new.slug}")
+    text = page(response).select_one("main").get_text(" ", strip=True)
+    assert "Your invitations" in text
+    assert "Invited" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -457,3 +458,30 @@ def test_secretariat_can_download_before_publication_without_public_caching(clie
 
 def test_unknown_paper_is_not_found(client):
     assert client.get("/papers/999999/briefing.pdf").status_code == 404
+
+
+def test_replacing_a_paper_already_replaced_is_refused_before_anything_is_stored(app, client, item):
+    from commission.errors import DomainError
+    from commission.meetings import services
+    from commission.meetings.uploads import Upload
+
+    secretariat = factories.user(role=Role.SECRETARIAT)
+    old = factories.paper(item=item, title="Briefing v1")
+    new = factories.paper(item=item, title="Briefing v2", data=REAL_PDF)
+    old.superseded_by = new
+    db.session.flush()
+    third = REAL_PDF + b"% version 3\n"
+    checksum = hashlib.sha256(third).hexdigest()
+
+    with pytest.raises(DomainError, match="This paper has already been replaced"):
+        services.add_paper(
+            item=item,
+            upload=Upload(filename="briefing-v3.pdf", data=third),
+            title="Briefing v3",
+            public=True,
+            actor=secretariat,
+            replaces=old,
+        )
+    assert [p.title for p in papers()] == ["Briefing v1", "Briefing v2"]
+    root = app.config["STORAGE_PATH"]
+    assert not (Path(root) / checksum[:2] / checksum).exists()

@@ -351,6 +351,18 @@ def test_ministers_who_attended_are_recorded(client, login_as):
     assert [box["name"] for box in ticked] == [f"minister-{came.id}"]
 
 
+def test_no_ministers_section_when_no_minister_confirmed(client, login_as):
+    meeting = started_meeting()
+    councils(1)
+    office = factories.ministerial_office(title="Minister for Roads")
+    factories.ministerial_invitation(meeting=meeting, office=office)
+    login_as(Role.SECRETARIAT)
+    form = page(client.get(register_url(meeting))).select_one("main form")
+    assert form.find("h2", string="Ministers") is None
+    assert form.select("input[name^=minister-]") == []
+    assert form.find("h2", string="Authorities") is not None
+
+
 def test_an_authority_that_is_not_a_member_is_refused(client, login_as):
     meeting = started_meeting()
     [member] = councils(1)
