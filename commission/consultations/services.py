@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from commission.audit import services as audit
@@ -51,11 +52,17 @@ class ResponseConflict(Exception):
 
 
 def next_reference(year: int) -> str:
+    """The next free ``LGC-<year>-<nnn>``: one past the highest number used in
+    that year, so a gap in the sequence never hands out a reference twice."""
     prefix = f"LGC-{year}-"
-    count = db.session.execute(
-        select(func.count(Consultation.id)).where(Consultation.reference.startswith(prefix))
-    ).scalar_one()
-    return f"{prefix}{count + 1:03d}"
+    used = db.session.execute(
+        select(Consultation.reference).where(Consultation.reference.startswith(prefix))
+    ).scalars()
+    numbers = [int(r[len(prefix) :]) for r in used if r[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+REFERENCE_ATTEMPTS = 5
 
 
 @dataclass
@@ -82,15 +89,30 @@ def _check_details(details: ConsultationDetails) -> None:
 
 
 def create_consultation(*, details: ConsultationDetails, actor: User) -> Consultation:
+    """Create a draft with the next reference for the year it opens. Two
+    people creating one at the same moment would pick the same number; the
+    unique constraint refuses the second inside a savepoint and it takes the
+    next number instead."""
     _check_details(details)
-    consultation = Consultation(
-        reference=next_reference(details.opens_at.astimezone(LONDON).year),
-        created_by_id=actor.id,
-        status=ConsultationStatus.DRAFT,
-    )
-    _apply_details(consultation, details)
-    db.session.add(consultation)
-    db.session.flush()
+    year = details.opens_at.astimezone(LONDON).year
+    for attempt in range(1, REFERENCE_ATTEMPTS + 1):
+        consultation = Consultation(
+            reference=next_reference(year),
+            created_by_id=actor.id,
+            status=ConsultationStatus.DRAFT,
+        )
+        _apply_details(consultation, details)
+        try:
+            with db.session.begin_nested():
+                db.session.add(consultation)
+                db.session.flush()
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS:
+                raise DomainError(
+                    "Another consultation was being created at the same time. Try again"
+                ) from None
+            continue
+        break
     audit.record(
         action="consultation_created",
         summary=f"{actor.full_name} created {consultation.reference}: {consultation.title}",
@@ -380,8 +402,14 @@ def response_for(consultation: Consultation, authority: Authority) -> Response |
 
 
 def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
+    text = _newlines(text).strip()
     return text or None
+
+
+def _newlines(text: str | None) -> str:
+    """Browsers send each line break as CRLF, while the character count on the
+    page counts it as one character; count (and store) it as one here too."""
+    return (text or "").replace("\r\n", "\n")
 
 
 def comment_limit() -> int:
@@ -390,12 +418,12 @@ def comment_limit() -> int:
 
 def _check_lengths(data: ResponseData) -> None:
     limit = comment_limit()
-    if len(data.overall_comment or "") > limit:
+    if len(_newlines(data.overall_comment)) > limit:
         raise DomainError(
             f"Your comment must be {limit:,} characters or fewer", field="overall_comment"
         )
     for question_id, (_, comment) in data.answers.items():
-        if len(comment or "") > limit:
+        if len(_newlines(comment)) > limit:
             raise DomainError(
                 f"Your comment must be {limit:,} characters or fewer",
                 field=f"comment_{question_id}",
@@ -678,6 +706,9 @@ def record_stated_position(
         raise DomainError(
             "A position can be recorded only once the meeting has started", field="meeting"
         )
+    limit = comment_limit()
+    if len(_newlines(comment)) > limit:
+        raise DomainError(f"The comment must be {limit:,} characters or fewer", field="comment")
     stated = StatedPosition(
         consultation_id=consultation.id,
         authority_id=authority.id,
@@ -717,11 +748,15 @@ def record_stated_position(
     return stated
 
 
-def stated_positions(consultation: Consultation) -> list[StatedPosition]:
-    return list(
-        db.session.execute(
-            select(StatedPosition)
-            .where(StatedPosition.consultation_id == consultation.id)
-            .order_by(StatedPosition.recorded_at)
-        ).scalars()
+def stated_positions(
+    consultation: Consultation, authority: Authority | None = None
+) -> list[StatedPosition]:
+    statement = (
+        select(StatedPosition)
+        .where(StatedPosition.consultation_id == consultation.id)
+        .options(selectinload(StatedPosition.authority), selectinload(StatedPosition.meeting))
+        .order_by(StatedPosition.recorded_at, StatedPosition.id)
     )
+    if authority is not None:
+        statement = statement.where(StatedPosition.authority_id == authority.id)
+    return list(db.session.execute(statement).scalars())

@@ -28,6 +28,7 @@ from commission.consultations.models import (
     Consultation,
     ConsultationDocument,
     ConsultationStatus,
+    Extension,
     LegislativeStage,
     Position,
     Question,
@@ -43,7 +44,7 @@ from commission.meetings.services import london
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.storage import storage
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import LONDON, format_datetime, now_utc, today
 
 bp = Blueprint("consultations", __name__)
 
@@ -104,11 +105,19 @@ def list_consultations() -> str:
     consultations = list(db.session.execute(statement).scalars())
     mine = _my_authorities()
     responses = {}
+    extensions = {}
     if mine:
+        ids = [a.id for a in mine]
         responses = {
             (r.consultation_id, r.authority_id): r
             for r in db.session.execute(
-                select(Response).where(Response.authority_id.in_([a.id for a in mine]))
+                select(Response).where(Response.authority_id.in_(ids))
+            ).scalars()
+        }
+        extensions = {
+            (e.consultation_id, e.authority_id): e
+            for e in db.session.execute(
+                select(Extension).where(Extension.authority_id.in_(ids))
             ).scalars()
         }
     now = now_utc()
@@ -127,6 +136,7 @@ def list_consultations() -> str:
         groups=groups,
         mine=mine,
         responses=responses,
+        extensions=extensions,
         now=now,
         secretariat=secretariat,
         effective_status=services.effective_status,
@@ -197,6 +207,7 @@ def show_consultation(reference: str) -> str:
         member=member,
         mine=mine,
         secretariat=access.has_role(Role.SECRETARIAT),
+        questions_locked=bool(services.response_count(consultation)),
         stated=services.stated_positions(consultation),
     )
 
@@ -448,12 +459,15 @@ def open_consultation(reference: str) -> str | HTTPResponse:
             db.session.commit()
             flash(f"{consultation.reference} is open for responses", "success")
             return redirect(url_for("consultations.show_consultation", reference=reference))
+    count = len(consultation.questions)
+    questions = f"{count} question" if count == 1 else f"{count} questions"
     return render_template(
         "consultations/confirm.html",
         form=form,
         consultation=consultation,
         title="Open the consultation",
-        explanation="Member authorities will be able to respond until the closing date. "
+        explanation=f"Member authorities will be able to respond to its {questions} "
+        f"until {format_datetime(consultation.closes_at)}. "
         "Questions cannot change once any authority has started a response.",
         button="Open consultation",
         warning=False,
@@ -496,8 +510,6 @@ def _authority_choices() -> list[tuple[str, str]]:
 @bp.route(f"/consultations/{REFERENCE}/extensions", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def manage_extensions(reference: str) -> str | HTTPResponse:
-    from commission.consultations.models import Extension
-
     consultation = load_consultation(reference)
     form = ExtensionForm()
     form.authority.choices = _authority_choices()
@@ -705,6 +717,7 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
         deadline=services.deadline_for(consultation, authority),
         open=services.window_open(consultation, authority),
         extension=services.extension_for(consultation, authority),
+        stated=services.stated_positions(consultation, authority),
     )
 
 
@@ -777,6 +790,7 @@ def confirmation(reference: str, slug: str) -> str:
         consultation=consultation,
         authority=authority,
         response=response,
+        deadline=services.deadline_for(consultation, authority),
     )
 
 

@@ -439,6 +439,20 @@ LEAN_BY_CONTROL = {
 }
 
 
+# Where devolution deals are long established (the north and the West Midlands)
+# councils lean towards it; shire areas in the south and east, where it would
+# come with reorganisation, lean against. Added to the lean by party control.
+LEAN_BY_REGION = {
+    "North East": [2, 1, 0, 0, 0],
+    "North West": [2, 1, 0, 0, 0],
+    "Yorkshire and The Humber": [2, 1, 0, 0, 0],
+    "West Midlands": [1, 1, 0, 0, 0],
+    "East of England": [0, 0, 1, 2, 0],
+    "South East": [0, 0, 1, 2, 0],
+    "South West": [0, 0, 1, 2, 0],
+}
+
+
 def load_demo_consultations(*, secretariat: User) -> None:
     """Three consultations drawn from published policy ideas: one open (the
     Sure Start revival), one closed with about 150 responses (the English Deal),
@@ -529,11 +543,14 @@ def load_demo_consultations(*, secretariat: User) -> None:
     for authority in sorted(members[:150], key=lambda a: a.name):
         control = authority.control_on(responding_day)
         lean = LEAN_BY_CONTROL.get(control.control.value if control else "", [2, 2, 2, 2, 1])
+        region = LEAN_BY_REGION.get(authority.region.value, [0, 0, 0, 0, 0])
+        lean = [a + b for a, b in zip(lean, region, strict=True)]
         if authority.kind.value == "district":
             lean = [lean[0], lean[1], lean[2], lean[3] + 3, lean[4]]
         if authority.mayoral:
             lean = [lean[0] + 6, lean[1] + 2, 0, 0, 0]
         overall = rng.choices(positions, weights=lean)[0]
+        submitted_at = now - timedelta(days=rng.randint(31, 80), hours=rng.randint(0, 9))
         response = Response(
             consultation_id=closed.id,
             authority_id=authority.id,
@@ -541,7 +558,8 @@ def load_demo_consultations(*, secretariat: User) -> None:
             channel=Channel.ONLINE,
             overall_position=overall,
             overall_comment=rng.choice(COMMENTS[overall.value]),
-            submitted_at=now - timedelta(days=rng.randint(31, 80), hours=rng.randint(0, 9)),
+            submitted_at=submitted_at,
+            updated_at=submitted_at,
             submission_count=1,
             control_at_submission=control.control.value if control else None,
         )

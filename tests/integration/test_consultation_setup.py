@@ -26,7 +26,7 @@ from commission.consultations.models import (
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.storage import storage
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
 from tests.conftest import (
     audit_events,
@@ -254,6 +254,38 @@ def test_references_count_up_within_the_year(client, secretariat, education):
         ("LGC-2027-001", "First"),
         ("LGC-2027-002", "Second"),
         ("LGC-2028-001", "Next year"),
+    ]
+
+
+def test_a_gap_in_the_references_is_never_filled_twice(client, secretariat, education):
+    department, office = education
+    client.post("/consultations/new", data=details(department, office, title="First"))
+    [first] = consultations()
+    first.reference = "LGC-2027-003"  # numbered by hand, leaving a gap
+    db.session.commit()
+    response = client.post("/consultations/new", data=details(department, office, title="Next"))
+    assert response.headers["Location"] == "/consultations/LGC-2027-004"
+
+
+def test_two_people_creating_at_once_get_different_references(
+    client, secretariat, education, monkeypatch
+):
+    department, office = education
+    client.post("/consultations/new", data=details(department, office, title="First"))
+    from commission.consultations import services
+
+    real = services.next_reference
+    picks = iter(["LGC-2027-001"])  # what the other person's request also saw
+
+    def stale_then_real(year: int) -> str:
+        return next(picks, None) or real(year)
+
+    monkeypatch.setattr(services, "next_reference", stale_then_real)
+    response = client.post("/consultations/new", data=details(department, office, title="Second"))
+    assert response.headers["Location"] == "/consultations/LGC-2027-002"
+    assert [(c.reference, c.title) for c in consultations()] == [
+        ("LGC-2027-001", "First"),
+        ("LGC-2027-002", "Second"),
     ]
 
 
@@ -520,6 +552,22 @@ def test_questions_are_locked_once_any_response_exists(client, secretariat, acti
     assert questions_of(consultation) == [(1, "Question 1?"), (2, "Question 2?")]
 
 
+def test_the_question_controls_are_withdrawn_once_any_response_exists(client, secretariat):
+    consultation = factories.consultation(questions=2)
+    page_before = page(client.get(f"/consultations/{consultation.reference}"))
+    links = [a.get_text(" ", strip=True) for a in page_before.select("main a")]
+    assert "Add a question" in links
+    assert any(link.startswith("Change question 1") for link in links)
+
+    factories.draft_response(consultation=consultation, authority=factories.council())
+    shown = client.get(f"/consultations/{consultation.reference}")
+    links = [a.get_text(" ", strip=True) for a in page(shown).select("main a")]
+    assert "Add a question" not in links
+    assert not any(link.startswith(("Change question", "Remove question")) for link in links)
+    assert page(shown).select("main form[action$='/move']") == []
+    assert LOCKED in main_text(shown)
+
+
 def test_questions_of_an_open_consultation_can_change_until_someone_responds(client, secretariat):
     consultation = factories.consultation(questions=1)
     client.post(
@@ -571,6 +619,10 @@ def test_opening_is_a_confirmed_step(client, secretariat):
     )
     confirm = client.get(f"/consultations/{consultation.reference}/open")
     assert heading(confirm) == "Open the consultation"
+    assert (
+        "Member authorities will be able to respond to its 2 questions until "
+        f"{format_datetime(consultation.closes_at)}."
+    ) in main_text(confirm)
     assert consultation.status is ConsultationStatus.DRAFT
 
     response = client.post(f"/consultations/{consultation.reference}/open")

@@ -15,7 +15,15 @@ from commission.consultations.models import Extension, Position, Response, Respo
 from commission.extensions import db
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, summary_list
+from tests.conftest import (
+    audit_events,
+    banner,
+    error_summary,
+    heading,
+    page,
+    summary_list,
+    table_rows,
+)
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
 
@@ -372,3 +380,56 @@ def test_an_extension_that_has_run_out_closes_the_window_again(client, closed, c
     refused = client.post(respond_url(closed, council), data=form_data(closed))
     assert error_summary(refused)[0][0].startswith("This consultation closed on ")
     assert stored(closed, council) is None
+
+
+def test_the_list_shows_an_authority_its_extended_deadline_and_days_left(
+    client, closed, council, officer
+):
+    extension = Extension(
+        consultation_id=closed.id,
+        authority_id=council.id,
+        closes_at=now_utc() + timedelta(days=5, hours=2),
+        reason="Full council meets after the deadline",
+    )
+    db.session.add(extension)
+    sign_in(client, officer)
+    [row] = table_rows(client.get("/consultations"))
+    assert row[2].endswith("Closed")
+    assert row[3] == f"Not started Extended to {format_datetime(extension.closes_at)}: 5 days left"
+
+    other_officer = factories.person_at(authority=factories.council(), role=Role.OFFICER)
+    sign_in(client, other_officer)
+    [row] = table_rows(client.get("/consultations"))
+    assert row[3] == "Not started"
+
+
+def test_the_confirmation_gives_the_extended_deadline_for_amendments(
+    client, closed, council, leader
+):
+    extension = Extension(
+        consultation_id=closed.id,
+        authority_id=council.id,
+        closes_at=now_utc() + timedelta(days=5),
+        reason="Full council meets after the deadline",
+    )
+    db.session.add(extension)
+    factories.submitted_response(consultation=closed, authority=council)
+    sign_in(client, leader)
+    shown = client.get(respond_url(closed, council) + "/confirmation")
+    assert (
+        f"You can amend the response until responses close on "
+        f"{format_datetime(extension.closes_at)}."
+    ) in main_text(shown)
+
+
+def test_after_closing_time_the_check_page_says_it_is_closed(client, closed, council, leader):
+    factories.draft_response(consultation=closed, authority=council, position=Position.NEUTRAL)
+    sign_in(client, leader)
+    check = client.get(respond_url(closed, council) + "/check")
+    text = main_text(check)
+    assert (
+        "This consultation is closed, so the response can no longer be changed or signed off."
+        in (text)
+    )
+    assert "Before it can be signed off" not in text
+    assert page(check).select("main form") == []

@@ -86,6 +86,7 @@ def test_the_closed_consultation_has_about_150_varied_responses(demo):
     assert all(r.status is ResponseStatus.SUBMITTED for r in responses)
     assert all(r.submission_count == 1 for r in responses)
     assert all(r.submitted_at < english_deal.closes_at for r in responses)
+    assert all(r.updated_at == r.submitted_at for r in responses)
     assert all(r.submitted_position is r.overall_position for r in responses)
     assert all(len(r.answers) == 3 for r in responses)
     free_text = english_deal.questions[2]
@@ -114,6 +115,19 @@ def test_the_closed_consultation_has_about_150_varied_responses(demo):
             for r in mayoral
         )
     assert len({r.authority.region for r in responses}) >= 5
+    # Positions differ by region: the north, with long-standing deals, is keener
+    # than the shire areas of the south and east.
+    north = {"North East", "North West", "Yorkshire and The Humber"}
+    south = {"East of England", "South East", "South West"}
+
+    def keen(regions: set[str]) -> float:
+        here = [
+            r for r in responses if r.authority.region.value in regions and not r.authority.mayoral
+        ]
+        favour = {Position.SUPPORT, Position.SUPPORT_WITH_AMENDMENTS}
+        return sum(r.submitted_position in favour for r in here) / len(here)
+
+    assert keen(north) > keen(south) + 0.15
     assert len({r.authority.kind for r in responses}) >= 4
 
     revisions = db.session.execute(

@@ -365,6 +365,16 @@ def test_exactly_the_limit_is_accepted(client, consultation, council, officer):
     assert len(stored(consultation, council).overall_comment) == 5000
 
 
+def test_a_line_break_counts_as_one_character_as_on_the_page(
+    client, consultation, council, officer
+):
+    sign_in(client, officer)
+    text = "y" * 2500 + "\r\n" + "y" * 2499  # as a browser sends it: 5,001 bytes of text
+    result = save(client, consultation, council, comment=text)
+    assert result.status_code == 302
+    assert stored(consultation, council).overall_comment == "y" * 2500 + "\n" + "y" * 2499
+
+
 def test_the_limit_comes_from_configuration(client, app, consultation, council, officer):
     sign_in(client, officer)
     app.config["COMMENT_MAX_LENGTH"] = 40
@@ -452,6 +462,16 @@ def test_a_deputy_cannot_mark_ready(client, consultation, council):
         ("Only an officer, or the leader or mayor, can mark it ready for sign-off", "")
     ]
     assert stored(consultation, council).status is ResponseStatus.DRAFT
+
+
+def test_a_deputy_without_sign_off_is_told_who_can_submit(client, consultation, council):
+    sign_in(client, factories.person_at(authority=council, role=Role.DEPUTY))
+    save(client, consultation, council)
+    check = client.get(respond_url(consultation, council) + "/check")
+    assert (
+        "Only the leader, or a deputy with delegated sign-off, can submit. An officer can mark "
+        "it ready for sign-off so they know it is waiting for them."
+    ) in main_text(check)
 
 
 def test_an_unknown_action_is_a_bad_request(client, consultation, council, leader):

@@ -6,6 +6,7 @@ stated position is shown beside it."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -190,6 +191,21 @@ def test_a_stated_position_becomes_the_response_of_an_authority_with_none(
     assert page(listing).select("tbody tr td")[-1].get_text(strip=True) == "Submitted"
 
 
+def test_the_pdf_of_a_stated_response_says_it_was_stated_not_signed_off(
+    client, secretariat, consultation, council, held
+):
+    client.post(url(consultation), data=stated_data(held, council))
+    pdf = client.get(f"/consultations/{consultation.reference}/responses/{council.slug}.pdf")
+    assert pdf.mimetype == "application/pdf"
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf.data, capture_output=True, check=True
+    )
+    text = " ".join(result.stdout.decode().split())
+    assert "Stated at the meeting on " in text
+    assert "recorded by Sam Secretariat. Channel: stated at a meeting." in text
+    assert "Signed off by" not in text
+
+
 def test_the_secretariat_reads_a_stated_response_as_submitted(
     client, secretariat, consultation, council, held
 ):
@@ -227,6 +243,42 @@ def test_a_stated_position_is_kept_beside_a_written_response(
 
     shown = client.get(f"/consultations/{consultation.reference}")
     assert "Bolton Council: Neutral (stated at the meeting on" in main_text(shown)
+
+
+def test_the_authority_sees_its_stated_position_beside_its_written_response(
+    client, secretariat, consultation, council, held
+):
+    factories.submitted_response(
+        consultation=consultation, authority=council, position=Position.SUPPORT
+    )
+    client.post(url(consultation), data=stated_data(held, council, position="neutral"))
+    officer = factories.person_at(authority=council, role=Role.OFFICER)
+    sign_in(client, officer)
+    own = main_text(client.get(f"/consultations/{consultation.reference}/responses/{council.slug}"))
+    assert (
+        f"Positions stated at meetings Neutral (stated at the meeting on "
+        f"{format_date(held.starts_at)}): “Not without new money” Recorded by the secretariat "
+        "and kept beside Bolton Council's written response."
+    ) in own
+    other = factories.council(name="Wigan Council")
+    sign_in(client, factories.person_at(authority=other, role=Role.OFFICER))
+    theirs = main_text(
+        client.get(f"/consultations/{consultation.reference}/responses/{other.slug}")
+    )
+    assert "Positions stated at meetings" not in theirs
+
+
+def test_the_comment_limit_comes_from_configuration(
+    client, app, secretariat, consultation, council, held
+):
+    app.config["COMMENT_MAX_LENGTH"] = 20
+    try:
+        response = client.post(url(consultation), data=stated_data(held, council, comment="z" * 21))
+    finally:
+        app.config["COMMENT_MAX_LENGTH"] = 5000
+    assert error_summary(response) == [("The comment must be 20 characters or fewer", "#comment")]
+    assert stated() == []
+    assert stored(consultation, council) is None
 
 
 def test_a_stated_position_leaves_a_draft_response_alone(
