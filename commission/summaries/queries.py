@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from commission.consultations.models import (
     Answer,
@@ -26,6 +26,7 @@ from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
     Authority,
+    Control,
     Membership,
     authority_constituents,
 )
@@ -221,19 +222,31 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         .where(submitted, Answer.submitted_position.is_not(None))
         .group_by(Answer.question_id, Answer.submitted_position)
     ).all()
-    answer_control_rows = db.session.execute(
-        select(
-            Answer.question_id,
-            control_at_response,
-            Answer.submitted_position,
-            func.count(Answer.id),
-            population,
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(submitted, Answer.submitted_position.is_not(None))
-        .group_by(Answer.question_id, control_at_response, Answer.submitted_position)
-    ).all()
+
+    def answers_by(group: Any, label: Any = lambda g: g) -> list[tuple[Any, ...]]:
+        """(question, group, position, count, population) for one split."""
+        return [
+            (q, label(g), p, c, n)
+            for q, g, p, c, n in db.session.execute(
+                select(
+                    Answer.question_id,
+                    group,
+                    Answer.submitted_position,
+                    func.count(Answer.id),
+                    population,
+                )
+                .join(Response, Response.id == Answer.response_id)
+                .join(Authority, Authority.id == Response.authority_id)
+                .where(submitted, Answer.submitted_position.is_not(None))
+                .group_by(Answer.question_id, group, Answer.submitted_position)
+            ).all()
+        ]
+
+    answer_splits = {
+        "by_control": answers_by(control_at_response),
+        "by_type": answers_by(Authority.kind, lambda g: kind_labels.get(g, str(g))),
+        "by_region": answers_by(Authority.region, lambda g: g.value if hasattr(g, "value") else g),
+    }
     comment_counts = dict(
         db.session.execute(
             select(Answer.question_id, func.count(Answer.id))
@@ -245,9 +258,13 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
     questions = []
     for number, question in enumerate(consultation.questions, start=1):
         counts = {str(p): (c, int(n or 0)) for q, p, c, n in answer_rows if q == question.id}
-        split = _grouped(
-            (g, str(p), c, n) for q, g, p, c, n in answer_control_rows if q == question.id
-        )
+        position_question = question.kind is QuestionKind.POSITION
+        splits = {
+            key: _grouped((g, str(p), c, n) for q, g, p, c, n in rows if q == question.id)
+            if position_question
+            else []
+            for key, rows in answer_splits.items()
+        }
         questions.append(
             {
                 "id": question.id,
@@ -260,7 +277,7 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
                     if question.kind is QuestionKind.POSITION
                     else {"rows": [], "total": 0, "population": 0}
                 ),
-                "by_control": split if question.kind is QuestionKind.POSITION else [],
+                **splits,
             }
         )
 
@@ -325,3 +342,92 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         "quotations": quotations,
         "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
     }
+
+
+RAW_HEADER = [
+    "Reference",
+    "GSS code",
+    "Authority",
+    "Type",
+    "Region",
+    "Political control at response",
+    "Population",
+    "Channel",
+    "Submitted",
+    "Question number",
+    "Question",
+    "Position",
+    "Comment",
+]
+SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
+
+NOT_RESPONDED_HEADER = ["Authority", "Type", "Region", "Political control", "Status"]
+
+
+def raw_rows(consultation: Consultation) -> list[list[Any]]:
+    """Every submitted answer for the downloads: one row per authority per
+    question, and one for its overall position. Loaded in three statements
+    (responses, their answers, their authorities), whatever their number."""
+    responses = db.session.execute(
+        select(Response)
+        .where(Response.consultation_id == consultation.id, Response.submitted_at.is_not(None))
+        .options(selectinload(Response.answers), selectinload(Response.authority))
+        .join(Authority)
+        .order_by(Authority.name)
+    ).scalars()
+    rows = []
+    for response in responses:
+        authority = response.authority
+        control = (
+            CONTROL_LABELS[Control(response.control_at_submission)]
+            if response.control_at_submission
+            else NO_CONTROL
+        )
+        base = [
+            consultation.reference,
+            authority.gss_code or "",
+            authority.name,
+            AUTHORITY_KIND_LABELS[authority.kind],
+            authority.region.value,
+            control,
+            authority.population,
+            response.channel.label,
+            response.submitted_at,
+        ]
+        rows.append(
+            [
+                *base,
+                "Overall",
+                "Overall position",
+                response.submitted_position.label if response.submitted_position else "",
+                response.submitted_comment or "",
+            ]
+        )
+        for number, question in enumerate(consultation.questions, start=1):
+            answer = response.answer_for(question.id)
+            rows.append(
+                [
+                    *base,
+                    str(number),
+                    question.text,
+                    answer.submitted_position.label if answer and answer.submitted_position else "",
+                    (answer.submitted_comment or "") if answer else "",
+                ]
+            )
+    return rows
+
+
+def frozen_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """Raw rows as a snapshot stores them (JSON has no dates)."""
+    return [[v.isoformat() if isinstance(v, datetime) else v for v in row] for row in rows]
+
+
+def thawed_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """A snapshot's stored rows, with the submission time a time again."""
+    thawed = []
+    for row in rows:
+        row = list(row)
+        if isinstance(row[SUBMITTED_COLUMN], str) and row[SUBMITTED_COLUMN]:
+            row[SUBMITTED_COLUMN] = datetime.fromisoformat(row[SUBMITTED_COLUMN])
+        thawed.append(row)
+    return thawed

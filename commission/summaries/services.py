@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from commission.audit import services as audit
@@ -13,7 +15,7 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
-from commission.summaries.queries import compute_summary
+from commission.summaries.queries import compute_summary, frozen_rows, raw_rows
 from commission.timeutil import LONDON, format_datetime, now_utc
 
 
@@ -77,6 +79,12 @@ def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
     )
 
 
+def _frozen(consultation: Consultation) -> dict[str, Any]:
+    """The figures and every submitted answer as they stand, so a snapshot's
+    downloads are frozen with it."""
+    return {**compute_summary(consultation), "raw": frozen_rows(raw_rows(consultation))}
+
+
 def freeze_for_meeting(
     *, consultation: Consultation, meeting: Meeting, actor: User
 ) -> SummarySnapshot:
@@ -87,7 +95,7 @@ def freeze_for_meeting(
         meeting_id=meeting.id,
         published=False,
         created_by_id=actor.id,
-        data=compute_summary(consultation),
+        data=_frozen(consultation),
     )
     db.session.add(snapshot)
     db.session.flush()
@@ -114,7 +122,7 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
         consultation_id=consultation.id,
         published=True,
         created_by_id=actor.id,
-        data=compute_summary(consultation),
+        data=_frozen(consultation),
     )
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED

@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import access
@@ -27,11 +26,17 @@ from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import AUTHORITY_KIND_LABELS, CONTROL_LABELS, Authority, Control
+from commission.membership.models import Authority, Control
 from commission.pagination import paginate_rows
 from commission.summaries import services
 from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
-from commission.summaries.queries import compute_summary
+from commission.summaries.queries import (
+    NOT_RESPONDED_HEADER,
+    RAW_HEADER,
+    compute_summary,
+    raw_rows,
+    thawed_rows,
+)
 from commission.timeutil import now_utc
 
 bp = Blueprint("summaries", __name__)
@@ -61,6 +66,7 @@ def show_summary(reference: str) -> str:
         data=data,
         snapshot=snapshot,
         live=live,
+        frozen_page=False,
         secretariat=access.has_role(Role.SECRETARIAT),
         snapshots=services.meeting_snapshots(consultation) if live else [],
         published=services.published_snapshot(consultation),
@@ -82,86 +88,24 @@ def show_snapshot(reference: str, snapshot_id: int) -> str:
         data=snapshot.data,
         snapshot=snapshot,
         live=False,
+        frozen_page=True,
         secretariat=access.has_role(Role.SECRETARIAT),
         snapshots=[],
         published=None,
     )
 
 
-def _raw_rows(consultation: Consultation) -> list[list[Any]]:
-    """One row per authority per question (and one for the overall position)."""
-    responses = db.session.execute(
-        select(Response)
-        .where(Response.consultation_id == consultation.id, Response.submitted_at.is_not(None))
-        .options(selectinload(Response.answers), selectinload(Response.authority))
-        .join(Authority)
-        .order_by(Authority.name)
-    ).scalars()
-    rows = []
-    for response in responses:
-        authority = response.authority
-        control = (
-            CONTROL_LABELS[Control(response.control_at_submission)]
-            if response.control_at_submission
-            else "Not recorded"
-        )
-        base = [
-            consultation.reference,
-            authority.gss_code or "",
-            authority.name,
-            AUTHORITY_KIND_LABELS[authority.kind],
-            authority.region.value,
-            control,
-            authority.population,
-            response.channel.label,
-            response.submitted_at,
-        ]
-        rows.append(
-            [
-                *base,
-                "Overall",
-                "Overall position",
-                response.submitted_position.label if response.submitted_position else "",
-                response.submitted_comment or "",
-            ]
-        )
-        for number, question in enumerate(consultation.questions, start=1):
-            answer = response.answer_for(question.id)
-            rows.append(
-                [
-                    *base,
-                    str(number),
-                    question.text,
-                    answer.submitted_position.label if answer and answer.submitted_position else "",
-                    (answer.submitted_comment or "") if answer else "",
-                ]
-            )
-    return rows
-
-
-RAW_HEADER = [
-    "Reference",
-    "GSS code",
-    "Authority",
-    "Type",
-    "Region",
-    "Political control at response",
-    "Population",
-    "Channel",
-    "Submitted",
-    "Question number",
-    "Question",
-    "Position",
-    "Comment",
-]
-
-
-@bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")
-@access.public
-def download_summary(reference: str, file_format: str) -> HTTPResponse:
-    consultation = load_consultation(reference)
-    data, snapshot, live = _summary_for(consultation)
-    name = f"{consultation.reference}-summary"
+def _download(
+    consultation: Consultation,
+    file_format: str,
+    *,
+    data: dict[str, Any],
+    snapshot: SummarySnapshot | None,
+    rows: list[list[Any]],
+    name: str,
+) -> HTTPResponse:
+    """The briefing pack, every answer as CSV, or the spreadsheet, all from
+    the same figures (live, or a snapshot's)."""
     if file_format == "pdf":
         return pdf_response(
             "summaries/briefing_pdf.html",
@@ -171,7 +115,6 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
             snapshot=snapshot,
             generated=now_utc(),
         )
-    rows = _raw_rows(consultation) if live else []
     if file_format == "csv":
         return csv_response(f"{name}.csv", RAW_HEADER, rows)
     headline = (
@@ -208,6 +151,61 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
     sheets.append(("Raw responses", RAW_HEADER, rows))
     sheets.append(("Comments", RAW_HEADER, [r for r in rows if r[-1]]))
     return xlsx_response(f"{name}.xlsx", sheets)
+
+
+def _snapshot_rows(snapshot: SummarySnapshot) -> list[list[Any]]:
+    return thawed_rows(snapshot.data.get("raw") or [])
+
+
+@bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")
+@access.public
+def download_summary(reference: str, file_format: str) -> HTTPResponse:
+    """Live for the summary's audience, the published snapshot for everyone
+    else (404 until there is one). ``?snapshot=<id>`` gives a frozen
+    summary's own downloads; ``summary.csv?list=not-responded`` the member
+    authorities without a submitted position, for chasing (live audience only)."""
+    consultation = load_consultation(reference)
+    if request.args.get("list") == "not-responded":
+        return _download_not_responded(consultation, file_format)
+    snapshot_id = request.args.get("snapshot", type=int)
+    if snapshot_id is not None:
+        snapshot = db.session.get(SummarySnapshot, snapshot_id)
+        if snapshot is None or snapshot.consultation_id != consultation.id:
+            abort(404)
+        if not services.can_see_snapshot(snapshot, current_user):
+            abort(404)
+        return _download(
+            consultation,
+            file_format,
+            data=snapshot.data,
+            snapshot=snapshot,
+            rows=_snapshot_rows(snapshot),
+            name=f"{consultation.reference}-summary-{snapshot.created_at:%Y-%m-%d}-{snapshot.id}",
+        )
+    data, published, live = _summary_for(consultation)
+    rows = raw_rows(consultation) if live or published is None else _snapshot_rows(published)
+    return _download(
+        consultation,
+        file_format,
+        data=data,
+        snapshot=published,
+        rows=rows,
+        name=f"{consultation.reference}-summary",
+    )
+
+
+def _download_not_responded(consultation: Consultation, file_format: str) -> HTTPResponse:
+    if file_format != "csv" or not services.can_see_live(consultation, current_user):
+        abort(404)
+    data = compute_summary(consultation)
+    return csv_response(
+        f"{consultation.reference}-not-responded.csv",
+        NOT_RESPONDED_HEADER,
+        [
+            [a["name"], a["type"], a["region"], a["control"], a["status"]]
+            for a in data["not_responded"]
+        ],
+    )
 
 
 def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> Any:

@@ -5,6 +5,9 @@ public consultation page."""
 
 from __future__ import annotations
 
+import csv
+import io
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -271,6 +274,73 @@ def test_a_snapshot_of_another_consultation_is_not_found(client, secretariat):
     assert response.status_code == 404
 
 
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))[1:]
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=response.get_data(), capture_output=True
+    )
+    return " ".join(result.stdout.decode().split())
+
+
+def test_a_snapshots_downloads_keep_the_frozen_figures(client, secretariat):
+    consultation = build()
+    meeting = factories.meeting()
+    client.post(f"{base(consultation)}/summary/freeze", data={"meeting": meeting.id})
+    [snapshot] = snapshots(consultation)
+    factories.submitted_response(
+        consultation=consultation, authority=factories.council(name="Dunmore")
+    )
+    db.session.flush()
+    frozen = f"{base(consultation)}/summary/snapshots/{snapshot.id}"
+
+    links = {
+        a.get_text(" ", strip=True): a["href"] for a in page(client.get(frozen)).select("main a")
+    }
+    downloads = f"{base(consultation)}/summary"
+    assert links["ministerial briefing pack (PDF)"] == f"{downloads}.pdf?snapshot={snapshot.id}"
+    assert links["spreadsheet (XLSX)"] == f"{downloads}.xlsx?snapshot={snapshot.id}"
+    assert links["every answer (CSV)"] == f"{downloads}.csv?snapshot={snapshot.id}"
+    # The frozen CSV has the two responses frozen, not the later one; the live CSV has three.
+    assert {r[2] for r in csv_rows(client.get(links["every answer (CSV)"]))} == {
+        "Ashford",
+        "Barton",
+    }
+    live = {r[2] for r in csv_rows(client.get(f"{base(consultation)}/summary.csv"))}
+    assert live == {"Ashford", "Barton", "Dunmore"}
+    text = pdf_text(client.get(links["ministerial briefing pack (PDF)"]))
+    assert "Figures frozen" in text
+    assert "2 of 3 member authorities submitted a position." in text
+    assert client.get(links["spreadsheet (XLSX)"]).status_code == 200
+
+
+@pytest.mark.parametrize("role", [None, Role.LEADER])
+def test_a_meeting_snapshots_downloads_have_the_summarys_audience(client, role):
+    consultation = build()
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    if role is not None:
+        sign_in(client, factories.user(role=role))
+
+    for file_format in ("csv", "xlsx", "pdf"):
+        response = client.get(f"{base(consultation)}/summary.{file_format}?snapshot={snapshot.id}")
+        assert response.status_code == 404
+
+
+def test_a_snapshot_download_of_another_consultation_is_not_found(client, secretariat):
+    consultation = build()
+    snapshot = factories.summary_snapshot(consultation=factories.consultation())
+
+    response = client.get(f"{base(consultation)}/summary.csv?snapshot={snapshot.id}")
+
+    assert response.status_code == 404
+
+
 # Publishing the summary --------------------------------------------------------------------------
 
 
@@ -330,6 +400,36 @@ def test_publishing_makes_the_summary_public(client, secretariat):
     assert coverage_line(response) == "2 of 3 member authorities have submitted a position."
     shown = page(client.get(base(consultation)))
     assert shown.select_one(f"main a[href='{base(consultation)}/summary']") is not None
+
+
+def test_everyone_downloads_the_published_summary_as_it_was_published(client, secretariat):
+    consultation = build(closed=True)
+    client.post(f"{base(consultation)}/summary/publish")
+    factories.submitted_response(
+        consultation=consultation, authority=factories.council(name="Dunmore")
+    )
+    db.session.flush()
+    with client.session_transaction() as session:
+        session.clear()
+
+    links = {
+        a.get_text(" ", strip=True): a["href"]
+        for a in page(client.get(f"{base(consultation)}/summary")).select("main a")
+    }
+    assert links["every answer (CSV)"] == f"{base(consultation)}/summary.csv"
+    assert links["spreadsheet (XLSX)"] == f"{base(consultation)}/summary.xlsx"
+    rows = csv_rows(client.get(f"{base(consultation)}/summary.csv"))
+    # Two responses, each with its overall row and two questions; not the later one.
+    assert [(r[2], r[9]) for r in rows] == [
+        ("Ashford", "Overall"),
+        ("Ashford", "1"),
+        ("Ashford", "2"),
+        ("Barton", "Overall"),
+        ("Barton", "1"),
+        ("Barton", "2"),
+    ]
+    assert [r[11] for r in rows if r[9] == "Overall"] == ["Support", "Oppose"]
+    assert rows[0][8]  # when it was submitted
 
 
 @pytest.mark.parametrize("role", [Role.CHAIR, Role.MINISTER, Role.LEADER])

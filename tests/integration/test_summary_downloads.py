@@ -22,6 +22,7 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.views import RAW_HEADER
 from commission.timeutil import now_utc
 from tests import factories
+from tests.conftest import page
 
 
 def sign_in(client, user) -> None:
@@ -214,6 +215,7 @@ def test_pdf_briefing_pack_has_cover_headline_tables_and_quotations(consultation
     assert "Reforming the business rates retention scheme" in text
     assert consultation.reference in text
     assert "Live figures, produced" in text
+    assert " Closed " in text
     assert "2 of 3 member authorities submitted a position." in text
     assert "Support 1 50.0% 33.3%" in text
     assert "Oppose 1 50.0% 66.7%" in text
@@ -233,3 +235,51 @@ def test_the_published_pdf_is_the_frozen_snapshot_for_everyone(consultation, cli
 
     assert "Figures frozen" in text
     assert "2 of 3 member authorities submitted a position." in text
+
+
+# Authorities that have not responded -------------------------------------------------------------
+
+
+def test_the_authorities_that_have_not_responded_download_as_csv(consultation, secretariat):
+    eastleigh = factories.council(name="Eastleigh", control=Control.GREEN)
+    factories.draft_response(consultation=consultation, authority=eastleigh, position=None)
+    summary = secretariat.get(f"/consultations/{consultation.reference}/summary")
+    link = page(summary).find("a", string="Download the authorities that have not submitted (CSV)")
+    assert link["href"] == (
+        f"/consultations/{consultation.reference}/summary.csv?list=not-responded"
+    )
+
+    response = secretariat.get(link["href"])
+
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{consultation.reference}-not-responded.csv"'
+    )
+    header, *rows = read_csv(response)
+    assert header == ["Authority", "Type", "Region", "Political control", "Status"]
+    assert [(r[0], r[3], r[4]) for r in rows] == [
+        ("Carlow", "Labour", "Not started"),
+        ("Eastleigh", "Green", "Draft only"),
+    ]
+
+
+@pytest.mark.parametrize("role", [None, Role.LEADER])
+def test_only_the_summarys_audience_downloads_who_has_not_responded(consultation, client, role):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    factories.summary_snapshot(consultation=consultation, published=True)
+    if role is not None:
+        sign_in(client, factories.user(role=role))
+
+    response = client.get(url(consultation, "csv") + "?list=not-responded")
+
+    assert response.status_code == 404
+
+
+def test_the_briefing_cover_says_closes_while_the_consultation_is_open(app_ctx, secretariat):
+    consultation = factories.consultation(title="Place-based budgets")
+    factories.submitted_response(consultation=consultation, authority=factories.council())
+
+    text = pdf_text(secretariat.get(url(consultation, "pdf")))
+
+    assert "Place-based budgets" in text
+    assert " Closes " in text
+    assert " Closed " not in text

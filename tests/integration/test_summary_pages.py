@@ -272,8 +272,8 @@ def test_each_chart_is_an_svg_image_with_a_title_and_description(shown):
     found = charts(soup)
 
     # Overall by count and by population, by control, by type, by region, and
-    # one for the only position question.
-    assert len(found) == 6
+    # for the only position question, by control, by type and by region.
+    assert len(found) == 8
     for svg in found:
         title, desc = svg.find("title", recursive=False), svg.find("desc", recursive=False)
         assert title is not None and title.get_text(strip=True)
@@ -375,3 +375,18 @@ def test_the_summary_page_issues_as_many_statements_for_40_responses_as_for_5(cl
 
     assert len(for_few) == len(for_many)
     assert len(for_few) < 40
+
+
+def test_each_position_question_is_also_split_by_type_and_region(shown):
+    _, soup = shown
+
+    by_type = body_rows(caption_table(soup, "Question 1: positions by type of authority"))
+    by_region = body_rows(caption_table(soup, "Question 1: positions by region"))
+
+    assert [row[0] for row in by_type] == ["District council", "Unitary authority"]
+    assert [row[-1] for row in by_type] == ["1", "1"]
+    assert [(row[0], row[-1]) for row in by_region] == [("North West", "1"), ("South East", "1")]
+    assert by_region[0][1] == "1 (100.0%) 100.0% by population"  # Ashford supports
+    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    assert "Question 1: positions by type of authority" in titles
+    assert "Question 1: positions by region" in titles

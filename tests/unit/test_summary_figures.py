@@ -353,6 +353,28 @@ def test_per_question_split_by_control_at_the_time_of_the_response(figures):
     }
 
 
+def test_per_question_split_by_type_and_by_region(figures):
+    data = compute_summary(figures.consultation)
+    _, second, third = data["questions"]
+
+    # Question 2: Ashford (unitary, North West, 100k) oppose; Barton (district,
+    # North West, 200k) support with amendments; Carlow (county, South East, 300k) support.
+    assert groups(second["by_type"]) == {
+        "County council": {"support": (1, 100.0, 300_000, 100.0)},
+        "District council": {"support_with_amendments": (1, 100.0, 200_000, 100.0)},
+        "Unitary authority": {"oppose": (1, 100.0, 100_000, 100.0)},
+    }
+    assert groups(second["by_region"]) == {
+        "North West": {
+            "support_with_amendments": (1, 50.0, 200_000, 66.7),
+            "oppose": (1, 50.0, 100_000, 33.3),
+        },
+        "South East": {"support": (1, 100.0, 300_000, 100.0)},
+    }
+    # Free text has no positions to split.
+    assert third["by_type"] == [] and third["by_region"] == []
+
+
 def test_questions_are_numbered_in_their_order(figures):
     data = compute_summary(figures.consultation)
 
