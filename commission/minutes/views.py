@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response
 
@@ -296,6 +296,13 @@ def add_action(slug: str) -> str | Response:
     )
 
 
+def _not_confidential(agenda_item_id: Any) -> Any:
+    """Records under a confidential item are for members only, as in the minutes."""
+    return agenda_item_id.is_(None) | agenda_item_id.not_in(
+        select(AgendaItem.id).where(AgendaItem.confidential.is_(True))
+    )
+
+
 def _actions_statement(filters: dict[str, str]) -> Any:
     statement = (
         select(Action)
@@ -307,6 +314,8 @@ def _actions_statement(filters: dict[str, str]) -> Any:
         )
         .order_by(Action.due_on, Action.id)
     )
+    if not policy.is_commission_person():
+        statement = statement.where(_not_confidential(Action.agenda_item_id))
     if filters["status"] in {s.value for s in ActionStatus}:
         statement = statement.where(Action.status == ActionStatus(filters["status"]))
     elif filters["status"] == "overdue":
@@ -396,6 +405,12 @@ def show_action(action_id: int) -> str | Response:
     action = db.session.get(Action, action_id)
     if action is None:
         abort(404)
+    if (
+        action.agenda_item is not None
+        and action.agenda_item.confidential
+        and not policy.is_commission_person()
+    ):
+        abort(404)
     can_update = services.can_update(action, current_user)
     form = ConfirmForm()
     if request.method == "POST":
@@ -432,8 +447,10 @@ def show_action(action_id: int) -> str | Response:
 @bp.get("/decisions")
 @access.public
 def search_decisions() -> str:
-    """Decisions in published minutes, searchable across meetings. Decisions
-    under a confidential item are for members only, as in the minutes."""
+    """Decisions in published minutes, searchable across meetings by their
+    words or their reference (``LGC/2027/03/D2``, or ``LGC/2027/03`` for the
+    meeting's). Decisions under a confidential item are for members only, as
+    in the minutes."""
     query = (request.args.get("q") or "").strip()[:200]
     statement = (
         select(Decision)
@@ -444,15 +461,17 @@ def search_decisions() -> str:
         .order_by(Meeting.starts_at.desc(), Decision.number)
     )
     if not policy.is_commission_person():
-        statement = statement.where(
-            Decision.agenda_item_id.is_(None)
-            | Decision.agenda_item_id.not_in(
-                select(AgendaItem.id).where(AgendaItem.confidential.is_(True))
-            )
-        )
+        statement = statement.where(_not_confidential(Decision.agenda_item_id))
     if query:
+        reference = func.lower(
+            func.coalesce(Meeting.record_reference, "") + "/d" + cast(Decision.number, String)
+        )
         statement = statement.where(
-            func.lower(Decision.text).contains(query.lower(), autoescape=True)
+            or_(
+                func.lower(Decision.text).contains(query.lower(), autoescape=True),
+                reference == query.lower(),
+                reference.startswith(query.lower().rstrip("/") + "/", autoescape=True),
+            )
         )
     page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("minutes/decisions.html", page=page, query=query)

@@ -595,3 +595,32 @@ def test_the_update_form_carries_its_csrf_token(client, log, csrf_enabled):
     saved = client.post(action_url(action), data={"status": "done", "csrf_token": token})
     assert saved.status_code == 302
     assert updates(action) == [(ActionStatus.DONE, None, officer.id)]
+
+
+def test_an_action_under_a_confidential_item_is_for_members_only(client, login_as, log):
+    """Someone who can still sign in but holds no role on the Commission today
+    does not read actions agreed under a confidential item."""
+    pay = factories.agenda_item(meeting=log["march"], title="Pay negotiations", confidential=True)
+    secret = factories.owned_action(
+        meeting=log["march"], owner=log["bolton"], text="Accept the pay offer", due_on=today()
+    )
+    secret.agenda_item_id = pay.id
+    db.session.flush()
+    former = factories.user()
+    factories.appointment(
+        user=former,
+        role=Role.LEADER,
+        authority=log["camden"],
+        starts_on=today() - timedelta(days=400),
+        ends_on=today() - timedelta(days=30),
+    )
+    sign_in(client, former)
+
+    assert secret.reference not in references(client.get("/actions"))
+    assert len(references(client.get("/actions"))) == len(ALL)
+    assert "Accept the pay offer" not in client.get("/actions.csv").get_data(as_text=True)
+    assert client.get(f"/actions/{secret.id}").status_code == 404
+
+    login_as(Role.LEADER)
+    assert secret.reference in references(client.get("/actions"))
+    assert "Accept the pay offer" in main_text(client.get(f"/actions/{secret.id}"))

@@ -504,3 +504,21 @@ def test_the_decisions_page_needs_no_sign_in_and_the_minutes_it_links_are_public
     assert len(links) == 2  # the March minutes' two decisions; April's are a draft
     for link in links:
         assert client.get(link["href"]).status_code == 200
+
+
+def test_a_decision_is_found_by_its_reference(client, two_meetings):
+    march = two_meetings[0]
+    factories.decision(meeting=march, text="Review the pilot in a year.")
+    factories.decision(meeting=march, text="Thank the officers.")
+
+    # A full reference finds that decision, in any case; its prefix finds the meeting's.
+    found = client.get("/decisions", query_string={"q": "lgc/2026/03/d1"})
+    assert [title.split(" · ")[0] for title, _ in cards(found)] == ["LGC/2026/03/D1"]
+    found = client.get("/decisions", query_string={"q": "LGC/2026/03/D3"})
+    assert [body for _, body in cards(found)] == ["Review the pilot in a year."]
+    meeting = client.get("/decisions", query_string={"q": "LGC/2026/03"})
+    assert status_line(meeting) == "4 decisions"
+    # Draft minutes' decisions stay out of the search, by reference too.
+    assert status_line(client.get("/decisions", query_string={"q": "LGC/2026/04/D1"})) == (
+        "No decisions found"
+    )

@@ -209,6 +209,25 @@ def test_drafting_is_refused_for_a_meeting_not_held(client, login_as, status):
     assert page(response).select_one(f"#item-{item.id}").get_text() == "Members discussed funding."
 
 
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.CHAIR])
+def test_a_meeting_not_held_offers_no_drafting(client, login_as, role):
+    meeting = factories.meeting(status=MeetingStatus.AGENDA_PUBLISHED)
+    login_as(role)
+
+    response = client.get(url(meeting))
+
+    assert response.status_code == 200
+    links = [a.get_text(strip=True) for a in page(response).select("main a")]
+    assert "Write the draft minutes" not in links
+    assert "Record a decision" not in links
+    assert "Record an action" not in links
+    assert "Approve the minutes" not in links
+    assert "once the meeting has been held" in main_text(response)
+    if role is Role.SECRETARIAT:
+        form = client.get(url(meeting, "/edit"))
+        assert "This meeting has not been held yet" in main_text(form)
+
+
 def test_the_secretariat_drafts_minutes_by_agenda_item(client, login_as, held):
     welcome, funding, pay = held.items
     secretariat = login_as(Role.SECRETARIAT, full_name="Sam Secretariat")
