@@ -16,7 +16,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -42,12 +42,19 @@ def build_message(email: Email, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject
-    message["Message-ID"] = make_msgid(domain="commission.localhost")
+    message["Date"] = format_datetime(now_utc())
+    # The sender's own domain, so receiving servers can tie the message to it.
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "commission.localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
     for name, value in email.headers:
         message[name] = value
     message.set_content(email.body)
     if email.html:
         message.add_alternative(email.html, subtype="html")
+    # Keep long headers on one line rather than RFC 2047-encode them: a
+    # List-Unsubscribe address must stay a plain <URL> for mail clients to use
+    # it. The parts above are already encoded, with short lines.
+    message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

@@ -60,13 +60,17 @@ def meetings_scheduled(meetings: list[Meeting]) -> None:
         users=_members_people(),
         topic=Topic.MEETINGS,
         template="meetings_scheduled",
-        subject=f"{len(meetings)} Local Government Commission meetings scheduled",
+        subject=f"{len(meetings)} Local Government Commission meetings scheduled"
+        if len(meetings) > 1
+        else f"Meeting scheduled: {format_date(meetings[0].starts_at, weekday=True)}",
         lines=[
             f"The Commission will meet on: {dates}.",
             "You can reply for your authority from each meeting's page.",
         ],
-        link=external_url("meetings.list_meetings"),
-        link_text="See the meetings",
+        link=external_url("meetings.list_meetings")
+        if len(meetings) > 1
+        else _meeting_link(meetings[0]),
+        link_text="See the meetings" if len(meetings) > 1 else "See the meeting",
         dedupe=f"scheduled:{'-'.join(str(m.id) for m in meetings)}",
     )
 
@@ -356,14 +360,15 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     )
     for consultation in db.session.execute(
         select(Consultation).where(
-            Consultation.status == ConsultationStatus.OPEN, Consultation.closes_at > now
+            Consultation.status == ConsultationStatus.OPEN,
+            or_(
+                Consultation.closes_at > now,
+                Consultation.id.in_(
+                    select(Extension.consultation_id).where(Extension.closes_at > now)
+                ),
+            ),
         )
     ).scalars():
-        days_left = (consultation.closes_at.astimezone(LONDON).date() - today).days
-        due = [d for d in reminder_days if days_left <= d]
-        if not due:
-            continue
-        window = min(due)
         submitted = set(
             db.session.execute(
                 select(ConsultationResponse.authority_id).where(
@@ -372,15 +377,34 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 )
             ).scalars()
         )
-        extended = set(
-            db.session.execute(
-                select(Extension.authority_id).where(Extension.consultation_id == consultation.id)
+        # An authority with an extension is reminded before its own deadline.
+        extended = {
+            e.authority_id: e.closes_at
+            for e in db.session.execute(
+                select(Extension).where(Extension.consultation_id == consultation.id)
             ).scalars()
-        )
-        waiting = [a for a in member_ids(today) if a not in submitted and a not in extended]
+            if e.closes_at > consultation.closes_at
+        }
+        waiting = [a for a in member_ids(today) if a not in submitted]
         for authority in db.session.execute(
             select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
         ).scalars():
+            closes_at = extended.get(authority.id, consultation.closes_at)
+            if closes_at <= now:
+                continue
+            days_left = (closes_at.astimezone(LONDON).date() - today).days
+            due = [d for d in reminder_days if days_left <= d]
+            if not due:
+                continue
+            window = min(due)
+            key = f"closing-reminder:{consultation.id}:{window}:{authority.id}"
+            if authority.id in extended:  # a new deadline earns its own reminders
+                key += f":{closes_at:%Y%m%d%H%M}"
+            closes = (
+                f"Its extended deadline is {format_datetime(closes_at)}."
+                if authority.id in extended
+                else f"The consultation closes {format_datetime(closes_at)}."
+            )
             counts["closing"] += enqueue(
                 users=people_at([authority.id], AUTHORITY_ROLES, today),
                 topic=Topic.CONSULTATION_REMINDERS,
@@ -389,8 +413,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 f"{consultation.title}",
                 lines=[
                     f"{authority.name} has not submitted its position on "
-                    f"“{consultation.title}”. The consultation closes "
-                    f"{format_datetime(consultation.closes_at)}."
+                    f"“{consultation.title}”. {closes}"
                 ],
                 link=external_url(
                     "consultations.respond",
@@ -398,6 +421,6 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                     slug=authority.slug,
                 ),
                 link_text="Go to your authority's response",
-                dedupe=f"closing-reminder:{consultation.id}:{window}:{authority.id}",
+                dedupe=key,
             )
     return counts

@@ -39,9 +39,13 @@ class Topic(StrEnum):
 
 
 class OutboxStatus(StrEnum):
+    """Queued until sent or failed; withdrawn when, by the time it was due,
+    its recipient had turned that kind of email off or been deactivated."""
+
     QUEUED = "queued"
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
@@ -176,20 +176,24 @@ def needs_action(user: User) -> list[Task]:
     departments = [
         a.ministerial_office.department_id for a in appointments if a.ministerial_office is not None
     ]
-    if authority_ids or departments:
+    secretariat = Role.SECRETARIAT in user.roles_on(on)
+    if authority_ids or departments or secretariat:
         from sqlalchemy import or_
 
+        owners: list[ColumnElement[bool]] = [
+            (Action.owner_kind == OwnerKind.AUTHORITY)
+            & Action.owner_authority_id.in_(authority_ids or [0]),
+            (Action.owner_kind == OwnerKind.DEPARTMENT)
+            & Action.owner_department_id.in_(departments or [0]),
+        ]
+        if secretariat:  # the secretariat's own actions
+            owners.append(Action.owner_kind == OwnerKind.SECRETARIAT)
         for action in db.session.execute(
             select(Action)
             .where(
                 Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
                 Action.due_on <= on + timedelta(days=14),
-                or_(
-                    (Action.owner_kind == OwnerKind.AUTHORITY)
-                    & Action.owner_authority_id.in_(authority_ids or [0]),
-                    (Action.owner_kind == OwnerKind.DEPARTMENT)
-                    & Action.owner_department_id.in_(departments or [0]),
-                ),
+                or_(*owners),
             )
             .order_by(Action.due_on)
         ).scalars():

@@ -241,7 +241,14 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
         ).scalar_one_or_none()
         if message is None:  # sent meanwhile, or being sent by another worker
             continue
+        reason = _withdrawn_because(message)
+        if reason:
+            message.status = OutboxStatus.WITHDRAWN
+            message.last_error = reason
+            db.session.commit()
+            continue
         message.attempts += 1
+        unsubscribe = _unsubscribe_from(message)
         try:
             send(
                 Email(
@@ -249,8 +256,12 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
                     subject=message.subject,
                     body=message.body_text,
                     html=message.body_html,
-                    headers=(("List-Unsubscribe", f"<{_unsubscribe_from(message)}>"),)
-                    if _unsubscribe_from(message)
+                    # One-click unsubscribing from the mail client (RFC 8058).
+                    headers=(
+                        ("List-Unsubscribe", f"<{unsubscribe}>"),
+                        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+                    )
+                    if unsubscribe
                     else (),
                 )
             )
@@ -272,6 +283,20 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def _withdrawn_because(message: OutboxMessage) -> str | None:
+    """Why a message queued earlier must not go now: its recipient has since
+    been deactivated or turned this kind of email off (a message can wait in
+    the queue while the mail server is down)."""
+    user = db.session.get(User, message.user_id) if message.user_id else None
+    if user is None:
+        return None
+    if not user.active:
+        return "Not sent: the account has been deactivated"
+    if (user.id, message.topic.value) in opted_out([user.id]):
+        return "Not sent: the person has turned off these emails"
+    return None
 
 
 def _unsubscribe_from(message: OutboxMessage) -> str | None:

@@ -14,7 +14,7 @@ from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
-from commission.extensions import db
+from commission.extensions import csrf, db
 from commission.forms import ConfirmForm
 from commission.links import external_url
 from commission.meetings.models import PUBLIC_STATUSES, Meeting
@@ -49,9 +49,11 @@ def email_preferences() -> str | Response:
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @access.public
+@csrf.exempt  # the signed token is the authority; a mail client's one-click POST has no form token
 def unsubscribe(token: str) -> str | tuple[str, int]:
-    """One click from an email: the link itself unsubscribes; the page offers
-    to undo it."""
+    """One click from an email: the link itself unsubscribes, and so does the
+    mail client's one-click POST (RFC 8058, ``List-Unsubscribe=One-Click``);
+    the page offers to undo it, which needs the page's form token."""
     found = services.read_unsubscribe_token(token)
     if found is None:
         return render_template("notifications/unsubscribe.html", invalid=True, form=None), 404
@@ -62,10 +64,12 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
         for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
     }
     wanted = {t for t in Topic if t.value not in current}
-    resubscribed = False
-    if request.method == "POST" and form.validate_on_submit():
+    one_click = request.form.get("List-Unsubscribe") == "One-Click"
+    resubscribed = request.method == "POST" and not one_click
+    if resubscribed:
+        if not form.validate_on_submit():
+            abort(400)
         services.set_preferences(user=user, topics=wanted | {topic})
-        resubscribed = True
     else:
         services.set_preferences(user=user, topics=wanted - {topic})
     db.session.commit()

@@ -29,7 +29,14 @@ def test_message_has_sender_recipient_subject_and_id():
     assert message["To"] == "joanna.pike@example.gov.uk"
     assert message["Subject"] == "Reset your password"
     assert message["Message-ID"].endswith("@commission.localhost>")
+    assert message["Date"] is not None
     assert message.get_content() == "Hello\n"
+
+
+def test_the_message_id_uses_the_senders_domain():
+    message = build_message(MESSAGE, "Local Government Commission <no-reply@lgc.example.gov.uk>")
+    assert message["Message-ID"].endswith("@lgc.example.gov.uk>")
+    assert message["Date"].datetime.tzinfo is not None
 
 
 def test_memory_backend_keeps_the_message(app_ctx, outbox):

@@ -271,6 +271,18 @@ def test_a_departments_actions_are_shown_to_its_ministers(client, app_ctx):
     assert texts(client, minister) == ["Due soon: Publish the guidance"]
 
 
+def test_the_secretariats_own_actions_are_shown_to_the_secretariat(client, cast):
+    secretariat = factories.user(role=Role.SECRETARIAT)
+    held = factories.held_meeting()
+    factories.owned_action(
+        meeting=held, text="Circulate the minutes", due_on=today() - timedelta(days=1)
+    )
+    factories.owned_action(meeting=held, text="Book the venue", due_on=today() + timedelta(days=20))
+    factories.owned_action(meeting=held, owner=cast.council, due_on=today())
+    assert texts(client, secretariat) == ["Overdue: Circulate the minutes"]
+    assert "Circulate the minutes" not in " ".join(texts(client, cast.leader))
+
+
 # Nothing to do --------------------------------------------------------------------------------
 
 

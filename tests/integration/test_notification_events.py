@@ -144,6 +144,10 @@ def test_confirming_a_draft_meeting_tells_member_authorities(cast):
     meeting = factories.meeting(status=MeetingStatus.DRAFT)
     meetings.confirm_meeting(meeting=meeting, actor=cast.secretariat)
     assert recipients("meetings_scheduled") == member_people(cast)
+    message = queued("meetings_scheduled")[0]
+    assert message.subject == f"Meeting scheduled: {format_date(meeting.starts_at, weekday=True)}"
+    assert f"The Commission will meet on: {format_date(meeting.starts_at)}." in message.body_text
+    assert link_in(message) == f"{BASE}/meetings/{meeting.slug}"
 
 
 def test_publishing_the_agenda_tells_members_with_a_link_to_the_meeting(client, cast):
@@ -275,11 +279,11 @@ def test_postponing_a_meeting_links_to_the_new_date(client, cast):
     assert follow(client, cast.leader, messages[0]).status_code == 200
 
 
-def test_cancelling_a_draft_meeting_tells_no_one(cast):
+def test_deleting_a_draft_meeting_tells_no_one(cast):
     """A draft is the secretariat's working copy: members never heard of it,
     and the link would be a page they cannot see."""
     meeting = factories.meeting(status=MeetingStatus.DRAFT)
-    meetings.cancel_meeting(meeting=meeting, reason="Not needed", actor=cast.secretariat)
+    meetings.delete_meeting(meeting=meeting, actor=cast.secretariat)
     assert queued() == []
 
 

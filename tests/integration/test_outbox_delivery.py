@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from commission.auth.roles import Role
+from commission.errors import DomainError
 from commission.extensions import db
 from commission.notifications import services
 from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
@@ -83,6 +84,11 @@ def test_a_queued_message_arrives_with_text_and_html_parts_and_list_unsubscribe(
 
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith(f"<{BASE}/unsubscribe/") and unsubscribe.endswith(">")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"  # RFC 8058
+    # On the wire the address is plain, not RFC 2047-encoded, so mail clients can use it.
+    raw_lines = envelope.content.decode("ascii").splitlines()
+    assert f"List-Unsubscribe: {unsubscribe}" in raw_lines
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw_lines
     assert f"Unsubscribe: {unsubscribe[1:-1]}" in text
     assert f'href="{unsubscribe[1:-1]}"' in html
 
@@ -115,6 +121,36 @@ def test_a_message_not_yet_due_waits(app_ctx, mail_server):
     assert services.deliver_due() == (0, 0)
     assert mail_server.handler.envelopes == []
     assert stored()[0].attempts == 0
+
+
+def test_a_message_queued_before_its_recipient_opted_out_is_withdrawn(
+    client, login_as, app_ctx, mail_server
+):
+    opting_out, deactivated, still_wanting = people(3)
+    queue_for([opting_out, deactivated, still_wanting])
+    services.set_preferences(user=opting_out, topics=set(Topic) - {Topic.MEETINGS})
+    deactivated.active = False
+    db.session.flush()
+
+    assert services.deliver_due() == (1, 0)
+    assert mail_server.handler.recipients() == [still_wanting.email]
+    by_person = {m.user_id: m for m in stored()}
+    assert by_person[opting_out.id].status is OutboxStatus.WITHDRAWN
+    assert by_person[opting_out.id].last_error == "Not sent: the person has turned off these emails"
+    assert by_person[deactivated.id].status is OutboxStatus.WITHDRAWN
+    assert by_person[deactivated.id].last_error == "Not sent: the account has been deactivated"
+    assert by_person[opting_out.id].attempts == 0
+    assert services.deliver_due() == (0, 0)
+    assert mail_server.handler.recipients() == [still_wanting.email]
+
+    login_as(Role.SECRETARIAT)
+    withdrawn = client.get("/outbox?status=withdrawn")
+    assert sorted(row[3] for row in table_rows(withdrawn)) == [
+        "Withdrawn Not sent: the account has been deactivated",
+        "Withdrawn Not sent: the person has turned off these emails",
+    ]
+    with pytest.raises(DomainError):
+        services.resend(message=by_person[opting_out.id])
 
 
 # The server goes down part-way ------------------------------------------------------------------

@@ -146,6 +146,39 @@ def test_undo_subscribes_again(client, app_ctx, csrf_enabled):
     assert opted_out_of(user) == {"summaries"}
 
 
+def test_the_mail_clients_one_click_post_unsubscribes_without_a_form_token(
+    client, app_ctx, csrf_enabled
+):
+    """RFC 8058: the mail client POSTs ``List-Unsubscribe=One-Click`` to the
+    header's address, with no session and no form token."""
+    user = factories.user(role=Role.LEADER)
+    path = f"/unsubscribe/{unsubscribe_token(user, Topic.SUMMARIES)}"
+    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert heading(response) == "You have unsubscribed"
+    assert opted_out_of(user) == {"summaries"}
+
+    again = client.post(path, data={"List-Unsubscribe": "One-Click"})  # a retry changes nothing
+    assert again.status_code == 200
+    assert opted_out_of(user) == {"summaries"}
+
+
+def test_undo_without_the_form_token_is_refused(client, app_ctx, csrf_enabled):
+    user = factories.user(role=Role.LEADER)
+    path = f"/unsubscribe/{unsubscribe_token(user, Topic.MEETINGS)}"
+    client.get(path)
+    assert client.post(path).status_code == 400
+    assert opted_out_of(user) == {"meetings"}
+
+
+def test_one_click_with_a_tampered_token_is_not_valid(client, app_ctx, csrf_enabled):
+    user = factories.user(role=Role.LEADER)
+    path = f"/unsubscribe/{unsubscribe_token(user, Topic.MEETINGS)}x"
+    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 404
+    assert opted_out_of(user) == set()
+
+
 def test_unsubscribing_from_one_kind_leaves_the_others(client, app_ctx):
     user = factories.user(role=Role.OFFICER)
     client.get(f"/unsubscribe/{unsubscribe_token(user, Topic.CONSULTATION_REMINDERS)}")

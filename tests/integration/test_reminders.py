@@ -274,3 +274,27 @@ def test_submitting_after_the_first_reminder_stops_the_second(app, cast, closing
     events.send_reminders(now=start + timedelta(days=4))
     subjects = [m.subject for m in queued("closing_reminder") if m.user_id == cast.officer.id]
     assert subjects == ["6 days left: Delivering the Sure Start revival"]
+
+
+def test_an_authority_with_an_extension_is_reminded_before_its_own_deadline(app, cast, closing):
+    def sure_start() -> list[OutboxMessage]:
+        return [m for m in queued("closing_reminder") if m.subject.endswith("Sure Start revival")]
+
+    start = midday_today()
+    events.send_reminders(now=start)
+    assert closing.extended_leader.email not in {m.recipient for m in sure_start()}
+    assert len(sure_start()) == 5
+
+    # The general deadline has passed; the extension ends in six days.
+    later = start + timedelta(days=14)
+    events.send_reminders(now=later)
+    events.send_reminders(now=later)  # never twice
+    [message] = sure_start()[5:]
+    assert message.user_id == closing.extended_leader.id
+    assert message.subject == "6 days left: Delivering the Sure Start revival"
+    assert "Extended Council has not submitted its position" in message.body_text
+    assert "Its extended deadline is " in message.body_text
+
+    events.send_reminders(now=later + timedelta(days=4))  # 2 days left
+    assert [m.user_id for m in sure_start()[6:]] == [closing.extended_leader.id]
+    assert sure_start()[6].subject == "2 days left: Delivering the Sure Start revival"
