@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, request, url_for
@@ -56,6 +57,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["markdown"] = render_markdown
+    # Times kept as ISO text (in stored summaries) back to times, for |datetime.
+    app.jinja_env.filters["from_iso"] = datetime.fromisoformat
 
     @app.context_processor
     def inject() -> dict[str, Any]:

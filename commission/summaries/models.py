@@ -54,6 +54,10 @@ class SummarySnapshot(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Every submitted answer at the moment of freezing, for the snapshot's own
+    # downloads: large, so loaded only when a download asks for it. None for
+    # snapshots made before answers were kept with them.
+    answers: Mapped[list[list[Any]] | None] = mapped_column(JSON, deferred=True)
 
     consultation: Mapped[Consultation] = relationship()
     meeting: Mapped[Meeting | None] = relationship()

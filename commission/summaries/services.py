@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
-from commission.consultations.models import Answer, Consultation, ConsultationStatus
+from commission.consultations.models import Answer, Consultation, ConsultationStatus, Extension
 from commission.consultations.services import effective_status
 from commission.errors import DomainError
 from commission.extensions import db
@@ -80,9 +81,12 @@ def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
 
 
 def _frozen(consultation: Consultation) -> dict[str, Any]:
-    """The figures and every submitted answer as they stand, so a snapshot's
-    downloads are frozen with it."""
-    return {**compute_summary(consultation), "raw": frozen_rows(raw_rows(consultation))}
+    """A snapshot's columns: the figures and every submitted answer as they
+    stand, so the snapshot's downloads are frozen with it."""
+    return {
+        "data": compute_summary(consultation),
+        "answers": frozen_rows(raw_rows(consultation)),
+    }
 
 
 def freeze_for_meeting(
@@ -95,7 +99,7 @@ def freeze_for_meeting(
         meeting_id=meeting.id,
         published=False,
         created_by_id=actor.id,
-        data=_frozen(consultation),
+        **_frozen(consultation),
     )
     db.session.add(snapshot)
     db.session.flush()
@@ -109,6 +113,24 @@ def freeze_for_meeting(
     return snapshot
 
 
+def _refuse_while_extended(consultation: Consultation) -> None:
+    """Publishing ends every window, so it waits for the last extension: an
+    authority given more time must not lose it, nor be missing from the
+    published figures."""
+    extension = db.session.execute(
+        select(Extension)
+        .where(Extension.consultation_id == consultation.id, Extension.closes_at > now_utc())
+        .options(selectinload(Extension.authority))
+        .order_by(Extension.closes_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if extension is not None:
+        raise DomainError(
+            f"{extension.authority.name} has an extension until "
+            f"{format_datetime(extension.closes_at)}. Publish the summary once it has passed"
+        )
+
+
 def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapshot:
     """Publishing freezes the summary as it stands and makes it public."""
     if consultation.status in (
@@ -118,11 +140,12 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
         raise DomainError("The summary has already been published")
     if effective_status(consultation) is not ConsultationStatus.CLOSED:
         raise DomainError("A summary can be published once the consultation has closed")
+    _refuse_while_extended(consultation)
     snapshot = SummarySnapshot(
         consultation_id=consultation.id,
         published=True,
         created_by_id=actor.id,
-        data=_frozen(consultation),
+        **_frozen(consultation),
     )
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED

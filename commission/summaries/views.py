@@ -154,7 +154,7 @@ def _download(
 
 
 def _snapshot_rows(snapshot: SummarySnapshot) -> list[list[Any]]:
-    return thawed_rows(snapshot.data.get("raw") or [])
+    return thawed_rows(snapshot.answers or [])
 
 
 @bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from commission.auth.roles import Role
-from commission.consultations.models import ConsultationStatus, Position
+from commission.consultations.models import ConsultationStatus, Extension, Position
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
-from commission.membership.models import Control
+from commission.membership.models import Authority, Control
 from commission.summaries.models import GovernmentReply, SummarySnapshot
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
 from tests.conftest import audit_events, banner, error_summary, heading, page
 
@@ -375,6 +375,31 @@ def test_publishing_after_close_freezes_and_publishes(client, secretariat):
     assert snapshot.data["totals"]["submitted"] == 2
     assert [e.subject_id for e in audit_events("summary_published")] == [snapshot.id]
     assert banner(client.get(f"{base(consultation)}/summary")) == "Success Summary published"
+
+
+def test_publishing_waits_for_the_last_extension(client, secretariat):
+    consultation = build(closed=True)
+    carlow = db.session.execute(select(Authority).where(Authority.name == "Carlow")).scalar_one()
+    closes_at = now_utc() + timedelta(days=3)
+    db.session.add(
+        Extension(
+            consultation_id=consultation.id,
+            authority_id=carlow.id,
+            closes_at=closes_at,
+            reason="Full council meets next week",
+        )
+    )
+    db.session.flush()
+
+    response = client.post(f"{base(consultation)}/summary/publish")
+
+    assert [text for text, _ in error_summary(response)] == [
+        f"Carlow has an extension until {format_datetime(closes_at)}. "
+        "Publish the summary once it has passed"
+    ]
+    db.session.expire_all()
+    assert consultation.status is ConsultationStatus.OPEN
+    assert snapshots(consultation) == []
 
 
 def test_the_summary_is_published_only_once(client, secretariat):

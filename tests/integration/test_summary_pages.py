@@ -13,7 +13,7 @@ from commission.auth.roles import Role
 from commission.consultations.models import ConsultationStatus, Position
 from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
-from commission.timeutil import now_utc
+from commission.timeutil import format_datetime, now_utc
 from tests import factories
 from tests.conftest import count_statements, heading, page
 
@@ -115,6 +115,18 @@ def test_the_live_summary_is_seen_by_secretariat_chair_and_lead_ministers(client
     assert response.status_code == 200
     assert heading(response) == "Where councils stand"
     assert "Live" in page(response).select_one("main .govuk-tag").get_text()
+
+
+def test_the_live_summary_says_when_its_figures_were_computed_in_london_time(client):
+    consultation = build()
+    sign_in(client, viewer(Role.SECRETARIAT, consultation))
+    before = now_utc().replace(second=0, microsecond=0)
+    response = client.get(summary_url(consultation))
+    after = now_utc()
+    shown = page(response).select_one("main .govuk-tag").parent.get_text(" ", strip=True)
+    times = {format_datetime(before), format_datetime(after)}
+    assert any(f"Figures as they stand at {t}." in shown for t in times), shown
+    assert "UTC" not in shown
 
 
 @pytest.mark.parametrize("stage", ["open", "closed"])
