@@ -34,7 +34,10 @@ migrate:
 	$(BIN)/flask db upgrade
 
 seed:  ## reference data always; the demo scenario except in production
-	@if [ "$$COMMISSION_ENV" = production ]; then $(BIN)/flask seed; else $(BIN)/flask seed --demo; fi
+	@case "$$(printf '%s' "$$COMMISSION_ENV" | tr -d '[:space:]' | tr '[:upper:]' '[:lower:]')" in \
+	  production) $(BIN)/flask seed ;; \
+	  *) $(BIN)/flask seed --demo ;; \
+	esac
 
 lint:
 	$(BIN)/ruff check commission tests

@@ -278,8 +278,10 @@ def upcoming_meetings(
 
 def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenConsultation]]:
     """Consultations each authority can respond to now (its extension counts),
-    soonest deadline first, with its response so far. Three queries, however
-    many authorities or consultations."""
+    soonest deadline first, with its response so far; none for an authority
+    that is not a member today, as only members respond. Three queries,
+    however many authorities or consultations (their memberships are loaded
+    with them)."""
     result: dict[int, list[OpenConsultation]] = {a.id: [] for a in authorities}
     if not authorities:
         return result
@@ -314,7 +316,10 @@ def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenC
             )
         ).scalars()
     }
+    on = now.astimezone(LONDON).date()
     for authority in authorities:
+        if authority.membership_on(on) is None:
+            continue
         for consultation in consultations:
             extension = extensions.get((consultation.id, authority.id))
             extended = extension is not None and extension.closes_at > consultation.closes_at

@@ -505,6 +505,19 @@ def test_a_meeting_after_the_membership_ends_needs_no_reply(client, oakshire):
     ]
 
 
+def test_an_authority_no_longer_a_member_is_offered_no_consultation(client, oakshire):
+    factories.consultation(title="Sure Start")
+    oakshire["council"].memberships[0].left_on = today() - timedelta(days=1)
+    sign_in(client, oakshire["leader"])
+    response = client.get("/my-authority")
+    caption = "Open consultations and Oakshire Council's responses"
+    assert table_with_caption(response, caption) is None
+    assert (
+        "Oakshire Council is not a member of the Commission today, so it does not respond "
+        "to consultations." in main_text(response)
+    )
+
+
 def test_my_authority_lists_what_the_authority_can_respond_to_now(client, oakshire):
     from commission.consultations.models import ConsultationStatus, Extension
 
