@@ -162,11 +162,8 @@ class StatedPositionForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select the position stated")],
     )
-    comment = TextAreaField(
-        "What was said (optional)",
-        widget=GovTextArea(),
-        validators=[Length(max=5000, message="Comment must be 5,000 characters or fewer")],
-    )
+    # Its length is checked by the service, against the configured limit.
+    comment = TextAreaField("What was said (optional)", widget=GovTextArea())
     submit = SubmitField("Record position", widget=GovSubmitInput())
 
 

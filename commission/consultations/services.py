@@ -107,6 +107,11 @@ def create_consultation(*, details: ConsultationDetails, actor: User) -> Consult
                 db.session.add(consultation)
                 db.session.flush()
         except IntegrityError:
+            taken = db.session.execute(
+                select(Consultation.id).where(Consultation.reference == consultation.reference)
+            ).first()
+            if taken is None:  # not a clash of references: a real error
+                raise
             if attempt == REFERENCE_ATTEMPTS:
                 raise DomainError(
                     "Another consultation was being created at the same time. Try again"

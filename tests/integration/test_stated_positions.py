@@ -281,6 +281,24 @@ def test_the_comment_limit_comes_from_configuration(
     assert stored(consultation, council) is None
 
 
+def test_a_longer_configured_limit_and_line_breaks_counted_once(
+    client, app, secretariat, consultation, council, held
+):
+    app.config["COMMENT_MAX_LENGTH"] = 8000
+    try:
+        long = client.post(url(consultation), data=stated_data(held, council, comment="z" * 6000))
+    finally:
+        app.config["COMMENT_MAX_LENGTH"] = 5000
+    assert error_summary(long) == []
+    [recorded] = stated()
+    assert len(recorded.comment) == 6000
+
+    other = factories.council(name="Salford City Council")
+    lines = "\r\n".join(["y" * 249] * 20)  # 4,980 characters and 19 line breaks
+    client.post(url(consultation), data=stated_data(held, other, comment=lines))
+    assert [len(s.comment) for s in stated()] == [6000, 4999]
+
+
 def test_a_stated_position_leaves_a_draft_response_alone(
     client, secretariat, consultation, council, held
 ):
