@@ -15,9 +15,12 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -37,24 +40,35 @@ class Email:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+class UnfoldedHeader(UnstructuredHeader, BaseHeader):
+    """A header written out as it is, on one line. A List-Unsubscribe address
+    must stay a plain ``<URL>`` for mail clients to use it, and the default
+    folding RFC 2047-encodes one longer than a line."""
+
+    def fold(self, *, policy: Any) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+_headers = HeaderRegistry()
+_headers.map_to_type("list-unsubscribe", UnfoldedHeader)
+POLICY = default_policy.clone(header_factory=_headers)
+
+
 def build_message(email: Email, sender: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now_utc())
     # The sender's own domain, so receiving servers can tie the message to it.
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "commission.localhost"
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2] if "@" in address else "commission.localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     for name, value in email.headers:
         message[name] = value
     message.set_content(email.body)
     if email.html:
         message.add_alternative(email.html, subtype="html")
-    # Keep long headers on one line rather than RFC 2047-encode them: a
-    # List-Unsubscribe address must stay a plain <URL> for mail clients to use
-    # it. The parts above are already encoded, with short lines.
-    message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

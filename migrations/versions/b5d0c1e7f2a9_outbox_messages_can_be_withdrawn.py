@@ -32,6 +32,7 @@ def upgrade():
 
 def downgrade():
     # Before this revision a message that was not sent could only be failed.
+    # Its reason stays in last_error: check it before sending a failed one again.
     outbox = sa.table("outbox_messages", sa.column("status", sa.String))
     op.execute(outbox.update().where(outbox.c.status == "withdrawn").values(status="failed"))
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:

@@ -2,6 +2,7 @@
 unknown backend."""
 
 import logging
+import re
 from email import message_from_bytes, policy
 
 import pytest
@@ -37,6 +38,26 @@ def test_the_message_id_uses_the_senders_domain():
     message = build_message(MESSAGE, "Local Government Commission <no-reply@lgc.example.gov.uk>")
     assert message["Message-ID"].endswith("@lgc.example.gov.uk>")
     assert message["Date"].datetime.tzinfo is not None
+
+
+def test_long_headers_stay_valid_and_the_unsubscribe_address_stays_whole():
+    subject = "Closing soon: “The English Deal — devolution to strategic authorities” for councils"
+    address = "<https://commission.example.gov.uk/unsubscribe/" + "t" * 180 + ">"
+    email = Email(
+        to="joanna.pike@example.gov.uk",
+        subject=subject,
+        body="Hello",
+        headers=(("List-Unsubscribe", address),),
+    )
+    raw = build_message(email, "no-reply@lgc.example.gov.uk").as_bytes()
+    lines = raw.decode("ascii").splitlines()
+    assert f"List-Unsubscribe: {address}" in lines
+    # Encoded words stay within RFC 2047's 75 characters, on folded lines.
+    assert all(len(word) <= 75 for word in re.findall(r"=\?utf-8\?[qb]\?[^?]*\?=", raw.decode()))
+    assert all(len(line) <= 78 for line in lines if not line.startswith("List-Unsubscribe:"))
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["Subject"] == subject
+    assert parsed["List-Unsubscribe"] == address
 
 
 def test_memory_backend_keeps_the_message(app_ctx, outbox):

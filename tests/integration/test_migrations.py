@@ -15,9 +15,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
+from commission.notifications.models import OutboxStatus
 from tests import factories
 from tests.conftest import separate_database_app
 
@@ -95,3 +97,22 @@ def test_references_already_shown_are_kept_when_the_prefix_is_stored(empty_datab
     with db.engine.connect() as connection:
         stored = dict(connection.execute(text("SELECT id, record_reference FROM meetings")).all())
     assert [stored[i] for i in ids] == ["LGC/2027/03", "LGC/2027/03-23", "LGC/2027/04", None]
+
+
+def test_withdrawn_messages_become_failed_when_the_status_is_taken_away(empty_database_app):
+    """Downgrading past the withdrawn status keeps the message, as failed (its
+    reason stays in the last error), and the old constraint refuses withdrawn."""
+    flask_migrate.upgrade()
+    message = factories.outbox_message(user=factories.user())
+    message.status, message.last_error = OutboxStatus.WITHDRAWN, "Not sent: opted out"
+    db.session.commit()
+    db.session.close()
+
+    flask_migrate.downgrade(revision="a087a1556f88")
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT status, last_error FROM outbox_messages")).all()
+    assert [tuple(row) for row in rows] == [("failed", "Not sent: opted out")]
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(text("UPDATE outbox_messages SET status = 'withdrawn'"))
+    flask_migrate.upgrade()
+    assert _schema_differences() == []
