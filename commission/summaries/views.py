@@ -3,6 +3,7 @@ government's reply."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -101,11 +102,12 @@ def _download(
     *,
     data: dict[str, Any],
     snapshot: SummarySnapshot | None,
-    rows: list[list[Any]],
+    rows: Callable[[], list[list[Any]]],
     name: str,
 ) -> HTTPResponse:
     """The briefing pack, every answer as CSV, or the spreadsheet, all from
-    the same figures (live, or a snapshot's)."""
+    the same figures (live, or a snapshot's). ``rows`` gives every answer,
+    read only for the CSV and the spreadsheet."""
     if file_format == "pdf":
         return pdf_response(
             "summaries/briefing_pdf.html",
@@ -115,8 +117,9 @@ def _download(
             snapshot=snapshot,
             generated=now_utc(),
         )
+    answers = rows()
     if file_format == "csv":
-        return csv_response(f"{name}.csv", RAW_HEADER, rows)
+        return csv_response(f"{name}.csv", RAW_HEADER, answers)
     headline = (
         [["Member authorities", data["members"]]]
         + [
@@ -148,8 +151,8 @@ def _download(
                 ],
             )
         )
-    sheets.append(("Raw responses", RAW_HEADER, rows))
-    sheets.append(("Comments", RAW_HEADER, [r for r in rows if r[-1]]))
+    sheets.append(("Raw responses", RAW_HEADER, answers))
+    sheets.append(("Comments", RAW_HEADER, [r for r in answers if r[-1]]))
     return xlsx_response(f"{name}.xlsx", sheets)
 
 
@@ -179,11 +182,16 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
             file_format,
             data=snapshot.data,
             snapshot=snapshot,
-            rows=_snapshot_rows(snapshot),
+            rows=lambda: _snapshot_rows(snapshot),
             name=f"{consultation.reference}-summary-{snapshot.created_at:%Y-%m-%d}-{snapshot.id}",
         )
     data, published, live = _summary_for(consultation)
-    rows = raw_rows(consultation) if live or published is None else _snapshot_rows(published)
+
+    def rows() -> list[list[Any]]:
+        if live or published is None:
+            return raw_rows(consultation)
+        return _snapshot_rows(published)
+
     return _download(
         consultation,
         file_format,
