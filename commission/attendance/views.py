@@ -16,6 +16,7 @@ from commission.attendance.forms import InviteMinisterForm, ReplyForm, RespondFo
 from commission.attendance.models import (
     InvitationStatus,
     MinisterialAttendance,
+    RegisterEntry,
     RegisterMark,
     ReplyKind,
 )
@@ -341,14 +342,19 @@ def take_register(slug: str) -> str | Response:
     )
 
 
-@bp.get("/meetings/<meeting:slug>/attendance")
-@access.public
-def show_attendance(slug: str) -> str:
-    """Who came: public once the meeting is held."""
+def _held_record(slug: str) -> tuple[Meeting, bool]:
+    """The meeting whose record is asked for: public once it is held, the
+    secretariat's alone before that (404 for anyone else)."""
     meeting = load_meeting(slug)
     held = meeting.status in {MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED}
     if not held and not access.has_role(Role.SECRETARIAT):
         abort(404)
+    return meeting, held
+
+
+def _record_by_mark(
+    meeting: Meeting,
+) -> tuple[dict[RegisterMark, list[Authority]], list[Authority], dict[int, RegisterEntry], int]:
     entries = services.register_entries(meeting)
     members = services.member_authorities(meeting)
     by_mark: dict[RegisterMark, list[Authority]] = {mark: [] for mark in RegisterMark}
@@ -359,6 +365,15 @@ def show_attendance(slug: str) -> str:
             not_recorded.append(authority)
         else:
             by_mark[entry.mark].append(authority)
+    return by_mark, not_recorded, entries, len(members)
+
+
+@bp.get("/meetings/<meeting:slug>/attendance")
+@access.public
+def show_attendance(slug: str) -> str:
+    """Who came: public once the meeting is held."""
+    meeting, held = _held_record(slug)
+    by_mark, not_recorded, entries, member_count = _record_by_mark(meeting)
     return render_template(
         "attendance/record.html",
         meeting=meeting,
@@ -367,5 +382,51 @@ def show_attendance(slug: str) -> str:
         not_recorded=not_recorded,
         invitations=services.confirmed_ministers(meeting, member=policy.is_commission_person()),
         held=held,
-        member_count=len(members),
+        member_count=member_count,
+    )
+
+
+def _minister_attended(invitation: MinisterialAttendance) -> str:
+    if invitation.attended:
+        return "Attended"
+    if invitation.attended is False:
+        return "Did not attend"
+    return "Not recorded"
+
+
+@bp.get("/meetings/<meeting:slug>/attendance.csv")
+@access.public
+def download_attendance(slug: str) -> Response:
+    """The record as the page shows it: every member authority with its mark,
+    in the page's order, then the ministers (a confidential item named only
+    for people who may see it)."""
+    meeting, _ = _held_record(slug)
+    by_mark, not_recorded, entries, _ = _record_by_mark(meeting)
+    rows: list[list[Any]] = []
+    for mark, authorities in by_mark.items():
+        for authority in authorities:
+            late = "Yes" if entries[authority.id].late else "No"
+            rows.append(
+                [authority.name, authority.kind.label, authority.region.value, mark.label, late]
+            )
+    for authority in not_recorded:
+        rows.append(
+            [authority.name, authority.kind.label, authority.region.value, "Not recorded", ""]
+        )
+    invitations = services.confirmed_ministers(meeting, member=policy.is_commission_person())
+    if invitations:
+        rows.append([])
+        rows.append(["Minister", "For item", "Attended"])
+        for invitation in invitations:
+            rows.append(
+                [
+                    invitation.attending_office,
+                    invitation.agenda_item.title if invitation.agenda_item else "",
+                    _minister_attended(invitation),
+                ]
+            )
+    return csv_response(
+        f"attendance-{meeting.slug}.csv",
+        ["Authority", "Type", "Region", "Register", "Arrived late"],
+        rows,
     )

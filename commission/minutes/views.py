@@ -25,7 +25,7 @@ from commission.meetings.views import load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
-from commission.timeutil import now_utc, today
+from commission.timeutil import LONDON, now_utc, today
 
 bp = Blueprint("minutes", __name__)
 
@@ -444,14 +444,11 @@ def show_action(action_id: int) -> str | Response:
     )
 
 
-@bp.get("/decisions")
-@access.public
-def search_decisions() -> str:
+def _decisions_statement(query: str) -> Any:
     """Decisions in published minutes, searchable across meetings by their
     words or their reference (``LGC/2027/03/D2``, or ``LGC/2027/03`` for the
     meeting's). Decisions under a confidential item are for members only, as
     in the minutes."""
-    query = (request.args.get("q") or "").strip()[:200]
     statement = (
         select(Decision)
         .join(Minutes, Minutes.meeting_id == Decision.meeting_id)
@@ -473,5 +470,41 @@ def search_decisions() -> str:
                 reference.startswith(query.lower().rstrip("/") + "/", autoescape=True),
             )
         )
-    page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return statement
+
+
+def _decisions_query() -> str:
+    return (request.args.get("q") or "").strip()[:200]
+
+
+@bp.get("/decisions")
+@access.public
+def search_decisions() -> str:
+    query = _decisions_query()
+    page = db.paginate(
+        _decisions_statement(query), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
     return render_template("minutes/decisions.html", page=page, query=query)
+
+
+@bp.get("/decisions.csv")
+@access.public
+def download_decisions() -> Response:
+    """The decisions the search found, every page. A confidential item's
+    title is left out, as on the page, even where its decision is shown."""
+    decisions = db.session.execute(_decisions_statement(_decisions_query())).scalars()
+    return csv_response(
+        f"decisions-{today().isoformat()}.csv",
+        ["Reference", "Meeting date", "Item", "Decision"],
+        [
+            [
+                d.reference,
+                d.meeting.starts_at.astimezone(LONDON).date(),
+                d.agenda_item.title
+                if d.agenda_item is not None and not d.agenda_item.confidential
+                else "",
+                d.text,
+            ]
+            for d in decisions
+        ],
+    )

@@ -12,6 +12,7 @@ from commission import access
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
 from commission.errors import DomainError
+from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.links import external_url
@@ -21,7 +22,7 @@ from commission.people import services
 from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
 from commission.timeutil import today
 
-bp = Blueprint("people", __name__, url_prefix="/people")
+bp = Blueprint("people", __name__)
 
 STATUS_FILTERS = {
     "active": "Active",
@@ -47,7 +48,7 @@ def _load_person(user_id: int) -> User:
     return user
 
 
-def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
+def _people_query(query: str, role: str, status: str) -> Select[User]:
     statement = (
         select(User)
         .options(*APPOINTMENTS_WITH_BODIES)
@@ -79,12 +80,19 @@ def _people_query(query: str, role: str, status: str) -> Select[tuple[User]]:
     return statement
 
 
-@bp.get("")
+def _people_filters() -> dict[str, str]:
+    return {
+        "q": request.args.get("q", "").strip()[:200],
+        "role": request.args.get("role", ""),
+        "status": request.args.get("status", ""),
+    }
+
+
+@bp.get("/people")
 @access.roles(Role.SECRETARIAT)
 def list_people() -> str:
-    query = request.args.get("q", "").strip()[:200]
-    role = request.args.get("role", "")
-    status = request.args.get("status", "")
+    filters = _people_filters()
+    query, role, status = filters["q"], filters["role"], filters["status"]
     page = db.paginate(
         _people_query(query, role, status),
         per_page=current_app.config["PAGE_SIZE"],
@@ -98,7 +106,50 @@ def list_people() -> str:
         role=role,
         status=status,
         statuses=STATUS_FILTERS,
+        download_filters={key: value for key, value in filters.items() if value},
         on=today(),
+    )
+
+
+def account_status(user: User) -> str:
+    """The account as the People page's tag shows it."""
+    if not user.active:
+        return "Deactivated"
+    if not user.has_password:
+        return "Invited"
+    return "Active"
+
+
+def _role_today(appointment: Appointment) -> str:
+    where = ""
+    if appointment.authority is not None or appointment.ministerial_office is not None:
+        where = f" ({appointment.held_in})"
+    return f"{appointment.role.label}{where} from {appointment.starts_on.isoformat()}"
+
+
+@bp.get("/people.csv")
+@access.roles(Role.SECRETARIAT)
+def download_people() -> Response:
+    """The People list as filtered, every page: one row per person, as the
+    page shows them, with the roles they hold today joined in one cell."""
+    filters = _people_filters()
+    on = today()
+    people = db.session.execute(
+        _people_query(filters["q"], filters["role"], filters["status"])
+    ).scalars()
+    return csv_response(
+        f"people-{on.isoformat()}.csv",
+        ["Name", "Email address", "Account", "Demo person", "Roles today"],
+        [
+            [
+                person.full_name,
+                person.email,
+                account_status(person),
+                "Yes" if person.is_demo else "No",
+                "; ".join(_role_today(a) for a in person.current_appointments(on)),
+            ]
+            for person in people
+        ],
     )
 
 
@@ -158,7 +209,7 @@ def chosen_body(
     return authority, office, ok
 
 
-@bp.route("/invite", methods=["GET", "POST"])
+@bp.route("/people/invite", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def invite_person() -> str | Response:
     form = InvitePersonForm()
@@ -192,14 +243,14 @@ def invite_person() -> str | Response:
     return render_template("people/invite.html", form=form)
 
 
-@bp.get("/<int:user_id>")
+@bp.get("/people/<int:user_id>")
 @access.roles(Role.SECRETARIAT)
 def show_person(user_id: int) -> str:
     person = _load_person(user_id)
     return render_template("people/show.html", person=person, on=today())
 
 
-@bp.route("/<int:user_id>/roles/new", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/roles/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_appointment(user_id: int) -> str | Response:
     person = _load_person(user_id)
@@ -226,7 +277,7 @@ def add_appointment(user_id: int) -> str | Response:
     return render_template("people/add_appointment.html", form=form, person=person)
 
 
-@bp.route("/<int:user_id>/roles/<int:appointment_id>/end", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/roles/<int:appointment_id>/end", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def end_appointment(user_id: int, appointment_id: int) -> str | Response:
     person = _load_person(user_id)
@@ -271,19 +322,19 @@ def _confirm_account_change(user_id: int, *, active: bool) -> str | Response:
     return render_template("people/confirm_active.html", form=form, person=person, active=active)
 
 
-@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/deactivate", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def deactivate_person(user_id: int) -> str | Response:
     return _confirm_account_change(user_id, active=False)
 
 
-@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/reactivate", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def reactivate_person(user_id: int) -> str | Response:
     return _confirm_account_change(user_id, active=True)
 
 
-@bp.route("/<int:user_id>/resend-invitation", methods=["GET", "POST"])
+@bp.route("/people/<int:user_id>/resend-invitation", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def resend_invitation(user_id: int) -> str | Response:
     person = _load_person(user_id)

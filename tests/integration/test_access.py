@@ -136,6 +136,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "attendance.respond": {"slug": meeting.slug, "invitation_id": invitation.id},
         "attendance.take_register": {"slug": meeting.slug},
         "attendance.show_attendance": {"slug": meeting.slug},
+        "attendance.download_attendance": {"slug": meeting.slug},
         "consultations.show_consultation": on_consultation,
         "consultations.edit_consultation": on_consultation,
         "consultations.add_question": on_consultation,
@@ -198,7 +199,8 @@ LIVE_SUMMARY = {
     "summaries.show_snapshot",
 }
 # The attendance record of a meeting not yet held is the secretariat's alone.
-SPECIAL_ROLE_STATUS = {("attendance.show_attendance", Role.SECRETARIAT): 200}
+ATTENDANCE_RECORD = {"attendance.show_attendance", "attendance.download_attendance"}
+SPECIAL_ROLE_STATUS = {(endpoint, Role.SECRETARIAT): 200 for endpoint in ATTENDANCE_RECORD}
 
 
 def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
@@ -209,7 +211,7 @@ def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
             return 200 if role in {Role.SECRETARIAT, Role.CHAIR} else 404
         if endpoint in LIVE_SUMMARY:
             return 200 if role in {Role.SECRETARIAT, Role.CHAIR} else 404
-        if endpoint == "attendance.show_attendance":
+        if endpoint in ATTENDANCE_RECORD:
             return SPECIAL_ROLE_STATUS.get((endpoint, role), 404)
         return SPECIAL_GET_STATUS.get(endpoint, 200)
     if rule.kind is RuleKind.ANONYMOUS_ONLY:

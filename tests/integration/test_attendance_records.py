@@ -4,6 +4,8 @@ the agenda pack."""
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,7 +18,7 @@ from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import heading, page
+from tests.conftest import count_selects, heading, page
 from tests.factories import london_time
 
 
@@ -166,6 +168,140 @@ def test_record_without_a_register_or_ministers(client):
 def test_record_of_a_meeting_that_did_not_go_ahead_is_not_public(client, status):
     meeting = factories.meeting(starts_at=datetime.now(UTC) - timedelta(days=1), status=status)
     assert client.get(attendance_url(meeting)).status_code == 404
+
+
+# A meeting's record as a download --------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def csv_url(meeting: Meeting) -> str:
+    return f"/meetings/{meeting.slug}/attendance.csv"
+
+
+RECORD_HEADER = ["Authority", "Type", "Region", "Register", "Arrived late"]
+
+
+def test_record_as_csv_mirrors_the_page(client, recorded):
+    meeting = recorded
+    meeting.status = MeetingStatus.HELD
+    db.session.flush()
+    link = page(client.get(attendance_url(meeting))).find(
+        "a", string="Download this attendance record (CSV)"
+    )
+    assert link.has_attr("download")
+    assert link["href"] == csv_url(meeting)
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="attendance-{meeting.slug}.csv"' in disposition
+    council = ["Unitary authority", "North West"]
+    assert read_csv(response) == [
+        RECORD_HEADER,
+        ["Council A", *council, "Present in person", "No"],
+        ["Council B", *council, "Present in person", "Yes"],
+        ["Council C", *council, "Present remotely", "No"],
+        ["Council D", *council, "Substitute present", "No"],
+        ["Council E", *council, "Apologies", "No"],
+        ["Council F", *council, "Absent", "No"],
+        ["Council G", *council, "Not recorded", ""],
+        [],
+        ["Minister", "For item", "Attended"],
+        ["Chief Secretary", "Fair funding", "Attended"],
+        ["Minister for Towns (for Minister for Homes)", "", "Did not attend"],
+        ["Minister for Late Replies", "", "Not recorded"],
+    ]
+    text = response.get_data(as_text=True)
+    for hidden in ("Minister for Roads", "Minister for Lost Causes", "Council Outsider"):
+        assert hidden not in text
+
+
+def test_record_csv_is_not_public_until_the_meeting_is_held(client, login_as, recorded):
+    meeting = recorded
+    response = client.get(csv_url(meeting))
+    assert response.status_code == 404
+    assert "Council A" not in response.get_data(as_text=True)
+    login_as(Role.LEADER)
+    assert client.get(csv_url(meeting)).status_code == 404
+    login_as(Role.SECRETARIAT)
+    response = client.get(csv_url(meeting))
+    assert response.status_code == 200
+    assert read_csv(response)[1] == [
+        "Council A",
+        "Unitary authority",
+        "North West",
+        "Present in person",
+        "No",
+    ]
+
+
+@pytest.mark.parametrize("status", [MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
+def test_record_csv_of_a_meeting_that_did_not_go_ahead_is_not_public(client, status):
+    meeting = factories.meeting(starts_at=datetime.now(UTC) - timedelta(days=1), status=status)
+    assert client.get(csv_url(meeting)).status_code == 404
+
+
+def test_record_csv_without_ministers_has_no_ministers_block(client):
+    meeting = factories.meeting(
+        starts_at=datetime.now(UTC) - timedelta(days=1), status=MeetingStatus.HELD
+    )
+    factories.council(name="=Council A")
+    assert read_csv(client.get(csv_url(meeting))) == [
+        RECORD_HEADER,
+        ["'=Council A", "Unitary authority", "North West", "Not recorded", ""],
+    ]
+
+
+def test_public_record_csv_does_not_name_a_confidential_item_through_its_minister(client, login_as):
+    meeting = factories.meeting(
+        starts_at=datetime.now(UTC) - timedelta(days=1), status=MeetingStatus.HELD
+    )
+    secret = factories.agenda_item(meeting=meeting, title="Secret merger talks", confidential=True)
+    invite(meeting, "Minister for Secrets", InvitationStatus.CONFIRMED, secret, attended=True)
+    invite(meeting, "Chief Secretary", InvitationStatus.CONFIRMED, attended=True)
+
+    public = client.get(csv_url(meeting))
+    assert read_csv(public)[-2:] == [
+        ["Minister", "For item", "Attended"],
+        ["Chief Secretary", "", "Attended"],
+    ]
+    for hidden in ("Secret merger talks", "Minister for Secrets"):
+        assert hidden not in public.get_data(as_text=True)
+
+    login_as(Role.LEADER)
+    assert read_csv(client.get(csv_url(meeting)))[-3:] == [
+        ["Minister", "For item", "Attended"],
+        ["Minister for Secrets", "Secret merger talks", "Attended"],
+        ["Chief Secretary", "", "Attended"],
+    ]
+
+
+def test_record_csv_query_count_does_not_grow_with_the_rows(client, login_as):
+    meeting = factories.meeting(
+        starts_at=datetime.now(UTC) - timedelta(hours=1), status=MeetingStatus.HELD
+    )
+    login_as(Role.SECRETARIAT)
+
+    def add_councils(count):
+        councils = [factories.council() for _ in range(count)]
+        for council in councils:
+            invite(meeting, f"Minister for {council.name}", InvitationStatus.CONFIRMED)
+        marks = {f"mark-{c.id}": "in_person" for c in councils}
+        assert client.post(f"/meetings/{meeting.slug}/register", data=marks).status_code == 302
+
+    add_councils(2)
+    client.get(csv_url(meeting))
+    with count_selects() as few:
+        few_rows = read_csv(client.get(csv_url(meeting)))
+    add_councils(20)
+    with count_selects() as many:
+        many_rows = read_csv(client.get(csv_url(meeting)))
+    assert len(many_rows) - len(few_rows) == 40
+    assert few
+    assert len(many) <= len(few), many
 
 
 # An authority's record -------------------------------------------------------------------------

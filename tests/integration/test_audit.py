@@ -1,6 +1,8 @@
 """The audit log: newest first, filtered by what happened, paginated, and only
 for the secretariat."""
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,6 +11,7 @@ import pytest
 from commission.audit.models import AuditEvent
 from commission.auth.roles import Role
 from commission.extensions import db
+from commission.timeutil import today
 from tests import factories
 from tests.conftest import count_selects, heading, page, table_records
 
@@ -124,13 +127,122 @@ def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
     assert len(many) == len(few)
 
 
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_audit_log_as_csv(client, secretariat):
+    person = factories.user(full_name="Joanna Pike")
+    add_event(summary="Priya did a thing", actor=secretariat, ip="203.0.113.5", minutes=90)
+    add_event(action="sign_in_failed", summary="Failed sign-in for x@y.gov.uk", minutes=0)
+    subject = add_event(action="account_deactivated", summary="Deactivated", minutes=200)
+    subject.subject_type, subject.subject_id = "users", person.id
+    add_event(summary="=cmd|' /C calc'!A0", minutes=300)
+    db.session.flush()
+    response = client.get("/audit.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="audit-log-{today().isoformat()}.csv"' in disposition
+    header, *rows = read_csv(response)
+    assert header == [
+        "When",
+        "Who",
+        "Action",
+        "What happened",
+        "Subject",
+        "Subject ID",
+        "Network address",
+    ]
+    assert rows == [
+        [
+            "Tuesday 2 February 2027, 2pm",
+            "Not signed in",
+            "Signed in",
+            "'=cmd|' /C calc'!A0",
+            "",
+            "",
+            "",
+        ],
+        [
+            "Tuesday 2 February 2027, 12:20pm",
+            "Not signed in",
+            "Account deactivated",
+            "Deactivated",
+            "users",
+            str(person.id),
+            "",
+        ],
+        [
+            "Tuesday 2 February 2027, 10:30am",
+            "Priya Natarajan",
+            "Signed in",
+            "Priya did a thing",
+            "",
+            "",
+            "203.0.113.5",
+        ],
+        [
+            "Tuesday 2 February 2027, 9am",
+            "Not signed in",
+            "Sign in failed",
+            "Failed sign-in for x@y.gov.uk",
+            "",
+            "",
+            "",
+        ],
+    ]
+
+
+def test_audit_csv_times_are_london_time_in_summer(client, secretariat):
+    add_event(summary="Summer", minutes=0).occurred_at = datetime(2027, 7, 1, 9, 0, tzinfo=UTC)
+    db.session.flush()
+    [_header, row] = read_csv(client.get("/audit.csv"))
+    assert row[0] == "Thursday 1 July 2027, 10am"
+
+
+def test_audit_csv_follows_the_filter_shown_and_has_every_page(app, client, secretariat):
+    for n in range(app.config["PAGE_SIZE"] + 3):
+        add_event(action="signed_in", summary=f"Event {n:02d}", minutes=n)
+    add_event(action="sign_in_failed", summary="Other", minutes=100)
+    link = page(client.get("/audit?action=signed_in")).find(
+        "a", string="Download these events (CSV)"
+    )
+    assert link.has_attr("download")
+    assert link["href"] == "/audit.csv?action=signed_in"
+    _header, *rows = read_csv(client.get(link["href"]))
+    assert len(rows) == app.config["PAGE_SIZE"] + 3
+    assert {row[2] for row in rows} == {"Signed in"}
+    assert rows[0][3] == f"Event {app.config['PAGE_SIZE'] + 2:02d}"
+    everything = page(client.get("/audit")).find("a", string="Download these events (CSV)")
+    assert everything["href"] == "/audit.csv"
+
+
+def test_audit_csv_query_count_does_not_grow_with_the_rows(client, secretariat):
+    def add_events(count):
+        for n in range(count):
+            add_event(summary=f"By someone {n}", actor=factories.user())
+
+    add_events(2)
+    client.get("/audit.csv")
+    with count_selects() as few:
+        assert len(read_csv(client.get("/audit.csv"))) == 3
+    add_events(20)
+    with count_selects() as many:
+        assert len(read_csv(client.get("/audit.csv"))) == 23
+    assert few
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("path", ["/audit", "/audit.csv"])
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.LEADER, Role.MINISTER, Role.CHAIR, None])
-def test_audit_log_is_forbidden_outside_the_secretariat(client, login_as, role):
+def test_audit_log_is_forbidden_outside_the_secretariat(client, login_as, role, path):
     login_as(role)
-    response = client.get("/audit")
+    response = client.get(path)
     assert response.status_code == 403
     assert heading(response) == "You do not have permission to see this page"
 
 
-def test_audit_log_sends_visitors_to_sign_in(client):
-    assert client.get("/audit").headers["Location"] == "/sign-in?next=/audit"
+@pytest.mark.parametrize("path", ["/audit", "/audit.csv"])
+def test_audit_log_sends_visitors_to_sign_in(client, path):
+    assert client.get(path).headers["Location"] == f"/sign-in?next={path}"

@@ -6,6 +6,8 @@ published minutes."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -15,9 +17,9 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
-from commission.timeutil import format_date
+from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page
+from tests.conftest import audit_events, banner, count_selects, error_summary, heading, page
 
 NOT_SECRETARIAT = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR, Role.MAYOR, Role.DEPUTY]
 
@@ -522,3 +524,93 @@ def test_a_decision_is_found_by_its_reference(client, two_meetings):
     assert status_line(client.get("/decisions", query_string={"q": "LGC/2026/04/D1"})) == (
         "No decisions found"
     )
+
+
+# Decisions as a download ---------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+DECISIONS_HEADER = ["Reference", "Meeting date", "Item", "Decision"]
+
+
+def test_decisions_as_csv(client, two_meetings):
+    response = client.get("/decisions.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="decisions-{today().isoformat()}.csv"' in disposition
+    assert read_csv(response) == [
+        DECISIONS_HEADER,
+        [
+            "LGC/2026/03/D1",
+            "2026-03-10",
+            "Fair funding review",
+            "Write to the Treasury about funding.",
+        ],
+        ["LGC/2026/03/D2", "2026-03-10", "", "Meet again in April."],
+    ]
+
+
+def test_the_decisions_csv_follows_the_search_shown(client, two_meetings):
+    response = client.get("/decisions", query_string={"q": "TREASURY"})
+    link = page(response).find("a", string="Download these decisions (CSV)")
+    assert link.has_attr("download")
+    assert link["href"] == "/decisions.csv?q=TREASURY"
+    rows = read_csv(client.get(link["href"]))
+    assert [row[0] for row in rows[1:]] == ["LGC/2026/03/D1"]
+    by_reference = read_csv(client.get("/decisions.csv", query_string={"q": "LGC/2026/03/D2"}))
+    assert [row[3] for row in by_reference[1:]] == ["Meet again in April."]
+    drafts = read_csv(client.get("/decisions.csv", query_string={"q": "LGC/2026/04"}))
+    assert drafts == [DECISIONS_HEADER]
+    everything = page(client.get("/decisions")).find("a", string="Download these decisions (CSV)")
+    assert everything["href"] == "/decisions.csv"
+
+
+def test_the_decisions_csv_keeps_confidential_decisions_for_members(client, login_as, two_meetings):
+    march = two_meetings[0]
+    pay = factories.agenda_item(meeting=march, title="Pay negotiations", confidential=True)
+    factories.decision(meeting=march, item=pay, text="Accept the 3.2% offer.")
+
+    public = client.get("/decisions.csv").get_data(as_text=True)
+    assert "3.2%" not in public
+    assert "Pay negotiations" not in public
+    assert len(read_csv(client.get("/decisions.csv"))) == 3
+
+    login_as(Role.LEADER)
+    member = read_csv(client.get("/decisions.csv"))
+    assert ["LGC/2026/03/D3", "2026-03-10", "", "Accept the 3.2% offer."] in member
+    assert "Pay negotiations" not in client.get("/decisions.csv").get_data(as_text=True)
+
+
+def test_the_decisions_csv_has_every_page_and_neutralises_formulas(client, app):
+    meeting = factories.held_meeting(day=MARCH)
+    for n in range(app.config["PAGE_SIZE"] + 1):
+        factories.decision(meeting=meeting, text=f"Decision number {n + 1}.")
+    factories.decision(meeting=meeting, text="=1+1")
+    factories.published_minutes(meeting=meeting)
+    rows = read_csv(client.get("/decisions.csv"))
+    assert len(rows) == app.config["PAGE_SIZE"] + 3
+    assert rows[-1][3] == "'=1+1"
+
+
+def test_decisions_csv_query_count_does_not_grow_with_the_rows(client):
+    def meeting_with(count, day):
+        meeting = factories.held_meeting(day=day)
+        item = factories.agenda_item(meeting=meeting, title="An item")
+        for n in range(count):
+            factories.decision(meeting=meeting, item=item, text=f"Agreed {day} {n}.")
+        factories.published_minutes(meeting=meeting)
+        return meeting
+
+    small = meeting_with(2, MARCH).record_reference
+    large = meeting_with(20, date(2026, 4, 14)).record_reference
+    client.get("/decisions.csv")
+    with count_selects() as few:
+        assert len(read_csv(client.get("/decisions.csv", query_string={"q": small}))) == 3
+    with count_selects() as many:
+        assert len(read_csv(client.get("/decisions.csv", query_string={"q": large}))) == 21
+    assert few
+    assert len(many) <= len(few), many

@@ -3,6 +3,8 @@ deactivating and reactivating accounts, and resending invitations."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -394,6 +396,108 @@ def test_people_list_query_count_does_not_grow_with_the_rows(client, secretariat
     assert len(many) == len(few)
 
 
+# The list as a download ---------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_people_as_csv_one_row_per_person_with_todays_roles(client, secretariat):
+    council = factories.council(name="Wigan Council")
+    officer = factories.user(full_name="Joanna Pike", email="jp@wigan.gov.uk")
+    factories.appointment(
+        user=officer, role=Role.OFFICER, authority=council, starts_on=date(2025, 4, 1)
+    )
+    office = factories.ministerial_office(title="Minister for Local Government")
+    factories.appointment(
+        user=officer, role=Role.MINISTER, office=office, starts_on=date(2025, 1, 6)
+    )
+    factories.appointment(user=officer, role=Role.DEPUTY, ends_on=today() - timedelta(days=1))
+    factories.appointment(user=officer, role=Role.CHAIR, starts_on=today() + timedelta(days=1))
+    officer.is_demo = True
+    factories.user(role=Role.LEADER, full_name="Ravi Menon", password=None)
+    factories.user(full_name="Gareth Holloway", active=False)
+    db.session.flush()
+
+    response = client.get("/people.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="people-{today().isoformat()}.csv"' in disposition
+    header, *rows = read_csv(response)
+    assert header == ["Name", "Email address", "Account", "Demo person", "Roles today"]
+    by_name = {row[0]: row for row in rows}
+    assert [row[0] for row in rows] == [
+        "Gareth Holloway",
+        "Joanna Pike",
+        "Priya Natarajan",
+        "Ravi Menon",
+    ]
+    assert by_name["Joanna Pike"] == [
+        "Joanna Pike",
+        "jp@wigan.gov.uk",
+        "Active",
+        "Yes",
+        f"Council officer (Wigan Council) from 2025-04-01; "
+        f"Minister ({office.full_title}) from 2025-01-06",
+    ]
+    assert by_name["Ravi Menon"][2:4] == ["Invited", "No"]
+    assert by_name["Ravi Menon"][4].startswith("Council leader (")
+    assert by_name["Gareth Holloway"][2:] == ["Deactivated", "No", ""]
+    assert by_name["Priya Natarajan"][4].startswith("Secretariat from ")
+
+
+def test_the_people_csv_follows_the_filters_shown(client, secretariat):
+    factories.user(role=Role.MINISTER, full_name="Helen Okafor", password=None)
+    factories.user(role=Role.MINISTER, full_name="Helen Active")
+    factories.user(role=Role.OFFICER, full_name="Helen Officer", password=None)
+    factories.user(role=Role.MINISTER, full_name="Tom Ashworth", password=None)
+    response = client.get("/people?q=helen&role=minister&status=invited")
+    link = page(response).find("a", string="Download this list of people (CSV)")
+    assert link.has_attr("download")
+    assert urlsplit(link["href"]).path == "/people.csv"
+    assert parse_qs(urlsplit(link["href"]).query) == {
+        "q": ["helen"],
+        "role": ["minister"],
+        "status": ["invited"],
+    }
+    _header, *rows = read_csv(client.get(link["href"]))
+    assert [row[0] for row in rows] == ["Helen Okafor"]
+    unfiltered = page(client.get("/people")).find("a", string="Download this list of people (CSV)")
+    assert unfiltered["href"] == "/people.csv"
+
+
+def test_the_people_csv_has_every_page(app, client, secretariat):
+    for n in range(app.config["PAGE_SIZE"] + 5):
+        factories.user(full_name=f"Member {n:02d}")
+    _header, *rows = read_csv(client.get("/people.csv"))
+    assert len(rows) == app.config["PAGE_SIZE"] + 6
+
+
+def test_the_people_csv_neutralises_formulas_people_typed(client, secretariat):
+    factories.user(full_name='=HYPERLINK("http://example.com")')
+    _header, *rows = read_csv(client.get("/people.csv"))
+    assert rows[0][0] == '\'=HYPERLINK("http://example.com")'
+
+
+def test_people_csv_query_count_does_not_grow_with_the_rows(client, secretariat):
+    def add_people(count):
+        for _ in range(count):
+            person = factories.user(role=Role.OFFICER)
+            factories.appointment(user=person, role=Role.MINISTER)
+
+    add_people(2)
+    client.get("/people.csv")
+    with count_selects() as few:
+        assert len(read_csv(client.get("/people.csv"))) == 4
+    add_people(20)
+    with count_selects() as many:
+        assert len(read_csv(client.get("/people.csv"))) == 24
+    assert few, "the listener saw no queries"
+    assert len(many) == len(few)
+
+
 # One person -------------------------------------------------------------------
 
 
@@ -751,6 +855,7 @@ def test_a_deactivated_invitee_cannot_be_sent_an_invitation(client, secretariat,
 
 PAGES = [
     ("get", "/people"),
+    ("get", "/people.csv"),
     ("get", "/people/invite"),
     ("post", "/people/invite"),
     ("get", "/people/{person}"),
