@@ -207,6 +207,15 @@ class MinisterialAttendance(db.Model):  # type: ignore[name-defined]
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
 
     @property
+    def attendance_label(self) -> str:
+        """Whether the minister attended, as the attendance record says it."""
+        if self.attended:
+            return "Attended"
+        if self.attended is False:
+            return "Did not attend"
+        return "Not recorded"
+
+    @property
     def invitee(self) -> str:
         if self.for_chair:
             return "Chair of the Commission"

@@ -386,14 +386,6 @@ def show_attendance(slug: str) -> str:
     )
 
 
-def _minister_attended(invitation: MinisterialAttendance) -> str:
-    if invitation.attended:
-        return "Attended"
-    if invitation.attended is False:
-        return "Did not attend"
-    return "Not recorded"
-
-
 @bp.get("/meetings/<meeting:slug>/attendance.csv")
 @access.public
 def download_attendance(slug: str) -> Response:
@@ -422,7 +414,7 @@ def download_attendance(slug: str) -> Response:
                 [
                     invitation.attending_office,
                     invitation.agenda_item.title if invitation.agenda_item else "",
-                    _minister_attended(invitation),
+                    invitation.attendance_label,
                 ]
             )
     return csv_response(

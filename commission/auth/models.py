@@ -75,6 +75,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     def has_password(self) -> bool:
         return self.password_hash is not None
 
+    @property
+    def account_status(self) -> str:
+        """Deactivated, Invited (no password set yet) or Active."""
+        if not self.active:
+            return "Deactivated"
+        if not self.has_password:
+            return "Invited"
+        return "Active"
+
     def current_appointments(self, on: date) -> list[Appointment]:
         return [a for a in self.appointments if a.is_current(on)]
 

@@ -171,6 +171,13 @@ class Consultation(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan",
     )
 
+    def deadline_with(self, extension: Extension | None) -> datetime:
+        """An authority's deadline: the closing time, or its extension's when
+        that gives more time."""
+        if extension is not None and extension.closes_at > self.closes_at:
+            return extension.closes_at
+        return self.closes_at
+
 
 class Question(db.Model):  # type: ignore[name-defined]
     __tablename__ = "questions"

@@ -292,10 +292,7 @@ def extension_for(consultation: Consultation, authority: Authority) -> Extension
 
 
 def deadline_for(consultation: Consultation, authority: Authority) -> datetime:
-    extension = extension_for(consultation, authority)
-    if extension is not None and extension.closes_at > consultation.closes_at:
-        return extension.closes_at
-    return consultation.closes_at
+    return consultation.deadline_with(extension_for(consultation, authority))
 
 
 def window_open(consultation: Consultation, authority: Authority) -> bool:

@@ -229,7 +229,10 @@ class OpenConsultation:
     consultation: Consultation
     response: Response | None
     deadline: datetime
-    extended: bool
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline > self.consultation.closes_at
 
 
 def upcoming_meetings(
@@ -321,9 +324,7 @@ def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenC
         if authority.membership_on(on) is None:
             continue
         for consultation in consultations:
-            extension = extensions.get((consultation.id, authority.id))
-            extended = extension is not None and extension.closes_at > consultation.closes_at
-            deadline = extension.closes_at if extension and extended else consultation.closes_at
+            deadline = consultation.deadline_with(extensions.get((consultation.id, authority.id)))
             if now >= deadline:
                 continue
             result[authority.id].append(
@@ -331,7 +332,6 @@ def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenC
                     consultation=consultation,
                     response=responses.get((consultation.id, authority.id)),
                     deadline=deadline,
-                    extended=extended,
                 )
             )
         result[authority.id].sort(key=lambda item: item.deadline)

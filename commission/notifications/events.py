@@ -378,18 +378,18 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             ).scalars()
         )
         # An authority with an extension is reminded before its own deadline.
-        extended = {
-            e.authority_id: e.closes_at
+        extensions = {
+            e.authority_id: e
             for e in db.session.execute(
                 select(Extension).where(Extension.consultation_id == consultation.id)
             ).scalars()
-            if e.closes_at > consultation.closes_at
         }
         waiting = [a for a in member_ids(today) if a not in submitted]
         for authority in db.session.execute(
             select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
         ).scalars():
-            closes_at = extended.get(authority.id, consultation.closes_at)
+            closes_at = consultation.deadline_with(extensions.get(authority.id))
+            extended = closes_at > consultation.closes_at
             if closes_at <= now:
                 continue
             days_left = (closes_at.astimezone(LONDON).date() - today).days
@@ -398,11 +398,11 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 continue
             window = min(due)
             key = f"closing-reminder:{consultation.id}:{window}:{authority.id}"
-            if authority.id in extended:  # a new deadline earns its own reminders
+            if extended:  # a new deadline earns its own reminders
                 key += f":{closes_at:%Y%m%d%H%M}"
             closes = (
                 f"Its extended deadline is {format_datetime(closes_at)}."
-                if authority.id in extended
+                if extended
                 else f"The consultation closes {format_datetime(closes_at)}."
             )
             counts["closing"] += enqueue(

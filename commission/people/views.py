@@ -111,15 +111,6 @@ def list_people() -> str:
     )
 
 
-def account_status(user: User) -> str:
-    """The account as the People page's tag shows it."""
-    if not user.active:
-        return "Deactivated"
-    if not user.has_password:
-        return "Invited"
-    return "Active"
-
-
 def _role_today(appointment: Appointment) -> str:
     where = ""
     if appointment.authority is not None or appointment.ministerial_office is not None:
@@ -144,7 +135,7 @@ def download_people() -> Response:
             [
                 person.full_name,
                 person.email,
-                account_status(person),
+                person.account_status,
                 "Yes" if person.is_demo else "No",
                 "; ".join(_role_today(a) for a in person.current_appointments(on)),
             ]

@@ -96,6 +96,11 @@ def _grouped(rows: Any) -> list[dict[str, Any]]:
     return [{"group": group, **_position_rows(counts)} for group, counts in sorted(groups.items())]
 
 
+def _region_label(region: Any) -> str:
+    """A region as SQL groups it: the enum, or its stored text."""
+    return str(region.value if hasattr(region, "value") else region)
+
+
 def compute_summary(consultation: Consultation, at: datetime | None = None) -> dict[str, Any]:
     at = at or now_utc()
     on = reference_day(consultation, at)
@@ -143,6 +148,10 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
 
     kind_labels: dict[Any, str] = {k.value: label for k, label in AUTHORITY_KIND_LABELS.items()}
     kind_labels.update(AUTHORITY_KIND_LABELS)
+
+    def kind_label(kind: Any) -> str:
+        return kind_labels.get(kind, str(kind))
+
     coverage = {
         "type": coverage_by(per_member.c.kind, kind_labels),
         "region": coverage_by(per_member.c.region),
@@ -174,8 +183,8 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         {
             "name": r.name,
             "slug": r.slug,
-            "type": kind_labels.get(r.kind, str(r.kind)),
-            "region": str(r.region.value if hasattr(r.region, "value") else r.region),
+            "type": kind_label(r.kind),
+            "region": _region_label(r.region),
             "control": r.control,
             "status": STATUS_LABELS[r.status],
         }
@@ -207,13 +216,8 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         else_=NO_CONTROL,
     )
     by_control = _grouped(overall_by(control_at_response))
-    by_kind = _grouped(
-        (kind_labels.get(g, str(g)), p, c, n) for g, p, c, n in overall_by(Authority.kind)
-    )
-    by_region = _grouped(
-        (g.value if hasattr(g, "value") else g, p, c, n)
-        for g, p, c, n in overall_by(Authority.region)
-    )
+    by_kind = _grouped((kind_label(g), p, c, n) for g, p, c, n in overall_by(Authority.kind))
+    by_region = _grouped((_region_label(g), p, c, n) for g, p, c, n in overall_by(Authority.region))
 
     answer_rows = db.session.execute(
         select(Answer.question_id, Answer.submitted_position, func.count(Answer.id), population)
@@ -244,8 +248,8 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
 
     answer_splits = {
         "by_control": answers_by(control_at_response),
-        "by_type": answers_by(Authority.kind, lambda g: kind_labels.get(g, str(g))),
-        "by_region": answers_by(Authority.region, lambda g: g.value if hasattr(g, "value") else g),
+        "by_type": answers_by(Authority.kind, kind_label),
+        "by_region": answers_by(Authority.region, _region_label),
     }
     comment_counts = dict(
         db.session.execute(
