@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, make_url, select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.test import TestResponse
 
@@ -35,6 +35,31 @@ from tests import factories
 
 pytest_plugins = ["tests.mailserver"]
 
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist every worker has a PostgreSQL database of its own
+    (``<name>_<worker>``, made if missing), so the workers' schemas (the
+    rolled-back tests', the browser tests' server's, the migration checks')
+    never meet."""
+    base = make_url(normalise_database_url(url))
+    name = f"{base.database}_{worker}"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise ValueError(f"cannot name a test database {name!r}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+if os.environ.get("TEST_DATABASE_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["TEST_DATABASE_URL"] = _worker_database(
+        os.environ["TEST_DATABASE_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
