@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_WORKERS ?= auto
 export FLASK_APP := wsgi.py
 
 .PHONY: run test install install-test assets migrate seed lint typecheck pytest bench clean
@@ -46,11 +47,11 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-pytest:
-	$(BIN)/pytest $(PYTEST_ARGS)
+pytest:  ## in parallel, one worker a core (PYTEST_WORKERS=0 for one process)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-bench:  ## time the consultation summary on 317 authorities x 25 questions (BENCH_DATABASE_URL for PostgreSQL)
-	$(BIN)/python bench/summary_bench.py
+bench:  ## the performance harness: ten-year and one-year datasets behind gunicorn, one table (docs/performance.md)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules commission/static/govuk .pytest_cache .mypy_cache .ruff_cache

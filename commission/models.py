@@ -23,6 +23,7 @@ from commission.consultations.models import (
     ResponseRevision,
     StatedPosition,
 )
+from commission.exports.models import CachedDownload
 from commission.meetings.models import AgendaChange, AgendaItem, Meeting, Paper
 from commission.membership.models import (
     Authority,
@@ -54,6 +55,7 @@ __all__ = [
     "AttendanceReply",
     "AuditEvent",
     "Authority",
+    "CachedDownload",
     "Consultation",
     "ConsultationDocument",
     "Correction",

@@ -266,7 +266,21 @@ class Response(db.Model):  # type: ignore[name-defined]
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     def answer_for(self, question_id: int) -> Answer | None:
-        return next((a for a in self.answers if a.question_id == question_id), None)
+        """This response's answer to a question, by a lookup in a mapping
+        built once per loaded list of answers (a page or download asking for
+        every question would otherwise scan the answers once per question).
+        The mapping is rebuilt when the list is reloaded or grows, and a hit
+        is checked against the answer itself."""
+        answers = self.answers
+        cached = self.__dict__.get("_answers_by_question")
+        if cached is None or cached[0] is not answers or cached[1] != len(answers):
+            cached = (answers, len(answers), {a.question_id: a for a in reversed(answers)})
+            self.__dict__["_answers_by_question"] = cached
+        answer: Answer | None = cached[2].get(question_id)
+        if answer is not None and answer.question_id != question_id:
+            self.__dict__.pop("_answers_by_question")
+            return next((a for a in answers if a.question_id == question_id), None)
+        return answer
 
     @property
     def display_status(self) -> str:

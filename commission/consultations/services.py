@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -574,16 +576,35 @@ def _load_checked(
     return response
 
 
+@contextmanager
+def _first_write_wins(consultation: Consultation, authority: Authority) -> Iterator[None]:
+    """Writing a response that passed its version check. Another request for
+    the same response can commit between that check and this write (a leader
+    double-clicking "Sign off and submit" at the deadline does exactly that);
+    the version counter then finds no row at the old version. That is a
+    conflict like any other: nothing of this request is kept and the person
+    is shown the response as it now is, never an error page."""
+    try:
+        yield
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        current = response_for(consultation, authority)
+        assert current is not None
+        raise ResponseConflict(current) from error
+
+
 def mark_ready(
     *, consultation: Consultation, authority: Authority, expected_version: int, actor: User
 ) -> Response:
     if not capacity(actor, authority).can_mark_ready:
         raise DomainError("Only an officer, or the leader or mayor, can mark it ready for sign-off")
     response = _load_checked(consultation, authority, expected_version, actor)
-    response.status = ResponseStatus.READY
-    response.updated_by_id = actor.id
-    response.updated_at = now_utc()
-    _revise(response, "ready for sign-off", actor)
+    with _first_write_wins(consultation, authority):
+        response.status = ResponseStatus.READY
+        response.updated_by_id = actor.id
+        response.updated_at = now_utc()
+        _revise(response, "ready for sign-off", actor)
     from commission.notifications import events
 
     events.response_ready(response)
@@ -608,21 +629,26 @@ def submit_response(
         )
     response = _load_checked(consultation, authority, expected_version, actor)
     amending = response.submission_count > 0
-    response.status = ResponseStatus.SUBMITTED
-    response.channel = Channel.ONLINE
-    response.submitted_position = response.overall_position
-    response.submitted_comment = response.overall_comment
-    for answer in response.answers:
-        answer.submitted_position = answer.position
-        answer.submitted_comment = answer.comment
-    response.submitted_at = now_utc()
-    response.submitted_by_id = actor.id
-    response.submission_count += 1
-    control = authority.control_on(now_utc().astimezone(LONDON).date())
-    response.control_at_submission = control.control.value if control else None
-    response.updated_by_id = actor.id
-    response.updated_at = now_utc()
-    _revise(response, "amended" if amending else "submitted", actor)
+    # Read before anything changes, so reading does not flush a half-made
+    # change: one sign-off is one UPDATE and one step of the version.
+    answers = list(response.answers)
+    now = now_utc()
+    control = authority.control_on(now.astimezone(LONDON).date())
+    with _first_write_wins(consultation, authority):
+        response.status = ResponseStatus.SUBMITTED
+        response.channel = Channel.ONLINE
+        response.submitted_position = response.overall_position
+        response.submitted_comment = response.overall_comment
+        for answer in answers:
+            answer.submitted_position = answer.position
+            answer.submitted_comment = answer.comment
+        response.submitted_at = now
+        response.submitted_by_id = actor.id
+        response.submission_count += 1
+        response.control_at_submission = control.control.value if control else None
+        response.updated_by_id = actor.id
+        response.updated_at = now
+        _revise(response, "amended" if amending else "submitted", actor)
     from commission.notifications import events
 
     events.response_submitted(response)

@@ -1,16 +1,55 @@
-"""PDF documents, rendered from HTML templates by WeasyPrint."""
+"""PDF documents, rendered from HTML templates by WeasyPrint.
+
+Every PDF template includes the one small print stylesheet
+(``templates/pdf/print.css``) rather than the GOV.UK Frontend stylesheet:
+WeasyPrint matches every rule against every element, so a short stylesheet
+and compact tables are what keep a briefing quick to make.
+
+A PDF named with a cache subject is kept in the download cache under the
+SHA-256 of its HTML: the HTML is everything the document shows, so the same
+HTML is the same document and any change to what it was made from (figures,
+agenda, papers, replies, the template or this stylesheet) gives a new key.
+The production time is left out of the key (templates mark it with
+``<span class="produced">``), so a document that has not changed is made
+once; the copy served shows when it was made.
+"""
 
 from __future__ import annotations
 
+import re
+
+import weasyprint
 from flask import Response, render_template, request
-from weasyprint import HTML
+
+from commission.exports.cache import cache_key, cached_download
+
+PDF_MIMETYPE = "application/pdf"
+PRODUCED = re.compile(r'<span class="produced">[^<]*</span>')
 
 
-def pdf_response(template: str, filename: str, **context: object) -> Response:
+def _write_pdf(html: str) -> bytes:
+    document: bytes = weasyprint.HTML(string=html, base_url=request.host_url).write_pdf()
+    return document
+
+
+def pdf_response(
+    template: str, filename: str, *, cache_subject: str | None = None, **context: object
+) -> Response:
+    """The PDF of ``template``; with ``cache_subject``, made once and then
+    served from the download cache while its HTML stays the same. Call it
+    only once the request has been authorised."""
     html = render_template(template, **context)
-    document = HTML(string=html, base_url=request.host_url).write_pdf()
-    return Response(
-        document,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    if cache_subject is None:
+        return Response(
+            _write_pdf(html),
+            mimetype=PDF_MIMETYPE,
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+    return cached_download(
+        key=cache_key("pdf", weasyprint.__version__, PRODUCED.sub("", html)),
+        subject=cache_subject,
+        filename=filename,
+        content_type=PDF_MIMETYPE,
+        make=lambda: _write_pdf(html),
+        inline=True,
     )

@@ -122,7 +122,8 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     slug: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200), default="Local Government Commission")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Indexed for the next meeting that has not yet ended (the meetings list's first year).
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     venue: Mapped[str | None] = mapped_column(String(300))
     online_link: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[MeetingStatus] = mapped_column(

@@ -40,6 +40,7 @@ from commission.meetings.models import (
 )
 from commission.meetings.uploads import Upload, size_label
 from commission.minutes.services import minutes_for
+from commission.pagination import year_pages
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
 from commission.timeutil import LONDON, format_datetime, now_utc, today
@@ -93,23 +94,64 @@ def _back_to(meeting: Meeting) -> Response:
 # Public ------------------------------------------------------------------------
 
 
+UPCOMING_LIMIT = 24
+
+
 @bp.get("/meetings")
 @access.public
 def list_meetings() -> str:
+    """A year of meetings at a time (``?year=2027``), by default the year of
+    the next meeting not yet ended, or this year: ten years of monthly
+    meetings on one page would be slow to send and to read. Without a year
+    the upcoming meetings are listed whatever their year (two years of
+    monthly meetings at most). Drafts are for the secretariat only. A year
+    before the first meeting's or after the last one's, or anything that is
+    not a year, is not found."""
     now = now_utc()
     statuses = set(PUBLIC_STATUSES)
     secretariat = access.has_role(Role.SECRETARIAT)
     if secretariat:
         statuses.add(MeetingStatus.DRAFT)
+    visible = Meeting.status.in_(statuses)
+    years = year_pages(
+        Meeting.starts_at,
+        visible=visible,
+        next_row=select(Meeting.starts_at)
+        .where(visible, Meeting.ends_at >= now)
+        .order_by(Meeting.ends_at)
+        .limit(1),
+        requested=request.args.get("year"),
+        this_year=now.astimezone(LONDON).year,
+    )
+    if years is None:
+        abort(404)
     meetings = list(
         db.session.execute(
-            select(Meeting).where(Meeting.status.in_(statuses)).order_by(Meeting.starts_at)
+            select(Meeting)
+            .where(visible, Meeting.starts_at >= years.starts, Meeting.starts_at < years.ends)
+            .order_by(Meeting.starts_at)
         ).scalars()
     )
     upcoming = [m for m in meetings if m.ends_at >= now]
+    if not (request.args.get("year") or "").strip():
+        # The page people land on lists what is coming whatever its year, so
+        # in December next January's meeting is there too.
+        upcoming = list(
+            db.session.execute(
+                select(Meeting)
+                .where(visible, Meeting.ends_at >= now)
+                .order_by(Meeting.starts_at)
+                .limit(UPCOMING_LIMIT)
+            ).scalars()
+        )
     past = [m for m in reversed(meetings) if m.ends_at < now]
     return render_template(
-        "meetings/list.html", upcoming=upcoming, past=past, secretariat=secretariat
+        "meetings/list.html",
+        upcoming=upcoming,
+        past=past,
+        secretariat=secretariat,
+        years=years,
+        this_year=now.astimezone(LONDON).year,
     )
 
 
@@ -210,6 +252,13 @@ def agenda_pack(slug: str) -> Response:
     return pdf_response(
         "meetings/agenda_pack.html",
         f"agenda-{meeting.slug}.pdf",
+        # Kept once the agenda is public, under the pack's content: a change to
+        # the agenda, a paper or an attendance reply makes a new file.
+        cache_subject=(
+            f"agenda-pack:{meeting.id}:{'member' if member else 'public'}"
+            if meeting.agenda_is_public
+            else None
+        ),
         meeting=meeting,
         member=member,
         generated=now_utc(),

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -155,6 +156,8 @@ class Action(db.Model):  # type: ignore[name-defined]
             "AND owner_department_id IS NULL)",
             name="one_owner",
         ),
+        # The action log, soonest due first, a page at a time.
+        Index("ix_actions_due_on_id", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -25,6 +25,7 @@ from commission.meetings.views import load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
+from commission.pagination import paginate_bounded
 from commission.timeutil import LONDON, now_utc, today
 
 bp = Blueprint("minutes", __name__)
@@ -104,13 +105,21 @@ def minutes_pdf(slug: str) -> Response:
     minutes = services.minutes_for(meeting)
     if minutes is None or (not minutes.published and not _can_see_draft()):
         abort(404)
+    member = bool(access.current_roles())
     return pdf_response(
         "minutes/minutes_pdf.html",
         f"minutes-{meeting.slug}.pdf",
+        # Kept once approved; the key is the document's content, so a
+        # correction or a change to the record makes a new file.
+        cache_subject=(
+            f"minutes:{meeting.id}:{'member' if member else 'public'}"
+            if minutes.published
+            else None
+        ),
         meeting=meeting,
         minutes=minutes,
         record=_record(meeting),
-        member=bool(access.current_roles()),
+        member=member,
         generated=now_utc(),
     )
 
@@ -356,9 +365,7 @@ def _action_filters() -> dict[str, str]:
 @access.signed_in
 def list_actions() -> str:
     filters = _action_filters()
-    page = db.paginate(
-        _actions_statement(filters), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate_bounded(_actions_statement(filters), per_page=current_app.config["PAGE_SIZE"])
     meetings = list(
         db.session.execute(
             select(Meeting)
@@ -455,7 +462,7 @@ def _decisions_statement(query: str) -> Any:
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .where(Minutes.approved_at.is_not(None))
         .options(selectinload(Decision.meeting), selectinload(Decision.agenda_item))
-        .order_by(Meeting.starts_at.desc(), Decision.number)
+        .order_by(Meeting.starts_at.desc(), Decision.meeting_id.desc(), Decision.number)
     )
     if not policy.is_commission_person():
         statement = statement.where(_not_confidential(Decision.agenda_item_id))
@@ -481,9 +488,7 @@ def _decisions_query() -> str:
 @access.public
 def search_decisions() -> str:
     query = _decisions_query()
-    page = db.paginate(
-        _decisions_statement(query), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate_bounded(_decisions_statement(query), per_page=current_app.config["PAGE_SIZE"])
     return render_template("minutes/decisions.html", page=page, query=query)
 
 

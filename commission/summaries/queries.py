@@ -1,23 +1,29 @@
 """Where councils stand: every figure computed by SQL aggregation.
 
 ``compute_summary`` returns plain data (numbers, labels, lists) so the same
-structure can be shown live, frozen in a snapshot, and exported. The number of
-queries depends on the number of dimensions and questions, never on the number
-of responses.
+structure can be shown live, frozen in a snapshot, and exported. It reads the
+answers once: one group-by at the finest grain the page splits by, rolled up
+here into every table, so the number of statements is fixed whatever the
+number of members, responses or questions, and each statement starts from the
+consultation's own responses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
-from sqlalchemy.orm import aliased, selectinload
+import sqlalchemy as sa
+from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy.orm import aliased
 
 from commission.consultations.models import (
     Answer,
     Consultation,
     Position,
+    Question,
     QuestionKind,
     Response,
 )
@@ -26,7 +32,6 @@ from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
     Authority,
-    Control,
     Membership,
     authority_constituents,
 )
@@ -35,6 +40,7 @@ from commission.summaries.models import AnswerTag, Tag
 from commission.timeutil import LONDON, now_utc
 
 POSITIONS = list(Position)
+POSITION_LABELS = [(p.value, p.label) for p in POSITIONS]
 STATUSES = ("submitted", "draft", "not_started")
 STATUS_LABELS = {"submitted": "Submitted", "draft": "Draft only", "not_started": "Not started"}
 NO_CONTROL = "Not recorded"
@@ -73,12 +79,12 @@ def _position_rows(counts: dict[str, tuple[int, int]]) -> dict[str, Any]:
     total = sum(count for count, _ in counts.values())
     population = sum(people for _, people in counts.values())
     rows = []
-    for position in POSITIONS:
-        count, people = counts.get(position.value, (0, 0))
+    for value, label in POSITION_LABELS:
+        count, people = counts.get(value, (0, 0))
         rows.append(
             {
-                "position": position.value,
-                "label": position.label,
+                "position": value,
+                "label": label,
                 "count": count,
                 "percent": round(100 * count / total, 1) if total else 0.0,
                 "population": people,
@@ -88,37 +94,196 @@ def _position_rows(counts: dict[str, tuple[int, int]]) -> dict[str, Any]:
     return {"rows": rows, "total": total, "population": population}
 
 
-def _grouped(rows: Any) -> list[dict[str, Any]]:
-    """(group, position, count, population) rows into one position table per group."""
-    groups: dict[str, dict[str, tuple[int, int]]] = {}
-    for group, position, count, people in rows:
-        groups.setdefault(group or NO_CONTROL, {})[position] = (count, int(people or 0))
-    return [{"group": group, **_position_rows(counts)} for group, counts in sorted(groups.items())]
-
-
 def _region_label(region: Any) -> str:
     """A region as SQL groups it: the enum, or its stored text."""
     return str(region.value if hasattr(region, "value") else region)
 
 
-def compute_summary(consultation: Consultation, at: datetime | None = None) -> dict[str, Any]:
-    at = at or now_utc()
-    on = reference_day(consultation, at)
-    members = _members(on)
+KIND_LABELS: dict[Any, str] = {
+    **{k.value: label for k, label in AUTHORITY_KIND_LABELS.items()},
+    **AUTHORITY_KIND_LABELS,
+}
+CONTROL_BY_VALUE = {c.value: label for c, label in CONTROL_LABELS.items()}
+
+
+def _submitted_responses(consultation: Consultation) -> Any:
+    """The ids of the consultation's signed-off responses: every figure reads
+    answers through this, so the database starts from the consultation's own
+    responses (its index) and never from every response it holds."""
+    return select(Response.id).where(
+        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
+    )
+
+
+def _control_at_response(value: str | None) -> str:
+    """The label of the control a response recorded when it was submitted."""
+    return CONTROL_BY_VALUE.get(value or "", NO_CONTROL)
+
+
+def _kind_label(kind: Any) -> str:
+    return KIND_LABELS.get(kind, str(kind))
+
+
+Tally = dict[str, dict[str, tuple[int, int]]]
+
+
+def _add(tally: Tally, group: str, position: str, count: int, people: int) -> None:
+    """Add (count, population) to a group's position in ``tally``."""
+    counts = tally.setdefault(group, {})
+    before = counts.get(position, (0, 0))
+    counts[position] = (before[0] + count, before[1] + people)
+
+
+def _tables(tally: Tally) -> list[dict[str, Any]]:
+    """One position table per group, groups in alphabetical order."""
+    return [{"group": group, **_position_rows(counts)} for group, counts in sorted(tally.items())]
+
+
+@dataclass
+class _Splits:
+    """Counts and population by position, overall and by control at the time
+    of the response, type and region, built from finer groups."""
+
+    overall: dict[str, tuple[int, int]] = field(default_factory=dict)
+    by_control: Tally = field(default_factory=dict)
+    by_type: Tally = field(default_factory=dict)
+    by_region: Tally = field(default_factory=dict)
+
+    def add(
+        self, position: str, control: str | None, kind: Any, region: Any, count: int, people: int
+    ) -> None:
+        """A fine group (a position, control, type and region) into every split."""
+        self.add_to("all", "", position, count, people)
+        self.add_to("by_control", control, position, count, people)
+        self.add_to("by_type", kind, position, count, people)
+        self.add_to("by_region", region, position, count, people)
+
+    def add_to(self, split: str, group: Any, position: str, count: int, people: int) -> None:
+        """A group's figures into one split (``all`` is the overall figure),
+        labelled as the page shows it."""
+        if split == "all":
+            before = self.overall.get(position, (0, 0))
+            self.overall[position] = (before[0] + count, before[1] + people)
+        elif split == "by_control":
+            _add(self.by_control, _control_at_response(group), position, count, people)
+        elif split == "by_type":
+            _add(self.by_type, _kind_label(group), position, count, people)
+        else:
+            _add(self.by_region, _region_label(group), position, count, people)
+
+
+def _question_figures(
+    consultation: Consultation, numbered: list[tuple[int, Question]]
+) -> list[dict[str, Any]]:
+    """Each question's positions (overall, by control at the time of the
+    response, by type and by region) and its comment count, in ONE statement:
+    the consultation's submitted answers are read once (reached through its
+    responses' index, into a materialized CTE), then summed four ways, so only
+    the small tables the page shows come back. The statement is the same for
+    1 question or 25, for 5 responses or 331."""
+    text = sa.String()
+    answers = (
+        select(
+            Answer.question_id.label("question"),
+            type_coerce(Answer.submitted_position, text).label("position"),
+            type_coerce(Response.control_at_submission, text).label("control"),
+            type_coerce(Authority.kind, text).label("kind"),
+            type_coerce(Authority.region, text).label("region"),
+            Authority.population.label("people"),
+            Answer.submitted_comment.is_not(None).label("commented"),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.response_id.in_(_submitted_responses(consultation)),
+            Response.consultation_id == consultation.id,
+        )
+    )
+    if len(numbered) == 1:
+        answers = answers.where(Answer.question_id == numbered[0][1].id)
+    # Read once (the consultation's answers only), then summed four ways.
+    read = answers.cte("submitted_answers").prefix_with("MATERIALIZED")
+
+    def summed(split: str, group: Any) -> Any:
+        statement = select(
+            literal(split, text).label("split"),
+            read.c.question,
+            read.c.position,
+            group,
+            func.count(),
+            func.sum(read.c.people),
+            func.sum(case((read.c.commented, 1), else_=0)),
+        ).group_by(read.c.question, read.c.position, group)
+        if split != "all":
+            statement = statement.where(read.c.position.is_not(None))
+        return statement
+
+    splits: dict[int, _Splits] = {}
+    comments: dict[int, int] = {}
+    for split, question_id, position, group, count, people, commented in db.session.execute(
+        union_all(
+            summed("all", literal("", text)),
+            summed("by_control", read.c.control),
+            summed("by_type", read.c.kind),
+            summed("by_region", read.c.region),
+        )
+    ).all():
+        if split == "all":
+            comments[question_id] = comments.get(question_id, 0) + int(commented)
+        if position is not None:
+            splits.setdefault(question_id, _Splits()).add_to(
+                split, group, position, int(count), int(people or 0)
+            )
+    questions = []
+    for number, question in numbered:
+        split_of = splits.get(question.id, _Splits())
+        position_question = question.kind is QuestionKind.POSITION
+        questions.append(
+            {
+                "id": question.id,
+                "number": number,
+                "text": question.text,
+                "kind": question.kind.value,
+                "comments": comments.get(question.id, 0),
+                **(
+                    _position_rows(split_of.overall)
+                    if position_question
+                    else {"rows": [], "total": 0, "population": 0}
+                ),
+                "by_control": _tables(split_of.by_control) if position_question else [],
+                "by_type": _tables(split_of.by_type) if position_question else [],
+                "by_region": _tables(split_of.by_region) if position_question else [],
+            }
+        )
+    return questions
+
+
+@dataclass(frozen=True)
+class _Member:
+    name: str
+    slug: str
+    kind: str
+    region: str
+    control: str
+    status: str
+
+
+def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Member]:
+    """Every member authority on ``on`` with its control that day and how far
+    its response has got, in one statement, in name order (the database's)."""
     control = current_controls(on)
     status = case(
         (Response.submitted_at.is_not(None), literal("submitted")),
         (Response.id.is_not(None), literal("draft")),
         else_=literal("not_started"),
     ).label("status")
-    per_member = (
+    rows = db.session.execute(
         select(
-            Authority.id.label("authority_id"),
+            Authority.id,
             Authority.name,
             Authority.slug,
             Authority.kind,
             Authority.region,
-            Authority.population,
             _control_label(control.c.control, control.c.party_name).label("control"),
             status,
         )
@@ -129,173 +294,97 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
                 Response.authority_id == Authority.id, Response.consultation_id == consultation.id
             ),
         )
-        .where(Authority.id.in_(members))
-        .subquery("per_member")
-    )
-
-    def coverage_by(column: Any, labels: dict[Any, str] | None = None) -> list[dict[str, Any]]:
-        rows = db.session.execute(
-            select(column, per_member.c.status, func.count()).group_by(column, per_member.c.status)
-        ).all()
-        table: dict[str, dict[str, int]] = {}
-        for group, state, count in rows:
-            label = labels.get(group, str(group)) if labels else str(group)
-            table.setdefault(label, dict.fromkeys(STATUSES, 0))[state] = count
-        return [
-            {"group": group, **counts, "members": sum(counts.values())}
-            for group, counts in sorted(table.items())
-        ]
-
-    kind_labels: dict[Any, str] = {k.value: label for k, label in AUTHORITY_KIND_LABELS.items()}
-    kind_labels.update(AUTHORITY_KIND_LABELS)
-
-    def kind_label(kind: Any) -> str:
-        return kind_labels.get(kind, str(kind))
-
-    coverage = {
-        "type": coverage_by(per_member.c.kind, kind_labels),
-        "region": coverage_by(per_member.c.region),
-        "control": coverage_by(per_member.c.control),
-    }
-    area = aliased(Authority)
-    area_rows = db.session.execute(
-        select(area.name, per_member.c.status, func.count())
-        .join(
-            authority_constituents, authority_constituents.c.council_id == per_member.c.authority_id
+        .where(Authority.id.in_(_members(on)))
+        .order_by(Authority.name)
+    ).all()
+    return {
+        r.id: _Member(
+            r.name, r.slug, _kind_label(r.kind), _region_label(r.region), r.control, r.status
         )
+        for r in rows
+    }
+
+
+def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[dict[str, Any]]:
+    """(group, member) pairs into members by status per group, groups in order."""
+    table: dict[str, dict[str, int]] = {}
+    for group, member in members:
+        table.setdefault(group, dict.fromkeys(STATUSES, 0))[member.status] += 1
+    return [
+        {"group": group, **counts, "members": sum(counts.values())}
+        for group, counts in sorted(table.items())
+    ]
+
+
+def _coverage(members: dict[int, _Member]) -> dict[str, list[dict[str, Any]]]:
+    """Coverage by type, region, political control today and mayoral area
+    (each of an area's constituent councils that is a member counts)."""
+    area = aliased(Authority)
+    constituents = db.session.execute(
+        select(area.name, authority_constituents.c.council_id)
         .join(area, area.id == authority_constituents.c.strategic_authority_id)
         .where(area.mayoral.is_(True))
-        .group_by(area.name, per_member.c.status)
     ).all()
-    area_table: dict[str, dict[str, int]] = {}
-    for name, state, count in area_rows:
-        area_table.setdefault(name, dict.fromkeys(STATUSES, 0))[state] = count
-    coverage["area"] = [
-        {"group": name, **counts, "members": sum(counts.values())}
-        for name, counts in sorted(area_table.items())
-    ]
-    totals = dict.fromkeys(STATUSES, 0)
-    for state, count in db.session.execute(
-        select(per_member.c.status, func.count()).group_by(per_member.c.status)
-    ).all():
-        totals[state] = count
-    not_responded = [
-        {
-            "name": r.name,
-            "slug": r.slug,
-            "type": kind_label(r.kind),
-            "region": _region_label(r.region),
-            "control": r.control,
-            "status": STATUS_LABELS[r.status],
-        }
-        for r in db.session.execute(
-            select(per_member).where(per_member.c.status != "submitted").order_by(per_member.c.name)
-        ).all()
-    ]
-
-    submitted = and_(
-        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
-    )
-    population = func.coalesce(func.sum(Authority.population), 0)
-
-    def overall_by(group: Any) -> Any:
-        return db.session.execute(
-            select(group, Response.submitted_position, func.count(Response.id), population)
-            .join(Authority, Authority.id == Response.authority_id)
-            .where(submitted, Response.submitted_position.is_not(None))
-            .group_by(group, Response.submitted_position)
-        ).all()
-
-    overall_counts = {
-        position.value: (count, int(people))
-        for _, position, count, people in overall_by(literal("all"))
+    return {
+        "type": _coverage_table((m.kind, m) for m in members.values()),
+        "region": _coverage_table((m.region, m) for m in members.values()),
+        "control": _coverage_table((m.control, m) for m in members.values()),
+        "area": _coverage_table(
+            (name, members[council]) for name, council in constituents if council in members
+        ),
     }
-    control_at_response = case(
-        {c.value: label for c, label in CONTROL_LABELS.items()},
-        value=Response.control_at_submission,
-        else_=NO_CONTROL,
-    )
-    by_control = _grouped(overall_by(control_at_response))
-    by_kind = _grouped((kind_label(g), p, c, n) for g, p, c, n in overall_by(Authority.kind))
-    by_region = _grouped((_region_label(g), p, c, n) for g, p, c, n in overall_by(Authority.region))
 
-    answer_rows = db.session.execute(
-        select(Answer.question_id, Answer.submitted_position, func.count(Answer.id), population)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(submitted, Answer.submitted_position.is_not(None))
-        .group_by(Answer.question_id, Answer.submitted_position)
-    ).all()
 
-    def answers_by(group: Any, label: Any = lambda g: g) -> list[tuple[Any, ...]]:
-        """(question, group, position, count, population) for one split."""
-        return [
-            (q, label(g), p, c, n)
-            for q, g, p, c, n in db.session.execute(
-                select(
-                    Answer.question_id,
-                    group,
-                    Answer.submitted_position,
-                    func.count(Answer.id),
-                    population,
-                )
-                .join(Response, Response.id == Answer.response_id)
-                .join(Authority, Authority.id == Response.authority_id)
-                .where(submitted, Answer.submitted_position.is_not(None))
-                .group_by(Answer.question_id, group, Answer.submitted_position)
-            ).all()
-        ]
-
-    answer_splits = {
-        "by_control": answers_by(control_at_response),
-        "by_type": answers_by(Authority.kind, kind_label),
-        "by_region": answers_by(Authority.region, _region_label),
-    }
-    comment_counts = dict(
-        db.session.execute(
-            select(Answer.question_id, func.count(Answer.id))
-            .join(Response, Response.id == Answer.response_id)
-            .where(submitted, Answer.submitted_comment.is_not(None))
-            .group_by(Answer.question_id)
-        ).all()
-    )
-    questions = []
-    for number, question in enumerate(consultation.questions, start=1):
-        counts = {str(p): (c, int(n or 0)) for q, p, c, n in answer_rows if q == question.id}
-        position_question = question.kind is QuestionKind.POSITION
-        splits = {
-            key: _grouped((g, str(p), c, n) for q, g, p, c, n in rows if q == question.id)
-            if position_question
-            else []
-            for key, rows in answer_splits.items()
-        }
-        questions.append(
-            {
-                "id": question.id,
-                "number": number,
-                "text": question.text,
-                "kind": question.kind.value,
-                "comments": comment_counts.get(question.id, 0),
-                **(
-                    _position_rows(counts)
-                    if question.kind is QuestionKind.POSITION
-                    else {"rows": [], "total": 0, "population": 0}
-                ),
-                **splits,
-            }
+def _overall_positions(consultation: Consultation) -> _Splits:
+    """Overall positions of submitted responses, in ONE group-by by (position,
+    control at the time, type, region), rolled up overall and per split."""
+    splits = _Splits()
+    for position, control, kind, region, count, people in db.session.execute(
+        select(
+            Response.submitted_position,
+            Response.control_at_submission,
+            Authority.kind,
+            Authority.region,
+            func.count(Response.id),
+            func.sum(Authority.population),
         )
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Response.consultation_id == consultation.id,
+            Response.submitted_at.is_not(None),
+            Response.submitted_position.is_not(None),
+        )
+        .group_by(
+            Response.submitted_position,
+            Response.control_at_submission,
+            Authority.kind,
+            Authority.region,
+        )
+    ).all():
+        splits.add(str(position), control, kind, region, count, int(people or 0))
+    return splits
 
+
+def _themes(consultation: Consultation) -> list[dict[str, Any]]:
+    """Tagged comments per theme and position ("none" for free text)."""
     themes: dict[str, dict[str, int]] = {}
     for name, position, count in db.session.execute(
         select(Tag.name, Answer.submitted_position, func.count(AnswerTag.id))
         .join(AnswerTag, AnswerTag.tag_id == Tag.id)
         .join(Answer, Answer.id == AnswerTag.answer_id)
-        .join(Response, Response.id == Answer.response_id)
-        .where(submitted)
+        .where(Answer.response_id.in_(_submitted_responses(consultation)))
         .group_by(Tag.name, Answer.submitted_position)
     ).all():
         themes.setdefault(name, {})[position.value if position else "none"] = count
+    return [
+        {"tag": tag, "counts": counts, "total": sum(counts.values())}
+        for tag, counts in sorted(themes.items())
+    ]
 
+
+def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[dict[str, Any]]:
+    """The two longest submitted comments on each question, with the council
+    (ties to the council first by name)."""
     ranked = (
         select(
             Answer.question_id,
@@ -311,11 +400,14 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
-        .where(submitted, Answer.submitted_comment.is_not(None))
+        .where(
+            Answer.response_id.in_(_submitted_responses(consultation)),
+            Response.consultation_id == consultation.id,
+            Answer.submitted_comment.is_not(None),
+        )
         .subquery()
     )
-    numbers = {q.id: n for n, q in enumerate(consultation.questions, start=1)}
-    quotations = [
+    return [
         {
             "question": numbers.get(r.question_id),
             "authority": r.authority,
@@ -327,111 +419,128 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         ).all()
     ]
 
+
+def compute_summary(consultation: Consultation, at: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the summary in six statements whatever the number of
+    members, responses or questions: members with their status, mayoral
+    areas, overall positions, per-question answers, themes and quotations
+    (and the questions, if not loaded). Each reads only the consultation's
+    responses, so the cost follows the consultation, not the history."""
+    at = at or now_utc()
+    on = reference_day(consultation, at)
+    members = _members_with_status(consultation, on)
+    totals = dict.fromkeys(STATUSES, 0)
+    for member in members.values():
+        totals[member.status] += 1
+    overall = _overall_positions(consultation)
+    numbered = list(enumerate(consultation.questions, start=1))
     return {
         "computed_at": at.isoformat(),
         "reference_day": on.isoformat(),
-        "members": sum(totals.values()),
+        "members": len(members),
         "totals": totals,
-        "coverage": coverage,
-        "not_responded": not_responded,
-        "overall": _position_rows(overall_counts),
-        "by_control": by_control,
-        "by_type": by_kind,
-        "by_region": by_region,
-        "questions": questions,
-        "themes": [
-            {"tag": tag, "counts": counts, "total": sum(counts.values())}
-            for tag, counts in sorted(themes.items())
+        "coverage": _coverage(members),
+        "not_responded": [
+            {
+                "name": m.name,
+                "slug": m.slug,
+                "type": m.kind,
+                "region": m.region,
+                "control": m.control,
+                "status": STATUS_LABELS[m.status],
+            }
+            for m in members.values()
+            if m.status != "submitted"
         ],
-        "quotations": quotations,
+        "overall": _position_rows(overall.overall),
+        "by_control": _tables(overall.by_control),
+        "by_type": _tables(overall.by_type),
+        "by_region": _tables(overall.by_region),
+        "questions": _question_figures(consultation, numbered),
+        "themes": _themes(consultation),
+        "quotations": _quotations(consultation, {q.id: n for n, q in numbered}),
         "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
     }
 
 
-RAW_HEADER = [
-    "Reference",
-    "GSS code",
-    "Authority",
-    "Type",
-    "Region",
-    "Political control at response",
-    "Population",
-    "Channel",
-    "Submitted",
-    "Question number",
-    "Question",
-    "Position",
-    "Comment",
-]
-SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
+def compute_question(
+    consultation: Consultation, number: int, at: datetime | None = None
+) -> dict[str, Any] | None:
+    """One question's figures, as ``compute_summary`` gives them under
+    ``questions``, in one statement over that question's answers only; None
+    if the consultation has no question ``number``."""
+    questions = consultation.questions
+    if not 1 <= number <= len(questions):
+        return None
+    at = at or now_utc()
+    [question] = _question_figures(consultation, [(number, questions[number - 1])])
+    return {
+        "computed_at": at.isoformat(),
+        "question": question,
+        "count": len(questions),
+        "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
+    }
+
+
+def question_from_summary(data: dict[str, Any], number: int) -> dict[str, Any] | None:
+    """Question ``number`` of a computed or stored summary (a snapshot), in
+    the shape ``compute_question`` gives; None if there is no such question."""
+    questions = data.get("questions") or []
+    if not 1 <= number <= len(questions):
+        return None
+    return {
+        "computed_at": data.get("computed_at"),
+        "question": questions[number - 1],
+        "count": len(questions),
+        "positions": data["positions"],
+    }
+
+
+SUPPORTING = (Position.SUPPORT.value, Position.SUPPORT_WITH_AMENDMENTS.value)
+OPPOSING = (Position.OPPOSE.value,)
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """One line of the summary's question-by-question table."""
+
+    id: int
+    number: int
+    text: str
+    position_question: bool
+    responses: int
+    supporting: float
+    opposing: float
+    comments: int
+
+
+def _share(counts: dict[str, int], positions: tuple[str, ...], total: int) -> float:
+    chosen = sum(counts.get(p, 0) for p in positions)
+    return round(100 * chosen / total, 1) if total else 0.0
+
+
+def question_lines(data: dict[str, Any]) -> list[QuestionLine]:
+    """Each question's responses, share supporting (with or without
+    amendments), share opposing and comments, from a summary's figures, live
+    or stored: shares are worked out from the counts, not by adding rounded
+    percentages."""
+    lines = []
+    for question in data.get("questions") or []:
+        counts = {row["position"]: row["count"] for row in question["rows"]}
+        total = question["total"]
+        lines.append(
+            QuestionLine(
+                id=question["id"],
+                number=question["number"],
+                text=question["text"],
+                position_question=question["kind"] == QuestionKind.POSITION.value,
+                responses=total,
+                supporting=_share(counts, SUPPORTING, total),
+                opposing=_share(counts, OPPOSING, total),
+                comments=question.get("comments", 0),
+            )
+        )
+    return lines
+
 
 NOT_RESPONDED_HEADER = ["Authority", "Type", "Region", "Political control", "Status"]
-
-
-def raw_rows(consultation: Consultation) -> list[list[Any]]:
-    """Every submitted answer for the downloads: one row per authority per
-    question, and one for its overall position. Loaded in three statements
-    (responses, their answers, their authorities), whatever their number."""
-    responses = db.session.execute(
-        select(Response)
-        .where(Response.consultation_id == consultation.id, Response.submitted_at.is_not(None))
-        .options(selectinload(Response.answers), selectinload(Response.authority))
-        .join(Authority)
-        .order_by(Authority.name)
-    ).scalars()
-    rows = []
-    for response in responses:
-        authority = response.authority
-        control = (
-            CONTROL_LABELS[Control(response.control_at_submission)]
-            if response.control_at_submission
-            else NO_CONTROL
-        )
-        base = [
-            consultation.reference,
-            authority.gss_code or "",
-            authority.name,
-            AUTHORITY_KIND_LABELS[authority.kind],
-            authority.region.value,
-            control,
-            authority.population,
-            response.channel.label,
-            response.submitted_at,
-        ]
-        rows.append(
-            [
-                *base,
-                "Overall",
-                "Overall position",
-                response.submitted_position.label if response.submitted_position else "",
-                response.submitted_comment or "",
-            ]
-        )
-        for number, question in enumerate(consultation.questions, start=1):
-            answer = response.answer_for(question.id)
-            rows.append(
-                [
-                    *base,
-                    str(number),
-                    question.text,
-                    answer.submitted_position.label if answer and answer.submitted_position else "",
-                    (answer.submitted_comment or "") if answer else "",
-                ]
-            )
-    return rows
-
-
-def frozen_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """Raw rows as a snapshot stores them (JSON has no dates)."""
-    return [[v.isoformat() if isinstance(v, datetime) else v for v in row] for row in rows]
-
-
-def thawed_rows(rows: list[list[Any]]) -> list[list[Any]]:
-    """A snapshot's stored rows, with the submission time a time again."""
-    thawed = []
-    for row in rows:
-        row = list(row)
-        if isinstance(row[SUBMITTED_COLUMN], str) and row[SUBMITTED_COLUMN]:
-            row[SUBMITTED_COLUMN] = datetime.fromisoformat(row[SUBMITTED_COLUMN])
-        thawed.append(row)
-    return thawed

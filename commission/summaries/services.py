@@ -16,7 +16,8 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
-from commission.summaries.queries import compute_summary, frozen_rows, raw_rows
+from commission.summaries.queries import compute_summary
+from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import LONDON, format_datetime, now_utc
 
 

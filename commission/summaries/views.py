@@ -3,7 +3,7 @@ government's reply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -21,8 +21,16 @@ from commission.consultations.models import (
 )
 from commission.consultations.views import load_consultation
 from commission.errors import DomainError
+from commission.exports.cache import cache_key, cached_download
 from commission.exports.pdf import pdf_response
-from commission.exports.tables import csv_response, xlsx_response
+from commission.exports.tables import (
+    CSV_MIMETYPE,
+    XLSX_MIMETYPE,
+    Spreadsheet,
+    csv_bytes,
+    csv_response,
+    csv_stream_response,
+)
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.links import safe_next
@@ -33,9 +41,16 @@ from commission.summaries import services
 from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
 from commission.summaries.queries import (
     NOT_RESPONDED_HEADER,
-    RAW_HEADER,
+    compute_question,
     compute_summary,
-    raw_rows,
+    question_from_summary,
+    question_lines,
+)
+from commission.summaries.rows import (
+    COMMENT_COLUMN,
+    RAW_HEADER,
+    iter_raw_rows,
+    raw_row_source,
     thawed_rows,
 )
 from commission.timeutil import now_utc
@@ -68,9 +83,37 @@ def show_summary(reference: str) -> str:
         snapshot=snapshot,
         live=live,
         frozen_page=False,
+        questions=question_lines(data),
         secretariat=access.has_role(Role.SECRETARIAT),
         snapshots=services.meeting_snapshots(consultation) if live else [],
         published=services.published_snapshot(consultation),
+    )
+
+
+@bp.get(f"{REF}/summary/questions/<int:number>")
+@access.public
+def show_question(reference: str, number: int) -> str:
+    """One question's figures in full (overall and by control, type and
+    region): live for the summary's audience, computed for that question
+    alone; otherwise from the published snapshot; otherwise 404."""
+    consultation = load_consultation(reference)
+    snapshot = None
+    if services.can_see_live(consultation, current_user):
+        figures = compute_question(consultation, number)
+    else:
+        snapshot = services.published_snapshot(consultation)
+        if snapshot is None:
+            abort(404)
+        figures = question_from_summary(snapshot.data, number)
+    if figures is None:
+        abort(404)
+    return render_template(
+        "summaries/question.html",
+        consultation=consultation,
+        figures=figures,
+        snapshot=snapshot,
+        live=snapshot is None,
+        frozen_page=False,
     )
 
 
@@ -90,73 +133,152 @@ def show_snapshot(reference: str, snapshot_id: int) -> str:
         snapshot=snapshot,
         live=False,
         frozen_page=True,
+        questions=question_lines(snapshot.data),
         secretariat=access.has_role(Role.SECRETARIAT),
         snapshots=[],
         published=None,
     )
 
 
-def _download(
-    consultation: Consultation,
-    file_format: str,
-    *,
-    data: dict[str, Any],
-    snapshot: SummarySnapshot | None,
-    rows: Callable[[], list[list[Any]]],
-    name: str,
-) -> HTTPResponse:
-    """The briefing pack, every answer as CSV, or the spreadsheet, all from
-    the same figures (live, or a snapshot's). ``rows`` gives every answer,
-    read only for the CSV and the spreadsheet."""
-    if file_format == "pdf":
-        return pdf_response(
-            "summaries/briefing_pdf.html",
-            f"{name}.pdf",
-            consultation=consultation,
-            data=data,
-            snapshot=snapshot,
-            generated=now_utc(),
-        )
-    answers = rows()
-    if file_format == "csv":
-        return csv_response(f"{name}.csv", RAW_HEADER, answers)
-    headline = (
+@bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>/questions/<int:number>")
+@access.public
+def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str:
+    """One question of a frozen summary, for the snapshot's audience."""
+    consultation = load_consultation(reference)
+    snapshot = db.session.get(SummarySnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        abort(404)
+    if not services.can_see_snapshot(snapshot, current_user):
+        abort(404)
+    figures = question_from_summary(snapshot.data, number)
+    if figures is None:
+        abort(404)
+    return render_template(
+        "summaries/question.html",
+        consultation=consultation,
+        figures=figures,
+        snapshot=snapshot,
+        live=False,
+        frozen_page=True,
+    )
+
+
+def _summary_spreadsheet(data: dict[str, Any], rows: Iterable[list[Any]]) -> bytes:
+    """The headline, a sheet per question, then every answer and the answers
+    with a comment, both written in one pass over the rows."""
+    spreadsheet = Spreadsheet()
+    headline = spreadsheet.sheet("Headline", ["Figure", "Value", "", "", ""], [28, 12])
+    for row in (
         [["Member authorities", data["members"]]]
-        + [
-            [label, data["totals"][key]]
-            for key, label in (
-                ("submitted", "Submitted"),
-                ("draft", "Draft only"),
-                ("not_started", "Not started"),
-            )
-        ]
+        + [[label, data["totals"][key]] for key, label in STATUS_ROWS]
         + [[""], ["Overall position", "Authorities", "Share", "Population", "Population share"]]
         + [
             [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
             for r in data["overall"]["rows"]
         ]
-    )
-    sheets: list[tuple[str, list[str], Any]] = [
-        ("Headline", ["Figure", "Value", "", "", ""], headline)
-    ]
+    ):
+        spreadsheet.append(headline, row)
     for question in data["questions"]:
-        sheets.append(
-            (
-                f"Q{question['number']}",
-                ["Position", "Authorities", "Share", "Population", "Population share"],
-                [[question["text"]]]
-                + [
-                    [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
-                    for r in question["rows"]
-                ],
+        sheet = spreadsheet.sheet(f"Q{question['number']}", POSITION_HEADER, [24])
+        spreadsheet.append(sheet, [question["text"]])
+        for r in question["rows"]:
+            spreadsheet.append(
+                sheet, [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
             )
+    widths = [RAW_WIDTHS.get(heading, len(heading)) for heading in RAW_HEADER]
+    raw = spreadsheet.sheet("Raw responses", RAW_HEADER, widths)
+    comments = spreadsheet.sheet("Comments", RAW_HEADER, widths)
+    for row in rows:
+        spreadsheet.append(raw, row)
+        if row[COMMENT_COLUMN]:
+            spreadsheet.append(comments, row)
+    return spreadsheet.to_bytes()
+
+
+STATUS_ROWS = (("submitted", "Submitted"), ("draft", "Draft only"), ("not_started", "Not started"))
+POSITION_HEADER = ["Position", "Authorities", "Share", "Population", "Population share"]
+# Bounded guesses at how wide the raw columns need to be, so the sheet's
+# widths are set before its rows are written.
+RAW_WIDTHS = {
+    "Reference": 13,
+    "GSS code": 10,
+    "Authority": 32,
+    "Type": 22,
+    "Region": 24,
+    "Political control at response": 18,
+    "Submitted": 20,
+    "Question": 50,
+    "Position": 22,
+    "Comment": 60,
+}
+
+
+def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse:
+    """Live figures, made afresh: the CSV streams as the answers are read;
+    the briefing is kept in the download cache under its content."""
+    name = f"{consultation.reference}-summary"
+    if file_format == "csv":
+        return csv_stream_response(
+            f"{name}.csv", RAW_HEADER, iter_raw_rows(raw_row_source(consultation))
         )
-    sheets.append(("Raw responses", RAW_HEADER, answers))
-    sheets.append(("Comments", RAW_HEADER, [r for r in answers if r[-1]]))
-    return xlsx_response(f"{name}.xlsx", sheets)
+    data = compute_summary(consultation)
+    if file_format == "pdf":
+        return _briefing(consultation, data, None, name, subject=f"briefing:{consultation.id}")
+    body = _summary_spreadsheet(data, iter_raw_rows(raw_row_source(consultation)))
+    return HTTPResponse(
+        body,
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
 
 
-def _snapshot_rows(snapshot: SummarySnapshot) -> list[list[Any]]:
+def _briefing(
+    consultation: Consultation,
+    data: dict[str, Any],
+    snapshot: SummarySnapshot | None,
+    name: str,
+    *,
+    subject: str,
+) -> HTTPResponse:
+    return pdf_response(
+        "summaries/briefing_pdf.html",
+        f"{name}.pdf",
+        cache_subject=subject,
+        consultation=consultation,
+        data=data,
+        snapshot=snapshot,
+        generated=now_utc(),
+    )
+
+
+def _snapshot_download(
+    consultation: Consultation, snapshot: SummarySnapshot, file_format: str, *, name: str
+) -> HTTPResponse:
+    """A snapshot never changes, so each of its files is made once and then
+    served from the download cache (keyed by the snapshot, which is never
+    edited; the briefing by its content, as it also shows the consultation)."""
+    subject = f"summary-snapshot:{snapshot.id}:{file_format}"
+    if file_format == "pdf":
+        return _briefing(consultation, snapshot.data, snapshot, name, subject=subject)
+    key = cache_key("summary", file_format, snapshot.id, snapshot.created_at)
+    if file_format == "csv":
+        return cached_download(
+            key=key,
+            subject=subject,
+            filename=f"{name}.csv",
+            content_type=CSV_MIMETYPE,
+            make=lambda: csv_bytes(RAW_HEADER, _snapshot_rows(snapshot)),
+        )
+    return cached_download(
+        key=key,
+        subject=subject,
+        filename=f"{name}.xlsx",
+        content_type=XLSX_MIMETYPE,
+        make=lambda: _summary_spreadsheet(snapshot.data, _snapshot_rows(snapshot)),
+    )
+
+
+def _snapshot_rows(snapshot: SummarySnapshot) -> Iterator[list[Any]]:
     return thawed_rows(snapshot.answers or [])
 
 
@@ -166,7 +288,9 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
     """Live for the summary's audience, the published snapshot for everyone
     else (404 until there is one). ``?snapshot=<id>`` gives a frozen
     summary's own downloads; ``summary.csv?list=not-responded`` the member
-    authorities without a submitted position, for chasing (live audience only)."""
+    authorities without a submitted position, for chasing (live audience only).
+    Every check is made before a file is made, streamed or taken from the
+    download cache."""
     consultation = load_consultation(reference)
     if request.args.get("list") == "not-responded":
         return _download_not_responded(consultation, file_format)
@@ -177,28 +301,19 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
             abort(404)
         if not services.can_see_snapshot(snapshot, current_user):
             abort(404)
-        return _download(
+        return _snapshot_download(
             consultation,
+            snapshot,
             file_format,
-            data=snapshot.data,
-            snapshot=snapshot,
-            rows=lambda: _snapshot_rows(snapshot),
             name=f"{consultation.reference}-summary-{snapshot.created_at:%Y-%m-%d}-{snapshot.id}",
         )
-    data, published, live = _summary_for(consultation)
-
-    def rows() -> list[list[Any]]:
-        if live or published is None:
-            return raw_rows(consultation)
-        return _snapshot_rows(published)
-
-    return _download(
-        consultation,
-        file_format,
-        data=data,
-        snapshot=published,
-        rows=rows,
-        name=f"{consultation.reference}-summary",
+    if services.can_see_live(consultation, current_user):
+        return _live_download(consultation, file_format)
+    published = services.published_snapshot(consultation)
+    if published is None:
+        abort(404)
+    return _snapshot_download(
+        consultation, published, file_format, name=f"{consultation.reference}-summary"
     )
 
 

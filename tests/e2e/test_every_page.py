@@ -622,6 +622,14 @@ def test_summary_pages(new_context: NewContext, check_page: PageChecker) -> None
     expect(secretariat.locator("svg.app-chart").first).to_be_visible()
     summary = secretariat.url
 
+    secretariat.locator("#questions tbody a").first.click()
+    arrived(secretariat, check_page, re.compile(r"^1\. "))
+    expect(secretariat.locator("svg.app-chart").first).to_be_visible()
+    secretariat.locator(".govuk-pagination__next a").click()
+    arrived(secretariat, check_page, re.compile(r"^2\. "))
+    click(secretariat, "Back to where councils stand")
+    arrived(secretariat, check_page, "Where councils stand")
+
     click(secretariat, "Read the comments")
     arrived(secretariat, check_page, "Comments")
     secretariat.get_by_label("New themes, separated by commas").first.fill(
@@ -641,6 +649,9 @@ def test_summary_pages(new_context: NewContext, check_page: PageChecker) -> None
     press(secretariat, "Freeze the summary")
     expect(banner(secretariat)).to_contain_text("Summary frozen for the meeting")
     arrived(secretariat, check_page, "Where councils stand")
+    expect(secretariat.locator("main")).to_contain_text("Frozen on")
+    secretariat.locator("#questions tbody a").first.click()
+    arrived(secretariat, check_page, re.compile(r"^1\. "))
     expect(secretariat.locator("main")).to_contain_text("Frozen on")
 
     secretariat.goto(summary)

@@ -161,6 +161,12 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "summaries.download_summary": {**on_consultation, "file_format": "csv"},
         "summaries.list_comments": on_consultation,
         "summaries.show_snapshot": {**on_consultation, "snapshot_id": snapshot.id},
+        "summaries.show_question": {**on_consultation, "number": 1},
+        "summaries.show_snapshot_question": {
+            **on_consultation,
+            "snapshot_id": snapshot.id,
+            "number": 1,
+        },
         "summaries.tag_comment": {**on_consultation, "answer_id": answer.id},
         "summaries.freeze_summary": on_consultation,
         "summaries.publish_summary": on_consultation,
@@ -197,6 +203,8 @@ LIVE_SUMMARY = {
     "summaries.download_summary",
     "summaries.list_comments",
     "summaries.show_snapshot",
+    "summaries.show_question",
+    "summaries.show_snapshot_question",
 }
 # The attendance record of a meeting not yet held is the secretariat's alone.
 ATTENDANCE_RECORD = {"attendance.show_attendance", "attendance.download_attendance"}

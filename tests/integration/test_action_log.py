@@ -624,3 +624,83 @@ def test_an_action_under_a_confidential_item_is_for_members_only(client, login_a
     login_as(Role.LEADER)
     assert secret.reference in references(client.get("/actions"))
     assert "Accept the pay offer" in main_text(client.get(f"/actions/{secret.id}"))
+
+
+# Pages that cost the same as the log grows --------------------------------------------------------
+
+
+def page_link(response, which: str) -> str | None:
+    link = page(response).select_one(f".govuk-pagination__{which} a")
+    return link["href"] if link else None
+
+
+@pytest.fixture
+def sixty_open_actions():
+    meeting = factories.held_meeting(day=MARCH)
+    for n in range(60):
+        factories.owned_action(meeting=meeting, due_on=today() + timedelta(days=n))
+    factories.owned_action(meeting=meeting, due_on=today(), status="done")
+    return meeting
+
+
+def test_first_next_previous_and_last_pages_keep_the_filters(client, login_as, sixty_open_actions):
+    login_as(Role.LEADER)
+    first = client.get("/actions", query_string={"status": "open"})
+    assert status_line(first) == "Showing 1 to 25 of 60 actions"
+    assert references(first) == [f"LGC/2026/03/A{n}" for n in range(1, 26)]
+    assert page_link(first, "prev") is None
+
+    second = client.get(page_link(first, "next"))
+    assert status_line(second) == "Showing 26 to 50 of 60 actions"
+    assert references(second) == [f"LGC/2026/03/A{n}" for n in range(26, 51)]
+
+    last_href = page(second).select(".govuk-pagination__item a")[-1]["href"]
+    assert "status=open" in last_href
+    last = client.get(last_href)
+    assert status_line(last) == "Showing 51 to 60 of 60 actions"
+    assert references(last) == [f"LGC/2026/03/A{n}" for n in range(51, 61)]
+    assert page_link(last, "next") is None
+    assert "status=open" in page_link(last, "prev")
+    assert references(client.get(page_link(last, "prev"))) == references(second)
+
+
+def test_the_count_stops_two_pages_past_a_bound(client, login_as, sixty_open_actions, monkeypatch):
+    monkeypatch.setattr("commission.pagination.COUNT_BOUND", 30)
+    login_as(Role.LEADER)
+    first = client.get("/actions", query_string={"status": "open"})
+    assert status_line(first) == "Showing 1 to 25 of more than 50 actions"
+    second = client.get(page_link(first, "next"))
+    assert status_line(second) == "Showing 26 to 50 of 60 actions"  # counted to 75: all of them
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "2.5", "99999999999999999999999", ""])
+def test_a_page_number_that_is_not_one_is_read_sensibly(client, login_as, log, value):
+    login_as(Role.LEADER)
+    response = client.get("/actions", query_string={"page": value})
+    assert response.status_code == 200
+    if value == "99999999999999999999999":
+        assert references(response) == []
+    else:
+        assert references(response) == ALL
+
+
+def test_every_page_of_the_log_runs_the_same_queries_at_5_and_60_actions(client, login_as):
+    meeting = factories.held_meeting(day=MARCH)
+
+    def add(count: int) -> None:
+        for n in range(count):
+            owner = [factories.council(), factories.department(), None][n % 3]
+            factories.owned_action(meeting=meeting, owner=owner, due_on=today() + timedelta(n))
+
+    login_as(Role.LEADER)
+    add(5)
+    client.get("/actions")
+    with count_selects() as few:
+        client.get("/actions")
+    add(55)
+    with count_selects() as many_first:
+        client.get("/actions")
+    with count_selects() as many_last:
+        client.get("/actions", query_string={"page": 3})
+    assert len(many_first) == len(few)
+    assert len(many_last) == len(few)

@@ -97,32 +97,132 @@ def test_filter_with_no_match(client, secretariat):
     assert "No events found" in page(response).select_one("main").get_text()
 
 
-def test_audit_log_is_paginated_and_keeps_the_filter(app, client, secretariat):
-    for n in range(30):
+def main_text(response) -> str:
+    return page(response).select_one("main").get_text(" ", strip=True)
+
+
+def pagination_link(response, which: str) -> str | None:
+    """The href of the "prev" (newer) or "next" (older) link, if shown."""
+    link = page(response).select_one(f".govuk-pagination__{which} a")
+    return link["href"] if link else None
+
+
+def test_audit_log_pages_by_position_and_keeps_the_filter(app, client, secretariat):
+    assert app.config["PAGE_SIZE"] == 25
+    for n in range(60):
         add_event(action="signed_in", summary=f"Event {n:02d}", minutes=n)
     add_event(action="sign_in_failed", summary="Other", minutes=100)
+
     first = client.get("/audit?action=signed_in")
-    assert len(table_records(first)) == app.config["PAGE_SIZE"]
-    assert summaries(first)[0] == "Event 29"
-    assert "Showing 1 to 25 of 30 events" in page(first).select_one("main").get_text()
-    href = page(first).select_one(".govuk-pagination__next a")["href"]
-    assert parse_qs(urlsplit(href).query) == {"action": ["signed_in"], "page": ["2"]}
-    second = client.get(href)
-    assert summaries(second) == [f"Event {n:02d}" for n in range(4, -1, -1)]
+    assert summaries(first) == [f"Event {n:02d}" for n in range(59, 34, -1)]
+    assert "Showing 25 of 60 events" in main_text(first)
+    assert pagination_link(first, "prev") is None
+    older = pagination_link(first, "next")
+    assert page(first).select_one(".govuk-pagination__next").get_text(" ", strip=True) == (
+        "Older events"
+    )
+    assert set(parse_qs(urlsplit(older).query)) == {"action", "before"}
+    assert parse_qs(urlsplit(older).query)["action"] == ["signed_in"]
+
+    second = client.get(older)
+    assert summaries(second) == [f"Event {n:02d}" for n in range(34, 9, -1)]
+    assert "Showing 25 of 60 events" in main_text(second)
+
+    last = client.get(pagination_link(second, "next"))
+    assert summaries(last) == [f"Event {n:02d}" for n in range(9, -1, -1)]
+    assert pagination_link(last, "next") is None
+
+    newer = pagination_link(last, "prev")
+    assert page(last).select_one(".govuk-pagination__prev").get_text(" ", strip=True) == (
+        "Newer events"
+    )
+    assert parse_qs(urlsplit(newer).query)["action"] == ["signed_in"]
+    back = client.get(newer)
+    assert summaries(back) == summaries(second)
+    back_to_first = client.get(pagination_link(back, "prev"))
+    assert summaries(back_to_first) == summaries(first)
+    assert pagination_link(back_to_first, "prev") is None
+
+
+def test_events_at_the_same_moment_are_neither_lost_nor_repeated_between_pages(client, secretariat):
+    for n in range(30):
+        add_event(summary=f"Event {n:02d}", minutes=0)
+    first = client.get("/audit")
+    second = client.get(pagination_link(first, "next"))
+    seen = summaries(first) + summaries(second)
+    assert seen == [f"Event {n:02d}" for n in range(29, -1, -1)]  # the later-recorded first
+    assert summaries(client.get(pagination_link(second, "prev"))) == summaries(first)
+
+
+def test_a_single_page_has_no_page_links(client, secretariat):
+    add_event(summary="Only")
+    response = client.get("/audit")
+    assert "1 event" in main_text(response)
+    assert page(response).select_one(".govuk-pagination") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "before=nonsense",
+        "after=12-",
+        "before=-5-3",
+        "before=99999999999999999-1",
+        "after=1-999999999999999999",
+        "after=1-2147483648",
+        "before=1.5-2",
+        "before=%00",
+        "after=3-4x",
+    ],
+)
+def test_a_link_with_a_mangled_position_shows_the_newest_events(client, secretariat, query):
+    add_event(summary="Older", minutes=0)
+    add_event(summary="Newer", minutes=1)
+    response = client.get(f"/audit?{query}")
+    assert response.status_code == 200
+    assert summaries(response) == ["Newer", "Older"]
+
+
+def test_a_position_beyond_the_log_says_so_and_links_to_the_newest(client, secretariat):
+    add_event(summary="Something")
+    response = client.get("/audit?before=0-0")
+    assert response.status_code == 200
+    assert table_records(response) == []
+    link = page(response).find("a", string="Go to the newest events")
+    assert link["href"] == "/audit"
+
+
+def test_the_count_stops_at_a_bound(client, secretariat, monkeypatch):
+    monkeypatch.setattr("commission.audit.views.COUNT_BOUND", 5)
+    for n in range(30):
+        add_event(summary=f"Event {n:02d}", minutes=n)
+    assert "Showing 25 of more than 5 events" in main_text(client.get("/audit"))
+
+
+def test_the_filter_lists_every_action_in_the_log_once(client, secretariat):
+    for action in ("signed_in", "role_granted", "signed_in", "account_deactivated", "role_granted"):
+        add_event(action=action)
+    options = [o["value"] for o in page(client.get("/audit")).select("select#action option")]
+    assert options == ["", "account_deactivated", "role_granted", "signed_in"]
 
 
 def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
     def add_events(count):
         for n in range(count):
-            add_event(summary=f"By someone {n}", actor=factories.user())
+            add_event(summary=f"By someone {n}", actor=factories.user(), minutes=n)
 
-    add_events(2)
-    client.get("/audit")
+    def pages():
+        first = client.get("/audit")
+        middle = client.get(pagination_link(first, "next"))
+        return first, middle, client.get(pagination_link(middle, "prev"))
+
+    add_events(55)
+    pages()
     with count_selects() as few:
-        client.get("/audit")
-    add_events(20)
+        pages()
+    add_events(600)
     with count_selects() as many:
-        client.get("/audit")
+        pages()
     assert few
     assert len(many) == len(few)
 

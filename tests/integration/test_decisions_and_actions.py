@@ -614,3 +614,68 @@ def test_decisions_csv_query_count_does_not_grow_with_the_rows(client):
         assert len(read_csv(client.get("/decisions.csv", query_string={"q": large}))) == 21
     assert few
     assert len(many) <= len(few), many
+
+
+# Pages of decisions that cost the same as the record grows ----------------------------------
+
+
+def page_link(response, which: str) -> str | None:
+    link = page(response).select_one(f".govuk-pagination__{which} a")
+    return link["href"] if link else None
+
+
+def published_decisions(count: int, *, day: date = MARCH) -> None:
+    meeting = factories.held_meeting(day=day)
+    for n in range(count):
+        factories.decision(meeting=meeting, text=f"Agreed point {n + 1}.")
+    factories.published_minutes(meeting=meeting)
+
+
+def test_decision_pages_first_next_previous_and_last_keep_the_search(client):
+    published_decisions(60)
+    factories.decision(
+        meeting=factories.held_meeting(day=date(2026, 4, 14)), text="Not in published minutes."
+    )
+    first = client.get("/decisions", query_string={"q": "agreed"})
+    assert status_line(first) == "Showing 1 to 25 of 60 decisions"
+    assert [body for _, body in cards(first)][:2] == ["Agreed point 1.", "Agreed point 2."]
+    assert page_link(first, "prev") is None
+
+    second = client.get(page_link(first, "next"))
+    assert "q=agreed" in page_link(first, "next")
+    assert status_line(second) == "Showing 26 to 50 of 60 decisions"
+
+    last = client.get(page(second).select(".govuk-pagination__item a")[-1]["href"])
+    assert [body for _, body in cards(last)] == [f"Agreed point {n}." for n in range(51, 61)]
+    assert page_link(last, "next") is None
+    assert "q=agreed" in page_link(last, "prev")
+    assert cards(client.get(page_link(last, "prev"))) == cards(second)
+
+
+def test_the_decision_count_stops_at_a_bound(client, monkeypatch):
+    monkeypatch.setattr("commission.pagination.COUNT_BOUND", 10)
+    published_decisions(60)
+    assert status_line(client.get("/decisions")) == "Showing 1 to 25 of more than 50 decisions"
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "0", "99999999999999999999999"])
+def test_a_decisions_page_number_that_is_not_one_is_read_sensibly(client, two_meetings, value):
+    response = client.get("/decisions", query_string={"page": value})
+    assert response.status_code == 200
+    expected = 0 if value.startswith("9") else 2
+    assert len(cards(response)) == expected
+
+
+def test_decision_pages_run_the_same_queries_at_5_and_60_decisions(client):
+    published_decisions(5)
+    client.get("/decisions")
+    with count_selects() as few:
+        client.get("/decisions")
+    for month in range(4, 9):
+        published_decisions(11, day=date(2026, month, 14))
+    with count_selects() as many_first:
+        client.get("/decisions")
+    with count_selects() as many_last:
+        client.get("/decisions", query_string={"page": 3})
+    assert len(many_first) == len(few)
+    assert len(many_last) == len(few)

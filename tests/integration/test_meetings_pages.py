@@ -10,7 +10,7 @@ import pytest
 
 from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
-from commission.timeutil import format_date, today
+from commission.timeutil import format_date
 from tests import factories
 from tests.conftest import count_selects, heading, page, summary_list, table_rows
 from tests.factories import london_time
@@ -39,11 +39,39 @@ def sign_out(client) -> None:
 # The list --------------------------------------------------------------------------------------
 
 
-def test_list_shows_upcoming_and_past_meetings_separately(client):
-    soon = today() + timedelta(days=20)
-    days = [soon + timedelta(days=n) for n in (0, 7, 14, 21)]
-    older = factories.meeting(starts_at=london_time(today() - timedelta(days=60), 10, 30))
-    recent = factories.meeting(starts_at=london_time(today() - timedelta(days=30), 10, 30))
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """The list splits upcoming from past meetings, and picks its year, by now."""
+
+    def freeze(moment: datetime = NOW) -> None:
+        monkeypatch.setattr("commission.meetings.views.now_utc", lambda: moment)
+
+    freeze()
+    return freeze
+
+
+def year_links(response) -> list[tuple[str, str]]:
+    return [
+        (a.get_text(" ", strip=True), a["href"])
+        for a in page(response).select("main .govuk-pagination__item a")
+    ]
+
+
+def current_year(response) -> str:
+    return (
+        page(response)
+        .select_one("main .govuk-pagination__item--current a")
+        .get_text(" ", strip=True)
+    )
+
+
+def test_list_shows_upcoming_and_past_meetings_separately(client, frozen_now):
+    days = [date(2027, 3, 9), date(2027, 4, 13), date(2027, 5, 11), date(2027, 6, 8)]
+    older = factories.meeting(starts_at=london_time(date(2027, 1, 12), 10, 30))
+    recent = factories.meeting(starts_at=london_time(date(2027, 2, 9), 10, 30))
     factories.meeting(starts_at=london_time(days[1], 10, 30))
     factories.meeting(starts_at=london_time(days[0], 10, 30), venue=None)
     factories.meeting(starts_at=london_time(days[2], 10, 30), status=MeetingStatus.CANCELLED)
@@ -72,6 +100,7 @@ def test_list_shows_upcoming_and_past_meetings_separately(client):
         f"/meetings/{older.slug}",
     ]  # most recent first
     assert "Schedule a year of meetings" not in main_text(response)
+    assert page(response).select_one("main .govuk-pagination") is None  # only one year
 
 
 def test_list_with_no_meetings_says_so(client):
@@ -80,6 +109,156 @@ def test_list_with_no_meetings_says_so(client):
     assert "No meetings are scheduled yet." in text
     assert "There are no past meetings yet." in text
     assert page(response).select_one("main a[href='/meetings.ics']") is not None
+
+
+@pytest.fixture
+def four_years(frozen_now):
+    """Meetings from 2025 to 2028; now is 1 March 2027."""
+    return {
+        day: factories.meeting(starts_at=london_time(day, 10, 30))
+        for day in (
+            date(2025, 6, 10),
+            date(2026, 2, 10),
+            date(2026, 11, 10),
+            date(2027, 1, 12),
+            date(2027, 4, 13),
+            date(2028, 1, 11),
+        )
+    }
+
+
+def listed_dates(response) -> list[str]:
+    """The date of each meeting listed, upcoming then past."""
+    return [
+        row.select_one("td").get_text(" ", strip=True).split(",")[0]
+        for row in page(response).select("main table tbody tr")
+    ]
+
+
+def test_the_list_shows_the_year_of_the_next_meeting_with_links_to_every_year(client, four_years):
+    response = client.get("/meetings")
+    assert heading(response) == "Meetings"
+    assert page(response).select_one("main h2").get_text(strip=True) == "2027"
+    assert listed_dates(response) == [
+        "Tuesday 13 April 2027",
+        "Tuesday 11 January 2028",  # coming, so listed whatever its year
+        "Tuesday 12 January 2027",
+    ]
+    assert year_links(response) == [
+        ("2025", "/meetings?year=2025"),
+        ("2026", "/meetings?year=2026"),
+        ("2027", "/meetings?year=2027"),
+        ("2028", "/meetings?year=2028"),
+    ]
+    assert current_year(response) == "2027"
+    assert [a["aria-label"] for a in page(response).select("main .govuk-pagination__item a")] == [
+        f"Meetings in {year}" for year in range(2025, 2029)
+    ]
+    nav = page(response).select_one("main nav.govuk-pagination")
+    assert nav["aria-label"] == "Meetings by year"
+    assert nav.select_one(".govuk-pagination__prev a")["href"] == "/meetings?year=2026"
+    assert nav.select_one(".govuk-pagination__next a")["href"] == "/meetings?year=2028"
+
+
+def test_an_earlier_year_lists_its_past_meetings_only(client, four_years):
+    response = client.get("/meetings?year=2026")
+    assert page(response).select_one("title").get_text().startswith("Meetings in 2026")
+    captions = [c.get_text(strip=True) for c in page(response).select("main table caption")]
+    assert captions == ["Past meetings"]
+    assert listed_dates(response) == ["Tuesday 10 November 2026", "Tuesday 10 February 2026"]
+    assert "No meetings are scheduled yet." not in main_text(response)
+    assert current_year(response) == "2026"
+
+
+def test_a_later_year_lists_its_upcoming_meetings_only(client, four_years):
+    response = client.get("/meetings?year=2028")
+    captions = [c.get_text(strip=True) for c in page(response).select("main table caption")]
+    assert captions == ["Upcoming meetings"]
+    assert listed_dates(response) == ["Tuesday 11 January 2028"]
+    assert page(response).select_one("main .govuk-pagination__next") is None
+    first = client.get("/meetings?year=2025")
+    assert page(first).select_one("main .govuk-pagination__prev") is None
+    assert listed_dates(first) == ["Tuesday 10 June 2025"]
+
+
+def test_in_december_the_list_opens_on_next_year_when_the_next_meeting_is_in_it(client, frozen_now):
+    frozen_now(datetime(2026, 12, 20, 12, 0, tzinfo=UTC))
+    factories.meeting(starts_at=london_time(date(2026, 12, 8), 10, 30))
+    factories.meeting(starts_at=london_time(date(2027, 1, 12), 10, 30))
+    response = client.get("/meetings")
+    assert listed_dates(response) == ["Tuesday 12 January 2027"]
+    assert [year for year, _ in year_links(response)] == [
+        "2026",
+        "2027",
+    ]
+
+
+def test_in_december_next_januarys_meeting_is_listed_with_this_months(client, frozen_now):
+    frozen_now(datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+    factories.meeting(starts_at=london_time(date(2026, 11, 10), 10, 30))
+    factories.meeting(starts_at=london_time(date(2026, 12, 8), 10, 30))
+    factories.meeting(starts_at=london_time(date(2027, 1, 12), 10, 30))
+    response = client.get("/meetings")
+    assert page(response).select_one("main h2").get_text(strip=True) == "2026"
+    assert listed_dates(response) == [
+        "Tuesday 8 December 2026",
+        "Tuesday 12 January 2027",
+        "Tuesday 10 November 2026",
+    ]
+    assert listed_dates(client.get("/meetings?year=2026")) == [
+        "Tuesday 8 December 2026",
+        "Tuesday 10 November 2026",
+    ]
+
+
+def test_with_no_meeting_to_come_the_list_opens_on_this_year(client, frozen_now):
+    factories.meeting(starts_at=london_time(date(2025, 5, 13), 10, 30))
+    response = client.get("/meetings")
+    assert page(response).select_one("main h2").get_text(strip=True) == "2027"
+    assert "No meetings are scheduled yet." in main_text(response)
+    assert "There are no past meetings yet." in main_text(response)
+    assert [href for _, href in year_links(response)] == [
+        "/meetings?year=2025",
+        "/meetings?year=2026",
+        "/meetings?year=2027",
+    ]
+
+
+def test_a_year_without_meetings_between_others_says_so(client, frozen_now):
+    factories.meeting(starts_at=london_time(date(2024, 5, 14), 10, 30))
+    factories.meeting(starts_at=london_time(date(2026, 5, 12), 10, 30))
+    response = client.get("/meetings?year=2025")
+    assert response.status_code == 200
+    assert table_rows(response, "main table") == []
+    assert "There were no meetings in 2025." in main_text(response)
+
+
+@pytest.mark.parametrize(
+    "year", ["abc", "20270", "2024", "2029", "-1", "0000", "9999", "2027.0", "二〇二七", "%00"]
+)
+def test_a_year_that_is_not_one_of_the_lists_is_not_found(client, four_years, year):
+    response = client.get(f"/meetings?year={year}")
+    assert response.status_code == 404
+
+
+def test_an_empty_year_reads_as_the_default(client, four_years):
+    assert listed_dates(client.get("/meetings?year=")) == listed_dates(client.get("/meetings"))
+
+
+def test_a_year_of_drafts_only_is_for_the_secretariat(client, login_as, frozen_now):
+    factories.meeting(starts_at=london_time(date(2027, 2, 9), 10, 30))
+    factories.meeting(starts_at=london_time(date(2028, 2, 8), 10, 30), status=MeetingStatus.DRAFT)
+    public = client.get("/meetings")
+    assert page(public).select_one("main .govuk-pagination") is None
+    assert client.get("/meetings?year=2028").status_code == 404
+
+    login_as(Role.SECRETARIAT)
+    response = client.get("/meetings")
+    assert listed_dates(response) == ["Tuesday 8 February 2028"]  # the next meeting, a draft
+    assert [href for _, href in year_links(response)] == [
+        "/meetings?year=2027",
+        "/meetings?year=2028",
+    ]
 
 
 def test_secretariat_sees_drafts_and_the_scheduling_buttons(client, login_as):
@@ -335,8 +514,8 @@ def test_meeting_page_queries_do_not_grow_with_items(client, login_as, role):
     assert len(many) <= len(few), many
 
 
-def test_meetings_list_queries_do_not_grow_with_meetings(client):
-    start = today() + timedelta(days=10)
+def test_meetings_list_queries_do_not_grow_with_meetings(client, frozen_now):
+    start = date(2027, 3, 10)
     for n in range(3):
         factories.meeting(starts_at=london_time(start + timedelta(days=n), 10, 30))
     client.get("/meetings")  # warm caches that are not per page
@@ -345,6 +524,11 @@ def test_meetings_list_queries_do_not_grow_with_meetings(client):
     for n in range(3, 15):
         meeting = factories.meeting(starts_at=london_time(start + timedelta(days=n), 10, 30))
         factories.agenda_item(meeting=meeting)
+    for year in range(2017, 2027):  # ten years of history before
+        for month in range(1, 13):
+            factories.meeting(starts_at=london_time(date(year, month, 9), 10, 30))
     with count_selects() as many:
-        assert len(table_rows(client.get("/meetings"), "main table")) == 15
+        response = client.get("/meetings")
+        assert len(table_rows(response, "main table")) == 15
+    assert len(year_links(response)) == 11
     assert len(many) <= len(few), many

@@ -5,7 +5,7 @@ must not grow with the number of responses."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.timeutil import format_datetime, now_utc
 from tests import factories
-from tests.conftest import count_statements, heading, page
+from tests.conftest import count_selects, count_statements, heading, page
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -28,6 +28,10 @@ def sign_in(client, user) -> None:
 
 def summary_url(consultation) -> str:
     return f"/consultations/{consultation.reference}/summary"
+
+
+def question_url(consultation, number: int) -> str:
+    return f"{summary_url(consultation)}/questions/{number}"
 
 
 def build(stage: str = "open"):
@@ -272,20 +276,15 @@ def test_the_split_by_control_type_and_region_are_tables(shown):
     ]
     by_region = body_rows(caption_table(soup, "Overall positions by region"))
     assert [(row[0], row[-1]) for row in by_region] == [("North West", "1"), ("South East", "1")]
-    question = body_rows(
-        caption_table(soup, "Question 1: positions overall and by political control")
-    )
-    assert [row[0] for row in question] == ["All", "Conservative", "Labour"]
-    assert question[0][1] == "1 (50.0%) 33.3% by population"
 
 
 def test_each_chart_is_an_svg_image_with_a_title_and_description(shown):
     _, soup = shown
     found = charts(soup)
 
-    # Overall by count and by population, by control, by type, by region, and
-    # for the only position question, by control, by type and by region.
-    assert len(found) == 8
+    # Overall by count and by population, by control, by type and by region;
+    # each question's charts are on its own page.
+    assert len(found) == 5
     for svg in found:
         title, desc = svg.find("title", recursive=False), svg.find("desc", recursive=False)
         assert title is not None and title.get_text(strip=True)
@@ -389,8 +388,10 @@ def test_the_summary_page_issues_as_many_statements_for_40_responses_as_for_5(cl
     assert len(for_few) < 40
 
 
-def test_each_position_question_is_also_split_by_type_and_region(shown):
-    _, soup = shown
+def test_each_position_question_is_also_split_by_type_and_region(client):
+    consultation = build("open")
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    soup = page(client.get(question_url(consultation, 1)))
 
     by_type = body_rows(caption_table(soup, "Question 1: positions by type of authority"))
     by_region = body_rows(caption_table(soup, "Question 1: positions by region"))
@@ -402,3 +403,357 @@ def test_each_position_question_is_also_split_by_type_and_region(shown):
     titles = [svg.select_one("title").get_text() for svg in charts(soup)]
     assert "Question 1: positions by type of authority" in titles
     assert "Question 1: positions by region" in titles
+
+
+# The question-by-question table and each question's page ---------------------------------------
+
+
+def test_the_summary_lists_each_question_with_its_shares_and_links_its_page(shown):
+    consultation, soup = shown
+    table = soup.select_one("main table#questions")
+
+    # Question 1: Ashford supports, Barton opposes. Question 2 is free text;
+    # each submitted response answered it ("Our view").
+    assert body_rows(table) == [
+        ["1. Question 1?", "2", "50.0%", "50.0%", "0"],
+        ["2. Question 2?", "Free text: no positions", "2"],
+    ]
+    links = [a["href"] for a in table.select("tbody a")]
+    assert links == [question_url(consultation, 1), question_url(consultation, 2)]
+
+
+def test_supporting_counts_support_with_amendments_and_is_worked_out_from_counts(client):
+    consultation = factories.consultation(questions=1)
+    for position in (Position.SUPPORT, Position.SUPPORT_WITH_AMENDMENTS, Position.OPPOSE):
+        factories.submitted_response(
+            consultation=consultation, authority=factories.council(), position=position
+        )
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    soup = page(client.get(summary_url(consultation)))
+
+    # 2 of 3 is 66.7%, not 33.3% + 33.3%.
+    assert body_rows(soup.select_one("main table#questions")) == [
+        ["1. Question 1?", "3", "66.7%", "33.3%", "0"]
+    ]
+
+
+@pytest.fixture
+def question_page(client):
+    consultation = build("open")
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    response = client.get(question_url(consultation, 1))
+    assert response.status_code == 200
+    return consultation, page(response)
+
+
+def test_a_question_page_shows_its_figures_overall_and_by_control(question_page):
+    _, soup = question_page
+
+    assert soup.select_one("h1").get_text(strip=True) == "1. Question 1?"
+    assert "Live" in soup.select_one("main .govuk-tag").get_text()
+    question = body_rows(
+        caption_table(soup, "Question 1: positions overall and by political control")
+    )
+    assert [row[0] for row in question] == ["All", "Conservative", "Labour"]
+    assert question[0][1] == "1 (50.0%) 33.3% by population"
+    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    assert titles == [
+        "Question 1: positions by political control",
+        "Question 1: positions by type of authority",
+        "Question 1: positions by region",
+    ]
+    for svg in charts(soup):
+        assert svg.find_next("table") is not None
+
+
+def test_a_question_page_links_back_its_neighbours_and_its_comments(question_page):
+    consultation, soup = question_page
+    links = {a.get_text(" ", strip=True): a["href"] for a in soup.select("a")}
+
+    assert links["Back to where councils stand"] == summary_url(consultation)
+    assert soup.select_one(".govuk-pagination__prev") is None
+    next_link = soup.select_one(".govuk-pagination__next a")
+    assert next_link["href"] == question_url(consultation, 2)
+    assert "Question 2" in next_link.get_text(" ", strip=True)
+    comments = soup.select_one("main a[href*='/summary/comments']")
+    assert comments["href"] == (
+        f"{summary_url(consultation)}/comments?question={consultation.questions[0].id}"
+    )
+
+
+def test_a_free_text_question_page_has_no_positions_and_links_back_to_the_previous(client):
+    consultation = build("open")
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    soup = page(client.get(question_url(consultation, 2)))
+
+    assert "there are no positions to count" in soup.select_one("main").get_text(" ", strip=True)
+    assert charts(soup) == []
+    assert "2 comments." in soup.select_one("main").get_text(" ", strip=True)
+    assert soup.select_one(".govuk-pagination__next") is None
+    previous = soup.select_one(".govuk-pagination__prev a")
+    assert previous["href"] == question_url(consultation, 1)
+
+
+@pytest.mark.parametrize("number", [0, 3, 99999999999])
+def test_a_question_the_consultation_does_not_have_is_not_found(client, number):
+    consultation = build("open")
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    assert client.get(question_url(consultation, number)).status_code == 404
+    assert client.get(f"{summary_url(consultation)}/questions/-1").status_code == 404
+    assert client.get(f"{summary_url(consultation)}/questions/first").status_code == 404
+
+
+@pytest.mark.parametrize("stage", ["open", "closed"])
+@pytest.mark.parametrize("role", OTHERS)
+def test_nobody_else_sees_a_question_page_before_the_summary_is_published(client, stage, role):
+    consultation = build(stage)
+    person = viewer(role, consultation)
+    if person is not None:
+        sign_in(client, person)
+
+    assert client.get(question_url(consultation, 1)).status_code == 404
+
+
+@pytest.mark.parametrize("role", PRIVILEGED)
+def test_the_live_audience_sees_a_question_page_live(client, role):
+    consultation = build("closed")
+    sign_in(client, viewer(role, consultation))
+
+    response = client.get(question_url(consultation, 1))
+
+    assert response.status_code == 200
+    assert "Live" in page(response).select_one("main .govuk-tag").get_text()
+
+
+@pytest.mark.parametrize("role", OTHERS)
+def test_once_published_everyone_sees_the_question_from_the_published_snapshot(client, role):
+    consultation = build("published")
+    late = factories.council(name="Latecomer", population=50_000)
+    factories.submitted_response(
+        consultation=consultation, authority=late, position=Position.NEUTRAL
+    )
+    person = viewer(role, consultation)
+    if person is not None:
+        sign_in(client, person)
+
+    response = client.get(question_url(consultation, 1))
+
+    soup = page(response)
+    assert "Published" in soup.select_one("main .govuk-tag").get_text()
+    table = caption_table(soup, "Question 1: positions overall and by political control")
+    assert body_rows(table)[0][-1] == "2"  # the Latecomer's later response is not counted
+    assert client.get(question_url(consultation, 3)).status_code == 404
+
+
+def test_a_snapshot_links_its_questions_to_the_snapshot_question_pages(client):
+    consultation = build("open")
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    factories.submitted_response(
+        consultation=consultation,
+        authority=factories.council(name="Latecomer"),
+        position=Position.NEUTRAL,
+    )
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    frozen = f"{summary_url(consultation)}/snapshots/{snapshot.id}"
+
+    soup = page(client.get(frozen))
+    links = [a["href"] for a in soup.select("main table#questions tbody a")]
+    assert links == [f"{frozen}/questions/1", f"{frozen}/questions/2"]
+
+    shown = page(client.get(f"{frozen}/questions/1"))
+    assert "Frozen" in shown.select_one("main .govuk-tag").get_text()
+    table = caption_table(shown, "Question 1: positions overall and by political control")
+    assert body_rows(table)[0][-1] == "2"
+    back = {a.get_text(" ", strip=True): a["href"] for a in shown.select("a")}
+    assert back["Back to where councils stand"] == frozen
+    assert shown.select_one(".govuk-pagination__next a")["href"] == f"{frozen}/questions/2"
+    assert client.get(f"{frozen}/questions/3").status_code == 404
+
+
+@pytest.mark.parametrize("role", [None, Role.LEADER, Role.MINISTER])
+def test_a_snapshot_question_page_has_the_snapshot_audience(client, role):
+    consultation = build("open")
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    if role is not None:
+        sign_in(client, factories.user(role=role))
+
+    url = f"{summary_url(consultation)}/snapshots/{snapshot.id}/questions/1"
+    assert client.get(url).status_code == 404
+
+
+def test_a_snapshot_question_page_of_another_consultation_is_not_found(client):
+    consultation = build("open")
+    other = factories.summary_snapshot(consultation=factories.consultation())
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    url = f"{summary_url(consultation)}/snapshots/{other.id}/questions/1"
+    assert client.get(url).status_code == 404
+
+
+def test_a_snapshot_frozen_before_questions_were_split_by_type_and_region_still_shows(client):
+    consultation = build("open")
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    data = dict(snapshot.data)
+    data["questions"] = [
+        {k: v for k, v in q.items() if k not in ("by_type", "by_region")} for q in data["questions"]
+    ]
+    snapshot.data = data
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    frozen = f"{summary_url(consultation)}/snapshots/{snapshot.id}"
+
+    assert client.get(frozen).status_code == 200
+    soup = page(client.get(f"{frozen}/questions/1"))
+    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    assert titles == ["Question 1: positions by political control"]
+
+
+# Size and query count at the Commission's real size ----------------------------------------------
+
+
+def many_questions(questions: int, responses: int):
+    consultation = factories.consultation(questions=questions)
+    for n in range(responses):
+        factories.submitted_response(
+            consultation=consultation,
+            authority=factories.council(
+                control=[Control.LABOUR, Control.GREEN][n % 2],
+                region=[Region.LONDON, Region.NORTH_EAST][n % 2],
+            ),
+            position=list(Position)[n % 5],
+        )
+    return consultation
+
+
+def test_the_summary_and_question_pages_issue_as_many_statements_for_8_questions_as_for_3(client):
+    few = many_questions(3, 3)
+    many = many_questions(8, 12)
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    for url_of in (summary_url, lambda c: question_url(c, 2)):
+        client.get(url_of(few))
+        client.get(url_of(many))
+        with count_selects() as for_few:
+            assert client.get(url_of(few)).status_code == 200
+        with count_selects() as for_many:
+            assert client.get(url_of(many)).status_code == 200
+        assert len(for_few) == len(for_many), url_of(few)
+
+
+def full_size_consultation(members: int = 331, questions: int = 25):
+    """Every member authority of the real Commission answering 25 questions,
+    most with comments, inserted in bulk; a sixth have not responded."""
+    from sqlalchemy import insert
+
+    from commission.consultations.models import (
+        Answer,
+        Channel,
+        Question,
+        QuestionKind,
+        Response,
+        ResponseStatus,
+    )
+    from commission.membership.models import Authority, Membership, PoliticalControl
+
+    consultation = factories.consultation(questions=0)
+    for n in range(1, questions + 1):
+        consultation.questions.append(
+            Question(
+                position=n,
+                kind=QuestionKind.POSITION,
+                text=f"Should councils have power number {n} to shape local services?",
+                required=True,
+            )
+        )
+    db.session.flush()
+    kinds, regions = list(AuthorityKind), list(Region)
+    controls = [c for c in Control if c is not Control.OTHER]
+    ids = list(
+        db.session.scalars(
+            insert(Authority).returning(Authority.id, sort_by_parameter_order=True),
+            [
+                {
+                    "gss_code": f"E0{n:07d}",
+                    "slug": f"full-size-council-{n}",
+                    "name": f"Full Size Borough Council {n:03d}",
+                    "kind": kinds[n % len(kinds)],
+                    "region": regions[n % len(regions)],
+                    "population": 50_000 + n * 1_000,
+                    "mayoral": False,
+                }
+                for n in range(members)
+            ],
+        )
+    )
+    db.session.execute(
+        insert(Membership), [{"authority_id": i, "joined_on": date(2026, 1, 1)} for i in ids]
+    )
+    db.session.execute(
+        insert(PoliticalControl),
+        [
+            {
+                "authority_id": i,
+                "control": controls[n % len(controls)],
+                "effective_from": date(2026, 5, 8),
+            }
+            for n, i in enumerate(ids)
+        ],
+    )
+    positions = list(Position)
+    answering = [i for n, i in enumerate(ids) if n % 6]
+    response_ids = list(
+        db.session.scalars(
+            insert(Response).returning(Response.id, sort_by_parameter_order=True),
+            [
+                {
+                    "consultation_id": consultation.id,
+                    "authority_id": i,
+                    "status": ResponseStatus.SUBMITTED,
+                    "channel": Channel.ONLINE,
+                    "overall_position": positions[n % 5],
+                    "submitted_position": positions[n % 5],
+                    "submitted_at": now_utc(),
+                    "submission_count": 1,
+                    "control_at_submission": controls[n % len(controls)].value,
+                }
+                for n, i in enumerate(answering)
+            ],
+        )
+    )
+    comment = "We support the aim but need the funding to follow the duty. " * 8
+    db.session.execute(
+        insert(Answer),
+        [
+            {
+                "response_id": r,
+                "question_id": question.id,
+                "position": positions[(n + q) % 5],
+                "submitted_position": positions[(n + q) % 5],
+                "comment": comment,
+                "submitted_comment": comment,
+            }
+            for n, r in enumerate(response_ids)
+            for q, question in enumerate(consultation.questions)
+        ],
+    )
+    db.session.flush()
+    return consultation
+
+
+def test_the_summary_of_331_members_by_25_questions_stays_under_250_kb(client):
+    consultation = full_size_consultation()
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    summary = client.get(summary_url(consultation))
+    question = client.get(question_url(consultation, 25))
+
+    assert summary.status_code == 200 and question.status_code == 200
+    assert len(summary.get_data()) < 250_000
+    assert len(question.get_data()) < 250_000
+    soup = page(summary)
+    assert "275 of 331 member authorities have submitted a position" in soup.get_text(
+        " ", strip=True
+    )
+    assert len(body_rows(soup.select_one("main table#questions"))) == 25

@@ -1,0 +1,155 @@
+"""Every submitted answer of a consultation as rows, for the CSV and the
+spreadsheet and for a snapshot to keep.
+
+The rows are read with SQLAlchemy Core in batches (a server-side cursor on
+PostgreSQL), one joined statement whatever the number of responses, and
+handed on as they are read, so a download of 331 authorities by 25 questions
+never holds every answer (or an ORM object per answer) in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from itertools import groupby
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+
+from commission.consultations.models import Answer, Consultation, Response
+from commission.extensions import db
+from commission.membership.models import (
+    AUTHORITY_KIND_LABELS,
+    CONTROL_LABELS,
+    Authority,
+    Control,
+)
+
+RAW_HEADER = [
+    "Reference",
+    "GSS code",
+    "Authority",
+    "Type",
+    "Region",
+    "Political control at response",
+    "Population",
+    "Channel",
+    "Submitted",
+    "Question number",
+    "Question",
+    "Position",
+    "Comment",
+]
+SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
+COMMENT_COLUMN = RAW_HEADER.index("Comment")
+NO_CONTROL = "Not recorded"
+BATCH = 2000
+
+
+class RawRowSource(NamedTuple):
+    """What the rows are made from, read up front (in the request) so that
+    producing them later, while a response streams, reads nothing but the
+    answers themselves."""
+
+    consultation_id: int
+    reference: str
+    questions: list[tuple[int, str]]
+
+
+def raw_row_source(consultation: Consultation) -> RawRowSource:
+    return RawRowSource(
+        consultation.id,
+        consultation.reference,
+        [(question.id, question.text) for question in consultation.questions],
+    )
+
+
+def _statement(consultation_id: int) -> Any:
+    return (
+        select(
+            Response.id,
+            Response.control_at_submission,
+            Response.channel,
+            Response.submitted_at,
+            Response.submitted_position,
+            Response.submitted_comment,
+            Authority.gss_code,
+            Authority.name,
+            Authority.kind,
+            Authority.region,
+            Authority.population,
+            Answer.question_id,
+            Answer.submitted_position.label("answer_position"),
+            Answer.submitted_comment.label("answer_comment"),
+        )
+        .join(Authority, Authority.id == Response.authority_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
+        .where(Response.consultation_id == consultation_id, Response.submitted_at.is_not(None))
+        .order_by(Authority.name, Response.id)
+        .execution_options(yield_per=BATCH)
+    )
+
+
+def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
+    """One row per submitted response for its overall position, then one per
+    question (blank where it was not answered), ordered by authority.
+
+    Reads through the request's session, in batches; the result is closed
+    when the rows are exhausted or the consumer stops early (a client that
+    disconnects mid-download), so no cursor outlives the download."""
+    result = db.session.execute(_statement(source.consultation_id))
+    try:
+        for _, joined in groupby(result, key=lambda row: row.id):
+            rows = list(joined)
+            first = rows[0]
+            answers = {row.question_id: row for row in rows if row.question_id is not None}
+            base = [
+                source.reference,
+                first.gss_code or "",
+                first.name,
+                AUTHORITY_KIND_LABELS[first.kind],
+                first.region.value,
+                CONTROL_LABELS[Control(first.control_at_submission)]
+                if first.control_at_submission
+                else NO_CONTROL,
+                first.population,
+                first.channel.label,
+                first.submitted_at,
+            ]
+            yield [
+                *base,
+                "Overall",
+                "Overall position",
+                first.submitted_position.label if first.submitted_position else "",
+                first.submitted_comment or "",
+            ]
+            for number, (question_id, text) in enumerate(source.questions, start=1):
+                answer = answers.get(question_id)
+                yield [
+                    *base,
+                    str(number),
+                    text,
+                    answer.answer_position.label if answer and answer.answer_position else "",
+                    (answer.answer_comment or "") if answer else "",
+                ]
+    finally:
+        result.close()
+
+
+def raw_rows(consultation: Consultation) -> list[list[Any]]:
+    """Every submitted answer, as a list (for a snapshot to store)."""
+    return list(iter_raw_rows(raw_row_source(consultation)))
+
+
+def frozen_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
+    """Raw rows as a snapshot stores them (JSON has no dates)."""
+    return [[v.isoformat() if isinstance(v, datetime) else v for v in row] for row in rows]
+
+
+def thawed_rows(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """A snapshot's stored rows, with the submission time a time again."""
+    for row in rows:
+        row = list(row)
+        if isinstance(row[SUBMITTED_COLUMN], str) and row[SUBMITTED_COLUMN]:
+            row[SUBMITTED_COLUMN] = datetime.fromisoformat(row[SUBMITTED_COLUMN])
+        yield row

@@ -1,0 +1,249 @@
+"""The download cache: a file that can no longer change is made once and then
+served from the database; a change to what it was made from makes a new file;
+access is checked before the cache is asked."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from commission.auth.roles import Role
+from commission.consultations.models import ConsultationStatus, Position
+from commission.exports import pdf as pdf_module
+from commission.exports.cache import cache_key, cached_body, keep
+from commission.exports.models import CachedDownload
+from commission.extensions import db
+from commission.summaries import views as summary_views
+from commission.summaries.rows import frozen_rows, raw_rows
+from commission.timeutil import now_utc
+from tests import factories
+from tests.conftest import count_statements
+
+
+def sign_in(client, user) -> None:
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+def cached_count(subject_prefix: str = "") -> int:
+    return db.session.execute(
+        select(func.count(CachedDownload.id)).where(
+            CachedDownload.subject.startswith(subject_prefix)
+        )
+    ).scalar_one()
+
+
+@pytest.fixture
+def consultation(app_ctx):
+    now = now_utc()
+    consultation = factories.consultation(
+        title="Reforming the business rates retention scheme",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
+    consultation.status = ConsultationStatus.CLOSED
+    for name, position in (("Ashford", Position.SUPPORT), ("Barton", Position.OPPOSE)):
+        factories.submitted_response(
+            consultation=consultation,
+            authority=factories.council(name=name),
+            position=position,
+        )
+    db.session.flush()
+    return consultation
+
+
+def snapshot_of(consultation, *, published: bool):
+    snapshot = factories.summary_snapshot(consultation=consultation, published=published)
+    snapshot.answers = frozen_rows(raw_rows(consultation))
+    db.session.flush()
+    return snapshot
+
+
+def url(consultation, file_format: str, snapshot=None) -> str:
+    query = f"?snapshot={snapshot.id}" if snapshot is not None else ""
+    return f"/consultations/{consultation.reference}/summary.{file_format}{query}"
+
+
+def refuse(*args, **kwargs):
+    raise AssertionError("made again instead of served from the cache")
+
+
+@pytest.mark.parametrize(
+    ("file_format", "maker"),
+    [("csv", "csv_bytes"), ("xlsx", "_summary_spreadsheet")],
+)
+def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
+    consultation, client, monkeypatch, file_format, maker
+):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    snapshot_of(consultation, published=True)
+
+    first = client.get(url(consultation, file_format))
+    assert first.status_code == 200
+    assert cached_count("summary-snapshot:") == 1
+    monkeypatch.setattr(summary_views, maker, refuse)
+    with count_statements() as statements:
+        second = client.get(url(consultation, file_format))
+
+    assert second.status_code == 200
+    assert second.get_data() == first.get_data()
+    assert second.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    # The consultation and its published snapshot, then the cached file: no
+    # response or answer is read.
+    assert len([s for s in statements if "download_cache" in s]) == 1
+    assert not any("FROM responses" in s or "FROM answers" in s for s in statements)
+    assert len(statements) <= 10
+
+
+def test_the_briefing_is_kept_under_its_content_and_a_new_response_makes_a_new_one(
+    consultation, client, monkeypatch
+):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    first = client.get(url(consultation, "pdf"))
+    assert first.status_code == 200
+    [kept] = db.session.execute(select(CachedDownload)).scalars()
+    assert kept.subject == f"briefing:{consultation.id}"
+    assert kept.content_type == "application/pdf"
+    assert kept.size == len(first.get_data())
+    first_key = kept.key
+
+    monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
+    assert client.get(url(consultation, "pdf")).get_data() == first.get_data()
+
+    monkeypatch.undo()
+    factories.submitted_response(
+        consultation=consultation,
+        authority=factories.council(name="Carlow"),
+        position=Position.NEUTRAL,
+    )
+    third = client.get(url(consultation, "pdf"))
+
+    assert third.get_data() != first.get_data()
+    [replacement] = db.session.execute(select(CachedDownload)).scalars()
+    assert replacement.key != first_key
+    assert replacement.body == third.get_data()
+
+
+def test_a_snapshot_frozen_for_a_meeting_is_never_served_from_the_cache_to_the_public(
+    consultation, client
+):
+    snapshot = snapshot_of(consultation, published=False)
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    assert client.get(url(consultation, "csv", snapshot)).status_code == 200
+    assert cached_count() == 1
+
+    with client.session_transaction() as session:
+        session.clear()
+    assert client.get(url(consultation, "csv", snapshot)).status_code == 404
+    sign_in(client, factories.user(role=Role.LEADER))
+    assert client.get(url(consultation, "csv", snapshot)).status_code == 404
+
+
+def test_each_snapshot_and_format_has_a_file_of_its_own(consultation, client):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    older = snapshot_of(consultation, published=False)
+    factories.submitted_response(
+        consultation=consultation, authority=factories.council(name="Carlow")
+    )
+    newer = snapshot_of(consultation, published=False)
+
+    older_csv = client.get(url(consultation, "csv", older)).get_data(as_text=True)
+    newer_csv = client.get(url(consultation, "csv", newer)).get_data(as_text=True)
+    client.get(url(consultation, "xlsx", older))
+
+    assert "Carlow" not in older_csv
+    assert "Carlow" in newer_csv
+    assert cached_count() == 3
+
+
+def test_the_live_csv_streams_and_is_not_cached(consultation, client):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    response = client.get(url(consultation, "csv"))
+
+    assert response.is_streamed
+    assert "Barton" in response.get_data(as_text=True)
+    assert cached_count() == 0
+
+
+def test_keeping_the_same_file_twice_is_not_an_error(app_ctx):
+    key = cache_key("test", 1)
+    for _ in range(2):
+        keep(key=key, subject="test:1", content_type="text/csv", filename="a.csv", body=b"a")
+
+    assert cached_body(key) == b"a"
+    assert cached_count("test:") == 1
+
+
+def test_a_new_file_for_a_subject_replaces_the_older_one(app_ctx):
+    keep(key=cache_key(1), subject="test:1", content_type="text/csv", filename="a", body=b"a")
+    keep(key=cache_key(2), subject="test:1", content_type="text/csv", filename="a", body=b"b")
+    keep(key=cache_key(3), subject="test:2", content_type="text/csv", filename="a", body=b"c")
+
+    assert cached_body(cache_key(1)) is None
+    assert cached_body(cache_key(2)) == b"b"
+    assert cached_count("test:") == 2
+
+
+# Agenda packs and minutes -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def published_meeting(app_ctx):
+    meeting = factories.meeting(
+        starts_at=factories.london_time(date(2027, 7, 13), 10, 30), published=True
+    )
+    factories.agenda_item(meeting=meeting, title="Welcome")
+    db.session.flush()
+    return meeting
+
+
+def test_a_published_agenda_pack_is_kept_until_the_agenda_changes(
+    published_meeting, client, monkeypatch
+):
+    path = f"/meetings/{published_meeting.slug}/agenda.pdf"
+    first = client.get(path)
+    assert first.status_code == 200
+    assert cached_count("agenda-pack:") == 1
+
+    monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
+    assert client.get(path).get_data() == first.get_data()
+
+    monkeypatch.undo()
+    factories.agenda_item(meeting=published_meeting, title="Funding settlement")
+    changed = client.get(path)
+
+    assert changed.get_data() != first.get_data()
+    assert cached_count("agenda-pack:") == 1
+
+
+def test_members_and_the_public_get_their_own_agenda_pack(published_meeting, client):
+    path = f"/meetings/{published_meeting.slug}/agenda.pdf"
+    public = client.get(path).get_data()
+    sign_in(client, factories.user(role=Role.LEADER))
+
+    member = client.get(path).get_data()
+
+    assert member != public
+    assert cached_count("agenda-pack:") == 2
+
+
+def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
+    meeting = factories.held_meeting()
+    factories.draft_minutes(meeting=meeting)
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    path = f"/meetings/{meeting.slug}/minutes.pdf"
+    assert client.get(path).status_code == 200
+    assert cached_count("minutes:") == 0
+
+    approved = factories.held_meeting(day=now_utc().date() - timedelta(days=40))
+    factories.published_minutes(meeting=approved)
+    path = f"/meetings/{approved.slug}/minutes.pdf"
+    first = client.get(path)
+    monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
+
+    assert client.get(path).get_data() == first.get_data()
+    assert cached_count("minutes:") == 1
