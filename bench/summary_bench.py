@@ -1,21 +1,16 @@
-"""How long a consultation summary takes on a full-size Commission.
+"""The summary's own computation against one raw GROUP BY over the same answers.
 
-Seeds 317 member authorities (with memberships and political control, some
-changing hands during the window, and mayoral areas), one consultation with 25
-position questions, and a submitted response from every authority answering
-all 25. Then times ``compute_summary`` (median of 5 runs, after a warm-up)
-and, on its own, the raw aggregate it is built around: the per-question
-GROUP BY over answers. Prints both in milliseconds with the number of SQL
-statements one summary issues.
+Runs in-process on the consultation every member authority answered (25
+position questions) in the ten-year dataset (built by ``dataset.py`` if it is
+not there yet): the median of 5 runs of ``compute_summary``, after a warm-up,
+and of the single per-question GROUP BY over answers that the per-question
+figures are built from. Budget: the summary takes at most twice the GROUP BY.
 
     .venv/bin/python bench/summary_bench.py
-    BENCH_DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/summary_bench.py
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/summary_bench.py
 
-By default it uses its own temporary SQLite database. With
-``BENCH_DATABASE_URL`` it migrates that database to the latest schema, seeds
-inside one transaction and rolls it back at the end, so the database is left
-as it was; point it at an empty scratch database, since member authorities
-already there would be counted too.
+``run.py`` (``make bench``) prints the same comparison with its table.
 """
 
 from __future__ import annotations
@@ -23,177 +18,29 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import flask_migrate  # noqa: E402
-from sqlalchemy import event, func, insert, select  # noqa: E402
-
-from commission import create_app  # noqa: E402
-from commission.config import normalise_database_url  # noqa: E402
-from commission.consultations.models import (  # noqa: E402
-    Answer,
-    Channel,
-    Consultation,
-    ConsultationStatus,
-    LegislativeStage,
-    Position,
-    Question,
-    QuestionKind,
-    Response,
-    ResponseStatus,
-)
-from commission.extensions import db  # noqa: E402
-from commission.membership.models import (  # noqa: E402
-    COUNCIL_KINDS,
-    Authority,
-    AuthorityKind,
-    Control,
-    Department,
-    Membership,
-    PoliticalControl,
-    Region,
-    authority_constituents,
-)
-from commission.summaries.queries import compute_summary  # noqa: E402
-
-AUTHORITIES = 317
-MAYORAL_AREAS = 12
-QUESTIONS = 25
 RUNS = 5
-
-POSITIONS = list(Position)
-CONTROLS = [c for c in Control if c is not Control.OTHER]
-KINDS = sorted(COUNCIL_KINDS, key=lambda k: k.value)
-REGIONS = list(Region)
+BUDGET = 2.0
 
 
-def seed(now: datetime) -> Consultation:
-    """Everything in bulk INSERTs except the consultation and its questions."""
-    councils = AUTHORITIES - MAYORAL_AREAS
-    rows = []
-    for n in range(AUTHORITIES):
-        strategic = n >= councils
-        rows.append(
-            {
-                "gss_code": f"E{'47' if strategic else '06'}{n:06d}",
-                "slug": f"bench-authority-{n}",
-                "name": f"Bench {'Combined Authority' if strategic else 'Council'} {n:03d}",
-                "kind": AuthorityKind.COMBINED_AUTHORITY if strategic else KINDS[n % len(KINDS)],
-                "region": REGIONS[n % len(REGIONS)],
-                "population": None if strategic else 40_000 + (n * 7_919) % 1_100_000,
-                "mayoral": strategic,
-            }
-        )
-    ids = list(
-        db.session.scalars(
-            insert(Authority).returning(Authority.id, sort_by_parameter_order=True), rows
-        )
-    )
-    db.session.execute(
-        insert(Membership), [{"authority_id": i, "joined_on": date(2026, 1, 1)} for i in ids]
-    )
-    controls = [
-        {
-            "authority_id": i,
-            "control": CONTROLS[n % len(CONTROLS)],
-            "effective_from": date(2026, 5, 8),
-        }
-        for n, i in enumerate(ids)
-    ]
-    # One authority in ten changes hands after it responds: the summary must
-    # still count it under its control at the time of the response.
-    controls += [
-        {
-            "authority_id": i,
-            "control": CONTROLS[(n + 1) % len(CONTROLS)],
-            "effective_from": (now - timedelta(days=2)).date(),
-        }
-        for n, i in enumerate(ids)
-        if n % 10 == 0
-    ]
-    db.session.execute(insert(PoliticalControl), controls)
-    council_ids, area_ids = ids[:councils], ids[councils:]
-    db.session.execute(
-        insert(authority_constituents),
-        [
-            {"strategic_authority_id": area, "council_id": council_ids[(a * 7 + k) % councils]}
-            for a, area in enumerate(area_ids)
-            for k in range(7)
-        ],
-    )
-
-    department = Department(
-        name="Department for Benchmarks",
-        short_name="DfB",
-        head_title="Secretary of State for Benchmarks",
-    )
-    consultation = Consultation(
-        reference="LGC-2026-900",
-        title="A consultation the size of a real one",
-        summary="Benchmark.",
-        department=department,
-        stage=LegislativeStage.GREEN_PAPER,
-        status=ConsultationStatus.OPEN,
-        opens_at=now - timedelta(days=30),
-        opened_at=now - timedelta(days=30),
-        closes_at=now + timedelta(days=5),
-    )
-    for n in range(1, QUESTIONS + 1):
-        consultation.questions.append(
-            Question(position=n, kind=QuestionKind.POSITION, text=f"Question {n}?", required=True)
-        )
-    db.session.add(consultation)
-    db.session.flush()
-
-    responses = [
-        {
-            "consultation_id": consultation.id,
-            "authority_id": i,
-            "status": ResponseStatus.SUBMITTED,
-            "channel": Channel.ONLINE,
-            "overall_position": POSITIONS[n % len(POSITIONS)],
-            "submitted_position": POSITIONS[n % len(POSITIONS)],
-            "submitted_at": now - timedelta(days=5, minutes=n),
-            "submission_count": 1,
-            "control_at_submission": CONTROLS[n % len(CONTROLS)].value,
-        }
-        for n, i in enumerate(ids)
-    ]
-    response_ids = list(
-        db.session.scalars(
-            insert(Response).returning(Response.id, sort_by_parameter_order=True), responses
-        )
-    )
-    answers = []
-    for r, response_id in enumerate(response_ids):
-        for q, question in enumerate(consultation.questions):
-            position = POSITIONS[(r + q) % len(POSITIONS)]
-            comment = f"Comment {r}-{q} on question {q + 1}." if (r + q) % 4 == 0 else None
-            answers.append(
-                {
-                    "response_id": response_id,
-                    "question_id": question.id,
-                    "position": position,
-                    "submitted_position": position,
-                    "comment": comment,
-                    "submitted_comment": comment,
-                }
-            )
-    db.session.execute(insert(Answer), answers)
-    db.session.flush()
-    return consultation
-
-
-def raw_aggregate(consultation: Consultation) -> list[Any]:
+def raw_aggregate(consultation: Any) -> list[Any]:
     """The per-question GROUP BY over answers that the summary is built around."""
+    from sqlalchemy import func, select
+
+    from commission.consultations.models import Answer, Response
+    from commission.extensions import db
+    from commission.membership.models import Authority
+
     return list(
         db.session.execute(
             select(
@@ -225,11 +72,16 @@ def timed(function: Callable[[], Any], runs: int = RUNS) -> tuple[list[float], A
     return times, result
 
 
-def count_statements(function: Callable[[], Any]) -> int:
-    statements: list[str] = []
+def capture_statements(function: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The SQL statements (with their parameters) one call sends."""
+    from sqlalchemy import event
 
-    def before(*args: Any) -> None:
-        statements.append(args[2])
+    from commission.extensions import db
+
+    statements: list[tuple[str, Any]] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
 
     connection = db.session.connection()
     event.listen(connection, "before_cursor_execute", before)
@@ -237,71 +89,82 @@ def count_statements(function: Callable[[], Any]) -> int:
         function()
     finally:
         event.remove(connection, "before_cursor_execute", before)
-    return len(statements)
+    return statements
 
 
-def describe(times: list[float]) -> str:
-    return (
-        f"median {statistics.median(times):8.1f} ms  "
-        f"(min {min(times):.1f}, max {max(times):.1f}, {len(times)} runs)"
+@dataclass
+class Comparison:
+    summary_ms: float
+    raw_ms: float
+    statements: int
+    members: int
+    answers: int
+    adds_up: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.summary_ms / self.raw_ms if self.raw_ms else float("inf")
+
+    def lines(self) -> list[str]:
+        verdict = "PASS" if self.ratio <= BUDGET else "FAIL"
+        return [
+            f"compute_summary      median {self.summary_ms:8.1f} ms, {self.statements} statements",
+            f"raw GROUP BY         median {self.raw_ms:8.1f} ms, 1 statement",
+            f"summary / GROUP BY   {self.ratio:.1f}x (budget <= {BUDGET:.0f}x: {verdict})",
+        ]
+
+
+def compare(url: str, reference: str, questions: int) -> Comparison:
+    """Time both on the consultation ``reference`` of the database at ``url``."""
+    from dataset import bench_app
+    from sqlalchemy import select
+
+    from commission.consultations.models import Consultation
+    from commission.extensions import db
+    from commission.summaries.queries import compute_summary
+
+    app = bench_app(url)
+    with app.app_context():
+        consultation = db.session.execute(
+            select(Consultation).where(Consultation.reference == reference)
+        ).scalar_one()
+        summary_times, data = timed(lambda: compute_summary(consultation))
+        statements = len(capture_statements(lambda: compute_summary(consultation)))
+        raw_times, raw_rows = timed(lambda: raw_aggregate(consultation))
+        members = data["members"]
+        answers = sum(q["total"] for q in data["questions"])
+        adds_up = (
+            data["totals"]["submitted"] == members
+            and answers == members * questions
+            and sum(row[2] for row in raw_rows) == members * questions
+        )
+        db.session.rollback()
+        db.engine.dispose()
+    return Comparison(
+        summary_ms=statistics.median(summary_times),
+        raw_ms=statistics.median(raw_times),
+        statements=statements,
+        members=members,
+        answers=answers,
+        adds_up=adds_up,
     )
 
 
 def main() -> int:
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    scratch = None
-    if not url:
-        scratch = tempfile.TemporaryDirectory(prefix="commission-bench-")
-        url = "sqlite:///" + str(Path(scratch.name) / "bench.sqlite3")
-    url = normalise_database_url(url)
-    files = scratch.name if scratch else tempfile.gettempdir()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "MAIL_BACKEND": "memory",
-            "STORAGE_PATH": str(Path(files) / "bench-files"),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    try:
-        with app.app_context():
-            flask_migrate.upgrade()
-            dialect = db.engine.dialect.name
-            now = datetime.now(UTC)
-            started = time.perf_counter()
-            consultation = seed(now)
-            seeding = time.perf_counter() - started
+    import dataset
 
-            summary_times, data = timed(lambda: compute_summary(consultation, now))
-            statements = count_statements(lambda: compute_summary(consultation, now))
-            raw_times, raw_rows = timed(lambda: raw_aggregate(consultation))
-
-            answers = sum(q["total"] for q in data["questions"])
-            ok = (
-                data["members"] == AUTHORITIES
-                and data["totals"]["submitted"] == AUTHORITIES
-                and answers == AUTHORITIES * QUESTIONS
-                and sum(row[2] for row in raw_rows) == AUTHORITIES * QUESTIONS
-            )
-            db.session.rollback()
-        print(f"Summary benchmark on {dialect}")
-        print(
-            f"  seeded {AUTHORITIES} authorities, 1 consultation x {QUESTIONS} questions, "
-            f"{AUTHORITIES} submitted responses, {answers:,} answers in {seeding:.1f} s"
-        )
-        print(f"  compute_summary      {describe(summary_times)}, {statements} statements")
-        print(f"  raw aggregate query  {describe(raw_times)}, 1 statement")
-        ratio = statistics.median(summary_times) / statistics.median(raw_times)
-        print(f"  the summary takes {ratio:.1f}x the raw aggregate")
-        if not ok:
-            print("  FIGURES DO NOT ADD UP: not every response was counted", file=sys.stderr)
-            return 1
-        return 0
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        if scratch is not None:
-            scratch.cleanup()
+    size = os.environ.get("BENCH_SIZE", "full")
+    url = dataset.database_urls(size)[10]
+    dataset.ensure_database(url)
+    info = dataset.build(url, size=size, years=10)
+    result = compare(url, info.target_reference, dataset.TARGET_QUESTIONS)
+    print(f"Summary of {info.target_reference} ({result.members} members x 25) on {info.dialect}")
+    for line in result.lines():
+        print("  " + line)
+    if not result.adds_up:
+        print("  FIGURES DO NOT ADD UP: not every response was counted", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,68 @@
+"""The query plans of the summary: every SQL statement ``compute_summary``
+sends for the consultation every member answered, with PostgreSQL's
+``EXPLAIN (ANALYZE, BUFFERS)`` of each, on the ten-year dataset.
+
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/python bench/explain.py > plans.md
+
+Builds the dataset first if it is not there (as ``make bench`` would). Prints
+Markdown: each statement, then its plan, ready for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+if not os.environ.get("PYTHONPATH"):
+    sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH))
+
+import dataset  # noqa: E402
+import summary_bench  # noqa: E402
+
+
+def main() -> int:
+    from sqlalchemy import select
+
+    from commission.consultations.models import Consultation
+    from commission.extensions import db
+    from commission.summaries.queries import compute_summary
+
+    if not os.environ.get("BENCH_DATABASE_URL"):
+        print(
+            "EXPLAIN (ANALYZE, BUFFERS) needs PostgreSQL: set BENCH_DATABASE_URL", file=sys.stderr
+        )
+        return 2
+    size = os.environ.get("BENCH_SIZE", "full")
+    url = dataset.database_urls(size)[10]
+    dataset.ensure_database(url)
+    info = dataset.build(url, size=size, years=10)
+    app = dataset.bench_app(url)
+    with app.app_context():
+        consultation = db.session.execute(
+            select(Consultation).where(Consultation.reference == info.target_reference)
+        ).scalar_one()
+        compute_summary(consultation)  # warm the caches, as a second reader would find them
+        statements = summary_bench.capture_statements(lambda: compute_summary(consultation))
+        print(
+            f"`compute_summary` of {info.target_reference} ({info.target_members} members x "
+            f"{dataset.TARGET_QUESTIONS} questions) on the {size} ten-year dataset: "
+            f"{len(statements)} statements.\n"
+        )
+        connection = db.session.connection()
+        for number, (statement, parameters) in enumerate(statements, start=1):
+            plan = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+            ).scalars()
+            print(f"#### Statement {number}\n\n```sql\n{statement.strip()}\n```\n")
+            print("```\n" + "\n".join(plan) + "\n```\n")
+        db.session.rollback()
+        db.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
