@@ -888,6 +888,28 @@ def wipe(url: str) -> None:
     engine.dispose()
 
 
+def _migrated_by_another_version(url: str) -> bool:
+    """True when the database was migrated to a revision this checkout does
+    not have (a migration since renamed or removed): it cannot be upgraded,
+    so it is built again."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if "alembic_version" not in inspect(connection).get_table_names():
+                return False
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+            known = {
+                script.revision
+                for script in ScriptDirectory(str(ROOT / "migrations")).walk_revisions()
+            }
+            return any(revision not in known for revision in stored)
+    finally:
+        engine.dispose()
+
+
 def build(
     url: str, *, size: str, years: int, seed: int = SEED, rebuild: bool = False
 ) -> DatasetInfo:
@@ -897,7 +919,7 @@ def build(
     from commission.extensions import db
 
     scale = scale_for(size, years)
-    if rebuild:
+    if rebuild or _migrated_by_another_version(url):
         wipe(url)
     app = bench_app(url)
     with app.app_context():

@@ -173,14 +173,15 @@ class _Splits:
 
 
 def _question_figures(
-    consultation: Consultation, numbered: list[tuple[int, Question]]
+    consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool = True
 ) -> list[dict[str, Any]]:
     """Each question's positions (overall, by control at the time of the
     response, by type and by region) and its comment count, in ONE statement:
     the consultation's submitted answers are read once (reached through its
     responses' index, into a materialized CTE), then summed four ways, so only
     the small tables the page shows come back. The statement is the same for
-    1 question or 25, for 5 responses or 331."""
+    1 question or 25, for 5 responses or 331. Without ``splits`` only the
+    overall figures are summed, and the splits are empty lists."""
     text = sa.String()
     answers = (
         select(
@@ -218,25 +219,28 @@ def _question_figures(
             statement = statement.where(read.c.position.is_not(None))
         return statement
 
-    splits: dict[int, _Splits] = {}
-    comments: dict[int, int] = {}
-    for split, question_id, position, group, count, people, commented in db.session.execute(
-        union_all(
-            summed("all", literal("", text)),
+    sums = [summed("all", literal("", text))]
+    if splits:
+        sums += [
             summed("by_control", read.c.control),
             summed("by_type", read.c.kind),
             summed("by_region", read.c.region),
-        )
+        ]
+    figures: dict[int, _Splits] = {}
+    comments: dict[int, int] = {}
+    statement: Any = union_all(*sums) if len(sums) > 1 else sums[0]
+    for split, question_id, position, group, count, people, commented in db.session.execute(
+        statement
     ).all():
         if split == "all":
             comments[question_id] = comments.get(question_id, 0) + int(commented)
         if position is not None:
-            splits.setdefault(question_id, _Splits()).add_to(
+            figures.setdefault(question_id, _Splits()).add_to(
                 split, group, position, int(count), int(people or 0)
             )
     questions = []
     for number, question in numbered:
-        split_of = splits.get(question.id, _Splits())
+        split_of = figures.get(question.id, _Splits())
         position_question = question.kind is QuestionKind.POSITION
         questions.append(
             {
@@ -420,12 +424,19 @@ def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[dic
     ]
 
 
-def compute_summary(consultation: Consultation, at: datetime | None = None) -> dict[str, Any]:
+def compute_summary(
+    consultation: Consultation, at: datetime | None = None, *, headline: bool = False
+) -> dict[str, Any]:
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
     areas, overall positions, per-question answers, themes and quotations
     (and the questions, if not loaded). Each reads only the consultation's
-    responses, so the cost follows the consultation, not the history."""
+    responses, so the cost follows the consultation, not the history.
+
+    ``headline`` gives what the summary page shows and no more: each
+    question's overall figures without its splits (empty lists; its own page
+    computes them) and no quotations (the briefing's). Snapshots, downloads
+    and the briefing always take the whole summary."""
     at = at or now_utc()
     on = reference_day(consultation, at)
     members = _members_with_status(consultation, on)
@@ -456,9 +467,9 @@ def compute_summary(consultation: Consultation, at: datetime | None = None) -> d
         "by_control": _tables(overall.by_control),
         "by_type": _tables(overall.by_type),
         "by_region": _tables(overall.by_region),
-        "questions": _question_figures(consultation, numbered),
+        "questions": _question_figures(consultation, numbered, splits=not headline),
         "themes": _themes(consultation),
-        "quotations": _quotations(consultation, {q.id: n for n, q in numbered}),
+        "quotations": [] if headline else _quotations(consultation, {q.id: n for n, q in numbered}),
         "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
     }
 

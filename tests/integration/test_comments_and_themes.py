@@ -19,7 +19,7 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.models import AnswerTag, Tag
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import banner, count_statements, csrf_token_from, page
+from tests.conftest import banner, count_selects, count_statements, csrf_token_from, page
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -495,3 +495,64 @@ def test_the_comments_page_does_not_grow_with_comments_nor_compute_the_summary(
 
     assert len(for_few) == len(for_many)
     assert not [s for s in for_many if "per_member" in s or "GROUP BY" in s]
+
+
+def test_the_comments_page_costs_the_same_whatever_the_history_themes_or_filters(
+    client, secretariat, app, monkeypatch
+):
+    """Other consultations answered by the same councils, and themes on
+    every comment, add no statements: filtered or not, on any page, the page
+    runs as many statements for a busy consultation as for a small one, and
+    reads the answers through the consultation's responses and questions."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    councils = [factories.council() for _ in range(30)]
+    for _ in range(3):
+        older = factories.consultation()
+        for council in councils:
+            factories.submitted_response(consultation=older, authority=council)
+    few, busy = factories.consultation(), factories.consultation()
+    for council in councils[:3]:
+        factories.submitted_response(consultation=few, authority=council)
+    for council in councils:
+        factories.submitted_response(consultation=busy, authority=council)
+    for answer in db.session.execute(
+        select(Answer).where(Answer.submitted_comment.is_not(None))
+    ).scalars():
+        tag(answer, "funding", "timing")
+    few_url = f"/consultations/{few.reference}/summary/comments"
+    many_url = f"/consultations/{busy.reference}/summary/comments"
+
+    for args in ({}, {"q": "view", "control": "labour"}, {"page": "2"}):
+        client.get(few_url, query_string=args)
+        client.get(many_url, query_string=args)
+        with count_selects() as for_few:
+            assert cards(client.get(few_url, query_string=args))
+        with count_selects() as for_many:
+            assert cards(client.get(many_url, query_string=args))
+        assert len(for_few) == len(for_many), args
+
+    reads = [s for s in for_many if "submitted_comment" in s and "ORDER BY" in s]
+    assert len(reads) == 1
+    assert "answers.response_id IN (SELECT responses.id" in reads[0]
+    assert "answers.question_id IN (" in reads[0]
+
+
+def test_comments_of_other_consultations_by_the_same_councils_are_not_listed(
+    client, comments, secretariat
+):
+    other = factories.consultation()
+    for name in COMMENTS:
+        authority = comments.answers[(name, 1)].response.authority
+        factories.submitted_response(consultation=other, authority=authority)
+
+    assert len(cards(client.get(comments.url))) == 7
+    assert cards(client.get(comments.url, query_string={"question": other.questions[0].id})) == []
+
+
+def test_a_page_number_beyond_any_database_offset_shows_no_comments_not_an_error(
+    client, comments, secretariat
+):
+    response = client.get(comments.url, query_string={"page": "9" * 30})
+
+    assert cards(response) == []
+    assert "No comments match these filters." in page(response).get_text()

@@ -441,3 +441,21 @@ def test_the_summary_is_plain_data_that_survives_json(figures):
     data = compute_summary(figures.consultation)
 
     assert json.loads(json.dumps(data)) == data
+
+
+def test_the_headline_is_the_whole_summary_without_question_splits_or_quotations(figures):
+    """The summary page asks for the headline only: each question's own page
+    has its splits, and the briefing its quotations."""
+    whole = compute_summary(figures.consultation)
+    headline = compute_summary(figures.consultation, headline=True)
+
+    assert whole["quotations"] and headline["quotations"] == []
+    assert any(q["by_control"] for q in whole["questions"])
+    for question in headline["questions"]:
+        assert question["by_control"] == question["by_type"] == question["by_region"] == []
+    strip = ("by_control", "by_type", "by_region")
+    assert [{k: v for k, v in q.items() if k not in strip} for q in headline["questions"]] == [
+        {k: v for k, v in q.items() if k not in strip} for q in whole["questions"]
+    ]
+    same = [k for k in whole if k not in ("questions", "quotations", "computed_at")]
+    assert {k: headline[k] for k in same} == {k: whole[k] for k in same}
