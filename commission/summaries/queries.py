@@ -202,8 +202,13 @@ def _question_figures(
     )
     if len(numbered) == 1:
         answers = answers.where(Answer.question_id == numbered[0][1].id)
-    # Read once (the consultation's answers only), then summed four ways.
-    read = answers.cte("submitted_answers").prefix_with("MATERIALIZED")
+    # Read once (the consultation's answers only), then summed four ways; or,
+    # summed once, straight from the join.
+    read = (
+        answers.cte("submitted_answers").prefix_with("MATERIALIZED")
+        if splits
+        else answers.subquery("submitted_answers")
+    )
 
     def summed(split: str, group: Any) -> Any:
         statement = select(
