@@ -3,13 +3,14 @@ authority's response from draft to sign-off."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
 
@@ -43,6 +44,7 @@ from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.meetings.services import london
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.pagination import paginate_bounded
 from commission.storage import storage
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 
@@ -91,49 +93,87 @@ def _my_authorities() -> list[Authority]:
 # Public pages ----------------------------------------------------------------------
 
 
+_CLOSED_STATUSES = (
+    ConsultationStatus.CLOSED,
+    ConsultationStatus.SUMMARY_PUBLISHED,
+    ConsultationStatus.REPLY_PUBLISHED,
+)
+
+
+def _open_at(now: datetime) -> ColumnElement[bool]:
+    """In SQL, what ``services.effective_status`` calls open at ``now``: open,
+    and its closing time not yet reached."""
+    return and_(Consultation.status == ConsultationStatus.OPEN, Consultation.closes_at > now)
+
+
+def _closed_at(now: datetime) -> ColumnElement[bool]:
+    """In SQL, what ``services.effective_status`` calls closed at ``now``: one
+    of the closed statuses, or open with its closing time reached."""
+    return or_(
+        Consultation.status.in_(_CLOSED_STATUSES),
+        and_(Consultation.status == ConsultationStatus.OPEN, Consultation.closes_at <= now),
+    )
+
+
 @bp.get("/consultations")
 @access.public
 def list_consultations() -> str:
+    """Open consultations (soonest closing first) and, for the secretariat,
+    drafts: both few at any time, so shown whole, on the first page only.
+    Closed consultations grow with history, so they come a page at a time
+    (``?page=``, newest closing first), and the viewer's authorities'
+    responses and extensions are read only for the consultations shown: the
+    page's work is the same after ten years as after one."""
     secretariat = access.has_role(Role.SECRETARIAT)
-    statement = (
+    now = now_utc()
+    closed = paginate_bounded(
         select(Consultation)
-        .options(selectinload(Consultation.department))
-        .order_by(Consultation.closes_at.desc())
+        .where(_closed_at(now))
+        .options(joinedload(Consultation.department))
+        .order_by(Consultation.closes_at.desc(), Consultation.id.desc()),
+        per_page=current_app.config["PAGE_SIZE"],
     )
-    if not secretariat:
-        statement = statement.where(Consultation.status != ConsultationStatus.DRAFT)
-    consultations = list(db.session.execute(statement).scalars())
+    if closed.page > 1 and not closed.items:
+        abort(404)
+    groups: dict[str, list[Consultation]] = {"open": [], "draft": []}
+    if closed.page == 1:
+        current = _open_at(now)
+        if secretariat:
+            current = or_(current, Consultation.status == ConsultationStatus.DRAFT)
+        for consultation in db.session.execute(
+            select(Consultation)
+            .where(current)
+            .options(joinedload(Consultation.department))
+            .order_by(Consultation.closes_at, Consultation.id)
+        ).scalars():
+            key = "draft" if consultation.status is ConsultationStatus.DRAFT else "open"
+            groups[key].append(consultation)
+    shown = [c.id for c in groups["open"] + list(closed.items)]
     mine = _my_authorities()
     responses = {}
     extensions = {}
-    if mine:
+    if mine and shown:
         ids = [a.id for a in mine]
         responses = {
             (r.consultation_id, r.authority_id): r
             for r in db.session.execute(
-                select(Response).where(Response.authority_id.in_(ids))
+                select(Response).where(
+                    Response.authority_id.in_(ids), Response.consultation_id.in_(shown)
+                )
             ).scalars()
         }
         extensions = {
             (e.consultation_id, e.authority_id): e
             for e in db.session.execute(
-                select(Extension).where(Extension.authority_id.in_(ids))
+                select(Extension).where(
+                    Extension.authority_id.in_(ids), Extension.consultation_id.in_(shown)
+                )
             ).scalars()
         }
-    now = now_utc()
-    groups: dict[str, list[Consultation]] = {"open": [], "closed": [], "draft": []}
-    for consultation in consultations:
-        status = services.effective_status(consultation, now)
-        key = (
-            "draft"
-            if status is ConsultationStatus.DRAFT
-            else ("open" if status is ConsultationStatus.OPEN else "closed")
-        )
-        groups[key].append(consultation)
-    groups["open"].sort(key=lambda c: c.closes_at)
     return render_template(
         "consultations/list.html",
         groups=groups,
+        closed=closed,
         mine=mine,
         responses=responses,
         extensions=extensions,
