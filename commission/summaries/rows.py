@@ -9,6 +9,8 @@ never holds every answer (or an ORM object per answer) in memory.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import groupby
@@ -153,3 +155,13 @@ def thawed_rows(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
         if isinstance(row[SUBMITTED_COLUMN], str) and row[SUBMITTED_COLUMN]:
             row[SUBMITTED_COLUMN] = datetime.fromisoformat(row[SUBMITTED_COLUMN])
         yield row
+
+
+def rows_digest(rows: Iterable[list[Any]]) -> str:
+    """SHA-256 of every row, read as they come (constant memory): what a
+    download made from these rows was made from."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(json.dumps(row, default=str, ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()

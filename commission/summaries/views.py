@@ -51,6 +51,7 @@ from commission.summaries.rows import (
     RAW_HEADER,
     iter_raw_rows,
     raw_row_source,
+    rows_digest,
     thawed_rows,
 )
 from commission.timeutil import now_utc
@@ -215,21 +216,28 @@ RAW_WIDTHS = {
 
 
 def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse:
-    """Live figures, made afresh: the CSV streams as the answers are read;
-    the briefing is kept in the download cache under its content."""
+    """Live figures: the CSV streams as the answers are read; the briefing
+    and the spreadsheet are kept in the download cache under their content.
+    The spreadsheet's key is the figures and a digest of every answer row
+    (read once to digest, and again only to write a new spreadsheet), so an
+    unchanged consultation's spreadsheet is written once, and any change to
+    an answer, a figure or an authority's details gives a new one."""
     name = f"{consultation.reference}-summary"
+    source = raw_row_source(consultation)
     if file_format == "csv":
-        return csv_stream_response(
-            f"{name}.csv", RAW_HEADER, iter_raw_rows(raw_row_source(consultation))
-        )
+        return csv_stream_response(f"{name}.csv", RAW_HEADER, iter_raw_rows(source))
     data = compute_summary(consultation)
     if file_format == "pdf":
         return _briefing(consultation, data, None, name, subject=f"briefing:{consultation.id}")
-    body = _summary_spreadsheet(data, iter_raw_rows(raw_row_source(consultation)))
-    return HTTPResponse(
-        body,
-        mimetype=XLSX_MIMETYPE,
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    figures = {key: value for key, value in data.items() if key != "computed_at"}
+    return cached_download(
+        key=cache_key(
+            "summary", "xlsx", consultation.id, figures, rows_digest(iter_raw_rows(source))
+        ),
+        subject=f"summary-live:{consultation.id}:xlsx",
+        filename=f"{name}.xlsx",
+        content_type=XLSX_MIMETYPE,
+        make=lambda: _summary_spreadsheet(data, iter_raw_rows(source)),
     )
 
 

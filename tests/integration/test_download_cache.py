@@ -127,6 +127,42 @@ def test_the_briefing_is_kept_under_its_content_and_a_new_response_makes_a_new_o
     assert replacement.body == third.get_data()
 
 
+def test_the_live_spreadsheet_is_kept_under_its_content_and_any_change_makes_a_new_one(
+    consultation, client, monkeypatch
+):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    first = client.get(url(consultation, "xlsx"))
+    assert first.status_code == 200
+    [kept] = db.session.execute(select(CachedDownload)).scalars()
+    assert kept.subject == f"summary-live:{consultation.id}:xlsx"
+    assert kept.body == first.get_data()
+    first_key = kept.key
+
+    monkeypatch.setattr(summary_views, "_summary_spreadsheet", refuse)
+    assert client.get(url(consultation, "xlsx")).get_data() == first.get_data()
+
+    monkeypatch.undo()
+    barton = next(r for r in consultation_responses(consultation) if r.authority.name == "Barton")
+    barton.answers[0].submitted_comment = "On reflection, the timetable is the problem."
+    db.session.flush()
+    changed = client.get(url(consultation, "xlsx"))
+
+    assert changed.get_data() != first.get_data()
+    [replacement] = db.session.execute(select(CachedDownload)).scalars()
+    assert replacement.key != first_key
+    assert replacement.body == changed.get_data()
+
+
+def consultation_responses(consultation):
+    from commission.consultations.models import Response
+
+    return list(
+        db.session.execute(
+            select(Response).where(Response.consultation_id == consultation.id)
+        ).scalars()
+    )
+
+
 def test_a_snapshot_frozen_for_a_meeting_is_never_served_from_the_cache_to_the_public(
     consultation, client
 ):
