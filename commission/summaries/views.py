@@ -119,15 +119,22 @@ def show_question(reference: str, number: int) -> str:
     )
 
 
-@bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>")
-@access.public
-def show_snapshot(reference: str, snapshot_id: int) -> str:
-    consultation = load_consultation(reference)
+def _load_snapshot(consultation: Consultation, snapshot_id: int) -> SummarySnapshot:
+    """A snapshot of this consultation its viewer may see; otherwise 404
+    (a frozen snapshot's existence is not given away)."""
     snapshot = db.session.get(SummarySnapshot, snapshot_id)
     if snapshot is None or snapshot.consultation_id != consultation.id:
         abort(404)
     if not services.can_see_snapshot(snapshot, current_user):
         abort(404)
+    return snapshot
+
+
+@bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>")
+@access.public
+def show_snapshot(reference: str, snapshot_id: int) -> str:
+    consultation = load_consultation(reference)
+    snapshot = _load_snapshot(consultation, snapshot_id)
     return render_template(
         "summaries/summary.html",
         consultation=consultation,
@@ -147,11 +154,7 @@ def show_snapshot(reference: str, snapshot_id: int) -> str:
 def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str:
     """One question of a frozen summary, for the snapshot's audience."""
     consultation = load_consultation(reference)
-    snapshot = db.session.get(SummarySnapshot, snapshot_id)
-    if snapshot is None or snapshot.consultation_id != consultation.id:
-        abort(404)
-    if not services.can_see_snapshot(snapshot, current_user):
-        abort(404)
+    snapshot = _load_snapshot(consultation, snapshot_id)
     figures = question_from_summary(snapshot.data, number)
     if figures is None:
         abort(404)
@@ -305,11 +308,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
         return _download_not_responded(consultation, file_format)
     snapshot_id = request.args.get("snapshot", type=int)
     if snapshot_id is not None:
-        snapshot = db.session.get(SummarySnapshot, snapshot_id)
-        if snapshot is None or snapshot.consultation_id != consultation.id:
-            abort(404)
-        if not services.can_see_snapshot(snapshot, current_user):
-            abort(404)
+        snapshot = _load_snapshot(consultation, snapshot_id)
         return _snapshot_download(
             consultation,
             snapshot,
