@@ -133,7 +133,9 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
         ).scalar_one()
         summary_times, data = timed(lambda: compute_summary(consultation))
         statements = len(capture_statements(lambda: compute_summary(consultation)))
-        headline_times, _ = timed(lambda: compute_summary(consultation, headline=True))
+        headline_times, _ = timed(
+            lambda: compute_summary(consultation, splits=False, quotations=False)
+        )
         raw_times, raw_rows = timed(lambda: raw_aggregate(consultation))
         members = data["members"]
         answers = sum(q["total"] for q in data["questions"])

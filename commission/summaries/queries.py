@@ -430,7 +430,11 @@ def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[dic
 
 
 def compute_summary(
-    consultation: Consultation, at: datetime | None = None, *, headline: bool = False
+    consultation: Consultation,
+    at: datetime | None = None,
+    *,
+    splits: bool = True,
+    quotations: bool = True,
 ) -> dict[str, Any]:
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
@@ -438,10 +442,12 @@ def compute_summary(
     (and the questions, if not loaded). Each reads only the consultation's
     responses, so the cost follows the consultation, not the history.
 
-    ``headline`` gives what the summary page shows and no more: each
-    question's overall figures without its splits (empty lists; its own page
-    computes them) and no quotations (the briefing's). Snapshots, downloads
-    and the briefing always take the whole summary."""
+    Without ``splits`` each question has its overall figures only (its
+    splits are empty lists: the summary page, the briefing and the
+    spreadsheet show none, and a question's own page computes them); without
+    ``quotations`` there are none (only the briefing shows them). Snapshots
+    always take the whole summary, so every page and file made from one has
+    what it needs."""
     at = at or now_utc()
     on = reference_day(consultation, at)
     members = _members_with_status(consultation, on)
@@ -472,9 +478,11 @@ def compute_summary(
         "by_control": _tables(overall.by_control),
         "by_type": _tables(overall.by_type),
         "by_region": _tables(overall.by_region),
-        "questions": _question_figures(consultation, numbered, splits=not headline),
+        "questions": _question_figures(consultation, numbered, splits=splits),
         "themes": _themes(consultation),
-        "quotations": [] if headline else _quotations(consultation, {q.id: n for n, q in numbered}),
+        "quotations": _quotations(consultation, {q.id: n for n, q in numbered})
+        if quotations
+        else [],
         "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
     }
 

@@ -66,7 +66,7 @@ def _summary_for(consultation: Consultation) -> tuple[dict[str, Any], SummarySna
     the headline, without each question's splits); otherwise the published
     snapshot; otherwise 404."""
     if services.can_see_live(consultation, current_user):
-        return compute_summary(consultation, headline=True), None, True
+        return compute_summary(consultation, splits=False, quotations=False), None, True
     snapshot = services.published_snapshot(consultation)
     if snapshot is None:
         abort(404)
@@ -229,9 +229,10 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
     source = raw_row_source(consultation)
     if file_format == "csv":
         return csv_stream_response(f"{name}.csv", RAW_HEADER, iter_raw_rows(source))
-    data = compute_summary(consultation)
     if file_format == "pdf":
+        data = compute_summary(consultation, splits=False)
         return _briefing(consultation, data, None, name, subject=f"briefing:{consultation.id}")
+    data = compute_summary(consultation, splits=False, quotations=False)
     figures = {key: value for key, value in data.items() if key != "computed_at"}
     return cached_download(
         key=cache_key(
@@ -328,7 +329,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
 def _download_not_responded(consultation: Consultation, file_format: str) -> HTTPResponse:
     if file_format != "csv" or not services.can_see_live(consultation, current_user):
         abort(404)
-    data = compute_summary(consultation, headline=True)
+    data = compute_summary(consultation, splits=False, quotations=False)
     return csv_response(
         f"{consultation.reference}-not-responded.csv",
         NOT_RESPONDED_HEADER,
