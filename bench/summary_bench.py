@@ -52,8 +52,15 @@ def raw_aggregate(consultation: Any) -> list[Any]:
             .join(Response, Response.id == Answer.response_id)
             .join(Authority, Authority.id == Response.authority_id)
             .where(
+                # Reached through the consultation's responses, as the summary's
+                # statements are: the plan that makes this the fairest floor.
+                Answer.response_id.in_(
+                    select(Response.id).where(
+                        Response.consultation_id == consultation.id,
+                        Response.submitted_at.is_not(None),
+                    )
+                ),
                 Response.consultation_id == consultation.id,
-                Response.submitted_at.is_not(None),
                 Answer.submitted_position.is_not(None),
             )
             .group_by(Answer.question_id, Answer.submitted_position)
