@@ -53,7 +53,10 @@ class SummarySnapshot(db.Model):  # type: ignore[name-defined]
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The figures (a summary of 331 authorities by 25 questions is a few hundred
+    # kilobytes of JSON): loaded when a page or file shows them, not when a
+    # page only links to the snapshot.
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     # Every submitted answer at the moment of freezing, for the snapshot's own
     # downloads: large, so loaded only when a download asks for it. None for
     # snapshots made before answers were kept with them.
