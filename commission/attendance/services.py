@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission.attendance.models import (
@@ -26,7 +26,8 @@ from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.membership.models import Authority, Membership, MinisterialOffice
+from commission.membership.models import Authority, Membership, MinisterialOffice, PoliticalControl
+from commission.membership.queries import current_controls
 from commission.timeutil import LONDON, format_date, format_datetime, now_utc
 
 REPLYING_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}
@@ -53,13 +54,25 @@ def member_authorities_statement(on: date) -> Select[Any]:
 
 
 def member_authorities(meeting: Meeting) -> list[Authority]:
-    return list(
-        db.session.execute(
-            member_authorities_statement(meeting_day(meeting)).options(
-                selectinload(Authority.controls)
+    return list(db.session.execute(member_authorities_statement(meeting_day(meeting))).scalars())
+
+
+def controls_on(on: date) -> dict[int, PoliticalControl]:
+    """Each authority's political control on ``on``, one row an authority
+    whatever the length of its history (the database picks the latest)."""
+    latest = current_controls(on)
+    return {
+        control.authority_id: control
+        for control in db.session.execute(
+            select(PoliticalControl).join(
+                latest,
+                and_(
+                    latest.c.authority_id == PoliticalControl.authority_id,
+                    latest.c.effective_from == PoliticalControl.effective_from,
+                ),
             )
         ).scalars()
-    )
+    }
 
 
 def is_member_on(authority: Authority, on: date) -> bool:

@@ -130,9 +130,10 @@ def _reply_rows(meeting: Meeting) -> tuple[list[dict[str, Any]], dict[str, str]]
     }
     day = services.meeting_day(meeting)
     replies = services.replies_by_authority(meeting)
+    controls = services.controls_on(day)
     rows = []
     for authority in services.member_authorities(meeting):
-        control = authority.control_on(day)
+        control = controls.get(authority.id)
         if filters["type"] and authority.kind.value != filters["type"]:
             continue
         if filters["region"] and authority.region.value != filters["region"]:
