@@ -311,6 +311,19 @@ def drive(
     return results
 
 
+def forget_kept_files(url: str) -> None:
+    """Empty the download cache, so each download's first request makes its
+    file (the "made ms" column) and the requests after it are served from
+    the cache (the p50)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        if "download_cache" in inspect(connection).get_table_names():
+            connection.execute(text("DELETE FROM download_cache"))
+    engine.dispose()
+
+
 def worker_memory(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM (peak) of a process, in kB."""
     values = {}
@@ -378,10 +391,12 @@ def verdict(
         if ten.p50 > CSV_TOTAL_MS:
             failures.append(f"> {CSV_TOTAL_MS} ms")
     elif page.kind in {"xlsx", "pdf"}:
+        # Judged on the request that made the file (the cache starts empty);
+        # the p50 is what the same file costs once it is kept.
         ratio = f"{ten.p50 / floor:.0f}x"
         limit = XLSX_MS if page.kind == "xlsx" else PDF_MS
-        if ten.p50 > limit:
-            failures.append(f"> {limit} ms")
+        if max(ten.first_ms, ten.p50) > limit:
+            failures.append(f"made in > {limit} ms")
     elif page.kind == "cached":
         ratio = f"{ten.p50 / floor:.1f}x"
         if ten.p50 > CACHED_RATIO * floor:
@@ -395,6 +410,7 @@ HEADER = [
     "p50 ms",
     "p99 ms",
     "first byte ms",
+    "made ms",
     "vs floor",
     "queries 1y",
     "queries 10y",
@@ -433,6 +449,7 @@ def table(
                     ms(t.p50),
                     ms(t.p99),
                     ms(t.first_byte) if downloads else "",
+                    ms(t.first_ms) if page.kind in {"xlsx", "pdf"} else "",
                     ratio,
                     f"{max(o.queries)}",
                     f"{max(t.queries)}",
@@ -544,6 +561,8 @@ def main() -> int:
     for line in comparison.lines():
         print("  " + line)
 
+    for url in urls.values():
+        forget_kept_files(url)
     print("\nDriving both datasets (gunicorn, 2 sync workers each) ...", flush=True)
     with (
         served(urls[1], workers=2, log=log) as one_year,
@@ -555,6 +574,7 @@ def main() -> int:
             seconds=seconds,
             minimum=1 if small else 3,
         )
+    forget_kept_files(urls[10])  # so the memory is that of making each file
     growth = memory_growth(urls[10], infos[10], log)
 
     rows, problems = table(timings[10], timings[1], infos[10])
@@ -571,7 +591,8 @@ def main() -> int:
         f"dataset {size} (seed {infos[10].seed}); up to {count} sequential requests per page "
         f"after one warm-up (at most {seconds:.0f} s each), alternating between the one-year "
         "and the ten-year servers; p50/p99 from the ten-year run; 'vs floor' is p50 ÷ the "
-        "317-row floor's p50."
+        "317-row floor's p50; the download cache starts empty, so 'made ms' is the request "
+        "that made the file and the p50 what it costs once kept."
     )
     print("\n" + plain(rows))
     print("\n" + memory_line)
