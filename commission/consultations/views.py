@@ -710,7 +710,7 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
         if not capacity.can_draft:
             abort(403)
         data = _response_data(form, consultation)
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = _form_version(form.version.data)
         try:
             saved = services.save_draft(
                 consultation=consultation,
@@ -761,6 +761,14 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
     )
 
 
+def _form_version(raw: str | None) -> int | None:
+    """The version of the response a form was made from; None when the field
+    is missing or is not a plain number (a tampered form), which the caller
+    treats as out of date rather than failing on it."""
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/check", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def check_answers(reference: str, slug: str) -> str | HTTPResponse:
@@ -771,8 +779,10 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
     form = ConfirmForm()
     if form.validate_on_submit():
         action = request.form.get("action")
-        version = int(request.form.get("version", "0") or 0)
+        version = _form_version(request.form.get("version"))
         try:
+            if version is None:
+                raise services.ResponseConflict(response)
             if action == "submit":
                 services.submit_response(
                     consultation=consultation,

@@ -168,3 +168,23 @@ def test_a_double_click_signs_off_once(client, consultation, council, leader, re
     assert [e.subject_id for e in audit_events("response_submitted")] == [ready.id]
     assert audit_events("response_amended") == []
     assert revisions(ready.id) == 1
+
+
+@pytest.mark.parametrize("version", ["abc", "1e9", "", "²", "-1", "99999999999999999999"])
+def test_a_tampered_version_is_treated_as_out_of_date_not_an_error(
+    client, consultation, council, leader, ready, version
+):
+    sign_in(client, leader)
+
+    result = client.post(
+        check_url(consultation, council), data={"action": "submit", "version": version}
+    )
+
+    assert result.status_code == 302
+    assert result.headers["Location"] == check_url(consultation, council)
+    assert banner(client.get(result.headers["Location"])) == (
+        "Important Someone changed this response since you opened it. Check it again below"
+    )
+    db.session.expire_all()
+    assert db.session.get(Response, ready.id).status is not ResponseStatus.SUBMITTED
+    assert audit_events("response_submitted") == []
