@@ -16,15 +16,34 @@ once; the copy served shows when it was made.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import weasyprint
-from flask import Response, render_template, request
+from flask import Response, current_app, render_template, request
 
 from commission.exports.cache import cache_key, cached_download
 
 PDF_MIMETYPE = "application/pdf"
 PRODUCED = re.compile(r'<span class="produced">[^<]*</span>')
+
+
+def template_digest(*names: str) -> str:
+    """SHA-256 of templates' source, for a document kept under a key made
+    from its records rather than its HTML: a release that changes the
+    layout changes the key, so no file of an older layout is served."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    loader = current_app.jinja_env.loader
+    assert loader is not None
+    for name in names:
+        source, _, _ = loader.get_source(current_app.jinja_env, name)
+        digest.update(source.encode())
+    return digest.hexdigest()
+
+
+def pdf_bytes(template: str, **context: object) -> bytes:
+    """The PDF of ``template``, made now (no cache)."""
+    return _write_pdf(render_template(template, **context))
 
 
 def _write_pdf(html: str) -> bytes:

@@ -22,7 +22,7 @@ from commission.consultations.models import (
 from commission.consultations.views import load_consultation
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_download
-from commission.exports.pdf import pdf_response
+from commission.exports.pdf import PDF_MIMETYPE, pdf_bytes, pdf_response, template_digest
 from commission.exports.tables import (
     CSV_MIMETYPE,
     XLSX_MIMETYPE,
@@ -245,6 +245,22 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
     )
 
 
+BRIEFING = "summaries/briefing_pdf.html"
+
+
+def _briefing_cover(consultation: Consultation) -> list[Any]:
+    """What the briefing shows of the consultation itself (its cover and
+    footer)."""
+    return [
+        consultation.reference,
+        consultation.title,
+        consultation.department.name,
+        consultation.stage.value,
+        consultation.closes_at,
+        consultation.is_demo,
+    ]
+
+
 def _briefing(
     consultation: Consultation,
     data: dict[str, Any],
@@ -254,7 +270,7 @@ def _briefing(
     subject: str,
 ) -> HTTPResponse:
     return pdf_response(
-        "summaries/briefing_pdf.html",
+        BRIEFING,
         f"{name}.pdf",
         cache_subject=subject,
         consultation=consultation,
@@ -268,11 +284,33 @@ def _snapshot_download(
     consultation: Consultation, snapshot: SummarySnapshot, file_format: str, *, name: str
 ) -> HTTPResponse:
     """A snapshot never changes, so each of its files is made once and then
-    served from the download cache (keyed by the snapshot, which is never
-    edited; the briefing by its content, as it also shows the consultation)."""
+    served from the download cache, keyed by the snapshot (never edited);
+    the briefing's key adds what it shows of the consultation and the
+    digest of its templates, so a second request neither renders nor reads
+    the figures."""
     subject = f"summary-snapshot:{snapshot.id}:{file_format}"
     if file_format == "pdf":
-        return _briefing(consultation, snapshot.data, snapshot, name, subject=subject)
+        return cached_download(
+            key=cache_key(
+                "summary",
+                "pdf",
+                snapshot.id,
+                snapshot.created_at,
+                _briefing_cover(consultation),
+                template_digest(BRIEFING, "pdf/print.css"),
+            ),
+            subject=subject,
+            filename=f"{name}.pdf",
+            content_type=PDF_MIMETYPE,
+            inline=True,
+            make=lambda: pdf_bytes(
+                BRIEFING,
+                consultation=consultation,
+                data=snapshot.data,
+                snapshot=snapshot,
+                generated=now_utc(),
+            ),
+        )
     key = cache_key("summary", file_format, snapshot.id, snapshot.created_at)
     if file_format == "csv":
         return cached_download(

@@ -73,7 +73,7 @@ def refuse(*args, **kwargs):
 
 @pytest.mark.parametrize(
     ("file_format", "maker"),
-    [("csv", "csv_bytes"), ("xlsx", "_summary_spreadsheet")],
+    [("csv", "csv_bytes"), ("xlsx", "_summary_spreadsheet"), ("pdf", "pdf_bytes")],
 )
 def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
     consultation, client, monkeypatch, file_format, maker
@@ -96,6 +96,25 @@ def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
     assert len([s for s in statements if "download_cache" in s]) == 1
     assert not any("FROM responses" in s or "FROM answers" in s for s in statements)
     assert len(statements) <= 10
+
+
+def test_a_snapshots_briefing_is_made_again_when_the_consultation_it_shows_changes(
+    consultation, client
+):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    snapshot_of(consultation, published=True)
+    first = client.get(url(consultation, "pdf"))
+    [kept] = db.session.execute(select(CachedDownload)).scalars()
+    first_key = kept.key
+
+    consultation.title = "Reforming business rates: the retention scheme"
+    db.session.flush()
+    second = client.get(url(consultation, "pdf"))
+
+    assert second.status_code == 200
+    assert second.get_data() != first.get_data()
+    [replacement] = db.session.execute(select(CachedDownload)).scalars()
+    assert replacement.key != first_key
 
 
 def test_the_briefing_is_kept_under_its_content_and_a_new_response_makes_a_new_one(
