@@ -66,12 +66,21 @@ def test_event_handler_attributes_are_removed():
     assert "Click" in rendered
 
 
-def test_javascript_links_lose_their_address():
-    document = html("[Click me](javascript:alert(document.cookie))")
-    link = document.find("a")
-    assert link is not None
-    assert not link.has_attr("href")
+def test_javascript_links_are_reduced_to_their_words():
+    """An <a> with rel but no href is not valid HTML, so the words stay and
+    the link goes."""
+    document = html("Please [click me](javascript:alert(document.cookie)) now")
+    assert document.find("a") is None
+    assert document.get_text() == "Please click me now"
     assert "javascript" not in str(document).lower()
+
+
+def test_safe_links_beside_unsafe_ones_are_kept():
+    rendered = str(render_markdown("[bad](javascript:x) and [good](https://www.gov.uk/ 'GOV.UK')"))
+    assert rendered == (
+        '<p class="govuk-body">bad and <a class="govuk-link" href="https://www.gov.uk/" '
+        'title="GOV.UK" rel="noopener noreferrer">good</a></p>'
+    )
 
 
 def test_raw_javascript_href_is_removed_too():
