@@ -296,7 +296,20 @@ def agenda_item(
     return item
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def _blank_pdf() -> bytes:
+    """A real one-page PDF (A4, blank), as papers are checked by reading them."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _blank_pdf()
 
 
 def paper(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from dataclasses import dataclass
 
 import filetype
+import pypdf
 from flask import current_app
 from werkzeug.utils import secure_filename
 
@@ -46,6 +49,30 @@ def _looks_like_csv(data: bytes) -> bool:
     return False
 
 
+# The part every real document of each zip-based kind holds.
+ZIP_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml", ".odt": "content.xml"}
+# What the parts of a zip-based document may add up to once unpacked: an
+# office document is rarely a tenth of this; a "zip bomb" is far more.
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+
+
+def _opens_as(extension: str, data: bytes) -> bool:
+    """Whether the file can really be read as what it says it is, not only
+    that it starts like one: a PDF has pages pypdf can find; a DOCX, XLSX or
+    ODT is a readable zip holding its main part, of a sensible unpacked
+    size."""
+    try:
+        if extension == ".pdf":
+            return len(pypdf.PdfReader(io.BytesIO(data)).pages) > 0
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            unpacked = sum(member.file_size for member in members)
+            return ZIP_PARTS[extension] in names and unpacked <= MAX_UNPACKED_BYTES
+    except Exception:  # any failure to parse a stranger's file is a refusal
+        return False
+
+
 def size_label(size: int) -> str:
     """A size limit as people read it: 20 MB, 1.5 MB, 500 KB."""
     if size >= 1024 * 1024:
@@ -55,7 +82,8 @@ def size_label(size: int) -> str:
 
 def check_upload(upload: Upload, field: str = "file") -> CheckedUpload:
     """Refuse empty, oversized, unsupported and disguised files (a file whose
-    content is not what its name says, such as a program renamed .pdf)."""
+    content is not what its name says, such as a program renamed .pdf, or a
+    file that starts like a PDF and is not one)."""
     limit = int(current_app.config["PAPER_MAX_BYTES"])
     if not upload.data:
         raise DomainError("The selected file is empty", field=field)
@@ -75,7 +103,7 @@ def check_upload(upload: Upload, field: str = "file") -> CheckedUpload:
     if extension == ".csv":
         if guessed is not None or not _looks_like_csv(upload.data):
             raise DomainError("The selected file is not a CSV file. Check the file", field=field)
-    elif guessed is None or guessed.mime != expected:
+    elif guessed is None or guessed.mime != expected or not _opens_as(extension, upload.data):
         raise DomainError(
             f"The selected file is not a real {extension[1:].upper()} file. Check the file",
             field=field,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -175,6 +176,18 @@ def test_the_same_file_twice_is_stored_once(client, secretariat, item):
     assert first.id != second.id
 
 
+def zip_holding(parts: dict[str, str]) -> bytes:
+    """A zip whose first bytes say Word document ([Content_Types].xml first,
+    as filetype reads it) holding ``parts``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/_rels/document.xml.rels", "<Relationships/>")
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("data", "filename", "message"),
     [
@@ -191,6 +204,21 @@ def test_the_same_file_twice_is_stored_once(client, secretariat, item):
             "The selected file must be a PDF, DOCX, ODT, XLSX or CSV",
         ),
         (b"", "briefing.pdf", "The selected file is empty"),
+        (
+            b"%PDF-1.4\n" + bytes(range(256)) * 8,
+            "briefing.pdf",
+            "The selected file is not a real PDF file. Check the file",
+        ),
+        (
+            zip_holding({"notes.txt": "not a document"}),
+            "briefing.docx",
+            "The selected file is not a real DOCX file. Check the file",
+        ),
+        (
+            zip_holding({"word/document.xml": "<w:document/>"})[:-40],
+            "briefing.docx",
+            "The selected file is not a real DOCX file. Check the file",
+        ),
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_stored(
