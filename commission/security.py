@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,6 +37,15 @@ def init_app(app: Flask) -> None:
         )
         if hsts:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html" and "Cache-Control" not in headers:
+        if "Cache-Control" not in headers and (
+            response.mimetype == "text/html" or _private(response)
+        ):
             headers["Cache-Control"] = "no-store"
         return response
+
+
+def _private(response: Response) -> bool:
+    """A download made for someone signed in (a people list, the audit log, a
+    live summary) may hold what only they may see: no browser or proxy keeps
+    it. Static files are the same for everyone."""
+    return request.endpoint != "static" and bool(current_user.is_authenticated)

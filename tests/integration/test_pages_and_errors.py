@@ -349,6 +349,22 @@ def test_pages_are_not_cached_but_assets_may_be(client):
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
 
 
+@pytest.mark.parametrize("path", ["/people.csv", "/audit.csv", "/actions.csv", "/authorities.csv"])
+def test_downloads_for_someone_signed_in_are_never_kept(client, login_as, path):
+    login_as(Role.SECRETARIAT)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_public_downloads_and_assets_for_the_public_may_be_kept(client):
+    response = client.get("/authorities.csv")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
 def _html_pages(app: Flask) -> list[str]:
     """Every GET address without parameters: new pages are checked automatically."""
     skip = {"/healthz", "/sign-out"}
