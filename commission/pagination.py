@@ -31,8 +31,32 @@ COUNT_BOUND = 1000
 MAX_PAGE = 1_000_000
 
 
-class RowPagination(SelectPagination):
-    """Like ``db.paginate``, but items are whole rows (an entity with computed
+class CappedPagination(SelectPagination):
+    """``db.paginate`` with a page number too large for a database's OFFSET
+    (``?page=1000000000000000000``) read as the last page there could be, so
+    it shows an empty page instead of failing."""
+
+    @staticmethod
+    def _prepare_page_args(**kwargs: Any) -> tuple[int, int]:
+        page, per_page = SelectPagination._prepare_page_args(**kwargs)
+        return min(page, MAX_PAGE), per_page
+
+
+def paginate(select: Any, *, per_page: int) -> CappedPagination:
+    """The page the request asks for (``?page=``; anything else is page 1),
+    with an exact count."""
+    return CappedPagination(
+        select=select,
+        session=db.session(),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        count=True,
+    )
+
+
+class RowPagination(CappedPagination):
+    """Like ``paginate``, but items are whole rows (an entity with computed
     columns beside it), not only the first column."""
 
     def _query_items(self) -> list[Any]:
@@ -44,7 +68,7 @@ def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:
     return RowPagination(
         select=select,
         session=db.session(),
-        page=max(1, page),
+        page=min(max(1, page), MAX_PAGE),
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
@@ -52,7 +76,7 @@ def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:
     )
 
 
-class BoundedPagination(SelectPagination):
+class BoundedPagination(CappedPagination):
     """``db.paginate`` whose count stops at a bound: counting every row of a
     list that grows with history would make its first page slower every year.
 
@@ -61,13 +85,6 @@ class BoundedPagination(SelectPagination):
     there are more rows than it (the page then says "more than"), else None."""
 
     more_than: int | None = None
-
-    @staticmethod
-    def _prepare_page_args(**kwargs: Any) -> tuple[int, int]:
-        """As ``db.paginate``, with a page number too large for a database's
-        OFFSET read as the last page there could be, not an error."""
-        page, per_page = SelectPagination._prepare_page_args(**kwargs)
-        return min(page, MAX_PAGE), per_page
 
     def _query_count(self) -> int:
         bound = max(COUNT_BOUND, self._query_offset + 2 * self.per_page)

@@ -20,6 +20,7 @@ from commission.links import external_url
 from commission.meetings.models import PUBLIC_STATUSES, Meeting
 from commission.notifications import services
 from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.pagination import paginate
 from commission.timeutil import today
 
 bp = Blueprint("notifications", __name__)
@@ -89,7 +90,7 @@ def list_outbox() -> str:
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if status in {s.value for s in OutboxStatus}:
         statement = statement.where(OutboxMessage.status == OutboxStatus(status))
-    page = db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(statement, per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "notifications/outbox.html",
         page=page,

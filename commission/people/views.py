@@ -18,6 +18,7 @@ from commission.forms import ConfirmForm, attach_error
 from commission.links import external_url
 from commission.mail import Email, MailError, send
 from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.pagination import paginate
 from commission.people import services
 from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
 from commission.timeutil import today
@@ -93,12 +94,7 @@ def _people_filters() -> dict[str, str]:
 def list_people() -> str:
     filters = _people_filters()
     query, role, status = filters["q"], filters["role"], filters["status"]
-    page = db.paginate(
-        _people_query(query, role, status),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-        count=True,
-    )
+    page = paginate(_people_query(query, role, status), per_page=current_app.config["PAGE_SIZE"])
     return render_template(
         "people/list.html",
         page=page,

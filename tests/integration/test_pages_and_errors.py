@@ -365,6 +365,18 @@ def test_public_downloads_and_assets_for_the_public_may_be_kept(client):
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/authorities", "/people", "/outbox", "/audit", "/actions", "/decisions", "/consultations"],
+)
+@pytest.mark.parametrize("number", ["1000000000000000000", "99999999999999999999999", "-5", "x"])
+def test_a_page_number_beyond_any_list_is_never_an_error(client, login_as, path, number):
+    login_as(Role.SECRETARIAT)
+    response = client.get(f"{path}?page={number}")
+    assert response.status_code in (200, 404)
+    assert heading(response)
+
+
 def _html_pages(app: Flask) -> list[str]:
     """Every GET address without parameters: new pages are checked automatically."""
     skip = {"/healthz", "/sign-out"}
