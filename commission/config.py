@@ -8,7 +8,10 @@ to start without a real ``SECRET_KEY``, a ``DATABASE_URL`` and an https
 
 from __future__ import annotations
 
+import math
 import os
+import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,13 @@ def normalise_database_url(url: str) -> str:
 
 def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the settings for this process as a plain dict."""
-    env = os.environ.get("COMMISSION_ENV", "development").strip().lower()
+    env = os.environ.get("COMMISSION_ENV", "").strip().lower() or "development"
+    if env not in ENVIRONMENTS:
+        # A typo ("prod") must not quietly run production on development
+        # defaults: the development key, cookies without Secure.
+        raise ConfigurationError(
+            f"COMMISSION_ENV must be {' or '.join(sorted(ENVIRONMENTS))}, not {env!r}"
+        )
     production = env == "production"
     default_db = "sqlite:///" + str(Path(instance_path) / "commission.sqlite3")
 
@@ -128,12 +137,41 @@ def check_quorum(value: object) -> None:
         raise ConfigurationError(f"QUORUM_FRACTION must be above 0 and at most 1, not {value}")
 
 
+ENVIRONMENTS = {"development", "production"}
+# A secret of at least 32 characters whose characters carry at least this many
+# bits between them (estimated from how often each occurs): a random hex key of
+# 32 characters carries about 120, "a" repeated carries none.
+SECRET_MIN_BITS = 100
+# ... and that does not shrink when compressed: a random key does not shrink
+# at all, a repeated word ("password" five times) shrinks to half.
+SECRET_MIN_COMPRESSED = 0.8
+
+
+def guessable(secret: str) -> bool:
+    """Whether a key is too regular to be random: too few bits by the
+    frequency of its characters, or a pattern that compresses."""
+    compressed = len(zlib.compress(secret.encode(), 9)) / max(1, len(secret.encode()))
+    return secret_bits(secret) < SECRET_MIN_BITS or compressed < SECRET_MIN_COMPRESSED
+
+
+def secret_bits(secret: str) -> float:
+    """Shannon's estimate of the bits in ``secret``: its length times the
+    entropy of its characters' frequencies."""
+    if not secret:
+        return 0.0
+    counts = Counter(secret)
+    total = len(secret)
+    per_character = -sum(n / total * math.log2(n / total) for n in counts.values())
+    return total * per_character
+
+
 def check_production(config: dict[str, Any]) -> None:
-    """Refuse to run production on development defaults."""
+    """Refuse to run production on development defaults or a guessable key."""
     secret = config.get("SECRET_KEY") or ""
-    if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+    if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32 or guessable(secret):
         raise ConfigurationError(
-            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            "SECRET_KEY must be set to a random value of at least 32 characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
         )
     if not os.environ.get("DATABASE_URL"):
         raise ConfigurationError("DATABASE_URL must be set in production")

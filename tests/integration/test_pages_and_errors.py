@@ -334,7 +334,7 @@ def test_no_hsts_outside_production(client):
 
 def test_hsts_in_production(other_app, monkeypatch, database_url):
     monkeypatch.setenv("COMMISSION_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("SECRET_KEY", "5b8e0c3f9a1d7e24c6b0f8a3d5e9c1b7a4f2e60d")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://commission.example.gov.uk")
     production = other_app(TESTING=True)

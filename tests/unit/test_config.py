@@ -1,5 +1,7 @@
 """Settings from the environment, and production's refusal to run on defaults."""
 
+import secrets
+
 import pytest
 
 from commission import create_app
@@ -10,7 +12,7 @@ from commission.config import (
     normalise_database_url,
 )
 
-REAL_SECRET = "k" * 32
+REAL_SECRET = "9f2c4e81b7d05a3f6e1c8b29d4a07f53e6b1c9d2"  # 40 random hex digits
 ENV_VARS = [
     "COMMISSION_ENV",
     "SECRET_KEY",
@@ -69,6 +71,39 @@ def test_production_refuses_a_short_secret_key(tmp_path, production, monkeypatch
     monkeypatch.setenv("SECRET_KEY", "k" * 31)
     with pytest.raises(ConfigurationError, match="at least 32 characters"):
         build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["a" * 40, "ab" * 32, "password" * 5, "0123456789" * 4],
+)
+def test_production_refuses_a_guessable_secret_key(tmp_path, production, monkeypatch, secret):
+    monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError, match="random value"):
+        build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_hex(16), lambda: secrets.token_urlsafe(32)])
+def test_production_accepts_a_random_secret_key(tmp_path, production, monkeypatch, make):
+    for _ in range(20):
+        key = make()
+        monkeypatch.setenv("SECRET_KEY", key)
+        assert build_config(str(tmp_path))["SECRET_KEY"] == key
+
+
+@pytest.mark.parametrize("value", ["prod", "live", "staging", "developement", "production!"])
+def test_an_unknown_environment_refuses_to_start(tmp_path, production, monkeypatch, value):
+    monkeypatch.setenv("COMMISSION_ENV", value)
+    with pytest.raises(
+        ConfigurationError, match="COMMISSION_ENV must be development or production"
+    ):
+        build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize("value", ["", "  ", "Development", " development "])
+def test_an_empty_or_differently_written_environment_is_development(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("COMMISSION_ENV", value)
+    assert build_config(str(tmp_path))["ENV_NAME"] == "development"
 
 
 def test_production_refuses_a_short_secret_key_given_as_an_override(tmp_path, production):
