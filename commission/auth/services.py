@@ -120,6 +120,10 @@ def sign_in(*, email: str, password: str, ip_address: str | None) -> User:
 
 
 def record_sign_out(*, user: User, ip_address: str | None) -> None:
+    """Signing out ends the session on the server, not only in the browser:
+    the account's session token changes, so a copy of the cookie (or the
+    same account signed in elsewhere) is refused from now on."""
+    user.session_token = new_session_token()
     audit.record(
         action="signed_out",
         summary=f"{user.full_name} signed out",
@@ -219,10 +223,19 @@ def check_new_password(user: User, password: str) -> None:
 
 
 def _set_password(user: User, password: str) -> None:
+    """A new password signs the account out everywhere and spends every
+    outstanding emailed link: a reset link sent before the change must not
+    set the password again afterwards."""
     check_new_password(user, password)
     user.password_hash = hash_password(password)
     user.password_set_at = now_utc()
     user.session_token = new_session_token()
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=user.password_set_at)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def set_password_from_link(*, token: AccountToken, password: str, ip_address: str | None) -> User:

@@ -364,6 +364,29 @@ def test_a_new_link_makes_the_older_one_used(client, person):
     assert heading(client.get(second)) == "Choose a new password"
 
 
+def test_changing_the_password_in_the_account_spends_reset_links_sent_before(app, client, person):
+    """Someone who read a reset email must not be able to set the password
+    again after its owner has changed it."""
+    link = link_for(person)
+    client.post("/sign-in", data={"email": person.email, "password": factories.PASSWORD})
+    changed = client.post(
+        "/account/password",
+        data={
+            "current_password": factories.PASSWORD,
+            "password": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 302
+
+    stranger = app.test_client()
+    assert heading(stranger.get(link)) == "This link has already been used"
+    stranger.post(link, data={"password": "another long passphrase", "confirm": "x"})
+    db.session.refresh(person)
+    assert verify_password(person.password_hash, NEW_PASSWORD)
+    assert all(token.used_at is not None for token in tokens(person))
+
+
 def test_a_reset_link_does_not_spend_an_invitation_link(client, invited):
     invitation = link_for(invited, TokenPurpose.INVITATION)
     link_for(invited, TokenPurpose.PASSWORD_RESET)

@@ -319,6 +319,22 @@ def test_after_sign_out_pages_need_sign_in_again(client, person):
     assert client.get("/account").headers["Location"] == "/sign-in?next=/account"
 
 
+def test_a_copy_of_the_cookie_taken_before_sign_out_is_refused_after_it(client, app, person):
+    """Signing out ends the session on the server: someone who copied the
+    cookie (on a shared computer, say) cannot go on using it."""
+    sign_in(client)
+    name, domain = app.config["SESSION_COOKIE_NAME"], app.config["SERVER_NAME"]
+    copied = client.get_cookie(name, domain=domain).value
+    client.post("/sign-out")
+
+    stranger = app.test_client()
+    stranger.set_cookie(name, copied, domain=domain)
+    response = stranger.get("/account")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/account"
+
+
 def test_sign_out_by_get_asks_for_confirmation(client, person):
     sign_in(client)
     response = client.get("/sign-out")
