@@ -17,10 +17,15 @@ once; the copy served shows when it was made.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
+import os
 import re
+from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
 from flask import Response, current_app, render_template, request
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+from werkzeug.security import safe_join
 
 from commission.exports.cache import cache_key, cached_download
 
@@ -46,8 +51,35 @@ def pdf_bytes(template: str, **context: object) -> bytes:
     return _write_pdf(render_template(template, **context))
 
 
+class StaticFilesOnly(URLFetcher):
+    """What a document may load while it is made: the app's own static files,
+    read from disk, and nothing else (no other site, no file on the server,
+    no data the request's Host header points at). Everything else is
+    refused, and WeasyPrint leaves it out of the document."""
+
+    def __init__(self, base_url: str, folder: str) -> None:
+        super().__init__(allowed_protocols=())
+        self.prefix = urljoin(base_url, "/static/")
+        self.folder = folder
+
+    def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+        if not url.startswith(self.prefix):
+            raise ValueError(f"a document may load only the service's own static files: {url}")
+        relative = unquote(urlsplit(url).path.removeprefix("/static/"))
+        path = safe_join(self.folder, relative)
+        if path is None or not os.path.isfile(path):
+            raise ValueError(f"no such static file: {url}")
+        mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        with open(path, "rb") as file:
+            return URLFetcherResponse(url, body=file.read(), headers={"Content-Type": mimetype})
+
+
 def _write_pdf(html: str) -> bytes:
-    document: bytes = weasyprint.HTML(string=html, base_url=request.host_url).write_pdf()
+    base_url = request.host_url
+    fetcher = StaticFilesOnly(base_url, str(current_app.static_folder))
+    document: bytes = weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=fetcher
+    ).write_pdf()
     return document
 
 
