@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -38,6 +38,7 @@ def invite_person(
     An email address can belong to one account only; inviting someone who
     already has an account is refused, so their history stays in one place."""
     email = normalise_email(email)
+    check_date_set_by(actor, starts_on, field="starts_on", what="start date")
     if find_user_by_email(email) is not None:
         raise DomainError("An account with this email address already exists", field="email")
     _check_body(role, authority, office)
@@ -84,6 +85,27 @@ def resend_invitation(*, user: User, actor: User) -> Invitation:
 
 def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
     return (a_end is None or a_end >= b_start) and (b_end is None or b_end >= a_start)
+
+
+# How far a leader or mayor may date their own team's roles: back a month (a
+# deputy who started last week) and forward a year.
+TEAM_DATES_BACK = timedelta(days=31)
+TEAM_DATES_FORWARD = timedelta(days=366)
+
+
+def check_date_set_by(actor: User, value: date, *, field: str, what: str) -> None:
+    """The secretariat keeps the record and may date a role in the past or
+    the future. Anyone else (a leader or mayor managing their team) is held
+    to a month back and a year ahead: a role dated 2001 would rewrite who
+    could act for the council when."""
+    on = today()
+    if Role.SECRETARIAT in actor.roles_on(on):
+        return
+    earliest, latest = on - TEAM_DATES_BACK, on + TEAM_DATES_FORWARD
+    if not earliest <= value <= latest:
+        raise DomainError(
+            f"The {what} must be between {_date(earliest)} and {_date(latest)}", field=field
+        )
 
 
 def _date(value: date) -> str:
@@ -254,6 +276,7 @@ def end_appointment(
             f"The end date must be on or after the start date, {appointment.starts_on:%d/%m/%Y}",
             field="ends_on",
         )
+    check_date_set_by(actor, ends_on, field="ends_on", what="end date")
     if appointment.role is Role.SECRETARIAT and _would_remove_last_secretariat(
         appointment.user, today()
     ):

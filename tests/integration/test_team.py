@@ -157,6 +157,55 @@ def test_the_leader_invites_a_deputy_from_a_date(client, team, outbox):
     assert len(outbox) == 1
 
 
+@pytest.mark.parametrize(
+    "offset", [-32, -3650, 367], ids=["a month and a day ago", "ten years ago", "over a year on"]
+)
+def test_a_leader_cannot_date_a_role_far_in_the_past_or_future(client, team, outbox, offset):
+    sign_in(client, team["leader"])
+    before = user_count()
+    when = today() + timedelta(days=offset)
+    response = client.post(
+        urls(team)["invite"], data=invite_data(role="deputy", starts_on=date_parts(when))
+    )
+    earliest, latest = today() - timedelta(days=31), today() + timedelta(days=366)
+    assert error_summary(response) == [
+        (
+            f"The start date must be between {earliest.day} {earliest:%B} {earliest.year} "
+            f"and {latest.day} {latest:%B} {latest.year}",
+            "#starts_on",
+        )
+    ]
+    assert user_count() == before
+    assert outbox == []
+
+
+def test_a_leader_may_date_a_role_from_a_month_ago(client, team, outbox):
+    sign_in(client, team["leader"])
+    when = today() - timedelta(days=31)
+    client.post(urls(team)["invite"], data=invite_data(role="deputy", starts_on=date_parts(when)))
+    invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
+    assert invited.appointments[0].starts_on == when
+
+
+def test_the_secretariat_may_record_a_role_from_years_ago(client, team, outbox, login_as):
+    login_as(Role.SECRETARIAT)
+    when = today() - timedelta(days=3650)
+    response = client.post(
+        urls(team)["invite"], data=invite_data(role="deputy", starts_on=date_parts(when))
+    )
+    assert response.status_code == 302
+    invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
+    assert invited.appointments[0].starts_on == when
+
+
+def test_a_leader_cannot_end_a_role_years_ahead(client, team):
+    sign_in(client, team["leader"])
+    far = today() + timedelta(days=3650)
+    response = client.post(urls(team)["end officer"], data={"ends_on": date_parts(far)})
+    assert error_summary(response)[0][1] == "#ends_on"
+    assert db.session.get(Appointment, team["officer appointment"].id).ends_on is None
+
+
 @pytest.mark.parametrize("role", ["leader", "mayor", "secretariat", "chair", "minister"])
 def test_a_leader_cannot_give_any_other_role(client, team, outbox, role):
     sign_in(client, team["leader"])
