@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import and_, func, or_
@@ -42,10 +42,17 @@ class CappedPagination(SelectPagination):
         return min(page, MAX_PAGE), per_page
 
 
+PageKind = TypeVar("PageKind", bound=CappedPagination)
+
+
 def paginate(select: Any, *, per_page: int) -> CappedPagination:
     """The page the request asks for (``?page=``; anything else is page 1),
     with an exact count."""
-    return CappedPagination(
+    return _requested_page(CappedPagination, select, per_page)
+
+
+def _requested_page(kind: type[PageKind], select: Any, per_page: int) -> PageKind:
+    return kind(
         select=select,
         session=db.session(),
         per_page=per_page,
@@ -99,15 +106,9 @@ class BoundedPagination(CappedPagination):
 
 
 def paginate_bounded(select: Any, *, per_page: int) -> BoundedPagination:
-    """The page the request asks for (``?page=``; anything else is page 1)."""
-    return BoundedPagination(
-        select=select,
-        session=db.session(),
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
-    )
+    """The page the request asks for (``?page=``; anything else is page 1),
+    counted up to the bound."""
+    return _requested_page(BoundedPagination, select, per_page)
 
 
 # Keyset pagination -----------------------------------------------------------------------------

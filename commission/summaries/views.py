@@ -107,16 +107,7 @@ def show_question(reference: str, number: int) -> str:
         if snapshot is None:
             abort(404)
         figures = question_from_summary(snapshot.data, number)
-    if figures is None:
-        abort(404)
-    return render_template(
-        "summaries/question.html",
-        consultation=consultation,
-        figures=figures,
-        snapshot=snapshot,
-        live=snapshot is None,
-        frozen_page=False,
-    )
+    return _question_page(consultation, figures, snapshot, frozen_page=False)
 
 
 def _load_snapshot(consultation: Consultation, snapshot_id: int) -> SummarySnapshot:
@@ -155,7 +146,20 @@ def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str
     """One question of a frozen summary, for the snapshot's audience."""
     consultation = load_consultation(reference)
     snapshot = _load_snapshot(consultation, snapshot_id)
-    figures = question_from_summary(snapshot.data, number)
+    return _question_page(
+        consultation, question_from_summary(snapshot.data, number), snapshot, frozen_page=True
+    )
+
+
+def _question_page(
+    consultation: Consultation,
+    figures: dict[str, Any] | None,
+    snapshot: SummarySnapshot | None,
+    *,
+    frozen_page: bool,
+) -> str:
+    """A question's page: live when there is no snapshot; not found when the
+    consultation has no such question."""
     if figures is None:
         abort(404)
     return render_template(
@@ -163,8 +167,8 @@ def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str
         consultation=consultation,
         figures=figures,
         snapshot=snapshot,
-        live=False,
-        frozen_page=True,
+        live=snapshot is None,
+        frozen_page=frozen_page,
     )
 
 
