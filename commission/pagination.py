@@ -75,7 +75,7 @@ def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:
     return RowPagination(
         select=select,
         session=db.session(),
-        page=min(max(1, page), MAX_PAGE),
+        page=page,
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,

@@ -113,6 +113,8 @@ def list_meetings() -> str:
     if secretariat:
         statuses.add(MeetingStatus.DRAFT)
     visible = Meeting.status.in_(statuses)
+    requested = (request.args.get("year") or "").strip()
+    this_year = now.astimezone(LONDON).year
     years = year_pages(
         Meeting.starts_at,
         visible=visible,
@@ -120,8 +122,8 @@ def list_meetings() -> str:
         .where(visible, Meeting.ends_at >= now)
         .order_by(Meeting.ends_at)
         .limit(1),
-        requested=request.args.get("year"),
-        this_year=now.astimezone(LONDON).year,
+        requested=requested,
+        this_year=this_year,
     )
     if years is None:
         abort(404)
@@ -132,8 +134,9 @@ def list_meetings() -> str:
             .order_by(Meeting.starts_at)
         ).scalars()
     )
-    upcoming = [m for m in meetings if m.ends_at >= now]
-    if not (request.args.get("year") or "").strip():
+    if requested:
+        upcoming = [m for m in meetings if m.ends_at >= now]
+    else:
         # The page people land on lists what is coming whatever its year, so
         # in December next January's meeting is there too.
         upcoming = list(
@@ -151,7 +154,7 @@ def list_meetings() -> str:
         past=past,
         secretariat=secretariat,
         years=years,
-        this_year=now.astimezone(LONDON).year,
+        this_year=this_year,
     )
 
 

@@ -115,7 +115,7 @@ def _submitted_responses(consultation: Consultation) -> Any:
     )
 
 
-def _control_at_response(value: str | None) -> str:
+def control_at_response(value: str | None) -> str:
     """The label of the control a response recorded when it was submitted."""
     return CONTROL_BY_VALUE.get(value or "", NO_CONTROL)
 
@@ -165,7 +165,7 @@ class _Splits:
             before = self.overall.get(position, (0, 0))
             self.overall[position] = (before[0] + count, before[1] + people)
         elif split == "by_control":
-            _add(self.by_control, _control_at_response(group), position, count, people)
+            _add(self.by_control, control_at_response(group), position, count, people)
         elif split == "by_type":
             _add(self.by_type, _kind_label(group), position, count, people)
         else:

@@ -22,10 +22,9 @@ from commission.consultations.models import Answer, Consultation, Response
 from commission.extensions import db
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
-    CONTROL_LABELS,
     Authority,
-    Control,
 )
+from commission.summaries.queries import control_at_response
 
 RAW_HEADER = [
     "Reference",
@@ -44,7 +43,6 @@ RAW_HEADER = [
 ]
 SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
 COMMENT_COLUMN = RAW_HEADER.index("Comment")
-NO_CONTROL = "Not recorded"
 BATCH = 2000
 
 
@@ -111,9 +109,7 @@ def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
                 first.name,
                 AUTHORITY_KIND_LABELS[first.kind],
                 first.region.value,
-                CONTROL_LABELS[Control(first.control_at_submission)]
-                if first.control_at_submission
-                else NO_CONTROL,
+                control_at_response(first.control_at_submission),
                 first.population,
                 first.channel.label,
                 first.submitted_at,

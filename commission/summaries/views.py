@@ -36,7 +36,7 @@ from commission.forms import ConfirmForm, attach_error
 from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority, Control
-from commission.pagination import MAX_PAGE, paginate_rows
+from commission.pagination import paginate_rows
 from commission.summaries import services
 from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
 from commission.summaries.queries import (
@@ -234,8 +234,15 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
     if file_format == "csv":
         return csv_stream_response(f"{name}.csv", RAW_HEADER, iter_raw_rows(source))
     if file_format == "pdf":
-        data = compute_summary(consultation, splits=False)
-        return _briefing(consultation, data, None, name, subject=f"briefing:{consultation.id}")
+        return pdf_response(
+            BRIEFING,
+            f"{name}.pdf",
+            cache_subject=f"briefing:{consultation.id}",
+            consultation=consultation,
+            data=compute_summary(consultation, splits=False),
+            snapshot=None,
+            generated=now_utc(),
+        )
     data = compute_summary(consultation, splits=False, quotations=False)
     figures = {key: value for key, value in data.items() if key != "computed_at"}
     return cached_download(
@@ -263,25 +270,6 @@ def _briefing_cover(consultation: Consultation) -> list[Any]:
         consultation.closes_at,
         consultation.is_demo,
     ]
-
-
-def _briefing(
-    consultation: Consultation,
-    data: dict[str, Any],
-    snapshot: SummarySnapshot | None,
-    name: str,
-    *,
-    subject: str,
-) -> HTTPResponse:
-    return pdf_response(
-        BRIEFING,
-        f"{name}.pdf",
-        cache_subject=subject,
-        consultation=consultation,
-        data=data,
-        snapshot=snapshot,
-        generated=now_utc(),
-    )
 
 
 def _snapshot_download(
@@ -450,7 +438,7 @@ def list_comments(reference: str) -> str:
     }
     page = paginate_rows(
         _comments_statement(consultation, filters),
-        page=min(request.args.get("page", 1, type=int) or 1, MAX_PAGE),
+        page=request.args.get("page", 1, type=int) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
     answer_ids = [answer.id for answer, _ in page.items]
