@@ -4,6 +4,7 @@ access is checked before the cache is asked."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, timedelta
 
 import pytest
@@ -231,6 +232,47 @@ def test_keeping_the_same_file_twice_is_not_an_error(app_ctx):
 
     assert cached_body(key) == b"a"
     assert cached_count("test:") == 1
+
+
+def test_a_published_csv_is_kept_compressed_and_sent_so_to_a_browser_that_accepts_it(
+    consultation, client
+):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    snapshot_of(consultation, published=True)
+    plain = client.get(url(consultation, "csv"))
+    [kept] = db.session.execute(select(CachedDownload)).scalars()
+
+    compressed = client.get(url(consultation, "csv"), headers={"Accept-Encoding": "gzip, br"})
+    refused = client.get(url(consultation, "csv"), headers={"Accept-Encoding": "gzip;q=0"})
+
+    assert kept.encoding == "gzip"
+    assert kept.size == len(plain.get_data())
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Barton" in plain.get_data(as_text=True)
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.get_data()) == plain.get_data()
+    assert "Content-Encoding" not in refused.headers
+    assert refused.get_data() == plain.get_data()
+
+
+def test_pdfs_and_spreadsheets_are_kept_as_made(app_ctx):
+    keep(
+        key=cache_key("p"),
+        subject="test:p",
+        content_type="application/pdf",
+        filename="a",
+        body=b"%PDF",
+    )
+    keep(key=cache_key("t"), subject="test:t", content_type="text/csv", filename="a", body=b"a,b")
+
+    encodings = dict(
+        db.session.execute(select(CachedDownload.subject, CachedDownload.encoding)).all()
+    )
+    assert encodings == {"test:p": None, "test:t": "gzip"}
+    assert cached_body(cache_key("p")) == b"%PDF"
+    assert cached_body(cache_key("t")) == b"a,b"
 
 
 def test_a_new_file_for_a_subject_replaces_the_older_one(app_ctx):
