@@ -47,7 +47,7 @@ def cache_key(*parts: object) -> str:
 
 # Kept compressed: text compresses about tenfold; PDFs and spreadsheets are
 # compressed already and would not get smaller.
-COMPRESSED_TYPES = ("text/",)
+COMPRESSED_TYPES = ("text/", "application/json")
 
 
 class Kept(NamedTuple):
@@ -109,6 +109,12 @@ def keep(*, key: str, subject: str, content_type: str, filename: str, body: byte
             .on_conflict_do_nothing(index_elements=["key"])
         )
     return stored
+
+
+def forget_all() -> int:
+    """Remove every kept file; how many there were."""
+    result = db.session.execute(delete(CachedDownload))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def cached_download(
