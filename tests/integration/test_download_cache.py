@@ -17,6 +17,7 @@ from commission.exports.cache import cache_key, cached_body, keep
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 from commission.summaries import views as summary_views
+from commission.summaries.models import Tag
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc
 from tests import factories
@@ -304,17 +305,39 @@ def test_a_published_agenda_pack_is_kept_until_the_agenda_changes(
     path = f"/meetings/{published_meeting.slug}/agenda.pdf"
     first = client.get(path)
     assert first.status_code == 200
-    assert cached_count("agenda-pack:") == 1
+    # The file under its content, and under the change counter as it stands.
+    assert cached_count("agenda-pack:") == 2
 
     monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
     assert client.get(path).get_data() == first.get_data()
+    with count_statements() as statements:
+        assert client.get(path).get_data() == first.get_data()
+    # The meeting, the change counter and the file: nothing the pack shows.
+    assert not any("agenda_items" in s or "attendance_replies" in s for s in statements)
+    assert len([s for s in statements if s.startswith("SELECT")]) == 3
 
     monkeypatch.undo()
     factories.agenda_item(meeting=published_meeting, title="Funding settlement")
+    db.session.commit()
     changed = client.get(path)
 
     assert changed.get_data() != first.get_data()
-    assert cached_count("agenda-pack:") == 1
+    assert cached_count("agenda-pack:") == 2
+
+
+def test_a_change_elsewhere_does_not_make_the_same_pack_again(
+    published_meeting, client, monkeypatch
+):
+    path = f"/meetings/{published_meeting.slug}/agenda.pdf"
+    first = client.get(path)
+    db.session.add(Tag(name="Funding"))
+    db.session.commit()
+    monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
+
+    again = client.get(path)
+
+    assert again.get_data() == first.get_data()
+    assert cached_count("agenda-pack:") == 2
 
 
 def test_members_and_the_public_get_their_own_agenda_pack(published_meeting, client):
@@ -325,7 +348,7 @@ def test_members_and_the_public_get_their_own_agenda_pack(published_meeting, cli
     member = client.get(path).get_data()
 
     assert member != public
-    assert cached_count("agenda-pack:") == 2
+    assert cached_count("agenda-pack:") == 4
 
 
 def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
@@ -343,4 +366,4 @@ def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
     monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
 
     assert client.get(path).get_data() == first.get_data()
-    assert cached_count("minutes:") == 1
+    assert cached_count("minutes:") == 2
