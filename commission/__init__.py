@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from commission import changes
 
@@ -49,6 +50,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             ),
         ]
     )
+    # Whole numbers in paths (record ids, question numbers) fit a 64-bit
+    # column or the address is not found: a bigger one would make the
+    # database driver fail rather than find nothing.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -106,6 +111,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errorhandlers.init_app(app)
     cli.init_app(app)
     return app
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` limited to what a 64-bit signed integer column holds."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _configure_engine(engine: Engine) -> None:

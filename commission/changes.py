@@ -16,8 +16,8 @@ record, the counter's row is incremented in that same transaction, just
 before it commits. Writers queue on that one row only for the moment between
 the increment and their commit, so the counter's order is the commit order.
 Changes that are not records of the Commission (the download cache, the
-audit log's own rows, the mail outbox's delivery state, sign-in throttling
-and one-time account links) do not move it.
+audit log's own rows, the mail outbox's delivery state, sign-in throttling,
+one-time account links and when a timed job last ran) do not move it.
 
 A transaction rolled back after a change may still move it on once (a
 savepoint's rollback does not clear the mark, so that a change made before
@@ -52,6 +52,7 @@ NOT_RECORDS = frozenset(
         "outbox_messages",
         "throttle_events",
         "account_tokens",
+        "job_runs",
         "alembic_version",
     }
 )

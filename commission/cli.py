@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
+from commission import jobs
 from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
@@ -15,6 +17,7 @@ from commission.extensions import db
 from commission.membership.demo import load_demo
 from commission.membership.seeding import SeedError, load_reference_data
 from commission.people.services import create_first_secretariat
+from commission.storage import copy_folder_to_database
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(prune_throttle)
     app.cli.add_command(clear_download_cache)
+    app.cli.add_command(copy_files_to_database)
     app.cli.add_command(send_outbox)
     app.cli.add_command(send_reminders)
 
@@ -103,6 +107,22 @@ def clear_download_cache() -> None:
     click.echo(f"Forgot {removed} kept files")
 
 
+@click.command("copy-files-to-database")
+def copy_files_to_database() -> None:
+    """Copy the files kept in STORAGE_PATH into the database, before running
+    with STORAGE_BACKEND=database (the default on PostgreSQL)."""
+    root = Path(current_app.config["STORAGE_PATH"])
+    if not root.is_dir():
+        raise click.ClickException(f"No folder of files at {root}")
+    try:
+        copied, present = copy_folder_to_database(root)
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Copied {copied} files into the database ({present} were there already)")
+
+
 @click.command("send-outbox")
 @click.option("--loop", is_flag=True, help="Keep sending every 30 seconds (a worker process).")
 def send_outbox(loop: bool) -> None:
@@ -125,6 +145,9 @@ def send_reminders() -> None:
     Safe to run as often as you like: no reminder goes to anyone twice."""
     from commission.notifications.events import send_reminders as queue_reminders
 
+    # Every server may run this on a timer: the job's lock makes a second run
+    # wait for the first and then find each reminder already queued.
+    jobs.claim("send-reminders")
     counts = queue_reminders()
     db.session.commit()
     click.echo(f"Reminders queued: {counts['reply']} to reply, {counts['closing']} closing soon")

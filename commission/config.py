@@ -107,6 +107,8 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         ),
         "PAGE_SIZE": _int("PAGE_SIZE", 25),
         "STORAGE_PATH": os.environ.get("STORAGE_PATH", str(Path(instance_path) / "files")),
+        # "local" or "database"; empty: the database on PostgreSQL, else local.
+        "STORAGE_BACKEND": os.environ.get("STORAGE_BACKEND", ""),
         "REPLY_REMINDER_WORKING_DAYS": _int("REPLY_REMINDER_WORKING_DAYS", 5),
         "CLOSING_REMINDER_DAYS": os.environ.get("CLOSING_REMINDER_DAYS", "7,2"),
         "COMMENT_MAX_LENGTH": _int("COMMENT_MAX_LENGTH", 5000),

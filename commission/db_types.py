@@ -37,3 +37,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The largest id a 64-bit signed integer column holds.
+MAX_ID = 2**63 - 1
+
+
+def as_record_id(value: object) -> int | None:
+    """``value`` (text from a form or a query string) as a record's id: a
+    whole number a database column can hold; None for anything else, so a
+    tampered or hand-made value finds nothing instead of failing."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

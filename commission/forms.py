@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from flask import has_request_context, request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -29,6 +32,71 @@ def email_field(label: str = "Email address", hint: str | None = None) -> String
     )
 
 
+# WTForms' own messages, which are not written for the people using the
+# service, and what to say instead (``{label}`` is the field's label, lower
+# case). Only a tampered or hand-made request can meet most of them: the
+# forms offer only valid choices and GOV.UK inputs for numbers and dates.
+PLAIN_MESSAGES = {
+    "Not a valid choice.": "Select {label} from the options given",
+    "Not a valid choice": "Select {label} from the options given",
+    "Invalid Choice: could not coerce.": "Select {label} from the options given",
+    "'{value}' is not a valid choice for this field.": "Select {label} from the options given",
+    "Not a valid integer value.": "{Label} must be a whole number",
+    "Not a valid decimal value.": "{Label} must be a number",
+    "Not a valid float value.": "{Label} must be a number",
+    "Not a valid date value.": "{Label} must be a real date",
+    "Not a valid datetime value.": "{Label} must be a real date and time",
+    "Not a valid time value.": "{Label} must be a real time, like 10:30",
+    "This field is required.": "Enter {label}",
+}
+
+
+def plain_message(label: str, message: str) -> str:
+    """``message`` as the service words it, for the field labelled ``label``."""
+    wording = PLAIN_MESSAGES.get(message)
+    if wording is None and message.endswith("is not a valid choice for this field."):
+        wording = PLAIN_MESSAGES["Not a valid choice."]
+    if wording is None:
+        return message
+    text = re.sub(r"\s*\(optional\)\s*$", "", re.sub(r"^\d+\.\s*", "", label)).strip()
+    text = text.rstrip("?:. ") or "an answer"
+    return wording.format(label=text[:1].lower() + text[1:], Label=text[:1].upper() + text[1:])
+
+
+class Form(FlaskForm):
+    """The base of every form: after validation, any of WTForms' built-in
+    messages (such as "Not a valid choice.") is replaced by one written for a
+    person and naming the field.
+
+    A submission with no fields at all (a hand-made request) is read as an
+    empty form, so every field is checked as left blank. Flask-WTF would
+    otherwise not read the request, and each field would keep its default as
+    if it had been sent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if (
+            not args
+            and "formdata" not in kwargs
+            and has_request_context()
+            and request.method in {"POST", "PUT", "PATCH", "DELETE"}
+            and not request.form
+            and not request.files
+            and not request.is_json
+        ):
+            kwargs["formdata"] = ImmutableMultiDict()
+        super().__init__(*args, **kwargs)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators=extra_validators))
+        for field in self:
+            if field.errors and isinstance(field.errors, list | tuple):
+                field.errors = [
+                    plain_message(field.label.text, error) if isinstance(error, str) else error
+                    for error in field.errors
+                ]
+        return valid
+
+
 class ChoiceRequired(InputRequired):
     """``InputRequired`` for a select whose first option is a real choice, not
     an empty placeholder. HTML allows the ``required`` attribute only on a
@@ -40,7 +108,7 @@ class ChoiceRequired(InputRequired):
         self.field_flags: dict[str, bool] = {}
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with only a button: for confirmation steps, so they carry CSRF."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -25,6 +25,7 @@ from commission.consultations.models import (
     StatedPosition,
 )
 from commission.exports.models import CachedDownload
+from commission.jobs import JobRun
 from commission.meetings.models import AgendaChange, AgendaItem, Meeting, Paper
 from commission.membership.models import (
     Authority,
@@ -42,6 +43,7 @@ from commission.minutes.models import (
     Minutes,
 )
 from commission.notifications.models import OptOut, OutboxMessage
+from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
 __all__ = [
@@ -65,7 +67,9 @@ __all__ = [
     "Delegation",
     "Department",
     "Extension",
+    "FileBlob",
     "GovernmentReply",
+    "JobRun",
     "Meeting",
     "Membership",
     "MinisterialAttendance",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -12,9 +11,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from commission.attendance.models import InvitationStatus, ReplyKind
+from commission.forms import Form
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     kind = RadioField(
         "Will your authority attend?",
         choices=[SelectChoice(k.value, k.label) for k in ReplyKind],
@@ -36,7 +36,7 @@ class ReplyForm(FlaskForm):
     submit = SubmitField("Send reply", widget=GovSubmitInput())
 
 
-class InviteMinisterForm(FlaskForm):
+class InviteMinisterForm(Form):
     office = SelectField(
         "Who to invite",
         widget=GovSelect(),
@@ -52,7 +52,7 @@ class InviteMinisterForm(FlaskForm):
     submit = SubmitField("Invite", widget=GovSubmitInput())
 
 
-class RespondForm(FlaskForm):
+class RespondForm(Form):
     status = RadioField(
         "Will you attend?",
         choices=[

@@ -22,6 +22,7 @@ from commission.attendance.models import (
 )
 from commission.auth.models import Appointment, DelegatedPower
 from commission.auth.roles import Role
+from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
@@ -225,8 +226,9 @@ def manage_ministers(slug: str) -> str | Response:
     if form.validate_on_submit():
         for_chair = form.office.data == "chair"
         office = None
-        if not for_chair and (form.office.data or "").isdigit():
-            office = db.session.get(MinisterialOffice, int(form.office.data or 0))
+        office_id = None if for_chair else as_record_id(form.office.data)
+        if office_id is not None:
+            office = db.session.get(MinisterialOffice, office_id)
         item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
         try:
             if form.item.data and item is None:
@@ -264,8 +266,9 @@ def respond(slug: str, invitation_id: int) -> str | Response:
         form.stand_in.data = str(invitation.stand_in_office_id or "")
     if form.validate_on_submit():
         stand_in = None
-        if (form.stand_in.data or "").isdigit():
-            stand_in = db.session.get(MinisterialOffice, int(form.stand_in.data or 0))
+        stand_in_id = as_record_id(form.stand_in.data)
+        if stand_in_id is not None:
+            stand_in = db.session.get(MinisterialOffice, stand_in_id)
         try:
             services.respond_to_invitation(
                 invitation=invitation,
@@ -304,7 +307,7 @@ def take_register(slug: str) -> str | Response:
             if not key.startswith("mark-") or not value:
                 continue
             authority_id = key.removeprefix("mark-")
-            if not authority_id.isdigit():
+            if as_record_id(authority_id) is None:
                 abort(400)
             try:
                 mark = RegisterMark(value)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from commission.auth.passwords import MAX_LENGTH
-from commission.forms import email_field
+from commission.forms import Form, email_field
 
 PASSWORD_HINT = (
     "Use 12 characters or more. A good way to make a strong password is to use three random words"  # noqa: S105
@@ -36,7 +35,7 @@ def _confirm_field() -> PasswordField:
     )
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -49,18 +48,18 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field(hint="The email address you use to sign in")
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = _new_password_field()
     confirm = _confirm_field()
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -74,5 +73,5 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class SignOutForm(FlaskForm):
+class SignOutForm(Form):
     submit = SubmitField("Sign out", widget=GovSubmitInput())

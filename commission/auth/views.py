@@ -25,6 +25,7 @@ from commission.auth.forms import (
     SignOutForm,
 )
 from commission.auth.models import TokenPurpose, User
+from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.forms import attach_error
@@ -38,9 +39,10 @@ bp = Blueprint("auth", __name__)
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id and session token must both match."""
     identifier, _, token = user_id.partition(":")
-    if not identifier.isdigit():
+    user_id_number = as_record_id(identifier)
+    if user_id_number is None:
         return None
-    user = db.session.get(User, int(identifier))
+    user = db.session.get(User, user_id_number)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -27,13 +27,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from commission.consultations.models import LegislativeStage, Position, QuestionKind
-from commission.forms import ChoiceRequired, GovDateField
+from commission.forms import ChoiceRequired, Form, GovDateField
 from commission.meetings.forms import TimeField
 
 POSITION_CHOICES = [SelectChoice(p.value, p.label) for p in Position]
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -81,7 +81,7 @@ class ConsultationForm(FlaskForm):
     submit = SubmitField("Save consultation", widget=GovSubmitInput())
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     kind = RadioField(
         "Kind of question",
         choices=[
@@ -108,7 +108,7 @@ class QuestionForm(FlaskForm):
     submit = SubmitField("Save question", widget=GovSubmitInput())
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField("Upload a file", widget=GovFileInput())
     title = StringField(
         "Title (optional)",
@@ -118,7 +118,7 @@ class DocumentForm(FlaskForm):
     submit = SubmitField("Upload document", widget=GovSubmitInput())
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(Form):
     authority = SelectField(
         "Authority",
         widget=GovSelect(),
@@ -143,7 +143,7 @@ class ExtensionForm(FlaskForm):
     submit = SubmitField("Grant extension", widget=GovSubmitInput())
 
 
-class StatedPositionForm(FlaskForm):
+class StatedPositionForm(Form):
     meeting = SelectField(
         "Meeting",
         widget=GovSelect(),
@@ -170,7 +170,7 @@ class StatedPositionForm(FlaskForm):
 def build_response_form(questions: list[Any], limit: int, formdata: Any = None) -> FlaskForm:
     """A form with the overall position and one field pair per question."""
 
-    class ResponseForm(FlaskForm):
+    class ResponseForm(Form):
         version = HiddenField()
         overall_position = RadioField(
             "Your authority's overall position",

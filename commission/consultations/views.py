@@ -36,6 +36,7 @@ from commission.consultations.models import (
     QuestionKind,
     Response,
 )
+from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
@@ -765,8 +766,7 @@ def _form_version(raw: str | None) -> int | None:
     """The version of the response a form was made from; None when the field
     is missing or is not a plain number (a tampered form), which the caller
     treats as out of date rather than failing on it."""
-    text = (raw or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return as_record_id(raw)
 
 
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/check", methods=["GET", "POST"])

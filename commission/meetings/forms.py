@@ -4,7 +4,6 @@ import re
 from datetime import time
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -30,7 +29,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from commission.forms import ChoiceRequired, GovDateField
+from commission.forms import ChoiceRequired, Form, GovDateField
 from commission.meetings.models import AgendaItemKind
 from commission.meetings.services import ORDINALS, WEEKDAYS
 
@@ -120,7 +119,7 @@ def _venue_field() -> StringField:
     )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     year = WholeNumberField(
         "Year",
         widget=GovTextInput(),
@@ -154,7 +153,7 @@ class ScheduleForm(FlaskForm):
     preview = SubmitField("Preview the dates", widget=GovSubmitInput())
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     day = GovDateField(
         "Date",
         description="For example, 9 2 2027",
@@ -168,7 +167,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         "Reason",
         description="This is shown publicly",
@@ -181,7 +180,7 @@ class ReasonForm(FlaskForm):
     submit = SubmitField("Cancel meeting", widget=GovSubmitInput())
 
 
-class PostponeForm(FlaskForm):
+class PostponeForm(Form):
     day = GovDateField(
         "New date",
         description="For example, 16 2 2027",
@@ -202,7 +201,7 @@ class PostponeForm(FlaskForm):
     submit = SubmitField("Postpone meeting", widget=GovSubmitInput())
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     kind = SelectField(
         "Kind of item",
         choices=[SelectChoice(k.value, k.label) for k in AgendaItemKind],
@@ -247,7 +246,7 @@ class AgendaItemForm(FlaskForm):
     submit = SubmitField("Save item", widget=GovSubmitInput())
 
 
-class PaperForm(FlaskForm):
+class PaperForm(Form):
     file = FileField(
         "Upload a file",
         description="PDF, DOCX, ODT, XLSX or CSV, smaller than 20 MB",

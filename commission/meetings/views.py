@@ -16,6 +16,7 @@ from commission import access, policy
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
+from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
 from commission.exports.pdf import kept_pdf_response, pdf_response
@@ -566,9 +567,7 @@ def _item_details(form: AgendaItemForm) -> services.ItemDetails:
         presenter=form.presenter.data or "",
         description=form.description.data or "",
         confidential=bool(form.confidential.data),
-        consultation_id=int(form.consultation.data)
-        if (form.consultation.data or "").isdigit()
-        else None,
+        consultation_id=as_record_id(form.consultation.data),
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -13,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from commission.auth.models import DelegatedPower
-from commission.forms import GovDateField, email_field
+from commission.forms import Form, GovDateField, email_field
 from commission.membership.models import Control
 
 
@@ -24,7 +23,7 @@ def _reason(label: str, *, required: bool = False, hint: str = "") -> TextAreaFi
     return TextAreaField(label, description=hint, widget=GovTextArea(), validators=validators)
 
 
-class ControlForm(FlaskForm):
+class ControlForm(Form):
     control = RadioField(
         "Who controls the council",
         choices=[SelectChoice(c.value, c.label) for c in Control],
@@ -47,7 +46,7 @@ class ControlForm(FlaskForm):
     submit = SubmitField("Record control", widget=GovSubmitInput())
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     joined_on = GovDateField(
         "Member from",
         description="For example, 1 4 2027",
@@ -58,7 +57,7 @@ class JoinForm(FlaskForm):
     submit = SubmitField("Add membership", widget=GovSubmitInput())
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(Form):
     left_on = GovDateField(
         "Last day of membership",
         description="For example, 31 3 2027",
@@ -71,7 +70,7 @@ class LeaveForm(FlaskForm):
     submit = SubmitField("End membership", widget=GovSubmitInput())
 
 
-class TeamInviteForm(FlaskForm):
+class TeamInviteForm(Form):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -93,7 +92,7 @@ class TeamInviteForm(FlaskForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class DelegationForm(FlaskForm):
+class DelegationForm(Form):
     powers = SelectMultipleField(
         "What is delegated",
         choices=[SelectChoice(p.value, p.label) for p in DelegatedPower],

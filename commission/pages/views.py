@@ -12,6 +12,7 @@ from commission import access
 from commission.extensions import csrf, db
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.notifications.queries import needs_action
+from commission.storage import storage
 from commission.timeutil import now_utc, today
 
 bp = Blueprint("pages", __name__)
@@ -67,14 +68,24 @@ def cookies() -> str:
 @access.public
 @csrf.exempt
 def healthz() -> tuple[Response, int]:
-    """Liveness and a database round trip, for the load balancer."""
+    """Liveness, a database round trip and the file storage, for the load
+    balancer: 503 if either cannot be used."""
+    store = storage()
     try:
         db.session.execute(text("SELECT 1")).scalar_one()
     except SQLAlchemyError as error:
         db.session.rollback()
         current_app.logger.error("health check failed: database unavailable: %s", error)
-        return jsonify(status="unavailable", database="unavailable"), 503
-    return jsonify(status="ok", database="ok"), 200
+        return jsonify(status="unavailable", database="unavailable", storage=store.name), 503
+    try:
+        store.check()
+    except (OSError, SQLAlchemyError) as error:
+        db.session.rollback()
+        current_app.logger.error("health check failed: storage unavailable: %s", error)
+        return jsonify(
+            status="unavailable", database="ok", storage=store.name, files="unavailable"
+        ), 503
+    return jsonify(status="ok", database="ok", storage=store.name, files="ok"), 200
 
 
 @bp.get("/assets/<path:filename>")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -13,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from commission.auth.roles import Role
-from commission.forms import GovDateField, email_field
+from commission.forms import Form, GovDateField, email_field
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
@@ -56,7 +55,7 @@ def _office_field() -> SelectField:
     )
 
 
-class InvitePersonForm(FlaskForm):
+class InvitePersonForm(Form):
     full_name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -77,7 +76,7 @@ class InvitePersonForm(FlaskForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(Form):
     role = _role_field("Role to give")
     authority = _authority_field()
     office = _office_field()
@@ -88,7 +87,7 @@ class AppointmentForm(FlaskForm):
     submit = SubmitField("Give role", widget=GovSubmitInput())
 
 
-class EndAppointmentForm(FlaskForm):
+class EndAppointmentForm(Form):
     ends_on = GovDateField(
         "Last day in the role",
         description="For example, 27 3 2027. Leave blank to end it today",

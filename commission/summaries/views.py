@@ -22,6 +22,7 @@ from commission.consultations.models import (
     Response,
 )
 from commission.consultations.views import load_consultation
+from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_body, cached_download, keep
 from commission.exports.pdf import PDF_MIMETYPE, pdf_bytes, pdf_response, template_digest
@@ -391,7 +392,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
     consultation = load_consultation(reference)
     if request.args.get("list") == "not-responded":
         return _download_not_responded(consultation, file_format)
-    snapshot_id = request.args.get("snapshot", type=int)
+    snapshot_id = as_record_id(request.args.get("snapshot"))
     if snapshot_id is not None:
         snapshot = _load_snapshot(consultation, snapshot_id)
         return _snapshot_download(
@@ -450,8 +451,8 @@ def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> 
         )
         .order_by(Answer.question_id, Authority.name)
     )
-    if filters["question"].isdigit():
-        statement = statement.where(Answer.question_id == int(filters["question"]))
+    if (question_id := as_record_id(filters["question"])) is not None:
+        statement = statement.where(Answer.question_id == question_id)
     if filters["position"] in {p.value for p in Position}:
         statement = statement.where(Answer.submitted_position == Position(filters["position"]))
     if filters["control"] in {c.value for c in Control}:
@@ -468,11 +469,9 @@ def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> 
                 func.lower(Authority.name).contains(query, autoescape=True),
             )
         )
-    if filters["theme"].isdigit():
+    if (tag_id := as_record_id(filters["theme"])) is not None:
         statement = statement.where(
-            Answer.id.in_(
-                select(AnswerTag.answer_id).where(AnswerTag.tag_id == int(filters["theme"]))
-            )
+            Answer.id.in_(select(AnswerTag.answer_id).where(AnswerTag.tag_id == tag_id))
         )
     return statement
 

@@ -215,7 +215,7 @@ def test_items_are_added_at_the_end(client, secretariat, meeting):
             {"duration_minutes": "481"},
             ("Duration must be 480 minutes (8 hours) or fewer", "#duration_minutes"),
         ),
-        ({"kind": "party"}, ("Not a valid choice.", "#kind")),
+        ({"kind": "party"}, ("Select kind of item from the options given", "#kind")),
         (
             {"consultation": "999999"},
             ("Select a consultation from the list", "#consultation"),

@@ -191,3 +191,23 @@ def test_clear_download_cache_forgets_every_kept_file(app, runner):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Forgot 2 kept files"
     assert cached_body(cache_key(0)) is None
+
+
+def test_copy_files_to_database_copies_the_folder(app, runner, tmp_path, monkeypatch):
+    from commission.storage import DatabaseStorage, LocalStorage
+
+    stored = LocalStorage(tmp_path).save(b"a paper")
+    monkeypatch.setitem(app.config, "STORAGE_PATH", str(tmp_path))
+    result = runner.invoke(args=["copy-files-to-database"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Copied 1 files into the database (0 were there already)"
+    assert DatabaseStorage().read(stored.key) == b"a paper"
+
+
+def test_copy_files_to_database_needs_the_folder(app, runner, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_PATH", str(tmp_path / "missing"))
+    result = runner.invoke(args=["copy-files-to-database"])
+
+    assert result.exit_code == 1
+    assert "No folder of files" in result.output

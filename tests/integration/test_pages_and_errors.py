@@ -414,10 +414,26 @@ def test_no_page_has_inline_script_style_or_event_handlers(app, client, login_as
 # Health check -----------------------------------------------------------------
 
 
-def test_health_check_reports_the_database(client):
+def test_health_check_reports_the_database_and_the_file_storage(client, app):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "storage": app.extensions["storage"].name,
+        "files": "ok",
+    }
+
+
+def test_health_check_is_503_when_files_cannot_be_stored(client, app, monkeypatch):
+    def fail():
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(app.extensions["storage"], "check", fail)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["files"] == "unavailable"
+    assert "read-only" not in response.get_data(as_text=True)
 
 
 def test_health_check_is_503_when_the_database_fails(client, monkeypatch):
@@ -427,7 +443,8 @@ def test_health_check_is_503_when_the_database_fails(client, monkeypatch):
     monkeypatch.setattr(db.session, "execute", fail)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
+    assert response.get_json()["status"] == "unavailable"
+    assert response.get_json()["database"] == "unavailable"
 
 
 def test_health_check_is_503_when_the_database_cannot_be_reached(other_app):

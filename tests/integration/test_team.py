@@ -212,7 +212,7 @@ def test_a_leader_cannot_give_any_other_role(client, team, outbox, role):
     before = user_count()
     response = client.post(urls(team)["invite"], data=invite_data(role=role))
     assert response.status_code == 200
-    assert error_summary(response) == [("Not a valid choice.", "#role")]
+    assert error_summary(response) == [("Select role from the options given", "#role")]
     assert user_count() == before
     assert outbox == []
     assert audit_events("invitation_sent") == []
@@ -388,7 +388,7 @@ def test_the_leader_delegates_to_a_deputy(client, team):
         ),
         (
             {"powers": ["veto"], "starts_on": date_parts(date(2026, 7, 1))},
-            [("'veto' is not a valid choice for this field.", "#powers")],
+            [("Select what is delegated from the options given", "#powers")],
         ),
     ],
 )
