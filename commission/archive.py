@@ -68,6 +68,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import TypeEngine
 
 from commission.extensions import db
@@ -403,7 +404,17 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
             f"Commission reads ({FORMAT_VERSION}); import it with the version that made it "
             f"({manifest.get('app_version', 'unknown')}) or a newer one"
         )
+    _check_entries(manifest, "tables", {"name", "member", "columns", "rows", "sha256"})
+    _check_entries(manifest, "files", {"key", "member", "size", "sha256"})
     return manifest
+
+
+def _check_entries(manifest: dict[str, Any], part: str, fields: set[str]) -> None:
+    entries = manifest.get(part)
+    if not isinstance(entries, list) or not all(
+        isinstance(entry, dict) and fields <= entry.keys() for entry in entries
+    ):
+        raise ArchiveError(f"The archive's manifest.json has no readable list of {part}")
 
 
 def check_revision(manifest: dict[str, Any]) -> None:
@@ -505,15 +516,29 @@ def import_archive(path: Path) -> Report:
         check_checksums(archive, manifest)
         report = Report(manifest=manifest)
         keys = _restore_files(archive, manifest, report)
+        # Whatever a storage keeps in the session (a storage in the database)
+        # is committed before the rows that name its files.
+        db.session.commit()
         # Core statements on a connection of their own: the session's hooks
         # (audit, change counter) never see the import, which is a move.
         with db.engine.begin() as connection:
             _refuse_if_not_empty(connection)
             connection.execute(delete(_table(CHANGE_COUNTER)))
             for table in archived_tables():
-                report.tables[table.name] = _import_table(
-                    archive, connection, table, entries[table.name], keys
-                )
+                try:
+                    report.tables[table.name] = _import_table(
+                        archive, connection, table, entries[table.name], keys
+                    )
+                except (ValueError, KeyError, TypeError) as error:
+                    raise ArchiveError(
+                        f"A row of {table.name} in the archive cannot be read ({error!r}); "
+                        "nothing was imported"
+                    ) from error
+                except DBAPIError as error:
+                    raise ArchiveError(
+                        f"The database refused a row of {table.name} ({error.orig}); "
+                        "nothing was imported"
+                    ) from error
             connection.execute(delete(_table("download_cache")))
             if connection.dialect.name == "postgresql":
                 _move_sequences_on(connection)

@@ -437,3 +437,32 @@ def test_importing_records_no_new_change(archive_file, empty_target):
     from commission import changes
 
     assert changes.current() == counter["value"]
+
+
+def test_a_row_that_cannot_be_read_is_refused_and_nothing_is_imported(
+    archive_file, empty_target, tmp_path
+):
+    """Checksums catch damage; a row that is wrong from the start (here a
+    date that is no date, with its checksum made to match) is refused too."""
+    import hashlib
+
+    with zipfile.ZipFile(archive_file) as archive:
+        users = archive.read("tables/users.jsonl").decode()
+    first = json.loads(users.splitlines()[0])
+    broken = users.replace(first["created_at"], "the day before yesterday", 1).encode()
+    digest = hashlib.sha256(broken).hexdigest()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "tables/users.jsonl":
+            return broken
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for table in manifest["tables"]:
+                if table["name"] == "users":
+                    table["sha256"] = digest
+            return json.dumps(manifest).encode()
+        return data
+
+    path = altered(archive_file, tmp_path / "broken.zip", change)
+    assert "A row of users in the archive cannot be read" in refusal(path)
+    assert count("authorities") == 0
