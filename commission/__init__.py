@@ -21,7 +21,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Assemble the app. ``config`` overrides settings read from the environment."""
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from commission import access, cli, errorhandlers, mail, security, storage, templating
+    from commission import (
+        access,
+        cli,
+        devserver,
+        errorhandlers,
+        mail,
+        security,
+        storage,
+        templating,
+    )
     from commission import logging as app_logging
     from commission.config import build_config
     from commission.extensions import csrf, db, login_manager, migrate
@@ -110,6 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     errorhandlers.init_app(app)
     cli.init_app(app)
+    devserver.init_app(app)
     return app
 
 

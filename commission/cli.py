@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(copy_files_to_database)
     app.cli.add_command(send_outbox)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(archive)
 
 
 @click.command("create-secretariat")
@@ -151,3 +152,66 @@ def send_reminders() -> None:
     counts = queue_reminders()
     db.session.commit()
     click.echo(f"Reminders queued: {counts['reply']} to reply, {counts['closing']} closing soon")
+
+
+@click.group("archive")
+def archive() -> None:
+    """Take the whole Commission out into one file, or load one into a new
+    database. The file holds password hashes and personal data: keep it as
+    secret as the database, and delete it once the move is done."""
+
+
+@archive.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def archive_export(file: Path) -> None:
+    """Write every record and stored file to FILE (a new zip)."""
+    from commission.archive import ArchiveError, export_archive
+
+    try:
+        report = export_archive(file)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Exported {report.rows} rows from {len(report.tables)} tables "
+        f"and {report.files} files to {file}"
+    )
+
+
+@archive.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def archive_import(file: Path) -> None:
+    """Load FILE into this database, which must be new (`flask db upgrade`, nothing else)."""
+    from commission.archive import ArchiveError, import_archive
+
+    try:
+        report = import_archive(file)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    manifest = report.manifest
+    click.echo(
+        f"Imported {report.rows} rows into {len(report.tables)} tables and {report.files} files "
+        f"(exported {manifest['exported_at']} from {manifest['database']})"
+    )
+
+
+@archive.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def archive_check(file: Path) -> None:
+    """Check FILE's checksums and, once it has been imported, that this
+    database and storage hold what it holds."""
+    from commission.archive import ArchiveError, check_archive, compare_with_database
+
+    try:
+        manifest = check_archive(file)
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"{file}: checksums match (format {manifest['format_version']}, schema "
+        f"{manifest['schema_revision']}, exported {manifest['exported_at']})"
+    )
+    problems = compare_with_database(manifest)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} differences from this database")
+    click.echo("This database and its storage hold everything in the archive")

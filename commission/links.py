@@ -7,14 +7,18 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
+from commission import devserver
+
 
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL; ``PUBLIC_BASE_URL`` wins over the request's host, so
     links in email point at the public address behind any proxy. Works outside
-    a request too (commands such as ``flask send-reminders``)."""
+    a request too (commands such as ``flask send-reminders``), where without
+    ``PUBLIC_BASE_URL`` the development server's address is used
+    (``commission.devserver``)."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not has_request_context() and not current_app.config.get("SERVER_NAME"):
-        with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
+        with current_app.test_request_context(base_url=base or devserver.base_url()):
             return url_for(endpoint, _external=True, **values)
     if base:
         return base + url_for(endpoint, **values)

@@ -20,6 +20,16 @@ def _redacted(path: str) -> str:
     return SECRET_PATHS.sub(lambda match: f"/{match.group(1)}/[redacted]", path)
 
 
+class WithoutServerRequestLines(logging.Filter):
+    """Drops the development server's own line for each request (werkzeug's
+    ``"GET / HTTP/1.1" 200 -``): the app logs every request already, as JSON,
+    so each request is one line. The server's other lines (the address it
+    serves on, its errors) pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).rstrip().endswith('"%s" %s %s')
+
+
 class JSONFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -31,7 +41,7 @@ class JSONFormatter(logging.Formatter):
         if has_request_context():
             entry["method"] = request.method
             entry["path"] = _redacted(request.path)
-        for key in ("status", "duration_ms", "endpoint"):
+        for key in ("status", "duration_ms", "endpoint", "to"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
@@ -45,6 +55,9 @@ def init_app(app: Flask) -> None:
     app.logger.handlers[:] = [handler]
     app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     app.logger.propagate = False
+    server = logging.getLogger("werkzeug")
+    if not any(isinstance(item, WithoutServerRequestLines) for item in server.filters):
+        server.addFilter(WithoutServerRequestLines())
 
     @app.before_request
     def start_timer() -> None:

@@ -12,6 +12,7 @@ The backend comes from ``MAIL_BACKEND``:
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -83,12 +84,7 @@ def send(email: Email) -> None:
     if backend == "memory":
         current_app.extensions["mail_outbox"].append(message)
     elif backend == "log":
-        current_app.logger.info(
-            "email not sent (MAIL_BACKEND=log) to=%s subject=%r\n%s",
-            email.to,
-            email.subject,
-            email.body,
-        )
+        _log_email(email)
     elif backend == "outbox":
         folder = Path(config["MAIL_OUTBOX_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
@@ -99,6 +95,23 @@ def send(email: Email) -> None:
         _send_smtp(message)
     else:
         raise MailError(f"Unknown MAIL_BACKEND {backend!r}")
+
+
+LINK = re.compile(r"https?://[^\s<>\"')\]]+")
+
+
+def _log_email(email: Email) -> None:
+    """The whole message in one log line, then each link in it in a line of
+    its own whose message is the link alone, so an invitation or reset link is
+    easy to find and copy from the terminal."""
+    current_app.logger.info(
+        "email not sent (MAIL_BACKEND=log) to=%s subject=%r\n%s",
+        email.to,
+        email.subject,
+        email.body,
+    )
+    for link in dict.fromkeys(found.rstrip(".,;:!?") for found in LINK.findall(email.body)):
+        current_app.logger.info("%s", link, extra={"to": email.to})
 
 
 def _send_smtp(message: EmailMessage) -> None:
