@@ -85,6 +85,8 @@ CHUNK = 1024 * 1024
 LEFT_OUT: dict[str, str] = {
     "download_cache": "kept downloads, made again on demand from the records",
     "throttle_events": "recent failed sign-ins, kept minutes for throttling and then pruned",
+    "stored_files": "the files themselves, which travel under files/ with the rows naming them",
+    "job_runs": "when each timed job last started: its lock, not a record",
 }
 
 # Columns that name a file in storage: the file goes into the archive with the row.
