@@ -32,17 +32,7 @@ from commission.auth.roles import Role
 from commission.config import normalise_database_url
 from commission.extensions import db
 from tests import factories
-from tests.pages import (  # noqa: F401 (until every module imports them from tests.pages)
-    banner,
-    csrf_token_from,
-    error_summary,
-    heading,
-    page,
-    sign_in,
-    summary_list,
-    table_records,
-    table_rows,
-)
+from tests.pages import sign_in
 
 pytest_plugins = ["tests.mailserver"]
 
