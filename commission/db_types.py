@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -37,3 +38,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def str_enum(enum_class: type[StrEnum], name: str, *, length: int) -> Enum:
+    """A column type for a ``StrEnum``, stored as its values (not its names)
+    in a plain string column of ``length`` with a CHECK constraint named
+    ``name``, never a database enum type: adding a member is then a change
+    to a constraint, which SQLite and PostgreSQL migrate alike."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+    )
