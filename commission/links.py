@@ -12,7 +12,7 @@ def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL; ``PUBLIC_BASE_URL`` wins over the request's host, so
     links in email point at the public address behind any proxy. Works outside
     a request too (commands such as ``flask send-reminders``)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    base: str = current_app.config.get("PUBLIC_BASE_URL") or ""
     if not has_request_context() and not current_app.config.get("SERVER_NAME"):
         with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
             return url_for(endpoint, _external=True, **values)
