@@ -22,6 +22,7 @@ from tests.pages import (
     csrf_token_from,
     error_summary,
     expect,
+    form_fields,
     heading,
     main_text,
     ok,
@@ -127,11 +128,11 @@ def test_schedule_form_offers_the_usual_rule(client, secretariat):
     response = client.get("/meetings/schedule")
     assert heading(response) == "Schedule a year of meetings"
     form = page(response).select_one("main form")
-    assert form.select_one("input[name=year]")["value"] == str(today().year + 1)
-    assert form.select_one("select[name=ordinal] option[selected]")["value"] == "second"
+    fields = form_fields(response)
+    assert fields["year"] == str(today().year + 1)
+    assert fields["ordinal"] == "second"
     assert form.select_one("select[name=weekday] option[selected]").get_text() == "Tuesday"
-    assert form.select_one("input[name=starts]")["value"] == "10:30"
-    assert form.select_one("input[name=ends]")["value"] == "13:00"
+    assert (fields["starts"], fields["ends"]) == ("10:30", "13:00")
     checked = [box["value"] for box in form.select("input[name=skip_months][checked]")]
     assert checked == ["8"]
     assert submit_buttons(response) == ["Preview the dates"]
