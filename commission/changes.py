@@ -38,7 +38,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from commission.extensions import db
+from commission.extensions import Base, db
 
 CHANGED = "commission_records_changed"
 
@@ -67,7 +67,7 @@ _WITH = re.compile(r"^\s*WITH\b", re.IGNORECASE)
 _ANY_WRITE = re.compile(r"\b(?:INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
-class ChangeCounter(db.Model):  # type: ignore[name-defined]
+class ChangeCounter(Base):
     """One row (id 1): how many transactions have changed the records."""
 
     __tablename__ = "change_counter"

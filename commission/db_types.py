@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -27,7 +27,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given; use an aware UTC datetime")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -52,3 +52,18 @@ def as_record_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+def str_enum(enum_class: type[StrEnum], name: str, *, length: int) -> Enum:
+    """A column type for a ``StrEnum``, stored as its values (not its names)
+    in a plain string column of ``length`` with a CHECK constraint named
+    ``name``, never a database enum type: adding a member is then a change
+    to a constraint, which SQLite and PostgreSQL migrate alike."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=length,
+        create_constraint=True,
+        values_callable=lambda members: [m.value for m in members],
+    )

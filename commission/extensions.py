@@ -6,7 +6,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -19,7 +19,27 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The typed declarative base every model subclasses (``class Meeting(Base)``),
+    so the type checker sees each model's mapped columns and relationships.
+
+    Flask-SQLAlchemy is given it as ``model_class`` and builds ``db.Model`` on the
+    same registry and metadata; the models subclass ``Base`` itself because a
+    type checker cannot follow a base class read off an object (``db.Model``).
+    Nothing here needs what ``db.Model`` adds: every model names its table, no
+    model has a bind key and no code uses the legacy ``Model.query``.
+    """
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __repr__(self) -> str:
+        state = inspect(self)
+        if state.transient:
+            key = f"(transient {id(self)})"
+        elif state.pending:
+            key = f"(pending {id(self)})"
+        else:
+            key = ", ".join(map(str, state.identity or ()))
+        return f"<{type(self).__name__} {key}>"
 
 
 db = SQLAlchemy(model_class=Base)

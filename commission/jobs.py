@@ -20,11 +20,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commission.db_types import UTCDateTime
-from commission.extensions import db
+from commission.extensions import Base, db
 from commission.timeutil import now_utc
 
 
-class JobRun(db.Model):  # type: ignore[name-defined]
+class JobRun(Base):
     """When a job last started: its row is also the job's lock."""
 
     __tablename__ = "job_runs"

@@ -16,7 +16,7 @@ def external_url(endpoint: str, **values: Any) -> str:
     a request too (commands such as ``flask send-reminders``), where without
     ``PUBLIC_BASE_URL`` the development server's address is used
     (``commission.devserver``)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
+    base: str = current_app.config.get("PUBLIC_BASE_URL") or ""
     if not has_request_context() and not current_app.config.get("SERVER_NAME"):
         with current_app.test_request_context(base_url=base or devserver.base_url()):
             return url_for(endpoint, _external=True, **values)

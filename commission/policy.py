@@ -1,8 +1,10 @@
 """Object-level rules: who may see or change a particular record.
 
 Views call these once they have loaded the record (through
-``access.require``), and templates call them to decide what to show, so the two
-never disagree.
+``access.require``), services ask them before they change anything, and
+templates call them (through each area's context helpers) to decide what to
+show, so the three never disagree. A consultation's own rules are in
+``consultations/policy.py``.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from datetime import date
 from flask_login import current_user
 
 from commission.access import current_roles
-from commission.auth.models import Appointment, User
+from commission.auth.models import Appointment, DelegatedPower, User
 from commission.auth.roles import Role
-from commission.meetings.models import Meeting, Paper
+from commission.meetings.models import AgendaItem, Meeting, Paper
 from commission.membership.models import Authority
 from commission.timeutil import today
 
@@ -75,6 +77,18 @@ def can_change_team_appointment(appointment: Appointment, user: User | None = No
     )
 
 
+def signs_off(appointment: Appointment, on: date) -> bool:
+    """Whether this appointment signs off (submits) its authority's responses
+    on the day: a leader or mayor always does, a deputy only while a
+    delegation of sign-off covers the day. Officers and deputies draft; only
+    these submit. The response pages and the "needs your action" list ask
+    this one rule, so a task to sign off always leads to a page that lets
+    the person submit."""
+    return appointment.role in {Role.LEADER, Role.MAYOR} or (
+        appointment.role is Role.DEPUTY and appointment.delegated(DelegatedPower.SIGN_OFF, on)
+    )
+
+
 def is_commission_person() -> bool:
     """Signed in and holding a role on the Commission today: who may see
     restricted papers, confidential items and joining links."""
@@ -86,7 +100,18 @@ def can_see_meeting(meeting: Meeting) -> bool:
     return meeting.is_public or Role.SECRETARIAT in current_roles()
 
 
+def can_see_item(item: AgendaItem) -> bool:
+    """A confidential agenda item's title, details and papers are for people
+    on the Commission; everyone else sees that there is a confidential item."""
+    return not item.confidential or is_commission_person()
+
+
 def can_download_paper(paper: Paper) -> bool:
+    """The secretariat may have every paper. Anyone else only once the agenda
+    is public: a public paper of an item that is not confidential is for
+    everyone, any other paper for people on the Commission. The meeting page
+    and the agenda pack list papers by this rule (``papers_listed``), so a
+    listed paper always downloads."""
     item = paper.agenda_item
     meeting = item.meeting
     if Role.SECRETARIAT in current_roles():
@@ -96,3 +121,17 @@ def can_download_paper(paper: Paper) -> bool:
     if paper.public and not item.confidential:
         return True
     return is_commission_person()
+
+
+def papers_listed(item: AgendaItem, *, superseded: bool = False) -> list[Paper]:
+    """The item's current papers (or, with ``superseded``, those replaced
+    since) that the person may download. Superseded papers are listed to
+    people on the Commission only, for the record; the public sees the
+    current ones."""
+    if superseded and not is_commission_person():
+        return []
+    return [
+        paper
+        for paper in item.papers
+        if paper.superseded == superseded and can_download_paper(paper)
+    ]

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.extensions import Base, db
 
 BACKENDS = ("local", "database")
 
@@ -91,7 +91,7 @@ class LocalStorage:
             raise PermissionError(f"cannot read and write {self.root}")
 
 
-class FileBlob(db.Model):  # type: ignore[name-defined]
+class FileBlob(Base):
     """A stored file's bytes, kept in the database (``DatabaseStorage``)."""
 
     __tablename__ = "stored_files"

@@ -1,5 +1,6 @@
 """Test fixtures: the app, a database session rolled back after every test, a
-client, and ``login_as(role)``.
+client, and ``login_as(role)``. What reads a page or a response is in
+``tests/pages.py``.
 
 The database is SQLite in a temporary folder, or PostgreSQL when
 ``TEST_DATABASE_URL`` is set. Either way the schema is built by running the
@@ -17,7 +18,6 @@ from typing import Any
 
 import flask_migrate
 import pytest
-from bs4 import BeautifulSoup
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -32,6 +32,7 @@ from commission.auth.roles import Role
 from commission.config import normalise_database_url
 from commission.extensions import db
 from tests import factories
+from tests.pages import sign_in
 
 pytest_plugins = ["tests.mailserver"]
 
@@ -221,74 +222,9 @@ def login_as(client: FlaskClient) -> Callable[..., User]:
     """Sign the test client in as a new person holding ``role`` (or none)."""
 
     def login(role: Role | None = None, **kwargs: Any) -> User:
-        user = factories.user(role=role, **kwargs)
-        db.session.flush()
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-        return user
+        return sign_in(client, factories.user(role=role, **kwargs))
 
     return login
-
-
-def page(response: TestResponse) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
-def heading(response: TestResponse) -> str:
-    h1 = page(response).find("h1")
-    return h1.get_text(" ", strip=True) if h1 else ""
-
-
-def error_summary(response: TestResponse) -> list[tuple[str, str]]:
-    """(text, href) of each link in the GOV.UK error summary."""
-    summary = page(response).select_one(".govuk-error-summary")
-    if summary is None:
-        return []
-    items = []
-    for li in summary.select(".govuk-error-summary__list li"):
-        link = li.find("a")
-        href = str(link.get("href", "")) if link else ""
-        items.append((li.get_text(" ", strip=True), href))
-    return items
-
-
-def banner(response: TestResponse) -> str:
-    element = page(response).select_one(".govuk-notification-banner")
-    return element.get_text(" ", strip=True) if element else ""
-
-
-def table_rows(response: TestResponse, selector: str = "table") -> list[list[str]]:
-    """The text of each body row's cells in the first table matching ``selector``."""
-    table = page(response).select_one(selector)
-    if table is None:
-        return []
-    return [
-        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])]
-        for row in table.select("tbody tr")
-    ]
-
-
-def table_records(response: TestResponse, selector: str = "table") -> list[dict[str, str]]:
-    """Each body row of the first matching table as {column heading: cell text}."""
-    table = page(response).select_one(selector)
-    if table is None:
-        return []
-    headers = [th.get_text(" ", strip=True) for th in table.select("thead th")]
-    return [dict(zip(headers, row, strict=False)) for row in table_rows(response, selector)]
-
-
-def summary_list(response: TestResponse) -> dict[str, str]:
-    """Key to value of the first GOV.UK summary list on the page."""
-    element = page(response).select_one(".govuk-summary-list")
-    if element is None:
-        return {}
-    return {
-        row.select_one(".govuk-summary-list__key").get_text(" ", strip=True): row.select_one(
-            ".govuk-summary-list__value"
-        ).get_text(" ", strip=True)
-        for row in element.select(".govuk-summary-list__row")
-    }
 
 
 def audit_events(action: str) -> list[AuditEvent]:
@@ -325,11 +261,3 @@ def count_statements(*, selects_only: bool = False) -> Iterator[list[str]]:
 def count_selects() -> Any:
     """``count_statements`` for the SELECTs only."""
     return count_statements(selects_only=True)
-
-
-def csrf_token_from(response: TestResponse) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(True))
-    if match is None:
-        match = re.search(r'name="csrf_token" value="([^"]+)"', response.get_data(True))
-    assert match, "no CSRF token on the page"
-    return match.group(1)

@@ -9,7 +9,6 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,21 +18,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.models import Appointment, User
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 from commission.meetings.models import AgendaItem, Meeting
 from commission.membership.models import Authority, MinisterialOffice
-
-
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=30,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class ReplyKind(StrEnum):
@@ -74,7 +62,7 @@ class RegisterMark(StrEnum):
         return self in {RegisterMark.IN_PERSON, RegisterMark.REMOTE, RegisterMark.SUBSTITUTE}
 
 
-class AttendanceReply(db.Model):  # type: ignore[name-defined]
+class AttendanceReply(Base):
     """An authority's reply for a meeting: one per authority per meeting,
     changed until the meeting starts (each change is in the audit log)."""
 
@@ -93,7 +81,7 @@ class AttendanceReply(db.Model):  # type: ignore[name-defined]
     authority_id: Mapped[int] = mapped_column(
         ForeignKey("authorities.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[ReplyKind] = mapped_column(_enum(ReplyKind, "reply_kind"))
+    kind: Mapped[ReplyKind] = mapped_column(str_enum(ReplyKind, "reply_kind", length=30))
     substitute_appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointments.id", ondelete="SET NULL")
     )
@@ -123,7 +111,7 @@ class AttendanceReply(db.Model):  # type: ignore[name-defined]
         return f"by {self.replied_by.full_name}"
 
 
-class RegisterEntry(db.Model):  # type: ignore[name-defined]
+class RegisterEntry(Base):
     """The register taken on the day, one entry per member authority."""
 
     __tablename__ = "register_entries"
@@ -134,7 +122,7 @@ class RegisterEntry(db.Model):  # type: ignore[name-defined]
     authority_id: Mapped[int] = mapped_column(
         ForeignKey("authorities.id", ondelete="CASCADE"), index=True
     )
-    mark: Mapped[RegisterMark] = mapped_column(_enum(RegisterMark, "register_mark"))
+    mark: Mapped[RegisterMark] = mapped_column(str_enum(RegisterMark, "register_mark", length=30))
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -158,7 +146,7 @@ class InvitationStatus(StrEnum):
         }[self.value]
 
 
-class MinisterialAttendance(db.Model):  # type: ignore[name-defined]
+class MinisterialAttendance(Base):
     """A minister's office invited to a meeting (no item) or to one agenda
     item, with the reply, any stand-in minister, and whether they came. The
     chair's own attendance is an invitation with ``for_chair`` set."""
@@ -187,7 +175,7 @@ class MinisterialAttendance(db.Model):  # type: ignore[name-defined]
         ForeignKey("ministerial_offices.id", ondelete="RESTRICT")
     )
     status: Mapped[InvitationStatus] = mapped_column(
-        _enum(InvitationStatus, "invitation_status"), default=InvitationStatus.INVITED
+        str_enum(InvitationStatus, "invitation_status", length=30), default=InvitationStatus.INVITED
     )
     stand_in_office_id: Mapped[int | None] = mapped_column(
         ForeignKey("ministerial_offices.id", ondelete="RESTRICT")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -349,7 +349,7 @@ def attendance_record(authority: Authority, on: date) -> AttendanceRecord:
     return AttendanceRecord(sum(1 for mark in marks if mark.present), len(eligible))
 
 
-def _start_of(day: date):  # type: ignore[no-untyped-def]
+def _start_of(day: date) -> datetime:
 
     from commission.meetings.services import london
 

@@ -37,7 +37,7 @@ from commission.membership.models import (
     MinisterialOffice,
     Region,
 )
-from commission.timeutil import format_datetime, today
+from commission.timeutil import format_datetime, now_utc, today
 
 bp = Blueprint("attendance", __name__)
 
@@ -119,7 +119,7 @@ def reply(slug: str) -> str | Response:
         meeting=meeting,
         authority=authority,
         current=current,
-        open=meeting.starts_at > services.now_utc(),
+        open=meeting.starts_at > now_utc(),
     )
 
 
@@ -342,7 +342,7 @@ def take_register(slug: str) -> str | Response:
         marks=list(RegisterMark),
         present=present,
         required=services.quorum_required(len(members)),
-        started=meeting.starts_at <= services.now_utc(),
+        started=meeting.starts_at <= now_utc(),
     )
 
 

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.models import User
 from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.extensions import Base
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined]
+class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         # The log newest first, a page at a time: (occurred_at, id) unfiltered,

@@ -12,7 +12,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -25,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.roles import Role
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 
 if TYPE_CHECKING:
     from commission.membership.models import Authority, MinisterialOffice
@@ -36,7 +35,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined]
+class User(UserMixin, Base):
     """A person with an account. Email is stored lower-case, so unique means
     unique whatever the case it was typed in."""
 
@@ -94,7 +93,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         return f"<User {self.id} {self.email}>"
 
 
-class Appointment(db.Model):  # type: ignore[name-defined]
+class Appointment(Base):
     """A role held by a person from one date to another. Ending an appointment
     sets its end date; the record stays, so history is never lost."""
 
@@ -143,16 +142,7 @@ class Appointment(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="role",
-            native_enum=False,
-            length=20,
-            create_constraint=True,
-            values_callable=lambda roles: [r.value for r in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role", length=20))
     authority_id: Mapped[int | None] = mapped_column(Integer)
     authority_is_mayoral: Mapped[bool | None] = mapped_column(Boolean)
     ministerial_office_id: Mapped[int | None] = mapped_column(
@@ -216,7 +206,7 @@ class DelegatedPower(StrEnum):
         ]
 
 
-class Delegation(db.Model):  # type: ignore[name-defined]
+class Delegation(Base):
     """A power a deputy holds for the leader or mayor, between two dates."""
 
     __tablename__ = "delegations"
@@ -229,14 +219,7 @@ class Delegation(db.Model):  # type: ignore[name-defined]
         ForeignKey("appointments.id", ondelete="CASCADE"), index=True
     )
     power: Mapped[DelegatedPower] = mapped_column(
-        Enum(
-            DelegatedPower,
-            name="delegated_power",
-            native_enum=False,
-            length=20,
-            create_constraint=True,
-            values_callable=lambda powers: [p.value for p in powers],
-        )
+        str_enum(DelegatedPower, "delegated_power", length=20)
     )
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
@@ -258,7 +241,7 @@ class TokenPurpose(StrEnum):
         return {"invitation": "Invitation", "password_reset": "Password reset"}[self.value]
 
 
-class AccountToken(db.Model):  # type: ignore[name-defined]
+class AccountToken(Base):
     """The stored half of an emailed link. The link itself is signed and carries
     this row's id and nonce; the row makes it single-use and revocable."""
 
@@ -267,14 +250,7 @@ class AccountToken(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[TokenPurpose] = mapped_column(
-        Enum(
-            TokenPurpose,
-            name="token_purpose",
-            native_enum=False,
-            length=20,
-            create_constraint=True,
-            values_callable=lambda purposes: [p.value for p in purposes],
-        )
+        str_enum(TokenPurpose, "token_purpose", length=20)
     )
     nonce: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -285,7 +261,7 @@ class AccountToken(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class ThrottleEvent(db.Model):  # type: ignore[name-defined]
+class ThrottleEvent(Base):
     """One counted attempt (a failed sign-in, a reset request) under a key such
     as ``sign-in:account:<email>``. Stored in the database so every worker
     process sees the same count."""

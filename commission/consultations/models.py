@@ -3,15 +3,15 @@ the questions asked, and each authority's one official response."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -22,21 +22,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.models import User
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 from commission.meetings.models import Meeting
 from commission.membership.models import Authority, Department, MinisterialOffice
-
-
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=30,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class LegislativeStage(StrEnum):
@@ -135,7 +124,7 @@ class Channel(StrEnum):
         return {"online": "Online", "stated_at_meeting": "Stated at a meeting"}[self.value]
 
 
-class Consultation(db.Model):  # type: ignore[name-defined]
+class Consultation(Base):
     __tablename__ = "consultations"
     __table_args__ = (CheckConstraint("closes_at > opens_at", name="closes_after_opening"),)
 
@@ -147,9 +136,12 @@ class Consultation(db.Model):  # type: ignore[name-defined]
     lead_office_id: Mapped[int | None] = mapped_column(
         ForeignKey("ministerial_offices.id", ondelete="RESTRICT")
     )
-    stage: Mapped[LegislativeStage] = mapped_column(_enum(LegislativeStage, "legislative_stage"))
+    stage: Mapped[LegislativeStage] = mapped_column(
+        str_enum(LegislativeStage, "legislative_stage", length=30)
+    )
     status: Mapped[ConsultationStatus] = mapped_column(
-        _enum(ConsultationStatus, "consultation_status"), default=ConsultationStatus.DRAFT
+        str_enum(ConsultationStatus, "consultation_status", length=30),
+        default=ConsultationStatus.DRAFT,
     )
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -179,7 +171,7 @@ class Consultation(db.Model):  # type: ignore[name-defined]
         return self.closes_at
 
 
-class Question(db.Model):  # type: ignore[name-defined]
+class Question(Base):
     __tablename__ = "questions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -187,7 +179,7 @@ class Question(db.Model):  # type: ignore[name-defined]
         ForeignKey("consultations.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, "question_kind", length=30))
     text: Mapped[str] = mapped_column(String(500))
     hint: Mapped[str | None] = mapped_column(String(1000))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -195,7 +187,7 @@ class Question(db.Model):  # type: ignore[name-defined]
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
 
-class ConsultationDocument(db.Model):  # type: ignore[name-defined]
+class ConsultationDocument(Base):
     __tablename__ = "consultation_documents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -214,7 +206,7 @@ class ConsultationDocument(db.Model):  # type: ignore[name-defined]
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
 
 
-class Response(db.Model):  # type: ignore[name-defined]
+class Response(Base):
     """An authority's one official response to a consultation. The working
     fields are what people are drafting; the ``submitted_*`` fields are what
     was last signed off, which is what counts. ``version`` guards against two
@@ -231,15 +223,17 @@ class Response(db.Model):  # type: ignore[name-defined]
         ForeignKey("authorities.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[ResponseStatus] = mapped_column(
-        _enum(ResponseStatus, "response_status"), default=ResponseStatus.DRAFT
+        str_enum(ResponseStatus, "response_status", length=30), default=ResponseStatus.DRAFT
     )
     channel: Mapped[Channel] = mapped_column(
-        _enum(Channel, "response_channel"), default=Channel.ONLINE
+        str_enum(Channel, "response_channel", length=30), default=Channel.ONLINE
     )
-    overall_position: Mapped[Position | None] = mapped_column(_enum(Position, "position"))
+    overall_position: Mapped[Position | None] = mapped_column(
+        str_enum(Position, "position", length=30)
+    )
     overall_comment: Mapped[str | None] = mapped_column(Text)
     submitted_position: Mapped[Position | None] = mapped_column(
-        _enum(Position, "submitted_position")
+        str_enum(Position, "submitted_position", length=30)
     )
     submitted_comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -263,7 +257,7 @@ class Response(db.Model):  # type: ignore[name-defined]
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}
 
     def answer_for(self, question_id: int) -> Answer | None:
         """This response's answer to a question, by a lookup in a mapping
@@ -291,7 +285,7 @@ class Response(db.Model):  # type: ignore[name-defined]
         return self.status.label
 
 
-class Answer(db.Model):  # type: ignore[name-defined]
+class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("response_id", "question_id"),)
 
@@ -300,10 +294,12 @@ class Answer(db.Model):  # type: ignore[name-defined]
     question_id: Mapped[int] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[Position | None] = mapped_column(_enum(Position, "answer_position"))
+    position: Mapped[Position | None] = mapped_column(
+        str_enum(Position, "answer_position", length=30)
+    )
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_position: Mapped[Position | None] = mapped_column(
-        _enum(Position, "answer_submitted_position")
+        str_enum(Position, "answer_submitted_position", length=30)
     )
     submitted_comment: Mapped[str | None] = mapped_column(Text)
 
@@ -311,7 +307,7 @@ class Answer(db.Model):  # type: ignore[name-defined]
     question: Mapped[Question] = relationship()
 
 
-class ResponseRevision(db.Model):  # type: ignore[name-defined]
+class ResponseRevision(Base):
     """Every save of a response: who, when, what it said."""
 
     __tablename__ = "response_revisions"
@@ -330,7 +326,7 @@ class ResponseRevision(db.Model):  # type: ignore[name-defined]
     saved_by: Mapped[User | None] = relationship()
 
 
-class Extension(db.Model):  # type: ignore[name-defined]
+class Extension(Base):
     __tablename__ = "extensions"
     __table_args__ = (UniqueConstraint("consultation_id", "authority_id"),)
 
@@ -347,7 +343,7 @@ class Extension(db.Model):  # type: ignore[name-defined]
     authority: Mapped[Authority] = relationship()
 
 
-class StatedPosition(db.Model):  # type: ignore[name-defined]
+class StatedPosition(Base):
     """A position an authority's representative stated at a meeting, kept
     beside its written response (or, if it had none, recorded as its response)."""
 
@@ -359,7 +355,7 @@ class StatedPosition(db.Model):  # type: ignore[name-defined]
     )
     authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id", ondelete="CASCADE"))
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    position: Mapped[Position] = mapped_column(_enum(Position, "stated_position"))
+    position: Mapped[Position] = mapped_column(str_enum(Position, "stated_position", length=30))
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,9 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from commission import policy as object_policy
 from commission.audit import services as audit
-from commission.auth.models import DelegatedPower, User
+from commission.auth.models import User
 from commission.auth.roles import Role
+from commission.consultations import policy
 from commission.consultations.models import (
     Answer,
     Channel,
@@ -33,6 +35,7 @@ from commission.consultations.models import (
     ResponseStatus,
     StatedPosition,
 )
+from commission.consultations.policy import effective_status as effective_status
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import Meeting
@@ -142,7 +145,7 @@ def _apply_details(consultation: Consultation, details: ConsultationDetails) -> 
 def update_consultation(
     *, consultation: Consultation, details: ConsultationDetails, actor: User
 ) -> Consultation:
-    if consultation.status not in {ConsultationStatus.DRAFT, ConsultationStatus.OPEN}:
+    if not policy.can_change(consultation):
         raise DomainError("A closed consultation cannot be changed")
     _check_details(details)
     _apply_details(consultation, details)
@@ -165,7 +168,7 @@ def response_count(consultation: Consultation) -> int:
 def _check_questions_editable(consultation: Consultation) -> None:
     if response_count(consultation):
         raise DomainError("Questions cannot change once authorities have started responding")
-    if consultation.status not in {ConsultationStatus.DRAFT, ConsultationStatus.OPEN}:
+    if not policy.can_change(consultation):
         raise DomainError("A closed consultation's questions cannot change")
 
 
@@ -249,17 +252,11 @@ def open_consultation(*, consultation: Consultation, actor: User) -> Consultatio
     return consultation
 
 
-def effective_status(consultation: Consultation, at: datetime | None = None) -> ConsultationStatus:
-    """An open consultation past its closing time is closed."""
-    at = at or now_utc()
-    if consultation.status is ConsultationStatus.OPEN and at >= consultation.closes_at:
-        return ConsultationStatus.CLOSED
-    return consultation.status
-
-
 def add_document(
     *, consultation: Consultation, upload: Upload, title: str, actor: User
 ) -> ConsultationDocument:
+    if not policy.can_change(consultation):
+        raise DomainError("A closed consultation cannot be changed", field="file")
     checked = check_upload(upload)
     stored = storage().save(upload.data)
     document = ConsultationDocument(
@@ -372,15 +369,12 @@ def capacity(user: User, authority: Authority) -> Capacity:
     here = [a for a in user.current_appointments(on) if a.authority_id == authority.id]
     roles = {a.role for a in here}
     head = bool(roles & {Role.LEADER, Role.MAYOR})
-    signing_deputy = any(
-        a.role is Role.DEPUTY and a.delegated(DelegatedPower.SIGN_OFF, on) for a in here
-    )
     if here:
         return Capacity(
             can_view=True,
             can_draft=True,
             can_mark_ready=head or Role.OFFICER in roles,
-            can_submit=head or signing_deputy,
+            can_submit=any(object_policy.signs_off(a, on) for a in here),
         )
     if Role.SECRETARIAT in user.roles_on(on):
         return Capacity(can_view=True)

@@ -16,6 +16,7 @@ from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import access, policy
 from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
 from commission.consultations import services
 from commission.consultations.forms import (
     ConsultationForm,
@@ -50,6 +51,16 @@ from commission.storage import storage
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 
 bp = Blueprint("consultations", __name__)
+
+
+@bp.context_processor
+def _rules() -> dict[str, Any]:
+    """The consultation rules the pages ask, the same functions the services do."""
+    return {
+        "can_change_consultation": consultation_policy.can_change,
+        "can_see_item": policy.can_see_item,
+    }
+
 
 REFERENCE = "<consultation:reference>"
 
@@ -223,14 +234,13 @@ def show_consultation(reference: str) -> str:
         consultation.opened_at
     ):
         timeline.append((consultation.closes_at, "Closed"))
-    member = policy.is_commission_person()
     for item in items:
         if item.meeting.starts_at > now_utc() or item.meeting.status in {
             MeetingStatus.CANCELLED,
             MeetingStatus.POSTPONED,
         }:
             continue
-        title = item.title if member or not item.confidential else "Confidential item"
+        title = item.title if policy.can_see_item(item) else "Confidential item"
         timeline.append((item.meeting.starts_at, f"Discussed at the meeting: {title}"))
     if published:
         timeline.append((published.created_at, "Summary of positions published"))
@@ -245,7 +255,6 @@ def show_consultation(reference: str) -> str:
         reply=reply,
         can_write_reply=summaries.can_write_reply(consultation, current_user),
         items=items,
-        member=member,
         mine=mine,
         secretariat=access.has_role(Role.SECRETARIAT),
         questions_locked=bool(services.response_count(consultation)),

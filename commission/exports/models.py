@@ -9,10 +9,10 @@ from sqlalchemy import Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.extensions import Base
 
 
-class CachedDownload(db.Model):  # type: ignore[name-defined]
+class CachedDownload(Base):
     """A generated file (PDF, CSV, spreadsheet) stored under a key made from
     everything it was made from, so a changed source gets a new key and an
     old file is never served for it. ``subject`` names what the file is of

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,22 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.models import User
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 
 if TYPE_CHECKING:
     from commission.consultations.models import Consultation
-
-
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=30,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class MeetingStatus(StrEnum):
@@ -111,7 +99,7 @@ class AgendaItemKind(StrEnum):
         }[self.value]
 
 
-class Meeting(db.Model):  # type: ignore[name-defined]
+class Meeting(Base):
     """A meeting of the Commission. Times are stored in UTC; the address uses
     the London date (``2027-02-09``, or ``2027-02-09-2`` for a second that day)."""
 
@@ -127,7 +115,7 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     venue: Mapped[str | None] = mapped_column(String(300))
     online_link: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[MeetingStatus] = mapped_column(
-        _enum(MeetingStatus, "meeting_status"), default=MeetingStatus.DRAFT
+        str_enum(MeetingStatus, "meeting_status", length=30), default=MeetingStatus.DRAFT
     )
     status_reason: Mapped[str | None] = mapped_column(String(500))
     postponed_to_id: Mapped[int | None] = mapped_column(
@@ -197,7 +185,7 @@ class Meeting(db.Model):  # type: ignore[name-defined]
         return max(0, self.agenda_minutes - int(self.duration.total_seconds() // 60))
 
 
-class AgendaItem(db.Model):  # type: ignore[name-defined]
+class AgendaItem(Base):
     __tablename__ = "agenda_items"
     __table_args__ = (
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
@@ -207,7 +195,9 @@ class AgendaItem(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[AgendaItemKind] = mapped_column(_enum(AgendaItemKind, "agenda_item_kind"))
+    kind: Mapped[AgendaItemKind] = mapped_column(
+        str_enum(AgendaItemKind, "agenda_item_kind", length=30)
+    )
     title: Mapped[str] = mapped_column(String(200))
     duration_minutes: Mapped[int] = mapped_column(Integer)
     presenter: Mapped[str | None] = mapped_column(String(200))
@@ -226,7 +216,7 @@ class AgendaItem(db.Model):  # type: ignore[name-defined]
     )
 
 
-class Paper(db.Model):  # type: ignore[name-defined]
+class Paper(Base):
     """A document attached to an agenda item. Replacing a paper adds a new
     one and marks the old as superseded; nothing is deleted."""
 
@@ -258,7 +248,7 @@ class Paper(db.Model):  # type: ignore[name-defined]
         return self.superseded_by_id is not None
 
 
-class AgendaChange(db.Model):  # type: ignore[name-defined]
+class AgendaChange(Base):
     """What changed in an agenda after it was published, shown on the meeting
     page as "Agenda updated on …"."""
 

@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
@@ -546,7 +547,7 @@ def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
     _events().agenda_changed(meeting, summary)
 
 
-def _events():  # type: ignore[no-untyped-def]
+def _events() -> ModuleType:
     """The notification events (imported late: they import this module's models)."""
     from commission.notifications import events
 

@@ -49,6 +49,12 @@ from commission.timeutil import LONDON, format_datetime, now_utc, today
 bp = Blueprint("meetings", __name__)
 
 
+@bp.context_processor
+def _rules() -> dict[str, Any]:
+    """The object rules the meeting pages ask, the same functions the views do."""
+    return {"can_see_item": policy.can_see_item, "papers_listed": policy.papers_listed}
+
+
 class MeetingSlugConverter(BaseConverter):
     regex = r"\d{4}-\d{2}-\d{2}(?:-\d+)?"
 

@@ -355,7 +355,7 @@ def load_demo_meetings(*, secretariat: User) -> None:
     1pm, none in August), the first with a published agenda. Only when there
     are no meetings yet."""
     from commission.meetings import services as meetings
-    from commission.meetings.models import AgendaItemKind, Meeting
+    from commission.meetings.models import AgendaItemKind, Meeting, MeetingStatus
 
     if db.session.execute(select(Meeting.id).limit(1)).first() is not None:
         return
@@ -376,7 +376,7 @@ def load_demo_meetings(*, secretariat: User) -> None:
             starts_at=meetings.london(day, time(10, 30)),
             ends_at=meetings.london(day, time(13, 0)),
             venue="2 Marsham Street, London SW1P 4DF",
-            status=meetings.MeetingStatus.SCHEDULED,
+            status=MeetingStatus.SCHEDULED,
             created_by_id=secretariat.id,
         )
         db.session.add(meeting)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,19 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
-
-
-def _enum(enum_class: type[StrEnum], name: str, length: int = 40) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=length,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base, db
 
 
 class AuthorityKind(StrEnum):
@@ -152,7 +140,7 @@ authority_constituents = Table(
 )
 
 
-class Authority(db.Model):  # type: ignore[name-defined]
+class Authority(Base):
     """A council or a strategic authority. ``mayoral`` is part of a unique key
     so appointments can refer to it: the database itself refuses a mayor of an
     authority without a mayor."""
@@ -167,8 +155,10 @@ class Authority(db.Model):  # type: ignore[name-defined]
     gss_code: Mapped[str | None] = mapped_column(String(9), unique=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[AuthorityKind] = mapped_column(_enum(AuthorityKind, "authority_kind"))
-    region: Mapped[Region] = mapped_column(_enum(Region, "region"))
+    kind: Mapped[AuthorityKind] = mapped_column(
+        str_enum(AuthorityKind, "authority_kind", length=40)
+    )
+    region: Mapped[Region] = mapped_column(str_enum(Region, "region", length=40))
     population: Mapped[int | None] = mapped_column(Integer)
     mayoral: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -219,7 +209,7 @@ class Authority(db.Model):  # type: ignore[name-defined]
         return f"<Authority {self.gss_code} {self.name}>"
 
 
-class PoliticalControl(db.Model):  # type: ignore[name-defined]
+class PoliticalControl(Base):
     """Control of an authority from a date until the next record. History is
     kept because summaries report positions by control at the time."""
 
@@ -235,7 +225,7 @@ class PoliticalControl(db.Model):  # type: ignore[name-defined]
     authority_id: Mapped[int] = mapped_column(
         ForeignKey("authorities.id", ondelete="CASCADE"), index=True
     )
-    control: Mapped[Control] = mapped_column(_enum(Control, "control"))
+    control: Mapped[Control] = mapped_column(str_enum(Control, "control", length=40))
     party_name: Mapped[str | None] = mapped_column(String(100))
     effective_from: Mapped[date] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(String(200))
@@ -252,7 +242,7 @@ class PoliticalControl(db.Model):  # type: ignore[name-defined]
         return self.control.label
 
 
-class Membership(db.Model):  # type: ignore[name-defined]
+class Membership(Base):
     """An authority's seat on the Commission, from one date to another (the
     last day of membership). At most one open seat per authority."""
 
@@ -283,7 +273,7 @@ class Membership(db.Model):  # type: ignore[name-defined]
         return self.joined_on <= on and (self.left_on is None or self.left_on >= on)
 
 
-class Department(db.Model):  # type: ignore[name-defined]
+class Department(Base):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -299,7 +289,7 @@ class Department(db.Model):  # type: ignore[name-defined]
     )
 
 
-class MinisterialOffice(db.Model):  # type: ignore[name-defined]
+class MinisterialOffice(Base):
     """A post in a department, such as "Secretary of State for Education". The
     reference data names no holders: who holds an office is an appointment."""
 
@@ -309,7 +299,7 @@ class MinisterialOffice(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
-    rank: Mapped[OfficeRank] = mapped_column(_enum(OfficeRank, "office_rank"))
+    rank: Mapped[OfficeRank] = mapped_column(str_enum(OfficeRank, "office_rank", length=40))
 
     department: Mapped[Department] = relationship(back_populates="offices")
 

@@ -8,7 +8,6 @@ from enum import StrEnum
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -19,24 +18,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commission.auth.models import User
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 from commission.meetings.models import AgendaItem, Meeting
 from commission.membership.models import Authority, Department
 
 
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        length=20,
-        create_constraint=True,
-        values_callable=lambda members: [m.value for m in members],
-    )
-
-
-class Minutes(db.Model):  # type: ignore[name-defined]
+class Minutes(Base):
     """Draft until the chair approves; then published, and changed only by
     corrections that are shown as such."""
 
@@ -71,7 +59,7 @@ class Minutes(db.Model):  # type: ignore[name-defined]
         return item.discussion if item else None
 
 
-class MinuteItem(db.Model):  # type: ignore[name-defined]
+class MinuteItem(Base):
     __tablename__ = "minute_items"
     __table_args__ = (UniqueConstraint("minutes_id", "agenda_item_id"),)
 
@@ -84,7 +72,7 @@ class MinuteItem(db.Model):  # type: ignore[name-defined]
     agenda_item: Mapped[AgendaItem] = relationship()
 
 
-class Correction(db.Model):  # type: ignore[name-defined]
+class Correction(Base):
     __tablename__ = "minute_corrections"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -97,7 +85,7 @@ class Correction(db.Model):  # type: ignore[name-defined]
     made_by: Mapped[User | None] = relationship()
 
 
-class Decision(db.Model):  # type: ignore[name-defined]
+class Decision(Base):
     __tablename__ = "decisions"
     __table_args__ = (UniqueConstraint("meeting_id", "number"),)
 
@@ -143,7 +131,7 @@ class OwnerKind(StrEnum):
     SECRETARIAT = "secretariat"
 
 
-class Action(db.Model):  # type: ignore[name-defined]
+class Action(Base):
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("meeting_id", "number"),
@@ -169,7 +157,7 @@ class Action(db.Model):  # type: ignore[name-defined]
         ForeignKey("agenda_items.id", ondelete="SET NULL")
     )
     text: Mapped[str] = mapped_column(Text)
-    owner_kind: Mapped[OwnerKind] = mapped_column(_enum(OwnerKind, "owner_kind"))
+    owner_kind: Mapped[OwnerKind] = mapped_column(str_enum(OwnerKind, "owner_kind", length=20))
     owner_authority_id: Mapped[int | None] = mapped_column(
         ForeignKey("authorities.id", ondelete="RESTRICT"), index=True
     )
@@ -178,7 +166,7 @@ class Action(db.Model):  # type: ignore[name-defined]
     )
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[ActionStatus] = mapped_column(
-        _enum(ActionStatus, "action_status"), default=ActionStatus.OPEN, index=True
+        str_enum(ActionStatus, "action_status", length=20), default=ActionStatus.OPEN, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -209,12 +197,12 @@ class Action(db.Model):  # type: ignore[name-defined]
         return not self.status.finished and self.due_on < on
 
 
-class ActionUpdate(db.Model):  # type: ignore[name-defined]
+class ActionUpdate(Base):
     __tablename__ = "action_updates"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, "update_status"))
+    status: Mapped[ActionStatus] = mapped_column(str_enum(ActionStatus, "update_status", length=20))
     note: Mapped[str | None] = mapped_column(String(2000))
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.db_types import UTCDateTime, str_enum, utcnow
+from commission.extensions import Base
 
 
 class Topic(StrEnum):
@@ -52,7 +52,7 @@ class OutboxStatus(StrEnum):
         return self.value.capitalize()
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined]
+class OutboxMessage(Base):
     """Every notification email, stored before it is sent. ``dedupe_key``
     makes a reminder or notice go to a person once, however often it is
     queued."""
@@ -68,30 +68,14 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    topic: Mapped[Topic] = mapped_column(
-        Enum(
-            Topic,
-            name="topic",
-            native_enum=False,
-            length=30,
-            create_constraint=True,
-            values_callable=lambda members: [m.value for m in members],
-        )
-    )
+    topic: Mapped[Topic] = mapped_column(str_enum(Topic, "topic", length=30))
     template: Mapped[str] = mapped_column(String(60))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            name="outbox_status",
-            native_enum=False,
-            length=10,
-            create_constraint=True,
-            values_callable=lambda members: [m.value for m in members],
-        ),
+        str_enum(OutboxStatus, "outbox_status", length=10),
         default=OutboxStatus.QUEUED,
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -101,7 +85,7 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class OptOut(db.Model):  # type: ignore[name-defined]
+class OptOut(Base):
     __tablename__ = "email_opt_outs"
     __table_args__ = (UniqueConstraint("user_id", "topic"),)
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
+from commission import policy
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
-from commission.auth.models import DelegatedPower, User
+from commission.auth.models import User
 from commission.auth.roles import Role
 from commission.consultations.models import (
     Consultation,
@@ -45,13 +46,7 @@ def needs_action(user: User) -> list[Task]:
     ]
     drafters = {a.authority.id: a.authority for a in appointments if a.authority is not None}
     signing = {
-        a.authority_id
-        for a in appointments
-        if a.authority is not None
-        and (
-            a.role in {Role.LEADER, Role.MAYOR}
-            or (a.role is Role.DEPUTY and a.delegated(DelegatedPower.SIGN_OFF, on))
-        )
+        a.authority_id for a in appointments if a.authority is not None and policy.signs_off(a, on)
     }
 
     if repliers:

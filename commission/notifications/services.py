@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from commission.auth.models import Appointment, DelegatedPower, User
@@ -31,7 +31,7 @@ def today_london() -> date:
 # Who ----------------------------------------------------------------------------
 
 
-def _current(on: date) -> object:
+def _current(on: date) -> ColumnElement[bool]:
     return (Appointment.starts_on <= on) & or_(
         Appointment.ends_on.is_(None), Appointment.ends_on >= on
     )
@@ -48,7 +48,7 @@ def people_at(
     statement = (
         select(User)
         .join(Appointment, Appointment.user_id == User.id)
-        .where(Appointment.authority_id.in_(ids), _current(on), User.active.is_(True))  # type: ignore[arg-type]
+        .where(Appointment.authority_id.in_(ids), _current(on), User.active.is_(True))
     )
     if roles is not None:
         statement = statement.where(Appointment.role.in_(list(roles)))
@@ -61,7 +61,7 @@ def people_with_role(role: Role, on: date | None = None) -> list[User]:
         db.session.execute(
             select(User)
             .join(Appointment, Appointment.user_id == User.id)
-            .where(Appointment.role == role, _current(on), User.active.is_(True))  # type: ignore[arg-type]
+            .where(Appointment.role == role, _current(on), User.active.is_(True))
             .distinct()
         ).scalars()
     )
@@ -75,7 +75,7 @@ def office_holders(office_id: int, on: date | None = None) -> list[User]:
             .join(Appointment, Appointment.user_id == User.id)
             .where(
                 Appointment.ministerial_office_id == office_id,
-                _current(on),  # type: ignore[arg-type]
+                _current(on),
                 User.active.is_(True),
             )
             .distinct()
@@ -90,7 +90,7 @@ def signers(authority_id: int, on: date | None = None) -> list[User]:
         select(Appointment).where(
             Appointment.authority_id == authority_id,
             Appointment.role.in_([Role.LEADER, Role.MAYOR, Role.DEPUTY]),
-            _current(on),  # type: ignore[arg-type]
+            _current(on),
         )
     ).scalars()
     return [

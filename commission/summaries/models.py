@@ -11,11 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commission.auth.models import User
 from commission.consultations.models import Answer, Consultation
 from commission.db_types import UTCDateTime, utcnow
-from commission.extensions import db
+from commission.extensions import Base
 from commission.meetings.models import Meeting
 
 
-class Tag(db.Model):  # type: ignore[name-defined]
+class Tag(Base):
     """A theme the secretariat applies to comments, such as "funding"."""
 
     __tablename__ = "tags"
@@ -25,7 +25,7 @@ class Tag(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AnswerTag(db.Model):  # type: ignore[name-defined]
+class AnswerTag(Base):
     __tablename__ = "answer_tags"
     __table_args__ = (UniqueConstraint("answer_id", "tag_id"),)
 
@@ -39,7 +39,7 @@ class AnswerTag(db.Model):  # type: ignore[name-defined]
     tag: Mapped[Tag] = relationship()
 
 
-class SummarySnapshot(db.Model):  # type: ignore[name-defined]
+class SummarySnapshot(Base):
     """A summary frozen for a meeting, or as the published summary. Later
     responses do not change it."""
 
@@ -67,7 +67,7 @@ class SummarySnapshot(db.Model):  # type: ignore[name-defined]
     created_by: Mapped[User | None] = relationship()
 
 
-class GovernmentReply(db.Model):  # type: ignore[name-defined]
+class GovernmentReply(Base):
     """ "You said, we did": the government's reply, overall and per question."""
 
     __tablename__ = "government_replies"

@@ -19,6 +19,7 @@ from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import today
 from tests import factories
+from tests.pages import expect
 
 ROLES: list[Role | None] = [None, *Role]
 
@@ -49,7 +50,7 @@ def test_an_endpoint_without_a_rule_is_refused(app, app_ctx):
     )
     other.add_url_rule("/undeclared", "undeclared", lambda: "undeclared-view-body")
     response = other.test_client().get("/undeclared")
-    assert response.status_code == 500
+    expect(response, 500)
     assert b"undeclared-view-body" not in response.data
 
 

@@ -10,11 +10,13 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events
+from tests.pages import (
     banner,
     error_summary,
+    expect,
     heading,
+    ok,
     page,
     summary_list,
     table_records,
@@ -93,8 +95,7 @@ def test_change_password_page(client, me):
 def test_changing_the_password(client, me):
     old_hash, old_token = me.password_hash, me.session_token
     response = change(client)
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    expect(response, 302, location="/account")
     user = db.session.get(User, me.id)
     assert user.password_hash != old_hash
     assert verify_password(user.password_hash, NEW_PASSWORD)
@@ -108,8 +109,7 @@ def test_after_changing_the_password_the_person_stays_signed_in(client, me):
     change(client)
     with client.session_transaction() as session:
         assert session["_user_id"] == db.session.get(User, me.id).get_id()
-    account = client.get("/account")
-    assert account.status_code == 200
+    account = ok(client.get("/account"))
     assert banner(account) == "Success Your password has been changed"
 
 
@@ -117,7 +117,7 @@ def test_changing_the_password_signs_out_other_sessions(app, client, me):
     elsewhere = app.test_client()
     with elsewhere.session_transaction() as session:
         session["_user_id"] = me.get_id()
-    assert elsewhere.get("/account").status_code == 200
+    expect(elsewhere.get("/account"), 200)
     change(client)
     assert elsewhere.get("/account").headers["Location"] == "/sign-in?next=/account"
 
@@ -126,9 +126,9 @@ def test_the_new_password_is_the_one_that_signs_in(client, me):
     change(client)
     client.post("/sign-out")
     old = client.post("/sign-in", data={"email": me.email, "password": factories.PASSWORD})
-    assert old.status_code == 200
+    expect(old, 200)
     new = client.post("/sign-in", data={"email": me.email, "password": NEW_PASSWORD})
-    assert new.status_code == 302
+    expect(new, 302)
 
 
 def test_wrong_current_password_is_linked_to_its_field(client, me):
@@ -182,7 +182,7 @@ def test_missing_fields_are_each_linked(client, me):
 
 def test_a_failed_change_keeps_the_person_signed_in(client, me):
     change(client, current="not-my-password-at-all")
-    assert client.get("/account").status_code == 200
+    expect(client.get("/account"), 200)
 
 
 def test_home_lists_the_roles_held_today(client, me):

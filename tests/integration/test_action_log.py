@@ -6,8 +6,6 @@ secretariat record dated updates."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -18,14 +16,19 @@ from commission.extensions import db
 from commission.minutes.models import Action, ActionStatus, ActionUpdate
 from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
     banner,
-    count_selects,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    read_csv,
+    sign_in,
+    status_line,
     table_rows,
 )
 
@@ -39,20 +42,6 @@ ALL = [
     "LGC/2026/03/A3",
     "LGC/2026/04/A2",
 ]
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split())
-
-
-def status_line(response) -> str:
-    return " ".join(page(response).select_one("main [role=status]").get_text().split())
 
 
 def log_rows(response) -> list[list[str]]:
@@ -73,10 +62,6 @@ def overdue_references(response) -> list[str]:
         for row in page(response).select("main table tbody tr")
         if row.select_one("strong.govuk-tag--red")
     ]
-
-
-def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
 def updates(action: Action) -> list[tuple[ActionStatus, str | None, int | None]]:
@@ -152,7 +137,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, log):
         client.get(f"/actions/{action.id}"),
         client.post(f"/actions/{action.id}", data={"status": "done"}),
     ):
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in")
     assert updates(action) == []
 
@@ -160,7 +145,7 @@ def test_anonymous_people_are_sent_to_sign_in(client, log):
 def test_the_log_lists_every_action_by_due_date(client, login_as, log):
     login_as(Role.LEADER)
     response = client.get("/actions")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Action log"
     assert status_line(response) == "6 actions"
     assert log_rows(response) == [
@@ -307,12 +292,12 @@ def test_the_log_is_listed_a_page_at_a_time_keeping_the_filters(client, login_as
 def test_the_log_as_csv(client, login_as, log):
     login_as(Role.LEADER)
     response = client.get("/actions.csv")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     assert (
         f'filename="actions-{today().isoformat()}.csv"' in response.headers["Content-Disposition"]
     )
-    rows = csv_rows(response)
+    rows = read_csv(response)
     assert rows[0] == ["Reference", "Action", "Owner", "Due", "Status", "Overdue", "Meeting"]
     assert rows[1:] == [
         [
@@ -377,7 +362,7 @@ def test_the_csv_follows_the_filters_shown(client, login_as, log):
     response = client.get("/actions", query_string={"status": "overdue", "owner": "camden"})
     link = page(response).find("a", string="Download these actions (CSV)")["href"]
     assert link.startswith("/actions.csv?")
-    rows = csv_rows(client.get(link))
+    rows = read_csv(client.get(link))
     assert [row[0] for row in rows[1:]] == ["LGC/2026/04/A1"]
 
 
@@ -398,9 +383,9 @@ def test_the_log_queries_do_not_grow_with_its_rows(client, login_as):
         assert len(table_rows(client.get("/actions", query_string={"meeting": large}))) == 20
     assert len(many) <= len(few), many
     with count_selects() as few_csv:
-        assert len(csv_rows(client.get("/actions.csv", query_string={"meeting": small}))) == 4
+        assert len(read_csv(client.get("/actions.csv", query_string={"meeting": small}))) == 4
     with count_selects() as many_csv:
-        assert len(csv_rows(client.get("/actions.csv", query_string={"meeting": large}))) == 21
+        assert len(read_csv(client.get("/actions.csv", query_string={"meeting": large}))) == 21
     assert len(many_csv) <= len(few_csv), many_csv
 
 
@@ -434,8 +419,8 @@ def test_anyone_signed_in_reads_an_action(client, login_as, log):
 
 def test_an_unknown_action_is_not_found(client, login_as):
     login_as(Role.SECRETARIAT)
-    assert client.get("/actions/999999").status_code == 404
-    assert client.post("/actions/999999", data={"status": "done"}).status_code == 404
+    expect(client.get("/actions/999999"), 404)
+    expect(client.post("/actions/999999", data={"status": "done"}), 404)
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.LEADER, Role.DEPUTY])
@@ -473,7 +458,7 @@ def test_the_owning_departments_minister_updates_its_action(client, log):
     minister = factories.minister(department=log["treasury"])
     sign_in(client, minister)
     response = client.post(action_url(action), data={"status": "open", "note": "Reopened"})
-    assert response.status_code == 302
+    expect(response, 302)
     assert stored_status(action) is ActionStatus.OPEN
     assert updates(action) == [(ActionStatus.OPEN, "Reopened", minister.id)]
 
@@ -482,7 +467,7 @@ def test_the_secretariat_updates_any_action(client, login_as, log):
     secretariat = login_as(Role.SECRETARIAT)
     for action in (log["march-bolton"], log["march-treasury"], log["march-secretariat"]):
         response = client.post(action_url(action), data={"status": "dropped", "note": ""})
-        assert response.status_code == 302
+        expect(response, 302)
         assert updates(action) == [(ActionStatus.DROPPED, None, secretariat.id)]
 
 
@@ -535,10 +520,10 @@ def test_only_owners_and_the_secretariat_update(client, log, who):
     sign_in(client, person)
     for action in (log["march-bolton"], log["march-treasury"]):
         shown = client.get(action_url(action))
-        assert shown.status_code == 200
+        expect(shown, 200)
         assert page(shown).select_one("main form") is None
         refused = client.post(action_url(action), data={"status": "done", "note": "Done it"})
-        assert refused.status_code == 403
+        expect(refused, 403)
         assert updates(action) == []
     assert stored_status(log["march-bolton"]) is ActionStatus.OPEN
     assert audit_events("action_updated") == []
@@ -547,9 +532,7 @@ def test_only_owners_and_the_secretariat_update(client, log, who):
 def test_an_authoritys_people_cannot_update_a_departments_action(client, log):
     officer = factories.person_at(authority=log["bolton"], role=Role.OFFICER)
     sign_in(client, officer)
-    assert (
-        client.post(action_url(log["march-treasury"]), data={"status": "open"}).status_code == 403
-    )
+    expect(client.post(action_url(log["march-treasury"]), data={"status": "open"}), 403)
     assert updates(log["march-treasury"]) == []
 
 
@@ -565,9 +548,8 @@ def test_an_authoritys_people_cannot_update_a_departments_action(client, log):
 def test_an_update_must_change_something_valid(client, log, data, message):
     action = log["march-bolton"]
     sign_in(client, factories.person_at(authority=log["bolton"], role=Role.OFFICER))
-    response = client.post(action_url(action), data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == [(message, "")]
+    shown = ok(client.post(action_url(action), data=data))
+    assert error_summary(shown) == [(message, "")]
     assert updates(action) == []
     assert stored_status(action) is ActionStatus.OPEN
     assert audit_events("action_updated") == []
@@ -578,7 +560,7 @@ def test_a_note_alone_is_an_update(client, log):
     officer = factories.person_at(authority=log["bolton"], role=Role.OFFICER)
     sign_in(client, officer)
     response = client.post(action_url(action), data={"status": "open", "note": "Chased"})
-    assert response.status_code == 302
+    expect(response, 302)
     assert updates(action) == [(ActionStatus.OPEN, "Chased", officer.id)]
     count = db.session.execute(select(func.count(ActionUpdate.id))).scalar_one()
     assert count == 1
@@ -589,11 +571,11 @@ def test_the_update_form_carries_its_csrf_token(client, log, csrf_enabled):
     officer = factories.person_at(authority=log["bolton"], role=Role.OFFICER)
     sign_in(client, officer)
     refused = client.post(action_url(action), data={"status": "done"})
-    assert refused.status_code == 400
+    expect(refused, 400)
     assert updates(action) == []
     token = csrf_token_from(client.get(action_url(action)))
     saved = client.post(action_url(action), data={"status": "done", "csrf_token": token})
-    assert saved.status_code == 302
+    expect(saved, 302)
     assert updates(action) == [(ActionStatus.DONE, None, officer.id)]
 
 
@@ -619,7 +601,7 @@ def test_an_action_under_a_confidential_item_is_for_members_only(client, login_a
     assert secret.reference not in references(client.get("/actions"))
     assert len(references(client.get("/actions"))) == len(ALL)
     assert "Accept the pay offer" not in client.get("/actions.csv").get_data(as_text=True)
-    assert client.get(f"/actions/{secret.id}").status_code == 404
+    expect(client.get(f"/actions/{secret.id}"), 404)
 
     login_as(Role.LEADER)
     assert secret.reference in references(client.get("/actions"))
@@ -677,7 +659,7 @@ def test_the_count_stops_two_pages_past_a_bound(client, login_as, sixty_open_act
 def test_a_page_number_that_is_not_one_is_read_sensibly(client, login_as, log, value):
     login_as(Role.LEADER)
     response = client.get("/actions", query_string={"page": value})
-    assert response.status_code == 200
+    expect(response, 200)
     if value == "99999999999999999999999":
         assert references(response) == []
     else:

@@ -14,16 +14,18 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from commission.meetings.models import AgendaChange, AgendaItem, AgendaItemKind, MeetingStatus
 from tests import factories
-from tests.conftest import (
+from tests.conftest import count_selects
+from tests.factories import london_time
+from tests.pages import (
     banner,
-    count_selects,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
     page,
     table_rows,
 )
-from tests.factories import london_time
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
 
@@ -69,10 +71,6 @@ def builder_rows(response) -> list[list[str]]:
     return table_rows(response, "main table")
 
 
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
-
-
 def warning(response) -> str:
     element = page(response).select_one("main .govuk-warning-text__text")
     return element.get_text(" ", strip=True) if element else ""
@@ -115,10 +113,10 @@ def test_only_the_secretariat_may_build_agendas(client, login_as, meeting, role,
         data=item_data(title="Changed", direction="down"),
     )
     if role is None:
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
     else:
-        assert response.status_code == 403
+        expect(response, 403)
         assert heading(response) == "You do not have permission to see this page"
     assert titles_of(meeting) == ["Existing", "Second"]
 
@@ -328,10 +326,7 @@ def test_item_of_another_meeting_is_not_found(client, secretariat, meeting):
     other = factories.meeting()
     item = factories.agenda_item(meeting=other)
     for action in ("edit", "remove"):
-        assert (
-            client.get(f"/meetings/{meeting.slug}/agenda/items/{item.id}/{action}").status_code
-            == 404
-        )
+        expect(client.get(f"/meetings/{meeting.slug}/agenda/items/{item.id}/{action}"), 404)
 
 
 def test_removing_an_item_asks_first(client, secretariat, meeting):
@@ -358,7 +353,7 @@ def test_removing_an_item_with_a_replaced_paper(client, secretariat, meeting):
     new = factories.paper(item=item, title="v2", data=factories.PDF_BYTES + b"% v2\n")
     old.superseded_by = new
     response = client.post(f"/meetings/{meeting.slug}/agenda/items/{item.id}/remove")
-    assert response.status_code == 302
+    expect(response, 302)
     assert items_of(meeting) == []
 
 
@@ -411,7 +406,7 @@ def test_moving_without_a_csrf_token_is_refused(client, secretariat, meeting, cs
     response = client.post(
         f"/meetings/{meeting.slug}/agenda/items/{second.id}/move", data={"direction": "up"}
     )
-    assert response.status_code == 400
+    expect(response, 400)
     assert heading(response) == "There is a problem with your request"
     assert titles_of(meeting) == ["Welcome", "Finance"]
 
@@ -430,7 +425,7 @@ def test_moving_in_a_made_up_direction_is_a_bad_request(client, secretariat, mee
     response = client.post(
         f"/meetings/{meeting.slug}/agenda/items/{second.id}/move", data={"direction": "sideways"}
     )
-    assert response.status_code == 400
+    expect(response, 400)
     assert titles_of(meeting) == ["Welcome", "Finance"]
 
 
@@ -460,7 +455,7 @@ def test_a_fixed_agenda_cannot_be_changed(client, secretariat, status, label):
     removed = client.post(f"{base}/items/{first.id}/remove")
     assert error_summary(removed) == [(message, "")]
     moved = client.post(f"{base}/items/{second.id}/move", data={"direction": "up"})
-    assert moved.status_code == 302
+    expect(moved, 302)
     assert banner(client.get(base)) == f"Important {message}"
 
     assert [(i.title, i.duration_minutes, i.position) for i in items_of(meeting)] == [

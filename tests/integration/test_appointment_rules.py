@@ -17,7 +17,7 @@ from commission.membership.models import AuthorityKind, OfficeRank
 from commission.people import services
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import error_summary, heading, page
+from tests.pages import error_summary, expect, heading, ok, page
 
 START = date(2026, 6, 1)
 
@@ -347,7 +347,7 @@ def test_give_a_role_at_an_authority(client, secretariat, council):
     response = client.post(
         f"/people/{someone.id}/roles/new", data=role_data(authority=str(council.id))
     )
-    assert response.status_code == 302
+    expect(response, 302)
     db.session.expire_all()
     [appointment] = db.session.get(User, someone.id).appointments
     assert (appointment.role, appointment.authority_id) == (Role.LEADER, council.id)
@@ -360,7 +360,7 @@ def test_give_a_ministerial_office(client, secretariat):
     response = client.post(
         f"/people/{someone.id}/roles/new", data=role_data(role="minister", office=str(office.id))
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [appointment] = db.session.get(User, someone.id).appointments
     assert appointment.ministerial_office_id == office.id
     assert appointment.held_in == office.full_title
@@ -411,10 +411,9 @@ def test_give_a_role_errors(client, secretariat, council, mayoral, overrides, ex
     data["authority"] = (
         data["authority"].replace("COUNCIL", str(council.id)).replace("MAYORAL", str(mayoral.id))
     )
-    response = client.post(f"/people/{someone.id}/roles/new", data=data)
-    assert response.status_code == 200
-    assert heading(response) == "Give a role"
-    assert error_summary(response) == expected
+    shown = ok(client.post(f"/people/{someone.id}/roles/new", data=data))
+    assert heading(shown) == "Give a role"
+    assert error_summary(shown) == expected
     assert db.session.get(User, someone.id).appointments == []
 
 
@@ -450,7 +449,7 @@ def invite_data(**overrides) -> dict:
 
 def test_invite_someone_as_mayor(client, secretariat, mayoral, outbox):
     response = client.post("/people/invite", data=invite_data(authority=str(mayoral.id)))
-    assert response.status_code == 302
+    expect(response, 302)
     invited = db.session.execute(
         select(User).where(User.email == "ivy.invitee@example.gov.uk")
     ).scalar_one()
@@ -481,10 +480,9 @@ def test_invite_someone_as_mayor(client, secretariat, mayoral, outbox):
 def test_invite_someone_errors(client, secretariat, non_mayoral, outbox, overrides, expected):
     data = invite_data(**overrides)
     data["authority"] = data["authority"].replace("NON_MAYORAL", str(non_mayoral.id))
-    response = client.post("/people/invite", data=data)
-    assert response.status_code == 200
-    assert heading(response) == "Invite someone"
-    assert error_summary(response) == expected
+    shown = ok(client.post("/people/invite", data=data))
+    assert heading(shown) == "Invite someone"
+    assert error_summary(shown) == expected
     assert outbox == []
     assert (
         db.session.execute(select(User).where(User.email == "ivy.invitee@example.gov.uk")).first()

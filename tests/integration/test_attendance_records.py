@@ -4,9 +4,6 @@ the agenda pack."""
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,17 +15,9 @@ from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import count_selects, heading, page
+from tests.conftest import count_selects
 from tests.factories import london_time
-
-
-def sign_out(client) -> None:
-    with client.session_transaction() as session:
-        session.clear()
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split())
+from tests.pages import expect, heading, main_text, page, pdf_text, read_csv, sign_out
 
 
 def attendance_url(meeting: Meeting) -> str:
@@ -91,7 +80,7 @@ def recorded(client, login_as):
             f"minister-{came.id}": "yes",
         },
     )
-    assert response.status_code == 302
+    expect(response, 302)
     invite(meeting, "Minister for Late Replies", InvitationStatus.CONFIRMED)
     sign_out(client)
     return meeting
@@ -100,17 +89,17 @@ def recorded(client, login_as):
 def test_record_is_not_public_until_the_meeting_is_held(client, login_as, recorded):
     meeting = recorded
     response = client.get(attendance_url(meeting))
-    assert response.status_code == 404
+    expect(response, 404)
     assert "Council A" not in response.get_data(as_text=True)
     assert "Who attended" not in main_text(client.get(f"/meetings/{meeting.slug}"))
     login_as(Role.LEADER)
-    assert client.get(attendance_url(meeting)).status_code == 404
+    expect(client.get(attendance_url(meeting)), 404)
 
 
 def test_secretariat_sees_the_record_before_the_meeting_is_held(client, login_as, recorded):
     login_as(Role.SECRETARIAT)
     response = client.get(attendance_url(recorded))
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Attendance"
     assert "Only the secretariat can see this until the meeting is recorded as held." in (
         main_text(response)
@@ -127,7 +116,7 @@ def test_record_is_public_once_the_meeting_is_held(client, recorded, status):
     link = page(client.get(f"/meetings/{meeting.slug}")).find("a", string="Who attended")
     assert link["href"] == attendance_url(meeting)
     response = client.get(attendance_url(meeting))
-    assert response.status_code == 200
+    expect(response, 200)
     text = main_text(response)
     assert "Only the secretariat" not in text
     assert (
@@ -167,14 +156,10 @@ def test_record_without_a_register_or_ministers(client):
 @pytest.mark.parametrize("status", [MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
 def test_record_of_a_meeting_that_did_not_go_ahead_is_not_public(client, status):
     meeting = factories.meeting(starts_at=datetime.now(UTC) - timedelta(days=1), status=status)
-    assert client.get(attendance_url(meeting)).status_code == 404
+    expect(client.get(attendance_url(meeting)), 404)
 
 
 # A meeting's record as a download --------------------------------------------------------------
-
-
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
 def csv_url(meeting: Meeting) -> str:
@@ -194,7 +179,7 @@ def test_record_as_csv_mirrors_the_page(client, recorded):
     assert link.has_attr("download")
     assert link["href"] == csv_url(meeting)
     response = client.get(link["href"])
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert f'filename="attendance-{meeting.slug}.csv"' in disposition
@@ -222,13 +207,13 @@ def test_record_as_csv_mirrors_the_page(client, recorded):
 def test_record_csv_is_not_public_until_the_meeting_is_held(client, login_as, recorded):
     meeting = recorded
     response = client.get(csv_url(meeting))
-    assert response.status_code == 404
+    expect(response, 404)
     assert "Council A" not in response.get_data(as_text=True)
     login_as(Role.LEADER)
-    assert client.get(csv_url(meeting)).status_code == 404
+    expect(client.get(csv_url(meeting)), 404)
     login_as(Role.SECRETARIAT)
     response = client.get(csv_url(meeting))
-    assert response.status_code == 200
+    expect(response, 200)
     assert read_csv(response)[1] == [
         "Council A",
         "Unitary authority",
@@ -241,7 +226,7 @@ def test_record_csv_is_not_public_until_the_meeting_is_held(client, login_as, re
 @pytest.mark.parametrize("status", [MeetingStatus.CANCELLED, MeetingStatus.POSTPONED])
 def test_record_csv_of_a_meeting_that_did_not_go_ahead_is_not_public(client, status):
     meeting = factories.meeting(starts_at=datetime.now(UTC) - timedelta(days=1), status=status)
-    assert client.get(csv_url(meeting)).status_code == 404
+    expect(client.get(csv_url(meeting)), 404)
 
 
 def test_record_csv_without_ministers_has_no_ministers_block(client):
@@ -290,7 +275,7 @@ def test_record_csv_query_count_does_not_grow_with_the_rows(client, login_as):
         for council in councils:
             invite(meeting, f"Minister for {council.name}", InvitationStatus.CONFIRMED)
         marks = {f"mark-{c.id}": "in_person" for c in councils}
-        assert client.post(f"/meetings/{meeting.slug}/register", data=marks).status_code == 302
+        expect(client.post(f"/meetings/{meeting.slug}/register", data=marks), 302)
 
     add_councils(2)
     client.get(csv_url(meeting))
@@ -383,13 +368,6 @@ def test_authority_with_no_meetings_says_so(client):
 # The agenda pack -------------------------------------------------------------------------------
 
 
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return result.stdout.decode()
-
-
 def test_agenda_pack_lists_expected_attendance_and_confirmed_ministers(client):
     meeting = factories.meeting(published=True)
     item = factories.agenda_item(meeting=meeting, title="Fair funding")
@@ -407,9 +385,9 @@ def test_agenda_pack_lists_expected_attendance_and_confirmed_ministers(client):
     assert e.id
 
     response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "application/pdf"
-    lines = [" ".join(line.split()) for line in pdf_text(response.data).splitlines()]
+    lines = [" ".join(line.split()) for line in pdf_text(response, lines=True).splitlines()]
     start = lines.index("Expected attendance")
     section = lines[start : lines.index("Papers", start)]
     for expected in (
@@ -444,7 +422,7 @@ def test_agenda_pack_names_the_authorities_expected(client, login_as):
 
     def expected_lines() -> list[str]:
         response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
-        lines = [" ".join(line.split()) for line in pdf_text(response.data).splitlines()]
+        lines = [" ".join(line.split()) for line in pdf_text(response, lines=True).splitlines()]
         start = lines.index("Expected attendance")
         return lines[start : lines.index("Papers", start)]
 
@@ -468,13 +446,13 @@ def test_public_agenda_pack_does_not_name_a_confidential_item_through_its_minist
     invite(meeting, "Minister for Secrets", InvitationStatus.CONFIRMED, secret)
     invite(meeting, "Chief Secretary", InvitationStatus.CONFIRMED)
 
-    public = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf").data)
+    public = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     assert "Secret merger talks" not in public
     assert "Minister for Secrets" not in public
     assert "Chief Secretary" in public
 
     login_as(Role.LEADER)
-    members = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf").data)
+    members = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     assert "Minister for Secrets, for “Secret merger talks”" in " ".join(members.split())
 
 

@@ -4,8 +4,6 @@ filters, the authorities yet to reply, and the CSV download."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,33 +17,27 @@ from commission.meetings.models import MeetingStatus
 from commission.membership.models import Authority, AuthorityKind, Control, Region
 from commission.timeutil import LONDON, format_date, format_datetime
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
     banner,
-    count_selects,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    read_csv,
+    sign_in,
     table_records,
     table_rows,
 )
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def person(authority: Authority | None, role: Role, name: str) -> User:
     user = factories.user(full_name=name)
     factories.appointment(user=user, role=role, authority=authority)
     return user
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def stored_replies(meeting) -> list[AttendanceReply]:
@@ -102,7 +94,7 @@ def test_leader_replies_for_their_council(client, kind):
     ]
 
     response = client.post(reply_url(meeting), data={"kind": kind.value})
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].endswith(f"/meetings/{meeting.slug}")
     shown = client.get(response.headers["Location"])
     assert banner(shown) == f"Success Reply for Ambridge Council sent: {kind.label}"
@@ -141,7 +133,7 @@ def test_officer_replies_on_behalf_of_the_leader(client, login_as):
     sign_in(client, officer)
 
     response = client.post(reply_url(meeting), data={"kind": "remote"})
-    assert response.status_code == 302
+    expect(response, 302)
     [reply] = stored_replies(meeting)
     assert reply.replied_by_id == officer.id
     assert reply.on_behalf_of_id == leader.id
@@ -164,7 +156,7 @@ def test_secretariat_replies_on_behalf_of_the_leader(client, login_as):
     choose = client.get(reply_url(meeting))
     assert heading(choose) == "Which authority are you replying for?"
     response = client.post(reply_url(meeting, council), data={"kind": "apologies"})
-    assert response.status_code == 302
+    expect(response, 302)
     [reply] = stored_replies(meeting)
     assert (reply.replied_by_id, reply.on_behalf_of_id) == (secretariat.id, leader.id)
     assert reply.replied_by_label == "by Sam Secretariat on behalf of Brian Aldridge"
@@ -177,7 +169,7 @@ def test_mayor_replies_for_a_mayoral_strategic_authority(client):
     sign_in(client, mayor)
     assert heading(client.get(reply_url(meeting))) == "Reply for Borchester Combined Authority"
     response = client.post(reply_url(meeting), data={"kind": "in_person"})
-    assert response.status_code == 302
+    expect(response, 302)
     [reply] = stored_replies(meeting)
     assert reply.authority_id == authority.id
     assert reply.replied_by_id == reply.on_behalf_of_id == mayor.id
@@ -218,9 +210,9 @@ def test_officer_of_one_council_cannot_reply_for_another(client):
     meeting = factories.meeting()
     sign_in(client, officer)
 
-    assert client.get(reply_url(meeting, other)).status_code == 403
+    expect(client.get(reply_url(meeting, other)), 403)
     response = client.post(reply_url(meeting, other), data={"kind": "apologies"})
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
     assert reply_count() == 0
 
@@ -229,8 +221,8 @@ def test_officer_of_one_council_cannot_reply_for_another(client):
 def test_roles_that_do_not_reply_are_forbidden(client, login_as, role):
     meeting = factories.meeting()
     login_as(role)
-    assert client.get(reply_url(meeting)).status_code == 403
-    assert client.post(reply_url(meeting), data={"kind": "in_person"}).status_code == 403
+    expect(client.get(reply_url(meeting)), 403)
+    expect(client.post(reply_url(meeting), data={"kind": "in_person"}), 403)
     assert reply_count() == 0
 
 
@@ -240,9 +232,9 @@ def test_deputy_of_the_council_itself_cannot_reply(client):
     factories.delegation(appointment=deputy.appointments[0], power=DelegatedPower.ATTEND)
     meeting = factories.meeting()
     sign_in(client, deputy)
-    assert client.get(reply_url(meeting, council)).status_code == 403
+    expect(client.get(reply_url(meeting, council)), 403)
     response = client.post(reply_url(meeting, council), data={"kind": "in_person"})
-    assert response.status_code == 403
+    expect(response, 403)
     assert reply_count() == 0
 
 
@@ -252,7 +244,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
         client.get(reply_url(meeting)),
         client.post(reply_url(meeting), data={"kind": "in_person"}),
     ):
-        assert response.status_code == 302
+        expect(response, 302)
         assert "/sign-in" in response.headers["Location"]
     assert reply_count() == 0
 
@@ -262,9 +254,8 @@ def test_choosing_nothing_is_a_validation_error(client):
     leader = person(council, Role.LEADER, "Leader")
     meeting = factories.meeting()
     sign_in(client, leader)
-    response = client.post(reply_url(meeting), data={"substitute_name": "x" * 201})
-    assert response.status_code == 200
-    assert error_summary(response) == [
+    shown = ok(client.post(reply_url(meeting), data={"substitute_name": "x" * 201}))
+    assert error_summary(shown) == [
         ("Select whether your authority will attend", "#kind"),
         ("The name must be 200 characters or fewer", "#substitute_name"),
     ]
@@ -302,7 +293,7 @@ def test_deputy_delegated_to_attend_on_the_day_is_accepted(client, substitute_se
     response = client.post(
         reply_url(meeting), data={"kind": "substitute", "substitute": str(deputy.id)}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [reply] = stored_replies(meeting)
     assert reply.kind is ReplyKind.SUBSTITUTE
     assert reply.substitute_appointment_id == deputy.id
@@ -328,11 +319,10 @@ def test_deputy_whose_delegation_ended_before_the_meeting_is_refused(client, sub
     options = [o.get_text(strip=True) for o in page(form).select("#substitute option")]
     assert options == ["Choose a deputy", "Ended Early (not delegated for this date)"]
 
-    response = client.post(
-        reply_url(meeting), data={"kind": "substitute", "substitute": str(deputy.id)}
+    shown = ok(
+        client.post(reply_url(meeting), data={"kind": "substitute", "substitute": str(deputy.id)})
     )
-    assert response.status_code == 200
-    assert error_summary(response) == [
+    assert error_summary(shown) == [
         (
             f"Ended Early's delegation to attend does not cover {format_date(day)}. "
             "Ask the leader to delegate it, or name someone else",
@@ -373,7 +363,7 @@ def test_named_substitute_is_accepted(client, substitute_setup):
     response = client.post(
         reply_url(meeting), data={"kind": "substitute", "substitute_name": "  Cllr Pat Archer  "}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [reply] = stored_replies(meeting)
     assert (reply.kind, reply.substitute_name) == (ReplyKind.SUBSTITUTE, "Cllr Pat Archer")
     assert reply.substitute_appointment_id is None
@@ -436,9 +426,8 @@ def test_replies_close_when_the_meeting_starts(client):
         "Started Council: No reply yet"
     ]
 
-    response = client.post(reply_url(meeting), data={"kind": "in_person"})
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == [
+    shown = ok(client.post(reply_url(meeting), data={"kind": "in_person"}))
+    assert [text for text, _ in error_summary(shown)] == [
         f"Replies closed when the meeting started, {format_datetime(meeting.starts_at)}"
     ]
     assert reply_count() == 0
@@ -484,12 +473,12 @@ def test_authority_that_is_not_a_member_on_the_day_cannot_reply(client, login_as
 
     for someone, authority in ((leader, outsider), (leaving_leader, leaving)):
         sign_in(client, someone)
-        assert client.get(reply_url(meeting)).status_code == 403
-        assert client.post(reply_url(meeting), data={"kind": "in_person"}).status_code == 403
+        expect(client.get(reply_url(meeting)), 403)
+        expect(client.post(reply_url(meeting), data={"kind": "in_person"}), 403)
         assert your_replies(client.get(f"/meetings/{meeting.slug}")) == []
         login_as(Role.SECRETARIAT)
         response = client.post(reply_url(meeting, authority), data={"kind": "in_person"})
-        assert response.status_code == 403
+        expect(response, 403)
     assert reply_count() == 0
 
 
@@ -596,10 +585,6 @@ def test_filter_that_matches_nothing_shows_no_authorities(client, login_as, repl
     assert "No replies yet." in main_text(response)
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-
-
 def test_csv_has_a_row_for_every_member_authority(client, login_as, replies_setup):
     meeting = replies_setup
     login_as(Role.SECRETARIAT)
@@ -645,14 +630,14 @@ def test_only_the_secretariat_sees_the_replies(client, login_as, replies_setup, 
     login_as(role)
     for path in ("replies", "replies.csv"):
         response = client.get(f"/meetings/{replies_setup.slug}/{path}")
-        assert response.status_code == 403
+        expect(response, 403)
         assert "Alpha Council" not in response.get_data(as_text=True)
 
 
 def test_anonymous_people_are_sent_to_sign_in_for_replies(client, replies_setup):
     for path in ("replies", "replies.csv"):
         response = client.get(f"/meetings/{replies_setup.slug}/{path}")
-        assert response.status_code == 302
+        expect(response, 302)
         assert "/sign-in" in response.headers["Location"]
 
 
@@ -745,11 +730,11 @@ def test_reply_form_without_its_csrf_token_is_refused(client, csrf_enabled):
     meeting = factories.meeting()
     sign_in(client, leader)
     refused = client.post(reply_url(meeting), data={"kind": "in_person"})
-    assert refused.status_code == 400
+    expect(refused, 400)
     assert heading(refused) == "There is a problem with your request"
     assert reply_count() == 0
 
     token = csrf_token_from(client.get(reply_url(meeting)))
     sent = client.post(reply_url(meeting), data={"kind": "in_person", "csrf_token": token})
-    assert sent.status_code == 302
+    expect(sent, 302)
     assert reply_count() == 1

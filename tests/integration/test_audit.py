@@ -1,8 +1,6 @@
 """The audit log: newest first, filtered by what happened, paginated, and only
 for the secretariat."""
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +11,8 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import count_selects, heading, page, table_records
+from tests.conftest import count_selects
+from tests.pages import expect, heading, main_text, ok, page, read_csv, table_records
 
 START = datetime(2027, 2, 2, 9, 0, tzinfo=UTC)
 
@@ -97,10 +96,6 @@ def test_filter_with_no_match(client, secretariat):
     assert "No events found" in page(response).select_one("main").get_text()
 
 
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
-
-
 def pagination_link(response, which: str) -> str | None:
     """The href of the "prev" (newer) or "next" (older) link, if shown."""
     link = page(response).select_one(f".govuk-pagination__{which} a")
@@ -179,16 +174,15 @@ def test_a_link_with_a_mangled_position_shows_the_newest_events(client, secretar
     add_event(summary="Older", minutes=0)
     add_event(summary="Newer", minutes=1)
     response = client.get(f"/audit?{query}")
-    assert response.status_code == 200
+    expect(response, 200)
     assert summaries(response) == ["Newer", "Older"]
 
 
 def test_a_position_beyond_the_log_says_so_and_links_to_the_newest(client, secretariat):
     add_event(summary="Something")
-    response = client.get("/audit?before=0-0")
-    assert response.status_code == 200
-    assert table_records(response) == []
-    link = page(response).find("a", string="Go to the newest events")
+    shown = ok(client.get("/audit?before=0-0"))
+    assert table_records(shown) == []
+    link = page(shown).find("a", string="Go to the newest events")
     assert link["href"] == "/audit"
 
 
@@ -227,10 +221,6 @@ def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
     assert len(many) == len(few)
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-
-
 def test_audit_log_as_csv(client, secretariat):
     person = factories.user(full_name="Joanna Pike")
     add_event(summary="Priya did a thing", actor=secretariat, ip="203.0.113.5", minutes=90)
@@ -240,7 +230,7 @@ def test_audit_log_as_csv(client, secretariat):
     add_event(summary="=cmd|' /C calc'!A0", minutes=300)
     db.session.flush()
     response = client.get("/audit.csv")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert f'filename="audit-log-{today().isoformat()}.csv"' in disposition
@@ -339,7 +329,7 @@ def test_audit_csv_query_count_does_not_grow_with_the_rows(client, secretariat):
 def test_audit_log_is_forbidden_outside_the_secretariat(client, login_as, role, path):
     login_as(role)
     response = client.get(path)
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
 
 

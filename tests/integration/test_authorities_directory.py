@@ -3,7 +3,6 @@ sorting, counts, pages, and the CSV and Excel downloads of the filtered list."""
 
 from __future__ import annotations
 
-import csv
 import io
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.membership.queries import DirectoryFilters
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import heading, page, table_rows
+from tests.pages import expect, heading, page, read_csv, table_rows
 
 SEED_DATE = date(2026, 5, 8)  # the factories' control date
 
@@ -147,7 +146,7 @@ ALL = [
 
 def test_the_directory_lists_every_authority_with_its_details(client, directory):
     response = client.get("/authorities")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Authorities"
     assert status_text(response) == "7 authorities, of which 5 are members."
     records = {r["Name"]: r for r in rows_by_heading(response)}
@@ -252,7 +251,7 @@ def test_no_match_shows_an_empty_state(client, directory):
 )
 def test_unknown_filter_values_are_ignored(client, directory, query):
     response = client.get(f"/authorities?{query}")
-    assert response.status_code == 200
+    expect(response, 200)
     assert names(response) == ALL
     assert status_text(response) == "7 authorities, of which 5 are members."
     assert page(response).find("a", string="Clear filters") is None
@@ -394,9 +393,9 @@ def test_pages_keep_the_filters_and_sort(client, sixty):
 
 def test_a_page_past_the_last_is_not_found(client, sixty):
     response = client.get("/authorities?page=3")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
-    assert client.get("/authorities?q=nothing-matches&page=2").status_code == 404
+    expect(client.get("/authorities?q=nothing-matches&page=2"), 404)
     assert names(client.get("/authorities?page=0")) == names(client.get("/authorities"))
 
 
@@ -421,12 +420,6 @@ def test_the_directory_runs_the_same_queries_for_five_or_sixty_authorities(clien
 # Downloads ------------------------------------------------------------------------
 
 
-def read_csv(response) -> list[list[str]]:
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
-
-
 HEADER = [
     "GSS code",
     "Name",
@@ -442,7 +435,7 @@ HEADER = [
 
 def test_the_csv_download_is_the_filtered_list(client, directory):
     response = client.get("/authorities.csv?region=South+West&sort=population&order=desc")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="authorities-{today().isoformat()}.csv"'
@@ -505,7 +498,7 @@ def test_the_directory_links_to_downloads_of_the_same_filter(client, directory):
 
 def test_the_excel_download_is_the_filtered_list(client, directory):
     response = client.get("/authorities.xlsx?membership=member&type=district")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -548,7 +541,7 @@ def test_downloads_do_not_let_a_name_become_a_formula(client, app_ctx):
 
 def test_an_unknown_download_format_is_not_found(client, directory):
     response = client.get("/authorities.pdf")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 

@@ -16,7 +16,7 @@ from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.timeutil import format_date, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import heading, page, summary_list
+from tests.pages import expect, heading, main_text, ok, page, sign_in, summary_list
 
 STARTED = today() - timedelta(days=30)
 
@@ -38,22 +38,10 @@ def statements():
         event.remove(connection, "before_cursor_execute", before)
 
 
-def sign_in(client, user: User) -> User:
-    db.session.flush()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return user
-
-
 def person(role: Role, name: str, authority=None, **kwargs) -> User:
     user = factories.user(full_name=name)
     factories.appointment(user=user, role=role, authority=authority, **kwargs)
     return user
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def h2s(response) -> list[str]:
@@ -136,23 +124,20 @@ def oakshire(app_ctx):
 
 
 def test_the_page_shows_the_authoritys_details(client, oakshire):
-    response = client.get(f"/authorities/{oakshire['council'].slug}")
-    assert response.status_code == 200
-    assert heading(response) == "Oakshire Council"
-    assert page(response).select_one(".govuk-caption-l").get_text(strip=True) == (
-        "Unitary authority"
-    )
-    assert page(response).select_one("main strong.govuk-tag").get_text(strip=True) == (
+    shown = ok(client.get(f"/authorities/{oakshire['council'].slug}"))
+    assert heading(shown) == "Oakshire Council"
+    assert page(shown).select_one(".govuk-caption-l").get_text(strip=True) == ("Unitary authority")
+    assert page(shown).select_one("main strong.govuk-tag").get_text(strip=True) == (
         "Member of the Commission"
     )
-    assert summary_list(response) == {
+    assert summary_list(shown) == {
         "Type": "Unitary authority",
         "Region": "North East",
         "Population": "123,456 (mid-2024)",
         "Political control": "Labour since 8 May 2026",
         "GSS code": oakshire["council"].gss_code,
     }
-    assert "Member from 1 January 2026" in main_text(response)
+    assert "Member from 1 January 2026" in main_text(shown)
 
 
 def test_control_history_is_newest_first(client, oakshire):
@@ -228,7 +213,7 @@ def test_a_non_member_with_history(client, app_ctx):
 
 def test_an_unknown_authority_is_not_found(client, app_ctx):
     response = client.get("/authorities/atlantis-council")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 
@@ -260,7 +245,7 @@ def test_deputies_and_officers_are_hidden_from_people_outside_the_council(
     client, oakshire, login_as, viewer
 ):
     response = view_as(client, oakshire, login_as, viewer)
-    assert response.status_code == 200
+    expect(response, 200)
     text = main_text(response)
     assert "Lena Leader" in text
     assert "Deputies and officers" not in h2s(response)
@@ -359,7 +344,7 @@ def test_the_page_runs_the_same_queries_whatever_the_size_of_the_team(client, lo
 def test_my_authority_shows_the_authority_its_team_and_what_is_to_come(client, oakshire):
     sign_in(client, oakshire["leader"])
     response = client.get("/my-authority")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Your authority"
     assert h2s(response) == ["Oakshire Council"]
     text = main_text(response)
@@ -419,18 +404,18 @@ def test_two_roles_at_one_authority_show_it_once(client, oakshire):
 def test_my_authority_is_refused_to_people_without_an_authority_role(client, login_as, role):
     login_as(role)
     response = client.get("/my-authority")
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
 
 
 def test_my_authority_is_refused_after_the_role_ends(client, oakshire):
     sign_in(client, oakshire["former"])
-    assert client.get("/my-authority").status_code == 403
+    expect(client.get("/my-authority"), 403)
 
 
 def test_my_authority_asks_a_visitor_to_sign_in(client, app_ctx):
     response = client.get("/my-authority")
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in?next=")
 
 
@@ -477,7 +462,7 @@ def test_my_authority_lists_the_coming_meetings_with_the_authoritys_reply(client
     ]
     reply = page(response).find("a", href=f"/meetings/{later.slug}/reply?authority={council.slug}")
     assert reply is not None
-    assert client.get(reply["href"]).status_code == 200
+    expect(client.get(reply["href"]), 200)
     assert "No meetings of the Commission have been scheduled yet." not in main_text(response)
 
 
@@ -563,7 +548,7 @@ def test_my_authority_lists_what_the_authority_can_respond_to_now(client, oakshi
         "a", href=f"/consultations/{later.reference}/responses/{council.slug}"
     )
     assert link is not None
-    assert client.get(link["href"]).status_code == 200
+    expect(client.get(link["href"]), 200)
     assert "There are no open consultations." not in main_text(response)
 
 

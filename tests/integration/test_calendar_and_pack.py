@@ -5,7 +5,6 @@ cancelled events with a higher SEQUENCE, joining links only for members."""
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,19 +15,9 @@ from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
 from tests import factories
 from tests.factories import london_time
+from tests.pages import expect, pdf_text, sign_out
 
 JOIN_LINK = "https://teams.example.gov.uk/l/meetup-join/lgc"
-
-
-def pdf_text(response, tmp_path) -> str:
-    """The PDF's text as pdftotext lays it out, runs of spaces made one; pages
-    are separated by form feeds."""
-    path = tmp_path / "pack.pdf"
-    path.write_bytes(response.data)
-    result = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return re.sub(r"[ \t]+", " ", result.stdout)
 
 
 def flat(text: str) -> str:
@@ -43,11 +32,6 @@ def papers_list(text: str) -> str:
 def events(response) -> list:
     assert response.mimetype == "text/calendar"
     return Calendar.from_ical(response.data).walk("VEVENT")
-
-
-def sign_out(client) -> None:
-    with client.session_transaction() as session:
-        session.clear()
 
 
 @pytest.fixture
@@ -82,13 +66,13 @@ def meeting():
 # The agenda pack ---------------------------------------------------------------------------------
 
 
-def test_public_pack_has_cover_agenda_papers_and_page_numbers(client, meeting, tmp_path):
+def test_public_pack_has_cover_agenda_papers_and_page_numbers(client, meeting):
     response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     assert response.headers["Content-Disposition"] == 'inline; filename="agenda-2027-07-13.pdf"'
-    text = pdf_text(response, tmp_path)
+    text = pdf_text(response, lines=True)
 
     cover, _, rest = text.partition("\f")
     assert "Local Government Commission" in cover
@@ -117,11 +101,9 @@ def test_public_pack_has_cover_agenda_papers_and_page_numbers(client, meeting, t
         assert hidden not in text
 
 
-def test_members_pack_includes_confidential_items_and_restricted_papers(
-    client, login_as, meeting, tmp_path
-):
+def test_members_pack_includes_confidential_items_and_restricted_papers(client, login_as, meeting):
     login_as(Role.LEADER)
-    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), tmp_path)
+    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     assert "Contains restricted items and papers for members of the Commission only" in flat(text)
     assert "3 11:25am Intervention at Testshire (confidential) Permanent Secretary" in text
     papers = flat(papers_list(text))
@@ -130,19 +112,19 @@ def test_members_pack_includes_confidential_items_and_restricted_papers(
     assert "Confidential item" not in text
 
 
-def test_pack_papers_are_numbered_through_the_whole_list(client, login_as, meeting, tmp_path):
+def test_pack_papers_are_numbered_through_the_whole_list(client, login_as, meeting):
     login_as(Role.OFFICER)
-    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), tmp_path)
+    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     numbers = re.findall(r"^ ?(\d+) ", papers_list(text), flags=re.MULTILINE)
     assert numbers == ["1", "2", "3", "4"]
 
 
-def test_long_pack_numbers_every_page_after_the_cover(client, tmp_path):
+def test_long_pack_numbers_every_page_after_the_cover(client):
     meeting = factories.meeting(starts_at=london_time(date(2027, 2, 9), 9, 0), published=True)
     for n in range(40):
         item = factories.agenda_item(meeting=meeting, title=f"Item number {n}", duration_minutes=5)
         item.description = "A paragraph of background that takes up some room on the page. " * 3
-    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), tmp_path)
+    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     pages = text.count("\f")
     assert pages >= 3
     for number in range(2, pages + 1):
@@ -150,10 +132,10 @@ def test_long_pack_numbers_every_page_after_the_cover(client, tmp_path):
     assert "Item number 39" in text
 
 
-def test_cancelled_meeting_pack_says_so(client, meeting, tmp_path):
+def test_cancelled_meeting_pack_says_so(client, meeting):
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = "No quorum"
-    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), tmp_path)
+    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     assert "This meeting has been cancelled: No quorum." in text
 
 
@@ -164,15 +146,15 @@ def test_no_pack_before_the_agenda_is_published(client, login_as, role):
     if role is not None:
         login_as(role)
     response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
-    assert response.status_code == 404
+    expect(response, 404)
     assert not response.data.startswith(b"%PDF")
 
 
-def test_secretariat_can_see_a_draft_pack(client, login_as, tmp_path):
+def test_secretariat_can_see_a_draft_pack(client, login_as):
     meeting = factories.meeting(status=MeetingStatus.DRAFT)
     factories.agenda_item(meeting=meeting, title="Draft thinking", confidential=True)
     login_as(Role.SECRETARIAT)
-    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), tmp_path)
+    text = pdf_text(client.get(f"/meetings/{meeting.slug}/agenda.pdf"), lines=True)
     assert "Draft thinking (confidential)" in text
 
 
@@ -294,7 +276,7 @@ def test_empty_feed_is_still_a_calendar(client):
 def test_feed_with_a_meeting_on_a_leap_day(client):
     leap = factories.meeting(starts_at=london_time(date(2028, 2, 29), 10, 30))
     response = client.get("/meetings.ics")
-    assert response.status_code == 200
+    expect(response, 200)
     [event] = events(response)
     assert str(event["UID"]).startswith(f"meeting-{leap.id}@")
     assert event["DTSTART"].dt.tzinfo == ZoneInfo("Europe/London")

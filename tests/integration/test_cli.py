@@ -14,6 +14,7 @@ from commission.membership.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import now_utc, today
 from tests import factories
 from tests.conftest import audit_events
+from tests.pages import expect
 
 PASSWORD = "sandstone kettle marigold"
 
@@ -74,8 +75,8 @@ def test_create_secretariat_makes_a_working_secretariat_account(runner, client):
     response = client.post(
         "/sign-in", data={"email": "chief.clerk@example.gov.uk", "password": PASSWORD}
     )
-    assert response.status_code == 302
-    assert client.get("/people").status_code == 200
+    expect(response, 302)
+    expect(client.get("/people"), 200)
 
 
 @pytest.mark.parametrize(
@@ -150,8 +151,8 @@ def test_demo_people_can_sign_in_with_the_demo_password(runner, client):
     response = client.post(
         "/sign-in", data={"email": f"secretariat@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
     )
-    assert response.status_code == 302
-    assert client.get("/people").status_code == 200
+    expect(response, 302)
+    expect(client.get("/people"), 200)
 
 
 def test_demo_is_never_loaded_in_production(app, runner):

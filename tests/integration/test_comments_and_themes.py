@@ -19,15 +19,10 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.models import AnswerTag, Tag
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import banner, count_selects, count_statements, csrf_token_from, page
+from tests.conftest import count_selects, count_statements
+from tests.pages import banner, csrf_token_from, expect, page, sign_in
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 @dataclass
@@ -113,7 +108,7 @@ def secretariat(client):
 
 def cards(response) -> list[str]:
     """Each comment card's title: council · question n [· position]."""
-    assert response.status_code == 200
+    expect(response, 200)
     return [
         title.get_text(" ", strip=True)
         for title in page(response).select(".govuk-summary-card__title")
@@ -297,7 +292,7 @@ def test_comments_are_paged_keeping_the_filters(client, comments, secretariat, a
 def test_comments_have_the_summary_audience(client, comments):
     sign_in(client, factories.user(role=Role.LEADER))
 
-    assert client.get(comments.url).status_code == 404
+    expect(client.get(comments.url), 404)
 
 
 def test_only_the_secretariat_sees_the_tagging_forms(client, comments):
@@ -320,8 +315,7 @@ def test_tagging_adds_new_themes_and_untagging_removes_them(client, comments, se
         data={"new_tag": "Timing,  Rural   areas, ", "next": comments.url + "?position=oppose"},
     )
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == comments.url + "?position=oppose"
+    expect(response, 302, location=comments.url + "?position=oppose")
     assert themes_of(answer) == ["rural areas", "timing"]
     assert banner(client.get(comments.url)) == "Success Themes saved"
 
@@ -355,7 +349,7 @@ def test_a_theme_longer_than_60_characters_is_refused(client, comments, secretar
 
     response = client.post(comments.tag_url(answer), data={"new_tag": "x" * 61})
 
-    assert response.status_code == 302
+    expect(response, 302)
     assert themes_of(answer) == ["timing"]
     assert banner(client.get(comments.url)).endswith("A theme must be 60 characters or fewer")
     assert db.session.execute(select(Tag).where(Tag.name == "x" * 61)).first() is None
@@ -368,7 +362,7 @@ def test_tagging_a_comment_of_another_consultation_is_not_found(client, comments
 
     response = client.post(comments.tag_url(answer), data={"new_tag": "funding"})
 
-    assert response.status_code == 404
+    expect(response, 404)
     assert themes_of(answer) == []
 
 
@@ -379,8 +373,7 @@ def test_tagging_never_redirects_to_another_site(client, comments, secretariat):
         comments.tag_url(answer), data={"new_tag": "funding", "next": "https://evil.example/"}
     )
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == comments.url
+    expect(response, 302, location=comments.url)
     assert themes_of(answer) == ["funding"]
 
 
@@ -393,7 +386,7 @@ def test_only_the_secretariat_may_tag(client, comments, role):
 
     response = client.post(comments.tag_url(answer), data={"new_tag": "funding"})
 
-    assert response.status_code == 403
+    expect(response, 403)
     assert themes_of(answer) == []
 
 
@@ -401,7 +394,7 @@ def test_the_lead_departments_minister_may_not_tag(client, comments):
     answer = comments.answers[("Barton", 1)]
     sign_in(client, factories.minister(department=comments.consultation.department))
 
-    assert client.post(comments.tag_url(answer), data={"new_tag": "x"}).status_code == 403
+    expect(client.post(comments.tag_url(answer), data={"new_tag": "x"}), 403)
     assert themes_of(answer) == []
 
 
@@ -410,7 +403,7 @@ def test_tagging_signed_out_is_sent_to_sign_in(client, comments):
 
     response = client.post(comments.tag_url(answer), data={"new_tag": "funding"})
 
-    assert response.status_code == 302
+    expect(response, 302)
     assert "/sign-in" in response.headers["Location"]
     assert themes_of(answer) == []
 
@@ -419,14 +412,14 @@ def test_tagging_needs_the_csrf_token(client, comments, secretariat, csrf_enable
     answer = comments.answers[("Barton", 1)]
 
     refused = client.post(comments.tag_url(answer), data={"new_tag": "funding"})
-    assert refused.status_code == 400
+    expect(refused, 400)
     assert themes_of(answer) == []
 
     token = csrf_token_from(client.get(comments.url))
     accepted = client.post(
         comments.tag_url(answer), data={"new_tag": "funding", "csrf_token": token}
     )
-    assert accepted.status_code == 302
+    expect(accepted, 302)
     assert themes_of(answer) == ["funding"]
 
 

@@ -28,23 +28,23 @@ from commission.meetings.models import MeetingStatus
 from commission.storage import storage
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events
+from tests.factories import PDF_BYTES
+from tests.pages import (
     banner,
     error_summary,
+    expect,
+    form_fields,
     heading,
+    main_text,
+    ok,
     page,
     summary_list,
 )
-from tests.factories import PDF_BYTES
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
 REAL_PDF = PDF_BYTES + b"% Sure Start consultation paper\n"
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def consultations() -> list[Consultation]:
@@ -136,10 +136,10 @@ def test_only_the_secretariat_may_set_up_consultations(client, login_as, role, m
         url, data={"title": "Changed", "text": "Changed?", "kind": "position", "direction": "down"}
     )
     if role is None:
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
     else:
-        assert response.status_code == 403
+        expect(response, 403)
         assert heading(response) == "You do not have permission to see this page"
     db.session.expire_all()
     assert [c.title for c in consultations()] == ["Adult social care"]
@@ -164,9 +164,9 @@ def test_a_draft_consultation_does_not_exist_for_anyone_but_the_secretariat(clie
         f"/consultations/{consultation.reference}" + suffix.format(slug=council.slug)
     )
     if role is None and suffix:
-        assert response.status_code == 302  # responses need a sign-in first
+        expect(response, 302)  # responses need a sign-in first
     else:
-        assert response.status_code == 404
+        expect(response, 404)
         assert heading(response) == "Page not found"
 
 
@@ -199,8 +199,7 @@ def test_the_create_form(client, secretariat, education):
 def test_creating_a_consultation_gives_the_next_reference(client, secretariat, education):
     department, office = education
     response = client.post("/consultations/new", data=details(department, office))
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/consultations/LGC-2027-001"
+    expect(response, 302, location="/consultations/LGC-2027-001")
     [consultation] = consultations()
     assert consultation.reference == "LGC-2027-001"
     assert consultation.title == "Delivering the Sure Start revival"
@@ -320,10 +319,9 @@ def test_the_lead_minister_is_optional(client, secretariat, education):
 )
 def test_details_that_cannot_be_saved(client, secretariat, education, overrides, expected):
     department, office = education
-    response = client.post("/consultations/new", data=details(department, office, **overrides))
-    assert response.status_code == 200
-    assert heading(response) == "Create a consultation"
-    assert error_summary(response) == expected
+    shown = ok(client.post("/consultations/new", data=details(department, office, **overrides)))
+    assert heading(shown) == "Create a consultation"
+    assert error_summary(shown) == expected
     assert consultations() == []
     assert audit_events("consultation_created") == []
 
@@ -352,7 +350,7 @@ def test_changing_the_details(client, secretariat, education):
     consultation = draft(department=department, title="Old title")
     form = client.get(f"/consultations/{consultation.reference}/edit")
     assert heading(form) == f"Change {consultation.reference}"
-    assert page(form).select_one("input[name=title]")["value"] == "Old title"
+    assert form_fields(ok(form))["title"] == "Old title"
     response = client.post(
         f"/consultations/{consultation.reference}/edit",
         data=details(department, office, title="New title"),
@@ -401,8 +399,9 @@ def test_adding_questions_in_order(client, secretariat):
     consultation = draft(questions=0)
     form = client.get(f"/consultations/{consultation.reference}/questions/new")
     assert heading(form) == "Add a question"
-    assert page(form).select_one("input[name=kind][checked]")["value"] == "position"
-    assert page(form).select_one("input[name=required]").has_attr("checked")
+    fields = form_fields(ok(form))
+    assert fields["kind"] == "position"
+    assert fields["required"] == "y"
 
     first = client.post(
         f"/consultations/{consultation.reference}/questions/new",
@@ -456,9 +455,8 @@ def test_adding_questions_in_order(client, secretariat):
 )
 def test_questions_that_cannot_be_saved(client, secretariat, data, expected):
     consultation = draft(questions=0)
-    response = client.post(f"/consultations/{consultation.reference}/questions/new", data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == expected
+    shown = ok(client.post(f"/consultations/{consultation.reference}/questions/new", data=data))
+    assert error_summary(shown) == expected
     assert questions_of(consultation) == []
 
 
@@ -469,7 +467,7 @@ def test_changing_removing_and_moving_questions(client, secretariat):
 
     form = client.get(f"/consultations/{reference}/questions/{two.id}/edit")
     assert heading(form) == "Change the question"
-    assert page(form).select_one("input[name=text]")["value"] == "Question 2?"
+    assert form_fields(ok(form))["text"] == "Question 2?"
     client.post(
         f"/consultations/{reference}/questions/{two.id}/edit",
         data={"kind": "position", "text": "Is the funding enough?", "required": "y"},
@@ -512,7 +510,7 @@ def test_moving_needs_a_direction(client, secretariat):
         f"/consultations/{consultation.reference}/questions/{first.id}/move",
         data={"direction": "sideways"},
     )
-    assert response.status_code == 400
+    expect(response, 400)
     assert questions_of(consultation) == [(1, "Question 1?"), (2, "Question 2?")]
 
 
@@ -522,7 +520,7 @@ def test_a_question_of_another_consultation_is_not_found(client, secretariat):
     response = client.get(
         f"/consultations/{consultation.reference}/questions/{other.questions[0].id}/edit"
     )
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 LOCKED = "Questions cannot change once authorities have started responding"
@@ -546,7 +544,7 @@ def test_questions_are_locked_once_any_response_exists(client, secretariat, acti
         shown = client.get(response.headers["Location"])
         assert banner(shown) == f"Important {LOCKED}"
     else:
-        assert response.status_code == 200
+        expect(response, 200)
         assert error_summary(response) == [(LOCKED, "")]
     db.session.expire_all()
     assert questions_of(consultation) == [(1, "Question 1?"), (2, "Question 2?")]
@@ -584,13 +582,12 @@ def test_the_preview_shows_the_form_as_a_council_sees_it_and_saves_nothing(clien
     consultation = draft(title="Adult social care", questions=2)
     position_q, free_q = consultation.questions
     position_q.hint = "Think about pooled budgets."
-    response = client.get(f"/consultations/{consultation.reference}/preview")
-    assert response.status_code == 200
-    assert heading(response) == "Your authority's response"
-    assert banner(response).endswith(
+    shown = ok(client.get(f"/consultations/{consultation.reference}/preview"))
+    assert heading(shown) == "Your authority's response"
+    assert banner(shown).endswith(
         "Preview: this is how member authorities will see the form. Nothing entered here is saved."
     )
-    form = page(response).select_one("main form")
+    form = page(shown).select_one("main form")
     names = {i["name"] for i in form.select("input[type=radio], textarea")}
     assert names == {
         "overall_position",
@@ -607,7 +604,7 @@ def test_the_preview_shows_the_form_as_a_council_sees_it_and_saves_nothing(clien
     assert "Think about pooled budgets." in form.get_text()
     assert form.select("button, input[type=submit]") == []
     assert db.session.execute(select(func.count(Response.id))).scalar_one() == 0
-    assert client.post(f"/consultations/{consultation.reference}/preview").status_code == 405
+    expect(client.post(f"/consultations/{consultation.reference}/preview"), 405)
 
 
 # Opening ---------------------------------------------------------------------------------------
@@ -652,9 +649,8 @@ def test_opening_is_a_confirmed_step(client, secretariat):
 )
 def test_opening_needs_a_question_and_a_future_closing_date(client, secretariat, setup, message):
     consultation = draft(**setup)
-    response = client.post(f"/consultations/{consultation.reference}/open")
-    assert response.status_code == 200
-    assert error_summary(response) == [(message, "")]
+    shown = ok(client.post(f"/consultations/{consultation.reference}/open"))
+    assert error_summary(shown) == [(message, "")]
     db.session.expire_all()
     assert consultation.status is ConsultationStatus.DRAFT
     assert audit_events("consultation_opened") == []
@@ -714,13 +710,14 @@ def test_uploading_a_document(client, secretariat):
 )
 def test_files_that_are_refused(client, secretariat, data, filename, message):
     consultation = draft()
-    response = client.post(
-        f"/consultations/{consultation.reference}/documents/new",
-        data=upload(data, filename),
-        content_type="multipart/form-data",
+    shown = ok(
+        client.post(
+            f"/consultations/{consultation.reference}/documents/new",
+            data=upload(data, filename),
+            content_type="multipart/form-data",
+        )
     )
-    assert response.status_code == 200
-    assert error_summary(response) == [(message, "#file")]
+    assert error_summary(shown) == [(message, "#file")]
     assert documents() == []
 
 
@@ -739,7 +736,7 @@ def test_downloading_a_document_of_an_open_consultation(client):
     consultation = factories.consultation()
     document = factories.consultation_document(consultation=consultation, data=REAL_PDF)
     response = client.get(f"/consultations/documents/{document.id}/consultation.pdf")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="consultation.pdf"'
     assert response.data == REAL_PDF
@@ -751,19 +748,19 @@ def test_a_draft_consultations_documents_are_not_public(client, login_as, role):
     if role is not None:
         login_as(role)
     response = client.get(f"/consultations/documents/{document.id}/consultation.pdf")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 
 def test_the_secretariat_can_download_a_draft_consultations_document(client, secretariat):
     document = factories.consultation_document(consultation=draft(), data=REAL_PDF)
     response = client.get(f"/consultations/documents/{document.id}/consultation.pdf")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.data == REAL_PDF
 
 
 def test_an_unknown_document_is_not_found(client):
-    assert client.get("/consultations/documents/999999/nothing.pdf").status_code == 404
+    expect(client.get("/consultations/documents/999999/nothing.pdf"), 404)
 
 
 # The agenda link -------------------------------------------------------------------------------

@@ -15,27 +15,21 @@ from commission.consultations.models import Extension, Position, Response, Respo
 from commission.extensions import db
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events
+from tests.pages import (
     banner,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    sign_in,
     summary_list,
     table_rows,
 )
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split()).replace(" .", ".")
 
 
 def respond_url(consultation, authority) -> str:
@@ -110,13 +104,12 @@ def closed_message(consultation) -> str:
 def test_after_closing_time_the_response_page_is_read_only(client, closed, council, officer):
     factories.draft_response(consultation=closed, authority=council, position=Position.NEUTRAL)
     sign_in(client, officer)
-    response = client.get(respond_url(closed, council))
-    assert response.status_code == 200
-    assert page(response).select("main form") == []
+    shown = ok(client.get(respond_url(closed, council)))
+    assert page(shown).select("main form") == []
     assert "This consultation is closed, so the response can no longer be changed." in main_text(
-        response
+        shown
     )
-    assert summary_list(response)["Overall position"] == "Neutral"
+    assert summary_list(shown)["Overall position"] == "Neutral"
     check = client.get(respond_url(closed, council) + "/check")
     assert page(check).select("main form") == []
     assert page(check).select(".govuk-summary-list__actions") == []
@@ -127,9 +120,8 @@ def test_after_closing_time_a_save_is_refused(client, closed, council, officer):
         consultation=closed, authority=council, position=Position.NEUTRAL
     )
     sign_in(client, officer)
-    response = client.post(respond_url(closed, council), data=form_data(closed, existing.version))
-    assert response.status_code == 200
-    assert error_summary(response) == [(closed_message(closed), "")]
+    shown = ok(client.post(respond_url(closed, council), data=form_data(closed, existing.version)))
+    assert error_summary(shown) == [(closed_message(closed), "")]
     after = stored(closed, council)
     assert after.overall_position is Position.NEUTRAL
     assert after.version == existing.version
@@ -226,10 +218,10 @@ def test_only_the_secretariat_grants_extensions(client, closed, council, role, m
         data=extension_data(council, today() + timedelta(days=7)),
     )
     if role is None:
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
     else:
-        assert response.status_code == 403
+        expect(response, 403)
     assert extensions() == []
 
 
@@ -298,9 +290,8 @@ def test_extensions_that_cannot_be_granted(
 ):
     data = extension_data(council, today() + timedelta(days=7))
     data.update(overrides)
-    response = client.post(f"/consultations/{closed.reference}/extensions", data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == expected
+    shown = ok(client.post(f"/consultations/{closed.reference}/extensions", data=data))
+    assert error_summary(shown) == expected
     assert extensions() == []
 
 
@@ -350,7 +341,7 @@ def test_an_extension_reopens_the_window_for_that_authority_only(client, closed,
         "extension: Full council meets after the deadline."
     ) in main_text(shown)
     saved = client.post(respond_url(closed, council), data=form_data(closed))
-    assert saved.status_code == 302
+    expect(saved, 302)
     assert stored(closed, council).overall_comment == "Late thoughts"
     consultation_page = client.get(f"/consultations/{closed.reference}")
     inset = " ".join(page(consultation_page).select_one(".govuk-inset-text").get_text(" ").split())

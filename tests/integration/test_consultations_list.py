@@ -16,15 +16,10 @@ from commission.consultations.models import ConsultationStatus, Extension
 from commission.extensions import db
 from commission.timeutil import format_datetime, now_utc
 from tests import factories
-from tests.conftest import count_statements, heading, page
+from tests.conftest import count_statements
+from tests.pages import expect, heading, page, sign_in, status_line
 
 PAGE_SIZE = 25  # the tests' PAGE_SIZE (tests/conftest.py)
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def captions(response) -> list[str]:
@@ -44,11 +39,6 @@ def table_titled(response, caption: str) -> list[list[str]]:
 
 def titles(rows: list[list[str]]) -> list[str]:
     return [row[0].split(" LGC-")[0] for row in rows]
-
-
-def status_line(response) -> str:
-    element = page(response).select_one("main [role=status]")
-    return element.get_text(" ", strip=True) if element else ""
 
 
 def closed_consultation(n: int, *, days_ago: int | None = None, **kwargs):
@@ -84,7 +74,7 @@ def test_closed_consultations_come_a_page_at_a_time_newest_closing_first(client)
         closed_consultation(n)
 
     first = client.get("/consultations")
-    assert first.status_code == 200
+    expect(first, 200)
     assert heading(first) == "Consultations"
     assert page(first).title.get_text().split(" \N{EN DASH} ")[0] == "Consultations"
     assert captions(first) == ["Open consultations", "Closed consultations"]
@@ -97,7 +87,7 @@ def test_closed_consultations_come_a_page_at_a_time_newest_closing_first(client)
     assert nav.select_one(".govuk-pagination__next a")["href"] == "/consultations?page=2"
 
     second = client.get("/consultations?page=2")
-    assert second.status_code == 200
+    expect(second, 200)
     assert heading(second) == "Consultations"
     assert page(second).title.get_text().split(" \N{EN DASH} ")[0] == "Consultations (page 2 of 2)"
     assert captions(second) == ["Closed consultations"]
@@ -242,7 +232,7 @@ def test_a_page_number_that_is_not_one_shows_the_first_page(client, value):
     factories.consultation(title="Open now")
     closed_consultation(0)
     response = client.get(f"/consultations?page={value}")
-    assert response.status_code == 200
+    expect(response, 200)
     assert captions(response) == ["Open consultations", "Closed consultations"]
 
 
@@ -251,15 +241,15 @@ def test_a_page_beyond_the_last_is_not_found(client, value):
     for n in range(3):
         closed_consultation(n)
     response = client.get(f"/consultations?page={value}")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 
 def test_with_no_closed_consultations_only_the_first_page_exists(client):
     factories.consultation(title="Open now")
-    assert client.get("/consultations").status_code == 200
+    expect(client.get("/consultations"), 200)
     assert captions(client.get("/consultations")) == ["Open consultations"]
-    assert client.get("/consultations?page=2").status_code == 404
+    expect(client.get("/consultations?page=2"), 404)
 
 
 # Work per page ------------------------------------------------------------------------------------
@@ -268,7 +258,7 @@ def test_with_no_closed_consultations_only_the_first_page_exists(client):
 def _statements_for(client, path: str) -> int:
     with count_statements() as statements:
         response = client.get(path)
-    assert response.status_code == 200
+    expect(response, 200)
     return len(statements)
 
 

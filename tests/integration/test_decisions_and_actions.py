@@ -6,8 +6,6 @@ published minutes."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import pytest
@@ -19,7 +17,18 @@ from commission.meetings.models import Meeting, MeetingStatus
 from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
 from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import audit_events, banner, count_selects, error_summary, heading, page
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
+    banner,
+    error_summary,
+    expect,
+    heading,
+    main_text,
+    ok,
+    page,
+    read_csv,
+    status_line,
+)
 
 NOT_SECRETARIAT = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR, Role.MAYOR, Role.DEPUTY]
 
@@ -34,10 +43,6 @@ def decision_url(meeting: Meeting) -> str:
 
 def action_url(meeting: Meeting) -> str:
     return f"/meetings/{meeting.slug}/actions/new"
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split())
 
 
 def decisions() -> list[tuple[int, int, str, int | None]]:
@@ -159,11 +164,10 @@ def test_a_second_meeting_on_the_same_day_has_its_own_prefix(client, held, secre
 )
 def test_a_decision_needs_text(client, held, secretariat, text, message):
     funding = held.items[0]
-    response = client.post(decision_url(held), data={"text": text, "item": str(funding.id)})
-    assert response.status_code == 200
-    assert error_summary(response) == [(message, "")]
-    assert page(response).select_one("#text").get_text() == text
-    assert page(response).select_one("#item option[selected]")["value"] == str(funding.id)
+    shown = ok(client.post(decision_url(held), data={"text": text, "item": str(funding.id)}))
+    assert error_summary(shown) == [(message, "")]
+    assert page(shown).select_one("#text").get_text() == text
+    assert page(shown).select_one("#item option[selected]")["value"] == str(funding.id)
     assert decisions() == []
     assert audit_events("decision_recorded") == []
 
@@ -177,24 +181,23 @@ def test_decisions_need_a_held_meeting(client, secretariat):
 
 def test_no_decision_is_added_to_published_minutes(client, held, secretariat):
     factories.published_minutes(meeting=held)
-    response = client.post(decision_url(held), data={"text": "An afterthought."})
-    assert response.status_code == 200
-    assert error_summary(response) == [(READ_ONLY, "")]
+    shown = ok(client.post(decision_url(held), data={"text": "An afterthought."}))
+    assert error_summary(shown) == [(READ_ONLY, "")]
     assert decisions() == []
 
 
 @pytest.mark.parametrize("role", NOT_SECRETARIAT)
 def test_only_the_secretariat_records_decisions(client, login_as, held, role):
     login_as(role)
-    assert client.get(decision_url(held)).status_code == 403
-    assert client.post(decision_url(held), data={"text": "Agreed."}).status_code == 403
+    expect(client.get(decision_url(held)), 403)
+    expect(client.post(decision_url(held), data={"text": "Agreed."}), 403)
     assert decisions() == []
 
 
 def test_anonymous_people_are_sent_to_sign_in(client, held):
     for target in (decision_url(held), action_url(held)):
         for response in (client.get(target), client.post(target, data={"text": "Agreed."})):
-            assert response.status_code == 302
+            expect(response, 302)
             assert response.headers["Location"].startswith("/sign-in")
     assert decisions() == []
     assert action_count() == 0
@@ -327,10 +330,9 @@ def test_actions_are_numbered_with_their_owners(client, held, secretariat):
 def test_an_action_needs_text_an_owner_and_a_due_date(
     client, held, secretariat, overrides, message
 ):
-    response = client.post(action_url(held), data=action_form(**overrides))
-    assert response.status_code == 200
-    assert heading(response) == "Record an action"
-    [(text, href)] = error_summary(response)
+    shown = ok(client.post(action_url(held), data=action_form(**overrides)))
+    assert heading(shown) == "Record an action"
+    [(text, href)] = error_summary(shown)
     assert text == message[0]
     assert href.startswith(message[1])
     assert action_count() == 0
@@ -362,17 +364,16 @@ def test_actions_need_a_held_meeting(client, secretariat):
 
 def test_no_action_is_added_to_published_minutes(client, held, secretariat):
     factories.published_minutes(meeting=held)
-    response = client.post(action_url(held), data=action_form())
-    assert response.status_code == 200
-    assert error_summary(response) == [(READ_ONLY, "")]
+    shown = ok(client.post(action_url(held), data=action_form()))
+    assert error_summary(shown) == [(READ_ONLY, "")]
     assert action_count() == 0
 
 
 @pytest.mark.parametrize("role", NOT_SECRETARIAT)
 def test_only_the_secretariat_records_actions(client, login_as, held, role):
     login_as(role)
-    assert client.get(action_url(held)).status_code == 403
-    assert client.post(action_url(held), data=action_form()).status_code == 403
+    expect(client.get(action_url(held)), 403)
+    expect(client.post(action_url(held), data=action_form()), 403)
     assert action_count() == 0
 
 
@@ -392,10 +393,6 @@ def cards(response) -> list[tuple[str, str]]:
     ]
 
 
-def status_line(response) -> str:
-    return " ".join(page(response).select_one("main [role=status]").get_text().split())
-
-
 @pytest.fixture
 def two_meetings():
     """Published minutes of a March meeting and draft minutes of an April one."""
@@ -413,7 +410,7 @@ def two_meetings():
 def test_decisions_in_published_minutes_are_listed(client, two_meetings):
     march, _april = two_meetings
     response = client.get("/decisions")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Decisions"
     assert status_line(response) == "2 decisions"
     assert cards(response) == [
@@ -500,12 +497,11 @@ def test_newest_meetings_come_first(client):
 def test_the_decisions_page_needs_no_sign_in_and_the_minutes_it_links_are_public(
     client, two_meetings
 ):
-    response = client.get("/decisions")
-    assert response.status_code == 200
-    links = page(response).select("main .govuk-summary-card__title a")
+    shown = ok(client.get("/decisions"))
+    links = page(shown).select("main .govuk-summary-card__title a")
     assert len(links) == 2  # the March minutes' two decisions; April's are a draft
     for link in links:
-        assert client.get(link["href"]).status_code == 200
+        expect(client.get(link["href"]), 200)
 
 
 def test_a_decision_is_found_by_its_reference(client, two_meetings):
@@ -529,16 +525,12 @@ def test_a_decision_is_found_by_its_reference(client, two_meetings):
 # Decisions as a download ---------------------------------------------------------------------
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-
-
 DECISIONS_HEADER = ["Reference", "Meeting date", "Item", "Decision"]
 
 
 def test_decisions_as_csv(client, two_meetings):
     response = client.get("/decisions.csv")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert f'filename="decisions-{today().isoformat()}.csv"' in disposition
@@ -661,7 +653,7 @@ def test_the_decision_count_stops_at_a_bound(client, monkeypatch):
 @pytest.mark.parametrize("value", ["abc", "-3", "0", "99999999999999999999999"])
 def test_a_decisions_page_number_that_is_not_one_is_read_sensibly(client, two_meetings, value):
     response = client.get("/decisions", query_string={"page": value})
-    assert response.status_code == 200
+    expect(response, 200)
     expected = 0 if value.startswith("9") else 2
     assert len(cards(response)) == expected
 

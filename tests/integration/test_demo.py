@@ -28,7 +28,7 @@ from commission.membership.models import (
 )
 from commission.membership.seeding import load_reference_data
 from commission.timeutil import today
-from tests.conftest import heading, page, summary_list
+from tests.pages import expect, heading, ok, page, summary_list
 
 
 def current(role: Role) -> list[Appointment]:
@@ -166,10 +166,8 @@ def test_a_demo_person_signs_in_with_the_demo_password(client, demo):
     response = client.post(
         "/sign-in", data={"email": f"leader@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
     )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
-    mine = client.get("/my-authority")
-    assert mine.status_code == 200
+    expect(response, 302, location="/")
+    mine = ok(client.get("/my-authority"))
     assert "Leeds City Council" in [h.get_text(strip=True) for h in page(mine).select("h2")]
 
 
@@ -177,7 +175,7 @@ def test_a_demo_mayor_signs_in_and_sees_their_authority(client, demo):
     response = client.post(
         "/sign-in", data={"email": f"mayor@{DEMO_DOMAIN}", "password": DEMO_PASSWORD}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     mine = client.get("/my-authority")
     assert "Greater Manchester Combined Authority" in mine.get_data(as_text=True)
     assert summary_list(mine)["Type"] == "Combined authority"

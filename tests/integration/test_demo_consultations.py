@@ -25,7 +25,7 @@ from commission.extensions import db
 from commission.meetings.models import AgendaItem
 from commission.membership.demo import load_demo
 from commission.membership.seeding import load_reference_data
-from tests.conftest import heading, page, table_rows
+from tests.pages import expect, heading, page, table_rows
 
 
 def demo_consultations() -> dict[str, Consultation]:
@@ -168,4 +168,4 @@ def test_the_demo_consultations_on_the_public_pages(client, demo):
     main = page(shown).select_one("main").get_text(" ", strip=True)
     assert "Demo content" in main
     assert "not a real government consultation" in main
-    assert client.get(f"/consultations/{demo['DHSC'].reference}").status_code == 404
+    expect(client.get(f"/consultations/{demo['DHSC'].reference}"), 404)

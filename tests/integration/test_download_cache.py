@@ -22,12 +22,7 @@ from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc
 from tests import factories
 from tests.conftest import count_statements
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+from tests.pages import expect, sign_in
 
 
 def cached_count(subject_prefix: str = "") -> int:
@@ -84,13 +79,13 @@ def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
     snapshot_of(consultation, published=True)
 
     first = client.get(url(consultation, file_format))
-    assert first.status_code == 200
+    expect(first, 200)
     assert cached_count("summary-snapshot:") == 1
     monkeypatch.setattr(summary_views, maker, refuse)
     with count_statements() as statements:
         second = client.get(url(consultation, file_format))
 
-    assert second.status_code == 200
+    expect(second, 200)
     assert second.get_data() == first.get_data()
     assert second.headers["Content-Disposition"] == first.headers["Content-Disposition"]
     # The consultation and its published snapshot, then the cached file: no
@@ -113,7 +108,7 @@ def test_a_snapshots_briefing_is_made_again_when_the_consultation_it_shows_chang
     db.session.flush()
     second = client.get(url(consultation, "pdf"))
 
-    assert second.status_code == 200
+    expect(second, 200)
     assert second.get_data() != first.get_data()
     [replacement] = db.session.execute(select(CachedDownload)).scalars()
     assert replacement.key != first_key
@@ -124,7 +119,7 @@ def test_the_briefing_is_kept_under_its_content_and_a_new_response_makes_a_new_o
 ):
     sign_in(client, factories.user(role=Role.SECRETARIAT))
     first = client.get(url(consultation, "pdf"))
-    assert first.status_code == 200
+    expect(first, 200)
     [kept] = db.session.execute(select(CachedDownload)).scalars()
     assert kept.subject == f"briefing:{consultation.id}"
     assert kept.content_type == "application/pdf"
@@ -153,7 +148,7 @@ def test_the_live_spreadsheet_is_kept_under_its_content_and_any_change_makes_a_n
 ):
     sign_in(client, factories.user(role=Role.SECRETARIAT))
     first = client.get(url(consultation, "xlsx"))
-    assert first.status_code == 200
+    expect(first, 200)
     [kept] = db.session.execute(select(CachedDownload)).scalars()
     assert kept.subject == f"summary-live:{consultation.id}:xlsx"
     assert kept.body == first.get_data()
@@ -189,14 +184,14 @@ def test_a_snapshot_frozen_for_a_meeting_is_never_served_from_the_cache_to_the_p
 ):
     snapshot = snapshot_of(consultation, published=False)
     sign_in(client, factories.user(role=Role.SECRETARIAT))
-    assert client.get(url(consultation, "csv", snapshot)).status_code == 200
+    expect(client.get(url(consultation, "csv", snapshot)), 200)
     assert cached_count() == 1
 
     with client.session_transaction() as session:
         session.clear()
-    assert client.get(url(consultation, "csv", snapshot)).status_code == 404
+    expect(client.get(url(consultation, "csv", snapshot)), 404)
     sign_in(client, factories.user(role=Role.LEADER))
-    assert client.get(url(consultation, "csv", snapshot)).status_code == 404
+    expect(client.get(url(consultation, "csv", snapshot)), 404)
 
 
 def test_each_snapshot_and_format_has_a_file_of_its_own(consultation, client):
@@ -304,7 +299,7 @@ def test_a_published_agenda_pack_is_kept_until_the_agenda_changes(
 ):
     path = f"/meetings/{published_meeting.slug}/agenda.pdf"
     first = client.get(path)
-    assert first.status_code == 200
+    expect(first, 200)
     # The file under its content, and under the change counter as it stands.
     assert cached_count("agenda-pack:") == 2
 
@@ -356,7 +351,7 @@ def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
     factories.draft_minutes(meeting=meeting)
     sign_in(client, factories.user(role=Role.SECRETARIAT))
     path = f"/meetings/{meeting.slug}/minutes.pdf"
-    assert client.get(path).status_code == 200
+    expect(client.get(path), 200)
     assert cached_count("minutes:") == 0
 
     approved = factories.held_meeting(day=now_utc().date() - timedelta(days=40))

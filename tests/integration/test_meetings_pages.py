@@ -12,14 +12,11 @@ from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import format_date
 from tests import factories
-from tests.conftest import count_selects, heading, page, summary_list, table_rows
+from tests.conftest import count_selects
 from tests.factories import london_time
+from tests.pages import expect, heading, main_text, ok, page, summary_list, table_rows
 
 JOIN_LINK = "https://teams.example.gov.uk/l/meetup-join/abc"
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def agenda_headings(response) -> list[str]:
@@ -29,11 +26,6 @@ def agenda_headings(response) -> list[str]:
 def item_details(response, item) -> str:
     element = page(response).select_one(f"#item-{item.id}")
     return element.get_text(" ", strip=True) if element else ""
-
-
-def sign_out(client) -> None:
-    with client.session_transaction() as session:
-        session.clear()
 
 
 # The list --------------------------------------------------------------------------------------
@@ -227,10 +219,9 @@ def test_with_no_meeting_to_come_the_list_opens_on_this_year(client, frozen_now)
 def test_a_year_without_meetings_between_others_says_so(client, frozen_now):
     factories.meeting(starts_at=london_time(date(2024, 5, 14), 10, 30))
     factories.meeting(starts_at=london_time(date(2026, 5, 12), 10, 30))
-    response = client.get("/meetings?year=2025")
-    assert response.status_code == 200
-    assert table_rows(response, "main table") == []
-    assert "There were no meetings in 2025." in main_text(response)
+    shown = ok(client.get("/meetings?year=2025"))
+    assert table_rows(shown, "main table") == []
+    assert "There were no meetings in 2025." in main_text(shown)
 
 
 @pytest.mark.parametrize(
@@ -238,7 +229,7 @@ def test_a_year_without_meetings_between_others_says_so(client, frozen_now):
 )
 def test_a_year_that_is_not_one_of_the_lists_is_not_found(client, four_years, year):
     response = client.get(f"/meetings?year={year}")
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 def test_an_empty_year_reads_as_the_default(client, four_years):
@@ -250,7 +241,7 @@ def test_a_year_of_drafts_only_is_for_the_secretariat(client, login_as, frozen_n
     factories.meeting(starts_at=london_time(date(2028, 2, 8), 10, 30), status=MeetingStatus.DRAFT)
     public = client.get("/meetings")
     assert page(public).select_one("main .govuk-pagination") is None
-    assert client.get("/meetings?year=2028").status_code == 404
+    expect(client.get("/meetings?year=2028"), 404)
 
     login_as(Role.SECRETARIAT)
     response = client.get("/meetings")
@@ -281,14 +272,14 @@ def test_drafts_are_hidden_from_everyone_but_the_secretariat(client, login_as, r
     assert "No meetings are scheduled yet." in main_text(client.get("/meetings"))
     for path in ("", ".ics", "/agenda.pdf"):
         response = client.get(f"/meetings/{draft.slug}{path}")
-        assert response.status_code == 404
+        expect(response, 404)
         assert "Draft thinking" not in response.get_data(as_text=True)
 
 
 def test_unknown_and_malformed_addresses_are_not_found(client):
-    assert client.get("/meetings/2027-02-09").status_code == 404
+    expect(client.get("/meetings/2027-02-09"), 404)
     assert heading(client.get("/meetings/2027-02-09")) == "Page not found"
-    assert client.get("/meetings/9-2-2027").status_code == 404
+    expect(client.get("/meetings/9-2-2027"), 404)
 
 
 # A meeting's page -------------------------------------------------------------------------

@@ -15,16 +15,20 @@ from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.meetings.services import last_bank_holiday_year
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events
+from tests.factories import london_time
+from tests.pages import (
     banner,
     csrf_token_from,
     error_summary,
+    expect,
+    form_fields,
     heading,
+    main_text,
+    ok,
     page,
     table_rows,
 )
-from tests.factories import london_time
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
 
@@ -62,10 +66,6 @@ def all_meetings() -> list[Meeting]:
 
 def meeting_count() -> int:
     return db.session.execute(select(func.count()).select_from(Meeting)).scalar_one()
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def submit_buttons(response) -> list[str]:
@@ -106,7 +106,7 @@ def test_other_roles_are_forbidden(client, login_as, role, method, path):
     response = getattr(client, method)(
         path.format(slug=meeting.slug), data=meeting_data(reason="x")
     )
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
     assert meeting_count() == 1
     assert db.session.get(Meeting, meeting.id).status is MeetingStatus.SCHEDULED
@@ -116,7 +116,7 @@ def test_other_roles_are_forbidden(client, login_as, role, method, path):
 def test_anonymous_people_are_sent_to_sign_in(client, method, path):
     meeting = factories.meeting(status=MeetingStatus.SCHEDULED)
     response = getattr(client, method)(path.format(slug=meeting.slug), data=meeting_data())
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in?next=")
     assert meeting_count() == 1
 
@@ -128,11 +128,11 @@ def test_schedule_form_offers_the_usual_rule(client, secretariat):
     response = client.get("/meetings/schedule")
     assert heading(response) == "Schedule a year of meetings"
     form = page(response).select_one("main form")
-    assert form.select_one("input[name=year]")["value"] == str(today().year + 1)
-    assert form.select_one("select[name=ordinal] option[selected]")["value"] == "second"
+    fields = form_fields(response)
+    assert fields["year"] == str(today().year + 1)
+    assert fields["ordinal"] == "second"
     assert form.select_one("select[name=weekday] option[selected]").get_text() == "Tuesday"
-    assert form.select_one("input[name=starts]")["value"] == "10:30"
-    assert form.select_one("input[name=ends]")["value"] == "13:00"
+    assert (fields["starts"], fields["ends"]) == ("10:30", "13:00")
     checked = [box["value"] for box in form.select("input[name=skip_months][checked]")]
     assert checked == ["8"]
     assert submit_buttons(response) == ["Preview the dates"]
@@ -250,9 +250,8 @@ def test_a_cancelled_meeting_on_the_day_gives_the_new_one_the_second_address(cli
 
 def test_confirming_when_a_date_clashes_creates_nothing(client, secretariat):
     existing = factories.meeting(starts_at=london_time(date(2027, 3, 9), 12, 0), minutes=120)
-    response = client.post("/meetings/schedule", data=schedule_data(confirm="yes"))
-    assert response.status_code == 200
-    assert error_summary(response) == [
+    shown = ok(client.post("/meetings/schedule", data=schedule_data(confirm="yes")))
+    assert error_summary(shown) == [
         ("These dates clash with meetings already scheduled: 9 March 2027", "")
     ]
     assert all_meetings() == [existing]
@@ -349,12 +348,12 @@ def test_adding_a_meeting_makes_a_draft_only_the_secretariat_sees(client, login_
 
     for role in (Role.CHAIR, Role.LEADER):
         login_as(role)
-        assert client.get("/meetings/2027-07-13").status_code == 404
-        assert client.get("/meetings/2027-07-13.ics").status_code == 404
+        expect(client.get("/meetings/2027-07-13"), 404)
+        expect(client.get("/meetings/2027-07-13.ics"), 404)
         assert "13 July 2027" not in main_text(client.get("/meetings"))
     with client.session_transaction() as session:
         session.clear()
-    assert client.get("/meetings/2027-07-13").status_code == 404
+    expect(client.get("/meetings/2027-07-13"), 404)
 
 
 def test_second_meeting_on_a_day_gets_address_ending_2(client, secretariat):
@@ -388,7 +387,7 @@ def test_overlapping_meeting_is_refused_at_the_date(client, secretariat):
 def test_meeting_right_after_another_is_not_an_overlap(client, secretariat):
     factories.meeting(starts_at=london_time(date(2027, 2, 9), 9, 0), minutes=90)
     response = client.post("/meetings/new", data=meeting_data(starts="10:30", ends="11:00"))
-    assert response.status_code == 302
+    expect(response, 302)
     assert meeting_count() == 2
 
 
@@ -615,7 +614,7 @@ def test_a_draft_is_not_cancelled_but_deleted(client, secretariat):
     with client.session_transaction() as session:
         session.clear()
     assert draft.slug not in client.get("/meetings").get_data(as_text=True)
-    assert client.get(f"/meetings/{draft.slug}").status_code == 404
+    expect(client.get(f"/meetings/{draft.slug}"), 404)
 
 
 def test_deleting_a_draft_removes_it_with_its_agenda_and_papers(client, secretariat, csrf_enabled):
@@ -641,7 +640,7 @@ def test_deleting_a_draft_removes_it_with_its_agenda_and_papers(client, secretar
     )
     assert submit_buttons(form) == ["Delete draft meeting"]
     refused = client.post(f"/meetings/{draft.slug}/delete", data={})
-    assert refused.status_code == 400  # no CSRF token, nothing deleted
+    expect(refused, 400)  # no CSRF token, nothing deleted
     assert db.session.get(Meeting, draft.id) is not None
 
     response = client.post(
@@ -667,7 +666,7 @@ def test_deleting_a_draft_removes_it_with_its_agenda_and_papers(client, secretar
     assert event.details["agenda_items"] == ["Devolution deals", "Local audit"]
     assert [p["title"] for p in event.details["papers"]] == ["Deals so far", "Audit backlog"]
     assert event.details["ministerial_invitations"] == 1
-    assert client.get(f"/meetings/{draft.slug}").status_code == 404
+    expect(client.get(f"/meetings/{draft.slug}"), 404)
 
 
 @pytest.mark.parametrize(

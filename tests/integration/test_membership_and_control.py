@@ -13,7 +13,8 @@ from commission.extensions import db
 from commission.membership.models import Control, Membership, PoliticalControl
 from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, summary_list
+from tests.conftest import audit_events
+from tests.pages import banner, error_summary, expect, heading, ok, page, summary_list
 
 FACTORY_CONTROL_DATE = date(2026, 5, 8)
 
@@ -71,12 +72,11 @@ def control_data(**overrides) -> dict:
 
 
 def test_the_control_form(client, secretariat, council):
-    response = client.get(f"/authorities/{council.slug}/control/new")
-    assert response.status_code == 200
-    assert heading(response) == "Record a change of control"
-    assert page(response).select_one(".govuk-caption-l").get_text(strip=True) == "Wessex Council"
+    shown = ok(client.get(f"/authorities/{council.slug}/control/new"))
+    assert heading(shown) == "Record a change of control"
+    assert page(shown).select_one(".govuk-caption-l").get_text(strip=True) == "Wessex Council"
     choices = [
-        label.get_text(strip=True) for label in page(response).select("main .govuk-radios__label")
+        label.get_text(strip=True) for label in page(shown).select("main .govuk-radios__label")
     ]
     assert choices[0] == "Labour"
     assert "Another party" in choices
@@ -85,8 +85,7 @@ def test_the_control_form(client, secretariat, council):
 
 def test_recording_control_from_today(client, secretariat, council):
     response = client.post(f"/authorities/{council.slug}/control/new", data=control_data())
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/authorities/{council.slug}"
+    expect(response, 302, location=f"/authorities/{council.slug}")
 
     records = controls(council)
     assert [(c.control, c.effective_from) for c in records] == [
@@ -131,7 +130,7 @@ def test_control_from_a_future_date_waits_for_it(client, secretariat, council):
         f"/authorities/{council.slug}/control/new",
         data=control_data(control="conservative", effective_from=date_parts(later)),
     )
-    assert response.status_code == 302
+    expect(response, 302)
     shown = client.get(f"/authorities/{council.slug}")
     assert summary_list(shown)["Political control"] == "Labour since 8 May 2026"
     history = [
@@ -216,10 +215,9 @@ def test_a_party_name_is_dropped_unless_another_party_is_chosen(client, secretar
 )
 def test_control_form_errors(client, secretariat, council, overrides, expected):
     data = {k: v for k, v in control_data(**overrides).items() if v is not None}
-    response = client.post(f"/authorities/{council.slug}/control/new", data=data)
-    assert response.status_code == 200
-    assert heading(response) == "Record a change of control"
-    assert error_summary(response) == expected
+    shown = ok(client.post(f"/authorities/{council.slug}/control/new", data=data))
+    assert heading(shown) == "Record a change of control"
+    assert error_summary(shown) == expected
     assert len(controls(council)) == 1
     assert audit_events("control_recorded") == []
 
@@ -238,7 +236,7 @@ def test_adding_a_membership(client, secretariat, app_ctx):
         f"/authorities/{council.slug}/membership/new",
         data={"joined_on": date_parts(today()), "reason": "Joined after reorganisation"},
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [seat] = memberships(council)
     assert (seat.joined_on, seat.left_on) == (today(), None)
     assert seat.join_reason == "Joined after reorganisation"
@@ -280,7 +278,7 @@ def test_a_new_membership_must_start_after_the_last_one_ended(client, secretaria
     assert len(memberships(council)) == 1
 
     response = client.post(url, data={"joined_on": ["1", "7", "2026"], "reason": ""})
-    assert response.status_code == 302
+    expect(response, 302)
     assert [(m.joined_on, m.left_on) for m in memberships(council)] == [
         (date(2026, 1, 1), date(2026, 6, 30)),
         (date(2026, 7, 1), None),
@@ -308,7 +306,7 @@ def test_ending_a_membership(client, secretariat, council):
         f"/authorities/{council.slug}/membership/end",
         data={"left_on": date_parts(yesterday), "reason": "Abolished"},
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [seat] = memberships(council)
     assert (seat.joined_on, seat.left_on, seat.leave_reason) == (
         date(2026, 1, 1),
@@ -363,9 +361,8 @@ def test_a_membership_ending_today_is_still_current_today(client, secretariat, c
     ],
 )
 def test_end_membership_errors(client, secretariat, council, data, expected):
-    response = client.post(f"/authorities/{council.slug}/membership/end", data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == expected
+    shown = ok(client.post(f"/authorities/{council.slug}/membership/end", data=data))
+    assert error_summary(shown) == expected
     assert memberships(council)[0].left_on is None
     assert audit_events("membership_ended") == []
 
@@ -382,7 +379,7 @@ def test_ending_the_membership_of_a_non_member_is_refused(client, secretariat, a
 def test_the_forms_for_an_unknown_authority_are_not_found(client, secretariat):
     for path in ("control/new", "membership/new", "membership/end"):
         response = client.get(f"/authorities/atlantis/{path}")
-        assert response.status_code == 404
+        expect(response, 404)
 
 
 # Who may ----------------------------------------------------------------------------
@@ -404,9 +401,9 @@ def test_only_the_secretariat_records_control_and_membership(client, login_as, c
     for path, data in POSTS.items():
         url = f"/authorities/{council.slug}/{path}"
         response = client.get(url)
-        assert response.status_code == 403, url
+        expect(response, 403)
         assert heading(response) == "You do not have permission to see this page"
-        assert client.post(url, data=data).status_code == 403, url
+        expect(client.post(url, data=data), 403)
     assert len(controls(council)) == 1
     assert [(m.joined_on, m.left_on) for m in memberships(council)] == [(date(2026, 1, 1), None)]
     assert audit_events("control_recorded") == audit_events("membership_ended") == []
@@ -416,6 +413,5 @@ def test_a_visitor_is_asked_to_sign_in(client, council):
     for path, data in POSTS.items():
         url = f"/authorities/{council.slug}/{path}"
         for response in (client.get(url), client.post(url, data=data)):
-            assert response.status_code == 302
-            assert response.headers["Location"] == f"/sign-in?next={url}"
+            expect(response, 302, location=f"/sign-in?next={url}")
     assert len(controls(council)) == 1

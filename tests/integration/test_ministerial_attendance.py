@@ -17,13 +17,18 @@ from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.membership.models import MinisterialOffice, OfficeRank
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, table_records
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+from tests.conftest import audit_events
+from tests.pages import (
+    banner,
+    error_summary,
+    expect,
+    heading,
+    main_text,
+    ok,
+    page,
+    sign_in,
+    table_records,
+)
 
 
 def minister_holding(office: MinisterialOffice, name: str = "A Minister") -> User:
@@ -50,10 +55,6 @@ def invitations(meeting) -> list[MinisterialAttendance]:
 
 def invitation_count() -> int:
     return db.session.execute(select(func.count(MinisterialAttendance.id))).scalar_one()
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def for_government(response, item) -> str:
@@ -100,7 +101,7 @@ def test_secretariat_invites_an_office_to_the_whole_meeting(client, login_as):
     ]
 
     response = client.post(ministers_url(meeting), data={"office": str(housing.id), "item": ""})
-    assert response.status_code == 302
+    expect(response, 302)
     shown = client.get(response.headers["Location"])
     assert banner(shown) == "Success Invitation recorded"
     [row] = table_records(shown)
@@ -131,7 +132,7 @@ def test_secretariat_invites_an_office_to_an_item(client, login_as):
         "Item 2: Fair funding",
     ]
     response = client.post(ministers_url(meeting), data={"office": roads.id, "item": item.id})
-    assert response.status_code == 302
+    expect(response, 302)
     [row] = table_records(client.get(ministers_url(meeting)))
     assert (row["Invited"], row["For"]) == ("Minister for Roads", "Fair funding")
     [invitation] = invitations(meeting)
@@ -143,7 +144,7 @@ def test_secretariat_invites_the_chair(client, login_as):
     meeting = factories.meeting()
     login_as(Role.SECRETARIAT)
     response = client.post(ministers_url(meeting), data={"office": "chair", "item": ""})
-    assert response.status_code == 302
+    expect(response, 302)
     [invitation] = invitations(meeting)
     assert invitation.for_chair is True
     assert invitation.ministerial_office_id is None
@@ -159,8 +160,7 @@ def test_a_second_invitation_of_the_same_office_is_refused(client, login_as):
     client.post(ministers_url(meeting), data={"office": schools.id, "item": ""})
     client.post(ministers_url(meeting), data={"office": "chair", "item": ""})
 
-    again = client.post(ministers_url(meeting), data={"office": schools.id, "item": ""})
-    assert again.status_code == 200
+    again = ok(client.post(ministers_url(meeting), data={"office": schools.id, "item": ""}))
     assert error_summary(again) == [
         ("Minister for Schools is already invited to this meeting", "#office")
     ]
@@ -172,7 +172,7 @@ def test_a_second_invitation_of_the_same_office_is_refused(client, login_as):
 
     # The same office may be invited to an item as well, but only once.
     added = client.post(ministers_url(meeting), data={"office": schools.id, "item": item.id})
-    assert added.status_code == 302
+    expect(added, 302)
     twice = client.post(ministers_url(meeting), data={"office": schools.id, "item": item.id})
     assert error_summary(twice) == [
         ("Minister for Schools is already invited to this item", "#office")
@@ -214,9 +214,9 @@ def test_ministers_cannot_be_invited_to_a_cancelled_meeting(client, login_as):
 def test_only_the_secretariat_manages_ministers(client, login_as, role):
     meeting = factories.meeting()
     login_as(role)
-    assert client.get(ministers_url(meeting)).status_code == 403
+    expect(client.get(ministers_url(meeting)), 403)
     response = client.post(ministers_url(meeting), data={"office": "chair", "item": ""})
-    assert response.status_code == 403
+    expect(response, 403)
     assert invitation_count() == 0
 
 
@@ -229,7 +229,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
         client.get(respond_url(invitation)),
         client.post(respond_url(invitation), data={"status": "confirmed"}),
     ):
-        assert response.status_code == 302
+        expect(response, 302)
         assert "/sign-in" in response.headers["Location"]
     assert invitations(meeting)[0].status is InvitationStatus.INVITED
 
@@ -260,7 +260,7 @@ def test_minister_holding_the_office_confirms(client, invited):
     assert heading(form) == "Minister for Housing"
     assert "Invited to “Homes for all”. Current reply: Invited." in main_text(form)
     response = client.post(respond_url(invitation), data={"status": "confirmed"})
-    assert response.status_code == 302
+    expect(response, 302)
     assert banner(client.get(response.headers["Location"])) == ("Success Reply recorded: Confirmed")
     [stored] = invitations(invitation.meeting)
     assert stored.status is InvitationStatus.CONFIRMED
@@ -294,7 +294,7 @@ def test_minister_names_a_stand_in(client, invited):
     response = client.post(
         respond_url(invitation), data={"status": "stand_in", "stand_in": str(local.id)}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     [stored] = invitations(invitation.meeting)
     assert stored.status is InvitationStatus.STAND_IN
     assert stored.stand_in_office_id == local.id
@@ -328,9 +328,9 @@ def test_a_stand_in_must_be_named_and_hold_another_office(client, invited):
 def test_minister_holding_a_different_office_is_forbidden(client, invited):
     invitation, _ = invited
     sign_in(client, minister_holding(office("Minister for Something Else")))
-    assert client.get(respond_url(invitation)).status_code == 403
+    expect(client.get(respond_url(invitation)), 403)
     response = client.post(respond_url(invitation), data={"status": "declined"})
-    assert response.status_code == 403
+    expect(response, 403)
     assert invitations(invitation.meeting)[0].status is InvitationStatus.INVITED
     assert (
         page(client.get(f"/meetings/{invitation.meeting.slug}")).find(
@@ -351,7 +351,7 @@ def test_minister_whose_appointment_has_ended_is_forbidden(client, invited):
         ends_on=datetime.now(UTC).date() - timedelta(days=10),
     )
     sign_in(client, former)
-    assert client.post(respond_url(invitation), data={"status": "declined"}).status_code == 403
+    expect(client.post(respond_url(invitation), data={"status": "declined"}), 403)
     assert invitations(invitation.meeting)[0].status is InvitationStatus.INVITED
 
 
@@ -359,8 +359,8 @@ def test_minister_whose_appointment_has_ended_is_forbidden(client, invited):
 def test_other_roles_cannot_reply_for_a_minister(client, login_as, invited, role):
     invitation, _ = invited
     login_as(role)
-    assert client.get(respond_url(invitation)).status_code == 403
-    assert client.post(respond_url(invitation), data={"status": "declined"}).status_code == 403
+    expect(client.get(respond_url(invitation)), 403)
+    expect(client.post(respond_url(invitation), data={"status": "declined"}), 403)
     assert invitations(invitation.meeting)[0].status is InvitationStatus.INVITED
 
 
@@ -370,21 +370,21 @@ def test_the_chair_responds_to_the_chair_invitation(client, login_as, invited):
     chair = login_as(Role.CHAIR)
     assert heading(client.get(respond_url(chair_invitation))) == "Chair of the Commission"
     response = client.post(respond_url(chair_invitation), data={"status": "confirmed"})
-    assert response.status_code == 302
+    expect(response, 302)
     stored = {i.id: i for i in invitations(invitation.meeting)}
     assert stored[chair_invitation.id].status is InvitationStatus.CONFIRMED
     assert stored[chair_invitation.id].responded_by_id == chair.id
 
     # A minister cannot answer for the chair.
     sign_in(client, minister)
-    assert client.get(respond_url(chair_invitation)).status_code == 403
+    expect(client.get(respond_url(chair_invitation)), 403)
 
 
 def test_the_secretariat_records_a_reply_for_a_minister(client, login_as, invited):
     invitation, _ = invited
     secretariat = login_as(Role.SECRETARIAT)
     response = client.post(respond_url(invitation), data={"status": "declined"})
-    assert response.status_code == 302
+    expect(response, 302)
     [stored] = invitations(invitation.meeting)
     assert (stored.status, stored.responded_by_id) == (InvitationStatus.DECLINED, secretariat.id)
 
@@ -394,8 +394,8 @@ def test_an_invitation_from_another_meeting_is_not_found(client, login_as, invit
     other = factories.meeting()
     login_as(Role.SECRETARIAT)
     response = client.get(f"/meetings/{other.slug}/ministers/{invitation.id}")
-    assert response.status_code == 404
-    assert client.get(f"/meetings/{other.slug}/ministers/999999").status_code == 404
+    expect(response, 404)
+    expect(client.get(f"/meetings/{other.slug}/ministers/999999"), 404)
 
 
 def test_replies_close_when_the_meeting_starts(client):
@@ -403,11 +403,8 @@ def test_replies_close_when_the_meeting_starts(client):
     housing = office("Minister for Housing")
     invitation = factories.ministerial_invitation(meeting=meeting, office=housing)
     sign_in(client, minister_holding(housing))
-    response = client.post(respond_url(invitation), data={"status": "confirmed"})
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == [
-        "Replies closed when the meeting started"
-    ]
+    shown = ok(client.post(respond_url(invitation), data={"status": "confirmed"}))
+    assert [text for text, _ in error_summary(shown)] == ["Replies closed when the meeting started"]
     assert invitations(meeting)[0].status is InvitationStatus.INVITED
     assert "· Reply" not in main_text(client.get(f"/meetings/{meeting.slug}"))
 

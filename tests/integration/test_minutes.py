@@ -8,7 +8,6 @@ only by corrections shown as such; a PDF; and the link from the next meeting's
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -21,14 +20,17 @@ from commission.meetings.models import AgendaItemKind, Meeting, MeetingStatus
 from commission.minutes.models import Correction, MinuteItem, Minutes
 from commission.timeutil import format_date, format_datetime, today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
     banner,
-    count_selects,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    pdf_text,
 )
 
 NOT_SECRETARIAT = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR, Role.MAYOR, Role.DEPUTY]
@@ -41,10 +43,6 @@ READ_ONLY = "These minutes are published. Record a correction instead of changin
 
 def url(meeting: Meeting, suffix: str = "") -> str:
     return f"/meetings/{meeting.slug}/minutes{suffix}"
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split())
 
 
 def sections(response) -> dict[str, str]:
@@ -90,13 +88,6 @@ def minutes_count() -> int:
     return db.session.execute(select(func.count(Minutes.id))).scalar_one()
 
 
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return re.sub(r"\s+", " ", result.stdout.decode())
-
-
 @pytest.fixture
 def held() -> Meeting:
     meeting = factories.held_meeting()
@@ -114,9 +105,9 @@ def held() -> Meeting:
 @pytest.mark.parametrize("role", NOT_SECRETARIAT)
 def test_only_the_secretariat_drafts_minutes(client, login_as, held, role):
     login_as(role)
-    assert client.get(url(held, "/edit")).status_code == 403
+    expect(client.get(url(held, "/edit")), 403)
     refused = client.post(url(held, "/edit"), data={"introduction": "Welcome"})
-    assert refused.status_code == 403
+    expect(refused, 403)
     assert minutes_count() == 0
     assert audit_events("minutes_saved") == []
 
@@ -124,7 +115,7 @@ def test_only_the_secretariat_drafts_minutes(client, login_as, held, role):
 @pytest.mark.parametrize("suffix", ["/edit", "/approve", "/correct"])
 def test_anonymous_people_are_sent_to_sign_in(client, held, suffix):
     for response in (client.get(url(held, suffix)), client.post(url(held, suffix))):
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in")
     assert minutes_count() == 0
 
@@ -136,34 +127,33 @@ def test_draft_minutes_are_not_found_except_by_the_secretariat_and_chair(
     factories.draft_minutes(meeting=held)
     if role is not None:
         login_as(role)
-    assert client.get(url(held)).status_code == 404
-    assert client.get(url(held, ".pdf")).status_code == 404
+    expect(client.get(url(held)), 404)
+    expect(client.get(url(held, ".pdf")), 404)
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.CHAIR])
 def test_the_secretariat_and_chair_read_the_draft(client, login_as, held, role):
     factories.draft_minutes(meeting=held, introduction="The chair welcomed members.")
     login_as(role)
-    response = client.get(url(held))
-    assert response.status_code == 200
-    assert heading(response) == (
+    shown = ok(client.get(url(held)))
+    assert heading(shown) == (
         f"Minutes of the meeting on {format_date(held.starts_at, weekday=True)}"
     )
-    assert "Draft Only the secretariat and the chair can see these minutes" in main_text(response)
-    assert "The chair welcomed members." in main_text(response)
+    assert "Draft Only the secretariat and the chair can see these minutes" in main_text(shown)
+    assert "The chair welcomed members." in main_text(shown)
 
 
 def test_minutes_never_drafted_are_not_found_by_the_public(client, held):
-    assert client.get(url(held)).status_code == 404
-    assert client.get(url(held, ".pdf")).status_code == 404
+    expect(client.get(url(held)), 404)
+    expect(client.get(url(held, ".pdf")), 404)
 
 
 def test_minutes_of_an_unknown_or_draft_meeting_are_not_found(client, login_as):
     draft = factories.meeting(status=MeetingStatus.DRAFT)
     login_as(Role.CHAIR)
-    assert client.get("/meetings/2020-01-01/minutes").status_code == 404
-    assert client.get(url(draft)).status_code == 404
-    assert client.get(url(draft, ".pdf")).status_code == 404
+    expect(client.get("/meetings/2020-01-01/minutes"), 404)
+    expect(client.get(url(draft)), 404)
+    expect(client.get(url(draft, ".pdf")), 404)
 
 
 def test_the_meeting_page_links_draft_minutes_only_for_secretariat_and_chair(
@@ -195,18 +185,19 @@ def test_drafting_is_refused_for_a_meeting_not_held(client, login_as, status):
     item = factories.agenda_item(meeting=meeting, title="Fair funding review")
     login_as(Role.SECRETARIAT)
 
-    response = client.post(
-        url(meeting, "/edit"),
-        data={"introduction": "Welcome", f"item-{item.id}": "Members discussed funding."},
+    shown = ok(
+        client.post(
+            url(meeting, "/edit"),
+            data={"introduction": "Welcome", f"item-{item.id}": "Members discussed funding."},
+        )
     )
 
-    assert response.status_code == 200
-    assert heading(response) == "Draft minutes"
-    assert error_summary(response) == [(HELD_ONLY, "")]
+    assert heading(shown) == "Draft minutes"
+    assert error_summary(shown) == [(HELD_ONLY, "")]
     assert minutes_count() == 0
     assert audit_events("minutes_saved") == []
     # what was typed is kept
-    assert page(response).select_one(f"#item-{item.id}").get_text() == "Members discussed funding."
+    assert page(shown).select_one(f"#item-{item.id}").get_text() == "Members discussed funding."
 
 
 @pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.CHAIR])
@@ -214,15 +205,14 @@ def test_a_meeting_not_held_offers_no_drafting(client, login_as, role):
     meeting = factories.meeting(status=MeetingStatus.AGENDA_PUBLISHED)
     login_as(role)
 
-    response = client.get(url(meeting))
+    shown = ok(client.get(url(meeting)))
 
-    assert response.status_code == 200
-    links = [a.get_text(strip=True) for a in page(response).select("main a")]
+    links = [a.get_text(strip=True) for a in page(shown).select("main a")]
     assert "Write the draft minutes" not in links
     assert "Record a decision" not in links
     assert "Record an action" not in links
     assert "Approve the minutes" not in links
-    assert "once the meeting has been held" in main_text(response)
+    assert "once the meeting has been held" in main_text(shown)
     if role is Role.SECRETARIAT:
         form = client.get(url(meeting, "/edit"))
         assert "This meeting has not been held yet" in main_text(form)
@@ -310,11 +300,12 @@ def test_saving_again_changes_the_same_draft(client, login_as, held):
 def test_a_part_over_20000_characters_is_refused(client, login_as, held):
     funding = held.items[1]
     login_as(Role.SECRETARIAT)
-    response = client.post(
-        url(held, "/edit"), data={"introduction": "Welcome", f"item-{funding.id}": "x" * 20001}
+    shown = ok(
+        client.post(
+            url(held, "/edit"), data={"introduction": "Welcome", f"item-{funding.id}": "x" * 20001}
+        )
     )
-    assert response.status_code == 200
-    assert error_summary(response) == [("Each part must be 20,000 characters or fewer", "")]
+    assert error_summary(shown) == [("Each part must be 20,000 characters or fewer", "")]
     assert minutes_count() == 0
 
 
@@ -525,7 +516,7 @@ def test_the_chair_approves_the_draft_which_publishes_it(client, login_as, held)
     with client.session_transaction() as session:
         session.clear()
     public = client.get(url(held))
-    assert public.status_code == 200
+    expect(public, 200)
     assert sections(public)["2. Fair funding review"] == "Members agreed."
     assert "Draft" not in main_text(public)
     assert links(client.get(f"/meetings/{held.slug}"))["Minutes"] == url(held)
@@ -535,8 +526,8 @@ def test_the_chair_approves_the_draft_which_publishes_it(client, login_as, held)
 def test_only_the_chair_approves(client, login_as, held, role):
     factories.draft_minutes(meeting=held)
     login_as(role)
-    assert client.get(url(held, "/approve")).status_code == 403
-    assert client.post(url(held, "/approve")).status_code == 403
+    expect(client.get(url(held, "/approve")), 403)
+    expect(client.post(url(held, "/approve")), 403)
     assert stored_minutes(held).approved_at is None
     assert db.session.get(Meeting, held.id).status is MeetingStatus.HELD
     assert audit_events("minutes_approved") == []
@@ -555,9 +546,8 @@ def test_the_secretariat_is_not_offered_approval(client, login_as, held):
 
 def test_approving_with_no_draft_is_refused(client, login_as, held):
     login_as(Role.CHAIR)
-    response = client.post(url(held, "/approve"))
-    assert response.status_code == 200
-    assert error_summary(response) == [("There are no draft minutes to approve", "")]
+    shown = ok(client.post(url(held, "/approve")))
+    assert error_summary(shown) == [("There are no draft minutes to approve", "")]
     assert minutes_count() == 0
     assert db.session.get(Meeting, held.id).status is MeetingStatus.HELD
 
@@ -590,12 +580,13 @@ def test_published_minutes_cannot_be_edited(client, login_as, held):
     factories.published_minutes(meeting=held, discussions={funding: "Members agreed."})
     login_as(Role.SECRETARIAT)
 
-    response = client.post(
-        url(held, "/edit"), data={"introduction": "Changed", f"item-{funding.id}": "Rewritten"}
+    shown = ok(
+        client.post(
+            url(held, "/edit"), data={"introduction": "Changed", f"item-{funding.id}": "Rewritten"}
+        )
     )
 
-    assert response.status_code == 200
-    assert error_summary(response) == [(READ_ONLY, "")]
+    assert error_summary(shown) == [(READ_ONLY, "")]
     stored = stored_minutes(held)
     assert stored.introduction == "The chair welcomed members."
     assert stored.discussion_for(funding.id) == "Members agreed."
@@ -665,10 +656,9 @@ def test_a_correction_is_shown_as_a_correction(client, login_as, held):
 def test_a_correction_must_say_something_short_enough(client, login_as, held, text, message):
     factories.published_minutes(meeting=held)
     login_as(Role.SECRETARIAT)
-    response = client.post(url(held, "/correct"), data={"text": text})
-    assert response.status_code == 200
-    assert error_summary(response) == [(message, "")]
-    assert page(response).select_one("#text").get_text() == text
+    shown = ok(client.post(url(held, "/correct"), data={"text": text}))
+    assert error_summary(shown) == [(message, "")]
+    assert page(shown).select_one("#text").get_text() == text
     assert db.session.execute(select(func.count(Correction.id))).scalar_one() == 0
 
 
@@ -686,8 +676,8 @@ def test_draft_minutes_take_no_corrections(client, login_as, held):
 def test_only_the_secretariat_records_corrections(client, login_as, held, role):
     factories.published_minutes(meeting=held)
     login_as(role)
-    assert client.get(url(held, "/correct")).status_code == 403
-    assert client.post(url(held, "/correct"), data={"text": "Wrong"}).status_code == 403
+    expect(client.get(url(held, "/correct")), 403)
+    expect(client.post(url(held, "/correct"), data={"text": "Wrong"}), 403)
     assert db.session.execute(select(func.count(Correction.id))).scalar_one() == 0
 
 
@@ -704,12 +694,12 @@ def test_the_published_minutes_as_a_pdf(client, held):
 
     response = client.get(url(held, ".pdf"))
 
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
         f'inline; filename="minutes-{held.slug}.pdf"'
     )
-    text = pdf_text(response.data)
+    text = pdf_text(response)
     assert f"Minutes of the meeting on {format_date(held.starts_at, weekday=True)}" in text
     assert "Present in person (1) Ashford Council" in text
     assert "Members discussed it." in text
@@ -723,7 +713,7 @@ def test_the_draft_pdf_is_marked_draft_for_the_secretariat(client, login_as, hel
     login_as(Role.SECRETARIAT)
     response = client.get(url(held, ".pdf"))
     assert response.mimetype == "application/pdf"
-    text = pdf_text(response.data)
+    text = pdf_text(response)
     assert "DRAFT — not approved" in text
     assert "Pay negotiations" in text
 
@@ -805,15 +795,15 @@ def test_the_minutes_forms_carry_their_csrf_token(client, login_as, held, csrf_e
     funding = held.items[1]
     login_as(Role.SECRETARIAT)
     data = {"introduction": "Welcome", f"item-{funding.id}": "Discussed."}
-    assert client.post(url(held, "/edit"), data=data).status_code == 400
+    expect(client.post(url(held, "/edit"), data=data), 400)
     assert minutes_count() == 0
     token = csrf_token_from(client.get(url(held, "/edit")))
-    assert client.post(url(held, "/edit"), data={**data, "csrf_token": token}).status_code == 302
+    expect(client.post(url(held, "/edit"), data={**data, "csrf_token": token}), 302)
     assert stored_minutes(held).discussion_for(funding.id) == "Discussed."
 
     login_as(Role.CHAIR)
-    assert client.post(url(held, "/approve")).status_code == 400
+    expect(client.post(url(held, "/approve")), 400)
     assert stored_minutes(held).approved_at is None
     token = csrf_token_from(client.get(url(held, "/approve")))
-    assert client.post(url(held, "/approve"), data={"csrf_token": token}).status_code == 302
+    expect(client.post(url(held, "/approve"), data={"csrf_token": token}), 302)
     assert stored_minutes(held).approved_at is not None

@@ -18,27 +18,21 @@ from commission.meetings.models import MeetingStatus
 from commission.minutes.models import ActionStatus
 from commission.timeutil import format_date, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import count_selects, page
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+from tests.conftest import count_selects
+from tests.pages import expect, ok, page, sign_in
 
 
 def tasks(client, user: User) -> list[tuple[str, str, str]]:
     """(text, link, hint) of each task on the home page, as ``user`` sees it."""
     sign_in(client, user)
-    response = client.get("/")
-    assert response.status_code == 200
+    shown = ok(client.get("/"))
     return [
         (
             item.select_one("a").get_text(" ", strip=True),
             str(item.select_one("a")["href"]),
             item.select_one(".govuk-task-list__hint").get_text(" ", strip=True),
         )
-        for item in page(response).select(".govuk-task-list__item")
+        for item in page(shown).select(".govuk-task-list__item")
     ]
 
 
@@ -46,7 +40,7 @@ def texts(client, user: User) -> list[str]:
     return [text for text, _, _ in tasks(client, user)]
 
 
-def main_text(client, user: User) -> str:
+def home_text(client, user: User) -> str:
     sign_in(client, user)
     return page(client.get("/")).select_one("main").get_text(" ", strip=True)
 
@@ -290,7 +284,7 @@ def test_someone_with_nothing_to_do_is_told_so(client, cast):
     secretariat = factories.user(role=Role.SECRETARIAT)
     meeting_in(10)
     factories.consultation()
-    text = main_text(client, secretariat)
+    text = home_text(client, secretariat)
     assert "Needs your action" in text
     assert "Nothing needs your action at the moment." in text
     assert tasks(client, secretariat) == []
@@ -310,7 +304,7 @@ def home_page_selects(client, user: User) -> int:
     client.get("/")  # warm: anything loaded once per process
     with count_selects() as statements:
         response = client.get("/")
-    assert response.status_code == 200
+    expect(response, 200)
     return len(statements)
 
 

@@ -27,7 +27,7 @@ from commission.notifications.services import set_preferences
 from commission.summaries import services as summaries
 from commission.timeutil import format_date, now_utc, today
 from tests import factories
-from tests.conftest import heading
+from tests.pages import expect, heading, ok, sign_in
 
 BASE = "http://commission.test"
 
@@ -59,12 +59,6 @@ def link_in(message: OutboxMessage) -> str:
 def html_links(message: OutboxMessage) -> list[tuple[str, str]]:
     soup = BeautifulSoup(message.body_html, "html.parser")
     return [(a.get_text(" ", strip=True), str(a["href"])) for a in soup.find_all("a")]
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def follow(client, user: User, message: OutboxMessage):
@@ -166,7 +160,7 @@ def test_publishing_the_agenda_tells_members_with_a_link_to_the_meeting(client, 
     assert "<p>Dear Tom Ashworth,</p>" in to_leader.body_html
 
     opened = follow(client, cast.leader, to_leader)
-    assert opened.status_code == 200
+    expect(opened, 200)
     assert "Local government finance" in opened.get_data(as_text=True)
 
 
@@ -257,7 +251,7 @@ def test_cancelling_a_meeting_tells_members_why(client, cast):
     assert messages[0].subject.startswith("Meeting cancelled: ")
     assert "has been cancelled: The election was called." in messages[0].body_text
     assert link_in(messages[0]) == f"{BASE}/meetings/{meeting.slug}"
-    assert follow(client, cast.other_leader, messages[0]).status_code == 200
+    expect(follow(client, cast.other_leader, messages[0]), 200)
 
 
 def test_postponing_a_meeting_links_to_the_new_date(client, cast):
@@ -276,7 +270,7 @@ def test_postponing_a_meeting_links_to_the_new_date(client, cast):
     assert "has been postponed: The minister is at a summit." in messages[0].body_text
     assert "It will now take place on " in messages[0].body_text
     assert link_in(messages[0]) == f"{BASE}/meetings/{new.slug}"
-    assert follow(client, cast.leader, messages[0]).status_code == 200
+    expect(follow(client, cast.leader, messages[0]), 200)
 
 
 def test_deleting_a_draft_meeting_tells_no_one(cast):
@@ -306,8 +300,7 @@ def test_inviting_a_minister_tells_the_office_holder_only(client, cast):
     assert link_in(message) == f"{BASE}/meetings/{meeting.slug}/ministers/{invitation.id}"
     assert other_minister.email not in recipients("minister_invited")
 
-    opened = follow(client, cast.minister, message)
-    assert opened.status_code == 200
+    opened = ok(follow(client, cast.minister, message))
     assert heading(opened) == office.title
 
 
@@ -331,7 +324,7 @@ def test_an_invitation_to_a_draft_meeting_waits_until_the_meeting_is_confirmed(c
     meetings.confirm_meeting(meeting=meeting, actor=cast.secretariat)
     [message] = queued("minister_invited")
     assert message.recipient == cast.minister.email
-    assert follow(client, cast.minister, message).status_code == 200
+    expect(follow(client, cast.minister, message), 200)
 
 
 def test_a_ministers_reply_is_confirmed_to_the_secretariat(cast):
@@ -365,7 +358,7 @@ def test_opening_a_consultation_tells_member_authorities(client, cast):
     assert messages[0].subject == "Consultation open: Delivering the Sure Start revival"
     assert "Your authority's position is due by " in messages[0].body_text
     assert link_in(messages[0]) == f"{BASE}/consultations/{consultation.reference}"
-    assert follow(client, cast.officer, messages[0]).status_code == 200
+    expect(follow(client, cast.officer, messages[0]), 200)
 
 
 def test_an_extension_is_told_to_that_authority_only(client, cast):
@@ -387,8 +380,7 @@ def test_an_extension_is_told_to_that_authority_only(client, cast):
         f"{BASE}/consultations/{consultation.reference}/responses/{cast.member.slug}"
     )
     assert extension.closes_at > consultation.closes_at
-    opened = follow(client, cast.officer, messages[0])
-    assert opened.status_code == 200
+    opened = ok(follow(client, cast.officer, messages[0]))
     assert heading(opened) == "Kirklees Council's response"
 
 
@@ -471,7 +463,7 @@ def test_publishing_the_summary_and_the_reply_tell_member_authorities(client, ca
     messages = queued("summary_published")
     assert {m.recipient for m in messages} == member_people(cast)
     assert link_in(messages[0]) == f"{BASE}/consultations/{consultation.reference}/summary"
-    assert follow(client, cast.other_leader, messages[0]).status_code == 200
+    expect(follow(client, cast.other_leader, messages[0]), 200)
 
     summaries.save_reply(
         consultation=consultation,

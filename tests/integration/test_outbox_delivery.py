@@ -18,7 +18,7 @@ from commission.notifications import services
 from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import banner, csrf_token_from, heading, page, table_rows
+from tests.pages import banner, csrf_token_from, expect, heading, ok, page, table_rows
 
 BASE = "http://commission.test"
 
@@ -253,10 +253,9 @@ def test_the_secretariat_sees_the_outbox(client, login_as):
     queued = factories.outbox_message(user=person, status=OutboxStatus.QUEUED)
     queued.attempts, queued.last_error, queued.subject = 0, None, "Consultation open: Sure Start"
 
-    response = client.get("/outbox")
-    assert response.status_code == 200
-    assert heading(response) == "Outbox"
-    rows = table_rows(response)
+    shown = ok(client.get("/outbox"))
+    assert heading(shown) == "Outbox"
+    rows = table_rows(shown)
     assert [row[1:] for row in rows] == [
         ["joanna.pike@example.gov.uk", "Consultation open: Sure Start", "Queued"],
         [
@@ -287,8 +286,7 @@ def test_a_failed_message_is_sent_again_by_the_secretariat(
     response = client.post(
         f"/outbox/{message_id}/resend", data={"csrf_token": csrf_token_from(outbox_page)}
     )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/outbox"
+    expect(response, 302, location="/outbox")
     assert banner(client.get("/outbox")) == (
         "Success The message to joanna.pike@example.gov.uk will be sent again"
     )
@@ -298,7 +296,7 @@ def test_a_failed_message_is_sent_again_by_the_secretariat(
 
     send_page = client.get("/outbox")
     response = client.post("/outbox/send", data={"csrf_token": csrf_token_from(send_page)})
-    assert response.status_code == 302
+    expect(response, 302)
     assert banner(client.get("/outbox")) == (
         "Success 1 sent, 0 could not be sent and will be retried"
     )
@@ -312,20 +310,20 @@ def test_sending_again_without_the_form_token_is_refused(client, login_as, csrf_
     login_as(Role.SECRETARIAT)
     message = factories.outbox_message(user=factories.user())
     response = client.post(f"/outbox/{message.id}/resend")
-    assert response.status_code == 400
+    expect(response, 400)
     assert stored()[0].status is OutboxStatus.FAILED
 
 
 def test_sending_again_an_unknown_message_is_not_found(client, login_as):
     login_as(Role.SECRETARIAT)
-    assert client.post("/outbox/999999/resend").status_code == 404
+    expect(client.post("/outbox/999999/resend"), 404)
 
 
 def test_a_message_already_sent_is_not_sent_again(client, login_as):
     login_as(Role.SECRETARIAT)
     message = factories.outbox_message(user=factories.user(), status=OutboxStatus.SENT)
     response = client.post(f"/outbox/{message.id}/resend")
-    assert response.status_code == 302
+    expect(response, 302)
     assert banner(client.get("/outbox")) == (
         "Important Only a message that could not be sent can be sent again"
     )
@@ -338,15 +336,15 @@ def test_a_message_already_sent_is_not_sent_again(client, login_as):
 def test_the_outbox_is_forbidden_to_everyone_but_the_secretariat(client, login_as, role):
     login_as(role)
     message = factories.outbox_message(user=factories.user())
-    assert client.get("/outbox").status_code == 403
-    assert client.post(f"/outbox/{message.id}/resend").status_code == 403
-    assert client.post("/outbox/send").status_code == 403
+    expect(client.get("/outbox"), 403)
+    expect(client.post(f"/outbox/{message.id}/resend"), 403)
+    expect(client.post("/outbox/send"), 403)
     assert stored()[0].status is OutboxStatus.FAILED
 
 
 def test_the_outbox_asks_someone_signed_out_to_sign_in(client, app_ctx):
     response = client.get("/outbox")
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in")
 
 

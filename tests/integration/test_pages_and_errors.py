@@ -13,7 +13,7 @@ from commission import access, create_app
 from commission.auth.roles import Role
 from commission.extensions import db
 from tests import factories
-from tests.conftest import csrf_token_from, heading, page
+from tests.pages import csrf_token_from, expect, heading, main_text, ok, page
 
 FOOTER_LINKS = [
     ("About and data sources", "/about"),
@@ -22,10 +22,6 @@ FOOTER_LINKS = [
     ("Cookies", "/cookies"),
 ]
 PUBLIC_PAGES = ["/", "/about", "/accessibility", "/privacy", "/cookies", "/sign-in"]
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def navigation(response) -> list[str]:
@@ -123,10 +119,9 @@ def test_about_page_credits_every_data_source_and_licence(client):
     ],
 )
 def test_information_pages(client, url, title):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert heading(response) == title
-    assert page(response).title.get_text().startswith(title.split(" for ")[0])
+    shown = ok(client.get(url))
+    assert heading(shown) == title
+    assert page(shown).title.get_text().startswith(title.split(" for ")[0])
 
 
 # The shared layout ------------------------------------------------------------
@@ -221,7 +216,7 @@ def assert_in_layout(response):
 
 def test_unknown_address_is_not_found(client):
     response = client.get("/no-such-page")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
     assert "If you typed the web address, check it is correct" in main_text(response)
     assert_in_layout(response)
@@ -230,7 +225,7 @@ def test_unknown_address_is_not_found(client):
 @pytest.mark.parametrize(("method", "url"), [("delete", "/sign-in"), ("post", "/about")])
 def test_wrong_method_is_refused(client, method, url):
     response = getattr(client, method)(url)
-    assert response.status_code == 405
+    expect(response, 405)
     assert heading(response) == "This page cannot be used like that"
     assert "GET" in response.headers["Allow"]
     assert_in_layout(response)
@@ -241,7 +236,7 @@ def test_post_without_csrf_token_is_refused(client, app_ctx, csrf_enabled):
     response = client.post(
         "/sign-in", data={"email": "tom@example.gov.uk", "password": factories.PASSWORD}
     )
-    assert response.status_code == 400
+    expect(response, 400)
     assert heading(response) == "There is a problem with your request"
     assert "expired or was missing its security check" in main_text(response)
     with client.session_transaction() as session:
@@ -253,15 +248,15 @@ def test_post_with_a_wrong_csrf_token_is_refused(client, login_as, csrf_enabled)
     login_as(Role.OFFICER)
     client.get("/")
     response = client.post("/sign-out", data={"csrf_token": "made-up"})
-    assert response.status_code == 400
+    expect(response, 400)
     assert "expired or was missing its security check" in main_text(response)
-    assert client.get("/account").status_code == 200  # still signed in
+    expect(client.get("/account"), 200)  # still signed in
 
 
 def test_post_with_the_pages_csrf_token_is_accepted(client, login_as, csrf_enabled):
     login_as(Role.OFFICER)
     token = csrf_token_from(client.get("/sign-out"))
-    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    expect(client.post("/sign-out", data={"csrf_token": token}), 302)
 
 
 def test_oversized_request_is_refused(app, client):
@@ -271,7 +266,7 @@ def test_oversized_request_is_refused(app, client):
         response = client.post("/sign-in", data={"email": "a@b.gov.uk", "password": "x" * 5000})
     finally:
         app.config["MAX_CONTENT_LENGTH"] = original
-    assert response.status_code == 413
+    expect(response, 413)
     assert heading(response) == "The file or form you sent is too large"
     assert_in_layout(response)
 
@@ -282,7 +277,7 @@ def test_an_over_large_multipart_field_is_refused_with_the_default_limits(client
         data={"email": "a@b.gov.uk", "password": "x" * 600_000},
         content_type="multipart/form-data",
     )
-    assert response.status_code == 413
+    expect(response, 413)
     assert heading(response) == "The file or form you sent is too large"
 
 
@@ -295,7 +290,7 @@ def test_server_error_shows_the_service_error_page(other_app):
 
     broken.add_url_rule("/explode", "explode", explode)
     response = broken.test_client().get("/explode")
-    assert response.status_code == 500
+    expect(response, 500)
     assert heading(response) == "Sorry, there is a problem with the service"
     assert "something broke" not in response.get_data(as_text=True)
     assert "Content-Security-Policy" in response.headers
@@ -305,7 +300,7 @@ def test_server_error_shows_the_service_error_page(other_app):
 def test_forbidden_page_is_in_the_layout(client, login_as):
     login_as(Role.OFFICER)
     response = client.get("/audit")
-    assert response.status_code == 403
+    expect(response, 403)
     assert "contact the Commission secretariat" in main_text(response)
     assert_in_layout(response)
 
@@ -340,7 +335,7 @@ def test_hsts_in_production(other_app, monkeypatch, database_url):
     production = other_app(TESTING=True)
     assert production.config["SESSION_COOKIE_SECURE"] is True
     response = production.test_client().get("/about")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
@@ -353,14 +348,14 @@ def test_pages_are_not_cached_but_assets_may_be(client):
 def test_downloads_for_someone_signed_in_are_never_kept(client, login_as, path):
     login_as(Role.SECRETARIAT)
     response = client.get(path)
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_public_downloads_and_assets_for_the_public_may_be_kept(client):
     response = client.get("/authorities.csv")
-    assert response.status_code == 200
+    expect(response, 200)
     assert "no-store" not in response.headers.get("Cache-Control", "")
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
 
@@ -416,7 +411,7 @@ def test_no_page_has_inline_script_style_or_event_handlers(app, client, login_as
 
 def test_health_check_reports_the_database_and_the_file_storage(client, app):
     response = client.get("/healthz")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.get_json() == {
         "status": "ok",
         "database": "ok",
@@ -431,7 +426,7 @@ def test_health_check_is_503_when_files_cannot_be_stored(client, app, monkeypatc
 
     monkeypatch.setattr(app.extensions["storage"], "check", fail)
     response = client.get("/healthz")
-    assert response.status_code == 503
+    expect(response, 503)
     assert response.get_json()["files"] == "unavailable"
     assert "read-only" not in response.get_data(as_text=True)
 
@@ -442,7 +437,7 @@ def test_health_check_is_503_when_the_database_fails(client, monkeypatch):
 
     monkeypatch.setattr(db.session, "execute", fail)
     response = client.get("/healthz")
-    assert response.status_code == 503
+    expect(response, 503)
     assert response.get_json()["status"] == "unavailable"
     assert response.get_json()["database"] == "unavailable"
 
@@ -452,6 +447,6 @@ def test_health_check_is_503_when_the_database_cannot_be_reached(other_app):
         TESTING=True, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/none"
     )
     response = unreachable.test_client().get("/healthz")
-    assert response.status_code == 503
+    expect(response, 503)
     assert response.get_json()["database"] == "unavailable"
     assert "127.0.0.1" not in response.get_data(as_text=True)

@@ -17,8 +17,18 @@ from commission.extensions import db
 from commission.meetings.models import AgendaChange, MeetingStatus, Paper
 from commission.storage import storage
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, table_rows
+from tests.conftest import audit_events
 from tests.factories import DOCX_TYPE, PDF_BYTES, docx_bytes
+from tests.pages import (
+    banner,
+    error_summary,
+    expect,
+    heading,
+    main_text,
+    page,
+    sign_out,
+    table_rows,
+)
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
 REAL_PDF = PDF_BYTES + b"% Local government finance settlement briefing\n"
@@ -38,15 +48,6 @@ def papers() -> list[Paper]:
 
 def paper_count() -> int:
     return db.session.execute(select(func.count()).select_from(Paper)).scalar_one()
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
-
-
-def sign_out(client) -> None:
-    with client.session_transaction() as session:
-        session.clear()
 
 
 @pytest.fixture
@@ -93,10 +94,10 @@ def test_only_the_secretariat_may_upload(client, login_as, item, role, method, a
         login_as(role)
     response = getattr(client, method)(path, data=upload(), content_type="multipart/form-data")
     if role is None:
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
     else:
-        assert response.status_code == 403
+        expect(response, 403)
         assert heading(response) == "You do not have permission to see this page"
     assert papers() == [existing]
     assert existing.superseded_by_id is None
@@ -275,7 +276,7 @@ def test_request_over_the_body_limit_gets_the_too_large_page(client, secretariat
     config(MAX_CONTENT_LENGTH=64 * 1024)
     big = PDF_BYTES + b"0" * (100 * 1024)
     response = client.post(add_path(item), data=upload(big), content_type="multipart/form-data")
-    assert response.status_code == 413
+    expect(response, 413)
     assert heading(response) == "The file or form you sent is too large"
     assert "nothing was saved" in main_text(response)
     assert paper_count() == 0
@@ -295,7 +296,7 @@ def test_papers_cannot_be_added_to_a_held_meeting(client, secretariat, item):
 def test_paper_for_an_item_of_another_meeting_is_not_found(client, secretariat, item):
     other = factories.meeting()
     response = client.get(f"/meetings/{other.slug}/agenda/items/{item.id}/papers/new")
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 # Replacing ---------------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def test_replacing_keeps_the_old_version_as_superseded(client, login_as, item):
     assert row[2] == (
         "Settlement briefing (revised) Replace Settlement briefing (revised) 1 superseded"
     )
-    assert client.get(replace_path(first)).status_code == 404
+    expect(client.get(replace_path(first)), 404)
 
 
 def test_members_see_superseded_papers_on_the_meeting_page(client, login_as):
@@ -405,7 +406,7 @@ def test_download_returns_the_file_with_its_type_and_name(client):
     item = factories.agenda_item(meeting=meeting)
     paper = factories.paper(item=item, data=REAL_PDF)
     response = client.get(f"/papers/{paper.id}/briefing.pdf")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.data == REAL_PDF
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="briefing.pdf"'
@@ -439,14 +440,14 @@ def test_restricted_paper_is_for_signed_in_members_only(client, login_as):
     path = f"/papers/{paper.id}/briefing.pdf"
 
     response = client.get(path)
-    assert response.status_code == 404
+    expect(response, 404)
     assert REAL_PDF not in response.data
     login_as(None)
-    assert client.get(path).status_code == 404
+    expect(client.get(path), 404)
 
     login_as(Role.OFFICER)
     response = client.get(path)
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.data == REAL_PDF
     assert response.headers["Cache-Control"] == "private, no-store"
 
@@ -456,7 +457,7 @@ def test_paper_on_a_confidential_item_is_for_members_only(client, login_as):
     item = factories.agenda_item(meeting=meeting, confidential=True)
     paper = factories.paper(item=item, public=True, data=REAL_PDF)
     path = f"/papers/{paper.id}/briefing.pdf"
-    assert client.get(path).status_code == 404
+    expect(client.get(path), 404)
     login_as(Role.LEADER)
     response = client.get(path)
     assert response.data == REAL_PDF
@@ -471,7 +472,7 @@ def test_paper_on_an_unpublished_agenda_is_not_found(client, login_as, role):
     if role is not None:
         login_as(role)
     response = client.get(f"/papers/{paper.id}/briefing.pdf")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 
@@ -486,7 +487,7 @@ def test_secretariat_can_download_before_publication_without_public_caching(clie
 
 
 def test_unknown_paper_is_not_found(client):
-    assert client.get("/papers/999999/briefing.pdf").status_code == 404
+    expect(client.get("/papers/999999/briefing.pdf"), 404)
 
 
 def test_replacing_a_paper_already_replaced_is_refused_before_anything_is_stored(app, client, item):

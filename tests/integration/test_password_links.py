@@ -14,7 +14,8 @@ from commission.auth.services import issue_link_token
 from commission.extensions import db
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page
+from tests.conftest import audit_events
+from tests.pages import banner, error_summary, expect, heading, ok, page
 
 EMAIL = "joanna.pike@example.gov.uk"
 NEW_PASSWORD = "quiet harbour lantern morning"
@@ -70,8 +71,7 @@ def test_known_email_gets_one_reset_email_with_a_working_link(client, person, ou
     assert "Dear Joanna Pike" in body
     assert "This link works once, for 2 hours" in body
     path = LINK.search(body).group(1)
-    followed = client.get(path)
-    assert followed.status_code == 200
+    followed = ok(client.get(path))
     assert heading(followed) == "Choose a new password"
     assert f"Choose a new password for {EMAIL}" in page(followed).select_one("main").get_text()
 
@@ -137,7 +137,7 @@ def test_reset_requests_from_one_address_are_limited(app, client, person, outbox
         response = client.post("/forgot-password", data={"email": EMAIL}, environ_base=address)
     finally:
         app.config["PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS"] = original
-    assert response.status_code == 429
+    expect(response, 429)
     assert heading(response) == "Too many attempts"
     assert response.headers["Retry-After"] == str(app.config["SIGN_IN_FAILURE_WINDOW_SECONDS"])
     assert len(outbox) == 2
@@ -155,8 +155,7 @@ def test_setting_a_password_through_a_reset_link(client, person):
     url = link_for(person)
     old_hash, old_token = person.password_hash, person.session_token
     response = set_password(client, url)
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/sign-in?email={EMAIL}"
+    expect(response, 302, location=f"/sign-in?email={EMAIL}")
     user = db.session.get(User, person.id)
     assert user.password_hash != old_hash
     assert verify_password(user.password_hash, NEW_PASSWORD)
@@ -181,9 +180,9 @@ def test_after_setting_a_password_sign_in_shows_a_banner_and_the_email(client, p
 def test_the_new_password_signs_in_and_the_old_one_does_not(client, person):
     set_password(client, link_for(person))
     old = client.post("/sign-in", data={"email": EMAIL, "password": factories.PASSWORD})
-    assert old.status_code == 200
+    expect(old, 200)
     new = client.post("/sign-in", data={"email": EMAIL, "password": NEW_PASSWORD})
-    assert new.status_code == 302
+    expect(new, 302)
 
 
 def test_accepting_an_invitation(client, invited):
@@ -194,7 +193,7 @@ def test_accepting_an_invitation(client, invited):
         page(response).select_one("main").get_text()
     )
     response = set_password(client, url)
-    assert response.status_code == 302
+    expect(response, 302)
     assert verify_password(db.session.get(User, invited.id).password_hash, NEW_PASSWORD)
     [event] = audit_events("invitation_accepted")
     assert event.summary == "Ravi Menon accepted their invitation"
@@ -206,7 +205,7 @@ def test_a_long_passphrase_is_accepted(client, person):
     passphrase = passphrase[:120]
     assert 72 < len(passphrase) <= 128
     response = set_password(client, link_for(person), passphrase)
-    assert response.status_code == 302
+    expect(response, 302)
     assert verify_password(db.session.get(User, person.id).password_hash, passphrase)
 
 
@@ -230,11 +229,10 @@ def test_a_long_passphrase_is_accepted(client, person):
 def test_password_rules_are_enforced(client, person, password, message):
     url = link_for(person)
     old_hash = person.password_hash
-    response = set_password(client, url, password)
-    assert response.status_code == 200
-    assert heading(response) == "Choose a new password"
-    assert error_summary(response) == [(message, "#password")]
-    assert page(response).select_one("#password-error") is not None
+    shown = ok(set_password(client, url, password))
+    assert heading(shown) == "Choose a new password"
+    assert error_summary(shown) == [(message, "#password")]
+    assert page(shown).select_one("#password-error") is not None
     assert db.session.get(User, person.id).password_hash == old_hash
     [token] = tokens(person)
     assert token.used_at is None
@@ -260,7 +258,7 @@ def test_a_used_link_says_so(client, person):
     url = link_for(person)
     set_password(client, url)
     response = client.get(url)
-    assert response.status_code == 410
+    expect(response, 410)
     assert heading(response) == "This link has already been used"
     assert page(response).select_one('main a[href="/forgot-password"]') is not None
 
@@ -269,7 +267,7 @@ def test_posting_to_a_used_link_changes_nothing(client, person):
     url = link_for(person)
     set_password(client, url)
     response = set_password(client, url, "a different passphrase entirely")
-    assert response.status_code == 410
+    expect(response, 410)
     assert verify_password(db.session.get(User, person.id).password_hash, NEW_PASSWORD)
     assert len(audit_events("password_reset")) == 1
 
@@ -279,9 +277,9 @@ def test_an_expired_link_says_so(client, person):
     [token] = tokens(person)
     token.expires_at = now_utc() - timedelta(minutes=1)
     response = client.get(url)
-    assert response.status_code == 410
+    expect(response, 410)
     assert heading(response) == "This link has expired"
-    assert set_password(client, url).status_code == 410
+    expect(set_password(client, url), 410)
     assert verify_password(db.session.get(User, person.id).password_hash, factories.PASSWORD)
 
 
@@ -292,7 +290,7 @@ def test_a_link_whose_signature_has_expired_says_so(client, invited, monkeypatch
     url = link_for(invited, TokenPurpose.INVITATION)
     monkeypatch.undo()
     response = client.get(url)
-    assert response.status_code == 410
+    expect(response, 410)
     assert heading(response) == "This link has expired"
     assert "ask the Commission secretariat to send you a new invitation" in (
         page(response).select_one("main").get_text(" ")
@@ -308,7 +306,7 @@ def test_a_tampered_link_is_not_valid(client, person, position):
     index = position % len(token)
     altered = token[:index] + ("A" if token[index] != "A" else "B") + token[index + 1 :]
     response = client.get("/set-password/" + altered)
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
     assert tokens(person)[0].used_at is None
 
@@ -316,7 +314,7 @@ def test_a_tampered_link_is_not_valid(client, person, position):
 @pytest.mark.parametrize("token", ["abc", "not.a.real.token", "e30.aaaa.bbbb"])
 def test_a_made_up_link_is_not_valid(client, token):
     response = client.get("/set-password/" + token)
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
 
 
@@ -328,7 +326,7 @@ def test_a_link_signed_with_another_key_is_not_valid(app, client, person):
         response = client.get(url)
     finally:
         app.config["SECRET_KEY"] = original
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
 
 
@@ -340,7 +338,7 @@ def test_a_link_with_the_wrong_nonce_is_not_valid(app, client, person):
     with app.test_request_context():
         forged = _serializer().dumps({"id": token.id, "n": "guessed", "p": "password_reset"})
     response = client.get("/set-password/" + forged)
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
 
 
@@ -348,9 +346,9 @@ def test_a_link_for_a_deactivated_person_is_not_valid(client, person):
     url = link_for(person)
     person.active = False
     response = client.get(url)
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
-    assert set_password(client, url).status_code == 404
+    expect(set_password(client, url), 404)
     assert tokens(person)[0].used_at is None
 
 
@@ -377,7 +375,7 @@ def test_changing_the_password_in_the_account_spends_reset_links_sent_before(app
             "confirm": NEW_PASSWORD,
         },
     )
-    assert changed.status_code == 302
+    expect(changed, 302)
 
     stranger = app.test_client()
     assert heading(stranger.get(link)) == "This link has already been used"
@@ -405,10 +403,10 @@ def test_setting_a_password_through_a_link_signs_out_whoever_was_signed_in(
 def test_setting_a_password_clears_a_lock_on_the_account(app, client, person):
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
         client.post("/sign-in", data={"email": EMAIL, "password": "wrong-password-here"})
-    assert client.post("/sign-in", data={"email": EMAIL, "password": "x"}).status_code == 429
+    expect(client.post("/sign-in", data={"email": EMAIL, "password": "x"}), 429)
     set_password(client, link_for(person))
     response = client.post("/sign-in", data={"email": EMAIL, "password": NEW_PASSWORD})
-    assert response.status_code == 302
+    expect(response, 302)
 
 
 def test_reset_email_link_uses_the_public_base_url(app, client, person, outbox):

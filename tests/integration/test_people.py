@@ -3,8 +3,6 @@ deactivating and reactivating accounts, and resending invitations."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,13 +15,16 @@ from commission.extensions import db
 from commission.people import services
 from commission.timeutil import today
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
     banner,
-    count_selects,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    read_csv,
     summary_list,
     table_records,
     table_rows,
@@ -49,10 +50,6 @@ def users_with_email(email: str) -> list[User]:
     return list(
         db.session.execute(select(User).where(func.lower(User.email) == email.lower())).scalars()
     )
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 @pytest.fixture
@@ -81,8 +78,7 @@ def test_inviting_someone_stores_the_account_role_and_link(client, secretariat, 
         ),
     )
     [user] = users_with_email(NEW_EMAIL)
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/people/{user.id}"
+    expect(response, 302, location=f"/people/{user.id}")
     assert user.email == NEW_EMAIL
     assert user.full_name == "Ada Lovelace"
     assert user.password_hash is None
@@ -200,9 +196,8 @@ def test_an_impossible_date_is_refused(client, secretariat):
 def test_a_request_without_date_boxes_is_handled(client, secretariat):
     data = invite_data(full_name="")
     del data["starts_on"]
-    response = client.post("/people/invite", data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == [("Enter the person's full name", "#full_name")]
+    shown = ok(client.post("/people/invite", data=data))
+    assert error_summary(shown) == [("Enter the person's full name", "#full_name")]
 
 
 def test_an_existing_email_in_another_case_is_refused(client, secretariat, outbox):
@@ -366,15 +361,14 @@ def test_pagination_keeps_the_filters(client, secretariat):
 
 
 def test_a_page_past_the_end_is_empty_not_an_error(client, secretariat):
-    response = client.get("/people?page=99")
-    assert response.status_code == 200
-    assert table_records(response) == []
+    shown = ok(client.get("/people?page=99"))
+    assert table_records(shown) == []
 
 
 @pytest.mark.parametrize("number", ["0", "-1", "abc", ""])
 def test_a_nonsense_page_number_shows_the_first_page(client, secretariat, number):
     response = client.get(f"/people?page={number}")
-    assert response.status_code == 200
+    expect(response, 200)
     assert names(response) == ["Priya Natarajan"]
 
 
@@ -399,10 +393,6 @@ def test_people_list_query_count_does_not_grow_with_the_rows(client, secretariat
 # The list as a download ---------------------------------------------------------
 
 
-def read_csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-
-
 def test_people_as_csv_one_row_per_person_with_todays_roles(client, secretariat):
     council = factories.council(name="Wigan Council")
     officer = factories.user(full_name="Joanna Pike", email="jp@wigan.gov.uk")
@@ -421,7 +411,7 @@ def test_people_as_csv_one_row_per_person_with_todays_roles(client, secretariat)
     db.session.flush()
 
     response = client.get("/people.csv")
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
     assert f'filename="people-{today().isoformat()}.csv"' in disposition
@@ -520,7 +510,7 @@ def test_person_page_shows_their_details_and_roles(client, secretariat):
 
 def test_unknown_person_is_not_found(client, secretariat):
     response = client.get("/people/999999")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "Page not found"
 
 
@@ -581,7 +571,7 @@ def test_the_same_role_can_be_given_again_after_it_ended(client, secretariat):
     response = client.post(
         f"/people/{person.id}/roles/new", data={"role": "chair", "starts_on": ["", "", ""]}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     assert len(db.session.get(User, person.id).appointments) == 2
 
 
@@ -592,7 +582,7 @@ def test_giving_a_role_needs_a_role(client, secretariat):
 
 
 def test_giving_a_role_to_an_unknown_person_is_not_found(client, secretariat):
-    assert client.get("/people/999999/roles/new").status_code == 404
+    expect(client.get("/people/999999/roles/new"), 404)
 
 
 # Ending a role ----------------------------------------------------------------
@@ -675,7 +665,7 @@ def test_a_role_that_has_ended_cannot_be_ended_again(client, secretariat, office
 
 def test_another_persons_role_is_not_found(client, secretariat, officer_role):
     other = factories.user()
-    assert client.get(f"/people/{other.id}/roles/{officer_role.id}/end").status_code == 404
+    expect(client.get(f"/people/{other.id}/roles/{officer_role.id}/end"), 404)
 
 
 def test_the_last_secretariat_role_cannot_be_ended(client, secretariat):
@@ -694,7 +684,7 @@ def test_a_secretariat_role_can_be_ended_when_someone_else_holds_one(client, sec
     factories.user(role=Role.SECRETARIAT)
     [own] = secretariat.appointments
     response = client.post(end_url(own), data={"ends_on": ["", "", ""]})
-    assert response.status_code == 302
+    expect(response, 302)
     assert db.session.get(Appointment, own.id).ends_on == today()
 
 
@@ -704,7 +694,7 @@ def test_an_invited_secretariats_role_can_be_ended(client, secretariat):
     invited = factories.user(role=Role.SECRETARIAT, password=None)
     [role] = invited.appointments
     response = client.post(end_url(role), data={"ends_on": ["", "", ""]})
-    assert response.status_code == 302
+    expect(response, 302)
     assert db.session.get(Appointment, role.id).ends_on == today()
 
 
@@ -744,7 +734,7 @@ def test_a_deactivated_person_is_signed_out_of_their_own_session(app, client, se
     theirs = app.test_client()
     with theirs.session_transaction() as session:
         session["_user_id"] = person.get_id()
-    assert theirs.get("/account").status_code == 200
+    expect(theirs.get("/account"), 200)
     client.post(f"/people/{person.id}/deactivate")
     assert theirs.get("/account").headers["Location"] == "/sign-in?next=/account"
 
@@ -754,7 +744,7 @@ def test_reactivating_an_account(client, secretariat):
     confirm = client.get(f"/people/{person.id}/reactivate")
     assert heading(confirm) == "Reactivate Joanna Pike's account"
     response = client.post(f"/people/{person.id}/reactivate")
-    assert response.status_code == 302
+    expect(response, 302)
     assert db.session.get(User, person.id).active is True
     assert len(audit_events("account_reactivated")) == 1
     assert banner(client.get(f"/people/{person.id}")) == (
@@ -772,9 +762,8 @@ def test_you_cannot_deactivate_yourself(client, secretariat):
     factories.user(role=Role.SECRETARIAT)
     own_page = client.get(f"/people/{secretariat.id}")
     assert page(own_page).find("a", string="Deactivate account") is None
-    response = client.post(f"/people/{secretariat.id}/deactivate")
-    assert response.status_code == 200
-    assert error_summary(response) == [("You cannot deactivate your own account", "")]
+    shown = ok(client.post(f"/people/{secretariat.id}/deactivate"))
+    assert error_summary(shown) == [("You cannot deactivate your own account", "")]
     assert db.session.get(User, secretariat.id).active is True
     assert audit_events("account_deactivated") == []
 
@@ -790,14 +779,14 @@ def test_the_last_secretariat_cannot_be_deactivated(app_ctx):
 def test_another_secretariat_can_be_deactivated(client, secretariat):
     colleague = factories.user(role=Role.SECRETARIAT)
     response = client.post(f"/people/{colleague.id}/deactivate")
-    assert response.status_code == 302
+    expect(response, 302)
     assert db.session.get(User, colleague.id).active is False
 
 
 def test_an_invited_secretariat_can_be_deactivated(client, secretariat):
     invited = factories.user(role=Role.SECRETARIAT, password=None)
     response = client.post(f"/people/{invited.id}/deactivate")
-    assert response.status_code == 302
+    expect(response, 302)
     assert db.session.get(User, invited.id).active is False
 
 
@@ -886,7 +875,7 @@ def test_people_pages_are_forbidden_to_everyone_but_the_secretariat(
 ):
     login_as(role)
     response = getattr(client, method)(url.format(**target), data=invite_data())
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
 
 
@@ -894,8 +883,7 @@ def test_people_pages_are_forbidden_to_everyone_but_the_secretariat(
 def test_people_pages_send_anonymous_visitors_to_sign_in(client, target, method, url):
     path = url.format(**target)
     response = getattr(client, method)(path, data=invite_data())
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/sign-in?next={path}"
+    expect(response, 302, location=f"/sign-in?next={path}")
 
 
 def test_a_refused_post_changes_nothing(client, login_as, target, outbox):
@@ -917,7 +905,7 @@ def test_a_former_secretariat_is_refused(client, login_as):
         starts_on=today() - timedelta(days=100),
         ends_on=today() - timedelta(days=1),
     )
-    assert client.get("/people").status_code == 403
+    expect(client.get("/people"), 403)
 
 
 def test_search_treats_wildcards_literally(client, login_as):

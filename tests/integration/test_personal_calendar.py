@@ -17,15 +17,9 @@ from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import LONDON, now_utc
 from tests import factories
-from tests.conftest import banner, csrf_token_from, heading, page
+from tests.pages import banner, csrf_token_from, expect, heading, page, sign_in
 
 FEED = re.compile(r"http://commission\.test(/calendar/[A-Za-z0-9_-]+\.ics)")
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def feed_path(response) -> str:
@@ -45,7 +39,7 @@ def address_for(client, user: User) -> str:
 
 
 def events_in(response) -> list:
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/calendar"
     return list(Calendar.from_ical(response.get_data()).walk("VEVENT"))
 
@@ -79,7 +73,7 @@ def at(moment):
 def test_creating_and_resetting_the_address(client, login_as, csrf_enabled):
     user = login_as(Role.LEADER)
     response = client.get("/account/calendar")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Your calendar"
     assert page(response).select_one("main code") is None
     assert page(response).select_one("main form button").get_text(strip=True) == (
@@ -87,12 +81,12 @@ def test_creating_and_resetting_the_address(client, login_as, csrf_enabled):
     )
 
     created = client.post("/account/calendar", data={"csrf_token": csrf_token_from(response)})
-    assert created.status_code == 302
+    expect(created, 302)
     shown = client.get("/account/calendar")
     first = feed_path(shown)
     assert first == f"/calendar/{user.calendar_token}.ics"
     assert len(user.calendar_token) >= 40
-    assert client.get(first).status_code == 200
+    expect(client.get(first), 200)
 
     button = page(shown).select_one("main form button").get_text(strip=True)
     assert button == "Make a new address"
@@ -103,35 +97,35 @@ def test_creating_and_resetting_the_address(client, login_as, csrf_enabled):
     )
     second = feed_path(after)
     assert second != first
-    assert client.get(first).status_code == 404
-    assert client.get(second).status_code == 200
+    expect(client.get(first), 404)
+    expect(client.get(second), 200)
 
 
 def test_the_address_does_not_change_without_the_form_token(client, login_as, csrf_enabled):
     user = login_as(Role.OFFICER)
     response = client.post("/account/calendar")
-    assert response.status_code == 400
+    expect(response, 400)
     assert user.calendar_token is None
 
 
 def test_the_calendar_page_needs_signing_in(client, app_ctx):
     response = client.get("/account/calendar")
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in")
 
 
 def test_an_unknown_address_is_not_found(client, app_ctx):
-    assert client.get("/calendar/not-a-real-token-but-long-enough.ics").status_code == 404
-    assert client.get("/calendar/x.ics").status_code == 404
+    expect(client.get("/calendar/not-a-real-token-but-long-enough.ics"), 404)
+    expect(client.get("/calendar/x.ics"), 404)
 
 
 def test_a_deactivated_persons_address_stops_working(client, app_ctx):
     user = factories.user(role=Role.LEADER)
     path = address_for(client, user)
-    assert client.get(path).status_code == 200
+    expect(client.get(path), 200)
     user.active = False
     db.session.flush()
-    assert client.get(path).status_code == 404
+    expect(client.get(path), 404)
 
 
 # What the feed holds ----------------------------------------------------------------------------

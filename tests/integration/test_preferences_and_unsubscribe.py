@@ -12,7 +12,7 @@ from commission.notifications import services
 from commission.notifications.models import OptOut, OutboxMessage, Topic
 from commission.notifications.services import set_preferences, unsubscribe_token
 from tests import factories
-from tests.conftest import banner, csrf_token_from, heading, page
+from tests.pages import banner, csrf_token_from, expect, heading, ok, page
 
 BASE = "http://commission.test"
 
@@ -48,7 +48,7 @@ def queue_for(user, topic: Topic = Topic.CONSULTATIONS) -> int:
 def test_everyone_gets_every_kind_until_they_choose(client, login_as):
     login_as(Role.OFFICER)
     response = client.get("/account/email")
-    assert response.status_code == 200
+    expect(response, 200)
     assert heading(response) == "Emails you get"
     assert checked(response) == [t.value for t in Topic]
     labels = [
@@ -62,8 +62,7 @@ def test_saving_choices_stores_what_is_left_out(client, login_as):
     response = client.post(
         "/account/email", data={"topics": ["meetings", "summaries", "newsletters"]}
     )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/account/email"
+    expect(response, 302, location="/account/email")
 
     shown = client.get("/account/email")
     assert banner(shown) == "Success Your email choices are saved"
@@ -97,7 +96,7 @@ def test_a_choice_without_the_form_token_is_not_saved(client, login_as, csrf_ena
 
 def test_choosing_emails_needs_signing_in(client, app_ctx):
     response = client.get("/account/email")
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in")
 
 
@@ -115,15 +114,14 @@ def test_the_link_in_an_email_unsubscribes_with_one_click(client, app_ctx):
         if line.startswith("Unsubscribe: ")
     )
 
-    response = client.get(link.removeprefix(BASE))
-    assert response.status_code == 200
-    assert heading(response) == "You have unsubscribed"
-    text = page(response).select_one("main").get_text(" ", strip=True)
+    shown = ok(client.get(link.removeprefix(BASE)))
+    assert heading(shown) == "You have unsubscribed"
+    text = page(shown).select_one("main").get_text(" ", strip=True)
     assert "You will no longer get emails about consultations opened, and extensions granted." in (
         text
     )
     assert opted_out_of(user) == {"summaries", "consultations"}  # the earlier choice is kept
-    undo = page(response).select_one("main form button")
+    undo = page(shown).select_one("main form button")
     assert undo.get_text(strip=True) == "Undo: keep getting these emails"
     assert queue_for(user) == 0
 
@@ -139,8 +137,7 @@ def test_undo_subscribes_again(client, app_ctx, csrf_enabled):
     response = client.get(path)
     assert opted_out_of(user) == {"summaries", "meetings"}
 
-    undone = client.post(path, data={"csrf_token": csrf_token_from(response)})
-    assert undone.status_code == 200
+    undone = ok(client.post(path, data={"csrf_token": csrf_token_from(response)}))
     assert heading(undone) == "You are subscribed again"
     assert "You will get emails about meetings scheduled" in page(undone).get_text()
     assert opted_out_of(user) == {"summaries"}
@@ -153,13 +150,12 @@ def test_the_mail_clients_one_click_post_unsubscribes_without_a_form_token(
     header's address, with no session and no form token."""
     user = factories.user(role=Role.LEADER)
     path = f"/unsubscribe/{unsubscribe_token(user, Topic.SUMMARIES)}"
-    response = client.post(path, data={"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 200
-    assert heading(response) == "You have unsubscribed"
+    shown = ok(client.post(path, data={"List-Unsubscribe": "One-Click"}))
+    assert heading(shown) == "You have unsubscribed"
     assert opted_out_of(user) == {"summaries"}
 
     again = client.post(path, data={"List-Unsubscribe": "One-Click"})  # a retry changes nothing
-    assert again.status_code == 200
+    expect(again, 200)
     assert opted_out_of(user) == {"summaries"}
 
 
@@ -167,7 +163,7 @@ def test_undo_without_the_form_token_is_refused(client, app_ctx, csrf_enabled):
     user = factories.user(role=Role.LEADER)
     path = f"/unsubscribe/{unsubscribe_token(user, Topic.MEETINGS)}"
     client.get(path)
-    assert client.post(path).status_code == 400
+    expect(client.post(path), 400)
     assert opted_out_of(user) == {"meetings"}
 
 
@@ -175,7 +171,7 @@ def test_one_click_with_a_tampered_token_is_not_valid(client, app_ctx, csrf_enab
     user = factories.user(role=Role.LEADER)
     path = f"/unsubscribe/{unsubscribe_token(user, Topic.MEETINGS)}x"
     response = client.post(path, data={"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 404
+    expect(response, 404)
     assert opted_out_of(user) == set()
 
 
@@ -203,7 +199,7 @@ def test_a_tampered_link_is_not_valid(client, app, app_ctx, change):
         ),
     }[change]
     response = client.get(f"/unsubscribe/{bad}")
-    assert response.status_code == 404
+    expect(response, 404)
     assert heading(response) == "This link is not valid"
     assert opted_out_of(user) == set()
 
@@ -215,7 +211,7 @@ def test_a_link_for_an_unknown_kind_or_person_is_not_valid(client, app, app_ctx)
     user = factories.user()
     for payload in ({"u": user.id, "t": "news"}, {"u": 999999, "t": "meetings"}, ["x"]):
         response = client.get(f"/unsubscribe/{serializer.dumps(payload)}")
-        assert response.status_code == 404
+        expect(response, 404)
         assert heading(response) == "This link is not valid"
     assert opted_out_of(user) == set()
 
@@ -229,7 +225,7 @@ def test_account_emails_still_reach_someone_opted_out_of_everything(client, logi
     set_preferences(user=person, topics=set())
 
     response = client.post(f"/people/{person.id}/resend-invitation")
-    assert response.status_code == 302
+    expect(response, 302)
     [message] = outbox
     assert message["To"] == "amira.sheikh@example.gov.uk"
     assert message["Subject"] == "You have been invited to the Local Government Commission"

@@ -21,14 +21,17 @@ from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.timeutil import format_datetime
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events, count_selects
+from tests.pages import (
     banner,
-    count_selects,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    status_line,
 )
 
 
@@ -53,14 +56,6 @@ def entries(meeting: Meeting) -> dict[str, tuple[RegisterMark, bool]]:
 
 def entry_count() -> int:
     return db.session.execute(select(func.count(RegisterEntry.id))).scalar_one()
-
-
-def status_line(response) -> str:
-    return " ".join(page(response).select_one("main [role=status]").get_text().split())
-
-
-def main_text(response) -> str:
-    return page(response).select_one("main").get_text(" ", strip=True)
 
 
 def register_rows(response) -> list[dict[str, object]]:
@@ -107,10 +102,11 @@ def test_register_is_refused_before_the_meeting_starts(client, login_as):
     assert f"{message}." in main_text(response)
     assert page(response).select_one("main select") is None
 
-    refused = client.post(
-        register_url(meeting), data={f"mark-{a.id}": "in_person", f"mark-{b.id}": "remote"}
+    refused = ok(
+        client.post(
+            register_url(meeting), data={f"mark-{a.id}": "in_person", f"mark-{b.id}": "remote"}
+        )
     )
-    assert refused.status_code == 200
     assert error_summary(refused) == [(message, "")]
     assert entry_count() == 0
     assert stored_meeting(meeting).present_count is None
@@ -198,7 +194,7 @@ def test_saving_the_register_stores_marks_late_arrivals_and_the_quorum(client, l
             f"late-{g.id}": "yes",
         },
     )
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].endswith(register_url(meeting))
 
     assert entries(meeting) == {
@@ -270,13 +266,13 @@ def test_register_form_carries_its_csrf_token(client, login_as, csrf_enabled):
     [a] = councils(1)
     login_as(Role.SECRETARIAT)
     refused = client.post(register_url(meeting), data={f"mark-{a.id}": "in_person"})
-    assert refused.status_code == 400
+    expect(refused, 400)
     assert entry_count() == 0
     token = csrf_token_from(client.get(register_url(meeting)))
     saved = client.post(
         register_url(meeting), data={f"mark-{a.id}": "in_person", "csrf_token": token}
     )
-    assert saved.status_code == 302
+    expect(saved, 302)
     assert entries(meeting) == {"Council A": (RegisterMark.IN_PERSON, False)}
 
 
@@ -285,7 +281,7 @@ def test_register_can_be_corrected_once_the_meeting_is_held(client, login_as):
     [a] = councils(1)
     login_as(Role.SECRETARIAT)
     response = client.post(register_url(meeting), data={f"mark-{a.id}": "remote"})
-    assert response.status_code == 302
+    expect(response, 302)
     assert entries(meeting) == {"Council A": (RegisterMark.REMOTE, False)}
 
 
@@ -341,7 +337,7 @@ def test_ministers_who_attended_are_recorded(client, login_as):
             f"minister-{declined.id}": "yes",
         },
     )
-    assert response.status_code == 302
+    expect(response, 302)
     db.session.expire_all()
     attended = {
         i.id: i.attended for i in db.session.execute(select(MinisterialAttendance)).scalars()
@@ -368,12 +364,13 @@ def test_an_authority_that_is_not_a_member_is_refused(client, login_as):
     [member] = councils(1)
     outsider = factories.council(name="Council Outsider", member=False)
     login_as(Role.SECRETARIAT)
-    response = client.post(
-        register_url(meeting),
-        data={f"mark-{member.id}": "in_person", f"mark-{outsider.id}": "in_person"},
+    shown = ok(
+        client.post(
+            register_url(meeting),
+            data={f"mark-{member.id}": "in_person", f"mark-{outsider.id}": "in_person"},
+        )
     )
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == [
+    assert [text for text, _ in error_summary(shown)] == [
         "The register lists an authority that is not a member"
     ]
     assert entry_count() == 0
@@ -390,7 +387,7 @@ def test_a_mark_that_is_not_one_of_the_choices_is_a_bad_request(client, login_as
         register_url(meeting),
         data={f"mark-{b.id}": "in_person", field.format(id=a.id): value},
     )
-    assert response.status_code == 400
+    expect(response, 400)
     assert entry_count() == 0
     assert stored_meeting(meeting).present_count is None
 
@@ -402,9 +399,9 @@ def test_only_the_secretariat_takes_the_register(client, login_as, role):
     meeting = started_meeting()
     [a] = councils(1)
     login_as(role)
-    assert client.get(register_url(meeting)).status_code == 403
+    expect(client.get(register_url(meeting)), 403)
     response = client.post(register_url(meeting), data={f"mark-{a.id}": "in_person"})
-    assert response.status_code == 403
+    expect(response, 403)
     assert entry_count() == 0
 
 
@@ -415,7 +412,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
         client.get(register_url(meeting)),
         client.post(register_url(meeting), data={f"mark-{a.id}": "in_person"}),
     ):
-        assert response.status_code == 302
+        expect(response, 302)
         assert "/sign-in" in response.headers["Location"]
     assert entry_count() == 0
 

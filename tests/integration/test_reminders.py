@@ -21,7 +21,7 @@ from commission.notifications.models import OutboxMessage, Topic
 from commission.notifications.services import set_preferences
 from commission.timeutil import LONDON, now_utc, today
 from tests import factories
-from tests.conftest import heading
+from tests.pages import heading, sign_in
 
 BASE = "http://commission.test"
 
@@ -60,12 +60,6 @@ def link_in(message: OutboxMessage) -> str:
         ):
             return lines[index + 1]
     raise AssertionError(message.body_text)
-
-
-def sign_in(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def meeting_in(days: int, **kwargs):

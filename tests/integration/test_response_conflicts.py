@@ -14,13 +14,8 @@ from commission.consultations import services
 from commission.consultations.models import Position, Response, ResponseRevision, ResponseStatus
 from commission.extensions import db
 from tests import factories
-from tests.conftest import audit_events, banner, heading, page, summary_list
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+from tests.conftest import audit_events
+from tests.pages import banner, expect, heading, page, sign_in, summary_list
 
 
 def respond_url(consultation, authority) -> str:
@@ -119,7 +114,7 @@ def test_the_second_person_to_start_a_response_sees_both_versions(
         respond_url(consultation, council),
         data=form_data(consultation, annas_version, "support", "Anna's overall view", "Anna's"),
     )
-    assert conflict.status_code == 409
+    expect(conflict, 409)
     assert heading(conflict) == "This response has changed since you opened it"
     text = page(conflict).select_one("main").get_text(" ", strip=True)
     assert "Ben Deputy saved it at" in text
@@ -164,7 +159,7 @@ def test_a_save_from_a_stale_form_is_refused_and_can_then_replace_theirs(
         respond_url(consultation, council),
         data=form_data(consultation, annas_version, "oppose", "Ben's rewrite", "Ben's answer"),
     )
-    assert saved.status_code == 302
+    expect(saved, 302)
     bens_version = stored(consultation, council).version
     assert str(bens_version) != annas_version
 
@@ -173,7 +168,7 @@ def test_a_save_from_a_stale_form_is_refused_and_can_then_replace_theirs(
         respond_url(consultation, council),
         data=form_data(consultation, annas_version, "support", "Anna's rewrite", "Anna's answer"),
     )
-    assert conflict.status_code == 409
+    expect(conflict, 409)
     assert summary_list(conflict)["Overall position"] == "Oppose Ben's rewrite"
     assert "Anna's rewrite" in page(conflict).select_one("textarea[name=overall_comment]").text
     response = stored(consultation, council)
@@ -190,7 +185,7 @@ def test_a_save_from_a_stale_form_is_refused_and_can_then_replace_theirs(
             consultation, version_in_form(conflict), "support", "Anna's rewrite", "Anna's answer"
         ),
     )
-    assert again.status_code == 302
+    expect(again, 302)
     response = stored(consultation, council)
     assert (response.overall_position, response.overall_comment) == (
         Position.SUPPORT,
@@ -219,7 +214,7 @@ def test_html_on_the_conflict_page_is_escaped(client, consultation, council, ann
         respond_url(consultation, council),
         data=form_data(consultation, "", "support", f"Anna {script}", "y"),
     )
-    assert conflict.status_code == 409
+    expect(conflict, 409)
     html = conflict.get_data(as_text=True)
     assert script not in html
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2

@@ -5,7 +5,6 @@ is a revision; the list page shows each of the viewer's authorities' status."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -23,28 +22,23 @@ from commission.consultations.models import (
 from commission.extensions import db
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import (
-    audit_events,
+from tests.conftest import audit_events
+from tests.pages import (
     banner,
     csrf_token_from,
     error_summary,
+    expect,
     heading,
+    main_text,
+    ok,
     page,
+    pdf_text,
+    sign_in,
     summary_list,
     table_rows,
 )
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split()).replace(" .", ".")
 
 
 def stored(consultation, authority) -> Response | None:
@@ -85,13 +79,6 @@ def answers(consultation, *, overall="support", comment="", version="", button="
 
 def respond_url(consultation, authority) -> str:
     return f"/consultations/{consultation.reference}/responses/{authority.slug}"
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return " ".join(result.stdout.decode().split())
 
 
 @pytest.fixture
@@ -233,7 +220,7 @@ def _list_page_queries(client, council, how_many: int) -> int:
         response = client.get("/consultations")
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 200
+    expect(response, 200)
     return len(statements)
 
 
@@ -349,12 +336,11 @@ def test_an_over_long_comment_is_refused_with_an_error_on_the_field(
     q1 = consultation.questions[0]
     too_long = "x" * 5001
     kwargs = {"comment": too_long} if field == "overall" else {"c1": too_long}
-    response = save(client, consultation, council, **kwargs)
-    assert response.status_code == 200
+    shown = ok(save(client, consultation, council, **kwargs))
     anchor = "#overall_comment" if field == "overall" else f"#comment_{q1.id}"
-    assert error_summary(response) == [("Your comment must be 5,000 characters or fewer", anchor)]
+    assert error_summary(shown) == [("Your comment must be 5,000 characters or fewer", anchor)]
     name = anchor[1:]
-    assert page(response).select_one(f"textarea[name={name}]").get_text() == too_long
+    assert page(shown).select_one(f"textarea[name={name}]").get_text() == too_long
     assert stored(consultation, council) is None
     assert audit_events("response_saved") == []
 
@@ -371,7 +357,7 @@ def test_a_line_break_counts_as_one_character_as_on_the_page(
     sign_in(client, officer)
     text = "y" * 2500 + "\r\n" + "y" * 2499  # as a browser sends it: 5,001 bytes of text
     result = save(client, consultation, council, comment=text)
-    assert result.status_code == 302
+    expect(result, 302)
     assert stored(consultation, council).overall_comment == "y" * 2500 + "\n" + "y" * 2499
 
 
@@ -440,8 +426,7 @@ def test_an_officer_marks_it_ready_for_sign_off(client, consultation, council, o
 def test_an_officer_cannot_submit(client, consultation, council, officer):
     sign_in(client, officer)
     save(client, consultation, council)
-    result = check_action(client, consultation, council, "submit")
-    assert result.status_code == 200
+    result = ok(check_action(client, consultation, council, "submit"))
     assert error_summary(result) == [
         ("Only the leader or mayor, or a deputy with delegated sign-off, can submit", "")
     ]
@@ -477,7 +462,7 @@ def test_a_deputy_without_sign_off_is_told_who_can_submit(client, consultation, 
 def test_an_unknown_action_is_a_bad_request(client, consultation, council, leader):
     sign_in(client, leader)
     save(client, consultation, council)
-    assert check_action(client, consultation, council, "publish").status_code == 400
+    expect(check_action(client, consultation, council, "publish"), 400)
 
 
 def test_the_leader_submits(client, consultation, council, officer, leader):
@@ -527,12 +512,12 @@ def test_the_leader_submits(client, consultation, council, officer, leader):
     assert pdf_link["href"] == respond_url(consultation, council) + ".pdf"
 
     pdf = client.get(pdf_link["href"])
-    assert pdf.status_code == 200
+    expect(pdf, 200)
     assert pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"] == (
         f'inline; filename="{consultation.reference}-{council.slug}.pdf"'
     )
-    text = pdf_text(pdf.data)
+    text = pdf_text(pdf)
     assert f"Kirklees Council: response to {consultation.reference}" in text
     assert "Delivering the Sure Start revival" in text
     assert "Signed off by Tom Ashworth" in text
@@ -601,7 +586,7 @@ def test_a_deputy_without_sign_off_cannot_submit(client, consultation, council):
     sign_in(client, deputy)
     save(client, consultation, council)
     result = check_action(client, consultation, council, "submit")
-    assert result.status_code == 200
+    expect(result, 200)
     assert stored(consultation, council).status is ResponseStatus.DRAFT
 
 
@@ -664,7 +649,7 @@ def test_check_before_any_save_goes_back_to_the_form(client, consultation, counc
 def test_confirmation_and_pdf_need_a_submission(client, consultation, council, officer, suffix):
     sign_in(client, officer)
     save(client, consultation, council)
-    assert client.get(respond_url(consultation, council) + suffix).status_code == 404
+    expect(client.get(respond_url(consultation, council) + suffix), 404)
 
 
 # Amending -------------------------------------------------------------------------------------
@@ -709,7 +694,7 @@ def test_amending_after_submission(client, consultation, council, officer, leade
         "Response amended"
     )
     assert table_rows(client.get("/consultations"))[0][3] == "Amended"
-    text = pdf_text(client.get(respond_url(consultation, council) + ".pdf").data)
+    text = pdf_text(client.get(respond_url(consultation, council) + ".pdf"))
     assert "(amendment 1)" in text
     assert "Oppose" in text
 
@@ -739,7 +724,7 @@ def test_html_in_a_comment_is_escaped_on_every_page(client, consultation, counci
         assert "&lt;script&gt;" in html, name
         assert HTML in page(response).select_one("main").get_text(), name
     sign_in(client, leader)
-    text = pdf_text(client.get(respond_url(consultation, council) + ".pdf").data)
+    text = pdf_text(client.get(respond_url(consultation, council) + ".pdf"))
     assert 'alert("x")' in text and "<b>bold</b>" in text
 
 
@@ -801,7 +786,7 @@ def test_the_history_page_lists_each_save_with_before_and_after(
 
 def test_there_is_no_history_before_the_first_save(client, consultation, council, officer):
     sign_in(client, officer)
-    assert client.get(respond_url(consultation, council) + "/history").status_code == 404
+    expect(client.get(respond_url(consultation, council) + "/history"), 404)
 
 
 # Who may see and change a response ------------------------------------------------------------
@@ -827,7 +812,7 @@ def test_other_people_cannot_see_a_response(client, consultation, council, who, 
     }[who]()
     sign_in(client, person)
     response = client.get(respond_url(consultation, council) + suffix)
-    assert response.status_code == 403
+    expect(response, 403)
     assert heading(response) == "You do not have permission to see this page"
 
 
@@ -852,7 +837,7 @@ def test_other_people_cannot_change_a_response(client, consultation, council, wh
             ("Only the leader or mayor, or a deputy with delegated sign-off, can submit", "")
         ]
     else:
-        assert response.status_code == 403
+        expect(response, 403)
     after = stored(consultation, council)
     assert after.overall_position is Position.SUPPORT
     assert after.version == version
@@ -863,7 +848,7 @@ def test_other_people_cannot_change_a_response(client, consultation, council, wh
 def test_someone_not_signed_in_is_asked_to_sign_in(client, consultation, council, suffix):
     factories.submitted_response(consultation=consultation, authority=council)
     response = client.get(respond_url(consultation, council) + suffix)
-    assert response.status_code == 302
+    expect(response, 302)
     assert response.headers["Location"].startswith("/sign-in?next=")
 
 
@@ -872,17 +857,16 @@ def test_the_secretariat_reads_a_submitted_response_without_a_form(client, consu
         consultation=consultation, authority=council, position=Position.OPPOSE
     )
     sign_in(client, factories.user(role=Role.SECRETARIAT))
-    response = client.get(respond_url(consultation, council))
-    assert response.status_code == 200
-    assert page(response).select("main form") == []
-    assert summary_list(response)["Overall position"] == "Oppose"
-    assert summary_list(response)["3. Question 3?"] == "Our view"
+    shown = ok(client.get(respond_url(consultation, council)))
+    assert page(shown).select("main form") == []
+    assert summary_list(shown)["Overall position"] == "Oppose"
+    assert summary_list(shown)["3. Question 3?"] == "Our view"
 
 
 def test_an_unknown_authority_is_not_found(client, consultation, leader):
     sign_in(client, leader)
     response = client.get(f"/consultations/{consultation.reference}/responses/nowhere")
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 def test_the_consultation_page_shows_my_authoritys_response(client, consultation, council, leader):
@@ -902,7 +886,7 @@ def test_the_response_forms_carry_csrf_tokens(client, csrf_enabled, consultation
     sign_in(client, leader)
     url = respond_url(consultation, council)
     refused = client.post(url, data=answers(consultation))
-    assert refused.status_code == 400
+    expect(refused, 400)
     assert stored(consultation, council) is None
 
     form = client.get(url)
@@ -930,7 +914,6 @@ def test_an_authority_that_is_not_a_member_cannot_respond(client, consultation):
     outsider = factories.council(name="Outside Council", member=False)
     officer = factories.person_at(authority=outsider, role=Role.OFFICER)
     sign_in(client, officer)
-    result = save(client, consultation, outsider, overall="support", c3="Our view.")
-    assert result.status_code == 200
+    result = ok(save(client, consultation, outsider, overall="support", c3="Our view."))
     assert "Outside Council is not a member of the Commission" in main_text(result)
     assert stored(consultation, outsider) is None

@@ -12,7 +12,8 @@ from commission.auth.services import GENERIC_SIGN_IN_ERROR
 from commission.extensions import db
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page
+from tests.conftest import audit_events
+from tests.pages import banner, csrf_token_from, error_summary, expect, heading, ok, page
 
 EMAIL = "tom.ashworth@example.gov.uk"
 GENERIC = [(GENERIC_SIGN_IN_ERROR, "")]
@@ -48,10 +49,9 @@ def address_limit(app):
 
 
 def test_sign_in_page_has_email_and_password_fields(client):
-    response = client.get("/sign-in")
-    assert response.status_code == 200
-    assert heading(response) == "Sign in"
-    form = page(response).select_one("main form")
+    shown = ok(client.get("/sign-in"))
+    assert heading(shown) == "Sign in"
+    form = page(shown).select_one("main form")
     assert form.select_one("input#email")["autocomplete"] == "email"
     assert form.select_one("input#password")["type"] == "password"
 
@@ -63,8 +63,7 @@ def test_sign_in_page_prefills_the_email_from_the_link(client):
 
 def test_correct_details_sign_in_and_go_home(client, person):
     response = sign_in(client)
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    expect(response, 302, location="/")
     assert signed_in_user_id(client) == person.get_id()
     home = client.get("/")
     assert "Signed in as Tom Ashworth" in page(home).select_one("main").get_text(" ")
@@ -83,7 +82,7 @@ def test_sign_in_is_recorded(client, person):
 
 def test_email_is_matched_whatever_its_case_and_spaces(client, person):
     response = sign_in(client, email="  Tom.Ashworth@EXAMPLE.gov.uk ")
-    assert response.status_code == 302
+    expect(response, 302)
     assert signed_in_user_id(client) == person.get_id()
 
 
@@ -129,20 +128,18 @@ def test_the_form_keeps_a_safe_next_page_but_not_an_unsafe_one(client):
 
 def test_a_page_that_needs_sign_in_comes_back_after_it(client, person):
     response = client.get("/account")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in?next=/account"
+    expect(response, 302, location="/sign-in?next=/account")
     response = sign_in(client, url=response.headers["Location"])
     assert response.headers["Location"] == "/account"
     assert heading(client.get("/account")) == "Your account"
 
 
 def test_wrong_password_gets_the_generic_message(client, person):
-    response = sign_in(client, password="not-the-right-password")
-    assert response.status_code == 200
-    assert heading(response) == "Sign in"
-    assert error_summary(response) == GENERIC
+    shown = ok(sign_in(client, password="not-the-right-password"))
+    assert heading(shown) == "Sign in"
+    assert error_summary(shown) == GENERIC
     assert signed_in_user_id(client) is None
-    assert page(response).title.get_text().startswith("Error: Sign in")
+    assert page(shown).title.get_text().startswith("Error: Sign in")
 
 
 def test_wrong_password_keeps_the_email_but_not_the_password(client, person):
@@ -232,7 +229,7 @@ def test_too_many_failures_for_an_account_lock_it_even_with_the_right_password(a
         )
         assert error_summary(response) == GENERIC
     response = sign_in(client, environ_base={"REMOTE_ADDR": "198.51.100.99"})
-    assert response.status_code == 429
+    expect(response, 429)
     assert response.headers["Retry-After"] == str(app.config["SIGN_IN_FAILURE_WINDOW_SECONDS"])
     assert heading(response) == "Too many attempts"
     assert "Wait 15 minutes and try again" in page(response).select_one("main").get_text(" ")
@@ -245,7 +242,7 @@ def test_too_many_failures_for_an_account_lock_it_even_with_the_right_password(a
 def test_a_locked_account_is_locked_whatever_case_the_email_is_typed_in(app, client, person):
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
         sign_in(client, email=EMAIL.upper(), password="not-the-right-password")
-    assert sign_in(client, email=f" {EMAIL.title()} ").status_code == 429
+    expect(sign_in(client, email=f" {EMAIL.title()} "), 429)
 
 
 def test_failures_for_one_account_do_not_lock_another(app, client, person):
@@ -253,7 +250,7 @@ def test_failures_for_one_account_do_not_lock_another(app, client, person):
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
         sign_in(client, password="not-the-right-password")
     response = sign_in(client, email=other.email)
-    assert response.status_code == 302
+    expect(response, 302)
 
 
 def test_failures_older_than_the_window_do_not_count(app, client, person):
@@ -261,7 +258,7 @@ def test_failures_older_than_the_window_do_not_count(app, client, person):
     long_ago = now_utc() - timedelta(seconds=window + 5)
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] + 2):
         db.session.add(ThrottleEvent(key=f"sign-in:account:{EMAIL}", occurred_at=long_ago))
-    assert sign_in(client).status_code == 302
+    expect(sign_in(client), 302)
 
 
 def test_success_clears_the_accounts_failure_count(app, client, person):
@@ -269,12 +266,12 @@ def test_success_clears_the_accounts_failure_count(app, client, person):
     for _ in range(limit - 1):
         sign_in(client, password="not-the-right-password")
     assert throttle_count(f"sign-in:account:{EMAIL}") == limit - 1
-    assert sign_in(client).status_code == 302
+    expect(sign_in(client), 302)
     assert throttle_count(f"sign-in:account:{EMAIL}") == 0
     client.post("/sign-out")
     for _ in range(limit - 1):
         sign_in(client, password="not-the-right-password")
-    assert sign_in(client).status_code == 302
+    expect(sign_in(client), 302)
 
 
 def test_too_many_failures_from_one_address_lock_that_address(client, person, address_limit):
@@ -283,7 +280,7 @@ def test_too_many_failures_from_one_address_lock_that_address(client, person, ad
         response = sign_in(client, email=f"guess{number}@example.gov.uk", environ_base=attacker)
         assert error_summary(response) == GENERIC
     response = sign_in(client, environ_base=attacker)
-    assert response.status_code == 429
+    expect(response, 429)
     assert "Retry-After" in response.headers
     assert signed_in_user_id(client) is None
     assert throttle_count(f"sign-in:account:{EMAIL}") == 0
@@ -297,14 +294,13 @@ def test_a_locked_address_does_not_lock_other_addresses(client, person, address_
             environ_base={"REMOTE_ADDR": "203.0.113.66"},
         )
     response = sign_in(client, environ_base={"REMOTE_ADDR": "192.0.2.10"})
-    assert response.status_code == 302
+    expect(response, 302)
 
 
 def test_sign_out_by_post_ends_the_session(client, person):
     sign_in(client)
     response = client.post("/sign-out")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    expect(response, 302, location="/")
     assert signed_in_user_id(client) is None
     home = client.get("/")
     assert banner(home) == "Success You have signed out"
@@ -331,8 +327,7 @@ def test_a_copy_of_the_cookie_taken_before_sign_out_is_refused_after_it(client, 
     stranger.set_cookie(name, copied, domain=domain)
     response = stranger.get("/account")
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in?next=/account"
+    expect(response, 302, location="/sign-in?next=/account")
 
 
 def test_sign_out_by_get_asks_for_confirmation(client, person):
@@ -356,17 +351,15 @@ def test_sign_out_when_not_signed_in_goes_to_sign_in(client):
 def test_signed_in_people_visiting_sign_in_are_sent_home(client, login_as):
     login_as(Role.OFFICER)
     response = client.get("/sign-in")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    expect(response, 302, location="/")
 
 
 def test_changed_session_token_signs_the_person_out(client, person):
     sign_in(client)
-    assert client.get("/account").status_code == 200
+    expect(client.get("/account"), 200)
     person.session_token = "0" * 32  # as a password change elsewhere does
     response = client.get("/account")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/sign-in?next=/account"
+    expect(response, 302, location="/sign-in?next=/account")
 
 
 def test_deactivated_account_is_signed_out_at_the_next_request(client, person):
@@ -380,20 +373,19 @@ def test_deactivated_account_is_signed_out_at_the_next_request(client, person):
 def test_a_tampered_session_id_is_not_signed_in(client, person):
     with client.session_transaction() as session:
         session["_user_id"] = f"{person.id}:not-the-token"
-    assert client.get("/account").status_code == 302
+    expect(client.get("/account"), 302)
     with client.session_transaction() as session:
         session["_user_id"] = "not-a-number:abc"
-    assert client.get("/account").status_code == 302
+    expect(client.get("/account"), 302)
 
 
 def test_sign_in_with_csrf_protection_on(client, person, csrf_enabled):
-    from tests.conftest import csrf_token_from
 
     token = csrf_token_from(client.get("/sign-in"))
     response = client.post(
         "/sign-in", data={"email": EMAIL, "password": factories.PASSWORD, "csrf_token": token}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     assert signed_in_user_id(client) == person.get_id()
 
 

@@ -22,7 +22,8 @@ from commission.consultations.models import Position, Response, ResponseRevision
 from commission.extensions import db
 from commission.notifications.models import OutboxMessage
 from tests import factories
-from tests.conftest import audit_events, banner, page, summary_list
+from tests.conftest import audit_events
+from tests.pages import banner, expect, page, sign_in, summary_list
 
 
 @pytest.fixture
@@ -84,12 +85,6 @@ def notices() -> int:
     return db.session.execute(select(func.count(OutboxMessage.id))).scalar_one()
 
 
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
 def check_url(consultation, council) -> str:
     return f"/consultations/{consultation.reference}/responses/{council.slug}/check"
 
@@ -139,8 +134,7 @@ def test_the_losing_click_shows_the_response_not_an_error_page(
         check_url(consultation, council), data={"action": "submit", "version": version}
     )
 
-    assert result.status_code == 302
-    assert result.headers["Location"] == check_url(consultation, council)
+    expect(result, 302, location=check_url(consultation, council))
     again = client.get(result.headers["Location"])
     assert banner(again) == (
         "Important Someone changed this response since you opened it. Check it again below"
@@ -180,8 +174,7 @@ def test_a_tampered_version_is_treated_as_out_of_date_not_an_error(
         check_url(consultation, council), data={"action": "submit", "version": version}
     )
 
-    assert result.status_code == 302
-    assert result.headers["Location"] == check_url(consultation, council)
+    expect(result, 302, location=check_url(consultation, council))
     assert banner(client.get(result.headers["Location"])) == (
         "Important Someone changed this response since you opened it. Check it again below"
     )

@@ -5,9 +5,6 @@ public consultation page."""
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
 from datetime import timedelta
 
 import pytest
@@ -21,15 +18,20 @@ from commission.membership.models import Authority, Control
 from commission.summaries.models import GovernmentReply, SummarySnapshot
 from commission.timeutil import LONDON, format_datetime, now_utc, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page
+from tests.conftest import audit_events
+from tests.pages import (
+    banner,
+    error_summary,
+    expect,
+    heading,
+    ok,
+    page,
+    pdf_text,
+    read_csv,
+    sign_in,
+)
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def build(*, closed: bool = False, published: bool = False):
@@ -114,8 +116,7 @@ def test_freezing_for_a_meeting_stores_the_figures(client, secretariat):
     response = client.post(f"{base(consultation)}/summary/freeze", data={"meeting": meeting.id})
 
     [snapshot] = snapshots(consultation)
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"{base(consultation)}/summary/snapshots/{snapshot.id}"
+    expect(response, 302, location=f"{base(consultation)}/summary/snapshots/{snapshot.id}")
     assert snapshot.meeting_id == meeting.id
     assert snapshot.published is False
     assert snapshot.created_by_id == secretariat.id
@@ -134,10 +135,9 @@ def test_freezing_needs_a_meeting(client, secretariat):
     consultation = build()
     factories.meeting()
 
-    response = client.post(f"{base(consultation)}/summary/freeze", data={"meeting": ""})
+    shown = ok(client.post(f"{base(consultation)}/summary/freeze", data={"meeting": ""}))
 
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == ["Select the meeting"]
+    assert [text for text, _ in error_summary(shown)] == ["Select the meeting"]
     assert snapshots(consultation) == []
 
 
@@ -171,9 +171,9 @@ def test_only_the_secretariat_freezes(client, role):
     meeting = factories.meeting()
     sign_in(client, factories.user(role=role))
 
-    assert client.get(f"{base(consultation)}/summary/freeze").status_code == 403
+    expect(client.get(f"{base(consultation)}/summary/freeze"), 403)
     response = client.post(f"{base(consultation)}/summary/freeze", data={"meeting": meeting.id})
-    assert response.status_code == 403
+    expect(response, 403)
     assert snapshots(consultation) == []
 
 
@@ -182,7 +182,7 @@ def test_freezing_signed_out_is_sent_to_sign_in(client):
 
     response = client.get(f"{base(consultation)}/summary/freeze")
 
-    assert response.status_code == 302
+    expect(response, 302)
     assert "/sign-in" in response.headers["Location"]
 
 
@@ -199,7 +199,7 @@ def test_a_later_response_changes_the_live_summary_but_not_the_snapshot(client, 
     live = client.get(f"{base(consultation)}/summary")
     assert coverage_line(live) == "3 of 4 member authorities have submitted a position."
     shown = client.get(f"{base(consultation)}/summary/snapshots/{snapshot.id}")
-    assert shown.status_code == 200
+    expect(shown, 200)
     assert coverage_line(shown) == "2 of 3 member authorities have submitted a position."
     tag = page(shown).select_one("main .govuk-tag").get_text(strip=True)
     assert tag == "Frozen"
@@ -231,7 +231,7 @@ def test_the_meeting_page_links_the_agenda_item_to_the_frozen_summary(client, se
     link = soup.select_one(f"#item-{item.id} a[href$='/summary/snapshots/{snapshot.id}']")
     assert link is not None
     assert link.get_text(strip=True) == "Summary of positions frozen for this meeting"
-    assert client.get(link["href"]).status_code == 200
+    expect(client.get(link["href"]), 200)
 
 
 def test_the_meeting_page_links_the_latest_snapshot_for_that_meeting(client, secretariat):
@@ -261,7 +261,7 @@ def test_the_frozen_summary_link_is_shown_only_to_those_who_may_follow_it(client
     soup = page(client.get(f"/meetings/{meeting.slug}"))
 
     assert soup.select(f"#item-{item.id} a[href*='/summary/snapshots/']") == []
-    assert client.get(f"{base(consultation)}/summary/snapshots/{snapshot.id}").status_code == 404
+    expect(client.get(f"{base(consultation)}/summary/snapshots/{snapshot.id}"), 404)
 
 
 def test_a_snapshot_of_another_consultation_is_not_found(client, secretariat):
@@ -271,22 +271,12 @@ def test_a_snapshot_of_another_consultation_is_not_found(client, secretariat):
 
     response = client.get(f"{base(consultation)}/summary/snapshots/{snapshot.id}")
 
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True)[1:])))[1:]
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=response.get_data(), capture_output=True
-    )
-    return " ".join(result.stdout.decode().split())
+    """The rows of a CSV download, without its header."""
+    return read_csv(response)[1:]
 
 
 def test_a_snapshots_downloads_keep_the_frozen_figures(client, secretariat):
@@ -317,7 +307,7 @@ def test_a_snapshots_downloads_keep_the_frozen_figures(client, secretariat):
     text = pdf_text(client.get(links["ministerial briefing pack (PDF)"]))
     assert "Figures frozen" in text
     assert "2 of 3 member authorities submitted a position." in text
-    assert client.get(links["spreadsheet (XLSX)"]).status_code == 200
+    expect(client.get(links["spreadsheet (XLSX)"]), 200)
 
 
 @pytest.mark.parametrize("role", [None, Role.LEADER])
@@ -329,7 +319,7 @@ def test_a_meeting_snapshots_downloads_have_the_summarys_audience(client, role):
 
     for file_format in ("csv", "xlsx", "pdf"):
         response = client.get(f"{base(consultation)}/summary.{file_format}?snapshot={snapshot.id}")
-        assert response.status_code == 404
+        expect(response, 404)
 
 
 def test_a_snapshot_download_of_another_consultation_is_not_found(client, secretariat):
@@ -338,7 +328,7 @@ def test_a_snapshot_download_of_another_consultation_is_not_found(client, secret
 
     response = client.get(f"{base(consultation)}/summary.csv?snapshot={snapshot.id}")
 
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 # Publishing the summary --------------------------------------------------------------------------
@@ -347,10 +337,9 @@ def test_a_snapshot_download_of_another_consultation_is_not_found(client, secret
 def test_publishing_before_the_consultation_closes_is_refused(client, secretariat):
     consultation = build()
 
-    response = client.post(f"{base(consultation)}/summary/publish")
+    shown = ok(client.post(f"{base(consultation)}/summary/publish"))
 
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == [
+    assert [text for text, _ in error_summary(shown)] == [
         "A summary can be published once the consultation has closed"
     ]
     db.session.expire_all()
@@ -365,8 +354,7 @@ def test_publishing_after_close_freezes_and_publishes(client, secretariat):
     assert heading(confirm) == "Publish the summary"
     response = client.post(f"{base(consultation)}/summary/publish")
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"{base(consultation)}/summary"
+    expect(response, 302, location=f"{base(consultation)}/summary")
     db.session.expire_all()
     assert consultation.status is ConsultationStatus.SUMMARY_PUBLISHED
     [snapshot] = snapshots(consultation)
@@ -421,7 +409,7 @@ def test_publishing_makes_the_summary_public(client, secretariat):
         session.clear()
     response = client.get(f"{base(consultation)}/summary")
 
-    assert response.status_code == 200
+    expect(response, 200)
     assert coverage_line(response) == "2 of 3 member authorities have submitted a position."
     shown = page(client.get(base(consultation)))
     assert shown.select_one(f"main a[href='{base(consultation)}/summary']") is not None
@@ -462,7 +450,7 @@ def test_only_the_secretariat_publishes_the_summary(client, role):
     consultation = build(closed=True)
     sign_in(client, factories.user(role=role))
 
-    assert client.post(f"{base(consultation)}/summary/publish").status_code == 403
+    expect(client.post(f"{base(consultation)}/summary/publish"), 403)
     db.session.expire_all()
     assert consultation.status is ConsultationStatus.OPEN
     assert snapshots(consultation) == []
@@ -483,15 +471,14 @@ def test_the_lead_minister_writes_the_reply(client):
     minister = lead_minister(consultation)
     sign_in(client, minister)
 
-    form = client.get(f"{base(consultation)}/reply")
-    assert form.status_code == 200
+    form = ok(client.get(f"{base(consultation)}/reply"))
     assert heading(form) == "The government's reply"
     response = client.post(
         f"{base(consultation)}/reply",
         data=reply_form(consultation, q1="  Transitional relief for three years.  "),
     )
 
-    assert response.status_code == 302
+    expect(response, 302)
     reply = reply_of(consultation)
     assert reply.overall == "We will phase the changes in."
     assert reply.per_question == {
@@ -510,7 +497,7 @@ def test_the_secretariat_writes_the_reply_on_the_ministers_behalf(client, secret
 
     response = client.post(f"{base(consultation)}/reply", data=reply_form(consultation))
 
-    assert response.status_code == 302
+    expect(response, 302)
     assert reply_of(consultation).updated_by_id == secretariat.id
 
 
@@ -525,10 +512,10 @@ def test_nobody_else_writes_the_reply(client, who):
     }[who]()
     sign_in(client, person)
 
-    assert client.get(f"{base(consultation)}/reply").status_code == 403
+    expect(client.get(f"{base(consultation)}/reply"), 403)
     response = client.post(f"{base(consultation)}/reply", data=reply_form(consultation))
-    assert response.status_code == 403
-    assert client.post(f"{base(consultation)}/reply/publish").status_code == 403
+    expect(response, 403)
+    expect(client.post(f"{base(consultation)}/reply/publish"), 403)
     assert reply_of(consultation) is None
     assert "Write the government's reply" not in page(client.get(base(consultation))).get_text()
 
@@ -538,7 +525,7 @@ def test_writing_the_reply_signed_out_is_sent_to_sign_in(client):
 
     response = client.post(f"{base(consultation)}/reply", data=reply_form(consultation))
 
-    assert response.status_code == 302
+    expect(response, 302)
     assert "/sign-in" in response.headers["Location"]
     assert reply_of(consultation) is None
 
@@ -547,10 +534,9 @@ def test_the_reply_waits_for_the_summary_to_be_published(client):
     consultation = build(closed=True)
     sign_in(client, lead_minister(consultation))
 
-    response = client.post(f"{base(consultation)}/reply", data=reply_form(consultation))
+    shown = ok(client.post(f"{base(consultation)}/reply", data=reply_form(consultation)))
 
-    assert response.status_code == 200
-    assert [text for text, _ in error_summary(response)] == [
+    assert [text for text, _ in error_summary(shown)] == [
         "Publish the summary before writing the government's reply"
     ]
     assert reply_of(consultation) is None
@@ -599,8 +585,7 @@ def test_the_published_reply_shows_on_the_public_consultation_page(client):
 
     response = client.post(f"{base(consultation)}/reply/publish")
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == base(consultation)
+    expect(response, 302, location=base(consultation))
     reply = reply_of(consultation)
     assert reply.published_at is not None
     assert reply.published_by_id == minister.id

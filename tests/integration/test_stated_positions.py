@@ -26,19 +26,20 @@ from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import LONDON, format_date, now_utc, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page, summary_list
+from tests.conftest import audit_events
+from tests.pages import (
+    banner,
+    error_summary,
+    expect,
+    heading,
+    main_text,
+    ok,
+    page,
+    sign_in,
+    summary_list,
+)
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def main_text(response) -> str:
-    return " ".join(page(response).select_one("main").get_text(" ").split()).replace(" .", ".")
 
 
 def stored(consultation, authority) -> Response | None:
@@ -107,10 +108,10 @@ def test_only_the_secretariat_records_stated_positions(
         sign_in(client, factories.user(role=role))
     response = getattr(client, method)(url(consultation), data=stated_data(held, council))
     if role is None:
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
     else:
-        assert response.status_code == 403
+        expect(response, 403)
     assert stated() == []
     assert stored(consultation, council) is None
 
@@ -343,9 +344,8 @@ def test_positions_that_cannot_be_recorded(
         None if "authority" in overrides else council,
         position=overrides.get("position", "oppose"),
     )
-    response = client.post(url(consultation), data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == expected
+    shown = ok(client.post(url(consultation), data=data))
+    assert error_summary(shown) == expected
     assert stated() == []
     assert stored(consultation, council) is None
 

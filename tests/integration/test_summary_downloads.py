@@ -6,9 +6,7 @@ their council named)."""
 
 from __future__ import annotations
 
-import csv
 import io
-import subprocess
 from datetime import timedelta
 
 import openpyxl
@@ -22,13 +20,7 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.views import RAW_HEADER
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import page
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
+from tests.pages import expect, page, pdf_text, read_csv, sign_in
 
 
 @pytest.fixture
@@ -80,16 +72,10 @@ def url(consultation, file_format: str) -> str:
 # CSV ---------------------------------------------------------------------------------------------
 
 
-def read_csv(response) -> list[list[str]]:
-    text = response.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
-
-
 def test_csv_has_one_row_per_authority_per_question_and_the_overall_row(consultation, secretariat):
     response = secretariat.get(url(consultation, "csv"))
 
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="{consultation.reference}-summary.csv"'
@@ -144,7 +130,7 @@ def values(sheet) -> list[list]:
 def test_xlsx_has_headline_question_raw_and_comment_sheets(consultation, secretariat):
     response = secretariat.get(url(consultation, "xlsx"))
 
-    assert response.status_code == 200
+    expect(response, 200)
     assert response.mimetype == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -194,18 +180,6 @@ def test_xlsx_raw_and_comment_sheets(consultation, secretariat):
 
 
 # PDF ---------------------------------------------------------------------------------------------
-
-
-def pdf_text(response) -> str:
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"],
-        input=response.get_data(),
-        capture_output=True,
-        check=True,
-    )
-    return " ".join(result.stdout.decode().split())
 
 
 def test_pdf_briefing_pack_has_cover_headline_tables_and_quotations(consultation, secretariat):
@@ -271,7 +245,7 @@ def test_only_the_summarys_audience_downloads_who_has_not_responded(consultation
 
     response = client.get(url(consultation, "csv") + "?list=not-responded")
 
-    assert response.status_code == 404
+    expect(response, 404)
 
 
 def test_the_briefing_cover_says_closes_while_the_consultation_is_open(app_ctx, secretariat):

@@ -17,15 +17,10 @@ from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.timeutil import format_datetime, now_utc
 from tests import factories
-from tests.conftest import count_selects, count_statements, heading, page
+from tests.conftest import count_selects, count_statements
+from tests.pages import expect, heading, ok, page, sign_in
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def sign_in(client, user) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
 
 
 def summary_url(consultation) -> str:
@@ -116,11 +111,10 @@ def test_the_live_summary_is_seen_by_secretariat_chair_and_lead_ministers(client
     consultation = build(stage)
     sign_in(client, viewer(role, consultation))
 
-    response = client.get(summary_url(consultation))
+    shown = ok(client.get(summary_url(consultation)))
 
-    assert response.status_code == 200
-    assert heading(response) == "Where councils stand"
-    assert "Live" in page(response).select_one("main .govuk-tag").get_text()
+    assert heading(shown) == "Where councils stand"
+    assert "Live" in page(shown).select_one("main .govuk-tag").get_text()
 
 
 def test_the_live_summary_says_when_its_figures_were_computed_in_london_time(client):
@@ -145,7 +139,7 @@ def test_nobody_else_sees_the_summary_before_it_is_published(client, stage, role
 
     for path in ("", ".csv", ".xlsx", ".pdf", "/comments"):
         response = client.get(summary_url(consultation) + path)
-        assert response.status_code == 404, path
+        expect(response, 404)
 
 
 def test_a_minister_whose_appointment_has_ended_does_not_see_the_live_summary(client):
@@ -162,7 +156,7 @@ def test_a_minister_whose_appointment_has_ended_does_not_see_the_live_summary(cl
     )
     sign_in(client, person)
 
-    assert client.get(summary_url(consultation)).status_code == 404
+    expect(client.get(summary_url(consultation)), 404)
 
 
 @pytest.mark.parametrize("role", PRIVILEGED + OTHERS)
@@ -172,11 +166,10 @@ def test_everyone_sees_the_summary_once_published(client, role):
     if person is not None:
         sign_in(client, person)
 
-    response = client.get(summary_url(consultation))
+    shown = ok(client.get(summary_url(consultation)))
 
-    assert response.status_code == 200
-    assert heading(response) == "Where councils stand"
-    assert "2 of 3 member authorities have submitted a position" in page(response).get_text(
+    assert heading(shown) == "Where councils stand"
+    assert "2 of 3 member authorities have submitted a position" in page(shown).get_text(
         " ", strip=True
     )
 
@@ -201,7 +194,7 @@ def test_a_draft_consultation_has_no_summary_even_for_the_chair(client):
     consultation = factories.consultation(status=ConsultationStatus.DRAFT)
     sign_in(client, factories.user(role=Role.CHAIR))
 
-    assert client.get(summary_url(consultation)).status_code == 404
+    expect(client.get(summary_url(consultation)), 404)
 
 
 # What it shows -----------------------------------------------------------------------------------
@@ -211,8 +204,7 @@ def test_a_draft_consultation_has_no_summary_even_for_the_chair(client):
 def shown(client):
     consultation = build("open")
     sign_in(client, factories.user(role=Role.SECRETARIAT))
-    response = client.get(summary_url(consultation))
-    assert response.status_code == 200
+    response = ok(client.get(summary_url(consultation)))
     return consultation, page(response)
 
 
@@ -384,13 +376,13 @@ def test_the_summary_page_issues_as_many_statements_for_40_responses_as_for_5(cl
     # Computed (nothing kept yet for either), then kept.
     db.session.execute(delete(CachedDownload))
     with count_statements() as for_few:
-        assert client.get(few_url).status_code == 200
+        expect(client.get(few_url), 200)
     with count_statements() as for_many:
-        assert client.get(many_url).status_code == 200
+        expect(client.get(many_url), 200)
     with count_statements() as kept_few:
-        assert client.get(few_url).status_code == 200
+        expect(client.get(few_url), 200)
     with count_statements() as kept_many:
-        assert client.get(many_url).status_code == 200
+        expect(client.get(many_url), 200)
 
     assert len(for_few) == len(for_many)
     assert len(for_few) < 40
@@ -453,9 +445,8 @@ def test_supporting_counts_support_with_amendments_and_is_worked_out_from_counts
 def question_page(client):
     consultation = build("open")
     sign_in(client, factories.user(role=Role.SECRETARIAT))
-    response = client.get(question_url(consultation, 1))
-    assert response.status_code == 200
-    return consultation, page(response)
+    shown = ok(client.get(question_url(consultation, 1)))
+    return consultation, page(shown)
 
 
 def test_a_question_page_shows_its_figures_overall_and_by_control(question_page):
@@ -512,9 +503,9 @@ def test_a_question_the_consultation_does_not_have_is_not_found(client, number):
     consultation = build("open")
     sign_in(client, factories.user(role=Role.SECRETARIAT))
 
-    assert client.get(question_url(consultation, number)).status_code == 404
-    assert client.get(f"{summary_url(consultation)}/questions/-1").status_code == 404
-    assert client.get(f"{summary_url(consultation)}/questions/first").status_code == 404
+    expect(client.get(question_url(consultation, number)), 404)
+    expect(client.get(f"{summary_url(consultation)}/questions/-1"), 404)
+    expect(client.get(f"{summary_url(consultation)}/questions/first"), 404)
 
 
 @pytest.mark.parametrize("stage", ["open", "closed"])
@@ -525,7 +516,7 @@ def test_nobody_else_sees_a_question_page_before_the_summary_is_published(client
     if person is not None:
         sign_in(client, person)
 
-    assert client.get(question_url(consultation, 1)).status_code == 404
+    expect(client.get(question_url(consultation, 1)), 404)
 
 
 @pytest.mark.parametrize("role", PRIVILEGED)
@@ -533,10 +524,9 @@ def test_the_live_audience_sees_a_question_page_live(client, role):
     consultation = build("closed")
     sign_in(client, viewer(role, consultation))
 
-    response = client.get(question_url(consultation, 1))
+    shown = ok(client.get(question_url(consultation, 1)))
 
-    assert response.status_code == 200
-    assert "Live" in page(response).select_one("main .govuk-tag").get_text()
+    assert "Live" in page(shown).select_one("main .govuk-tag").get_text()
 
 
 @pytest.mark.parametrize("role", OTHERS)
@@ -556,7 +546,7 @@ def test_once_published_everyone_sees_the_question_from_the_published_snapshot(c
     assert "Published" in soup.select_one("main .govuk-tag").get_text()
     table = caption_table(soup, "Question 1: positions overall and by political control")
     assert body_rows(table)[0][-1] == "2"  # the Latecomer's later response is not counted
-    assert client.get(question_url(consultation, 3)).status_code == 404
+    expect(client.get(question_url(consultation, 3)), 404)
 
 
 def test_a_snapshot_links_its_questions_to_the_snapshot_question_pages(client):
@@ -581,7 +571,7 @@ def test_a_snapshot_links_its_questions_to_the_snapshot_question_pages(client):
     back = {a.get_text(" ", strip=True): a["href"] for a in shown.select("a")}
     assert back["Back to where councils stand"] == frozen
     assert shown.select_one(".govuk-pagination__next a")["href"] == f"{frozen}/questions/2"
-    assert client.get(f"{frozen}/questions/3").status_code == 404
+    expect(client.get(f"{frozen}/questions/3"), 404)
 
 
 @pytest.mark.parametrize("role", [None, Role.LEADER, Role.MINISTER])
@@ -592,7 +582,7 @@ def test_a_snapshot_question_page_has_the_snapshot_audience(client, role):
         sign_in(client, factories.user(role=role))
 
     url = f"{summary_url(consultation)}/snapshots/{snapshot.id}/questions/1"
-    assert client.get(url).status_code == 404
+    expect(client.get(url), 404)
 
 
 def test_a_snapshot_question_page_of_another_consultation_is_not_found(client):
@@ -601,7 +591,7 @@ def test_a_snapshot_question_page_of_another_consultation_is_not_found(client):
     sign_in(client, factories.user(role=Role.SECRETARIAT))
 
     url = f"{summary_url(consultation)}/snapshots/{other.id}/questions/1"
-    assert client.get(url).status_code == 404
+    expect(client.get(url), 404)
 
 
 def test_a_snapshot_frozen_before_questions_were_split_by_type_and_region_still_shows(client):
@@ -615,7 +605,7 @@ def test_a_snapshot_frozen_before_questions_were_split_by_type_and_region_still_
     sign_in(client, factories.user(role=Role.SECRETARIAT))
     frozen = f"{summary_url(consultation)}/snapshots/{snapshot.id}"
 
-    assert client.get(frozen).status_code == 200
+    expect(client.get(frozen), 200)
     soup = page(client.get(f"{frozen}/questions/1"))
     titles = [svg.select_one("title").get_text() for svg in charts(soup)]
     assert titles == ["Question 1: positions by political control"]
@@ -647,9 +637,9 @@ def test_the_summary_and_question_pages_issue_as_many_statements_for_8_questions
         client.get(url_of(few))
         client.get(url_of(many))
         with count_selects() as for_few:
-            assert client.get(url_of(few)).status_code == 200
+            expect(client.get(url_of(few)), 200)
         with count_selects() as for_many:
-            assert client.get(url_of(many)).status_code == 200
+            expect(client.get(url_of(many)), 200)
         assert len(for_few) == len(for_many), url_of(few)
 
 
@@ -760,7 +750,8 @@ def test_the_summary_of_331_members_by_25_questions_stays_under_250_kb(client):
     summary = client.get(summary_url(consultation))
     question = client.get(question_url(consultation, 25))
 
-    assert summary.status_code == 200 and question.status_code == 200
+    expect(summary, 200)
+    expect(question, 200)
     assert len(summary.get_data()) < 250_000
     assert len(question.get_data()) < 250_000
     soup = page(summary)

@@ -14,18 +14,11 @@ from commission.auth.roles import Role
 from commission.extensions import db
 from commission.timeutil import format_date, today
 from tests import factories
-from tests.conftest import audit_events, banner, error_summary, heading, page
+from tests.conftest import audit_events
+from tests.pages import banner, error_summary, expect, heading, ok, page, sign_in
 
 STARTED = date(2026, 6, 1)
 NEW_EMAIL = "nia.newcomer@example.gov.uk"
-
-
-def sign_in(client, user: User) -> User:
-    db.session.flush()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-    return user
 
 
 def person(role: Role, name: str, authority, **kwargs) -> User:
@@ -103,21 +96,17 @@ def urls(team) -> dict[str, str]:
 
 def test_the_leader_is_offered_deputy_and_officer_only(client, team):
     sign_in(client, team["leader"])
-    response = client.get(urls(team)["invite"])
-    assert response.status_code == 200
-    assert heading(response) == "Invite someone to the team"
-    assert page(response).select_one(".govuk-caption-l").get_text(strip=True) == (
-        "Hollowmere Council"
-    )
-    roles = [i["value"] for i in page(response).select("main input[name=role]")]
+    shown = ok(client.get(urls(team)["invite"]))
+    assert heading(shown) == "Invite someone to the team"
+    assert page(shown).select_one(".govuk-caption-l").get_text(strip=True) == ("Hollowmere Council")
+    roles = [i["value"] for i in page(shown).select("main input[name=role]")]
     assert roles == ["deputy", "officer"]
 
 
 def test_the_leader_invites_an_officer(client, team, outbox):
     leader = sign_in(client, team["leader"])
     response = client.post(urls(team)["invite"], data=invite_data())
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/authorities/{team['council'].slug}"
+    expect(response, 302, location=f"/authorities/{team['council'].slug}")
 
     invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
     assert invited.full_name == "Nia Newcomer"
@@ -193,7 +182,7 @@ def test_the_secretariat_may_record_a_role_from_years_ago(client, team, outbox, 
     response = client.post(
         urls(team)["invite"], data=invite_data(role="deputy", starts_on=date_parts(when))
     )
-    assert response.status_code == 302
+    expect(response, 302)
     invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
     assert invited.appointments[0].starts_on == when
 
@@ -210,9 +199,8 @@ def test_a_leader_cannot_end_a_role_years_ahead(client, team):
 def test_a_leader_cannot_give_any_other_role(client, team, outbox, role):
     sign_in(client, team["leader"])
     before = user_count()
-    response = client.post(urls(team)["invite"], data=invite_data(role=role))
-    assert response.status_code == 200
-    assert error_summary(response) == [("Select role from the options given", "#role")]
+    shown = ok(client.post(urls(team)["invite"], data=invite_data(role=role)))
+    assert error_summary(shown) == [("Select role from the options given", "#role")]
     assert user_count() == before
     assert outbox == []
     assert audit_events("invitation_sent") == []
@@ -233,9 +221,8 @@ def test_a_leader_cannot_give_any_other_role(client, team, outbox, role):
 def test_invite_errors(client, team, outbox, overrides, expected):
     sign_in(client, team["leader"])
     data = {k: v for k, v in invite_data(**overrides).items() if v is not None}
-    response = client.post(urls(team)["invite"], data=data)
-    assert response.status_code == 200
-    errors = error_summary(response)
+    shown = ok(client.post(urls(team)["invite"], data=data))
+    errors = error_summary(shown)
     if expected is None:
         assert [href for _, href in errors] == ["#email"]
     else:
@@ -264,7 +251,7 @@ def test_the_mayor_invites_to_their_own_authority(client, app_ctx, outbox):
         "officer",
     ]
     response = client.post(f"/authorities/{area.slug}/team/invite", data=invite_data(role="deputy"))
-    assert response.status_code == 302
+    expect(response, 302)
     invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
     assert invited.appointments[0].authority_id == area.id
     assert invited.appointments[0].role is Role.DEPUTY
@@ -281,7 +268,7 @@ def test_the_leader_ends_an_officers_role_and_the_record_stays(client, team):
     response = client.post(
         url, data={"ends_on": date_parts(today()), "reason": "Moved to another council"}
     )
-    assert response.status_code == 302
+    expect(response, 302)
     db.session.expire_all()
     appointment = db.session.get(Appointment, team["officer appointment"].id)
     assert appointment.ends_on == today()
@@ -309,8 +296,8 @@ def test_an_end_date_before_the_start_is_refused(client, team):
 def test_a_leader_cannot_end_their_own_leadership_here(client, team):
     leader = sign_in(client, team["leader"])
     url = f"/authorities/{team['council'].slug}/team/{leader.appointments[0].id}/end"
-    assert client.get(url).status_code == 403
-    assert client.post(url, data={"ends_on": date_parts(today())}).status_code == 403
+    expect(client.get(url), 403)
+    expect(client.post(url, data={"ends_on": date_parts(today())}), 403)
     assert db.session.get(Appointment, leader.appointments[0].id).ends_on is None
 
 
@@ -318,8 +305,8 @@ def test_an_appointment_at_another_authority_is_not_found_here(client, team):
     sign_in(client, team["leader"])
     elsewhere = person(Role.OFFICER, "Elsewhere Officer", team["other"]).appointments[0]
     slug = team["council"].slug
-    assert client.get(f"/authorities/{slug}/team/{elsewhere.id}/end").status_code == 404
-    assert client.get(f"/authorities/{slug}/team/{elsewhere.id}/delegations/new").status_code == 404
+    expect(client.get(f"/authorities/{slug}/team/{elsewhere.id}/end"), 404)
+    expect(client.get(f"/authorities/{slug}/team/{elsewhere.id}/delegations/new"), 404)
 
 
 # Delegations -----------------------------------------------------------------------------
@@ -339,7 +326,7 @@ def test_the_leader_delegates_to_a_deputy(client, team):
             "ends_on": date_parts(ends),
         },
     )
-    assert response.status_code == 302
+    expect(response, 302)
     stored = delegations_of(team["deputy appointment"])[1:]
     assert [(d.power, d.starts_on, d.ends_on, d.created_by_id) for d in stored] == [
         (DelegatedPower.ATTEND, today(), ends, leader.id),
@@ -394,9 +381,8 @@ def test_the_leader_delegates_to_a_deputy(client, team):
 )
 def test_delegation_errors(client, team, data, expected):
     sign_in(client, team["leader"])
-    response = client.post(urls(team)["delegate"], data=data)
-    assert response.status_code == 200
-    assert error_summary(response) == expected
+    shown = ok(client.post(urls(team)["delegate"], data=data))
+    assert error_summary(shown) == expected
     assert len(delegations_of(team["deputy appointment"])) == 1
     assert audit_events("delegation_added") == []
 
@@ -420,11 +406,11 @@ def test_only_a_deputy_can_be_delegated_to(client, team, login_as):
     officer = team["officer appointment"].id
     url = f"/authorities/{slug}/team/{officer}/delegations/new"
     sign_in(client, team["leader"])
-    assert client.get(url).status_code == 404
+    expect(client.get(url), 404)
     response = client.post(url, data={"powers": ["attend"], "starts_on": ["1", "7", "2026"]})
-    assert response.status_code == 404
+    expect(response, 404)
     login_as(Role.SECRETARIAT)
-    assert client.get(url).status_code == 404
+    expect(client.get(url), 404)
     assert delegations_of(team["officer appointment"]) == []
 
 
@@ -434,7 +420,7 @@ def test_the_leader_ends_a_delegation(client, team):
     form = client.get(url)
     assert heading(form) == "End delegation to Dora Deputy"
     response = client.post(url, data={"ends_on": date_parts(today())})
-    assert response.status_code == 302
+    expect(response, 302)
     db.session.expire_all()
     assert db.session.get(Delegation, team["delegation"].id).ends_on == today()
     [event] = audit_events("delegation_ended")
@@ -457,9 +443,7 @@ def test_an_unknown_delegation_is_not_found(client, team):
     sign_in(client, team["leader"])
     slug = team["council"].slug
     deputy = team["deputy appointment"].id
-    assert client.get(f"/authorities/{slug}/team/{deputy}/delegations/99999/end").status_code == (
-        404
-    )
+    expect(client.get(f"/authorities/{slug}/team/{deputy}/delegations/99999/end"), 404)
 
 
 # Who may ------------------------------------------------------------------------------
@@ -516,9 +500,9 @@ def test_the_team_pages_are_refused_to_everyone_else(client, team, outbox, login
     before = user_count()
     for name, url in urls(team).items():
         response = client.get(url)
-        assert response.status_code == 403, f"GET {name}"
+        expect(response, 403)
         assert heading(response) == "You do not have permission to see this page"
-        assert client.post(url, data=POSTS[name]).status_code == 403, f"POST {name}"
+        expect(client.post(url, data=POSTS[name]), 403)
     assert_nothing_changed(team, outbox, before)
     # ...and the council page offers them no way in.
     shown = client.get(f"/authorities/{team['council'].slug}")
@@ -534,9 +518,9 @@ def test_a_constituent_councils_leader_cannot_manage_the_mayors_team(client, tea
         f"/authorities/{area.slug}/team/{deputy.id}/end",
         f"/authorities/{area.slug}/team/{deputy.id}/delegations/new",
     ):
-        assert client.get(url).status_code == 403, url
+        expect(client.get(url), 403)
     response = client.post(f"/authorities/{area.slug}/team/invite", data=invite_data())
-    assert response.status_code == 403
+    expect(response, 403)
     assert outbox == []
     assert "Area Deputy" not in client.get(f"/authorities/{area.slug}").get_data(as_text=True)
 
@@ -545,9 +529,9 @@ def test_the_team_pages_ask_a_visitor_to_sign_in(client, team, outbox):
     before = user_count()
     for url in urls(team).values():
         response = client.get(url)
-        assert response.status_code == 302
+        expect(response, 302)
         assert response.headers["Location"].startswith("/sign-in?next=")
-        assert client.post(url, data=POSTS["invite"]).status_code == 302
+        expect(client.post(url, data=POSTS["invite"]), 302)
     assert_nothing_changed(team, outbox, before)
 
 
@@ -556,7 +540,7 @@ def test_a_former_leader_can_no_longer_manage_the_team(client, team, outbox):
     sign_in(client, team["leader"])
     before = user_count()
     for url in urls(team).values():
-        assert client.get(url).status_code == 403
+        expect(client.get(url), 403)
     assert_nothing_changed(team, outbox, before)
 
 
@@ -583,9 +567,9 @@ def test_the_secretariat_may_do_all_of_it(client, team, outbox, login_as):
     leader_appointment = team["leader"].appointments[0]
     end_leader = f"/authorities/{team['council'].slug}/team/{leader_appointment.id}/end"
     yesterday = today() - timedelta(days=1)
-    assert client.post(end_leader, data={"ends_on": date_parts(yesterday)}).status_code == 302
+    expect(client.post(end_leader, data={"ends_on": date_parts(yesterday)}), 302)
     response = client.post(urls(team)["invite"], data=invite_data(role="leader"))
-    assert response.status_code == 302
+    expect(response, 302)
     invited = db.session.execute(select(User).where(User.email == NEW_EMAIL)).scalar_one()
     assert invited.appointments[0].role is Role.LEADER
     assert invited.appointments[0].created_by_id == secretariat.id
@@ -594,9 +578,9 @@ def test_the_secretariat_may_do_all_of_it(client, team, outbox, login_as):
     delegate = client.post(
         urls(team)["delegate"], data={"powers": ["sign_off"], "starts_on": ["1", "7", "2026"]}
     )
-    assert delegate.status_code == 302
-    assert client.post(urls(team)["end delegation"], data={"ends_on": []}).status_code == 302
-    assert client.post(urls(team)["end officer"], data={"reason": "Left"}).status_code == 302
+    expect(delegate, 302)
+    expect(client.post(urls(team)["end delegation"], data={"ends_on": []}), 302)
+    expect(client.post(urls(team)["end officer"], data={"reason": "Left"}), 302)
     db.session.expire_all()
     assert db.session.get(Appointment, team["officer appointment"].id).ends_on == today()
     assert db.session.get(Delegation, team["delegation"].id).ends_on == today()

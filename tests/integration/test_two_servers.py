@@ -145,14 +145,14 @@ def test_a_paper_uploaded_through_one_server_downloads_through_the_other(servers
         {"title": "Settlement briefing", "visibility": "public"},
         files={"file": ("settlement.pdf", pdf, "application/pdf")},
     )
-    assert uploaded.status_code == 200
+    assert uploaded.ok, uploaded.text[:500]
 
     page = Visitor(two).get(f"/meetings/{meeting.slug}")
     link = BeautifulSoup(page.text, "html.parser").find("a", string=re.compile("Settlement"))
     assert link is not None, page.text[:1000]
     download = Visitor(two).get(link["href"])
 
-    assert download.status_code == 200
+    assert download.ok, download.status_code
     assert download.content == pdf
     assert not any(Path(one.env["STORAGE_PATH"]).rglob("*")), "a file was kept on a server"
 

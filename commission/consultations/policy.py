@@ -1,0 +1,28 @@
+"""Rules about a consultation that its pages, its services and the "needs
+your action" lists all ask, so what a page offers is what a service allows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from commission.consultations.models import Consultation, ConsultationStatus
+from commission.timeutil import now_utc
+
+CHANGEABLE = frozenset({ConsultationStatus.DRAFT, ConsultationStatus.OPEN})
+
+
+def effective_status(consultation: Consultation, at: datetime | None = None) -> ConsultationStatus:
+    """An open consultation past its closing time is closed."""
+    at = at or now_utc()
+    if consultation.status is ConsultationStatus.OPEN and at >= consultation.closes_at:
+        return ConsultationStatus.CLOSED
+    return consultation.status
+
+
+def can_change(consultation: Consultation, at: datetime | None = None) -> bool:
+    """The secretariat may change a consultation's details, questions and
+    documents while it is a draft or open. Past its closing time an open
+    consultation is closed (``effective_status``), whatever its stored status
+    says, so it is closed to changes too: the page shows it as closed and
+    offers no change, and the services refuse one."""
+    return effective_status(consultation, at) in CHANGEABLE

@@ -1,0 +1,254 @@
+"""A page and the rule behind it agree: what a page offers, the service
+allows, and what it does not offer, the service refuses. Each rule is one
+function (``consultations/policy.py``, ``commission/policy.py``) that the
+view, the service, the template and the "needs your action" list all ask."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+
+from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
+from commission.consultations.models import (
+    ConsultationDocument,
+    ConsultationStatus,
+    Position,
+    ResponseStatus,
+)
+from commission.consultations.services import capacity
+from commission.extensions import db
+from commission.timeutil import now_utc
+from tests import factories
+from tests.conftest import audit_events
+from tests.factories import PDF_BYTES
+from tests.pages import error_summary, expect, ok, page, sign_in, sign_out
+
+# A consultation's changes -----------------------------------------------------------------------
+
+CHANGE_LINKS = ("Change the details", "Add a question", "Add a document")
+
+
+def change_links(client, consultation) -> list[str]:
+    """The links on the consultation's page that lead to changing it."""
+    shown = ok(client.get(f"/consultations/{consultation.reference}"))
+    texts = [a.get_text(" ", strip=True) for a in page(shown).select("main a")]
+    return [t for t in texts if t in CHANGE_LINKS or t.startswith(("Change question", "Remove"))]
+
+
+def details_form(consultation) -> dict[str, object]:
+    closes = (now_utc() + timedelta(days=60)).date()
+    return {
+        "title": "Changed after closing",
+        "summary": consultation.summary,
+        "department": str(consultation.department_id),
+        "lead_office": "",
+        "stage": consultation.stage.value,
+        "opens_day": [str(d) for d in (1, 2, 2026)],
+        "opens_time": "9am",
+        "closes_day": [str(closes.day), str(closes.month), str(closes.year)],
+        "closes_time": "11:59pm",
+    }
+
+
+@pytest.fixture
+def past_closing(app_ctx):
+    """Stored as open, but its closing time passed an hour ago: it reads as closed."""
+    return factories.consultation(
+        title="Past its closing time",
+        status=ConsultationStatus.OPEN,
+        opens_at=now_utc() - timedelta(days=30),
+        closes_at=now_utc() - timedelta(hours=1),
+    )
+
+
+def test_the_rule_reads_a_consultation_past_its_closing_time_as_closed(past_closing):
+    assert past_closing.status is ConsultationStatus.OPEN
+    assert consultation_policy.effective_status(past_closing) is ConsultationStatus.CLOSED
+    assert not consultation_policy.can_change(past_closing)
+
+
+def test_past_its_closing_time_the_page_offers_no_change_and_the_services_refuse_one(
+    client, login_as, past_closing
+):
+    login_as(Role.SECRETARIAT)
+    reference = past_closing.reference
+    assert change_links(client, past_closing) == []
+
+    edited = ok(client.post(f"/consultations/{reference}/edit", data=details_form(past_closing)))
+    assert error_summary(edited) == [("A closed consultation cannot be changed", "")]
+
+    question = ok(
+        client.post(
+            f"/consultations/{reference}/questions/new",
+            data={"kind": "free_text", "text": "One more?", "hint": ""},
+        )
+    )
+    assert error_summary(question) == [("A closed consultation's questions cannot change", "")]
+
+    document = ok(
+        client.post(
+            f"/consultations/{reference}/documents/new",
+            data={"title": "Late paper", "file": (io.BytesIO(PDF_BYTES), "a.pdf")},
+            content_type="multipart/form-data",
+        )
+    )
+    assert error_summary(document) == [("A closed consultation cannot be changed", "#file")]
+
+    db.session.expire_all()
+    assert past_closing.title == "Past its closing time"
+    assert len(past_closing.questions) == 2
+    assert (
+        db.session.execute(
+            select(func.count(ConsultationDocument.id)).where(
+                ConsultationDocument.consultation_id == past_closing.id
+            )
+        ).scalar_one()
+        == 0
+    )
+    assert audit_events("consultation_updated") == []
+    assert audit_events("consultation_document_added") == []
+
+
+@pytest.mark.parametrize("status", [ConsultationStatus.DRAFT, ConsultationStatus.OPEN])
+def test_before_its_closing_time_the_page_offers_changes_and_the_services_make_them(
+    client, login_as, status
+):
+    consultation = factories.consultation(status=status, title="Still open")
+    login_as(Role.SECRETARIAT)
+    assert consultation_policy.can_change(consultation)
+    assert set(CHANGE_LINKS) <= set(change_links(client, consultation))
+
+    expect(
+        client.post(
+            f"/consultations/{consultation.reference}/edit", data=details_form(consultation)
+        ),
+        302,
+        location=f"/consultations/{consultation.reference}",
+    )
+    expect(
+        client.post(
+            f"/consultations/{consultation.reference}/questions/new",
+            data={"kind": "free_text", "text": "One more?", "hint": ""},
+        ),
+        302,
+    )
+    db.session.expire_all()
+    assert consultation.title == "Changed after closing"
+    assert [q.text for q in consultation.questions][-1] == "One more?"
+
+
+# Signing off a council's response ---------------------------------------------------------------
+
+
+@pytest.fixture
+def ready(app_ctx):
+    council = factories.council(name="Kirklees Council")
+    consultation = factories.consultation(title="Children's services")
+    first, second = consultation.questions
+    factories.draft_response(
+        consultation=consultation,
+        authority=council,
+        position=Position.SUPPORT,
+        comment="We welcome it",
+        answers={first.id: (Position.SUPPORT, None), second.id: (None, "Our view")},
+    ).status = ResponseStatus.READY
+    return SimpleNamespace(council=council, consultation=consultation)
+
+
+@pytest.mark.parametrize(
+    ("role", "sign_off", "signs"),
+    [
+        (Role.LEADER, False, True),
+        (Role.DEPUTY, True, True),
+        (Role.DEPUTY, False, False),
+        (Role.OFFICER, False, False),
+    ],
+    ids=["leader", "deputy with sign-off", "deputy without", "officer"],
+)
+def test_the_task_to_sign_off_appears_exactly_when_the_check_page_lets_the_person_sign_off(
+    client, ready, role, sign_off, signs
+):
+    person = factories.person_at(authority=ready.council, role=role, sign_off=sign_off)
+    sign_in(client, person)
+    home = ok(client.get("/"))
+    tasks = [a.get_text(" ", strip=True) for a in page(home).select(".govuk-task-list__item a")]
+    task = "Sign off Kirklees Council's response: Children's services"
+    assert (task in tasks) is signs
+
+    check = ok(
+        client.get(
+            f"/consultations/{ready.consultation.reference}/responses/{ready.council.slug}/check"
+        )
+    )
+    buttons = [b.get_text(" ", strip=True) for b in page(check).select("main form button")]
+    assert ("Sign off and submit" in buttons) is signs
+    assert capacity(person, ready.council).can_submit is signs
+
+
+# Papers -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def agenda(app_ctx):
+    """A published agenda: an open item with a public and a members-only
+    paper and a superseded public one, and a confidential item with a public
+    paper."""
+    meeting = factories.meeting(published=True)
+    open_item = factories.agenda_item(meeting=meeting, title="Fair funding review")
+    secret = factories.agenda_item(meeting=meeting, title="Pay negotiations", confidential=True)
+    papers = SimpleNamespace(
+        public=factories.paper(item=open_item, title="Public briefing"),
+        restricted=factories.paper(item=open_item, title="Members' briefing", public=False),
+        old=factories.paper(item=open_item, title="Earlier briefing"),
+        confidential=factories.paper(item=secret, title="Pay offer"),
+    )
+    papers.old.superseded_by = papers.public
+    db.session.flush()
+    return SimpleNamespace(meeting=meeting, papers=papers)
+
+
+def linked_papers(client, meeting) -> dict[str, str]:
+    """Title to download link of each paper the meeting page lists."""
+    shown = ok(client.get(f"/meetings/{meeting.slug}"))
+    return {
+        a.get_text(" ", strip=True): str(a["href"])
+        for a in page(shown).select("main a[href*='/papers/']")
+    }
+
+
+@pytest.mark.parametrize(
+    ("viewer", "listed"),
+    [
+        (None, {"Public briefing"}),
+        (Role.OFFICER, {"Public briefing", "Members' briefing", "Earlier briefing", "Pay offer"}),
+        (
+            Role.SECRETARIAT,
+            {"Public briefing", "Members' briefing", "Earlier briefing", "Pay offer"},
+        ),
+    ],
+    ids=["public", "member", "secretariat"],
+)
+def test_the_meeting_page_links_exactly_the_papers_that_download(
+    client, login_as, agenda, viewer, listed
+):
+    sign_out(client)
+    if viewer is not None:
+        login_as(viewer)
+    links = linked_papers(client, agenda.meeting)
+    assert set(links) == listed
+    for paper in vars(agenda.papers).values():
+        response = client.get(f"/papers/{paper.id}/{paper.filename}")
+        if paper.title in links:
+            expect(response, 200)
+            assert links[paper.title] == f"/papers/{paper.id}/{paper.filename}"
+        elif paper.title == "Earlier briefing":
+            # Superseded papers are listed for the record to members only;
+            # the public may still follow an old link to a public one.
+            expect(response, 200)
+        else:
+            expect(response, 404)
