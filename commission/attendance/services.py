@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -28,14 +28,14 @@ from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority, Membership, MinisterialOffice, PoliticalControl
 from commission.membership.queries import current_controls
-from commission.timeutil import LONDON, format_date, format_datetime, now_utc
+from commission.timeutil import format_date, format_datetime, london, london_date, now_utc, today
 
 REPLYING_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}
 REGISTER_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD}
 
 
 def meeting_day(meeting: Meeting) -> date:
-    return meeting.starts_at.astimezone(LONDON).date()
+    return london_date(meeting.starts_at)
 
 
 def member_authorities_statement(on: date) -> Select[Any]:
@@ -162,7 +162,7 @@ def save_reply(
         raise DomainError(
             f"{authority.name} is not a member of the Commission on {format_date(on)}"
         )
-    replying_on = now_utc().astimezone(LONDON).date()
+    replying_on = today()
     capacity = reply_capacity(actor, authority, replying_on)
     if capacity is None:
         raise DomainError(f"You cannot reply for {authority.name}")
@@ -349,10 +349,7 @@ def attendance_record(authority: Authority, on: date) -> AttendanceRecord:
     return AttendanceRecord(sum(1 for mark in marks if mark.present), len(eligible))
 
 
-def _start_of(day: date):  # type: ignore[no-untyped-def]
-
-    from commission.meetings.services import london
-
+def _start_of(day: date) -> datetime:
     return london(day, time(0, 0))
 
 
@@ -417,7 +414,7 @@ def invite_minister(
 
 
 def can_respond(invitation: MinisterialAttendance, user: User) -> bool:
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     if Role.SECRETARIAT in user.roles_on(on):
         return True
     if invitation.for_chair:

@@ -41,12 +41,11 @@ from commission.exports.pdf import pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.meetings.services import london
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.pagination import paginate_bounded
 from commission.storage import storage
-from commission.timeutil import LONDON, format_datetime, now_utc, today
+from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
 

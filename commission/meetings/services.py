@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from govuk_bank_holidays.bank_holidays import BankHolidays
 from sqlalchemy import delete, func, select
 
 from commission.audit import services as audit
@@ -26,63 +24,23 @@ from commission.meetings.models import (
 )
 from commission.meetings.uploads import Upload, check_upload
 from commission.storage import storage
-from commission.timeutil import LONDON, format_date, format_datetime, format_time, now_utc
+from commission.timeutil import (
+    format_date,
+    format_datetime,
+    format_time,
+    last_bank_holiday_year,
+    london,
+    london_date,
+    next_working_day,
+    now_utc,
+    nth_weekday,
+)
 
 if TYPE_CHECKING:
     from commission.attendance.models import MinisterialAttendance
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def london(day: date, at: time) -> datetime:
-    """A wall-clock time in London as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
-
-
-@lru_cache(maxsize=1)
-def _bank_holidays() -> dict[date, str]:
-    """Bank holidays in England, from the copy govuk-bank-holidays ships with
-    (no network needed)."""
-    holidays = BankHolidays(use_cached_holidays=True)
-    return {
-        h["date"]: h["title"]
-        for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
-    }
-
-
-def bank_holiday(day: date) -> str | None:
-    return _bank_holidays().get(day)
-
-
-def last_bank_holiday_year() -> int:
-    """The last year the offline copy of bank holidays covers; later dates
-    cannot be checked, so they are not planned."""
-    return max(_bank_holidays()).year
-
-
-def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
-    days = [
-        date(year, month, d)
-        for d in range(1, calendar.monthrange(year, month)[1] + 1)
-        if date(year, month, d).weekday() == weekday
-    ]
-    return days[-1] if ordinal == -1 else days[ordinal - 1]
-
-
-def next_working_day(day: date) -> tuple[date, list[str]]:
-    """The day itself if it is a working day, else the next one, with why each
-    day was passed over."""
-    reasons = []
-    while True:
-        holiday = bank_holiday(day)
-        if holiday:
-            reasons.append(f"{format_date(day, weekday=True)} is a bank holiday ({holiday})")
-        elif day.weekday() >= 5:
-            reasons.append(f"{format_date(day, weekday=True)} is a weekend")
-        else:
-            return day, reasons
-        day += timedelta(days=1)
 
 
 @dataclass
@@ -180,10 +138,6 @@ def allocate_slug(day: date, exclude: Meeting | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
-
-
 def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
     """Create the year's meetings, all or none: any clash refuses the lot."""
     planned = plan_schedule(rule)
@@ -236,7 +190,7 @@ def create_meeting(
 ) -> Meeting:
     _check_times(starts_at, ends_at, None)
     meeting = Meeting(
-        slug=allocate_slug(_local_day(starts_at)),
+        slug=allocate_slug(london_date(starts_at)),
         starts_at=starts_at,
         ends_at=ends_at,
         venue=venue.strip() or None,
@@ -268,13 +222,13 @@ def update_meeting(
     address is shared); to move it to another day, postpone it."""
     if not meeting.agenda_editable:
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be changed")
-    new_day = _local_day(starts_at)
-    if meeting.is_public and new_day != _local_day(meeting.starts_at):
+    new_day = london_date(starts_at)
+    if meeting.is_public and new_day != london_date(meeting.starts_at):
         raise DomainError(
             "To move a published meeting to another day, postpone it instead", field="day"
         )
     _check_times(starts_at, ends_at, meeting)
-    old_day = _local_day(meeting.starts_at)
+    old_day = london_date(meeting.starts_at)
     moved = (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
     changed_place = (venue.strip() or None, online_link.strip() or None) != (
         meeting.venue,
@@ -430,7 +384,7 @@ def postpone_meeting(
         raise DomainError("Enter why the meeting is postponed", field="reason")
     _check_times(starts_at, ends_at, meeting)
     new = Meeting(
-        slug=allocate_slug(_local_day(starts_at)),
+        slug=allocate_slug(london_date(starts_at)),
         starts_at=starts_at,
         ends_at=ends_at,
         venue=meeting.venue,

@@ -43,7 +43,7 @@ from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
-from commission.timeutil import LONDON, format_datetime, now_utc, today
+from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("meetings", __name__)
 
@@ -82,8 +82,8 @@ def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
 
 def _meeting_times(form: Any) -> tuple[Any, Any]:
     return (
-        services.london(form.day.data, form.starts.time),
-        services.london(form.day.data, form.ends.time),
+        london(form.day.data, form.starts.time),
+        london(form.day.data, form.ends.time),
     )
 
 

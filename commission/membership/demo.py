@@ -24,8 +24,7 @@ from commission.membership.models import (
     Department,
     MinisterialOffice,
 )
-from commission.timeutil import LONDON as LONDON_ZONE
-from commission.timeutil import today
+from commission.timeutil import london, london_date, next_working_day, nth_weekday, today
 
 DEMO_DOMAIN = "demo.commission.example"
 DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
@@ -366,15 +365,15 @@ def load_demo_meetings(*, secretariat: User) -> None:
         month = (start.month - 1 + offset) % 12 + 1
         if month == 8:
             continue
-        wanted = meetings.nth_weekday(year, month, 2, 1)
-        day, _ = meetings.next_working_day(wanted)
+        wanted = nth_weekday(year, month, 2, 1)
+        day, _ = next_working_day(wanted)
         planned.append(day)
     created = []
     for day in planned:
         meeting = Meeting(
             slug=meetings.allocate_slug(day),
-            starts_at=meetings.london(day, time(10, 30)),
-            ends_at=meetings.london(day, time(13, 0)),
+            starts_at=london(day, time(10, 30)),
+            ends_at=london(day, time(13, 0)),
             venue="2 Marsham Street, London SW1P 4DF",
             status=meetings.MeetingStatus.SCHEDULED,
             created_by_id=secretariat.id,
@@ -537,7 +536,7 @@ def load_demo_consultations(*, secretariat: User) -> None:
             .order_by(Authority.name)
         ).scalars()
     )
-    responding_day = (now - timedelta(days=45)).astimezone(LONDON_ZONE).date()
+    responding_day = london_date(now - timedelta(days=45))
     members = [a for a in members if a.membership_on(responding_day)]
     rng.shuffle(members)
     for authority in sorted(members[:150], key=lambda a: a.name):

@@ -42,7 +42,7 @@ from commission.membership.models import (
     Region,
     authority_constituents,
 )
-from commission.timeutil import LONDON, now_utc
+from commission.timeutil import london_date, now_utc
 
 SORTS = ("name", "kind", "region", "population", "control", "member")
 MEMBERSHIP_FILTERS = {"member": "Members", "not_member": "Not members"}
@@ -268,7 +268,7 @@ def upcoming_meetings(
         }
     for authority in authorities:
         for meeting in meetings:
-            day = meeting.starts_at.astimezone(LONDON).date()
+            day = london_date(meeting.starts_at)
             result[authority.id].append(
                 UpcomingMeeting(
                     meeting=meeting,
@@ -319,7 +319,7 @@ def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenC
             )
         ).scalars()
     }
-    on = now.astimezone(LONDON).date()
+    on = london_date(now)
     for authority in authorities:
         if authority.membership_on(on) is None:
             continue

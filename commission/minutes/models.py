@@ -23,6 +23,7 @@ from commission.db_types import UTCDateTime, utcnow
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting
 from commission.membership.models import Authority, Department
+from commission.timeutil import LONDON
 
 
 def _enum(enum_class: type[StrEnum], name: str) -> Enum:
@@ -234,8 +235,6 @@ def meeting_prefix(meeting: Meeting) -> str:
 
 
 def month_prefix(meeting: Meeting) -> str:
-    from commission.timeutil import LONDON
-
     local = meeting.starts_at.astimezone(LONDON)
     return f"LGC/{local:%Y}/{local:%m}"
 

@@ -26,7 +26,7 @@ from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
 from commission.pagination import paginate_bounded
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import london_date, now_utc, today
 
 bp = Blueprint("minutes", __name__)
 
@@ -504,7 +504,7 @@ def download_decisions() -> Response:
         [
             [
                 d.reference,
-                d.meeting.starts_at.astimezone(LONDON).date(),
+                london_date(d.meeting.starts_at),
                 d.agenda_item.title
                 if d.agenda_item is not None and not d.agenda_item.confidential
                 else "",

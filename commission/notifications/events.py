@@ -4,7 +4,7 @@ change is saved."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -22,9 +22,15 @@ from commission.notifications.services import (
     people_at,
     people_with_role,
     signers,
-    today_london,
 )
-from commission.timeutil import LONDON, format_date, format_datetime, now_utc
+from commission.timeutil import (
+    format_date,
+    format_datetime,
+    london_date,
+    now_utc,
+    today,
+    working_days_before,
+)
 
 if TYPE_CHECKING:
     from commission.attendance.models import MinisterialAttendance
@@ -44,7 +50,7 @@ def member_ids(on: date) -> list[int]:
 
 
 def _members_people(on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return people_at(member_ids(on), AUTHORITY_ROLES, on)
 
 
@@ -121,7 +127,7 @@ def agenda_changed(meeting: Meeting, summary: str) -> None:
         ],
         link=_meeting_link(meeting),
         link_text="See what changed",
-        dedupe=f"agenda-changed:{meeting.id}:{today_london().isoformat()}",
+        dedupe=f"agenda-changed:{meeting.id}:{today().isoformat()}",
     )
 
 
@@ -303,17 +309,6 @@ def reply_published(consultation: Consultation) -> None:
 # Reminders -------------------------------------------------------------------------
 
 
-def working_days_before(day: date, count: int) -> date:
-    from commission.meetings.services import bank_holiday
-
-    current = day
-    while count > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5 and not bank_holiday(current):
-            count -= 1
-    return current
-
-
 def send_reminders(now: datetime | None = None) -> dict[str, int]:
     """Queue the reminders due now. Idempotent: each reminder has a dedupe key
     per person, so running twice never sends one twice."""
@@ -323,7 +318,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     from commission.meetings.models import Meeting, MeetingStatus
 
     now = now or now_utc()
-    today = now.astimezone(LONDON).date()
+    on = london_date(now)
     counts = {"reply": 0, "closing": 0}
     lead = int(current_app.config["REPLY_REMINDER_WORKING_DAYS"])
     for meeting in db.session.execute(
@@ -332,8 +327,8 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             Meeting.starts_at > now,
         )
     ).scalars():
-        day = meeting.starts_at.astimezone(LONDON).date()
-        if today < working_days_before(day, lead):
+        day = london_date(meeting.starts_at)
+        if on < working_days_before(day, lead):
             continue
         replied = set(
             db.session.execute(
@@ -342,7 +337,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         )
         waiting = [a for a in member_ids(day) if a not in replied]
         counts["reply"] += enqueue(
-            users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], today),
+            users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], on),
             topic=Topic.ATTENDANCE_REMINDERS,
             template="reply_reminder",
             subject=f"Reminder: who will attend on {format_date(meeting.starts_at)}?",
@@ -384,7 +379,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 select(Extension).where(Extension.consultation_id == consultation.id)
             ).scalars()
         }
-        waiting = [a for a in member_ids(today) if a not in submitted]
+        waiting = [a for a in member_ids(on) if a not in submitted]
         for authority in db.session.execute(
             select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
         ).scalars():
@@ -392,7 +387,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             extended = closes_at > consultation.closes_at
             if closes_at <= now:
                 continue
-            days_left = (closes_at.astimezone(LONDON).date() - today).days
+            days_left = (london_date(closes_at) - on).days
             due = [d for d in reminder_days if days_left <= d]
             if not due:
                 continue
@@ -406,7 +401,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 else f"The consultation closes {format_datetime(closes_at)}."
             )
             counts["closing"] += enqueue(
-                users=people_at([authority.id], AUTHORITY_ROLES, today),
+                users=people_at([authority.id], AUTHORITY_ROLES, on),
                 topic=Topic.CONSULTATION_REMINDERS,
                 template="closing_reminder",
                 subject=f"{days_left} {'day' if days_left == 1 else 'days'} left: "

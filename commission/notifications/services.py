@@ -18,14 +18,10 @@ from commission.extensions import db
 from commission.links import external_url
 from commission.mail import Email, MailError, send
 from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
-from commission.timeutil import LONDON, now_utc
+from commission.timeutil import now_utc, today
 
 MAX_ATTEMPTS = 6
 UNSUBSCRIBE_SALT = "commission.unsubscribe"
-
-
-def today_london() -> date:
-    return now_utc().astimezone(LONDON).date()
 
 
 # Who ----------------------------------------------------------------------------
@@ -41,7 +37,7 @@ def people_at(
     authority_ids: Iterable[int], roles: Iterable[Role] | None = None, on: date | None = None
 ) -> list[User]:
     """Active people holding a current role at any of the authorities."""
-    on = on or today_london()
+    on = on or today()
     ids = list(authority_ids)
     if not ids:
         return []
@@ -56,7 +52,7 @@ def people_at(
 
 
 def people_with_role(role: Role, on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return list(
         db.session.execute(
             select(User)
@@ -68,7 +64,7 @@ def people_with_role(role: Role, on: date | None = None) -> list[User]:
 
 
 def office_holders(office_id: int, on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return list(
         db.session.execute(
             select(User)
@@ -85,7 +81,7 @@ def office_holders(office_id: int, on: date | None = None) -> list[User]:
 
 def signers(authority_id: int, on: date | None = None) -> list[User]:
     """The leader or mayor, and deputies whose delegation covers sign-off today."""
-    on = on or today_london()
+    on = on or today()
     appointments = db.session.execute(
         select(Appointment).where(
             Appointment.authority_id == authority_id,

@@ -18,7 +18,7 @@ from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 from commission.summaries.queries import compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
-from commission.timeutil import LONDON, format_datetime, now_utc
+from commission.timeutil import format_datetime, now_utc, today
 
 
 def can_see_live(consultation: Consultation, user: User) -> bool:
@@ -26,7 +26,7 @@ def can_see_live(consultation: Consultation, user: User) -> bool:
     lead department; everyone else sees it once it is published."""
     if not user.is_authenticated:
         return False
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     roles = user.roles_on(on)
     if roles & {Role.SECRETARIAT, Role.CHAIR}:
         return True
@@ -48,7 +48,7 @@ def can_write_reply(consultation: Consultation, user: User) -> bool:
     """The lead minister, or the secretariat on their behalf."""
     if not user.is_authenticated:
         return False
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     if Role.SECRETARIAT in user.roles_on(on):
         return True
     return consultation.lead_office_id is not None and any(
