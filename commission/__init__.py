@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
     from commission.consultations.views import bp as consultations_bp
+    from commission.dashboard.views import bp as dashboard_bp
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.minutes.views import bp as minutes_bp
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = "basic"
 
     for blueprint in (
+        dashboard_bp,
         pages_bp,
         auth_bp,
         meetings_bp,

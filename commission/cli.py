@@ -11,9 +11,9 @@ from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
 from commission.extensions import db
-from commission.membership.demo import load_demo
-from commission.membership.seeding import SeedError, load_reference_data
 from commission.people.services import create_first_secretariat
+from commission.seeding.demo import load_demo
+from commission.seeding.reference import SeedError, load_reference_data
 
 
 def init_app(app: Flask) -> None:

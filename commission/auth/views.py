@@ -72,7 +72,7 @@ def sign_in() -> str | Response:
             session.clear()
             login_user(user)
             session.permanent = True
-            return redirect(next_url or url_for("pages.home"))
+            return redirect(next_url or url_for("dashboard.home"))
     return render_template("auth/sign_in.html", form=form, next_url=next_url)
 
 
@@ -86,7 +86,7 @@ def sign_out() -> str | Response:
         logout_user()
         session.clear()
         flash("You have signed out", "success")
-        return redirect(url_for("pages.home"))
+        return redirect(url_for("dashboard.home"))
     return render_template("auth/sign_out.html", form=form)
 
 

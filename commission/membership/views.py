@@ -7,14 +7,12 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
-from commission.attendance.services import attendance_record, reply_capacity
-from commission.auth.models import Appointment, DelegatedPower
+from commission.attendance.services import attendance_record
+from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
@@ -29,7 +27,6 @@ from commission.membership.forms import (
     TeamInviteForm,
 )
 from commission.membership.models import (
-    Authority,
     AuthorityKind,
     Control,
     Region,
@@ -51,46 +48,6 @@ from commission.timeutil import today
 bp = Blueprint("authorities", __name__)
 
 DIRECTORY_PAGE_SIZE = 50
-MY_AUTHORITY_MEETINGS = 3
-
-
-def _load_authority(slug: str) -> Authority:
-    authority = db.session.execute(
-        select(Authority)
-        .where(Authority.slug == slug)
-        .options(
-            selectinload(Authority.controls),
-            selectinload(Authority.memberships),
-            selectinload(Authority.constituents),
-            selectinload(Authority.strategic_authorities),
-        )
-    ).scalar_one_or_none()
-    if authority is None:
-        abort(404)
-    return authority
-
-
-def _team(authority: Authority) -> list[Appointment]:
-    """Everyone appointed at the authority, current first, with what a page shows."""
-    return list(
-        db.session.execute(
-            select(Appointment)
-            .where(Appointment.authority_id == authority.id)
-            .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
-            .order_by(Appointment.ends_on.is_not(None), Appointment.starts_on.desc())
-        ).scalars()
-    )
-
-
-def _team_appointment(authority: Authority, appointment_id: int) -> Appointment:
-    appointment = db.session.execute(
-        select(Appointment)
-        .where(Appointment.id == appointment_id, Appointment.authority_id == authority.id)
-        .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
-    ).scalar_one_or_none()
-    if appointment is None:
-        abort(404)
-    return appointment
 
 
 # The directory ---------------------------------------------------------------
@@ -171,9 +128,9 @@ def download_authorities(file_format: str) -> Response:
 @bp.get("/authorities/<slug>")
 @access.public
 def show_authority(slug: str) -> str:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     on = today()
-    team = _team(authority)
+    team = queries.team(authority)
     current = [a for a in team if a.is_current(on)]
     heads = [a for a in current if a.role in {Role.LEADER, Role.MAYOR}]
     return render_template(
@@ -191,44 +148,13 @@ def show_authority(slug: str) -> str:
     )
 
 
-@bp.get("/my-authority")
-@access.roles(Role.LEADER, Role.MAYOR, Role.DEPUTY, Role.OFFICER)
-def my_authority() -> str:
-    on = today()
-    appointments = [a for a in current_user.current_appointments(on) if a.authority_id]
-    places: dict[int, dict[str, Any]] = {}
-    for appointment in appointments:
-        if appointment.authority_id in places:  # two roles at one authority: shown once
-            places[appointment.authority_id]["appointments"].append(appointment)
-            continue
-        authority = _load_authority(appointment.authority.slug)
-        team = [a for a in _team(authority) if a.is_current(on)]
-        places[authority.id] = {
-            "appointments": [appointment],
-            "authority": authority,
-            "control": authority.control_on(on),
-            "membership": authority.membership_on(on),
-            "team": team,
-            "can_manage_team": policy.can_manage_team(authority),
-        }
-    authorities = [place["authority"] for place in places.values()]
-    meetings = queries.upcoming_meetings(authorities, limit=MY_AUTHORITY_MEETINGS)
-    consultations = queries.open_consultations(authorities)
-    for place in places.values():
-        authority = place["authority"]
-        place["meetings"] = meetings[authority.id]
-        place["consultations"] = consultations[authority.id]
-        place["can_reply"] = reply_capacity(current_user, authority, on) is not None
-    return render_template("authorities/mine.html", places=list(places.values()), on=on)
-
-
 # Secretariat: control and membership -------------------------------------------
 
 
 @bp.route("/authorities/<slug>/control/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def record_control(slug: str) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     form = ControlForm()
     if form.validate_on_submit():
         assert form.effective_from.data is not None  # required field
@@ -252,7 +178,7 @@ def record_control(slug: str) -> str | Response:
 
 
 def _membership_change(slug: str, *, joining: bool) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     form: Any = JoinForm() if joining else LeaveForm()
     if form.validate_on_submit():
         try:
@@ -305,7 +231,7 @@ def end_membership(slug: str) -> str | Response:
 @bp.route("/authorities/<slug>/team/invite", methods=["GET", "POST"])
 @access.policy("the secretariat, or the authority's own leader or mayor")
 def invite_team_member(slug: str) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     access.require(policy.can_manage_team(authority))
     form = TeamInviteForm()
     offered = policy.team_roles_offered(authority)
@@ -343,8 +269,8 @@ def invite_team_member(slug: str) -> str | Response:
 @bp.route("/authorities/<slug>/team/<int:appointment_id>/end", methods=["GET", "POST"])
 @access.policy("the secretariat, or the leader or mayor for their own deputies and officers")
 def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     form = EndAppointmentForm()
     if form.validate_on_submit():
@@ -373,8 +299,8 @@ def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
 @bp.route("/authorities/<slug>/team/<int:appointment_id>/delegations/new", methods=["GET", "POST"])
 @access.policy("the secretariat, or the leader or mayor for their own deputies")
 def add_delegation(slug: str, appointment_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     if appointment.role is not Role.DEPUTY:
         abort(404)
@@ -407,8 +333,8 @@ def add_delegation(slug: str, appointment_id: int) -> str | Response:
 )
 @access.policy("the secretariat, or the leader or mayor for their own deputies")
 def end_delegation(slug: str, appointment_id: int, delegation_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     delegation = next((d for d in appointment.delegations if d.id == delegation_id), None)
     if delegation is None:

@@ -17,14 +17,30 @@ from sqlalchemy.orm import selectinload
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import Role
+from commission.consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    LegislativeStage,
+    Position,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseRevision,
+    ResponseStatus,
+)
+from commission.consultations.services import next_reference, snapshot
 from commission.extensions import db
+from commission.meetings import services as meetings
+from commission.meetings.models import AgendaItem, AgendaItemKind, Meeting
 from commission.membership.models import (
     COUNCIL_KINDS,
     Authority,
     Department,
     MinisterialOffice,
 )
-from commission.timeutil import london, london_date, next_working_day, nth_weekday, today
+from commission.timeutil import london, london_date, next_working_day, now_utc, nth_weekday, today
 
 DEMO_DOMAIN = "demo.commission.example"
 DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
@@ -353,9 +369,6 @@ def load_demo_meetings(*, secretariat: User) -> None:
     """A year of monthly meetings from next month (second Tuesday, 10:30am to
     1pm, none in August), the first with a published agenda. Only when there
     are no meetings yet."""
-    from commission.meetings import services as meetings
-    from commission.meetings.models import AgendaItemKind, Meeting
-
     if db.session.execute(select(Meeting.id).limit(1)).first() is not None:
         return
     start = today().replace(day=1) + timedelta(days=32)
@@ -456,23 +469,6 @@ def load_demo_consultations(*, secretariat: User) -> None:
     """Three consultations drawn from published policy ideas: one open (the
     Sure Start revival), one closed with about 150 responses (the English Deal),
     one in draft (adult social care and health). Only when there are none yet."""
-    from commission.consultations.models import (
-        Answer,
-        Channel,
-        Consultation,
-        ConsultationStatus,
-        LegislativeStage,
-        Position,
-        Question,
-        QuestionKind,
-        Response,
-        ResponseRevision,
-        ResponseStatus,
-    )
-    from commission.consultations.services import next_reference, snapshot
-    from commission.meetings.models import AgendaItem
-    from commission.timeutil import now_utc
-
     if db.session.execute(select(Consultation.id).limit(1)).first() is not None:
         return
     now = now_utc()
