@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from commission import models  # noqa: F401  (register every model)
     from commission.attendance.views import bp as attendance_bp
+    from commission.audit import subscribers as audit_subscribers
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
@@ -72,10 +73,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.minutes.views import bp as minutes_bp
+    from commission.notifications import events as notification_subscribers
     from commission.notifications.views import bp as notifications_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.summaries.views import bp as summaries_bp
+
+    # Domain events: the areas announce, notifications and the audit log listen.
+    notification_subscribers.connect()
+    audit_subscribers.connect()
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 from flask import Flask, current_app
@@ -11,6 +12,8 @@ from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
 from commission.extensions import db
+from commission.notifications.events import send_reminders as queue_reminders
+from commission.notifications.services import deliver_due
 from commission.people.services import create_first_secretariat
 from commission.seeding.demo import load_demo
 from commission.seeding.reference import SeedError, load_reference_data
@@ -96,10 +99,6 @@ def prune_throttle() -> None:
 @click.option("--loop", is_flag=True, help="Keep sending every 30 seconds (a worker process).")
 def send_outbox(loop: bool) -> None:
     """Send queued notification emails, retrying failures with backoff."""
-    import time
-
-    from commission.notifications.services import deliver_due
-
     while True:
         sent, failed = deliver_due()
         click.echo(f"{sent} sent, {failed} failed (will retry)")
@@ -112,8 +111,6 @@ def send_outbox(loop: bool) -> None:
 def send_reminders() -> None:
     """Queue the reminders due now (attendance replies, consultations closing).
     Safe to run as often as you like: no reminder goes to anyone twice."""
-    from commission.notifications.events import send_reminders as queue_reminders
-
     counts = queue_reminders()
     db.session.commit()
     click.echo(f"Reminders queued: {counts['reply']} to reply, {counts['closing']} closing soon")

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from commission import signals
 from commission.attendance.models import (
     AttendanceReply,
     InvitationStatus,
@@ -399,17 +400,7 @@ def invite_minister(
     )
     db.session.add(invitation)
     db.session.flush()
-    from commission.notifications import events
-
-    events.minister_invited(invitation)
-    audit.record(
-        action="minister_invited",
-        summary=f"{actor.full_name} invited {who} to "
-        f"{('“' + item.title + '” at ') if item else ''}the meeting on "
-        f"{format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=invitation,
-    )
+    signals.minister_invited.send(invitation, actor=actor)
     return invitation
 
 
@@ -450,15 +441,7 @@ def respond_to_invitation(
     invitation.responded_by_id = actor.id
     invitation.responded_at = now_utc()
     db.session.flush()
-    from commission.notifications import events
-
-    events.minister_replied(invitation)
-    audit.record(
-        action="minister_replied",
-        summary=f"{actor.full_name} replied for {invitation.invitee}: {status.label}",
-        actor=actor,
-        subject=invitation,
-    )
+    signals.minister_replied.send(invitation, actor=actor)
     return invitation
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import DelegatedPower, User
 from commission.auth.roles import Role
@@ -236,16 +237,7 @@ def open_consultation(*, consultation: Consultation, actor: User) -> Consultatio
     consultation.opened_at = now
     if consultation.opens_at > now:
         consultation.opens_at = now
-    from commission.notifications import events
-
-    events.consultation_opened(consultation)
-    audit.record(
-        action="consultation_opened",
-        summary=f"{actor.full_name} opened {consultation.reference} until "
-        f"{format_datetime(consultation.closes_at)}",
-        actor=actor,
-        subject=consultation,
-    )
+    signals.consultation_opened.send(consultation, actor=actor)
     return consultation
 
 
@@ -339,17 +331,7 @@ def grant_extension(
     extension.granted_by_id = actor.id
     extension.granted_at = now_utc()
     db.session.flush()
-    from commission.notifications import events
-
-    events.extension_granted(extension, consultation)
-    audit.record(
-        action="extension_granted",
-        summary=f"{actor.full_name} gave {authority.name} until {format_datetime(closes_at)} "
-        f"to respond to {consultation.reference}",
-        actor=actor,
-        subject=extension,
-        details={"reason": reason.strip()},
-    )
+    signals.extension_granted.send(extension, consultation=consultation, actor=actor)
     return extension
 
 
@@ -612,16 +594,7 @@ def mark_ready(
         response.updated_by_id = actor.id
         response.updated_at = now
         _revise(response, "ready for sign-off", actor, now)
-    from commission.notifications import events
-
-    events.response_ready(response)
-    audit.record(
-        action="response_ready",
-        summary=f"{actor.full_name} marked {authority.name}'s response to "
-        f"{consultation.reference} ready for sign-off",
-        actor=actor,
-        subject=response,
-    )
+    signals.response_ready.send(response, actor=actor)
     return response
 
 
@@ -658,16 +631,7 @@ def submit_response(
         response.updated_by_id = actor.id
         response.updated_at = now
         _revise(response, "amended" if amending else "submitted", actor, now)
-    from commission.notifications import events
-
-    events.response_submitted(response)
-    audit.record(
-        action="response_amended" if amending else "response_submitted",
-        summary=f"{actor.full_name} {'amended' if amending else 'submitted'} {authority.name}'s "
-        f"response to {consultation.reference}",
-        actor=actor,
-        subject=response,
-    )
+    signals.response_submitted.send(response, amended=amending, actor=actor)
     return response
 
 

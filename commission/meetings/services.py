@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.errors import DomainError
@@ -159,13 +160,7 @@ def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
         db.session.add(meeting)
         db.session.flush()
         meetings.append(meeting)
-    _events().meetings_scheduled(meetings)
-    audit.record(
-        action="meetings_scheduled",
-        summary=f"{actor.full_name} scheduled {len(meetings)} meetings: {rule.describe()}",
-        actor=actor,
-        details={"slugs": [m.slug for m in meetings]},
-    )
+    signals.meetings_scheduled.send(rule, meetings=meetings, actor=actor)
     return meetings
 
 
@@ -261,13 +256,7 @@ def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
         raise DomainError("Only a draft meeting can be confirmed")
     meeting.status = MeetingStatus.SCHEDULED
     meeting.calendar_sequence += 1
-    _events().meeting_confirmed(meeting)
-    audit.record(
-        action="meeting_scheduled",
-        summary=f"{actor.full_name} confirmed the meeting on {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-    )
+    signals.meeting_confirmed.send(meeting, actor=actor)
     return meeting
 
 
@@ -285,14 +274,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = reason.strip()
     meeting.calendar_sequence += 1
-    _events().meeting_called_off(meeting, None)
-    audit.record(
-        action="meeting_cancelled",
-        summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-        details={"reason": reason.strip()},
-    )
+    signals.meeting_cancelled.send(meeting, reason=reason.strip(), actor=actor)
     return meeting
 
 
@@ -401,20 +383,8 @@ def postpone_meeting(
     meeting.calendar_sequence += 1
     db.session.flush()
     reinvited = _invite_again(meeting, new, actor)
-    _events().meeting_called_off(meeting, new)
-    for invitation in reinvited:
-        _events().minister_invited(invitation)
-    audit.record(
-        action="meeting_postponed",
-        summary=f"{actor.full_name} postponed the meeting on {format_datetime(meeting.starts_at)} "
-        f"to {format_datetime(starts_at)}",
-        actor=actor,
-        subject=meeting,
-        details={
-            "reason": reason.strip(),
-            "new_meeting_id": new.id,
-            "ministers_invited_again": [i.id for i in reinvited],
-        },
+    signals.meeting_postponed.send(
+        meeting, new=new, reason=reason.strip(), reinvited=reinvited, actor=actor
     )
     return new
 
@@ -477,13 +447,7 @@ def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     meeting.agenda_published_at = now_utc()
     meeting.calendar_sequence += 1
-    _events().agenda_published(meeting)
-    audit.record(
-        action="agenda_published",
-        summary=f"{actor.full_name} published the agenda for {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-    )
+    signals.agenda_published.send(meeting, actor=actor)
     return meeting
 
 
@@ -497,14 +461,7 @@ def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
     now = now_utc()
     meeting.agenda_updated_at = now
     meeting.changes.append(AgendaChange(summary=summary[:500], actor_id=actor.id, occurred_at=now))
-    _events().agenda_changed(meeting, summary)
-
-
-def _events():  # type: ignore[no-untyped-def]
-    """The notification events (imported late: they import this module's models)."""
-    from commission.notifications import events
-
-    return events
+    signals.agenda_changed.send(meeting, summary=summary, actor=actor)
 
 
 def _public_name(item: AgendaItem) -> str:

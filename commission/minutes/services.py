@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -92,12 +93,7 @@ def approve(*, meeting: Meeting, actor: User) -> Minutes:
     minutes.approved_by_id = actor.id
     meeting.status = MeetingStatus.MINUTES_PUBLISHED
     db.session.flush()
-    audit.record(
-        action="minutes_approved",
-        summary=f"{actor.full_name} approved the minutes of {format_date(meeting.starts_at)}",
-        actor=actor,
-        subject=minutes,
-    )
+    signals.minutes_approved.send(minutes, actor=actor)
     return minutes
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -151,15 +152,7 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
     db.session.flush()
-    from commission.notifications import events
-
-    events.summary_published(consultation)
-    audit.record(
-        action="summary_published",
-        summary=f"{actor.full_name} published the summary of {consultation.reference}",
-        actor=actor,
-        subject=snapshot,
-    )
+    signals.summary_published.send(consultation, snapshot=snapshot, actor=actor)
     return snapshot
 
 
@@ -200,15 +193,7 @@ def publish_reply(*, consultation: Consultation, actor: User) -> GovernmentReply
     reply.published_by_id = actor.id
     consultation.status = ConsultationStatus.REPLY_PUBLISHED
     db.session.flush()
-    from commission.notifications import events
-
-    events.reply_published(consultation)
-    audit.record(
-        action="reply_published",
-        summary=f"{actor.full_name} published the government's reply to {consultation.reference}",
-        actor=actor,
-        subject=reply,
-    )
+    signals.reply_published.send(consultation, reply=reply, actor=actor)
     return reply
 
 
