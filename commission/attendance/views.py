@@ -27,7 +27,7 @@ from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.meetings.views import load_meeting
+from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
     AuthorityKind,

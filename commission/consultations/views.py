@@ -16,7 +16,7 @@ from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import access, policy
 from commission.auth.roles import Role
-from commission.consultations import services
+from commission.consultations import queries, services
 from commission.consultations.forms import (
     ConsultationForm,
     DocumentForm,
@@ -36,6 +36,7 @@ from commission.consultations.models import (
     QuestionKind,
     Response,
 )
+from commission.consultations.queries import load_consultation
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
@@ -43,8 +44,10 @@ from commission.forms import ConfirmForm, attach_error
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.membership.queries import load_authority_by_slug
 from commission.pagination import paginate_bounded
 from commission.storage import storage
+from commission.summaries import services as summaries
 from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
@@ -59,24 +62,6 @@ class ReferenceConverter(BaseConverter):
 @bp.record_once
 def _register_converter(state: Any) -> None:
     state.app.url_map.converters["consultation"] = ReferenceConverter
-
-
-def load_consultation(reference: str) -> Consultation:
-    consultation = db.session.execute(
-        select(Consultation)
-        .where(Consultation.reference == reference)
-        .options(
-            selectinload(Consultation.questions),
-            selectinload(Consultation.documents),
-            selectinload(Consultation.department),
-            selectinload(Consultation.lead_office),
-        )
-    ).scalar_one_or_none()
-    if consultation is None:
-        abort(404)
-    if consultation.status is ConsultationStatus.DRAFT and not access.has_role(Role.SECRETARIAT):
-        abort(404)
-    return consultation
 
 
 def _my_authorities() -> list[Authority]:
@@ -210,8 +195,6 @@ def show_consultation(reference: str) -> str:
                 "open": services.window_open(consultation, authority),
             }
         )
-    from commission.summaries import services as summaries
-
     published = summaries.published_snapshot(consultation)
     reply = summaries.reply_for(consultation)
     timeline = []
@@ -358,13 +341,6 @@ def edit_consultation(reference: str) -> str | HTTPResponse:
     return _consultation_form(load_consultation(reference))
 
 
-def _question(consultation: Consultation, question_id: int) -> Question:
-    question = next((q for q in consultation.questions if q.id == question_id), None)
-    if question is None:
-        abort(404)
-    return question
-
-
 def _question_form(consultation: Consultation, question: Question | None) -> str | HTTPResponse:
     form = QuestionForm(obj=question) if request.method == "GET" and question else QuestionForm()
     if request.method == "GET" and question is None:
@@ -414,14 +390,14 @@ def add_question(reference: str) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def edit_question(reference: str, question_id: int) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    return _question_form(consultation, _question(consultation, question_id))
+    return _question_form(consultation, queries.question_of(consultation, question_id))
 
 
 @bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    question = _question(consultation, question_id)
+    question = queries.question_of(consultation, question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -448,7 +424,7 @@ def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def move_question(reference: str, question_id: int) -> HTTPResponse:
     consultation = load_consultation(reference)
-    question = _question(consultation, question_id)
+    question = queries.question_of(consultation, question_id)
     direction = request.form.get("direction")
     if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
         abort(400)
@@ -640,15 +616,6 @@ def record_stated(reference: str) -> str | HTTPResponse:
 # Responding ----------------------------------------------------------------------------
 
 
-def _authority(slug: str) -> Authority:
-    authority = db.session.execute(
-        select(Authority).where(Authority.slug == slug)
-    ).scalar_one_or_none()
-    if authority is None:
-        abort(404)
-    return authority
-
-
 def _response_data(form: FlaskForm, consultation: Consultation) -> services.ResponseData:
     def position(value: Any) -> Position | None:
         try:
@@ -685,7 +652,7 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
 
 def _responding(reference: str, slug: str) -> tuple[Consultation, Authority, services.Capacity]:
     consultation = load_consultation(reference)
-    authority = _authority(slug)
+    authority = load_authority_by_slug(slug)
     capacity = services.capacity(current_user, authority)
     access.require(capacity.can_view)
     if consultation.status is ConsultationStatus.DRAFT:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
@@ -167,8 +167,6 @@ def needs_action(user: User) -> list[Task]:
         conditions = [MinisterialAttendance.ministerial_office_id.in_(offices or [0])]
         if chair:
             conditions.append(MinisterialAttendance.for_chair.is_(True))
-        from sqlalchemy import or_
-
         for invitation in db.session.execute(
             select(MinisterialAttendance)
             .join(Meeting)
@@ -201,8 +199,6 @@ def needs_action(user: User) -> list[Task]:
     ]
     secretariat = Role.SECRETARIAT in user.roles_on(on)
     if authority_ids or departments or secretariat:
-        from sqlalchemy import or_
-
         owners: list[ColumnElement[bool]] = [
             (Action.owner_kind == OwnerKind.AUTHORITY)
             & Action.owner_authority_id.in_(authority_ids or [0]),

@@ -5,13 +5,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 
 from commission import signals
+from commission.attendance.models import AttendanceReply, MinisterialAttendance, RegisterEntry
 from commission.audit import services as audit
 from commission.auth.models import User
+from commission.consultations.models import Consultation, StatedPosition
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import (
@@ -24,7 +25,9 @@ from commission.meetings.models import (
     Paper,
 )
 from commission.meetings.uploads import Upload, check_upload
+from commission.minutes.models import Action, Decision, Minutes
 from commission.storage import storage
+from commission.summaries.models import SummarySnapshot
 from commission.timeutil import (
     format_date,
     format_datetime,
@@ -36,9 +39,6 @@ from commission.timeutil import (
     now_utc,
     nth_weekday,
 )
-
-if TYPE_CHECKING:
-    from commission.attendance.models import MinisterialAttendance
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -284,8 +284,6 @@ def delete_meeting(*, meeting: Meeting, actor: User) -> None:
     invitation to a draft is not sent until the meeting is confirmed). The
     papers' stored files stay, as when an item is removed: files are kept by
     checksum and may belong to other papers too."""
-    from commission.attendance.models import AttendanceReply, MinisterialAttendance
-
     if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
         raise DomainError(
             f"A meeting that is {meeting.status.label.lower()} is public and is not deleted: "
@@ -328,11 +326,6 @@ def delete_meeting(*, meeting: Meeting, actor: User) -> None:
 def _records_of(meeting: Meeting) -> list[str]:
     """What a meeting that went ahead leaves behind, which deleting would lose.
     A draft has none of these; the check keeps the record safe if it ever does."""
-    from commission.attendance.models import RegisterEntry
-    from commission.consultations.models import StatedPosition
-    from commission.minutes.models import Action, Decision, Minutes
-    from commission.summaries.models import SummarySnapshot
-
     checks = [
         ("minutes", Minutes.meeting_id),
         ("decisions", Decision.meeting_id),
@@ -394,8 +387,6 @@ def _invite_again(old: Meeting, new: Meeting, actor: User) -> list[MinisterialAt
     one, to the same items: a reply was for the old date, so each must confirm
     again. The old invitations stay with the postponed meeting, so ministers'
     own calendars still receive its cancellation."""
-    from commission.attendance.models import MinisterialAttendance
-
     invitations: list[MinisterialAttendance] = []
     for before in db.session.execute(
         select(MinisterialAttendance)
@@ -499,11 +490,11 @@ def _check_item(details: ItemDetails) -> None:
         raise DomainError(
             "Duration must be 480 minutes (8 hours) or fewer", field="duration_minutes"
         )
-    if details.consultation_id is not None:
-        from commission.consultations.models import Consultation
-
-        if db.session.get(Consultation, details.consultation_id) is None:
-            raise DomainError("Select a consultation from the list", field="consultation")
+    if (
+        details.consultation_id is not None
+        and db.session.get(Consultation, details.consultation_id) is None
+    ):
+        raise DomainError("Select a consultation from the list", field="consultation")
 
 
 def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaItem:

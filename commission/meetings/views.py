@@ -8,7 +8,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
@@ -16,6 +15,7 @@ from commission import access, policy
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
+from commission.consultations.models import Consultation
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
 from commission.exports.pdf import pdf_response
@@ -38,7 +38,9 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
+from commission.meetings.queries import load_item, load_meeting
 from commission.meetings.uploads import Upload, size_label
+from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
@@ -55,29 +57,6 @@ class MeetingSlugConverter(BaseConverter):
 @bp.record_once
 def _register_converter(state: Any) -> None:
     state.app.url_map.converters["meeting"] = MeetingSlugConverter
-
-
-def load_meeting(slug: str) -> Meeting:
-    meeting = db.session.execute(
-        select(Meeting)
-        .where(Meeting.slug == slug)
-        .options(
-            selectinload(Meeting.items).selectinload(AgendaItem.papers),
-            selectinload(Meeting.items).selectinload(AgendaItem.consultation),
-            selectinload(Meeting.changes),
-            selectinload(Meeting.postponed_to),
-        )
-    ).scalar_one_or_none()
-    if meeting is None or not policy.can_see_meeting(meeting):
-        abort(404)
-    return meeting
-
-
-def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
 
 
 def _meeting_times(form: Any) -> tuple[Any, Any]:
@@ -215,8 +194,6 @@ def show_meeting(slug: str) -> str:
 def _previous_minutes(meeting: Meeting) -> Meeting | None:
     """The last meeting before this one whose minutes are published, for the
     "minutes of the last meeting" item."""
-    from commission.minutes.models import Minutes
-
     return db.session.execute(
         select(Meeting)
         .join(Minutes, Minutes.meeting_id == Meeting.id)
@@ -553,8 +530,6 @@ def _item_details(form: AgendaItemForm) -> services.ItemDetails:
 
 
 def _consultation_choices() -> list[tuple[str, str]]:
-    from commission.consultations.models import Consultation
-
     return [("", "None")] + [
         (str(c.id), f"{c.reference}: {c.title}")
         for c in db.session.execute(
@@ -596,14 +571,14 @@ def add_item(slug: str) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def edit_item(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    return _item_form(meeting, _load_item(meeting, item_id))
+    return _item_form(meeting, load_item(meeting, item_id))
 
 
 @bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_item(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -630,7 +605,7 @@ def remove_item(slug: str, item_id: int) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def move_item(slug: str, item_id: int) -> Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     form = ConfirmForm()
     direction = request.form.get("direction")
     if not form.validate_on_submit() or direction not in {"up", "down"}:
@@ -687,7 +662,7 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
 @access.roles(Role.SECRETARIAT)
 def add_paper(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    return _paper_form(meeting, _load_item(meeting, item_id), None)
+    return _paper_form(meeting, load_item(meeting, item_id), None)
 
 
 @bp.route(
@@ -697,7 +672,7 @@ def add_paper(slug: str, item_id: int) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def replace_paper(slug: str, item_id: int, paper_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     paper = next((p for p in item.papers if p.id == paper_id and not p.superseded), None)
     if paper is None:
         abort(404)

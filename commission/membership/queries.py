@@ -250,3 +250,13 @@ def load_team_appointment(authority: Authority, appointment_id: int) -> Appointm
     if appointment is None:
         abort(404)
     return appointment
+
+
+def load_authority_by_slug(slug: str) -> Authority:
+    """The authority at this address alone (nothing loaded with it), or 404."""
+    authority = db.session.execute(
+        select(Authority).where(Authority.slug == slug)
+    ).scalar_one_or_none()
+    if authority is None:
+        abort(404)
+    return authority

@@ -42,7 +42,7 @@ from commission.membership.queries import (
 from commission.pagination import paginate_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
-from commission.people.views import send_invitation
+from commission.people.invitations import send_invitation
 from commission.timeutil import today
 
 bp = Blueprint("authorities", __name__)
@@ -254,7 +254,7 @@ def invite_team_member(slug: str) -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            if send_invitation(invitation.user, invitation.signed_token):
+            if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
                 flash(

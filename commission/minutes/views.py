@@ -21,7 +21,7 @@ from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, GovDateField, attach_error
 from commission.meetings.models import AgendaItem, Meeting
-from commission.meetings.views import load_meeting
+from commission.meetings.queries import load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
 from commission import access
+from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.consultations.models import Consultation, ConsultationStatus
+from commission.consultations.services import deadline_for
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
 from commission.extensions import csrf, db
@@ -158,10 +161,6 @@ def calendar_feed(token: str) -> Response:
 
 
 def personal_calendar_response(user: User) -> Response:
-    from commission.attendance.models import MinisterialAttendance
-    from commission.consultations.models import Consultation, ConsultationStatus
-    from commission.consultations.services import deadline_for
-
     on = today()
     roles = user.roles_on(on)
     appointments = user.current_appointments(on)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response
 
 from commission import access
@@ -15,12 +14,12 @@ from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
-from commission.links import external_url
-from commission.mail import Email, MailError, send
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.pagination import paginate
 from commission.people import services
 from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
+from commission.people.invitations import send_invitation
+from commission.people.queries import APPOINTMENTS_WITH_BODIES, load_person
 from commission.timeutil import today
 
 bp = Blueprint("people", __name__)
@@ -30,23 +29,6 @@ STATUS_FILTERS = {
     "invited": "Invitation not accepted",
     "deactivated": "Deactivated",
 }
-
-
-APPOINTMENTS_WITH_BODIES = (
-    selectinload(User.appointments).selectinload(Appointment.authority),
-    selectinload(User.appointments)
-    .selectinload(Appointment.ministerial_office)
-    .joinedload(MinisterialOffice.department),
-)
-
-
-def _load_person(user_id: int) -> User:
-    user = db.session.execute(
-        select(User).where(User.id == user_id).options(*APPOINTMENTS_WITH_BODIES)
-    ).scalar_one_or_none()
-    if user is None:
-        abort(404)
-    return user
 
 
 def _people_query(query: str, role: str, status: str) -> Select[User]:
@@ -140,25 +122,6 @@ def download_people() -> Response:
     )
 
 
-def send_invitation(user: User, signed_token: str) -> bool:
-    link = external_url("auth.set_password", token=signed_token)
-    days = current_app.config["INVITATION_MAX_AGE_SECONDS"] // 86400
-    body = render_template(
-        "email/invitation.txt", user=user, link=link, days=days, inviter=current_user
-    )
-    try:
-        send(
-            Email(
-                to=user.email,
-                subject="You have been invited to the Local Government Commission",
-                body=body,
-            )
-        )
-    except MailError:
-        return False
-    return True
-
-
 def set_body_choices(form: InvitePersonForm | AppointmentForm) -> None:
     """Fill the authority and office lists (one query each)."""
     authorities = db.session.execute(
@@ -218,7 +181,7 @@ def invite_person() -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            if send_invitation(invitation.user, invitation.signed_token):
+            if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
                 flash(
@@ -233,14 +196,14 @@ def invite_person() -> str | Response:
 @bp.get("/people/<int:user_id>")
 @access.roles(Role.SECRETARIAT)
 def show_person(user_id: int) -> str:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     return render_template("people/show.html", person=person, on=today())
 
 
 @bp.route("/people/<int:user_id>/roles/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_appointment(user_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = AppointmentForm()
     set_body_choices(form)
     if form.validate_on_submit() and (body := chosen_body(form))[2]:
@@ -267,7 +230,7 @@ def add_appointment(user_id: int) -> str | Response:
 @bp.route("/people/<int:user_id>/roles/<int:appointment_id>/end", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def end_appointment(user_id: int, appointment_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     appointment = next((a for a in person.appointments if a.id == appointment_id), None)
     if appointment is None:
         abort(404)
@@ -293,7 +256,7 @@ def end_appointment(user_id: int, appointment_id: int) -> str | Response:
 
 
 def _confirm_account_change(user_id: int, *, active: bool) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -324,7 +287,7 @@ def reactivate_person(user_id: int) -> str | Response:
 @bp.route("/people/<int:user_id>/resend-invitation", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def resend_invitation(user_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -334,7 +297,7 @@ def resend_invitation(user_id: int) -> str | Response:
             attach_error(form, error)
         else:
             db.session.commit()
-            if send_invitation(person, invitation.signed_token):
+            if send_invitation(person, invitation.signed_token, inviter=current_user):
                 flash(f"A new invitation has been sent to {person.email}", "success")
             else:
                 flash("The invitation email could not be sent. Try again later", "warning")

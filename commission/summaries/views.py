@@ -19,7 +19,7 @@ from commission.consultations.models import (
     Position,
     Response,
 )
-from commission.consultations.views import load_consultation
+from commission.consultations.queries import load_consultation
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_download
 from commission.exports.pdf import PDF_MIMETYPE, pdf_bytes, pdf_response, template_digest
@@ -35,7 +35,7 @@ from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import Authority, Control
+from commission.membership.models import Authority, AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
 from commission.summaries import services
 from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
@@ -451,8 +451,6 @@ def list_comments(reference: str) -> str:
             .order_by(Tag.name)
         ).all():
             tags_by_answer.setdefault(answer_id, []).append(name)
-    from commission.membership.models import AuthorityKind, Region
-
     return render_template(
         "summaries/comments.html",
         consultation=consultation,
