@@ -16,6 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Assemble the app. ``config`` overrides settings read from the environment."""
+    # The factory is the top of the layering and the one place every area is
+    # wired in, so its imports stay inside it: importing the package (for
+    # commission.timeutil, say) does not import every area and WeasyPrint.
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from commission import access, cli, errorhandlers, mail, security, storage, templating
