@@ -21,7 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # commission.timeutil, say) does not import every area and WeasyPrint.
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from commission import access, cli, errorhandlers, mail, security, storage, templating
+    from commission import access, actions, cli, errorhandlers, mail, security, storage, templating
     from commission import logging as app_logging
     from commission.config import build_config
     from commission.extensions import csrf, db, login_manager, migrate
@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     storage.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    actions.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
     from commission.attendance.views import bp as attendance_bp

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
+from commission.actions import run_action, run_button_action
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
@@ -303,24 +304,28 @@ def schedule_meetings() -> str | Response:
     plan = None
     if form.validate_on_submit():
         rule = _schedule_rule(form)
-        try:
-            if request.form.get("confirm") == "yes":
-                meetings = services.create_schedule(rule=rule, actor=current_user)
-                db.session.commit()
-                flash(f"{len(meetings)} meetings scheduled for {rule.year}", "success")
-                return redirect(url_for("meetings.list_meetings"))
-            plan = services.plan_schedule(rule)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            return render_template(
-                "meetings/schedule_preview.html",
+        if request.form.get("confirm") == "yes":
+            outcome = run_action(
+                lambda: services.create_schedule(rule=rule, actor=current_user),
                 form=form,
-                plan=plan,
-                rule=rule,
-                clashes=any(p.clash for p in plan),
+                success=lambda meetings: f"{len(meetings)} meetings scheduled for {rule.year}",
+                then=lambda _: url_for("meetings.list_meetings"),
             )
+            if outcome is not None:
+                return outcome
+        else:
+            try:
+                plan = services.plan_schedule(rule)
+            except DomainError as error:
+                attach_error(form, error)  # a preview only reads: nothing to roll back
+            else:
+                return render_template(
+                    "meetings/schedule_preview.html",
+                    form=form,
+                    plan=plan,
+                    rule=rule,
+                    clashes=any(p.clash for p in plan),
+                )
     return render_template("meetings/schedule_form.html", form=form)
 
 
@@ -332,21 +337,24 @@ def create_meeting() -> str | Response:
         form.starts.data, form.ends.data = "10:30", "13:00"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
-            meeting = services.create_meeting(
+
+        def work() -> Any:
+            return services.create_meeting(
                 starts_at=starts_at,
                 ends_at=ends_at,
                 venue=form.venue.data or "",
                 online_link=form.online_link.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting added as a draft. Confirm it to publish the date", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda meeting: "Meeting added as a draft. Confirm it to publish the date",
+            then=lambda meeting: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/meeting_form.html", form=form, meeting=None)
 
 
@@ -364,7 +372,8 @@ def edit_meeting(slug: str) -> str | Response:
         form.online_link.data = meeting.online_link
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
+
+        def work() -> Any:
             services.update_meeting(
                 meeting=meeting,
                 starts_at=starts_at,
@@ -373,13 +382,15 @@ def edit_meeting(slug: str) -> str | Response:
                 online_link=form.online_link.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting updated", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Meeting updated",
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/meeting_form.html", form=form, meeting=meeting)
 
 
@@ -413,15 +424,18 @@ def change_status(slug: str, action: str) -> str | Response:
     service, title, done, explanation = STATUS_ACTIONS[action]
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             service(meeting=meeting, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: done,
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/confirm.html",
         form=form,
@@ -438,17 +452,20 @@ def cancel_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.cancel_meeting(
                 meeting=meeting, reason=form.reason.data or "", actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting cancelled", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Meeting cancelled",
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/cancel_form.html", form=form, meeting=meeting)
 
 
@@ -460,15 +477,18 @@ def delete_meeting(slug: str) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         when = meeting.starts_at
-        try:
+
+        def work() -> Any:
             services.delete_meeting(meeting=meeting, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Draft meeting on {format_datetime(when)} deleted", "success")
-            return redirect(url_for("meetings.list_meetings"))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Draft meeting on {format_datetime(when)} deleted",
+            then=lambda _: url_for("meetings.list_meetings"),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/delete_form.html",
         form=form,
@@ -487,21 +507,24 @@ def postpone_meeting(slug: str) -> str | Response:
         form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
-            new = services.postpone_meeting(
+
+        def work() -> Any:
+            return services.postpone_meeting(
                 meeting=meeting,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting postponed. The agenda has moved to the new date", "success")
-            return _back_to(new)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda new: "Meeting postponed. The agenda has moved to the new date",
+            then=lambda new: _back_to(new),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/postpone_form.html", form=form, meeting=meeting)
 
 
@@ -546,18 +569,21 @@ def _item_form(meeting: Meeting, item: AgendaItem | None) -> str | Response:
     if request.method == "GET" and item is None:
         form.duration_minutes.data = 15
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             if item is None:
                 services.add_item(meeting=meeting, details=_item_details(form), actor=current_user)
             else:
                 services.update_item(item=item, details=_item_details(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Agenda item saved", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Agenda item saved",
+            then=lambda _: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item)
 
 
@@ -581,15 +607,18 @@ def remove_item(slug: str, item_id: int) -> str | Response:
     item = load_item(meeting, item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.remove_item(item=item, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Removed '{item.title}' from the agenda", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Removed '{item.title}' from the agenda",
+            then=lambda _: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/confirm.html",
         form=form,
@@ -610,14 +639,10 @@ def move_item(slug: str, item_id: int) -> Response:
     direction = request.form.get("direction")
     if not form.validate_on_submit() or direction not in {"up", "down"}:
         abort(400)
-    try:
-        services.move_item(item=item, direction=direction, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-    return redirect(url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"))
+    return run_button_action(
+        lambda: services.move_item(item=item, direction=direction, actor=current_user),
+        then=url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
+    )
 
 
 # Papers ------------------------------------------------------------------------
@@ -630,10 +655,11 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
         form.visibility.data = "public" if replaces.public else "restricted"
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+
+        def work() -> Any:
             if upload is None or not getattr(upload, "filename", ""):
                 raise DomainError("Select a file", field="file")
-            paper = services.add_paper(
+            return services.add_paper(
                 item=item,
                 upload=Upload(filename=upload.filename or "", data=upload.read()),
                 title=form.title.data or "",
@@ -641,13 +667,15 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
                 actor=current_user,
                 replaces=replaces,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Paper '{paper.title}' uploaded", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda paper: f"Paper '{paper.title}' uploaded",
+            then=lambda paper: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/paper_form.html",
         form=form,

@@ -32,6 +32,7 @@ LAYER_NAMES = {CORE: "core", MODELS: "models", DOMAIN: "domain", WEB: "web", TOP
 
 CORE_MODULES = {
     "commission.access",
+    "commission.actions",
     "commission.auth.passwords",
     "commission.auth.roles",
     "commission.config",
