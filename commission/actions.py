@@ -42,7 +42,9 @@ def run_action(
       names; None is returned, so the view shows the form again.
     - Otherwise the work is committed, ``success`` is flashed, and ``then``
       answers: an address to redirect to, or a function of the action's
-      result giving an address or a response.
+      result giving an address or a response. Give functions where the words
+      or the address read a record: they run after the commit, as a view's
+      own lines after ``commit()`` would.
     """
     try:
         result = action()
@@ -66,21 +68,21 @@ def run_action(
 
 
 def run_button_action(
-    action: Callable[[], object], *, then: str, success: str | None = None
+    action: Callable[[], object], *, then: Callable[[], str], success: str | None = None
 ) -> Response:
     """A one-click action with no form to show errors on (move up, move
     down): a refusal is flashed as a warning; either way the person goes to
-    ``then``."""
+    the address ``then`` gives once the work is saved or thrown away."""
     try:
         action()
     except DomainError as error:
         roll_back()
         flash(error.message, "warning")
-        return redirect(then)
+        return redirect(then())
     commit()
     if success is not None:
         flash(success, "success")
-    return redirect(then)
+    return redirect(then())
 
 
 def commit() -> None:

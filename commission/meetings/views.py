@@ -641,7 +641,7 @@ def move_item(slug: str, item_id: int) -> Response:
         abort(400)
     return run_button_action(
         lambda: services.move_item(item=item, direction=direction, actor=current_user),
-        then=url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
+        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
     )
 
 
