@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
+from commission.actions import run_action
 from commission.attendance.services import attendance_record
 from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
-from commission.forms import attach_error
 from commission.membership import queries, services
 from commission.membership.forms import (
     ControlForm,
@@ -43,6 +43,7 @@ from commission.pagination import paginate_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
 from commission.people.invitations import send_invitation
+from commission.people.services import Invitation
 from commission.timeutil import today
 
 bp = Blueprint("authorities", __name__)
@@ -157,23 +158,27 @@ def record_control(slug: str) -> str | Response:
     authority = queries.load_authority(slug)
     form = ControlForm()
     if form.validate_on_submit():
-        assert form.effective_from.data is not None  # required field
-        try:
-            record = services.record_control(
+        effective_from = form.effective_from.data
+        assert effective_from is not None  # required field
+
+        def work() -> Any:
+            return services.record_control(
                 authority=authority,
                 control=Control(form.control.data),
                 party_name=form.party_name.data,
-                effective_from=form.effective_from.data,
+                effective_from=effective_from,
                 note=form.note.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{authority.name} recorded as {record.label}", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda record: f"{authority.name} recorded as {record.label}",
+            then=lambda record: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("authorities/control_form.html", form=form, authority=authority)
 
 
@@ -181,7 +186,8 @@ def _membership_change(slug: str, *, joining: bool) -> str | Response:
     authority = queries.load_authority(slug)
     form: Any = JoinForm() if joining else LeaveForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> None:
             if joining:
                 services.add_membership(
                     authority=authority,
@@ -196,14 +202,16 @@ def _membership_change(slug: str, *, joining: bool) -> str | Response:
                     reason=form.reason.data or "",
                     actor=current_user,
                 )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            verb = " is now a member" if joining else "'s membership has been ended"
-            flash(f"{authority.name}{verb}", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        verb = " is now a member" if joining else "'s membership has been ended"
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{authority.name}{verb}",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/membership_form.html",
         form=form,
@@ -238,10 +246,11 @@ def invite_team_member(slug: str) -> str | Response:
     form.role.choices = [SelectChoice(role.value, role.label) for role in offered]
     if form.validate_on_submit():
         role = Role(form.role.data)
-        try:
+
+        def work() -> Invitation:
             if role not in offered:
                 raise DomainError("Select one of the roles listed", field="role")
-            invitation = people_services.invite_person(
+            return people_services.invite_person(
                 email=form.email.data or "",
                 full_name=form.full_name.data or "",
                 role=role,
@@ -249,11 +258,9 @@ def invite_team_member(slug: str) -> str | Response:
                 actor=current_user,
                 authority=authority,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def send(invitation: Invitation) -> str:
+            """Once the invitation is saved, email it."""
             if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
@@ -262,7 +269,11 @@ def invite_team_member(slug: str) -> str | Response:
                     "could not be sent. Ask the secretariat to send it again",
                     "warning",
                 )
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+            return url_for("authorities.show_authority", slug=authority.slug)
+
+        outcome = run_action(work, form=form, then=send)
+        if outcome is not None:
+            return outcome
     return render_template("authorities/team_invite.html", form=form, authority=authority)
 
 
@@ -274,23 +285,25 @@ def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
     access.require(policy.can_change_team_appointment(appointment))
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             people_services.end_appointment(
                 appointment=appointment,
                 ends_on=form.ends_on.data or today(),
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"{appointment.user.full_name}'s role {appointment.role.label} has been ended",
-                "success",
-            )
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: (
+                f"{appointment.user.full_name}'s role {appointment.role.label} has been ended"
+            ),
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/team_end.html", form=form, authority=authority, appointment=appointment
     )
@@ -306,22 +319,26 @@ def add_delegation(slug: str, appointment_id: int) -> str | Response:
         abort(404)
     form = DelegationForm()
     if form.validate_on_submit():
-        assert form.starts_on.data is not None  # required field
-        try:
+        starts_on = form.starts_on.data
+        assert starts_on is not None  # required field
+
+        def work() -> Any:
             services.add_delegation(
                 appointment=appointment,
                 powers=[DelegatedPower(value) for value in form.powers.data or []],
-                starts_on=form.starts_on.data,
+                starts_on=starts_on,
                 ends_on=form.ends_on.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Delegation to {appointment.user.full_name} recorded", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Delegation to {appointment.user.full_name} recorded",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/delegation_form.html", form=form, authority=authority, appointment=appointment
     )
@@ -341,17 +358,20 @@ def end_delegation(slug: str, appointment_id: int, delegation_id: int) -> str | 
         abort(404)
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.end_delegation(
                 delegation=delegation, ends_on=form.ends_on.data or today(), actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Delegation to {appointment.user.full_name} ended", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Delegation to {appointment.user.full_name} ended",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/delegation_end.html",
         form=form,
