@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
 from werkzeug.wrappers.response import Response
 
 from commission import access
+from commission.actions import run_action
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
-from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
+from commission.forms import ConfirmForm
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.pagination import paginate
 from commission.people import services
@@ -166,21 +168,9 @@ def invite_person() -> str | Response:
     set_body_choices(form)
     if form.validate_on_submit() and (body := chosen_body(form))[2]:
         authority, office, _ = body
-        try:
-            invitation = services.invite_person(
-                email=form.email.data or "",
-                full_name=form.full_name.data or "",
-                role=Role(form.role.data),
-                starts_on=form.starts_on.data or today(),
-                actor=current_user,
-                authority=authority,
-                office=office,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def send(invitation: services.Invitation) -> str:
+            """Once the account is saved, email the invitation."""
             if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
@@ -189,7 +179,23 @@ def invite_person() -> str | Response:
                     "email could not be sent. Try sending it again",
                     "warning",
                 )
-            return redirect(url_for("people.show_person", user_id=invitation.user.id))
+            return url_for("people.show_person", user_id=invitation.user.id)
+
+        outcome = run_action(
+            lambda: services.invite_person(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                role=Role(form.role.data),
+                starts_on=form.starts_on.data or today(),
+                actor=current_user,
+                authority=authority,
+                office=office,
+            ),
+            form=form,
+            then=send,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/invite.html", form=form)
 
 
@@ -208,8 +214,9 @@ def add_appointment(user_id: int) -> str | Response:
     set_body_choices(form)
     if form.validate_on_submit() and (body := chosen_body(form))[2]:
         authority, office, _ = body
-        try:
-            appointment = services.add_appointment(
+
+        def work() -> Any:
+            return services.add_appointment(
                 user=person,
                 role=Role(form.role.data),
                 starts_on=form.starts_on.data or today(),
@@ -217,13 +224,17 @@ def add_appointment(user_id: int) -> str | Response:
                 authority=authority,
                 office=office,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.full_name} now has the role {appointment.role.label}", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda appointment: (
+                f"{person.full_name} now has the role {appointment.role.label}"
+            ),
+            then=lambda appointment: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/add_appointment.html", form=form, person=person)
 
 
@@ -236,20 +247,23 @@ def end_appointment(user_id: int, appointment_id: int) -> str | Response:
         abort(404)
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.end_appointment(
                 appointment=appointment,
                 ends_on=form.ends_on.data or today(),
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.full_name}'s role {appointment.role.label} has been ended", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{person.full_name}'s role {appointment.role.label} has been ended",
+            then=lambda _: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "people/end_appointment.html", form=form, person=person, appointment=appointment
     )
@@ -259,16 +273,15 @@ def _confirm_account_change(user_id: int, *, active: bool) -> str | Response:
     person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.set_active(user=person, active=active, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            verb = "reactivated" if active else "deactivated"
-            flash(f"{person.full_name}'s account has been {verb}", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+        verb = "reactivated" if active else "deactivated"
+        outcome = run_action(
+            lambda: services.set_active(user=person, active=active, actor=current_user),
+            form=form,
+            success=lambda _: f"{person.full_name}'s account has been {verb}",
+            then=lambda _: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/confirm_active.html", form=form, person=person, active=active)
 
 
@@ -290,16 +303,20 @@ def resend_invitation(user_id: int) -> str | Response:
     person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            invitation = services.resend_invitation(user=person, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def send(invitation: services.Invitation) -> str:
+            """Once the new link is saved, email it."""
             if send_invitation(person, invitation.signed_token, inviter=current_user):
                 flash(f"A new invitation has been sent to {person.email}", "success")
             else:
                 flash("The invitation email could not be sent. Try again later", "warning")
-            return redirect(url_for("people.show_person", user_id=person.id))
+            return url_for("people.show_person", user_id=person.id)
+
+        outcome = run_action(
+            lambda: services.resend_invitation(user=person, actor=current_user),
+            form=form,
+            then=send,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/confirm_resend.html", form=form, person=person)
