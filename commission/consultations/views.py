@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -15,6 +25,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import access, policy
+from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations import queries, services
 from commission.consultations.forms import (
@@ -40,7 +51,7 @@ from commission.consultations.queries import load_consultation
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
+from commission.forms import ConfirmForm
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
@@ -309,23 +320,26 @@ def _consultation_form(consultation: Consultation | None) -> str | HTTPResponse:
             form.opens_day.data, form.opens_time.data = opens.date(), f"{opens:%H:%M}"
             form.closes_day.data, form.closes_time.data = closes.date(), f"{closes:%H:%M}"
     if form.validate_on_submit():
-        try:
+
+        def work() -> Consultation:
             details = _details(form)
             if consultation is None:
-                consultation = services.create_consultation(details=details, actor=current_user)
-            else:
-                services.update_consultation(
-                    consultation=consultation, details=details, actor=current_user
-                )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{consultation.reference} saved", "success")
-            return redirect(
-                url_for("consultations.show_consultation", reference=consultation.reference)
+                return services.create_consultation(details=details, actor=current_user)
+            services.update_consultation(
+                consultation=consultation, details=details, actor=current_user
             )
+            return consultation
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda saved: f"{saved.reference} saved",
+            then=lambda saved: url_for(
+                "consultations.show_consultation", reference=saved.reference
+            ),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/form.html", form=form, consultation=consultation)
 
 
@@ -355,26 +369,27 @@ def _question_form(consultation: Consultation, question: Question | None) -> str
             hint=form.hint.data or "",
             required=bool(form.required.data),
         )
-        try:
+
+        def work() -> Any:
             if question is None:
                 services.add_question(
                     consultation=consultation, details=details, actor=current_user
                 )
             else:
                 services.update_question(question=question, details=details, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Question saved", "success")
-            return redirect(
-                url_for(
-                    "consultations.show_consultation",
-                    reference=consultation.reference,
-                    _anchor="questions",
-                )
-            )
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Question saved",
+            then=lambda _: url_for(
+                "consultations.show_consultation",
+                reference=consultation.reference,
+                _anchor="questions",
+            ),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/question_form.html", form=form, consultation=consultation, question=question
     )
@@ -400,15 +415,18 @@ def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
     question = queries.question_of(consultation, question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.remove_question(question=question, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Question removed", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Question removed",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/confirm.html",
         form=form,
@@ -428,15 +446,11 @@ def move_question(reference: str, question_id: int) -> HTTPResponse:
     direction = request.form.get("direction")
     if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
         abort(400)
-    try:
-        services.move_question(question=question, direction=direction, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-    return redirect(
-        url_for("consultations.show_consultation", reference=reference, _anchor="questions")
+    return run_button_action(
+        lambda: services.move_question(question=question, direction=direction, actor=current_user),
+        then=lambda: url_for(
+            "consultations.show_consultation", reference=reference, _anchor="questions"
+        ),
     )
 
 
@@ -465,15 +479,18 @@ def open_consultation(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.open_consultation(consultation=consultation, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{consultation.reference} is open for responses", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{consultation.reference} is open for responses",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     count = len(consultation.questions)
     questions = f"{count} question" if count == 1 else f"{count} questions"
     return render_template(
@@ -496,7 +513,8 @@ def add_document(reference: str) -> str | HTTPResponse:
     form = DocumentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+
+        def work() -> Any:
             if upload is None or not getattr(upload, "filename", ""):
                 raise DomainError("Select a file", field="file")
             services.add_document(
@@ -505,13 +523,15 @@ def add_document(reference: str) -> str | HTTPResponse:
                 title=form.title.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Document added", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Document added",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/document_form.html", form=form, consultation=consultation)
 
 
@@ -530,7 +550,8 @@ def manage_extensions(reference: str) -> str | HTTPResponse:
     form.authority.choices = _authority_choices()
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
-        try:
+
+        def work() -> Authority:
             if authority is None:
                 raise DomainError("Select the authority", field="authority")
             assert form.day.data and form.time.time
@@ -541,13 +562,16 @@ def manage_extensions(reference: str) -> str | HTTPResponse:
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Extension granted to {authority.name}", "success")
-            return redirect(url_for("consultations.manage_extensions", reference=reference))
+            return authority
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda granted: f"Extension granted to {granted.name}",
+            then=lambda _: url_for("consultations.manage_extensions", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     if request.method == "GET":
         form.time.data = "11:59pm"
     extensions = list(
@@ -590,7 +614,8 @@ def record_stated(reference: str) -> str | HTTPResponse:
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
         meeting = next((m for m in meetings if str(m.id) == form.meeting.data), None)
-        try:
+
+        def work() -> Authority:
             if meeting is None:
                 raise DomainError("Select the meeting", field="meeting")
             if authority is None:
@@ -603,13 +628,16 @@ def record_stated(reference: str) -> str | HTTPResponse:
                 comment=form.comment.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Position stated by {authority.name} recorded", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+            return authority
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda stated_by: f"Position stated by {stated_by.name} recorded",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/stated_form.html", form=form, consultation=consultation)
 
 
@@ -677,40 +705,45 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
             abort(403)
         data = _response_data(form, consultation)
         version = _form_version(form.version.data)
-        try:
-            saved = services.save_draft(
-                consultation=consultation,
-                authority=authority,
-                data=data,
-                expected_version=version,
-                actor=current_user,
-            )
-        except services.ResponseConflict as conflict:
-            db.session.rollback()
-            return render_template(
+
+        def conflict_page(conflict: services.ResponseConflict) -> HTTPResponse:
+            """Someone saved since this person opened the response: both
+            versions are shown, so neither person's words are lost."""
+            page = render_template(
                 "consultations/conflict.html",
                 form=form,
                 consultation=consultation,
                 authority=authority,
                 theirs=conflict.response,
                 limit=limit,
-            ), 409
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            )
+            return make_response(page, 409)
+
+        def saved_draft(saved: Response) -> str:
             if form.check.data:
-                return redirect(
-                    url_for("consultations.check_answers", reference=reference, slug=slug)
-                )
+                return url_for("consultations.check_answers", reference=reference, slug=slug)
             flash(
                 f"Draft saved ({saved.updated_at.astimezone(LONDON):%-I:%M%p})".lower().replace(
                     "draft", "Draft", 1
                 ),
                 "success",
             )
-            return redirect(url_for("consultations.respond", reference=reference, slug=slug))
+            return url_for("consultations.respond", reference=reference, slug=slug)
+
+        outcome = run_action(
+            lambda: services.save_draft(
+                consultation=consultation,
+                authority=authority,
+                data=data,
+                expected_version=version,
+                actor=current_user,
+            ),
+            form=form,
+            then=saved_draft,
+            handle={services.ResponseConflict: conflict_page},
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/respond.html",
         form=form,
@@ -746,7 +779,8 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
     if form.validate_on_submit():
         action = request.form.get("action")
         version = _form_version(request.form.get("version"))
-        try:
+
+        def work() -> None:
             if version is None:
                 raise services.ResponseConflict(response)
             if action == "submit":
@@ -765,23 +799,27 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
                 )
             else:
                 abort(400)
-        except services.ResponseConflict:
-            db.session.rollback()
+
+        def changed_since(_: services.ResponseConflict) -> HTTPResponse:
             flash(
                 "Someone changed this response since you opened it. Check it again below", "warning"
             )
             return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def done(_: None) -> str:
             if action == "submit":
-                return redirect(
-                    url_for("consultations.confirmation", reference=reference, slug=slug)
-                )
+                return url_for("consultations.confirmation", reference=reference, slug=slug)
             flash("Marked ready for sign-off", "success")
-            return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
+            return url_for("consultations.check_answers", reference=reference, slug=slug)
+
+        outcome = run_action(
+            work,
+            form=form,
+            then=done,
+            handle={services.ResponseConflict: changed_since},
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/check.html",
         form=form,
