@@ -68,7 +68,10 @@ def run_action(
 
 
 def run_button_action(
-    action: Callable[[], object], *, then: Callable[[], str], success: str | None = None
+    action: Callable[[], object],
+    *,
+    then: Callable[[], str],
+    success: str | Callable[[], str] | None = None,
 ) -> Response:
     """A one-click action with no form to show errors on (move up, move
     down): a refusal is flashed as a warning; either way the person goes to
@@ -81,7 +84,7 @@ def run_button_action(
         return redirect(then())
     commit()
     if success is not None:
-        flash(success, "success")
+        flash(success if isinstance(success, str) else success(), "success")
     return redirect(then())
 
 

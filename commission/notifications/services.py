@@ -3,6 +3,7 @@ reliably from the outbox."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -312,3 +313,10 @@ def resend(*, message: OutboxMessage) -> None:
     message.attempts = 0
     message.next_attempt_at = now_utc()
     db.session.flush()
+
+
+def renew_calendar_token(*, user: User) -> str:
+    """A new secret address for the person's own calendar feed; the old one
+    stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    return user.calendar_token
