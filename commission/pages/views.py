@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers.response import Response
 
-from commission import access
+from commission import access, actions
 from commission.extensions import csrf, db
 
 bp = Blueprint("pages", __name__)
@@ -45,7 +45,7 @@ def healthz() -> tuple[Response, int]:
     try:
         db.session.execute(text("SELECT 1")).scalar_one()
     except SQLAlchemyError as error:
-        db.session.rollback()
+        actions.roll_back()
         current_app.logger.error("health check failed: database unavailable: %s", error)
         return jsonify(status="unavailable", database="unavailable"), 503
     return jsonify(status="ok", database="ok"), 200

@@ -252,6 +252,19 @@ def test_deferred_imports_are_only_the_listed_ones(graph):
     assert deferred == set(DEFERRED)
 
 
+def test_no_view_commits_or_rolls_back(graph):
+    """A view's transaction is ended by commission.actions (run_action,
+    run_button_action, commit, roll_back), the one place that owns it."""
+    ending = []
+    for name, path in graph.modules.items():
+        if layer_of(name, graph.packages) != WEB:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if "session.commit(" in line or "session.rollback(" in line:
+                ending.append(f"{name}:{number}: {line.strip()}")
+    assert ending == []
+
+
 @pytest.mark.parametrize(
     ("source", "line", "expected"),
     [
