@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from commission import changes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -57,6 +59,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         _configure_engine(db.engine)
+        changes.init_engine(db.engine)
+    changes.init_sessions()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
     csrf.init_app(app)
     WTFormsHelpers(app)

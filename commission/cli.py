@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
+from commission.exports.cache import forget_all
 from commission.extensions import db
 from commission.notifications.events import send_reminders as queue_reminders
 from commission.notifications.services import deliver_due
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_secretariat)
     app.cli.add_command(seed)
     app.cli.add_command(prune_throttle)
+    app.cli.add_command(clear_download_cache)
     app.cli.add_command(send_outbox)
     app.cli.add_command(send_reminders)
 
@@ -93,6 +95,15 @@ def prune_throttle() -> None:
     )
     db.session.commit()
     click.echo(f"Removed {removed} old attempt records")
+
+
+@click.command("clear-download-cache")
+def clear_download_cache() -> None:
+    """Forget every kept download and kept summary figures (after a change
+    made to the database by hand, which the change counter cannot see)."""
+    removed = forget_all()
+    db.session.commit()
+    click.echo(f"Forgot {removed} kept files")
 
 
 @click.command("send-outbox")

@@ -13,6 +13,7 @@ from commission.auth.models import (
     ThrottleEvent,
     User,
 )
+from commission.changes import ChangeCounter
 from commission.consultations.models import (
     Answer,
     Consultation,
@@ -56,6 +57,7 @@ __all__ = [
     "AuditEvent",
     "Authority",
     "CachedDownload",
+    "ChangeCounter",
     "Consultation",
     "ConsultationDocument",
     "Correction",

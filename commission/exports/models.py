@@ -30,5 +30,9 @@ class CachedDownload(db.Model):  # type: ignore[name-defined]
     content_type: Mapped[str] = mapped_column(String(100))
     filename: Mapped[str] = mapped_column(String(200))
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    # "gzip" when ``body`` is kept compressed (text files: a summary's CSV is
+    # a tenth of its size so); None when it is kept as made (PDFs and
+    # spreadsheets are compressed already). ``size`` is the file's own size.
+    encoding: Mapped[str | None] = mapped_column(String(10))
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

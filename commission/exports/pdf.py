@@ -12,6 +12,13 @@ agenda, papers, replies, the template or this stylesheet) gives a new key.
 The production time is left out of the key (templates mark it with
 ``<span class="produced">``), so a document that has not changed is made
 once; the copy served shows when it was made.
+
+A document that only the records make (an agenda pack, approved minutes) can
+also be asked for with ``kept_pdf_response``: it is then kept under the
+Commission's change counter as well, so while no record changes it is served
+without reading or rendering what it shows (two small reads: the counter and
+the file). After a change the HTML is rendered again and, if it is the same,
+the same file is served without making it again.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import hashlib
 import mimetypes
 import os
 import re
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
@@ -27,7 +35,9 @@ from flask import Response, current_app, render_template, request
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
 
-from commission.exports.cache import cache_key, cached_download
+from commission import changes
+from commission.exports.cache import cache_key, cached_body, cached_download, keep
+from commission.extensions import db
 
 PDF_MIMETYPE = "application/pdf"
 PRODUCED = re.compile(r'<span class="produced">[^<]*</span>')
@@ -103,4 +113,48 @@ def pdf_response(
         content_type=PDF_MIMETYPE,
         make=lambda: _write_pdf(html),
         inline=True,
+    )
+
+
+def kept_pdf_response(
+    template: str,
+    filename: str,
+    *,
+    subject: str,
+    context: Callable[[], Mapping[str, object]],
+) -> Response:
+    """The PDF of ``template`` with what ``context()`` gives, kept under the
+    change counter (and its HTML, as ``pdf_response`` keeps it): while the
+    counter stays where it is, ``context`` is not even called. Call it only
+    once the request has been authorised; ``subject`` names the document and
+    the audience it was made for."""
+    now_key = cache_key(
+        "pdf-now", subject, changes.current(), template_digest(template, "pdf/print.css")
+    )
+    body = cached_body(now_key)
+    if body is None:
+        html = render_template(template, **context())
+        content_key = cache_key("pdf", weasyprint.__version__, PRODUCED.sub("", html))
+        body = cached_body(content_key)
+        if body is None:
+            body = _write_pdf(html)
+            keep(
+                key=content_key,
+                subject=subject,
+                content_type=PDF_MIMETYPE,
+                filename=filename,
+                body=body,
+            )
+        keep(
+            key=now_key,
+            subject=f"{subject}:now",
+            content_type=PDF_MIMETYPE,
+            filename=filename,
+            body=body,
+        )
+        db.session.commit()
+    return Response(
+        body,
+        mimetype=PDF_MIMETYPE,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
     )

@@ -19,7 +19,7 @@ from commission.auth.roles import Role
 from commission.consultations.models import Consultation
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
-from commission.exports.pdf import pdf_response
+from commission.exports.pdf import kept_pdf_response, pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.meetings import services
@@ -39,7 +39,7 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
-from commission.meetings.queries import load_item, load_meeting
+from commission.meetings.queries import load_item, load_meeting, with_agenda
 from commission.meetings.uploads import Upload, size_label
 from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
@@ -219,34 +219,39 @@ def meeting_calendar(slug: str) -> Response:
 @bp.get("/meetings/<meeting:slug>/agenda.pdf")
 @access.public
 def agenda_pack(slug: str) -> Response:
-    """The agenda pack; restricted items and papers only for signed-in members."""
-    meeting = load_meeting(slug)
+    """The agenda pack; restricted items and papers only for signed-in members.
+    Once the agenda is public the pack is kept (under the change counter and
+    its content), so asking again reads neither the agenda nor the replies."""
+    meeting = load_meeting(slug, agenda=False)
     if not (meeting.agenda_is_public or access.has_role(Role.SECRETARIAT)):
         abort(404)
     member = policy.is_commission_person()
-    members = attendance.member_authorities(meeting)
-    replies = attendance.replies_by_authority(meeting)
-    replied: dict[ReplyKind, list[Any]] = {kind: [] for kind in ReplyKind}
-    for authority in members:
-        if authority.id in replies:
-            replied[replies[authority.id].kind].append((authority, replies[authority.id]))
-    return pdf_response(
-        "meetings/agenda_pack.html",
-        f"agenda-{meeting.slug}.pdf",
-        # Kept once the agenda is public, under the pack's content: a change to
-        # the agenda, a paper or an attendance reply makes a new file.
-        cache_subject=(
-            f"agenda-pack:{meeting.id}:{'member' if member else 'public'}"
-            if meeting.agenda_is_public
-            else None
-        ),
-        meeting=meeting,
-        member=member,
-        generated=now_utc(),
-        expected=attendance.reply_counts(meeting, [a.id for a in members]),
-        replied=replied,
-        reply_kinds=list(ReplyKind),
-        ministers=attendance.confirmed_ministers(meeting, member=member),
+
+    def context() -> dict[str, Any]:
+        members = attendance.member_authorities(meeting)
+        replies = attendance.replies_by_authority(meeting)
+        replied: dict[ReplyKind, list[Any]] = {kind: [] for kind in ReplyKind}
+        for authority in members:
+            if authority.id in replies:
+                replied[replies[authority.id].kind].append((authority, replies[authority.id]))
+        return {
+            "meeting": with_agenda(meeting),
+            "member": member,
+            "generated": now_utc(),
+            "expected": attendance.reply_counts(meeting, [a.id for a in members]),
+            "replied": replied,
+            "reply_kinds": list(ReplyKind),
+            "ministers": attendance.confirmed_ministers(meeting, member=member),
+        }
+
+    template, filename = "meetings/agenda_pack.html", f"agenda-{meeting.slug}.pdf"
+    if not meeting.agenda_is_public:
+        return pdf_response(template, filename, **context())
+    return kept_pdf_response(
+        template,
+        filename,
+        subject=f"agenda-pack:{meeting.id}:{'member' if member else 'public'}",
+        context=context,
     )
 
 

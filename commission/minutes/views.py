@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import String, cast, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
@@ -17,12 +17,12 @@ from commission.attendance.models import RegisterMark
 from commission.auth.roles import Role
 from commission.consultations.models import StatedPosition
 from commission.errors import DomainError
-from commission.exports.pdf import pdf_response
+from commission.exports.pdf import kept_pdf_response, pdf_response
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, GovDateField
 from commission.meetings.models import AgendaItem, Meeting
-from commission.meetings.queries import load_meeting
+from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
@@ -53,7 +53,7 @@ def _record(meeting: Meeting) -> dict[str, Any]:
             .join(Authority, Authority.id == StatedPosition.authority_id)
             .where(StatedPosition.meeting_id == meeting.id)
             .order_by(Authority.name, StatedPosition.id)
-            .options(selectinload(StatedPosition.authority))
+            .options(contains_eager(StatedPosition.authority))
         ).scalars()
     )
     decisions = list(
@@ -66,7 +66,7 @@ def _record(meeting: Meeting) -> dict[str, Any]:
             select(Action)
             .where(Action.meeting_id == meeting.id)
             .order_by(Action.number)
-            .options(selectinload(Action.owner_authority), selectinload(Action.owner_department))
+            .options(joinedload(Action.owner_authority), joinedload(Action.owner_department))
         ).scalars()
     )
     return {
@@ -80,11 +80,20 @@ def _record(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _minutes_in_full(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes with their discussions and corrections read."""
+    return db.session.execute(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting.id)
+        .options(selectinload(Minutes.items), selectinload(Minutes.corrections))
+    ).scalar_one_or_none()
+
+
 @bp.get(f"{SLUG}/minutes")
 @access.public
 def show_minutes(slug: str) -> str:
-    meeting = load_meeting(slug)
-    minutes = services.minutes_for(meeting)
+    meeting = load_meeting(slug, agenda=ITEMS)
+    minutes = _minutes_in_full(meeting)
     published = minutes is not None and minutes.published
     if not published and not _can_see_draft():
         abort(404)
@@ -102,26 +111,32 @@ def show_minutes(slug: str) -> str:
 @bp.get(f"{SLUG}/minutes.pdf")
 @access.public
 def minutes_pdf(slug: str) -> Response:
-    meeting = load_meeting(slug)
+    """The minutes as a PDF. Once approved they are kept (under the change
+    counter and their content), so a correction or a change to the record
+    makes a new file, and asking again reads nothing they show."""
+    meeting = load_meeting(slug, agenda=ITEMS)
     minutes = services.minutes_for(meeting)
     if minutes is None or (not minutes.published and not _can_see_draft()):
         abort(404)
     member = bool(access.current_roles())
-    return pdf_response(
-        "minutes/minutes_pdf.html",
-        f"minutes-{meeting.slug}.pdf",
-        # Kept once approved; the key is the document's content, so a
-        # correction or a change to the record makes a new file.
-        cache_subject=(
-            f"minutes:{meeting.id}:{'member' if member else 'public'}"
-            if minutes.published
-            else None
-        ),
-        meeting=meeting,
-        minutes=minutes,
-        record=_record(meeting),
-        member=member,
-        generated=now_utc(),
+
+    def context() -> dict[str, Any]:
+        return {
+            "meeting": meeting,
+            "minutes": _minutes_in_full(meeting),
+            "record": _record(meeting),
+            "member": member,
+            "generated": now_utc(),
+        }
+
+    template, filename = "minutes/minutes_pdf.html", f"minutes-{meeting.slug}.pdf"
+    if not minutes.published:
+        return pdf_response(template, filename, **context())
+    return kept_pdf_response(
+        template,
+        filename,
+        subject=f"minutes:{meeting.id}:{'member' if member else 'public'}",
+        context=context,
     )
 
 

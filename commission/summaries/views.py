@@ -3,15 +3,17 @@ government's reply."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers.response import Response as HTTPResponse
 
-from commission import access
+from commission import access, actions, changes
 from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations.models import (
@@ -22,7 +24,7 @@ from commission.consultations.models import (
 )
 from commission.consultations.queries import load_consultation
 from commission.errors import DomainError
-from commission.exports.cache import cache_key, cached_download
+from commission.exports.cache import cache_key, cached_body, cached_download, keep
 from commission.exports.pdf import PDF_MIMETYPE, pdf_bytes, pdf_response, template_digest
 from commission.exports.tables import (
     CSV_MIMETYPE,
@@ -46,6 +48,7 @@ from commission.summaries.queries import (
     compute_summary,
     question_from_summary,
     question_lines,
+    reference_day,
 )
 from commission.summaries.rows import (
     COMMENT_COLUMN,
@@ -62,35 +65,97 @@ bp = Blueprint("summaries", __name__)
 REF = "/consultations/<consultation:reference>"
 
 
-def _summary_for(consultation: Consultation) -> tuple[dict[str, Any], SummarySnapshot | None, bool]:
-    """Live figures for those who may see them (what the summary page shows:
-    the headline, without each question's splits); otherwise the published
-    snapshot; otherwise 404."""
+FIGURES = "summaries/_figures.html"
+
+
+def _audience(consultation: Consultation) -> SummarySnapshot | None:
+    """None for those who may see the live figures (the summary page's
+    audience); otherwise the published snapshot; otherwise 404."""
     if services.can_see_live(consultation, current_user):
-        return compute_summary(consultation, splits=False, quotations=False), None, True
+        return None
     snapshot = services.published_snapshot(consultation)
     if snapshot is None:
         abort(404)
-    return snapshot.data, snapshot, False
+    return snapshot
+
+
+def _figures(
+    consultation: Consultation, snapshot: SummarySnapshot | None, *, frozen_page: bool
+) -> tuple[str | None, Markup]:
+    """When the figures were computed, and the summary page's figures (from
+    the coverage to the themes) as HTML: the same for everyone who may see
+    them, so they are kept in the download cache. Live figures are kept
+    under the Commission's change counter (and the day they are taken on):
+    any change to the records computes them again, so they are never out of
+    date. A snapshot's are kept under the snapshot. Either way a change to
+    the templates makes them again."""
+    digest = template_digest(FIGURES, "summaries/_charts.html")
+    if snapshot is None:
+        key = cache_key(
+            "summary-figures",
+            consultation.id,
+            changes.current(),
+            reference_day(consultation).isoformat(),
+            digest,
+        )
+        subject = f"summary-figures:{consultation.id}:live"
+    else:
+        key = cache_key("summary-figures", consultation.reference, snapshot.id, frozen_page, digest)
+        subject = f"summary-figures:{consultation.id}:{snapshot.id}:{frozen_page}"
+    kept = cached_body(key)
+    if kept is not None:
+        stored = json.loads(kept)
+        return stored["computed_at"], Markup(stored["html"])  # noqa: S704 (our own render)
+    data = (
+        compute_summary(consultation, splits=False, quotations=False)
+        if snapshot is None
+        else snapshot.data
+    )
+    html = render_template(
+        FIGURES,
+        consultation=consultation,
+        data=data,
+        questions=question_lines(data),
+        snapshot=snapshot,
+        live=snapshot is None,
+        frozen_page=frozen_page,
+    )
+    computed_at = data.get("computed_at")
+    keep(
+        key=key,
+        subject=subject,
+        content_type="application/json",
+        filename="figures.json",
+        body=json.dumps({"computed_at": computed_at, "html": html}).encode(),
+    )
+    actions.commit()
+    return computed_at, Markup(html)  # noqa: S704 (rendered just now, escaped by Jinja)
+
+
+def _summary_page(
+    consultation: Consultation, snapshot: SummarySnapshot | None, *, frozen_page: bool
+) -> str:
+    live = snapshot is None
+    computed_at, figures = _figures(consultation, snapshot, frozen_page=frozen_page)
+    return render_template(
+        "summaries/summary.html",
+        consultation=consultation,
+        computed_at=computed_at,
+        figures=figures,
+        snapshot=snapshot,
+        live=live,
+        frozen_page=frozen_page,
+        secretariat=access.has_role(Role.SECRETARIAT),
+        snapshots=services.meeting_snapshots(consultation) if live else [],
+        published=services.published_snapshot(consultation) if not frozen_page else None,
+    )
 
 
 @bp.get(f"{REF}/summary")
 @access.public
 def show_summary(reference: str) -> str:
     consultation = load_consultation(reference)
-    data, snapshot, live = _summary_for(consultation)
-    return render_template(
-        "summaries/summary.html",
-        consultation=consultation,
-        data=data,
-        snapshot=snapshot,
-        live=live,
-        frozen_page=False,
-        questions=question_lines(data),
-        secretariat=access.has_role(Role.SECRETARIAT),
-        snapshots=services.meeting_snapshots(consultation) if live else [],
-        published=services.published_snapshot(consultation),
-    )
+    return _summary_page(consultation, _audience(consultation), frozen_page=False)
 
 
 @bp.get(f"{REF}/summary/questions/<int:number>")
@@ -127,18 +192,7 @@ def _load_snapshot(consultation: Consultation, snapshot_id: int) -> SummarySnaps
 def show_snapshot(reference: str, snapshot_id: int) -> str:
     consultation = load_consultation(reference)
     snapshot = _load_snapshot(consultation, snapshot_id)
-    return render_template(
-        "summaries/summary.html",
-        consultation=consultation,
-        data=snapshot.data,
-        snapshot=snapshot,
-        live=False,
-        frozen_page=True,
-        questions=question_lines(snapshot.data),
-        secretariat=access.has_role(Role.SECRETARIAT),
-        snapshots=[],
-        published=None,
-    )
+    return _summary_page(consultation, snapshot, frozen_page=True)
 
 
 @bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>/questions/<int:number>")

@@ -177,3 +177,17 @@ def test_prune_throttle_removes_only_old_attempts(app, runner):
     assert result.output.strip() == "Removed 2 old attempt records"
     remaining = db.session.execute(select(func.count(ThrottleEvent.id))).scalar_one()
     assert remaining == 1
+
+
+def test_clear_download_cache_forgets_every_kept_file(app, runner):
+    from commission.exports.cache import cache_key, cached_body, keep
+
+    for n in range(2):
+        keep(key=cache_key(n), subject=f"t:{n}", content_type="text/csv", filename="a", body=b"a")
+    db.session.flush()
+
+    result = runner.invoke(args=["clear-download-cache"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Forgot 2 kept files"
+    assert cached_body(cache_key(0)) is None

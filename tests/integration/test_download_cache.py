@@ -4,6 +4,7 @@ access is checked before the cache is asked."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from commission.exports.cache import cache_key, cached_body, keep
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 from commission.summaries import views as summary_views
+from commission.summaries.models import Tag
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc
 from tests import factories
@@ -233,6 +235,47 @@ def test_keeping_the_same_file_twice_is_not_an_error(app_ctx):
     assert cached_count("test:") == 1
 
 
+def test_a_published_csv_is_kept_compressed_and_sent_so_to_a_browser_that_accepts_it(
+    consultation, client
+):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    snapshot_of(consultation, published=True)
+    plain = client.get(url(consultation, "csv"))
+    [kept] = db.session.execute(select(CachedDownload)).scalars()
+
+    compressed = client.get(url(consultation, "csv"), headers={"Accept-Encoding": "gzip, br"})
+    refused = client.get(url(consultation, "csv"), headers={"Accept-Encoding": "gzip;q=0"})
+
+    assert kept.encoding == "gzip"
+    assert kept.size == len(plain.get_data())
+    assert "Content-Encoding" not in plain.headers
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Barton" in plain.get_data(as_text=True)
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(compressed.get_data()) == plain.get_data()
+    assert "Content-Encoding" not in refused.headers
+    assert refused.get_data() == plain.get_data()
+
+
+def test_pdfs_and_spreadsheets_are_kept_as_made(app_ctx):
+    keep(
+        key=cache_key("p"),
+        subject="test:p",
+        content_type="application/pdf",
+        filename="a",
+        body=b"%PDF",
+    )
+    keep(key=cache_key("t"), subject="test:t", content_type="text/csv", filename="a", body=b"a,b")
+
+    encodings = dict(
+        db.session.execute(select(CachedDownload.subject, CachedDownload.encoding)).all()
+    )
+    assert encodings == {"test:p": None, "test:t": "gzip"}
+    assert cached_body(cache_key("p")) == b"%PDF"
+    assert cached_body(cache_key("t")) == b"a,b"
+
+
 def test_a_new_file_for_a_subject_replaces_the_older_one(app_ctx):
     keep(key=cache_key(1), subject="test:1", content_type="text/csv", filename="a", body=b"a")
     keep(key=cache_key(2), subject="test:1", content_type="text/csv", filename="a", body=b"b")
@@ -262,17 +305,39 @@ def test_a_published_agenda_pack_is_kept_until_the_agenda_changes(
     path = f"/meetings/{published_meeting.slug}/agenda.pdf"
     first = client.get(path)
     assert first.status_code == 200
-    assert cached_count("agenda-pack:") == 1
+    # The file under its content, and under the change counter as it stands.
+    assert cached_count("agenda-pack:") == 2
 
     monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
     assert client.get(path).get_data() == first.get_data()
+    with count_statements() as statements:
+        assert client.get(path).get_data() == first.get_data()
+    # The meeting, the change counter and the file: nothing the pack shows.
+    assert not any("agenda_items" in s or "attendance_replies" in s for s in statements)
+    assert len([s for s in statements if s.startswith("SELECT")]) == 3
 
     monkeypatch.undo()
     factories.agenda_item(meeting=published_meeting, title="Funding settlement")
+    db.session.commit()
     changed = client.get(path)
 
     assert changed.get_data() != first.get_data()
-    assert cached_count("agenda-pack:") == 1
+    assert cached_count("agenda-pack:") == 2
+
+
+def test_a_change_elsewhere_does_not_make_the_same_pack_again(
+    published_meeting, client, monkeypatch
+):
+    path = f"/meetings/{published_meeting.slug}/agenda.pdf"
+    first = client.get(path)
+    db.session.add(Tag(name="Funding"))
+    db.session.commit()
+    monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
+
+    again = client.get(path)
+
+    assert again.get_data() == first.get_data()
+    assert cached_count("agenda-pack:") == 2
 
 
 def test_members_and_the_public_get_their_own_agenda_pack(published_meeting, client):
@@ -283,7 +348,7 @@ def test_members_and_the_public_get_their_own_agenda_pack(published_meeting, cli
     member = client.get(path).get_data()
 
     assert member != public
-    assert cached_count("agenda-pack:") == 2
+    assert cached_count("agenda-pack:") == 4
 
 
 def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
@@ -301,4 +366,4 @@ def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
     monkeypatch.setattr(pdf_module, "_write_pdf", refuse)
 
     assert client.get(path).get_data() == first.get_data()
-    assert cached_count("minutes:") == 1
+    assert cached_count("minutes:") == 2

@@ -35,6 +35,7 @@ CORE_MODULES = {
     "commission.actions",
     "commission.auth.passwords",
     "commission.auth.roles",
+    "commission.changes",
     "commission.config",
     "commission.db_types",
     "commission.errors",
