@@ -269,7 +269,7 @@ class Builder:
         from sqlalchemy import update
 
         from commission.membership.models import Membership, PoliticalControl
-        from commission.membership.seeding import load_reference_data
+        from commission.seeding.reference import load_reference_data
 
         load_reference_data()
         # The seed data's members joined when the Commission was founded;

@@ -39,7 +39,7 @@ from commission.consultations.models import (
 from commission.consultations.services import next_reference
 from commission.extensions import db
 from commission.membership.models import COUNCIL_KINDS, Authority, Department, Membership
-from commission.membership.seeding import load_reference_data
+from commission.seeding.reference import load_reference_data
 from commission.timeutil import LONDON, now_utc, today
 
 PASSWORD = "rush-hour-sign-off-password-2026"  # noqa: S105

@@ -19,10 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Assemble the app. ``config`` overrides settings read from the environment."""
+    # The factory is the top of the layering and the one place every area is
+    # wired in, so its imports stay inside it: importing the package (for
+    # commission.timeutil, say) does not import every area and WeasyPrint.
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from commission import (
         access,
+        actions,
         cli,
         devserver,
         errorhandlers,
@@ -79,20 +83,28 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     storage.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    actions.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
     from commission.attendance.views import bp as attendance_bp
+    from commission.audit import subscribers as audit_subscribers
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
     from commission.consultations.views import bp as consultations_bp
+    from commission.dashboard.views import bp as dashboard_bp
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.minutes.views import bp as minutes_bp
+    from commission.notifications import events as notification_subscribers
     from commission.notifications.views import bp as notifications_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.summaries.views import bp as summaries_bp
+
+    # Domain events: the areas announce, notifications and the audit log listen.
+    notification_subscribers.connect()
+    audit_subscribers.connect()
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -101,6 +113,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = "basic"
 
     for blueprint in (
+        dashboard_bp,
         pages_bp,
         auth_bp,
         meetings_bp,

@@ -140,7 +140,7 @@ def enforce() -> Response | None:
         return None
     if rule.kind is RuleKind.ANONYMOUS_ONLY:
         if current_user.is_authenticated:
-            return redirect(url_for("pages.home"))
+            return redirect(url_for("dashboard.home"))
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -14,9 +15,11 @@ from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
 from commission.exports.cache import forget_all
 from commission.extensions import db
-from commission.membership.demo import load_demo
-from commission.membership.seeding import SeedError, load_reference_data
+from commission.notifications.events import send_reminders as queue_reminders
+from commission.notifications.services import deliver_due
 from commission.people.services import create_first_secretariat
+from commission.seeding.demo import load_demo
+from commission.seeding.reference import SeedError, load_reference_data
 from commission.storage import copy_folder_to_database
 
 
@@ -128,10 +131,6 @@ def copy_files_to_database() -> None:
 @click.option("--loop", is_flag=True, help="Keep sending every 30 seconds (a worker process).")
 def send_outbox(loop: bool) -> None:
     """Send queued notification emails, retrying failures with backoff."""
-    import time
-
-    from commission.notifications.services import deliver_due
-
     while True:
         sent, failed = deliver_due()
         click.echo(f"{sent} sent, {failed} failed (will retry)")
@@ -144,8 +143,6 @@ def send_outbox(loop: bool) -> None:
 def send_reminders() -> None:
     """Queue the reminders due now (attendance replies, consultations closing).
     Safe to run as often as you like: no reminder goes to anyone twice."""
-    from commission.notifications.events import send_reminders as queue_reminders
-
     # Every server may run this on a timer: the job's lock makes a second run
     # wait for the first and then find each reminder already queued.
     jobs.claim("send-reminders")

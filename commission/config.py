@@ -12,6 +12,7 @@ import math
 import os
 import zlib
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +128,6 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
 
 def check_quorum(value: object) -> None:
     """QUORUM_FRACTION must be a fraction above 0 and at most 1, such as 1/3."""
-    from fractions import Fraction
-
     try:
         fraction = Fraction(str(value))
     except (ValueError, ZeroDivisionError) as error:

@@ -24,14 +24,12 @@ class NavItem:
 
 
 NAVIGATION = [
-    NavItem("pages.home", "Home", "pages.home"),
-    NavItem("authorities.my_authority", "Your authority", "authorities.my_authority"),
+    NavItem("dashboard.home", "Home", "dashboard.home"),
+    NavItem("dashboard.my_authority", "Your authority", "dashboard.my_authority"),
     NavItem("meetings.list_meetings", "Meetings", "meetings"),
     NavItem("consultations.list_consultations", "Consultations", "consultations"),
     NavItem("minutes.list_actions", "Actions", "minutes.list_actions"),
-    NavItem(
-        "authorities.list_authorities", "Authorities", "authorities", ("authorities.my_authority",)
-    ),
+    NavItem("authorities.list_authorities", "Authorities", "authorities"),
     NavItem("people.list_people", "People", "people"),
     NavItem("audit.list_events", "Audit log", "audit"),
     NavItem("auth.account", "Your account", "auth.account"),

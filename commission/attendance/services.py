@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from commission import signals
 from commission.attendance.models import (
     AttendanceReply,
     InvitationStatus,
@@ -28,14 +29,14 @@ from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority, Membership, MinisterialOffice, PoliticalControl
 from commission.membership.queries import current_controls
-from commission.timeutil import LONDON, format_date, format_datetime, now_utc
+from commission.timeutil import format_date, format_datetime, london, london_date, now_utc, today
 
 REPLYING_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}
 REGISTER_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD}
 
 
 def meeting_day(meeting: Meeting) -> date:
-    return meeting.starts_at.astimezone(LONDON).date()
+    return london_date(meeting.starts_at)
 
 
 def member_authorities_statement(on: date) -> Select[Any]:
@@ -162,7 +163,7 @@ def save_reply(
         raise DomainError(
             f"{authority.name} is not a member of the Commission on {format_date(on)}"
         )
-    replying_on = now_utc().astimezone(LONDON).date()
+    replying_on = today()
     capacity = reply_capacity(actor, authority, replying_on)
     if capacity is None:
         raise DomainError(f"You cannot reply for {authority.name}")
@@ -350,9 +351,6 @@ def attendance_record(authority: Authority, on: date) -> AttendanceRecord:
 
 
 def _start_of(day: date) -> datetime:
-
-    from commission.meetings.services import london
-
     return london(day, time(0, 0))
 
 
@@ -402,22 +400,12 @@ def invite_minister(
     )
     db.session.add(invitation)
     db.session.flush()
-    from commission.notifications import events
-
-    events.minister_invited(invitation)
-    audit.record(
-        action="minister_invited",
-        summary=f"{actor.full_name} invited {who} to "
-        f"{('“' + item.title + '” at ') if item else ''}the meeting on "
-        f"{format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=invitation,
-    )
+    signals.minister_invited.send(invitation, actor=actor)
     return invitation
 
 
 def can_respond(invitation: MinisterialAttendance, user: User) -> bool:
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     if Role.SECRETARIAT in user.roles_on(on):
         return True
     if invitation.for_chair:
@@ -453,15 +441,7 @@ def respond_to_invitation(
     invitation.responded_by_id = actor.id
     invitation.responded_at = now_utc()
     db.session.flush()
-    from commission.notifications import events
-
-    events.minister_replied(invitation)
-    audit.record(
-        action="minister_replied",
-        summary=f"{actor.full_name} replied for {invitation.invitee}: {status.label}",
-        actor=actor,
-        subject=invitation,
-    )
+    signals.minister_replied.send(invitation, actor=actor)
     return invitation
 
 

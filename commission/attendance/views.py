@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
+from commission.actions import run_action
 from commission.attendance import services
 from commission.attendance.forms import InviteMinisterForm, ReplyForm, RespondForm
 from commission.attendance.models import (
@@ -26,9 +27,9 @@ from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
+from commission.forms import ConfirmForm
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.meetings.views import load_meeting
+from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
     AuthorityKind,
@@ -95,7 +96,8 @@ def reply(slug: str) -> str | Response:
         substitute: Appointment | None = None
         if form.substitute.data:
             substitute = next((d for d in deputies if str(d.id) == form.substitute.data), None)
-        try:
+
+        def work() -> Any:
             if form.substitute.data and substitute is None:
                 raise DomainError("Choose one of the authority's deputies", field="substitute")
             services.save_reply(
@@ -106,13 +108,15 @@ def reply(slug: str) -> str | Response:
                 substitute_name=form.substitute_name.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Reply for {authority.name} sent: {ReplyKind(form.kind.data).label}", "success")
-            return redirect(url_for("meetings.show_meeting", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Reply for {authority.name} sent: {ReplyKind(form.kind.data).label}",
+            then=lambda _: url_for("meetings.show_meeting", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "attendance/reply.html",
         form=form,
@@ -230,19 +234,22 @@ def manage_ministers(slug: str) -> str | Response:
         if office_id is not None:
             office = db.session.get(MinisterialOffice, office_id)
         item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
-        try:
+
+        def work() -> Any:
             if form.item.data and item is None:
                 raise DomainError("Select an item on this meeting's agenda", field="item")
             services.invite_minister(
                 meeting=meeting, office=office, for_chair=for_chair, item=item, actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Invitation recorded", "success")
-            return redirect(url_for("attendance.manage_ministers", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Invitation recorded",
+            then=lambda _: url_for("attendance.manage_ministers", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "attendance/ministers.html",
         form=form,
@@ -269,20 +276,23 @@ def respond(slug: str, invitation_id: int) -> str | Response:
         stand_in_id = as_record_id(form.stand_in.data)
         if stand_in_id is not None:
             stand_in = db.session.get(MinisterialOffice, stand_in_id)
-        try:
+
+        def work() -> Any:
             services.respond_to_invitation(
                 invitation=invitation,
                 status=InvitationStatus(form.status.data),
                 stand_in=stand_in,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Reply recorded: {invitation.status.label}", "success")
-            return redirect(url_for("meetings.show_meeting", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Reply recorded: {invitation.status.label}",
+            then=lambda _: url_for("meetings.show_meeting", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "attendance/respond.html", form=form, meeting=meeting, invitation=invitation
     )
@@ -315,21 +325,27 @@ def take_register(slug: str) -> str | Response:
                 abort(400)
             marks[int(authority_id)] = (mark, request.form.get(f"late-{authority_id}") == "yes")
         attended = {i.id for i in invitations if request.form.get(f"minister-{i.id}") == "yes"}
-        try:
-            present, required = services.save_register(
-                meeting=meeting, marks=marks, actor=current_user
-            )
+
+        def work() -> tuple[int, int]:
+            counts = services.save_register(meeting=meeting, marks=marks, actor=current_user)
             services.record_ministers_attended(
                 meeting=meeting, attended_ids=attended, actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            return counts
+
+        def saved(counts: tuple[int, int]) -> str:
+            present, required = counts
             verdict = "quorate" if present >= required else "not quorate"
-            flash(f"Register saved: {present} present, quorum {required} ({verdict})", "success")
-            return redirect(url_for("attendance.take_register", slug=meeting.slug))
+            return f"Register saved: {present} present, quorum {required} ({verdict})"
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=saved,
+            then=lambda _: url_for("attendance.take_register", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     present = sum(1 for e in entries.values() if e.mark.present)
     return render_template(
         "attendance/register.html",

@@ -15,7 +15,8 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers.response import Response
 
-from commission import access
+from commission import access, actions
+from commission.actions import run_action
 from commission.auth import services
 from commission.auth.forms import (
     ChangePasswordForm,
@@ -26,7 +27,6 @@ from commission.auth.forms import (
 )
 from commission.auth.models import TokenPurpose, User
 from commission.db_types import as_record_id
-from commission.errors import DomainError
 from commission.extensions import db
 from commission.forms import attach_error
 from commission.links import external_url, safe_next
@@ -63,18 +63,18 @@ def sign_in() -> str | Response:
                 ip_address=request.remote_addr,
             )
         except services.Throttled:
-            db.session.commit()
+            actions.commit()  # the attempt is kept: it counts towards the limit
             raise
         except services.SignInFailed as error:
-            db.session.commit()
+            actions.commit()  # a failed attempt is kept too, for the throttle and the audit log
             form.password.data = ""
             attach_error(form, error)
         else:
-            db.session.commit()
+            actions.commit()
             session.clear()
             login_user(user)
             session.permanent = True
-            return redirect(next_url or url_for("pages.home"))
+            return redirect(next_url or url_for("dashboard.home"))
     return render_template("auth/sign_in.html", form=form, next_url=next_url)
 
 
@@ -83,12 +83,20 @@ def sign_in() -> str | Response:
 def sign_out() -> str | Response:
     form = SignOutForm()
     if form.validate_on_submit():
-        services.record_sign_out(user=current_user, ip_address=request.remote_addr)
-        db.session.commit()
-        logout_user()
-        session.clear()
-        flash("You have signed out", "success")
-        return redirect(url_for("pages.home"))
+
+        def signed_out(_: object) -> str:
+            logout_user()
+            session.clear()
+            flash("You have signed out", "success")
+            return url_for("dashboard.home")
+
+        outcome = run_action(
+            lambda: services.record_sign_out(user=current_user, ip_address=request.remote_addr),
+            form=form,
+            then=signed_out,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("auth/sign_out.html", form=form)
 
 
@@ -102,9 +110,9 @@ def forgot_password() -> str | Response:
                 email=form.email.data or "", ip_address=request.remote_addr
             )
         except services.Throttled:
-            db.session.commit()
+            actions.commit()  # the request is kept: it counts towards the limit
             raise
-        db.session.commit()
+        actions.commit()
         if reset is not None:
             link = external_url("auth.set_password", token=reset.signed_token)
             hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
@@ -133,17 +141,8 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
         )
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = services.set_password_from_link(
-                token=account_token,
-                password=form.password.data or "",
-                ip_address=request.remote_addr,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def password_set(user: User) -> str:
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
@@ -151,7 +150,19 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
                 "Your password has been set. Sign in with your email address and new password",
                 "success",
             )
-            return redirect(url_for("auth.sign_in", email=user.email))
+            return url_for("auth.sign_in", email=user.email)
+
+        outcome = run_action(
+            lambda: services.set_password_from_link(
+                token=account_token,
+                password=form.password.data or "",
+                ip_address=request.remote_addr,
+            ),
+            form=form,
+            then=password_set,
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "auth/set_password.html",
         form=form,
@@ -171,19 +182,22 @@ def account() -> str:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(
+
+        def changed(_: object) -> str:
+            login_user(current_user._get_current_object())  # new session token
+            flash("Your password has been changed", "success")
+            return url_for("auth.account")
+
+        outcome = run_action(
+            lambda: services.change_password(
                 user=current_user,
                 current_password=form.current_password.data or "",
                 new_password=form.password.data or "",
                 ip_address=request.remote_addr,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # new session token
-            flash("Your password has been changed", "success")
-            return redirect(url_for("auth.account"))
+            ),
+            form=form,
+            then=changed,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("auth/change_password.html", form=form)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from commission import policy as object_policy
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -42,7 +43,7 @@ from commission.meetings.models import Meeting
 from commission.meetings.uploads import Upload, check_upload
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.storage import storage
-from commission.timeutil import LONDON, format_datetime, now_utc
+from commission.timeutil import LONDON, format_datetime, london_date, now_utc, today
 
 
 class ResponseConflict(Exception):
@@ -239,16 +240,7 @@ def open_consultation(*, consultation: Consultation, actor: User) -> Consultatio
     consultation.opened_at = now
     if consultation.opens_at > now:
         consultation.opens_at = now
-    from commission.notifications import events
-
-    events.consultation_opened(consultation)
-    audit.record(
-        action="consultation_opened",
-        summary=f"{actor.full_name} opened {consultation.reference} until "
-        f"{format_datetime(consultation.closes_at)}",
-        actor=actor,
-        subject=consultation,
-    )
+    signals.consultation_opened.send(consultation, actor=actor)
     return consultation
 
 
@@ -294,8 +286,10 @@ def deadline_for(consultation: Consultation, authority: Authority) -> datetime:
     return consultation.deadline_with(extension_for(consultation, authority))
 
 
-def window_open(consultation: Consultation, authority: Authority) -> bool:
-    now = now_utc()
+def window_open(
+    consultation: Consultation, authority: Authority, at: datetime | None = None
+) -> bool:
+    now = at or now_utc()
     return (
         consultation.status is ConsultationStatus.OPEN
         and consultation.opens_at <= now < deadline_for(consultation, authority)
@@ -334,17 +328,7 @@ def grant_extension(
     extension.granted_by_id = actor.id
     extension.granted_at = now_utc()
     db.session.flush()
-    from commission.notifications import events
-
-    events.extension_granted(extension, consultation)
-    audit.record(
-        action="extension_granted",
-        summary=f"{actor.full_name} gave {authority.name} until {format_datetime(closes_at)} "
-        f"to respond to {consultation.reference}",
-        actor=actor,
-        subject=extension,
-        details={"reason": reason.strip()},
-    )
+    signals.extension_granted.send(extension, consultation=consultation, actor=actor)
     return extension
 
 
@@ -365,7 +349,7 @@ def capacity(user: User, authority: Authority) -> Capacity:
     today, submits. The secretariat can read every response."""
     if not user.is_authenticated:
         return Capacity()
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     here = [a for a in user.current_appointments(on) if a.authority_id == authority.id]
     roles = {a.role for a in here}
     head = bool(roles & {Role.LEADER, Role.MAYOR})
@@ -443,27 +427,30 @@ def snapshot(response: Response) -> dict[str, Any]:
     }
 
 
-def _revise(response: Response, action: str, actor: User) -> None:
+def _revise(response: Response, action: str, actor: User, at: datetime) -> None:
     db.session.flush()
     response.revisions.append(
         ResponseRevision(
             version=response.version,
             action=action,
             saved_by_id=actor.id,
+            saved_at=at,
             snapshot=snapshot(response),
         )
     )
 
 
-def _check_window(consultation: Consultation, authority: Authority) -> None:
+def _check_window(consultation: Consultation, authority: Authority, at: datetime) -> None:
+    """Refuse a change outside the authority's window or from a non-member,
+    judged at ``at``: the one moment the change is made."""
     if consultation.status is ConsultationStatus.DRAFT:
         raise DomainError("This consultation is not open yet")
-    if not window_open(consultation, authority):
+    if not window_open(consultation, authority, at):
         deadline = format_datetime(deadline_for(consultation, authority))
         raise DomainError(
             f"This consultation closed on {deadline}. Responses can no longer be changed"
         )
-    if authority.membership_on(now_utc().astimezone(LONDON).date()) is None:
+    if authority.membership_on(london_date(at)) is None:
         raise DomainError(
             f"{authority.name} is not a member of the Commission, so it cannot respond"
         )
@@ -482,7 +469,8 @@ def save_draft(
     says so, so neither person's words are lost."""
     if not capacity(actor, authority).can_draft:
         raise DomainError(f"You cannot change {authority.name}'s response")
-    _check_window(consultation, authority)
+    now = now_utc()
+    _check_window(consultation, authority, now)
     _check_lengths(data)
     response = response_for(consultation, authority)
     if response is None:
@@ -506,9 +494,9 @@ def save_draft(
     _apply(response, consultation, data)
     response.status = ResponseStatus.DRAFT
     response.updated_by_id = actor.id
-    response.updated_at = now_utc()
+    response.updated_at = now
     try:
-        _revise(response, "draft saved", actor)
+        _revise(response, "draft saved", actor, now)
     except StaleDataError as error:
         db.session.rollback()
         current = response_for(consultation, authority)
@@ -556,9 +544,9 @@ def missing_answers(response: Response, consultation: Consultation) -> list[tupl
 
 
 def _load_checked(
-    consultation: Consultation, authority: Authority, expected_version: int, actor: User
+    consultation: Consultation, authority: Authority, expected_version: int, at: datetime
 ) -> Response:
-    _check_window(consultation, authority)
+    _check_window(consultation, authority, at)
     response = response_for(consultation, authority)
     if response is None:
         raise DomainError("Save a draft first")
@@ -593,22 +581,14 @@ def mark_ready(
 ) -> Response:
     if not capacity(actor, authority).can_mark_ready:
         raise DomainError("Only an officer, or the leader or mayor, can mark it ready for sign-off")
-    response = _load_checked(consultation, authority, expected_version, actor)
+    now = now_utc()
+    response = _load_checked(consultation, authority, expected_version, now)
     with _first_write_wins(consultation, authority):
         response.status = ResponseStatus.READY
         response.updated_by_id = actor.id
-        response.updated_at = now_utc()
-        _revise(response, "ready for sign-off", actor)
-    from commission.notifications import events
-
-    events.response_ready(response)
-    audit.record(
-        action="response_ready",
-        summary=f"{actor.full_name} marked {authority.name}'s response to "
-        f"{consultation.reference} ready for sign-off",
-        actor=actor,
-        subject=response,
-    )
+        response.updated_at = now
+        _revise(response, "ready for sign-off", actor, now)
+    signals.response_ready.send(response, actor=actor)
     return response
 
 
@@ -621,13 +601,15 @@ def submit_response(
         raise DomainError(
             "Only the leader or mayor, or a deputy with delegated sign-off, can submit"
         )
-    response = _load_checked(consultation, authority, expected_version, actor)
+    # The moment of sign-off, taken once: the window is judged, and the
+    # submission, the update and the revision are stamped, at the same time.
+    now = now_utc()
+    response = _load_checked(consultation, authority, expected_version, now)
     amending = response.submission_count > 0
     # Read before anything changes, so reading does not flush a half-made
     # change: one sign-off is one UPDATE and one step of the version.
     answers = list(response.answers)
-    now = now_utc()
-    control = authority.control_on(now.astimezone(LONDON).date())
+    control = authority.control_on(london_date(now))
     with _first_write_wins(consultation, authority):
         response.status = ResponseStatus.SUBMITTED
         response.channel = Channel.ONLINE
@@ -642,17 +624,8 @@ def submit_response(
         response.control_at_submission = control.control.value if control else None
         response.updated_by_id = actor.id
         response.updated_at = now
-        _revise(response, "amended" if amending else "submitted", actor)
-    from commission.notifications import events
-
-    events.response_submitted(response)
-    audit.record(
-        action="response_amended" if amending else "response_submitted",
-        summary=f"{actor.full_name} {'amended' if amending else 'submitted'} {authority.name}'s "
-        f"response to {consultation.reference}",
-        actor=actor,
-        subject=response,
-    )
+        _revise(response, "amended" if amending else "submitted", actor, now)
+    signals.response_submitted.send(response, amended=amending, actor=actor)
     return response
 
 
@@ -724,7 +697,8 @@ def record_stated_position(
     the written response."""
     if consultation.status is ConsultationStatus.DRAFT:
         raise DomainError("This consultation is not open yet")
-    if now_utc() < meeting.starts_at:
+    now = now_utc()
+    if now < meeting.starts_at:
         raise DomainError(
             "A position can be recorded only once the meeting has started", field="meeting"
         )
@@ -741,7 +715,7 @@ def record_stated_position(
     )
     db.session.add(stated)
     if response_for(consultation, authority) is None:
-        control = authority.control_on(meeting.starts_at.astimezone(LONDON).date())
+        control = authority.control_on(london_date(meeting.starts_at))
         response = Response(
             consultation_id=consultation.id,
             authority_id=authority.id,
@@ -756,9 +730,10 @@ def record_stated_position(
             submission_count=1,
             control_at_submission=control.control.value if control else None,
             updated_by_id=actor.id,
+            updated_at=now,
         )
         db.session.add(response)
-        _revise(response, "stated at meeting", actor)
+        _revise(response, "stated at meeting", actor, now)
     db.session.flush()
     audit.record(
         action="position_stated",

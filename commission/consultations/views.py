@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -15,9 +25,10 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import access, policy
+from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
-from commission.consultations import services
+from commission.consultations import queries, services
 from commission.consultations.forms import (
     ConsultationForm,
     DocumentForm,
@@ -37,18 +48,20 @@ from commission.consultations.models import (
     QuestionKind,
     Response,
 )
+from commission.consultations.queries import load_consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
+from commission.forms import ConfirmForm
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.meetings.services import london
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
+from commission.membership.queries import load_authority_by_slug
 from commission.pagination import paginate_bounded
 from commission.storage import storage
-from commission.timeutil import LONDON, format_datetime, now_utc, today
+from commission.summaries import services as summaries
+from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
 
@@ -72,24 +85,6 @@ class ReferenceConverter(BaseConverter):
 @bp.record_once
 def _register_converter(state: Any) -> None:
     state.app.url_map.converters["consultation"] = ReferenceConverter
-
-
-def load_consultation(reference: str) -> Consultation:
-    consultation = db.session.execute(
-        select(Consultation)
-        .where(Consultation.reference == reference)
-        .options(
-            selectinload(Consultation.questions),
-            selectinload(Consultation.documents),
-            selectinload(Consultation.department),
-            selectinload(Consultation.lead_office),
-        )
-    ).scalar_one_or_none()
-    if consultation is None:
-        abort(404)
-    if consultation.status is ConsultationStatus.DRAFT and not access.has_role(Role.SECRETARIAT):
-        abort(404)
-    return consultation
 
 
 def _my_authorities() -> list[Authority]:
@@ -223,8 +218,6 @@ def show_consultation(reference: str) -> str:
                 "open": services.window_open(consultation, authority),
             }
         )
-    from commission.summaries import services as summaries
-
     published = summaries.published_snapshot(consultation)
     reply = summaries.reply_for(consultation)
     timeline = []
@@ -337,23 +330,26 @@ def _consultation_form(consultation: Consultation | None) -> str | HTTPResponse:
             form.opens_day.data, form.opens_time.data = opens.date(), f"{opens:%H:%M}"
             form.closes_day.data, form.closes_time.data = closes.date(), f"{closes:%H:%M}"
     if form.validate_on_submit():
-        try:
+
+        def work() -> Consultation:
             details = _details(form)
             if consultation is None:
-                consultation = services.create_consultation(details=details, actor=current_user)
-            else:
-                services.update_consultation(
-                    consultation=consultation, details=details, actor=current_user
-                )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{consultation.reference} saved", "success")
-            return redirect(
-                url_for("consultations.show_consultation", reference=consultation.reference)
+                return services.create_consultation(details=details, actor=current_user)
+            services.update_consultation(
+                consultation=consultation, details=details, actor=current_user
             )
+            return consultation
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda saved: f"{saved.reference} saved",
+            then=lambda saved: url_for(
+                "consultations.show_consultation", reference=saved.reference
+            ),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/form.html", form=form, consultation=consultation)
 
 
@@ -367,13 +363,6 @@ def create_consultation() -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def edit_consultation(reference: str) -> str | HTTPResponse:
     return _consultation_form(load_consultation(reference))
-
-
-def _question(consultation: Consultation, question_id: int) -> Question:
-    question = next((q for q in consultation.questions if q.id == question_id), None)
-    if question is None:
-        abort(404)
-    return question
 
 
 def _question_form(consultation: Consultation, question: Question | None) -> str | HTTPResponse:
@@ -390,26 +379,27 @@ def _question_form(consultation: Consultation, question: Question | None) -> str
             hint=form.hint.data or "",
             required=bool(form.required.data),
         )
-        try:
+
+        def work() -> Any:
             if question is None:
                 services.add_question(
                     consultation=consultation, details=details, actor=current_user
                 )
             else:
                 services.update_question(question=question, details=details, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Question saved", "success")
-            return redirect(
-                url_for(
-                    "consultations.show_consultation",
-                    reference=consultation.reference,
-                    _anchor="questions",
-                )
-            )
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Question saved",
+            then=lambda _: url_for(
+                "consultations.show_consultation",
+                reference=consultation.reference,
+                _anchor="questions",
+            ),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/question_form.html", form=form, consultation=consultation, question=question
     )
@@ -425,25 +415,28 @@ def add_question(reference: str) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def edit_question(reference: str, question_id: int) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    return _question_form(consultation, _question(consultation, question_id))
+    return _question_form(consultation, queries.question_of(consultation, question_id))
 
 
 @bp.route(f"/consultations/{REFERENCE}/questions/<int:question_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    question = _question(consultation, question_id)
+    question = queries.question_of(consultation, question_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.remove_question(question=question, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Question removed", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Question removed",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/confirm.html",
         form=form,
@@ -459,19 +452,15 @@ def remove_question(reference: str, question_id: int) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def move_question(reference: str, question_id: int) -> HTTPResponse:
     consultation = load_consultation(reference)
-    question = _question(consultation, question_id)
+    question = queries.question_of(consultation, question_id)
     direction = request.form.get("direction")
     if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
         abort(400)
-    try:
-        services.move_question(question=question, direction=direction, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-    return redirect(
-        url_for("consultations.show_consultation", reference=reference, _anchor="questions")
+    return run_button_action(
+        lambda: services.move_question(question=question, direction=direction, actor=current_user),
+        then=lambda: url_for(
+            "consultations.show_consultation", reference=reference, _anchor="questions"
+        ),
     )
 
 
@@ -500,15 +489,18 @@ def open_consultation(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.open_consultation(consultation=consultation, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{consultation.reference} is open for responses", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{consultation.reference} is open for responses",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     count = len(consultation.questions)
     questions = f"{count} question" if count == 1 else f"{count} questions"
     return render_template(
@@ -531,7 +523,8 @@ def add_document(reference: str) -> str | HTTPResponse:
     form = DocumentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+
+        def work() -> Any:
             if upload is None or not getattr(upload, "filename", ""):
                 raise DomainError("Select a file", field="file")
             services.add_document(
@@ -540,13 +533,15 @@ def add_document(reference: str) -> str | HTTPResponse:
                 title=form.title.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Document added", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Document added",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/document_form.html", form=form, consultation=consultation)
 
 
@@ -565,7 +560,8 @@ def manage_extensions(reference: str) -> str | HTTPResponse:
     form.authority.choices = _authority_choices()
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
-        try:
+
+        def work() -> Authority:
             if authority is None:
                 raise DomainError("Select the authority", field="authority")
             assert form.day.data and form.time.time
@@ -576,13 +572,16 @@ def manage_extensions(reference: str) -> str | HTTPResponse:
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Extension granted to {authority.name}", "success")
-            return redirect(url_for("consultations.manage_extensions", reference=reference))
+            return authority
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda granted: f"Extension granted to {granted.name}",
+            then=lambda _: url_for("consultations.manage_extensions", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     if request.method == "GET":
         form.time.data = "11:59pm"
     extensions = list(
@@ -625,7 +624,8 @@ def record_stated(reference: str) -> str | HTTPResponse:
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
         meeting = next((m for m in meetings if str(m.id) == form.meeting.data), None)
-        try:
+
+        def work() -> Authority:
             if meeting is None:
                 raise DomainError("Select the meeting", field="meeting")
             if authority is None:
@@ -638,26 +638,20 @@ def record_stated(reference: str) -> str | HTTPResponse:
                 comment=form.comment.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Position stated by {authority.name} recorded", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+            return authority
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda stated_by: f"Position stated by {stated_by.name} recorded",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("consultations/stated_form.html", form=form, consultation=consultation)
 
 
 # Responding ----------------------------------------------------------------------------
-
-
-def _authority(slug: str) -> Authority:
-    authority = db.session.execute(
-        select(Authority).where(Authority.slug == slug)
-    ).scalar_one_or_none()
-    if authority is None:
-        abort(404)
-    return authority
 
 
 def _response_data(form: FlaskForm, consultation: Consultation) -> services.ResponseData:
@@ -696,7 +690,7 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
 
 def _responding(reference: str, slug: str) -> tuple[Consultation, Authority, services.Capacity]:
     consultation = load_consultation(reference)
-    authority = _authority(slug)
+    authority = load_authority_by_slug(slug)
     capacity = services.capacity(current_user, authority)
     access.require(capacity.can_view)
     if consultation.status is ConsultationStatus.DRAFT:
@@ -721,40 +715,45 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
             abort(403)
         data = _response_data(form, consultation)
         version = _form_version(form.version.data)
-        try:
-            saved = services.save_draft(
-                consultation=consultation,
-                authority=authority,
-                data=data,
-                expected_version=version,
-                actor=current_user,
-            )
-        except services.ResponseConflict as conflict:
-            db.session.rollback()
-            return render_template(
+
+        def conflict_page(conflict: services.ResponseConflict) -> HTTPResponse:
+            """Someone saved since this person opened the response: both
+            versions are shown, so neither person's words are lost."""
+            page = render_template(
                 "consultations/conflict.html",
                 form=form,
                 consultation=consultation,
                 authority=authority,
                 theirs=conflict.response,
                 limit=limit,
-            ), 409
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+            )
+            return make_response(page, 409)
+
+        def saved_draft(saved: Response) -> str:
             if form.check.data:
-                return redirect(
-                    url_for("consultations.check_answers", reference=reference, slug=slug)
-                )
+                return url_for("consultations.check_answers", reference=reference, slug=slug)
             flash(
                 f"Draft saved ({saved.updated_at.astimezone(LONDON):%-I:%M%p})".lower().replace(
                     "draft", "Draft", 1
                 ),
                 "success",
             )
-            return redirect(url_for("consultations.respond", reference=reference, slug=slug))
+            return url_for("consultations.respond", reference=reference, slug=slug)
+
+        outcome = run_action(
+            lambda: services.save_draft(
+                consultation=consultation,
+                authority=authority,
+                data=data,
+                expected_version=version,
+                actor=current_user,
+            ),
+            form=form,
+            then=saved_draft,
+            handle={services.ResponseConflict: conflict_page},
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/respond.html",
         form=form,
@@ -789,7 +788,8 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
     if form.validate_on_submit():
         action = request.form.get("action")
         version = _form_version(request.form.get("version"))
-        try:
+
+        def work() -> None:
             if version is None:
                 raise services.ResponseConflict(response)
             if action == "submit":
@@ -808,23 +808,27 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
                 )
             else:
                 abort(400)
-        except services.ResponseConflict:
-            db.session.rollback()
+
+        def changed_since(_: services.ResponseConflict) -> HTTPResponse:
             flash(
                 "Someone changed this response since you opened it. Check it again below", "warning"
             )
             return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+
+        def done(_: None) -> str:
             if action == "submit":
-                return redirect(
-                    url_for("consultations.confirmation", reference=reference, slug=slug)
-                )
+                return url_for("consultations.confirmation", reference=reference, slug=slug)
             flash("Marked ready for sign-off", "success")
-            return redirect(url_for("consultations.check_answers", reference=reference, slug=slug))
+            return url_for("consultations.check_answers", reference=reference, slug=slug)
+
+        outcome = run_action(
+            work,
+            form=form,
+            then=done,
+            handle={services.ResponseConflict: changed_since},
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/check.html",
         form=form,

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from types import ModuleType
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time
 
-from govuk_bank_holidays.bank_holidays import BankHolidays
 from sqlalchemy import delete, func, select
 
+from commission import signals
+from commission.attendance.models import AttendanceReply, MinisterialAttendance, RegisterEntry
 from commission.audit import services as audit
 from commission.auth.models import User
+from commission.consultations.models import Consultation, StatedPosition
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import (
@@ -26,64 +25,23 @@ from commission.meetings.models import (
     Paper,
 )
 from commission.meetings.uploads import Upload, check_upload
+from commission.minutes.models import Action, Decision, Minutes
 from commission.storage import storage
-from commission.timeutil import LONDON, format_date, format_datetime, format_time, now_utc
-
-if TYPE_CHECKING:
-    from commission.attendance.models import MinisterialAttendance
+from commission.summaries.models import SummarySnapshot
+from commission.timeutil import (
+    format_date,
+    format_datetime,
+    format_time,
+    last_bank_holiday_year,
+    london,
+    london_date,
+    next_working_day,
+    now_utc,
+    nth_weekday,
+)
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-def london(day: date, at: time) -> datetime:
-    """A wall-clock time in London as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
-
-
-@lru_cache(maxsize=1)
-def _bank_holidays() -> dict[date, str]:
-    """Bank holidays in England, from the copy govuk-bank-holidays ships with
-    (no network needed)."""
-    holidays = BankHolidays(use_cached_holidays=True)
-    return {
-        h["date"]: h["title"]
-        for h in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
-    }
-
-
-def bank_holiday(day: date) -> str | None:
-    return _bank_holidays().get(day)
-
-
-def last_bank_holiday_year() -> int:
-    """The last year the offline copy of bank holidays covers; later dates
-    cannot be checked, so they are not planned."""
-    return max(_bank_holidays()).year
-
-
-def nth_weekday(year: int, month: int, ordinal: int, weekday: int) -> date:
-    days = [
-        date(year, month, d)
-        for d in range(1, calendar.monthrange(year, month)[1] + 1)
-        if date(year, month, d).weekday() == weekday
-    ]
-    return days[-1] if ordinal == -1 else days[ordinal - 1]
-
-
-def next_working_day(day: date) -> tuple[date, list[str]]:
-    """The day itself if it is a working day, else the next one, with why each
-    day was passed over."""
-    reasons = []
-    while True:
-        holiday = bank_holiday(day)
-        if holiday:
-            reasons.append(f"{format_date(day, weekday=True)} is a bank holiday ({holiday})")
-        elif day.weekday() >= 5:
-            reasons.append(f"{format_date(day, weekday=True)} is a weekend")
-        else:
-            return day, reasons
-        day += timedelta(days=1)
 
 
 @dataclass
@@ -181,10 +139,6 @@ def allocate_slug(day: date, exclude: Meeting | None = None) -> str:
     return f"{base}-{n}"
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
-
-
 def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
     """Create the year's meetings, all or none: any clash refuses the lot."""
     planned = plan_schedule(rule)
@@ -206,13 +160,7 @@ def create_schedule(*, rule: ScheduleRule, actor: User) -> list[Meeting]:
         db.session.add(meeting)
         db.session.flush()
         meetings.append(meeting)
-    _events().meetings_scheduled(meetings)
-    audit.record(
-        action="meetings_scheduled",
-        summary=f"{actor.full_name} scheduled {len(meetings)} meetings: {rule.describe()}",
-        actor=actor,
-        details={"slugs": [m.slug for m in meetings]},
-    )
+    signals.meetings_scheduled.send(rule, meetings=meetings, actor=actor)
     return meetings
 
 
@@ -237,7 +185,7 @@ def create_meeting(
 ) -> Meeting:
     _check_times(starts_at, ends_at, None)
     meeting = Meeting(
-        slug=allocate_slug(_local_day(starts_at)),
+        slug=allocate_slug(london_date(starts_at)),
         starts_at=starts_at,
         ends_at=ends_at,
         venue=venue.strip() or None,
@@ -269,13 +217,13 @@ def update_meeting(
     address is shared); to move it to another day, postpone it."""
     if not meeting.agenda_editable:
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be changed")
-    new_day = _local_day(starts_at)
-    if meeting.is_public and new_day != _local_day(meeting.starts_at):
+    new_day = london_date(starts_at)
+    if meeting.is_public and new_day != london_date(meeting.starts_at):
         raise DomainError(
             "To move a published meeting to another day, postpone it instead", field="day"
         )
     _check_times(starts_at, ends_at, meeting)
-    old_day = _local_day(meeting.starts_at)
+    old_day = london_date(meeting.starts_at)
     moved = (starts_at, ends_at) != (meeting.starts_at, meeting.ends_at)
     changed_place = (venue.strip() or None, online_link.strip() or None) != (
         meeting.venue,
@@ -308,13 +256,7 @@ def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
         raise DomainError("Only a draft meeting can be confirmed")
     meeting.status = MeetingStatus.SCHEDULED
     meeting.calendar_sequence += 1
-    _events().meeting_confirmed(meeting)
-    audit.record(
-        action="meeting_scheduled",
-        summary=f"{actor.full_name} confirmed the meeting on {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-    )
+    signals.meeting_confirmed.send(meeting, actor=actor)
     return meeting
 
 
@@ -332,14 +274,7 @@ def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     meeting.status = MeetingStatus.CANCELLED
     meeting.status_reason = reason.strip()
     meeting.calendar_sequence += 1
-    _events().meeting_called_off(meeting, None)
-    audit.record(
-        action="meeting_cancelled",
-        summary=f"{actor.full_name} cancelled the meeting on {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-        details={"reason": reason.strip()},
-    )
+    signals.meeting_cancelled.send(meeting, reason=reason.strip(), actor=actor)
     return meeting
 
 
@@ -349,8 +284,6 @@ def delete_meeting(*, meeting: Meeting, actor: User) -> None:
     invitation to a draft is not sent until the meeting is confirmed). The
     papers' stored files stay, as when an item is removed: files are kept by
     checksum and may belong to other papers too."""
-    from commission.attendance.models import AttendanceReply, MinisterialAttendance
-
     if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
         raise DomainError(
             f"A meeting that is {meeting.status.label.lower()} is public and is not deleted: "
@@ -393,11 +326,6 @@ def delete_meeting(*, meeting: Meeting, actor: User) -> None:
 def _records_of(meeting: Meeting) -> list[str]:
     """What a meeting that went ahead leaves behind, which deleting would lose.
     A draft has none of these; the check keeps the record safe if it ever does."""
-    from commission.attendance.models import RegisterEntry
-    from commission.consultations.models import StatedPosition
-    from commission.minutes.models import Action, Decision, Minutes
-    from commission.summaries.models import SummarySnapshot
-
     checks = [
         ("minutes", Minutes.meeting_id),
         ("decisions", Decision.meeting_id),
@@ -431,7 +359,7 @@ def postpone_meeting(
         raise DomainError("Enter why the meeting is postponed", field="reason")
     _check_times(starts_at, ends_at, meeting)
     new = Meeting(
-        slug=allocate_slug(_local_day(starts_at)),
+        slug=allocate_slug(london_date(starts_at)),
         starts_at=starts_at,
         ends_at=ends_at,
         venue=meeting.venue,
@@ -448,20 +376,8 @@ def postpone_meeting(
     meeting.calendar_sequence += 1
     db.session.flush()
     reinvited = _invite_again(meeting, new, actor)
-    _events().meeting_called_off(meeting, new)
-    for invitation in reinvited:
-        _events().minister_invited(invitation)
-    audit.record(
-        action="meeting_postponed",
-        summary=f"{actor.full_name} postponed the meeting on {format_datetime(meeting.starts_at)} "
-        f"to {format_datetime(starts_at)}",
-        actor=actor,
-        subject=meeting,
-        details={
-            "reason": reason.strip(),
-            "new_meeting_id": new.id,
-            "ministers_invited_again": [i.id for i in reinvited],
-        },
+    signals.meeting_postponed.send(
+        meeting, new=new, reason=reason.strip(), reinvited=reinvited, actor=actor
     )
     return new
 
@@ -471,8 +387,6 @@ def _invite_again(old: Meeting, new: Meeting, actor: User) -> list[MinisterialAt
     one, to the same items: a reply was for the old date, so each must confirm
     again. The old invitations stay with the postponed meeting, so ministers'
     own calendars still receive its cancellation."""
-    from commission.attendance.models import MinisterialAttendance
-
     invitations: list[MinisterialAttendance] = []
     for before in db.session.execute(
         select(MinisterialAttendance)
@@ -524,13 +438,7 @@ def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     meeting.agenda_published_at = now_utc()
     meeting.calendar_sequence += 1
-    _events().agenda_published(meeting)
-    audit.record(
-        action="agenda_published",
-        summary=f"{actor.full_name} published the agenda for {format_datetime(meeting.starts_at)}",
-        actor=actor,
-        subject=meeting,
-    )
+    signals.agenda_published.send(meeting, actor=actor)
     return meeting
 
 
@@ -544,14 +452,7 @@ def _agenda_changed(meeting: Meeting, summary: str, actor: User) -> None:
     now = now_utc()
     meeting.agenda_updated_at = now
     meeting.changes.append(AgendaChange(summary=summary[:500], actor_id=actor.id, occurred_at=now))
-    _events().agenda_changed(meeting, summary)
-
-
-def _events() -> ModuleType:
-    """The notification events (imported late: they import this module's models)."""
-    from commission.notifications import events
-
-    return events
+    signals.agenda_changed.send(meeting, summary=summary, actor=actor)
 
 
 def _public_name(item: AgendaItem) -> str:
@@ -589,11 +490,11 @@ def _check_item(details: ItemDetails) -> None:
         raise DomainError(
             "Duration must be 480 minutes (8 hours) or fewer", field="duration_minutes"
         )
-    if details.consultation_id is not None:
-        from commission.consultations.models import Consultation
-
-        if db.session.get(Consultation, details.consultation_id) is None:
-            raise DomainError("Select a consultation from the list", field="consultation")
+    if (
+        details.consultation_id is not None
+        and db.session.get(Consultation, details.consultation_id) is None
+    ):
+        raise DomainError("Select a consultation from the list", field="consultation")
 
 
 def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaItem:

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
+from commission.actions import run_action, run_button_action
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
+from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
@@ -39,12 +40,14 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
+from commission.meetings.queries import load_item, load_meeting, with_agenda
 from commission.meetings.uploads import Upload, size_label
+from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
-from commission.timeutil import LONDON, format_datetime, now_utc, today
+from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("meetings", __name__)
 
@@ -64,48 +67,10 @@ def _register_converter(state: Any) -> None:
     state.app.url_map.converters["meeting"] = MeetingSlugConverter
 
 
-AGENDA = (
-    selectinload(Meeting.items).selectinload(AgendaItem.papers),
-    selectinload(Meeting.items).selectinload(AgendaItem.consultation),
-    selectinload(Meeting.changes),
-    selectinload(Meeting.postponed_to),
-)
-
-
-ITEMS = (selectinload(Meeting.items),)
-
-
-def load_meeting(slug: str, *, agenda: bool | tuple[Any, ...] = True) -> Meeting:
-    """The meeting its viewer may see, otherwise 404; with its agenda (items,
-    papers, consultations, changes) read in the same go, or only what the
-    loader options ``agenda`` read (``ITEMS``), or nothing more if it is
-    False (``with_agenda`` reads it later, if it is needed at all)."""
-    options = AGENDA if agenda is True else (agenda or ())
-    meeting = db.session.execute(
-        select(Meeting).where(Meeting.slug == slug).options(*options)
-    ).scalar_one_or_none()
-    if meeting is None or not policy.can_see_meeting(meeting):
-        abort(404)
-    return meeting
-
-
-def with_agenda(meeting: Meeting) -> Meeting:
-    """``meeting`` with its agenda read, in as many statements whatever its size."""
-    db.session.execute(select(Meeting).where(Meeting.id == meeting.id).options(*AGENDA)).all()
-    return meeting
-
-
-def _load_item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
-
-
 def _meeting_times(form: Any) -> tuple[Any, Any]:
     return (
-        services.london(form.day.data, form.starts.time),
-        services.london(form.day.data, form.ends.time),
+        london(form.day.data, form.starts.time),
+        london(form.day.data, form.ends.time),
     )
 
 
@@ -237,8 +202,6 @@ def show_meeting(slug: str) -> str:
 def _previous_minutes(meeting: Meeting) -> Meeting | None:
     """The last meeting before this one whose minutes are published, for the
     "minutes of the last meeting" item."""
-    from commission.minutes.models import Minutes
-
     return db.session.execute(
         select(Meeting)
         .join(Minutes, Minutes.meeting_id == Meeting.id)
@@ -353,24 +316,28 @@ def schedule_meetings() -> str | Response:
     plan = None
     if form.validate_on_submit():
         rule = _schedule_rule(form)
-        try:
-            if request.form.get("confirm") == "yes":
-                meetings = services.create_schedule(rule=rule, actor=current_user)
-                db.session.commit()
-                flash(f"{len(meetings)} meetings scheduled for {rule.year}", "success")
-                return redirect(url_for("meetings.list_meetings"))
-            plan = services.plan_schedule(rule)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            return render_template(
-                "meetings/schedule_preview.html",
+        if request.form.get("confirm") == "yes":
+            outcome = run_action(
+                lambda: services.create_schedule(rule=rule, actor=current_user),
                 form=form,
-                plan=plan,
-                rule=rule,
-                clashes=any(p.clash for p in plan),
+                success=lambda meetings: f"{len(meetings)} meetings scheduled for {rule.year}",
+                then=lambda _: url_for("meetings.list_meetings"),
             )
+            if outcome is not None:
+                return outcome
+        else:
+            try:
+                plan = services.plan_schedule(rule)
+            except DomainError as error:
+                attach_error(form, error)  # a preview only reads: nothing to roll back
+            else:
+                return render_template(
+                    "meetings/schedule_preview.html",
+                    form=form,
+                    plan=plan,
+                    rule=rule,
+                    clashes=any(p.clash for p in plan),
+                )
     return render_template("meetings/schedule_form.html", form=form)
 
 
@@ -382,21 +349,24 @@ def create_meeting() -> str | Response:
         form.starts.data, form.ends.data = "10:30", "13:00"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
-            meeting = services.create_meeting(
+
+        def work() -> Any:
+            return services.create_meeting(
                 starts_at=starts_at,
                 ends_at=ends_at,
                 venue=form.venue.data or "",
                 online_link=form.online_link.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting added as a draft. Confirm it to publish the date", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda meeting: "Meeting added as a draft. Confirm it to publish the date",
+            then=lambda meeting: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/meeting_form.html", form=form, meeting=None)
 
 
@@ -414,7 +384,8 @@ def edit_meeting(slug: str) -> str | Response:
         form.online_link.data = meeting.online_link
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
+
+        def work() -> Any:
             services.update_meeting(
                 meeting=meeting,
                 starts_at=starts_at,
@@ -423,13 +394,15 @@ def edit_meeting(slug: str) -> str | Response:
                 online_link=form.online_link.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting updated", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Meeting updated",
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/meeting_form.html", form=form, meeting=meeting)
 
 
@@ -463,15 +436,18 @@ def change_status(slug: str, action: str) -> str | Response:
     service, title, done, explanation = STATUS_ACTIONS[action]
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             service(meeting=meeting, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: done,
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/confirm.html",
         form=form,
@@ -488,17 +464,20 @@ def cancel_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.cancel_meeting(
                 meeting=meeting, reason=form.reason.data or "", actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting cancelled", "success")
-            return _back_to(meeting)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Meeting cancelled",
+            then=lambda _: _back_to(meeting),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/cancel_form.html", form=form, meeting=meeting)
 
 
@@ -510,15 +489,18 @@ def delete_meeting(slug: str) -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
         when = meeting.starts_at
-        try:
+
+        def work() -> Any:
             services.delete_meeting(meeting=meeting, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Draft meeting on {format_datetime(when)} deleted", "success")
-            return redirect(url_for("meetings.list_meetings"))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Draft meeting on {format_datetime(when)} deleted",
+            then=lambda _: url_for("meetings.list_meetings"),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/delete_form.html",
         form=form,
@@ -537,21 +519,24 @@ def postpone_meeting(slug: str) -> str | Response:
         form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
-        try:
-            new = services.postpone_meeting(
+
+        def work() -> Any:
+            return services.postpone_meeting(
                 meeting=meeting,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Meeting postponed. The agenda has moved to the new date", "success")
-            return _back_to(new)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda new: "Meeting postponed. The agenda has moved to the new date",
+            then=lambda new: _back_to(new),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/postpone_form.html", form=form, meeting=meeting)
 
 
@@ -578,8 +563,6 @@ def _item_details(form: AgendaItemForm) -> services.ItemDetails:
 
 
 def _consultation_choices() -> list[tuple[str, str]]:
-    from commission.consultations.models import Consultation
-
     return [("", "None")] + [
         (str(c.id), f"{c.reference}: {c.title}")
         for c in db.session.execute(
@@ -596,18 +579,21 @@ def _item_form(meeting: Meeting, item: AgendaItem | None) -> str | Response:
     if request.method == "GET" and item is None:
         form.duration_minutes.data = 15
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             if item is None:
                 services.add_item(meeting=meeting, details=_item_details(form), actor=current_user)
             else:
                 services.update_item(item=item, details=_item_details(form), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Agenda item saved", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Agenda item saved",
+            then=lambda _: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("meetings/item_form.html", form=form, meeting=meeting, item=item)
 
 
@@ -621,25 +607,28 @@ def add_item(slug: str) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def edit_item(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    return _item_form(meeting, _load_item(meeting, item_id))
+    return _item_form(meeting, load_item(meeting, item_id))
 
 
 @bp.route("/meetings/<meeting:slug>/agenda/items/<int:item_id>/remove", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def remove_item(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.remove_item(item=item, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Removed '{item.title}' from the agenda", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Removed '{item.title}' from the agenda",
+            then=lambda _: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/confirm.html",
         form=form,
@@ -655,19 +644,15 @@ def remove_item(slug: str, item_id: int) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def move_item(slug: str, item_id: int) -> Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     form = ConfirmForm()
     direction = request.form.get("direction")
     if not form.validate_on_submit() or direction not in {"up", "down"}:
         abort(400)
-    try:
-        services.move_item(item=item, direction=direction, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-    return redirect(url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"))
+    return run_button_action(
+        lambda: services.move_item(item=item, direction=direction, actor=current_user),
+        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
+    )
 
 
 # Papers ------------------------------------------------------------------------
@@ -680,10 +665,11 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
         form.visibility.data = "public" if replaces.public else "restricted"
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+
+        def work() -> Any:
             if upload is None or not getattr(upload, "filename", ""):
                 raise DomainError("Select a file", field="file")
-            paper = services.add_paper(
+            return services.add_paper(
                 item=item,
                 upload=Upload(filename=upload.filename or "", data=upload.read()),
                 title=form.title.data or "",
@@ -691,13 +677,15 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
                 actor=current_user,
                 replaces=replaces,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Paper '{paper.title}' uploaded", "success")
-            return redirect(url_for("meetings.edit_agenda", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda paper: f"Paper '{paper.title}' uploaded",
+            then=lambda paper: url_for("meetings.edit_agenda", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/paper_form.html",
         form=form,
@@ -712,7 +700,7 @@ def _paper_form(meeting: Meeting, item: AgendaItem, replaces: Paper | None) -> s
 @access.roles(Role.SECRETARIAT)
 def add_paper(slug: str, item_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    return _paper_form(meeting, _load_item(meeting, item_id), None)
+    return _paper_form(meeting, load_item(meeting, item_id), None)
 
 
 @bp.route(
@@ -722,7 +710,7 @@ def add_paper(slug: str, item_id: int) -> str | Response:
 @access.roles(Role.SECRETARIAT)
 def replace_paper(slug: str, item_id: int, paper_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    item = _load_item(meeting, item_id)
+    item = load_item(meeting, item_id)
     paper = next((p for p in item.papers if p.id == paper_id and not p.superseded), None)
     if paper is None:
         abort(404)

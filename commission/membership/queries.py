@@ -1,13 +1,15 @@
-"""Reading authorities for the directory and its downloads: filtered, sorted
-and counted in SQL, with each row's current control and membership."""
+"""Reading authorities: the directory and its downloads, filtered, sorted
+and counted in SQL, with each row's current control and membership; and the
+loaders the authority pages use, which answer 404 for what is not there."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from flask import abort
 from sqlalchemy import (
     Select,
     and_,
@@ -19,18 +21,11 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from commission.attendance.models import AttendanceReply
-from commission.consultations.models import (
-    Consultation,
-    ConsultationStatus,
-    Extension,
-    Response,
-)
+from commission.auth.models import Appointment
 from commission.extensions import db
-from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
@@ -42,7 +37,6 @@ from commission.membership.models import (
     Region,
     authority_constituents,
 )
-from commission.timeutil import LONDON, now_utc
 
 SORTS = ("name", "kind", "region", "population", "control", "member")
 MEMBERSHIP_FILTERS = {"member": "Members", "not_member": "Not members"}
@@ -214,125 +208,55 @@ def count_members(statement: Select[Any]) -> int:
     ).scalar_one()
 
 
-# "Your authority": what is coming up ------------------------------------------
+# Loaders -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class UpcomingMeeting:
-    meeting: Meeting
-    member: bool  # the authority has a seat on the meeting's day, so it replies
-    reply: AttendanceReply | None
+def load_authority(slug: str) -> Authority:
+    """The authority at this address with what its pages show, or 404."""
+    authority = db.session.execute(
+        select(Authority)
+        .where(Authority.slug == slug)
+        .options(
+            selectinload(Authority.controls),
+            selectinload(Authority.memberships),
+            selectinload(Authority.constituents),
+            selectinload(Authority.strategic_authorities),
+        )
+    ).scalar_one_or_none()
+    if authority is None:
+        abort(404)
+    return authority
 
 
-@dataclass(frozen=True)
-class OpenConsultation:
-    consultation: Consultation
-    response: Response | None
-    deadline: datetime
-
-    @property
-    def extended(self) -> bool:
-        return self.deadline > self.consultation.closes_at
-
-
-def upcoming_meetings(
-    authorities: Sequence[Authority], *, limit: int
-) -> dict[int, list[UpcomingMeeting]]:
-    """The next meetings members reply for (scheduled or with a published
-    agenda, not yet started), with each authority's reply. Two queries, however
-    many authorities; memberships must already be loaded."""
-    result: dict[int, list[UpcomingMeeting]] = {a.id: [] for a in authorities}
-    if not authorities:
-        return result
-    meetings = list(
+def team(authority: Authority) -> list[Appointment]:
+    """Everyone appointed at the authority, current first, with what a page shows."""
+    return list(
         db.session.execute(
-            select(Meeting)
-            .where(
-                Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
-                Meeting.starts_at > now_utc(),
-            )
-            .order_by(Meeting.starts_at)
-            .limit(limit)
+            select(Appointment)
+            .where(Appointment.authority_id == authority.id)
+            .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
+            .order_by(Appointment.ends_on.is_not(None), Appointment.starts_on.desc())
         ).scalars()
     )
-    replies: dict[tuple[int, int], AttendanceReply] = {}
-    if meetings:
-        replies = {
-            (reply.meeting_id, reply.authority_id): reply
-            for reply in db.session.execute(
-                select(AttendanceReply).where(
-                    AttendanceReply.meeting_id.in_([m.id for m in meetings]),
-                    AttendanceReply.authority_id.in_([a.id for a in authorities]),
-                )
-            ).scalars()
-        }
-    for authority in authorities:
-        for meeting in meetings:
-            day = meeting.starts_at.astimezone(LONDON).date()
-            result[authority.id].append(
-                UpcomingMeeting(
-                    meeting=meeting,
-                    member=authority.membership_on(day) is not None,
-                    reply=replies.get((meeting.id, authority.id)),
-                )
-            )
-    return result
 
 
-def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenConsultation]]:
-    """Consultations each authority can respond to now (its extension counts),
-    soonest deadline first, with its response so far; none for an authority
-    that is not a member today, as only members respond. Three queries,
-    however many authorities or consultations (their memberships are loaded
-    with them)."""
-    result: dict[int, list[OpenConsultation]] = {a.id: [] for a in authorities}
-    if not authorities:
-        return result
-    now = now_utc()
-    consultations = list(
-        db.session.execute(
-            select(Consultation)
-            .where(
-                Consultation.status == ConsultationStatus.OPEN,
-                Consultation.opens_at <= now,
-            )
-            .options(selectinload(Consultation.department))
-        ).scalars()
-    )
-    if not consultations:
-        return result
-    ids = [c.id for c in consultations]
-    authority_ids = [a.id for a in authorities]
-    extensions = {
-        (e.consultation_id, e.authority_id): e
-        for e in db.session.execute(
-            select(Extension).where(
-                Extension.consultation_id.in_(ids), Extension.authority_id.in_(authority_ids)
-            )
-        ).scalars()
-    }
-    responses = {
-        (r.consultation_id, r.authority_id): r
-        for r in db.session.execute(
-            select(Response).where(
-                Response.consultation_id.in_(ids), Response.authority_id.in_(authority_ids)
-            )
-        ).scalars()
-    }
-    on = now.astimezone(LONDON).date()
-    for authority in authorities:
-        if authority.membership_on(on) is None:
-            continue
-        for consultation in consultations:
-            deadline = consultation.deadline_with(extensions.get((consultation.id, authority.id)))
-            if now >= deadline:
-                continue
-            result[authority.id].append(
-                OpenConsultation(
-                    consultation=consultation,
-                    response=responses.get((consultation.id, authority.id)),
-                    deadline=deadline,
-                )
-            )
-        result[authority.id].sort(key=lambda item: item.deadline)
-    return result
+def load_team_appointment(authority: Authority, appointment_id: int) -> Appointment:
+    """An appointment at this authority, or 404 (one elsewhere is not found here)."""
+    appointment = db.session.execute(
+        select(Appointment)
+        .where(Appointment.id == appointment_id, Appointment.authority_id == authority.id)
+        .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
+    ).scalar_one_or_none()
+    if appointment is None:
+        abort(404)
+    return appointment
+
+
+def load_authority_by_slug(slug: str) -> Authority:
+    """The authority at this address alone (nothing loaded with it), or 404."""
+    authority = db.session.execute(
+        select(Authority).where(Authority.slug == slug)
+    ).scalar_one_or_none()
+    if authority is None:
+        abort(404)
+    return authority

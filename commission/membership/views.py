@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
-from commission.attendance.services import attendance_record, reply_capacity
-from commission.auth.models import Appointment, DelegatedPower
+from commission.actions import run_action
+from commission.attendance.services import attendance_record
+from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
-from commission.forms import attach_error
 from commission.membership import queries, services
 from commission.membership.forms import (
     ControlForm,
@@ -29,7 +27,6 @@ from commission.membership.forms import (
     TeamInviteForm,
 )
 from commission.membership.models import (
-    Authority,
     AuthorityKind,
     Control,
     Region,
@@ -45,52 +42,13 @@ from commission.membership.queries import (
 from commission.pagination import paginate_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
-from commission.people.views import send_invitation
+from commission.people.invitations import send_invitation
+from commission.people.services import Invitation
 from commission.timeutil import today
 
 bp = Blueprint("authorities", __name__)
 
 DIRECTORY_PAGE_SIZE = 50
-MY_AUTHORITY_MEETINGS = 3
-
-
-def _load_authority(slug: str) -> Authority:
-    authority = db.session.execute(
-        select(Authority)
-        .where(Authority.slug == slug)
-        .options(
-            selectinload(Authority.controls),
-            selectinload(Authority.memberships),
-            selectinload(Authority.constituents),
-            selectinload(Authority.strategic_authorities),
-        )
-    ).scalar_one_or_none()
-    if authority is None:
-        abort(404)
-    return authority
-
-
-def _team(authority: Authority) -> list[Appointment]:
-    """Everyone appointed at the authority, current first, with what a page shows."""
-    return list(
-        db.session.execute(
-            select(Appointment)
-            .where(Appointment.authority_id == authority.id)
-            .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
-            .order_by(Appointment.ends_on.is_not(None), Appointment.starts_on.desc())
-        ).scalars()
-    )
-
-
-def _team_appointment(authority: Authority, appointment_id: int) -> Appointment:
-    appointment = db.session.execute(
-        select(Appointment)
-        .where(Appointment.id == appointment_id, Appointment.authority_id == authority.id)
-        .options(joinedload(Appointment.user), selectinload(Appointment.delegations))
-    ).scalar_one_or_none()
-    if appointment is None:
-        abort(404)
-    return appointment
 
 
 # The directory ---------------------------------------------------------------
@@ -171,9 +129,9 @@ def download_authorities(file_format: str) -> Response:
 @bp.get("/authorities/<slug>")
 @access.public
 def show_authority(slug: str) -> str:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     on = today()
-    team = _team(authority)
+    team = queries.team(authority)
     current = [a for a in team if a.is_current(on)]
     heads = [a for a in current if a.role in {Role.LEADER, Role.MAYOR}]
     return render_template(
@@ -191,71 +149,45 @@ def show_authority(slug: str) -> str:
     )
 
 
-@bp.get("/my-authority")
-@access.roles(Role.LEADER, Role.MAYOR, Role.DEPUTY, Role.OFFICER)
-def my_authority() -> str:
-    on = today()
-    appointments = [a for a in current_user.current_appointments(on) if a.authority_id]
-    places: dict[int, dict[str, Any]] = {}
-    for appointment in appointments:
-        if appointment.authority_id in places:  # two roles at one authority: shown once
-            places[appointment.authority_id]["appointments"].append(appointment)
-            continue
-        authority = _load_authority(appointment.authority.slug)
-        team = [a for a in _team(authority) if a.is_current(on)]
-        places[authority.id] = {
-            "appointments": [appointment],
-            "authority": authority,
-            "control": authority.control_on(on),
-            "membership": authority.membership_on(on),
-            "team": team,
-            "can_manage_team": policy.can_manage_team(authority),
-        }
-    authorities = [place["authority"] for place in places.values()]
-    meetings = queries.upcoming_meetings(authorities, limit=MY_AUTHORITY_MEETINGS)
-    consultations = queries.open_consultations(authorities)
-    for place in places.values():
-        authority = place["authority"]
-        place["meetings"] = meetings[authority.id]
-        place["consultations"] = consultations[authority.id]
-        place["can_reply"] = reply_capacity(current_user, authority, on) is not None
-    return render_template("authorities/mine.html", places=list(places.values()), on=on)
-
-
 # Secretariat: control and membership -------------------------------------------
 
 
 @bp.route("/authorities/<slug>/control/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def record_control(slug: str) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     form = ControlForm()
     if form.validate_on_submit():
-        assert form.effective_from.data is not None  # required field
-        try:
-            record = services.record_control(
+        effective_from = form.effective_from.data
+        assert effective_from is not None  # required field
+
+        def work() -> Any:
+            return services.record_control(
                 authority=authority,
                 control=Control(form.control.data),
                 party_name=form.party_name.data,
-                effective_from=form.effective_from.data,
+                effective_from=effective_from,
                 note=form.note.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{authority.name} recorded as {record.label}", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda record: f"{authority.name} recorded as {record.label}",
+            then=lambda record: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("authorities/control_form.html", form=form, authority=authority)
 
 
 def _membership_change(slug: str, *, joining: bool) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     form: Any = JoinForm() if joining else LeaveForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> None:
             if joining:
                 services.add_membership(
                     authority=authority,
@@ -270,14 +202,16 @@ def _membership_change(slug: str, *, joining: bool) -> str | Response:
                     reason=form.reason.data or "",
                     actor=current_user,
                 )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            verb = " is now a member" if joining else "'s membership has been ended"
-            flash(f"{authority.name}{verb}", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        verb = " is now a member" if joining else "'s membership has been ended"
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{authority.name}{verb}",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/membership_form.html",
         form=form,
@@ -305,17 +239,18 @@ def end_membership(slug: str) -> str | Response:
 @bp.route("/authorities/<slug>/team/invite", methods=["GET", "POST"])
 @access.policy("the secretariat, or the authority's own leader or mayor")
 def invite_team_member(slug: str) -> str | Response:
-    authority = _load_authority(slug)
+    authority = queries.load_authority(slug)
     access.require(policy.can_manage_team(authority))
     form = TeamInviteForm()
     offered = policy.team_roles_offered(authority)
     form.role.choices = [SelectChoice(role.value, role.label) for role in offered]
     if form.validate_on_submit():
         role = Role(form.role.data)
-        try:
+
+        def work() -> Invitation:
             if role not in offered:
                 raise DomainError("Select one of the roles listed", field="role")
-            invitation = people_services.invite_person(
+            return people_services.invite_person(
                 email=form.email.data or "",
                 full_name=form.full_name.data or "",
                 role=role,
@@ -323,12 +258,10 @@ def invite_team_member(slug: str) -> str | Response:
                 actor=current_user,
                 authority=authority,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            if send_invitation(invitation.user, invitation.signed_token):
+
+        def send(invitation: Invitation) -> str:
+            """Once the invitation is saved, email it."""
+            if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
                 flash(
@@ -336,35 +269,41 @@ def invite_team_member(slug: str) -> str | Response:
                     "could not be sent. Ask the secretariat to send it again",
                     "warning",
                 )
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+            return url_for("authorities.show_authority", slug=authority.slug)
+
+        outcome = run_action(work, form=form, then=send)
+        if outcome is not None:
+            return outcome
     return render_template("authorities/team_invite.html", form=form, authority=authority)
 
 
 @bp.route("/authorities/<slug>/team/<int:appointment_id>/end", methods=["GET", "POST"])
 @access.policy("the secretariat, or the leader or mayor for their own deputies and officers")
 def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             people_services.end_appointment(
                 appointment=appointment,
                 ends_on=form.ends_on.data or today(),
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                f"{appointment.user.full_name}'s role {appointment.role.label} has been ended",
-                "success",
-            )
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: (
+                f"{appointment.user.full_name}'s role {appointment.role.label} has been ended"
+            ),
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/team_end.html", form=form, authority=authority, appointment=appointment
     )
@@ -373,29 +312,33 @@ def end_team_appointment(slug: str, appointment_id: int) -> str | Response:
 @bp.route("/authorities/<slug>/team/<int:appointment_id>/delegations/new", methods=["GET", "POST"])
 @access.policy("the secretariat, or the leader or mayor for their own deputies")
 def add_delegation(slug: str, appointment_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     if appointment.role is not Role.DEPUTY:
         abort(404)
     form = DelegationForm()
     if form.validate_on_submit():
-        assert form.starts_on.data is not None  # required field
-        try:
+        starts_on = form.starts_on.data
+        assert starts_on is not None  # required field
+
+        def work() -> Any:
             services.add_delegation(
                 appointment=appointment,
                 powers=[DelegatedPower(value) for value in form.powers.data or []],
-                starts_on=form.starts_on.data,
+                starts_on=starts_on,
                 ends_on=form.ends_on.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Delegation to {appointment.user.full_name} recorded", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Delegation to {appointment.user.full_name} recorded",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/delegation_form.html", form=form, authority=authority, appointment=appointment
     )
@@ -407,25 +350,28 @@ def add_delegation(slug: str, appointment_id: int) -> str | Response:
 )
 @access.policy("the secretariat, or the leader or mayor for their own deputies")
 def end_delegation(slug: str, appointment_id: int, delegation_id: int) -> str | Response:
-    authority = _load_authority(slug)
-    appointment = _team_appointment(authority, appointment_id)
+    authority = queries.load_authority(slug)
+    appointment = queries.load_team_appointment(authority, appointment_id)
     access.require(policy.can_change_team_appointment(appointment))
     delegation = next((d for d in appointment.delegations if d.id == delegation_id), None)
     if delegation is None:
         abort(404)
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.end_delegation(
                 delegation=delegation, ends_on=form.ends_on.data or today(), actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Delegation to {appointment.user.full_name} ended", "success")
-            return redirect(url_for("authorities.show_authority", slug=authority.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"Delegation to {appointment.user.full_name} ended",
+            then=lambda _: url_for("authorities.show_authority", slug=authority.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "authorities/delegation_end.html",
         form=form,

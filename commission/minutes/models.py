@@ -22,6 +22,7 @@ from commission.db_types import UTCDateTime, str_enum, utcnow
 from commission.extensions import Base
 from commission.meetings.models import AgendaItem, Meeting
 from commission.membership.models import Authority, Department
+from commission.timeutil import LONDON
 
 
 class Minutes(Base):
@@ -222,8 +223,6 @@ def meeting_prefix(meeting: Meeting) -> str:
 
 
 def month_prefix(meeting: Meeting) -> str:
-    from commission.timeutil import LONDON
-
     local = meeting.starts_at.astimezone(LONDON)
     return f"LGC/{local:%Y}/{local:%m}"
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -25,7 +26,7 @@ from commission.minutes.models import (
     day_prefix,
     month_prefix,
 )
-from commission.timeutil import LONDON, format_date, now_utc
+from commission.timeutil import format_date, now_utc, today
 
 HELD = {MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED}
 
@@ -81,7 +82,7 @@ def save_draft(
 
 def approve(*, meeting: Meeting, actor: User) -> Minutes:
     """The chair approves the draft, which publishes it."""
-    if Role.CHAIR not in actor.roles_on(now_utc().astimezone(LONDON).date()):
+    if Role.CHAIR not in actor.roles_on(today()):
         raise DomainError("Only the chair can approve the minutes")
     _check_held(meeting)
     minutes = minutes_for(meeting)
@@ -92,12 +93,7 @@ def approve(*, meeting: Meeting, actor: User) -> Minutes:
     minutes.approved_by_id = actor.id
     meeting.status = MeetingStatus.MINUTES_PUBLISHED
     db.session.flush()
-    audit.record(
-        action="minutes_approved",
-        summary=f"{actor.full_name} approved the minutes of {format_date(meeting.starts_at)}",
-        actor=actor,
-        subject=minutes,
-    )
+    signals.minutes_approved.send(minutes, actor=actor)
     return minutes
 
 
@@ -224,7 +220,7 @@ def can_update(action: Action, user: User) -> bool:
     secretariat update an action."""
     if not user.is_authenticated:
         return False
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     if Role.SECRETARIAT in user.roles_on(on):
         return True
     for appointment in user.current_appointments(on):

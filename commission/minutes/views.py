@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
+from commission.actions import run_action
 from commission.attendance import services as attendance
 from commission.attendance.models import RegisterMark
 from commission.auth.roles import Role
@@ -19,14 +20,14 @@ from commission.errors import DomainError
 from commission.exports.pdf import kept_pdf_response, pdf_response
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, GovDateField, attach_error
+from commission.forms import ConfirmForm, GovDateField
 from commission.meetings.models import AgendaItem, Meeting
-from commission.meetings.views import ITEMS, load_meeting
+from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
 from commission.pagination import paginate_bounded
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import london_date, now_utc, today
 
 bp = Blueprint("minutes", __name__)
 
@@ -150,7 +151,8 @@ def edit_minutes(slug: str) -> str | Response:
         values[f"item-{item.id}"] = (minutes.discussion_for(item.id) or "") if minutes else ""
     if form.validate_on_submit():
         values = {key: request.form.get(key) or "" for key in values}
-        try:
+
+        def work() -> Any:
             if any(len(v) > 20000 for v in values.values()):
                 raise DomainError("Each part must be 20,000 characters or fewer")
             services.save_draft(
@@ -159,13 +161,15 @@ def edit_minutes(slug: str) -> str | Response:
                 discussions={item.id: values[f"item-{item.id}"] for item in meeting.items},
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Draft minutes saved", "success")
-            return redirect(url_for("minutes.show_minutes", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Draft minutes saved",
+            then=lambda _: url_for("minutes.show_minutes", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "minutes/edit.html", form=form, meeting=meeting, values=values, minutes=minutes
     )
@@ -177,15 +181,18 @@ def approve_minutes(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.approve(meeting=meeting, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Minutes approved and published", "success")
-            return redirect(url_for("minutes.show_minutes", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Minutes approved and published",
+            then=lambda _: url_for("minutes.show_minutes", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "meetings/confirm.html",
         form=form,
@@ -205,17 +212,20 @@ def correct_minutes(slug: str) -> str | Response:
     text = ""
     if form.validate_on_submit():
         text = request.form.get("text") or ""
-        try:
+
+        def work() -> Any:
             if len(text) > 5000:
                 raise DomainError("The correction must be 5,000 characters or fewer", field="text")
             services.correct(meeting=meeting, text=text, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Correction recorded", "success")
-            return redirect(url_for("minutes.show_minutes", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Correction recorded",
+            then=lambda _: url_for("minutes.show_minutes", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("minutes/correct.html", form=form, meeting=meeting, text=text)
 
 
@@ -238,19 +248,22 @@ def add_decision(slug: str) -> str | Response:
     values = {"text": "", "item": ""}
     if form.validate_on_submit():
         values = {"text": request.form.get("text") or "", "item": request.form.get("item") or ""}
-        try:
+
+        def work() -> Any:
             if len(values["text"]) > 5000:
                 raise DomainError("The decision must be 5,000 characters or fewer", field="text")
-            decision = services.add_decision(
+            return services.add_decision(
                 meeting=meeting, text=values["text"], item=_chosen_item(meeting), actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Decision {decision.reference} recorded", "success")
-            return redirect(url_for("minutes.show_minutes", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda decision: f"Decision {decision.reference} recorded",
+            then=lambda decision: url_for("minutes.show_minutes", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "minutes/decision_form.html",
         form=form,
@@ -281,7 +294,8 @@ def add_action(slug: str) -> str | Response:
     departments = list(db.session.execute(select(Department).order_by(Department.name)).scalars())
     if form.validate_on_submit():
         values = {key: request.form.get(key) or "" for key in keys}
-        try:
+
+        def work() -> Any:
             if len(values["text"]) > 5000:
                 raise DomainError("The action must be 5,000 characters or fewer", field="text")
             try:
@@ -289,7 +303,7 @@ def add_action(slug: str) -> str | Response:
             except ValueError:
                 raise DomainError("Select who owns the action", field="owner_kind") from None
             assert form.due_on.data is not None
-            action = services.add_action(
+            return services.add_action(
                 meeting=meeting,
                 text=values["text"],
                 item=_chosen_item(meeting),
@@ -301,13 +315,15 @@ def add_action(slug: str) -> str | Response:
                 due_on=form.due_on.data,
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Action {action.reference} recorded", "success")
-            return redirect(url_for("minutes.show_minutes", slug=meeting.slug))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda action: f"Action {action.reference} recorded",
+            then=lambda action: url_for("minutes.show_minutes", slug=meeting.slug),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "minutes/action_form.html",
         form=form,
@@ -442,20 +458,23 @@ def show_action(action_id: int) -> str | Response:
                 status = ActionStatus(request.form.get("status") or "")
             except ValueError:
                 status = None
-            try:
+
+            def work() -> Any:
                 if status is None:
                     raise DomainError("Select the status", field="status")
                 note = request.form.get("note") or ""
                 if len(note) > 2000:
                     raise DomainError("The note must be 2,000 characters or fewer", field="note")
                 services.update_action(action=action, status=status, note=note, actor=current_user)
-            except DomainError as error:
-                db.session.rollback()
-                attach_error(form, error)
-            else:
-                db.session.commit()
-                flash(f"{action.reference} updated", "success")
-                return redirect(url_for("minutes.show_action", action_id=action.id))
+
+            outcome = run_action(
+                work,
+                form=form,
+                success=lambda _: f"{action.reference} updated",
+                then=lambda _: url_for("minutes.show_action", action_id=action.id),
+            )
+            if outcome is not None:
+                return outcome
     return render_template(
         "minutes/action.html",
         action=action,
@@ -519,7 +538,7 @@ def download_decisions() -> Response:
         [
             [
                 d.reference,
-                d.meeting.starts_at.astimezone(LONDON).date(),
+                london_date(d.meeting.starts_at),
                 d.agenda_item.title
                 if d.agenda_item is not None and not d.agenda_item.confidential
                 else "",

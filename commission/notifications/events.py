@@ -1,19 +1,29 @@
-"""What each event tells whom. Called by the services where the event
-happens, inside the same transaction, so a notice is queued exactly when the
-change is saved."""
+"""What each domain event tells whom, by email.
+
+The receivers listen to ``commission.signals``, which the services send
+inside the transaction that makes the change, so a notice is queued exactly
+when the change is saved. ``connect`` is called once, by ``create_app``; no
+area imports this module. The reminders, run by ``flask send-reminders``,
+are here too."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 
+from blinker import NamedSignal
 from flask import current_app
 from sqlalchemy import or_, select
 
+from commission import signals
+from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
+from commission.consultations.models import Consultation, ConsultationStatus, Extension, Response
 from commission.extensions import db
 from commission.links import external_url
+from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority, Membership
 from commission.notifications.models import Topic
 from commission.notifications.services import (
@@ -22,14 +32,15 @@ from commission.notifications.services import (
     people_at,
     people_with_role,
     signers,
-    today_london,
 )
-from commission.timeutil import LONDON, format_date, format_datetime, now_utc
-
-if TYPE_CHECKING:
-    from commission.attendance.models import MinisterialAttendance
-    from commission.consultations.models import Consultation, Extension, Response
-    from commission.meetings.models import Meeting
+from commission.timeutil import (
+    format_date,
+    format_datetime,
+    london_date,
+    now_utc,
+    today,
+    working_days_before,
+)
 
 
 def member_ids(on: date) -> list[int]:
@@ -44,7 +55,7 @@ def member_ids(on: date) -> list[int]:
 
 
 def _members_people(on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return people_at(member_ids(on), AUTHORITY_ROLES, on)
 
 
@@ -52,7 +63,11 @@ def _meeting_link(meeting: Meeting) -> str:
     return external_url("meetings.show_meeting", slug=meeting.slug)
 
 
-def meetings_scheduled(meetings: list[Meeting]) -> None:
+def meetings_scheduled(_rule: Any, *, meetings: list[Meeting], **_: Any) -> None:
+    _announce_scheduled(meetings)
+
+
+def _announce_scheduled(meetings: list[Meeting]) -> None:
     if not meetings:
         return
     dates = ", ".join(format_date(m.starts_at) for m in meetings)
@@ -75,12 +90,10 @@ def meetings_scheduled(meetings: list[Meeting]) -> None:
     )
 
 
-def meeting_confirmed(meeting: Meeting) -> None:
+def meeting_confirmed(meeting: Meeting, **_: Any) -> None:
     """A draft meeting made public: members hear it is scheduled, and ministers
     invited while it was a draft get their invitations now."""
-    from commission.attendance.models import InvitationStatus, MinisterialAttendance
-
-    meetings_scheduled([meeting])
+    _announce_scheduled([meeting])
     for invitation in db.session.execute(
         select(MinisterialAttendance).where(
             MinisterialAttendance.meeting_id == meeting.id,
@@ -90,7 +103,7 @@ def meeting_confirmed(meeting: Meeting) -> None:
         minister_invited(invitation)
 
 
-def agenda_published(meeting: Meeting) -> None:
+def agenda_published(meeting: Meeting, **_: Any) -> None:
     enqueue(
         users=_members_people(),
         topic=Topic.MEETINGS,
@@ -106,7 +119,7 @@ def agenda_published(meeting: Meeting) -> None:
     )
 
 
-def agenda_changed(meeting: Meeting, summary: str) -> None:
+def agenda_changed(meeting: Meeting, *, summary: str, **_: Any) -> None:
     """At most one notice per meeting per day, however many changes."""
     enqueue(
         users=_members_people(),
@@ -121,11 +134,25 @@ def agenda_changed(meeting: Meeting, summary: str) -> None:
         ],
         link=_meeting_link(meeting),
         link_text="See what changed",
-        dedupe=f"agenda-changed:{meeting.id}:{today_london().isoformat()}",
+        dedupe=f"agenda-changed:{meeting.id}:{today().isoformat()}",
     )
 
 
-def meeting_called_off(meeting: Meeting, new: Meeting | None) -> None:
+def meeting_cancelled(meeting: Meeting, **_: Any) -> None:
+    _called_off(meeting, None)
+
+
+def meeting_postponed(
+    meeting: Meeting, *, new: Meeting, reinvited: list[MinisterialAttendance], **_: Any
+) -> None:
+    """Members hear of the new date; ministers invited again hear from the
+    new meeting."""
+    _called_off(meeting, new)
+    for invitation in reinvited:
+        minister_invited(invitation)
+
+
+def _called_off(meeting: Meeting, new: Meeting | None) -> None:
     verb = "postponed" if new is not None else "cancelled"
     lines = [
         f"The meeting on {format_datetime(meeting.starts_at)} has been {verb}"
@@ -145,7 +172,7 @@ def meeting_called_off(meeting: Meeting, new: Meeting | None) -> None:
     )
 
 
-def minister_invited(invitation: MinisterialAttendance) -> None:
+def minister_invited(invitation: MinisterialAttendance, **_: Any) -> None:
     """Only for a meeting people can see: an invitation to a draft is sent
     when the meeting is confirmed (``meeting_confirmed``), since until then
     its link leads to a page the minister cannot open."""
@@ -173,7 +200,7 @@ def minister_invited(invitation: MinisterialAttendance) -> None:
     )
 
 
-def minister_replied(invitation: MinisterialAttendance) -> None:
+def minister_replied(invitation: MinisterialAttendance, **_: Any) -> None:
     meeting = invitation.meeting
     enqueue(
         users=people_with_role(Role.SECRETARIAT),
@@ -196,7 +223,7 @@ def _consultation_link(consultation: Consultation) -> str:
     return external_url("consultations.show_consultation", reference=consultation.reference)
 
 
-def consultation_opened(consultation: Consultation) -> None:
+def consultation_opened(consultation: Consultation, **_: Any) -> None:
     enqueue(
         users=_members_people(),
         topic=Topic.CONSULTATIONS,
@@ -213,7 +240,7 @@ def consultation_opened(consultation: Consultation) -> None:
     )
 
 
-def extension_granted(extension: Extension, consultation: Consultation) -> None:
+def extension_granted(extension: Extension, *, consultation: Consultation, **_: Any) -> None:
     enqueue(
         users=people_at([extension.authority_id]),
         topic=Topic.CONSULTATIONS,
@@ -234,7 +261,7 @@ def extension_granted(extension: Extension, consultation: Consultation) -> None:
     )
 
 
-def response_ready(response: Response) -> None:
+def response_ready(response: Response, **_: Any) -> None:
     consultation = response.consultation
     enqueue(
         users=signers(response.authority_id),
@@ -254,7 +281,7 @@ def response_ready(response: Response) -> None:
     )
 
 
-def response_submitted(response: Response) -> None:
+def response_submitted(response: Response, **_: Any) -> None:
     consultation = response.consultation
     enqueue(
         users=people_at([response.authority_id]),
@@ -274,7 +301,7 @@ def response_submitted(response: Response) -> None:
     )
 
 
-def summary_published(consultation: Consultation) -> None:
+def summary_published(consultation: Consultation, **_: Any) -> None:
     enqueue(
         users=_members_people(),
         topic=Topic.SUMMARIES,
@@ -287,7 +314,7 @@ def summary_published(consultation: Consultation) -> None:
     )
 
 
-def reply_published(consultation: Consultation) -> None:
+def reply_published(consultation: Consultation, **_: Any) -> None:
     enqueue(
         users=_members_people(),
         topic=Topic.SUMMARIES,
@@ -303,27 +330,11 @@ def reply_published(consultation: Consultation) -> None:
 # Reminders -------------------------------------------------------------------------
 
 
-def working_days_before(day: date, count: int) -> date:
-    from commission.meetings.services import bank_holiday
-
-    current = day
-    while count > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5 and not bank_holiday(current):
-            count -= 1
-    return current
-
-
 def send_reminders(now: datetime | None = None) -> dict[str, int]:
     """Queue the reminders due now. Idempotent: each reminder has a dedupe key
     per person, so running twice never sends one twice."""
-    from commission.attendance.models import AttendanceReply
-    from commission.consultations.models import Consultation, ConsultationStatus, Extension
-    from commission.consultations.models import Response as ConsultationResponse
-    from commission.meetings.models import Meeting, MeetingStatus
-
     now = now or now_utc()
-    today = now.astimezone(LONDON).date()
+    on = london_date(now)
     counts = {"reply": 0, "closing": 0}
     lead = int(current_app.config["REPLY_REMINDER_WORKING_DAYS"])
     for meeting in db.session.execute(
@@ -332,8 +343,8 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             Meeting.starts_at > now,
         )
     ).scalars():
-        day = meeting.starts_at.astimezone(LONDON).date()
-        if today < working_days_before(day, lead):
+        day = london_date(meeting.starts_at)
+        if on < working_days_before(day, lead):
             continue
         replied = set(
             db.session.execute(
@@ -342,7 +353,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         )
         waiting = [a for a in member_ids(day) if a not in replied]
         counts["reply"] += enqueue(
-            users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], today),
+            users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], on),
             topic=Topic.ATTENDANCE_REMINDERS,
             template="reply_reminder",
             subject=f"Reminder: who will attend on {format_date(meeting.starts_at)}?",
@@ -371,9 +382,9 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     ).scalars():
         submitted = set(
             db.session.execute(
-                select(ConsultationResponse.authority_id).where(
-                    ConsultationResponse.consultation_id == consultation.id,
-                    ConsultationResponse.submitted_at.is_not(None),
+                select(Response.authority_id).where(
+                    Response.consultation_id == consultation.id,
+                    Response.submitted_at.is_not(None),
                 )
             ).scalars()
         )
@@ -384,7 +395,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 select(Extension).where(Extension.consultation_id == consultation.id)
             ).scalars()
         }
-        waiting = [a for a in member_ids(today) if a not in submitted]
+        waiting = [a for a in member_ids(on) if a not in submitted]
         for authority in db.session.execute(
             select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
         ).scalars():
@@ -392,7 +403,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             extended = closes_at > consultation.closes_at
             if closes_at <= now:
                 continue
-            days_left = (closes_at.astimezone(LONDON).date() - today).days
+            days_left = (london_date(closes_at) - on).days
             due = [d for d in reminder_days if days_left <= d]
             if not due:
                 continue
@@ -406,7 +417,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 else f"The consultation closes {format_datetime(closes_at)}."
             )
             counts["closing"] += enqueue(
-                users=people_at([authority.id], AUTHORITY_ROLES, today),
+                users=people_at([authority.id], AUTHORITY_ROLES, on),
                 topic=Topic.CONSULTATION_REMINDERS,
                 template="closing_reminder",
                 subject=f"{days_left} {'day' if days_left == 1 else 'days'} left: "
@@ -424,3 +435,28 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 dedupe=key,
             )
     return counts
+
+
+RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
+    signals.meetings_scheduled: meetings_scheduled,
+    signals.meeting_confirmed: meeting_confirmed,
+    signals.meeting_cancelled: meeting_cancelled,
+    signals.meeting_postponed: meeting_postponed,
+    signals.agenda_published: agenda_published,
+    signals.agenda_changed: agenda_changed,
+    signals.minister_invited: minister_invited,
+    signals.minister_replied: minister_replied,
+    signals.consultation_opened: consultation_opened,
+    signals.extension_granted: extension_granted,
+    signals.response_ready: response_ready,
+    signals.response_submitted: response_submitted,
+    signals.summary_published: summary_published,
+    signals.reply_published: reply_published,
+}
+
+
+def connect() -> None:
+    """Listen to every event that tells someone something. Connecting again
+    (a second app in one process) replaces, never doubles, a receiver."""
+    for signal, receiver in RECEIVERS.items():
+        signal.connect(receiver, weak=False)

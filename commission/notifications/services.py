@@ -3,6 +3,7 @@ reliably from the outbox."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -18,14 +19,10 @@ from commission.extensions import db
 from commission.links import external_url
 from commission.mail import Email, MailError, send
 from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
-from commission.timeutil import LONDON, now_utc
+from commission.timeutil import now_utc, today
 
 MAX_ATTEMPTS = 6
 UNSUBSCRIBE_SALT = "commission.unsubscribe"
-
-
-def today_london() -> date:
-    return now_utc().astimezone(LONDON).date()
 
 
 # Who ----------------------------------------------------------------------------
@@ -41,7 +38,7 @@ def people_at(
     authority_ids: Iterable[int], roles: Iterable[Role] | None = None, on: date | None = None
 ) -> list[User]:
     """Active people holding a current role at any of the authorities."""
-    on = on or today_london()
+    on = on or today()
     ids = list(authority_ids)
     if not ids:
         return []
@@ -56,7 +53,7 @@ def people_at(
 
 
 def people_with_role(role: Role, on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return list(
         db.session.execute(
             select(User)
@@ -68,7 +65,7 @@ def people_with_role(role: Role, on: date | None = None) -> list[User]:
 
 
 def office_holders(office_id: int, on: date | None = None) -> list[User]:
-    on = on or today_london()
+    on = on or today()
     return list(
         db.session.execute(
             select(User)
@@ -85,7 +82,7 @@ def office_holders(office_id: int, on: date | None = None) -> list[User]:
 
 def signers(authority_id: int, on: date | None = None) -> list[User]:
     """The leader or mayor, and deputies whose delegation covers sign-off today."""
-    on = on or today_london()
+    on = on or today()
     appointments = db.session.execute(
         select(Appointment).where(
             Appointment.authority_id == authority_id,
@@ -316,3 +313,10 @@ def resend(*, message: OutboxMessage) -> None:
     message.attempts = 0
     message.next_attempt_at = now_utc()
     db.session.flush()
+
+
+def renew_calendar_token(*, user: User) -> str:
+    """A new secret address for the person's own calendar feed; the old one
+    stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    return user.calendar_token

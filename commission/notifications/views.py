@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
-from commission import access
+from commission import access, actions
+from commission.actions import run_action, run_button_action
+from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
-from commission.errors import DomainError
+from commission.consultations.models import Consultation, ConsultationStatus
+from commission.consultations.services import deadline_for
 from commission.exports.calendar import calendar_response
 from commission.extensions import csrf, db
 from commission.forms import ConfirmForm
@@ -33,10 +34,14 @@ def email_preferences() -> str | Response:
     if form.validate_on_submit():
         values = {t.value for t in Topic}
         chosen = {Topic(v) for v in request.form.getlist("topics") if v in values}
-        services.set_preferences(user=current_user, topics=chosen)
-        db.session.commit()
-        flash("Your email choices are saved", "success")
-        return redirect(url_for("notifications.email_preferences"))
+        outcome = run_action(
+            lambda: services.set_preferences(user=current_user, topics=chosen),
+            form=form,
+            success="Your email choices are saved",
+            then=lambda _: url_for("notifications.email_preferences"),
+        )
+        if outcome is not None:
+            return outcome
     blocked = {
         o.topic
         for o in db.session.execute(
@@ -73,7 +78,7 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
         services.set_preferences(user=user, topics=wanted | {topic})
     else:
         services.set_preferences(user=user, topics=wanted - {topic})
-    db.session.commit()
+    actions.commit()  # saved before the page says so; it answers in place, not by redirect
     return render_template(
         "notifications/unsubscribe.html",
         invalid=False,
@@ -108,15 +113,11 @@ def resend_message(message_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.resend(message=message)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash(f"The message to {message.recipient} will be sent again", "success")
-    return redirect(url_for("notifications.list_outbox"))
+    return run_button_action(
+        lambda: services.resend(message=message),
+        success=lambda: f"The message to {message.recipient} will be sent again",
+        then=lambda: url_for("notifications.list_outbox"),
+    )
 
 
 @bp.post("/outbox/send")
@@ -134,10 +135,14 @@ def send_outbox() -> Response:
 def personal_calendar() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
-        current_user.calendar_token = secrets.token_urlsafe(32)
-        db.session.commit()
-        flash("Your calendar address has changed. The old address no longer works", "success")
-        return redirect(url_for("notifications.personal_calendar"))
+        outcome = run_action(
+            lambda: services.renew_calendar_token(user=current_user),
+            form=form,
+            success="Your calendar address has changed. The old address no longer works",
+            then=lambda _: url_for("notifications.personal_calendar"),
+        )
+        if outcome is not None:
+            return outcome
     feed = (
         external_url("notifications.calendar_feed", token=current_user.calendar_token)
         if current_user.calendar_token
@@ -158,10 +163,6 @@ def calendar_feed(token: str) -> Response:
 
 
 def personal_calendar_response(user: User) -> Response:
-    from commission.attendance.models import MinisterialAttendance
-    from commission.consultations.models import Consultation, ConsultationStatus
-    from commission.consultations.services import deadline_for
-
     on = today()
     roles = user.roles_on(on)
     appointments = user.current_appointments(on)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response
 
 from commission import access
+from commission.actions import run_action
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
-from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
-from commission.links import external_url
-from commission.mail import Email, MailError, send
+from commission.forms import ConfirmForm
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.pagination import paginate
 from commission.people import services
 from commission.people.forms import AppointmentForm, EndAppointmentForm, InvitePersonForm
+from commission.people.invitations import send_invitation
+from commission.people.queries import APPOINTMENTS_WITH_BODIES, load_person
 from commission.timeutil import today
 
 bp = Blueprint("people", __name__)
@@ -30,23 +31,6 @@ STATUS_FILTERS = {
     "invited": "Invitation not accepted",
     "deactivated": "Deactivated",
 }
-
-
-APPOINTMENTS_WITH_BODIES = (
-    selectinload(User.appointments).selectinload(Appointment.authority),
-    selectinload(User.appointments)
-    .selectinload(Appointment.ministerial_office)
-    .joinedload(MinisterialOffice.department),
-)
-
-
-def _load_person(user_id: int) -> User:
-    user = db.session.execute(
-        select(User).where(User.id == user_id).options(*APPOINTMENTS_WITH_BODIES)
-    ).scalar_one_or_none()
-    if user is None:
-        abort(404)
-    return user
 
 
 def _people_query(query: str, role: str, status: str) -> Select[User]:
@@ -140,25 +124,6 @@ def download_people() -> Response:
     )
 
 
-def send_invitation(user: User, signed_token: str) -> bool:
-    link = external_url("auth.set_password", token=signed_token)
-    days = current_app.config["INVITATION_MAX_AGE_SECONDS"] // 86400
-    body = render_template(
-        "email/invitation.txt", user=user, link=link, days=days, inviter=current_user
-    )
-    try:
-        send(
-            Email(
-                to=user.email,
-                subject="You have been invited to the Local Government Commission",
-                body=body,
-            )
-        )
-    except MailError:
-        return False
-    return True
-
-
 def set_body_choices(form: InvitePersonForm | AppointmentForm) -> None:
     """Fill the authority and office lists (one query each)."""
     authorities = db.session.execute(
@@ -203,22 +168,10 @@ def invite_person() -> str | Response:
     set_body_choices(form)
     if form.validate_on_submit() and (body := chosen_body(form))[2]:
         authority, office, _ = body
-        try:
-            invitation = services.invite_person(
-                email=form.email.data or "",
-                full_name=form.full_name.data or "",
-                role=Role(form.role.data),
-                starts_on=form.starts_on.data or today(),
-                actor=current_user,
-                authority=authority,
-                office=office,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            if send_invitation(invitation.user, invitation.signed_token):
+
+        def send(invitation: services.Invitation) -> str:
+            """Once the account is saved, email the invitation."""
+            if send_invitation(invitation.user, invitation.signed_token, inviter=current_user):
                 flash(f"Invitation sent to {invitation.user.email}", "success")
             else:
                 flash(
@@ -226,27 +179,44 @@ def invite_person() -> str | Response:
                     "email could not be sent. Try sending it again",
                     "warning",
                 )
-            return redirect(url_for("people.show_person", user_id=invitation.user.id))
+            return url_for("people.show_person", user_id=invitation.user.id)
+
+        outcome = run_action(
+            lambda: services.invite_person(
+                email=form.email.data or "",
+                full_name=form.full_name.data or "",
+                role=Role(form.role.data),
+                starts_on=form.starts_on.data or today(),
+                actor=current_user,
+                authority=authority,
+                office=office,
+            ),
+            form=form,
+            then=send,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/invite.html", form=form)
 
 
 @bp.get("/people/<int:user_id>")
 @access.roles(Role.SECRETARIAT)
 def show_person(user_id: int) -> str:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     return render_template("people/show.html", person=person, on=today())
 
 
 @bp.route("/people/<int:user_id>/roles/new", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def add_appointment(user_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = AppointmentForm()
     set_body_choices(form)
     if form.validate_on_submit() and (body := chosen_body(form))[2]:
         authority, office, _ = body
-        try:
-            appointment = services.add_appointment(
+
+        def work() -> Any:
+            return services.add_appointment(
                 user=person,
                 role=Role(form.role.data),
                 starts_on=form.starts_on.data or today(),
@@ -254,58 +224,64 @@ def add_appointment(user_id: int) -> str | Response:
                 authority=authority,
                 office=office,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.full_name} now has the role {appointment.role.label}", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda appointment: (
+                f"{person.full_name} now has the role {appointment.role.label}"
+            ),
+            then=lambda appointment: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/add_appointment.html", form=form, person=person)
 
 
 @bp.route("/people/<int:user_id>/roles/<int:appointment_id>/end", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def end_appointment(user_id: int, appointment_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     appointment = next((a for a in person.appointments if a.id == appointment_id), None)
     if appointment is None:
         abort(404)
     form = EndAppointmentForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.end_appointment(
                 appointment=appointment,
                 ends_on=form.ends_on.data or today(),
                 reason=form.reason.data or "",
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{person.full_name}'s role {appointment.role.label} has been ended", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: f"{person.full_name}'s role {appointment.role.label} has been ended",
+            then=lambda _: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "people/end_appointment.html", form=form, person=person, appointment=appointment
     )
 
 
 def _confirm_account_change(user_id: int, *, active: bool) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.set_active(user=person, active=active, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            verb = "reactivated" if active else "deactivated"
-            flash(f"{person.full_name}'s account has been {verb}", "success")
-            return redirect(url_for("people.show_person", user_id=person.id))
+        verb = "reactivated" if active else "deactivated"
+        outcome = run_action(
+            lambda: services.set_active(user=person, active=active, actor=current_user),
+            form=form,
+            success=lambda _: f"{person.full_name}'s account has been {verb}",
+            then=lambda _: url_for("people.show_person", user_id=person.id),
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/confirm_active.html", form=form, person=person, active=active)
 
 
@@ -324,19 +300,23 @@ def reactivate_person(user_id: int) -> str | Response:
 @bp.route("/people/<int:user_id>/resend-invitation", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def resend_invitation(user_id: int) -> str | Response:
-    person = _load_person(user_id)
+    person = load_person(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            invitation = services.resend_invitation(user=person, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            if send_invitation(person, invitation.signed_token):
+
+        def send(invitation: services.Invitation) -> str:
+            """Once the new link is saved, email it."""
+            if send_invitation(person, invitation.signed_token, inviter=current_user):
                 flash(f"A new invitation has been sent to {person.email}", "success")
             else:
                 flash("The invitation email could not be sent. Try again later", "warning")
-            return redirect(url_for("people.show_person", user_id=person.id))
+            return url_for("people.show_person", user_id=person.id)
+
+        outcome = run_action(
+            lambda: services.resend_invitation(user=person, actor=current_user),
+            form=form,
+            then=send,
+        )
+        if outcome is not None:
+            return outcome
     return render_template("people/confirm_resend.html", form=form, person=person)

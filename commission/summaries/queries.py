@@ -37,7 +37,7 @@ from commission.membership.models import (
 )
 from commission.membership.queries import current_controls
 from commission.summaries.models import AnswerTag, Tag
-from commission.timeutil import LONDON, now_utc
+from commission.timeutil import london_date, now_utc
 
 POSITIONS = list(Position)
 POSITION_LABELS = [(p.value, p.label) for p in POSITIONS]
@@ -49,7 +49,7 @@ NO_CONTROL = "Not recorded"
 def reference_day(consultation: Consultation, at: datetime | None = None) -> date:
     """Membership and control are taken on the closing day, or today if earlier."""
     at = at or now_utc()
-    return min(at, consultation.closes_at).astimezone(LONDON).date()
+    return london_date(min(at, consultation.closes_at))
 
 
 def _members(on: date) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -18,7 +19,7 @@ from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 from commission.summaries.queries import compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
-from commission.timeutil import LONDON, format_datetime, now_utc
+from commission.timeutil import format_datetime, now_utc, today
 
 
 def can_see_live(consultation: Consultation, user: User) -> bool:
@@ -26,7 +27,7 @@ def can_see_live(consultation: Consultation, user: User) -> bool:
     lead department; everyone else sees it once it is published."""
     if not user.is_authenticated:
         return False
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     roles = user.roles_on(on)
     if roles & {Role.SECRETARIAT, Role.CHAIR}:
         return True
@@ -48,7 +49,7 @@ def can_write_reply(consultation: Consultation, user: User) -> bool:
     """The lead minister, or the secretariat on their behalf."""
     if not user.is_authenticated:
         return False
-    on = now_utc().astimezone(LONDON).date()
+    on = today()
     if Role.SECRETARIAT in user.roles_on(on):
         return True
     return consultation.lead_office_id is not None and any(
@@ -151,15 +152,7 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
     db.session.flush()
-    from commission.notifications import events
-
-    events.summary_published(consultation)
-    audit.record(
-        action="summary_published",
-        summary=f"{actor.full_name} published the summary of {consultation.reference}",
-        actor=actor,
-        subject=snapshot,
-    )
+    signals.summary_published.send(consultation, snapshot=snapshot, actor=actor)
     return snapshot
 
 
@@ -200,15 +193,7 @@ def publish_reply(*, consultation: Consultation, actor: User) -> GovernmentReply
     reply.published_by_id = actor.id
     consultation.status = ConsultationStatus.REPLY_PUBLISHED
     db.session.flush()
-    from commission.notifications import events
-
-    events.reply_published(consultation)
-    audit.record(
-        action="reply_published",
-        summary=f"{actor.full_name} published the government's reply to {consultation.reference}",
-        actor=actor,
-        subject=reply,
-    )
+    signals.reply_published.send(consultation, reply=reply, actor=actor)
     return reply
 
 

@@ -7,13 +7,14 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers.response import Response as HTTPResponse
 
-from commission import access, changes
+from commission import access, actions, changes
+from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations.models import (
     Answer,
@@ -21,7 +22,7 @@ from commission.consultations.models import (
     Position,
     Response,
 )
-from commission.consultations.views import load_consultation
+from commission.consultations.queries import load_consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_body, cached_download, keep
@@ -35,10 +36,10 @@ from commission.exports.tables import (
     csv_stream_response,
 )
 from commission.extensions import db
-from commission.forms import ConfirmForm, attach_error
+from commission.forms import ConfirmForm
 from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import Authority, Control
+from commission.membership.models import Authority, AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
 from commission.summaries import services
 from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
@@ -128,7 +129,7 @@ def _figures(
         filename="figures.json",
         body=json.dumps({"computed_at": computed_at, "html": html}).encode(),
     )
-    db.session.commit()
+    actions.commit()
     return computed_at, Markup(html)  # noqa: S704 (rendered just now, escaped by Jinja)
 
 
@@ -504,8 +505,6 @@ def list_comments(reference: str) -> str:
             .order_by(Tag.name)
         ).all():
             tags_by_answer.setdefault(answer_id, []).append(name)
-    from commission.membership.models import AuthorityKind, Region
-
     return render_template(
         "summaries/comments.html",
         consultation=consultation,
@@ -534,17 +533,13 @@ def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
     if not form.validate_on_submit():
         abort(400)
     names = request.form.getlist("tags") + (request.form.get("new_tag") or "").split(",")
-    try:
-        services.tag_answer(answer=answer, tag_names=names, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
-        flash("Themes saved", "success")
-    return redirect(
-        safe_next(request.form.get("next"))
-        or url_for("summaries.list_comments", reference=reference)
+    return run_button_action(
+        lambda: services.tag_answer(answer=answer, tag_names=names, actor=current_user),
+        success="Themes saved",
+        then=lambda: (
+            safe_next(request.form.get("next"))
+            or url_for("summaries.list_comments", reference=reference)
+        ),
     )
 
 
@@ -566,21 +561,24 @@ def freeze_summary(reference: str) -> str | HTTPResponse:
     form = ConfirmForm()
     if form.validate_on_submit():
         meeting = next((m for m in meetings if str(m.id) == request.form.get("meeting")), None)
-        try:
+
+        def work() -> Any:
             if meeting is None:
                 raise DomainError("Select the meeting", field="meeting")
-            snapshot = services.freeze_for_meeting(
+            return services.freeze_for_meeting(
                 consultation=consultation, meeting=meeting, actor=current_user
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Summary frozen for the meeting", "success")
-            return redirect(
-                url_for("summaries.show_snapshot", reference=reference, snapshot_id=snapshot.id)
-            )
+
+        outcome = run_action(
+            work,
+            form=form,
+            success="Summary frozen for the meeting",
+            then=lambda snapshot: url_for(
+                "summaries.show_snapshot", reference=reference, snapshot_id=snapshot.id
+            ),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "summaries/freeze.html", form=form, consultation=consultation, meetings=meetings
     )
@@ -592,15 +590,18 @@ def publish_summary(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.publish_summary(consultation=consultation, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Summary published", "success")
-            return redirect(url_for("summaries.show_summary", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Summary published",
+            then=lambda _: url_for("summaries.show_summary", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/confirm.html",
         form=form,
@@ -629,7 +630,8 @@ def edit_reply(reference: str) -> str | HTTPResponse:
             key: request.form.get(key) or ""
             for key in ["overall", *[f"q{q.id}" for q in consultation.questions]]
         }
-        try:
+
+        def work() -> Any:
             if any(len(v) > 10000 for v in values.values()):
                 raise DomainError("Each part of the reply must be 10,000 characters or fewer")
             services.save_reply(
@@ -638,13 +640,15 @@ def edit_reply(reference: str) -> str | HTTPResponse:
                 per_question={q.id: values.get(f"q{q.id}") or "" for q in consultation.questions},
                 actor=current_user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("Reply saved. It is not public until you publish it", "success")
-            return redirect(url_for("summaries.edit_reply", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Reply saved. It is not public until you publish it",
+            then=lambda _: url_for("summaries.edit_reply", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "summaries/reply_form.html",
         form=form,
@@ -661,15 +665,18 @@ def publish_reply(reference: str) -> str | HTTPResponse:
     access.require(services.can_write_reply(consultation, current_user))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
+
+        def work() -> Any:
             services.publish_reply(consultation=consultation, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash("The government's reply is published", "success")
-            return redirect(url_for("consultations.show_consultation", reference=reference))
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "The government's reply is published",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
     return render_template(
         "consultations/confirm.html",
         form=form,

@@ -22,7 +22,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import MapAdapter
 
-from commission.membership.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import LONDON
 from tests.e2e.harness import LiveServer, PageChecker, unique_email
 

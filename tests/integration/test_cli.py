@@ -10,7 +10,7 @@ from commission.auth.models import ThrottleEvent, User
 from commission.auth.passwords import verify_password
 from commission.auth.roles import Role
 from commission.extensions import db
-from commission.membership.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import now_utc, today
 from tests import factories
 from tests.conftest import audit_events

@@ -11,12 +11,6 @@ from sqlalchemy import func, select
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.roles import Role
 from commission.extensions import db
-from commission.membership.demo import (
-    DEMO_DOMAIN,
-    DEMO_PASSWORD,
-    choose_councils,
-    load_demo,
-)
 from commission.membership.models import (
     COUNCIL_KINDS,
     Authority,
@@ -26,7 +20,13 @@ from commission.membership.models import (
     PoliticalControl,
     Region,
 )
-from commission.membership.seeding import load_reference_data
+from commission.seeding.demo import (
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    choose_councils,
+    load_demo,
+)
+from commission.seeding.reference import load_reference_data
 from commission.timeutil import today
 from tests.pages import expect, heading, ok, page, summary_list
 

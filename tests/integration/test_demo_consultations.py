@@ -23,8 +23,8 @@ from commission.consultations.models import (
 from commission.consultations.services import effective_status
 from commission.extensions import db
 from commission.meetings.models import AgendaItem
-from commission.membership.demo import load_demo
-from commission.membership.seeding import load_reference_data
+from commission.seeding.demo import load_demo
+from commission.seeding.reference import load_reference_data
 from tests.pages import expect, heading, page, table_rows
 
 

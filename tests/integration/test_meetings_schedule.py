@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from commission.auth.roles import Role
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.meetings.services import last_bank_holiday_year
-from commission.timeutil import today
+from commission.timeutil import last_bank_holiday_year, today
 from tests import factories
 from tests.conftest import audit_events
 from tests.factories import london_time

@@ -25,7 +25,7 @@ from commission.notifications import events
 from commission.notifications.models import OutboxMessage, OutboxStatus, Topic
 from commission.notifications.services import set_preferences
 from commission.summaries import services as summaries
-from commission.timeutil import format_date, now_utc, today
+from commission.timeutil import format_date, last_bank_holiday_year, now_utc, today
 from tests import factories
 from tests.pages import expect, heading, ok, sign_in
 
@@ -110,7 +110,7 @@ def published_meeting(**kwargs):
 
 def test_scheduling_a_year_of_meetings_tells_member_authorities_people(cast):
     rule = meetings.ScheduleRule(
-        year=min(today().year + 1, meetings.last_bank_holiday_year()),
+        year=min(today().year + 1, last_bank_holiday_year()),
         ordinal="second",
         weekday=1,
         starts=time(10, 30),
@@ -210,7 +210,7 @@ def test_agenda_changes_after_publication_are_one_notice_per_meeting_per_day(cas
     assert link_in(messages[0]) == f"{BASE}/meetings/{meeting.slug}"
 
     tomorrow = today() + timedelta(days=1)
-    monkeypatch.setattr(events, "today_london", lambda: tomorrow)
+    monkeypatch.setattr(events, "today", lambda: tomorrow)
     meetings.add_item(
         meeting=meeting,
         details=meetings.ItemDetails(

@@ -15,11 +15,10 @@ from commission.auth.roles import Role
 from commission.consultations.models import Extension
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
-from commission.meetings.services import london
 from commission.notifications import events
 from commission.notifications.models import OutboxMessage, Topic
 from commission.notifications.services import set_preferences
-from commission.timeutil import LONDON, now_utc, today
+from commission.timeutil import LONDON, london, now_utc, today, working_days_before
 from tests import factories
 from tests.pages import heading, sign_in
 
@@ -126,7 +125,7 @@ def test_running_twice_queues_nothing_new(app, cast):
 def test_reminders_start_the_configured_number_of_working_days_before(app, cast):
     meeting = meeting_in(40)
     day = meeting.starts_at.astimezone(LONDON).date()
-    first_day = events.working_days_before(day, app.config["REPLY_REMINDER_WORKING_DAYS"])
+    first_day = working_days_before(day, app.config["REPLY_REMINDER_WORKING_DAYS"])
 
     the_day_before = london(first_day - timedelta(days=1), time(23, 0))
     assert events.send_reminders(now=the_day_before)["reply"] == 0
@@ -136,8 +135,8 @@ def test_reminders_start_the_configured_number_of_working_days_before(app, cast)
 def test_working_days_skip_weekends_and_bank_holidays():
     # Tuesday 5 January 2027: back past New Year's Day, Boxing Day (substitute,
     # Monday 28 December) and Christmas Day to Thursday 24 December.
-    assert events.working_days_before(date(2027, 1, 5), 5) == date(2026, 12, 24)
-    assert events.working_days_before(date(2026, 11, 30), 1) == date(2026, 11, 27)
+    assert working_days_before(date(2027, 1, 5), 5) == date(2026, 12, 24)
+    assert working_days_before(date(2026, 11, 30), 1) == date(2026, 11, 27)
 
 
 def test_no_reminders_for_meetings_not_going_ahead_or_past(app, cast):

@@ -28,7 +28,7 @@ from commission.membership.models import (
     PoliticalControl,
     Region,
 )
-from commission.membership.seeding import (
+from commission.seeding.reference import (
     FOUNDING_DATE,
     FOUNDING_REASON,
     SEEDS,

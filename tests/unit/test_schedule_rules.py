@@ -7,14 +7,13 @@ import pytest
 
 from commission.errors import DomainError
 from commission.meetings.models import MeetingStatus
-from commission.meetings.services import (
-    ScheduleRule,
+from commission.meetings.services import ScheduleRule, plan_schedule
+from commission.timeutil import (
     bank_holiday,
     last_bank_holiday_year,
     london,
     next_working_day,
     nth_weekday,
-    plan_schedule,
 )
 from tests import factories
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from commission.membership.models import AuthorityKind, Control, OfficeRank, Region
-from commission.membership.seeding import (
+from commission.seeding.reference import (
     FOUNDING_DATE,
     SEEDS,
     _as_of,

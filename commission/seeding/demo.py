@@ -17,15 +17,30 @@ from sqlalchemy.orm import selectinload
 from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import Role
+from commission.consultations.models import (
+    Answer,
+    Channel,
+    Consultation,
+    ConsultationStatus,
+    LegislativeStage,
+    Position,
+    Question,
+    QuestionKind,
+    Response,
+    ResponseRevision,
+    ResponseStatus,
+)
+from commission.consultations.services import next_reference, snapshot
 from commission.extensions import db
+from commission.meetings import services as meetings
+from commission.meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingStatus
 from commission.membership.models import (
     COUNCIL_KINDS,
     Authority,
     Department,
     MinisterialOffice,
 )
-from commission.timeutil import LONDON as LONDON_ZONE
-from commission.timeutil import today
+from commission.timeutil import london, london_date, next_working_day, now_utc, nth_weekday, today
 
 DEMO_DOMAIN = "demo.commission.example"
 DEMO_PASSWORD = "demo-commission-password-2026"  # noqa: S105  (fictional demo accounts only)
@@ -354,9 +369,6 @@ def load_demo_meetings(*, secretariat: User) -> None:
     """A year of monthly meetings from next month (second Tuesday, 10:30am to
     1pm, none in August), the first with a published agenda. Only when there
     are no meetings yet."""
-    from commission.meetings import services as meetings
-    from commission.meetings.models import AgendaItemKind, Meeting, MeetingStatus
-
     if db.session.execute(select(Meeting.id).limit(1)).first() is not None:
         return
     start = today().replace(day=1) + timedelta(days=32)
@@ -366,15 +378,15 @@ def load_demo_meetings(*, secretariat: User) -> None:
         month = (start.month - 1 + offset) % 12 + 1
         if month == 8:
             continue
-        wanted = meetings.nth_weekday(year, month, 2, 1)
-        day, _ = meetings.next_working_day(wanted)
+        wanted = nth_weekday(year, month, 2, 1)
+        day, _ = next_working_day(wanted)
         planned.append(day)
     created = []
     for day in planned:
         meeting = Meeting(
             slug=meetings.allocate_slug(day),
-            starts_at=meetings.london(day, time(10, 30)),
-            ends_at=meetings.london(day, time(13, 0)),
+            starts_at=london(day, time(10, 30)),
+            ends_at=london(day, time(13, 0)),
             venue="2 Marsham Street, London SW1P 4DF",
             status=MeetingStatus.SCHEDULED,
             created_by_id=secretariat.id,
@@ -457,23 +469,6 @@ def load_demo_consultations(*, secretariat: User) -> None:
     """Three consultations drawn from published policy ideas: one open (the
     Sure Start revival), one closed with about 150 responses (the English Deal),
     one in draft (adult social care and health). Only when there are none yet."""
-    from commission.consultations.models import (
-        Answer,
-        Channel,
-        Consultation,
-        ConsultationStatus,
-        LegislativeStage,
-        Position,
-        Question,
-        QuestionKind,
-        Response,
-        ResponseRevision,
-        ResponseStatus,
-    )
-    from commission.consultations.services import next_reference, snapshot
-    from commission.meetings.models import AgendaItem
-    from commission.timeutil import now_utc
-
     if db.session.execute(select(Consultation.id).limit(1)).first() is not None:
         return
     now = now_utc()
@@ -537,7 +532,7 @@ def load_demo_consultations(*, secretariat: User) -> None:
             .order_by(Authority.name)
         ).scalars()
     )
-    responding_day = (now - timedelta(days=45)).astimezone(LONDON_ZONE).date()
+    responding_day = london_date(now - timedelta(days=45))
     members = [a for a in members if a.membership_on(responding_day)]
     rng.shuffle(members)
     for authority in sorted(members[:150], key=lambda a: a.name):

@@ -1,11 +1,19 @@
-"""What needs a signed-in person's action now, for the home page."""
+"""What the home page and "Your authority" show a signed-in person: what
+needs their action now, and for each of their authorities the meetings to
+come and the consultations it can respond to.
+
+The dashboard sits above the areas: it reads meetings, attendance,
+consultations and minutes, and no area imports it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from flask import url_for
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission import policy
@@ -21,8 +29,25 @@ from commission.consultations.models import (
 )
 from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
+from commission.membership.models import Authority
 from commission.minutes.models import Action, ActionStatus, OwnerKind
-from commission.timeutil import format_date, format_datetime, now_utc, today
+from commission.timeutil import format_date, format_datetime, london_date, now_utc, today
+
+
+def next_meeting() -> Meeting | None:
+    """The next meeting going ahead that has not ended."""
+    return db.session.execute(
+        select(Meeting)
+        .where(
+            Meeting.status.in_({MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}),
+            Meeting.ends_at >= now_utc(),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+# "Needs your action" ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -33,8 +58,6 @@ class Task:
 
 
 def needs_action(user: User) -> list[Task]:
-    from flask import url_for
-
     on = today()
     now = now_utc()
     tasks: list[Task] = []
@@ -139,8 +162,6 @@ def needs_action(user: User) -> list[Task]:
         conditions = [MinisterialAttendance.ministerial_office_id.in_(offices or [0])]
         if chair:
             conditions.append(MinisterialAttendance.for_chair.is_(True))
-        from sqlalchemy import or_
-
         for invitation in db.session.execute(
             select(MinisterialAttendance)
             .join(Meeting)
@@ -173,8 +194,6 @@ def needs_action(user: User) -> list[Task]:
     ]
     secretariat = Role.SECRETARIAT in user.roles_on(on)
     if authority_ids or departments or secretariat:
-        from sqlalchemy import or_
-
         owners: list[ColumnElement[bool]] = [
             (Action.owner_kind == OwnerKind.AUTHORITY)
             & Action.owner_authority_id.in_(authority_ids or [0]),
@@ -200,3 +219,127 @@ def needs_action(user: User) -> list[Task]:
                 )
             )
     return tasks
+
+
+# "Your authority": what is coming up ------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    meeting: Meeting
+    member: bool  # the authority has a seat on the meeting's day, so it replies
+    reply: AttendanceReply | None
+
+
+@dataclass(frozen=True)
+class OpenConsultation:
+    consultation: Consultation
+    response: Response | None
+    deadline: datetime
+
+    @property
+    def extended(self) -> bool:
+        return self.deadline > self.consultation.closes_at
+
+
+def upcoming_meetings(
+    authorities: Sequence[Authority], *, limit: int
+) -> dict[int, list[UpcomingMeeting]]:
+    """The next meetings members reply for (scheduled or with a published
+    agenda, not yet started), with each authority's reply. Two queries, however
+    many authorities; memberships must already be loaded."""
+    result: dict[int, list[UpcomingMeeting]] = {a.id: [] for a in authorities}
+    if not authorities:
+        return result
+    meetings = list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
+                Meeting.starts_at > now_utc(),
+            )
+            .order_by(Meeting.starts_at)
+            .limit(limit)
+        ).scalars()
+    )
+    replies: dict[tuple[int, int], AttendanceReply] = {}
+    if meetings:
+        replies = {
+            (reply.meeting_id, reply.authority_id): reply
+            for reply in db.session.execute(
+                select(AttendanceReply).where(
+                    AttendanceReply.meeting_id.in_([m.id for m in meetings]),
+                    AttendanceReply.authority_id.in_([a.id for a in authorities]),
+                )
+            ).scalars()
+        }
+    for authority in authorities:
+        for meeting in meetings:
+            day = london_date(meeting.starts_at)
+            result[authority.id].append(
+                UpcomingMeeting(
+                    meeting=meeting,
+                    member=authority.membership_on(day) is not None,
+                    reply=replies.get((meeting.id, authority.id)),
+                )
+            )
+    return result
+
+
+def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenConsultation]]:
+    """Consultations each authority can respond to now (its extension counts),
+    soonest deadline first, with its response so far; none for an authority
+    that is not a member today, as only members respond. Three queries,
+    however many authorities or consultations (their memberships are loaded
+    with them)."""
+    result: dict[int, list[OpenConsultation]] = {a.id: [] for a in authorities}
+    if not authorities:
+        return result
+    now = now_utc()
+    consultations = list(
+        db.session.execute(
+            select(Consultation)
+            .where(
+                Consultation.status == ConsultationStatus.OPEN,
+                Consultation.opens_at <= now,
+            )
+            .options(selectinload(Consultation.department))
+        ).scalars()
+    )
+    if not consultations:
+        return result
+    ids = [c.id for c in consultations]
+    authority_ids = [a.id for a in authorities]
+    extensions = {
+        (e.consultation_id, e.authority_id): e
+        for e in db.session.execute(
+            select(Extension).where(
+                Extension.consultation_id.in_(ids), Extension.authority_id.in_(authority_ids)
+            )
+        ).scalars()
+    }
+    responses = {
+        (r.consultation_id, r.authority_id): r
+        for r in db.session.execute(
+            select(Response).where(
+                Response.consultation_id.in_(ids), Response.authority_id.in_(authority_ids)
+            )
+        ).scalars()
+    }
+    on = london_date(now)
+    for authority in authorities:
+        if authority.membership_on(on) is None:
+            continue
+        for consultation in consultations:
+            deadline = consultation.deadline_with(extensions.get((consultation.id, authority.id)))
+            if now >= deadline:
+                continue
+            result[authority.id].append(
+                OpenConsultation(
+                    consultation=consultation,
+                    response=responses.get((consultation.id, authority.id)),
+                    deadline=deadline,
+                )
+            )
+        result[authority.id].sort(key=lambda item: item.deadline)
+    return result
