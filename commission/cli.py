@@ -10,6 +10,13 @@ import click
 from flask import Flask, current_app
 
 from commission import jobs
+from commission.archive import (
+    ArchiveError,
+    check_archive,
+    compare_with_database,
+    export_archive,
+    import_archive,
+)
 from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
 from commission.errors import DomainError
@@ -162,7 +169,6 @@ def archive() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def archive_export(file: Path) -> None:
     """Write every record and stored file to FILE (a new zip)."""
-    from commission.archive import ArchiveError, export_archive
 
     try:
         report = export_archive(file)
@@ -178,7 +184,6 @@ def archive_export(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def archive_import(file: Path) -> None:
     """Load FILE into this database, which must be new (`flask db upgrade`, nothing else)."""
-    from commission.archive import ArchiveError, import_archive
 
     try:
         report = import_archive(file)
@@ -196,7 +201,6 @@ def archive_import(file: Path) -> None:
 def archive_check(file: Path) -> None:
     """Check FILE's checksums and, once it has been imported, that this
     database and storage hold what it holds."""
-    from commission.archive import ArchiveError, check_archive, compare_with_database
 
     try:
         manifest = check_archive(file)

@@ -150,7 +150,7 @@ def started_by_flask_run(tmp_path: Path, host: str, port: int) -> None:
 
 def link_from_the_command_line(app: Flask) -> str:
     with app.app_context():
-        return external_url("pages.home")
+        return external_url("dashboard.home")
 
 
 def test_command_line_links_use_public_base_url_when_set(tmp_path):
