@@ -120,14 +120,19 @@ def kept_pdf_response(
     template: str,
     filename: str,
     *,
-    subject: str,
+    subject: str | None,
     context: Callable[[], Mapping[str, object]],
 ) -> Response:
     """The PDF of ``template`` with what ``context()`` gives, kept under the
     change counter (and its HTML, as ``pdf_response`` keeps it): while the
     counter stays where it is, ``context`` is not even called. Call it only
     once the request has been authorised; ``subject`` names the document and
-    the audience it was made for."""
+    the audience it was made for, or is None for a document that may still
+    change (a draft), which is made every time."""
+    headers = {"Content-Disposition": f'inline; filename="{filename}"'}
+    if subject is None:
+        made = _write_pdf(render_template(template, **context()))
+        return Response(made, mimetype=PDF_MIMETYPE, headers=headers)
     now_key = cache_key(
         "pdf-now", subject, changes.current(), template_digest(template, "pdf/print.css")
     )
@@ -153,8 +158,4 @@ def kept_pdf_response(
             body=body,
         )
         db.session.commit()
-    return Response(
-        body,
-        mimetype=PDF_MIMETYPE,
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return Response(body, mimetype=PDF_MIMETYPE, headers=headers)

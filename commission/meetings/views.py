@@ -20,7 +20,7 @@ from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.calendar import calendar_response
-from commission.exports.pdf import kept_pdf_response, pdf_response
+from commission.exports.pdf import kept_pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
 from commission.meetings import services
@@ -251,13 +251,11 @@ def agenda_pack(slug: str) -> Response:
             "ministers": attendance.confirmed_ministers(meeting, member=member),
         }
 
-    template, filename = "meetings/agenda_pack.html", f"agenda-{meeting.slug}.pdf"
-    if not meeting.agenda_is_public:
-        return pdf_response(template, filename, **context())
+    audience = "member" if member else "public"
     return kept_pdf_response(
-        template,
-        filename,
-        subject=f"agenda-pack:{meeting.id}:{'member' if member else 'public'}",
+        "meetings/agenda_pack.html",
+        f"agenda-{meeting.slug}.pdf",
+        subject=f"agenda-pack:{meeting.id}:{audience}" if meeting.agenda_is_public else None,
         context=context,
     )
 

@@ -17,7 +17,7 @@ from commission.attendance.models import RegisterMark
 from commission.auth.roles import Role
 from commission.consultations.models import StatedPosition
 from commission.errors import DomainError
-from commission.exports.pdf import kept_pdf_response, pdf_response
+from commission.exports.pdf import kept_pdf_response
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, GovDateField
@@ -129,13 +129,11 @@ def minutes_pdf(slug: str) -> Response:
             "generated": now_utc(),
         }
 
-    template, filename = "minutes/minutes_pdf.html", f"minutes-{meeting.slug}.pdf"
-    if not minutes.published:
-        return pdf_response(template, filename, **context())
+    audience = "member" if member else "public"
     return kept_pdf_response(
-        template,
-        filename,
-        subject=f"minutes:{meeting.id}:{'member' if member else 'public'}",
+        "minutes/minutes_pdf.html",
+        f"minutes-{meeting.slug}.pdf",
+        subject=f"minutes:{meeting.id}:{audience}" if minutes.published else None,
         context=context,
     )
 
