@@ -2,8 +2,47 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Flask, Response, request
+from flask import Request as FlaskRequest
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.utils import cached_property
+
+NUL = "\x00"
+
+
+def _without_nul(values: MultiDict[str, str]) -> MultiDict[str, str]:
+    if not any(NUL in key or NUL in value for key, value in values.items(multi=True)):
+        return values
+    cleaned: MultiDict[str, str] = type(values)(
+        [(key.replace(NUL, ""), value.replace(NUL, "")) for key, value in values.items(multi=True)]
+    )
+    return cleaned
+
+
+class CommissionRequest(FlaskRequest):
+    """A request whose query string and form never carry a NUL character:
+    nobody types one, PostgreSQL's text columns refuse them (a 500 where
+    SQLite would have stored it), and they only ever come from a hand-made
+    request. Uploaded files are untouched."""
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        parsed: MultiDict[str, str] = self.parameter_storage_class(
+            parse_qsl(
+                self.query_string.decode(), keep_blank_values=True, errors="werkzeug.url_quote"
+            )
+        )
+        return _without_nul(parsed)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form is not None:
+            self.__dict__["form"] = _without_nul(form)
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -22,6 +61,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = CommissionRequest
     hsts = bool(app.config.get("HSTS"))
 
     @app.after_request

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import url_for
+from flask import request, url_for
 
 from commission import access, create_app
 from commission.access import RuleKind
@@ -41,6 +41,7 @@ QUERY_VALUES = [
     "%",
     "'\"><script>alert(1)</script>",
     "ü€\U0001d7d8",
+    "a\x00b",
     "x" * 5000,
 ]
 BUILT_IN_MESSAGES = ("Not a valid", "This field is required.", "Invalid Choice")
@@ -181,3 +182,10 @@ def test_no_form_input_gives_a_500(app, client, targets, endpoint):  # noqa: F81
     for what, data in _bad_forms(fields):
         response = client.post(target.url, data=data)
         assert_fine(response, f"POST {endpoint} ({what})")
+
+
+def test_nul_characters_never_reach_the_database(app, client):
+    """PostgreSQL refuses them in text; nobody types one."""
+    with app.test_request_context("/?q=a%00b", method="POST", data={"title": "Fund\x00ing"}):
+        assert request.args["q"] == "ab"
+        assert request.form["title"] == "Funding"
