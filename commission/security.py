@@ -11,13 +11,19 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.utils import cached_property
 
 NUL = "\x00"
+# What an HTML parser puts in a NUL's place: the input stays visibly what it
+# was (a year of "%00" is still not a year), and PostgreSQL can store it.
+REPLACEMENT = "\ufffd"
 
 
 def _without_nul(values: MultiDict[str, str]) -> MultiDict[str, str]:
     if not any(NUL in key or NUL in value for key, value in values.items(multi=True)):
         return values
     cleaned: MultiDict[str, str] = type(values)(
-        [(key.replace(NUL, ""), value.replace(NUL, "")) for key, value in values.items(multi=True)]
+        [
+            (key.replace(NUL, REPLACEMENT), value.replace(NUL, REPLACEMENT))
+            for key, value in values.items(multi=True)
+        ]
     )
     return cleaned
 
@@ -26,7 +32,9 @@ class CommissionRequest(FlaskRequest):
     """A request whose query string and form never carry a NUL character:
     nobody types one, PostgreSQL's text columns refuse them (a 500 where
     SQLite would have stored it), and they only ever come from a hand-made
-    request. Uploaded files are untouched."""
+    request. Each is replaced by U+FFFD, as an HTML parser does, so the
+    value is still checked as the odd value it is. Uploaded files are
+    untouched."""
 
     @cached_property
     def args(self) -> MultiDict[str, str]:
