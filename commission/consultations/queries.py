@@ -9,7 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from commission import access
 from commission.auth.roles import Role
-from commission.consultations.models import Consultation, ConsultationStatus, Question
+from commission.consultations.models import (
+    Consultation,
+    ConsultationStatus,
+    Extension,
+    Question,
+    Response,
+)
 from commission.extensions import db
 
 
@@ -39,3 +45,35 @@ def question_of(consultation: Consultation, question_id: int) -> Question:
     if question is None:
         abort(404)
     return question
+
+
+Pair = tuple[int, int]
+
+
+def responses_and_extensions(
+    consultation_ids: list[int], authority_ids: list[int]
+) -> tuple[dict[Pair, Response], dict[Pair, Extension]]:
+    """Each authority's response to, and extension for, each consultation,
+    keyed by (consultation id, authority id), in two statements whatever
+    the numbers."""
+    if not consultation_ids or not authority_ids:
+        return {}, {}
+    responses = {
+        (r.consultation_id, r.authority_id): r
+        for r in db.session.execute(
+            select(Response).where(
+                Response.consultation_id.in_(consultation_ids),
+                Response.authority_id.in_(authority_ids),
+            )
+        ).scalars()
+    }
+    extensions = {
+        (e.consultation_id, e.authority_id): e
+        for e in db.session.execute(
+            select(Extension).where(
+                Extension.consultation_id.in_(consultation_ids),
+                Extension.authority_id.in_(authority_ids),
+            )
+        ).scalars()
+    }
+    return responses, extensions

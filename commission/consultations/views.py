@@ -157,26 +157,7 @@ def list_consultations() -> str:
             groups[key].append(consultation)
     shown = [c.id for c in groups["open"] + list(closed.items)]
     mine = _my_authorities()
-    responses = {}
-    extensions = {}
-    if mine and shown:
-        ids = [a.id for a in mine]
-        responses = {
-            (r.consultation_id, r.authority_id): r
-            for r in db.session.execute(
-                select(Response).where(
-                    Response.authority_id.in_(ids), Response.consultation_id.in_(shown)
-                )
-            ).scalars()
-        }
-        extensions = {
-            (e.consultation_id, e.authority_id): e
-            for e in db.session.execute(
-                select(Extension).where(
-                    Extension.authority_id.in_(ids), Extension.consultation_id.in_(shown)
-                )
-            ).scalars()
-        }
+    responses, extensions = queries.responses_and_extensions(shown, [a.id for a in mine])
     return render_template(
         "consultations/list.html",
         groups=groups,

@@ -27,6 +27,7 @@ from commission.consultations.models import (
     Response,
     ResponseStatus,
 )
+from commission.consultations.queries import responses_and_extensions
 from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority
@@ -308,24 +309,9 @@ def open_consultations(authorities: Sequence[Authority]) -> dict[int, list[OpenC
     )
     if not consultations:
         return result
-    ids = [c.id for c in consultations]
-    authority_ids = [a.id for a in authorities]
-    extensions = {
-        (e.consultation_id, e.authority_id): e
-        for e in db.session.execute(
-            select(Extension).where(
-                Extension.consultation_id.in_(ids), Extension.authority_id.in_(authority_ids)
-            )
-        ).scalars()
-    }
-    responses = {
-        (r.consultation_id, r.authority_id): r
-        for r in db.session.execute(
-            select(Response).where(
-                Response.consultation_id.in_(ids), Response.authority_id.in_(authority_ids)
-            )
-        ).scalars()
-    }
+    responses, extensions = responses_and_extensions(
+        [c.id for c in consultations], [a.id for a in authorities]
+    )
     on = london_date(now)
     for authority in authorities:
         if authority.membership_on(on) is None:
