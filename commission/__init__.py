@@ -88,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission import models  # noqa: F401  (register every model)
     from commission.attendance.views import bp as attendance_bp
     from commission.audit import subscribers as audit_subscribers
+    from commission.audit import trail as audit_trail
     from commission.audit.views import bp as audit_bp
     from commission.auth.views import bp as auth_bp
     from commission.auth.views import load_user
@@ -105,6 +106,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
     audit_subscribers.connect()
+    audit_trail.init_app()
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)

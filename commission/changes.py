@@ -31,6 +31,7 @@ after one, ``flask clear-download-cache`` forgets every kept copy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import BigInteger, Integer, event, select
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from commission.extensions import Base, db
 
 CHANGED = "commission_records_changed"
+WRITTEN = "commission_tables_written"
 
 # Tables whose rows are not the Commission's records: writing them changes
 # nothing a page or a file made from the records shows.
@@ -107,13 +109,36 @@ def _increment(session: Session) -> None:
     )
 
 
+def written_table(statement: str) -> str | None:
+    """The table a plain INSERT, UPDATE or DELETE writes, in lower case."""
+    write = _WRITE.match(statement)
+    return write.group(1).lower() if write is not None else None
+
+
+# Called, in order, just before a transaction that changed a record commits,
+# with the session and the names of the tables it wrote (the audit trail
+# checks there that the change was recorded).
+_BEFORE_RECORDS_COMMIT: list[Callable[[Session, frozenset[str]], None]] = []
+
+
+def before_records_commit(check: Callable[[Session, frozenset[str]], None]) -> None:
+    """Call ``check`` before each commit of a transaction that changed a
+    record (once per process, however often it is asked)."""
+    if check not in _BEFORE_RECORDS_COMMIT:
+        _BEFORE_RECORDS_COMMIT.append(check)
+
+
 def _seen(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    table = written_table(statement)
+    if table is not None:
+        connection.info.setdefault(WRITTEN, set()).add(table)
     if not connection.info.get(CHANGED) and writes_a_record(statement):
         connection.info[CHANGED] = True
 
 
 def _forget(connection: Any) -> None:
     connection.info.pop(CHANGED, None)
+    connection.info.pop(WRITTEN, None)
 
 
 def _before_commit(session: Session) -> None:
@@ -123,8 +148,11 @@ def _before_commit(session: Session) -> None:
     session.flush()
     connection = session.connection()
     if connection.info.get(CHANGED):
+        for check in _BEFORE_RECORDS_COMMIT:
+            check(session, frozenset(connection.info.get(WRITTEN, ())))
+        session.flush()
         _increment(session)
-        _forget(connection)
+    _forget(connection)
 
 
 def init_engine(engine: Engine) -> None:

@@ -99,6 +99,11 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # Accounts
         "INVITATION_MAX_AGE_SECONDS": _int("INVITATION_MAX_AGE_SECONDS", 7 * 24 * 3600),
         "PASSWORD_RESET_MAX_AGE_SECONDS": _int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600),
+        # Without a worker (development), send a queued reset link as soon as
+        # the answer has gone rather than wait for `flask send-outbox`.
+        "SEND_ACCOUNT_EMAIL_AFTER_RESPONSE": _bool(
+            os.environ.get("SEND_ACCOUNT_EMAIL_AFTER_RESPONSE"), default=not production
+        ),
         "PASSWORD_MIN_LENGTH": _int("PASSWORD_MIN_LENGTH", 12),
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": _int("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", 5),
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": _int("SIGN_IN_MAX_FAILURES_PER_ADDRESS", 20),
@@ -117,9 +122,14 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "PAPER_MAX_BYTES": _int("PAPER_MAX_BYTES", 20 * 1024 * 1024),
         "CALENDAR_DOMAIN": os.environ.get("CALENDAR_DOMAIN", "commission.localhost"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Refuse to commit a request's change that recorded no audit event
+        # (otherwise it is recorded as an unrecorded change and logged).
+        "AUDIT_STRICT": _bool(os.environ.get("AUDIT_STRICT")),
     }
     if overrides:
         config.update(overrides)
+    if config.get("TESTING") and "AUDIT_STRICT" not in (overrides or {}):
+        config["AUDIT_STRICT"] = True
     check_quorum(config.get("QUORUM_FRACTION", "1/3"))
     if production:
         check_production(config)

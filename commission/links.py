@@ -21,7 +21,7 @@ def external_url(endpoint: str, **values: Any) -> str:
         with current_app.test_request_context(base_url=base or devserver.base_url()):
             return url_for(endpoint, _external=True, **values)
     if base:
-        return base + url_for(endpoint, **values)
+        return base + url_for(endpoint, _external=False, **values)
     return url_for(endpoint, _external=True, **values)
 
 

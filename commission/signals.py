@@ -52,5 +52,12 @@ response_submitted = _events.signal(
 summary_published = _events.signal("summary-published", doc="Payload: snapshot.")
 reply_published = _events.signal("reply-published", doc="Payload: reply.")
 
+# Accounts.
+password_reset_asked = _events.signal(
+    "password-reset-asked",
+    doc="Someone asked for a reset link. Sender: the email address typed (an account "
+    "may or may not have it). Payload: ip_address.",
+)
+
 # Minutes: sender is the Minutes.
 minutes_approved = _events.signal("minutes-approved", doc="Approved by the chair: published.")

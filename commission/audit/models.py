@@ -37,3 +37,34 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+    records: Mapped[list[AuditRecord]] = relationship(
+        back_populates="event", order_by="AuditRecord.id", lazy="raise"
+    )
+
+
+class AuditRecord(Base):
+    """One record an audited change added, changed or removed, with the fields
+    that changed as ``{field: [old, new]}`` (a secret's values left out as
+    ``[null, null]``). Written by ``audit.trail`` as the transaction commits."""
+
+    __tablename__ = "audit_records"
+    __table_args__ = (
+        # A record's history: every event that touched it, newest first.
+        Index("ix_audit_records_record", "record_type", "record_key", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("audit_events.id", ondelete="CASCADE"), index=True
+    )
+    record_type: Mapped[str] = mapped_column(String(60))
+    record_key: Mapped[str] = mapped_column(String(60))
+    operation: Mapped[str] = mapped_column(String(10))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    event: Mapped[AuditEvent] = relationship(back_populates="records")
+
+    @property
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, old, new) in the order they were noted."""
+        return [(name, pair[0], pair[1]) for name, pair in self.fields.items()]

@@ -5,14 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers.response import Response
 
 from commission import access
+from commission.audit import queries
+from commission.audit.forms import AuditFilterForm
 from commission.audit.models import AuditEvent
-from commission.auth.models import User
+from commission.audit.queries import (
+    RECORD_TYPES,
+    AuditFilter,
+    describe,
+    filtered_events,
+    record_name,
+    records_of,
+    with_records,
+)
 from commission.auth.roles import Role
 from commission.exports.tables import csv_stream_response
 from commission.extensions import db
@@ -20,17 +30,6 @@ from commission.pagination import COUNT_BOUND, Cursor, bounded_count, keyset_pag
 from commission.timeutil import format_datetime, today
 
 bp = Blueprint("audit", __name__)
-
-
-def _action_filter() -> str:
-    return request.args.get("action", "").strip()[:60]
-
-
-def _events(action: str) -> Any:
-    statement = select(AuditEvent)
-    if action:
-        statement = statement.where(AuditEvent.action == action)
-    return statement
 
 
 def recorded_actions() -> list[str]:
@@ -56,15 +55,27 @@ def _cursor_of(event: AuditEvent) -> Cursor:
     return Cursor(at=event.occurred_at, id=event.id)
 
 
-@bp.get("/audit")
-@access.roles(Role.SECRETARIAT)
-def list_events() -> str:
-    """Newest first, a page at a time by position (``?before=`` / ``?after=``
-    an event's cursor), never by counting every event: the log only grows.
-    A link whose cursor is not one shows the newest events."""
-    action = _action_filter()
-    events = _events(action)
-    page = keyset_page(
+def _filter_form() -> AuditFilterForm:
+    form = AuditFilterForm(request.args, actions=recorded_actions())
+    if any(value for value in request.args.values()):
+        form.validate()
+    return form
+
+
+# The filter's fields as they appear in the address, kept on every link.
+FILTER_FIELDS = ("action", "who", "record_type", "record_id", "from_day", "to_day")
+
+
+def _filter_args() -> dict[str, list[str]]:
+    return {
+        name: [value[:100] for value in request.args.getlist(name)]
+        for name in FILTER_FIELDS
+        if any(value.strip() for value in request.args.getlist(name))
+    }
+
+
+def _page_of(events: Any) -> Any:
+    return keyset_page(
         events,
         at=AuditEvent.occurred_at,
         id=AuditEvent.id,
@@ -74,13 +85,27 @@ def list_events() -> str:
         cursor_of=_cursor_of,
         options=[joinedload(AuditEvent.actor)],
     )
+
+
+@bp.get("/audit")
+@access.roles(Role.SECRETARIAT)
+def list_events() -> str:
+    """Newest first, a page at a time by position (``?before=`` / ``?after=``
+    an event's cursor), never by counting every event: the log only grows.
+    A link whose cursor is not one shows the newest events. Filtered by what
+    happened, who did it, the record it was about or changed, and the days."""
+    form = _filter_form()
+    events = filtered_events(form.wanted())
+    page = _page_of(events)
     return render_template(
         "audit/list.html",
+        form=form,
         page=page,
+        records=records_of(page.items),
+        audit_queries=queries,
         total=bounded_count(events, bound=COUNT_BOUND),
         bound=COUNT_BOUND,
-        action=action,
-        actions=recorded_actions(),
+        filters=_filter_args(),
     )
 
 
@@ -89,43 +114,80 @@ def action_label(action: str) -> str:
     return action.replace("_", " ").capitalize()
 
 
-def _csv_rows(action: str) -> Iterator[list[Any]]:
+def _csv_rows(wanted: AuditFilter) -> Iterator[list[Any]]:
     statement = (
-        select(
-            AuditEvent.occurred_at,
-            User.full_name,
-            AuditEvent.action,
-            AuditEvent.summary,
-            AuditEvent.subject_type,
-            AuditEvent.subject_id,
-            AuditEvent.ip_address,
-        )
-        .outerjoin(User, User.id == AuditEvent.actor_id)
+        filtered_events(wanted)
+        .options(joinedload(AuditEvent.actor), with_records())
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-        .execution_options(yield_per=1000)
     )
-    if action:
-        statement = statement.where(AuditEvent.action == action)
-    for row in db.session.execute(statement):
-        yield [
-            format_datetime(row.occurred_at),
-            row.full_name if row.full_name is not None else "Not signed in",
-            action_label(row.action),
-            row.summary,
-            row.subject_type or "",
-            row.subject_id,
-            row.ip_address or "",
-        ]
+    # A thousand events at a time, each batch's records read in one statement.
+    offset_id: tuple[Any, int] | None = None
+    while True:
+        batch_statement = statement
+        if offset_id is not None:
+            at, event_id = offset_id
+            batch_statement = batch_statement.where(
+                (AuditEvent.occurred_at < at)
+                | ((AuditEvent.occurred_at == at) & (AuditEvent.id < event_id))
+            )
+        batch = list(db.session.execute(batch_statement.limit(1000)).unique().scalars())
+        for event in batch:
+            yield [
+                format_datetime(event.occurred_at),
+                event.actor.full_name if event.actor is not None else "Not signed in",
+                action_label(event.action),
+                event.summary,
+                event.subject_type or "",
+                event.subject_id,
+                "\n".join(describe(record) for record in event.records),
+                event.ip_address or "",
+            ]
+        if len(batch) < 1000:
+            return
+        offset_id = (batch[-1].occurred_at, batch[-1].id)
 
 
 @bp.get("/audit.csv")
 @access.roles(Role.SECRETARIAT)
 def download_events() -> Response:
-    """The audit log as filtered, every event, newest first, times in London.
-    Rows are read a thousand at a time as plain columns and sent as they are
-    written, never the whole log in memory at once."""
+    """The audit log as filtered, every event, newest first, times in London,
+    with what each change did to each record. Events are read a thousand at a
+    time (with their records) and sent as they are written, never the whole
+    log in memory at once."""
     return csv_stream_response(
         f"audit-log-{today().isoformat()}.csv",
-        ["When", "Who", "Action", "What happened", "Subject", "Subject ID", "Network address"],
-        _csv_rows(_action_filter()),
+        [
+            "When",
+            "Who",
+            "Action",
+            "What happened",
+            "Subject",
+            "Subject ID",
+            "What changed",
+            "Network address",
+        ],
+        _csv_rows(_filter_form().wanted()),
+    )
+
+
+@bp.get("/audit/history/<record_type>/<int:record_id>")
+@access.roles(Role.SECRETARIAT)
+def record_history(record_type: str, record_id: int) -> str:
+    """Everything the log holds about one record: the events about it and
+    those that changed it, newest first, with the fields each changed."""
+    if record_type not in RECORD_TYPES:
+        abort(404)
+    events = filtered_events(AuditFilter(record_type=record_type, record_id=record_id))
+    page = _page_of(events)
+    name, where = record_name(record_type, record_id)
+    return render_template(
+        "audit/history.html",
+        kind=RECORD_TYPES[record_type],
+        record_type=record_type,
+        record_id=record_id,
+        name=name,
+        back=url_for(where[0], **where[1]) if where else None,
+        page=page,
+        records=records_of(page.items),
+        audit_queries=queries,
     )

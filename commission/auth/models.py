@@ -45,11 +45,15 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255), info={"secret": True})
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
-    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    session_token: Mapped[str] = mapped_column(
+        String(32), default=new_session_token, info={"secret": True}
+    )
+    calendar_token: Mapped[str | None] = mapped_column(
+        String(64), unique=True, info={"secret": True}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -252,7 +256,9 @@ class AccountToken(Base):
     purpose: Mapped[TokenPurpose] = mapped_column(
         str_enum(TokenPurpose, "token_purpose", length=20)
     )
-    nonce: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(32))
+    nonce: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_urlsafe(32), info={"secret": True}
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ from flask import current_app
 from itsdangerous import BadPayload, BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
+from commission import signals
 from commission.audit import services as audit
 from commission.auth import throttle
 from commission.auth.models import AccountToken, TokenPurpose, User, new_session_token
@@ -277,9 +278,14 @@ class ResetRequest:
     signed_token: str
 
 
-def request_password_reset(*, email: str, ip_address: str | None) -> ResetRequest | None:
-    """Issue a reset link if the email belongs to an active account that has a
-    password. Returns None otherwise; the person is told the same either way."""
+def request_password_reset(*, email: str, ip_address: str | None) -> None:
+    """Someone asked for a reset link for ``email``. The request does the same
+    work whether or not an account has the address, so the answer takes the
+    same time either way: it is throttled, recorded and announced
+    (``password_reset_asked``), and the email goes through the outbox. The
+    outbox worker looks the address up when it sends: only an active account
+    with a password gets a link (``issue_password_reset``); otherwise the
+    message is withdrawn, unsent."""
     config = current_app.config
     address_key = f"reset:address:{ip_address or 'unknown'}"
     if throttle.is_limited(
@@ -289,6 +295,19 @@ def request_password_reset(*, email: str, ip_address: str | None) -> ResetReques
     ):
         raise Throttled(retry_after=config["SIGN_IN_FAILURE_WINDOW_SECONDS"])
     throttle.hit(address_key)
+    address = normalise_email(email)[:254]
+    audit.record(
+        action="password_reset_asked",
+        summary=f"A password reset link was asked for {address}",
+        actor=None,
+        ip_address=ip_address,
+    )
+    signals.password_reset_asked.send(address, ip_address=ip_address, actor=None)
+
+
+def issue_password_reset(*, email: str) -> ResetRequest | None:
+    """A reset link for the active account with a password that has ``email``,
+    or None if there is none (the outbox worker calls this as it sends)."""
     user = find_user_by_email(email)
     if user is None or not user.active or not user.has_password:
         return None
@@ -298,6 +317,5 @@ def request_password_reset(*, email: str, ip_address: str | None) -> ResetReques
         summary=f"Password reset link sent to {user.email}",
         actor=None,
         subject=user,
-        ip_address=ip_address,
     )
     return ResetRequest(user=user, signed_token=signed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,8 +28,7 @@ from commission.auth.models import TokenPurpose, User
 from commission.db_types import as_record_id
 from commission.extensions import db
 from commission.forms import attach_error
-from commission.links import external_url, safe_next
-from commission.mail import Email, MailError, send
+from commission.links import safe_next
 from commission.timeutil import today
 
 bp = Blueprint("auth", __name__)
@@ -106,23 +104,13 @@ def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         try:
-            reset = services.request_password_reset(
+            services.request_password_reset(
                 email=form.email.data or "", ip_address=request.remote_addr
             )
         except services.Throttled:
             actions.commit()  # the request is kept: it counts towards the limit
             raise
         actions.commit()
-        if reset is not None:
-            link = external_url("auth.set_password", token=reset.signed_token)
-            hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
-            body = render_template(
-                "email/password_reset.txt", user=reset.user, link=link, hours=hours
-            )
-            try:
-                send(Email(to=reset.user.email, subject="Reset your password", body=body))
-            except MailError:
-                current_app.logger.error("password reset email failed for user %s", reset.user.id)
         return render_template("auth/forgot_password_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 

@@ -192,7 +192,22 @@ def add_question(*, consultation: Consultation, details: QuestionDetails, actor:
     )
     consultation.questions.append(question)
     db.session.flush()
+    _record_question("question_added", "added", question, actor)
     return question
+
+
+def _record_question(action: str, done: str, question: Question, actor: User) -> None:
+    """Questions are recorded against their consultation, whose history
+    lists them with the fields that changed."""
+    consultation = question.consultation
+    audit.record(
+        action=action,
+        summary=f"{actor.full_name} {done} question {question.position} of "
+        f"{consultation.reference}: {question.text}",
+        actor=actor,
+        subject=consultation,
+        details={"question_id": question.id},
+    )
 
 
 def update_question(*, question: Question, details: QuestionDetails, actor: User) -> Question:
@@ -201,6 +216,8 @@ def update_question(*, question: Question, details: QuestionDetails, actor: User
     question.text = details.text.strip()
     question.hint = details.hint.strip() or None
     question.required = details.required
+    if db.session.is_modified(question):
+        _record_question("question_changed", "changed", question, actor)
     db.session.flush()
     return question
 
@@ -208,6 +225,7 @@ def update_question(*, question: Question, details: QuestionDetails, actor: User
 def remove_question(*, question: Question, actor: User) -> None:
     consultation = question.consultation
     _check_questions_editable(consultation)
+    _record_question("question_removed", "removed", question, actor)
     consultation.questions.remove(question)
     for position, each in enumerate(consultation.questions, start=1):
         each.position = position
@@ -224,6 +242,7 @@ def move_question(*, question: Question, direction: str, actor: User) -> None:
         questions[index], questions[other] = questions[other], questions[index]
         for position, each in enumerate(questions, start=1):
             each.position = position
+        _record_question("question_moved", f"moved {direction}", question, actor)
     db.session.flush()
     db.session.expire(consultation, ["questions"])
 

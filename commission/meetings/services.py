@@ -513,7 +513,18 @@ def add_item(*, meeting: Meeting, details: ItemDetails, actor: User) -> AgendaIt
     meeting.items.append(item)
     _agenda_changed(meeting, f"Item added: {_public_name(item)}", actor)
     db.session.flush()
+    _record_item("agenda_item_added", "added", item, actor)
     return item
+
+
+def _record_item(action: str, done: str, item: AgendaItem, actor: User) -> None:
+    audit.record(
+        action=action,
+        summary=f"{actor.full_name} {done} the item “{item.title}” on the agenda of "
+        f"{format_datetime(item.meeting.starts_at)}",
+        actor=actor,
+        subject=item,
+    )
 
 
 def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> AgendaItem:
@@ -547,6 +558,7 @@ def update_item(*, item: AgendaItem, details: ItemDetails, actor: User) -> Agend
     )
     if before != after:
         _agenda_changed(meeting, f"Item changed: {_public_name(item)}", actor)
+        _record_item("agenda_item_changed", "changed", item, actor)
     db.session.flush()
     return item
 
@@ -555,6 +567,7 @@ def remove_item(*, item: AgendaItem, actor: User) -> None:
     meeting = item.meeting
     _check_editable(meeting)
     name = _public_name(item)
+    _record_item("agenda_item_removed", "removed", item, actor)
     meeting.items.remove(item)
     _renumber(meeting)
     _agenda_changed(meeting, f"Item removed: {name}", actor)
@@ -573,6 +586,7 @@ def move_item(*, item: AgendaItem, direction: str, actor: User) -> None:
     for position, each in enumerate(items, start=1):
         each.position = position
     _agenda_changed(meeting, f"Item moved {direction}: {_public_name(item)}", actor)
+    _record_item("agenda_item_moved", f"moved {direction}", item, actor)
     db.session.flush()
     db.session.expire(meeting, ["items"])
 

@@ -13,8 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from blinker import NamedSignal
-from flask import current_app
+from flask import after_this_request, current_app
 from sqlalchemy import or_, select
+from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import signals
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
@@ -27,10 +28,12 @@ from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority, Membership
 from commission.notifications.models import Topic
 from commission.notifications.services import (
+    deliver_due,
     enqueue,
     office_holders,
     people_at,
     people_with_role,
+    queue_password_reset,
     signers,
 )
 from commission.timeutil import (
@@ -437,7 +440,26 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     return counts
 
 
+def password_reset_asked(email: str, **_: Any) -> None:
+    """Queue the reset email (the worker decides whether anyone gets it). In
+    development, with no worker running, it is sent once the answer has gone
+    (``SEND_ACCOUNT_EMAIL_AFTER_RESPONSE``), so the answer never waits for it."""
+    queue_password_reset(email=email)
+    if current_app.config["SEND_ACCOUNT_EMAIL_AFTER_RESPONSE"] and not current_app.testing:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def send_queued() -> None:
+            with app.app_context():
+                deliver_due()
+
+        @after_this_request
+        def then_send(response: HTTPResponse) -> HTTPResponse:
+            response.call_on_close(send_queued)
+            return response
+
+
 RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
+    signals.password_reset_asked: password_reset_asked,
     signals.meetings_scheduled: meetings_scheduled,
     signals.meeting_confirmed: meeting_confirmed,
     signals.meeting_cancelled: meeting_cancelled,

@@ -13,9 +13,11 @@ from commission.extensions import Base
 
 
 class Topic(StrEnum):
-    """Kinds of email a person can choose to receive. Account emails
-    (invitations, password resets) are not here: they always go."""
+    """Kinds of email. Each but ``ACCOUNT`` can be turned off; account emails
+    (password reset links) always go, and are never shown on the outbox page
+    (their link would let the reader into the account)."""
 
+    ACCOUNT = "account"
     MEETINGS = "meetings"
     ATTENDANCE_REMINDERS = "attendance_reminders"
     MINISTERIAL = "ministerial"
@@ -24,9 +26,15 @@ class Topic(StrEnum):
     RESPONSES = "responses"
     SUMMARIES = "summaries"
 
+    @classmethod
+    def choosable(cls) -> list[Topic]:
+        """The kinds a person can turn off, in order."""
+        return [topic for topic in cls if topic is not cls.ACCOUNT]
+
     @property
     def label(self) -> str:
         return {
+            "account": "Password reset links (always sent)",
             "meetings": "Meetings scheduled, agendas published or changed, postponements and "
             "cancellations",
             "attendance_reminders": "Reminders to reply about attending a meeting",

@@ -12,8 +12,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from commission.audit import services as audit
 from commission.auth.models import Appointment, DelegatedPower, User
 from commission.auth.roles import Role
+from commission.auth.services import issue_password_reset
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.links import external_url
@@ -128,17 +130,42 @@ def opted_out(user_ids: Iterable[int]) -> set[tuple[int, str]]:
     }
 
 
+def _kinds(count: int) -> str:
+    return f"{count} kind{'' if count == 1 else 's'} of email"
+
+
 def set_preferences(*, user: User, topics: set[Topic]) -> None:
-    """Receive exactly these topics."""
+    """Receive exactly these topics. Only the person chooses (in their account
+    or from a link in an email to them), so they are the actor recorded."""
     existing = {
         o.topic: o
         for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
     }
-    for topic in Topic:
+    turned_on: list[str] = []
+    turned_off: list[str] = []
+    for topic in Topic.choosable():
         if topic in topics and topic.value in existing:
             db.session.delete(existing[topic.value])
+            turned_on.append(topic.value)
         elif topic not in topics and topic.value not in existing:
             db.session.add(OptOut(user_id=user.id, topic=topic.value))
+            turned_off.append(topic.value)
+    if turned_on or turned_off:
+        audit.record(
+            action="email_preferences_changed",
+            summary=f"{user.full_name} turned "
+            + " and ".join(
+                part
+                for part in (
+                    f"on {_kinds(len(turned_on))}" if turned_on else "",
+                    f"off {_kinds(len(turned_off))}" if turned_off else "",
+                )
+                if part
+            ),
+            actor=user,
+            subject=user,
+            details={"turned_on": turned_on, "turned_off": turned_off},
+        )
     db.session.flush()
 
 
@@ -207,6 +234,42 @@ def enqueue(
     return queued
 
 
+PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name)
+# What an account email's stored body says: its link lets the reader into the
+# account, so it is written only as the email is sent, and never kept.
+NOT_KEPT = "Written as it is sent, and not kept: its link signs someone in."
+
+
+def queue_password_reset(*, email: str) -> OutboxMessage:
+    """Queue a reset link for whoever has ``email`` (perhaps nobody). The same
+    row is stored either way; the sender decides (``_account_email``)."""
+    message = OutboxMessage(
+        recipient=email,
+        user_id=None,
+        topic=Topic.ACCOUNT,
+        template=PASSWORD_RESET,
+        subject="Reset your password",
+        body_text=NOT_KEPT,
+        body_html=NOT_KEPT,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def _account_email(message: OutboxMessage) -> Email | str:
+    """The email to send for an account message, written now, or why it is
+    not sent. A reset link goes only to an active account with a password."""
+    reset = issue_password_reset(email=message.recipient)
+    if reset is None:
+        return "Not sent: no active account with a password has this address"
+    message.user_id = reset.user.id
+    link = external_url("auth.set_password", token=reset.signed_token)
+    hours = current_app.config["PASSWORD_RESET_MAX_AGE_SECONDS"] // 3600
+    body = render_template("email/password_reset.txt", user=reset.user, link=link, hours=hours)
+    return Email(to=reset.user.email, subject=message.subject, body=body)
+
+
 # Sending ------------------------------------------------------------------------
 
 
@@ -238,30 +301,19 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
         ).scalar_one_or_none()
         if message is None:  # sent meanwhile, or being sent by another worker
             continue
-        reason = _withdrawn_because(message)
-        if reason:
+        email: Email | str | None
+        if message.template == PASSWORD_RESET:
+            email = _account_email(message)
+        else:
+            email = _withdrawn_because(message) or _notification_email(message)
+        if isinstance(email, str):
             message.status = OutboxStatus.WITHDRAWN
-            message.last_error = reason
+            message.last_error = email
             db.session.commit()
             continue
         message.attempts += 1
-        unsubscribe = _unsubscribe_from(message)
         try:
-            send(
-                Email(
-                    to=message.recipient,
-                    subject=message.subject,
-                    body=message.body_text,
-                    html=message.body_html,
-                    # One-click unsubscribing from the mail client (RFC 8058).
-                    headers=(
-                        ("List-Unsubscribe", f"<{unsubscribe}>"),
-                        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-                    )
-                    if unsubscribe
-                    else (),
-                )
-            )
+            send(email)
         except Exception as error:  # one bad message must not stop the queue
             if not isinstance(error, MailError):
                 current_app.logger.exception("outbox message %s could not be sent", message.id)
@@ -280,6 +332,23 @@ def deliver_due(*, limit: int = 100) -> tuple[int, int]:
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def _notification_email(message: OutboxMessage) -> Email:
+    unsubscribe = _unsubscribe_from(message)
+    return Email(
+        to=message.recipient,
+        subject=message.subject,
+        body=message.body_text,
+        html=message.body_html,
+        # One-click unsubscribing from the mail client (RFC 8058).
+        headers=(
+            ("List-Unsubscribe", f"<{unsubscribe}>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        )
+        if unsubscribe
+        else (),
+    )
 
 
 def _withdrawn_because(message: OutboxMessage) -> str | None:
@@ -319,4 +388,10 @@ def renew_calendar_token(*, user: User) -> str:
     """A new secret address for the person's own calendar feed; the old one
     stops working at once."""
     user.calendar_token = secrets.token_urlsafe(32)
+    audit.record(
+        action="calendar_address_reset",
+        summary=f"{user.full_name} made a new address for their calendar feed",
+        actor=user,
+        subject=user,
+    )
     return user.calendar_token

@@ -32,7 +32,7 @@ bp = Blueprint("notifications", __name__)
 def email_preferences() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
-        values = {t.value for t in Topic}
+        values = {t.value for t in Topic.choosable()}
         chosen = {Topic(v) for v in request.form.getlist("topics") if v in values}
         outcome = run_action(
             lambda: services.set_preferences(user=current_user, topics=chosen),
@@ -49,7 +49,7 @@ def email_preferences() -> str | Response:
         ).scalars()
     }
     return render_template(
-        "notifications/preferences.html", form=form, topics=list(Topic), blocked=blocked
+        "notifications/preferences.html", form=form, topics=Topic.choosable(), blocked=blocked
     )
 
 
@@ -69,7 +69,7 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
         o.topic
         for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
     }
-    wanted = {t for t in Topic if t.value not in current}
+    wanted = {t for t in Topic.choosable() if t.value not in current}
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     resubscribed = request.method == "POST" and not one_click
     if resubscribed:

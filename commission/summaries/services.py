@@ -229,6 +229,18 @@ def tag_answer(*, answer: Answer, tag_names: list[str], actor: User) -> list[Tag
     for tag in tags:
         if tag.id not in existing:
             db.session.add(AnswerTag(answer_id=answer.id, tag_id=tag.id, tagged_by_id=actor.id))
+    removed = sorted(link.tag.name for tag_id, link in existing.items() if tag_id not in wanted)
+    added = sorted(tag.name for tag in tags if tag.id not in existing)
+    if added or removed:
+        audit.record(
+            action="themes_tagged",
+            summary=f"{actor.full_name} set the themes of a comment on "
+            f"{answer.response.consultation.reference} by {answer.response.authority.name}: "
+            f"{', '.join(names) or 'none'}",
+            actor=actor,
+            subject=answer,
+            details={"added": added, "removed": removed},
+        )
     db.session.flush()
     return tags
 

@@ -279,9 +279,20 @@ def test_people_audit_and_account_pages(new_context: NewContext, check_page: Pag
 
     visit(secretariat, check_page, "/audit", "Audit log")
     secretariat.get_by_label("What happened").select_option("account_deactivated")
-    press(secretariat, "Apply filter")
+    secretariat.get_by_label("Who (part of a name or email address)").fill("secretariat")
+    press(secretariat, "Apply filters")
     expect(secretariat.locator("main table")).to_contain_text(name)
+    secretariat.locator("main table details summary").first.click()
+    expect(secretariat.locator("main table details").first).to_contain_text("Active")
     check_page(secretariat)
+    secretariat.get_by_label("Record number").fill("not a number")
+    press(secretariat, "Apply filters")
+    shows_errors(secretariat, check_page, "Record number must be a whole number, like 42")
+
+    secretariat.goto(person)
+    click(secretariat, f"History of {name}'s account and roles")
+    arrived(secretariat, check_page, name)
+    expect(secretariat.locator("main")).to_contain_text("deactivated")
 
     visit(secretariat, check_page, "/account", "Your account")
     secretariat.get_by_role("link", name="Change password").click()

@@ -184,6 +184,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "notifications.unsubscribe": {"token": "not-a-real-token"},
         "notifications.resend_message": {"message_id": message.id},
         "notifications.calendar_feed": {"token": person.calendar_token},
+        "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
     }
     result = {}
     for rule in app.url_map.iter_rules():

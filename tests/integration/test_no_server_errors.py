@@ -3,8 +3,12 @@ parameter the app reads set to values a careless or hostile visitor might
 send, and with its numeric path parameters beyond 64 bits; every form in the
 access matrix is sent by someone allowed to send it with its fields missing,
 empty, over-long, of the wrong type, with dates that do not exist, hidden
-fields tampered and unknown ids. Every answer is below 500, and no page
-shows one of WTForms' built-in messages (people get ones written for them).
+fields tampered and unknown ids. Every answer is below 500, no page shows
+one of WTForms' built-in messages (people get ones written for them), and an
+answer that is not a redirect (the form again, or a 4xx) changed nothing
+stored: the change counter has not moved. (A value that is bad for one form
+can be fine for another, "abc" as a title say: that form is accepted, and the
+audit trail's strict mode requires the change to be recorded.)
 
 The records each URL points at come from the access matrix (``targets``).
 """
@@ -17,7 +21,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import request, url_for
 
-from commission import access, create_app
+from commission import access, changes, create_app
 from commission.access import RuleKind
 from commission.auth.roles import Role
 from commission.extensions import db
@@ -180,8 +184,13 @@ def test_no_form_input_gives_a_500(app, client, targets, endpoint):  # noqa: F81
         if page.status_code == 200:
             fields = _form_fields(page.get_data(as_text=True))
     for what, data in _bad_forms(fields):
+        db.session.commit()  # what the test made is in before the counter is read
+        before = changes.current()
         response = client.post(target.url, data=data)
         assert_fine(response, f"POST {endpoint} ({what})")
+        if response.status_code // 100 != 3:
+            # Refused (the form again, or a 4xx): nothing stored has changed.
+            assert changes.current() == before, f"POST {endpoint} ({what}) changed a record"
 
 
 def test_nul_characters_never_reach_the_database(app, client):

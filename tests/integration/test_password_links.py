@@ -12,10 +12,14 @@ from commission.auth.passwords import verify_password
 from commission.auth.roles import Role
 from commission.auth.services import issue_link_token
 from commission.extensions import db
+from commission.notifications.models import OutboxMessage, OutboxStatus, Topic
+from commission.notifications.services import deliver_due
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import audit_events
-from tests.pages import banner, error_summary, expect, heading, ok, page
+from tests.conftest import audit_events, count_statements
+from tests.pages import banner, error_summary, expect, heading, main_text, ok, page, sign_in
+
+ADDRESS = {"REMOTE_ADDR": "203.0.113.9"}
 
 EMAIL = "joanna.pike@example.gov.uk"
 NEW_PASSWORD = "quiet harbour lantern morning"
@@ -61,9 +65,16 @@ def test_forgot_password_page(client):
     assert "The link works once, for 2 hours" in page(response).select_one("main").get_text()
 
 
+def send_queued() -> None:
+    """What the outbox worker does (every minute, or at once with ``--loop``)."""
+    deliver_due()
+
+
 def test_known_email_gets_one_reset_email_with_a_working_link(client, person, outbox):
     response = client.post("/forgot-password", data={"email": EMAIL.upper()})
     assert heading(response) == "Check your email"
+    assert outbox == []  # nothing is sent inside the request
+    send_queued()
     [message] = outbox
     assert message["To"] == EMAIL
     assert message["Subject"] == "Reset your password"
@@ -77,7 +88,11 @@ def test_known_email_gets_one_reset_email_with_a_working_link(client, person, ou
 
 
 def test_reset_request_is_stored_and_audited(client, person, outbox):
-    client.post("/forgot-password", data={"email": EMAIL})
+    client.post("/forgot-password", data={"email": EMAIL}, environ_base=ADDRESS)
+    [asked] = audit_events("password_reset_asked")
+    assert (asked.ip_address, asked.subject_id) == ("203.0.113.9", None)
+    assert tokens(person) == []
+    send_queued()
     [token] = tokens(person)
     assert token.purpose is TokenPurpose.PASSWORD_RESET
     assert token.used_at is None
@@ -90,6 +105,7 @@ def test_reset_request_is_stored_and_audited(client, person, outbox):
 def test_unknown_email_sees_the_same_page_and_no_email_is_sent(client, person, outbox):
     known = client.post("/forgot-password", data={"email": EMAIL})
     unknown = client.post("/forgot-password", data={"email": "nobody@example.gov.uk"})
+    send_queued()
     assert heading(unknown) == heading(known) == "Check your email"
     known_text = page(known).select_one("main").get_text(" ", strip=True)
     unknown_text = page(unknown).select_one("main").get_text(" ", strip=True)
@@ -102,6 +118,7 @@ def test_unknown_email_sees_the_same_page_and_no_email_is_sent(client, person, o
 def test_invited_person_without_a_password_gets_no_reset_email(client, invited, outbox):
     response = client.post("/forgot-password", data={"email": invited.email})
     assert heading(response) == "Check your email"
+    send_queued()
     assert outbox == []
     assert tokens(invited) == []
 
@@ -110,7 +127,11 @@ def test_deactivated_person_gets_no_reset_email(client, outbox, app_ctx):
     factories.user(email=EMAIL, active=False)
     response = client.post("/forgot-password", data={"email": EMAIL})
     assert heading(response) == "Check your email"
+    send_queued()
     assert outbox == []
+    [message] = db.session.execute(select(OutboxMessage)).scalars()
+    assert message.status is OutboxStatus.WITHDRAWN
+    assert message.last_error == "Not sent: no active account with a password has this address"
 
 
 def test_forgot_password_needs_a_well_formed_email(client, outbox):
@@ -140,7 +161,50 @@ def test_reset_requests_from_one_address_are_limited(app, client, person, outbox
     expect(response, 429)
     assert heading(response) == "Too many attempts"
     assert response.headers["Retry-After"] == str(app.config["SIGN_IN_FAILURE_WINDOW_SECONDS"])
+    send_queued()
     assert len(outbox) == 2
+
+
+def statement_shapes(statements: list[str]) -> list[str]:
+    return [
+        re.sub(r"sa_savepoint_\d+", "sa_savepoint", re.sub(r"\s+", " ", statement)).strip()
+        for statement in statements
+    ]
+
+
+def test_the_answer_does_the_same_work_whether_or_not_an_account_has_the_address(
+    client, person, outbox
+):
+    """The same statements, in the same order, and no mail server: the
+    answer cannot tell, by its time, whether the address has an account."""
+    client.get("/forgot-password")
+    with count_statements() as known:
+        client.post("/forgot-password", data={"email": EMAIL})
+    with count_statements() as unknown:
+        client.post("/forgot-password", data={"email": "nobody@example.gov.uk"})
+    assert statement_shapes(known) == statement_shapes(unknown)
+    assert outbox == []
+
+
+def test_the_link_is_never_stored_or_shown_on_the_outbox_page(client, person, outbox, login_as):
+    client.post("/forgot-password", data={"email": EMAIL})
+    send_queued()
+    [sent] = outbox
+    link = LINK.search(sent.get_content()).group(1)
+    [message] = db.session.execute(select(OutboxMessage)).scalars()
+    assert message.status is OutboxStatus.SENT
+    assert (message.user_id, message.topic) == (person.id, Topic.ACCOUNT)
+    assert link not in message.body_text + message.body_html
+    login_as(Role.SECRETARIAT)
+    listed = client.get("/outbox")
+    assert "Reset your password" in main_text(listed)
+    assert link not in listed.get_data(as_text=True)
+
+
+def test_reset_links_are_not_an_email_a_person_can_turn_off(client, person):
+    sign_in(client, person)
+    offered = page(ok(client.get("/account/email"))).select("input[name=topics]")
+    assert Topic.ACCOUNT.value not in {box["value"] for box in offered}
 
 
 def test_signed_in_people_are_sent_home_from_forgot_password(client, login_as):
@@ -413,6 +477,7 @@ def test_reset_email_link_uses_the_public_base_url(app, client, person, outbox):
     app.config["PUBLIC_BASE_URL"] = "https://commission.example.gov.uk"
     try:
         client.post("/forgot-password", data={"email": EMAIL})
+        send_queued()
     finally:
         app.config["PUBLIC_BASE_URL"] = ""
     [message] = outbox
@@ -429,6 +494,7 @@ def test_a_forged_host_header_does_not_change_the_link(app, client, person, outb
             data={"email": EMAIL},
             headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"},
         )
+        send_queued()
     finally:
         app.config["PUBLIC_BASE_URL"] = ""
     [message] = outbox
