@@ -448,9 +448,19 @@ def respond_to_invitation(
 def record_ministers_attended(*, meeting: Meeting, attended_ids: set[int], actor: User) -> None:
     if now_utc() < meeting.starts_at:
         raise DomainError("Ministers' attendance can be recorded once the meeting starts")
+    came: list[str] = []
     for invitation in ministerial_attendances(meeting):
         if invitation.confirmed:
             invitation.attended = invitation.id in attended_ids
+            if invitation.attended:
+                came.append(str(invitation.invitee))
+    audit.record(
+        action="ministers_attended",
+        summary=f"{actor.full_name} recorded which ministers came to the meeting on "
+        f"{format_datetime(meeting.starts_at)}: {', '.join(came) or 'none'}",
+        actor=actor,
+        subject=meeting,
+    )
 
 
 def confirmed_ministers(meeting: Meeting, *, member: bool) -> list[MinisterialAttendance]:
