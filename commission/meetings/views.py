@@ -544,8 +544,15 @@ def postpone_meeting(slug: str) -> str | Response:
 @bp.get("/meetings/<meeting:slug>/agenda")
 @access.roles(Role.SECRETARIAT)
 def edit_agenda(slug: str) -> str:
+    """The agenda in order; after a move (``?moved=<item id>``) the moved item
+    takes the focus, so a keyboard or screen reader user carries on from it."""
     meeting = load_meeting(slug)
-    return render_template("meetings/agenda_builder.html", meeting=meeting, form=ConfirmForm())
+    return render_template(
+        "meetings/agenda_builder.html",
+        meeting=meeting,
+        form=ConfirmForm(),
+        moved=as_record_id(request.args.get("moved")),
+    )
 
 
 def _item_details(form: AgendaItemForm) -> services.ItemDetails:
@@ -649,7 +656,13 @@ def move_item(slug: str, item_id: int) -> Response:
         abort(400)
     return run_button_action(
         lambda: services.move_item(item=item, direction=direction, actor=current_user),
-        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
+        success=lambda: (
+            f"Moved '{item.title}' {direction}: it is now item {item.position} "
+            f"of {len(meeting.items)}"
+        ),
+        then=lambda: url_for(
+            "meetings.edit_agenda", slug=meeting.slug, moved=item.id, _anchor=f"item-{item.id}"
+        ),
     )
 
 
