@@ -117,6 +117,16 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "PAPER_MAX_BYTES": _int("PAPER_MAX_BYTES", 20 * 1024 * 1024),
         "CALENDAR_DOMAIN": os.environ.get("CALENDAR_DOMAIN", "commission.localhost"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # The secretariat's shared mailbox: named on the accessibility
+        # statement for reporting a problem, and where feedback is sent.
+        "SECRETARIAT_EMAIL": os.environ.get(
+            "SECRETARIAT_EMAIL", "lgc-secretariat@commission.localhost"
+        ),
+        "FEEDBACK_MAX_PER_ADDRESS": _int("FEEDBACK_MAX_PER_ADDRESS", 5),
+        "FEEDBACK_WINDOW_SECONDS": _int("FEEDBACK_WINDOW_SECONDS", 3600),
+        # How long before a session or a form's security token runs out the
+        # timeout warning is shown (with JavaScript).
+        "SESSION_WARNING_SECONDS": _int("SESSION_WARNING_SECONDS", 5 * 60),
     }
     if overrides:
         config.update(overrides)

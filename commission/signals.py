@@ -54,3 +54,8 @@ reply_published = _events.signal("reply-published", doc="Payload: reply.")
 
 # Minutes: sender is the Minutes.
 minutes_approved = _events.signal("minutes-approved", doc="Approved by the chair: published.")
+
+# Feedback: sender is the Feedback (what was sent; not a stored record).
+feedback_sent = _events.signal(
+    "feedback-sent", doc="Feedback on the service sent through the feedback page."
+)

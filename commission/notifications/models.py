@@ -23,6 +23,7 @@ class Topic(StrEnum):
     CONSULTATION_REMINDERS = "consultation_reminders"
     RESPONSES = "responses"
     SUMMARIES = "summaries"
+    FEEDBACK = "feedback"
 
     @property
     def label(self) -> str:
@@ -35,7 +36,13 @@ class Topic(StrEnum):
             "consultation_reminders": "Reminders that a consultation is closing",
             "responses": "Responses ready for sign-off, and receipts for submitted responses",
             "summaries": "Summaries and government replies published",
+            "feedback": "Feedback on the service, for the secretariat's mailbox",
         }[self.value]
+
+
+# The topics a person chooses to hear about. Feedback goes to the
+# secretariat's shared mailbox, not to a person, so nobody opts in or out.
+CHOSEN_TOPICS: tuple[Topic, ...] = tuple(topic for topic in Topic if topic is not Topic.FEEDBACK)
 
 
 class OutboxStatus(StrEnum):

@@ -18,7 +18,13 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.links import external_url
 from commission.mail import Email, MailError, send
-from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.notifications.models import (
+    CHOSEN_TOPICS,
+    OptOut,
+    OutboxMessage,
+    OutboxStatus,
+    Topic,
+)
 from commission.timeutil import now_utc, today
 
 MAX_ATTEMPTS = 6
@@ -134,7 +140,7 @@ def set_preferences(*, user: User, topics: set[Topic]) -> None:
         o.topic: o
         for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
     }
-    for topic in Topic:
+    for topic in CHOSEN_TOPICS:
         if topic in topics and topic.value in existing:
             db.session.delete(existing[topic.value])
         elif topic not in topics and topic.value not in existing:
