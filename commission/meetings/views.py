@@ -677,9 +677,9 @@ def move_item(slug: str, item_id: int) -> Response:
             f"Moved '{item.title}' {direction}: it is now item {item.position} "
             f"of {len(meeting.items)}"
         ),
-        then=lambda: url_for(
-            "meetings.edit_agenda", slug=meeting.slug, moved=item.id, _anchor=f"item-{item.id}"
-        ),
+        # No fragment: a browser gives the focus to an autofocus element only
+        # when the address targets no element.
+        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, moved=item.id),
     )
 
 

@@ -1,16 +1,19 @@
 """The timeout warning in a real browser (Playwright's clock stands in for the
 hours): a modal dialog warns before the session and the page's form tokens
 run out, "Stay signed in" renews both, and a form sent once they have run out
-keeps what was typed. Also the feedback journey from the phase banner."""
+keeps what was typed. Also the feedback journey from the phase banner, and
+where the focus goes after moving an agenda item."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from playwright.sync_api import BrowserContext, Page, expect
 
 from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from commission.timeutil import LONDON
 from tests.e2e.harness import PageChecker
 
 NewContext = Callable[..., BrowserContext]
@@ -107,3 +110,39 @@ def test_feedback_from_the_phase_banner(page: Page, check_page: PageChecker) -> 
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Feedback sent")
     check_page(page)
+
+
+def test_moving_an_agenda_item_confirms_it_and_focuses_it(
+    new_context: NewContext, check_page: PageChecker
+) -> None:
+    page = new_context().new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(f"secretariat@{DEMO_DOMAIN}")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/meetings/new")
+    day = datetime.now(LONDON).date() + timedelta(days=400)
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Start time").fill("7am")
+    page.get_by_label("End time").fill("8am")
+    page.get_by_role("button", name="Save meeting").click()
+    page.get_by_role("link", name="Build the agenda").click()
+    for title in ("Welcome", "Housing delivery", "Any other business"):
+        page.get_by_role("link", name="Add an item").click()
+        page.get_by_label("Kind of item").select_option(index=1)
+        page.get_by_label("Title", exact=True).fill(title)
+        page.get_by_role("button", name="Save item").click()
+
+    page.get_by_role("button", name="Move up Housing delivery").click()
+
+    banner = page.locator(".govuk-notification-banner")
+    expect(banner).to_contain_text("Moved 'Housing delivery' up: it is now item 1 of 3")
+    moved = page.locator("#moved-item")
+    expect(moved).to_have_text("1. Housing delivery")
+    expect(moved).to_be_focused()
+    check_page(page)
+    # The next Tab goes on from the moved item, to its own links.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Change Housing delivery")).to_be_focused()
