@@ -11,7 +11,10 @@ is laid out twice: once with the papers' lengths known and the page numbers
 left as placeholders of the same width, to find on which page each
 separator falls, and once with the numbers in. If the second layout puts a
 separator on another page (it should not: only digits change), it is laid
-out again with the numbers it found, a few times at most.
+out again with the numbers it found, a few times at most. (Laying out a
+blank page for each page of each paper, for CSS to count, would need one
+layout only, but WeasyPrint spends longer on each blank page than on laying
+our few pages out twice, and a pack's papers run to hundreds of pages.)
 
 A paper that cannot be bound is never silently dropped: its separator page
 says why and the contents page says so too:
