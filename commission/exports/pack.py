@@ -44,7 +44,7 @@ from typing import Any
 
 import pypdf
 from flask import current_app, render_template, url_for
-from pypdf.generic import Fit, IndirectObject
+from pypdf.generic import BooleanObject, Fit, IndirectObject, NameObject, TextStringObject
 from weasyprint.document import Document
 
 from commission import devserver
@@ -236,6 +236,14 @@ def _with_papers(own: bytes, papers: list[PackPaper], placed: Mapping[str, int])
             title=label, page_number=paper.separator_page - 1, parent=parent, fit=Fit.fit()
         )
     writer.page_mode = "/UseOutlines"
+    # What WeasyPrint gave our document that a new one would not have: its
+    # title (shown by readers as the window's name) and its language.
+    if ours.metadata is not None:
+        writer.add_metadata({key: str(value) for key, value in ours.metadata.items()})
+    writer.create_viewer_preferences()[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    language = ours.root_object.get("/Lang")
+    if language is not None:
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(language))
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -126,6 +126,11 @@ def test_the_public_pack_binds_each_paper_after_its_separator(client, meeting):
         ("Item 2: Finance settlement", 4),
         [("Settlement summary", 4), ("Allocations", 8)],
     ]
+    # The pack keeps its title and language, and opens on its bookmarks.
+    pdf = reader(response)
+    assert pdf.metadata.title == "Agenda: Local Government Commission, Tuesday 13 July 2027"
+    assert pdf.root_object["/Lang"] == "en"
+    assert pdf.root_object["/PageMode"] == "/UseOutlines"
 
     # The restricted paper and the confidential item's paper are left out, and it says so.
     whole = " ".join(pages)
