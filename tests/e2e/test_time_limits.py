@@ -146,3 +146,40 @@ def test_moving_an_agenda_item_confirms_it_and_focuses_it(
     # The next Tab goes on from the moved item, to its own links.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Change Housing delivery")).to_be_focused()
+
+
+def test_without_javascript_a_form_sent_after_signing_out_is_kept(
+    new_context: NewContext, check_page: PageChecker
+) -> None:
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(f"secretariat@{DEMO_DOMAIN}")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/meetings/new")
+    day = datetime.now(LONDON).date() + timedelta(days=500)
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Start time").fill("6am")
+    page.get_by_label("End time").fill("6:45am")
+    page.get_by_label("Venue").fill("The long-drafted venue")
+    context.clear_cookies()  # the session ran out while the form was open
+
+    page.get_by_role("button", name="Save meeting").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in again to send your form")
+    check_page(page)
+    page.get_by_label("Email address").fill(f"secretariat@{DEMO_DOMAIN}")
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send your form again")
+    page.get_by_text("What you typed", exact=True).click()
+    expect(page.locator("main")).to_contain_text("The long-drafted venue")
+    check_page(page)
+
+    page.get_by_role("button", name="Send it again").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Meeting added as a draft")
+    expect(page.locator("main")).to_contain_text("The long-drafted venue")
