@@ -24,9 +24,10 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import Forbidden, InternalServerError
+from werkzeug.exceptions import Forbidden, InternalServerError, Unauthorized
 from werkzeug.wrappers.response import Response
 
+from commission import kept_forms
 from commission.auth.roles import Role
 from commission.timeutil import today
 
@@ -143,6 +144,10 @@ def enforce() -> Response | None:
             return redirect(url_for("dashboard.home"))
         return None
     if not current_user.is_authenticated:
+        if kept_forms.worth_keeping():
+            # A form sent after the session ended: the sign-in-again page
+            # keeps what was typed (commission.kept_forms).
+            raise Unauthorized()
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if not allows(rule):
         raise Forbidden()

@@ -125,6 +125,16 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # Refuse to commit a request's change that recorded no audit event
         # (otherwise it is recorded as an unrecorded change and logged).
         "AUDIT_STRICT": _bool(os.environ.get("AUDIT_STRICT")),
+        # The secretariat's shared mailbox: named on the accessibility
+        # statement for reporting a problem, and where feedback is sent.
+        "SECRETARIAT_EMAIL": os.environ.get(
+            "SECRETARIAT_EMAIL", "lgc-secretariat@commission.localhost"
+        ),
+        "FEEDBACK_MAX_PER_ADDRESS": _int("FEEDBACK_MAX_PER_ADDRESS", 5),
+        "FEEDBACK_WINDOW_SECONDS": _int("FEEDBACK_WINDOW_SECONDS", 3600),
+        # How long before a session or a form's security token runs out the
+        # timeout warning is shown (with JavaScript).
+        "SESSION_WARNING_SECONDS": _int("SESSION_WARNING_SECONDS", 5 * 60),
     }
     if overrides:
         config.update(overrides)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, Unauthorized
+from werkzeug.wrappers.response import Response
 
+from commission import access, kept_forms
+from commission.access import RuleKind
+from commission.auth.forms import SignInForm
 from commission.auth.services import Throttled
 
 PAGES: dict[int, tuple[str, str]] = {
@@ -24,11 +29,51 @@ def render_error(code: int, **context: object) -> tuple[str, int]:
     return render_template(template, title=title, code=code, **context), code
 
 
+def sign_in_again() -> tuple[str, int]:
+    """Signed out while the form was open: sign in on a page that keeps what
+    was sent (``commission.kept_forms``)."""
+    return render_template(
+        "auth/sign_in_again.html",
+        form=SignInForm(formdata=None),
+        action=request.full_path.rstrip("?"),
+        fields=kept_forms.typed_fields(),
+        files=kept_forms.had_files(),
+        prefix=kept_forms.PREFIX,
+        action_field=kept_forms.ACTION,
+    ), 401
+
+
+def send_again() -> tuple[str, int]:
+    """The form's token ran out: what was typed, to send again with a new one."""
+    return render_template(
+        "auth/send_again.html",
+        action=request.full_path.rstrip("?"),
+        fields=kept_forms.typed_fields(),
+        files=kept_forms.had_files(),
+        signed_in_again=False,
+    ), 400
+
+
+def _needs_signing_in() -> bool:
+    rule = access.rule_for_endpoint(request.endpoint or "")
+    return rule is not None and rule.kind not in {RuleKind.PUBLIC, RuleKind.ANONYMOUS_ONLY}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         app.logger.warning("csrf refused: %s", error.description)
+        if kept_forms.worth_keeping():
+            if not current_user.is_authenticated and _needs_signing_in():
+                return sign_in_again()
+            return send_again()
         return render_error(400, csrf=True)
+
+    @app.errorhandler(Unauthorized)
+    def signed_out(error: Unauthorized) -> tuple[str, int] | Response:
+        if kept_forms.worth_keeping():
+            return sign_in_again()
+        return redirect(url_for("auth.sign_in"))
 
     @app.errorhandler(Throttled)
     def throttled(error: Throttled) -> tuple[str, int, dict[str, str]]:

@@ -61,3 +61,8 @@ password_reset_asked = _events.signal(
 
 # Minutes: sender is the Minutes.
 minutes_approved = _events.signal("minutes-approved", doc="Approved by the chair: published.")
+
+# Feedback: sender is the Feedback (what was sent; not a stored record).
+feedback_sent = _events.signal(
+    "feedback-sent", doc="Feedback on the service sent through the feedback page."
+)

@@ -50,6 +50,15 @@ def navigation_items() -> list[dict[str, Any]]:
     return items
 
 
+def time_limit_seconds(app: Flask) -> int:
+    """How long a page's forms stay usable from when it is shown, with no other
+    request: the session's lifetime or the form token's, whichever is shorter
+    (the timeout warning counts down from it)."""
+    session = app.permanent_session_lifetime.total_seconds()
+    token = app.config.get("WTF_CSRF_TIME_LIMIT") or session
+    return int(min(session, token))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -69,4 +78,5 @@ def init_app(app: Flask) -> None:
             "Role": Role,
             "current_user": current_user,
             "now": now_utc(),
+            "time_limit_seconds": time_limit_seconds(app),
         }

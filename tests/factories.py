@@ -313,7 +313,13 @@ PDF_BYTES = _blank_pdf()
 
 
 def paper(
-    *, item: AgendaItem, title: str = "Briefing paper", public: bool = True, data: bytes = PDF_BYTES
+    *,
+    item: AgendaItem,
+    title: str = "Briefing paper",
+    public: bool = True,
+    data: bytes = PDF_BYTES,
+    filename: str = "briefing.pdf",
+    content_type: str = "application/pdf",
 ) -> Paper:
     from commission.storage import storage
 
@@ -321,8 +327,8 @@ def paper(
     record = Paper(
         agenda_item=item,
         title=title,
-        filename="briefing.pdf",
-        content_type="application/pdf",
+        filename=filename,
+        content_type=content_type,
         size=stored.size,
         checksum=stored.checksum,
         storage_key=stored.key,

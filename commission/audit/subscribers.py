@@ -184,6 +184,21 @@ def minutes_approved(minutes: Minutes, *, actor: User, **_: Any) -> None:
     )
 
 
+def feedback_sent(
+    feedback: Any, *, actor: User | None, ip_address: str | None = None, **_: Any
+) -> None:
+    """Recorded without the words or the reply address: those are in the
+    email to the secretariat, and the audit log is read more widely."""
+    record(
+        action="feedback_sent",
+        summary=f"{actor.full_name if actor else 'A visitor'} sent feedback on the service"
+        + (f" from {feedback.page}" if feedback.page else ""),
+        actor=actor,
+        ip_address=ip_address,
+        details={"satisfaction": feedback.satisfaction, "page": feedback.page},
+    )
+
+
 RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.meetings_scheduled: meetings_scheduled,
     signals.meeting_confirmed: meeting_confirmed,
@@ -199,6 +214,7 @@ RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.summary_published: summary_published,
     signals.reply_published: reply_published,
     signals.minutes_approved: minutes_approved,
+    signals.feedback_sent: feedback_sent,
 }
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
+    g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -12,9 +15,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers.response import Response
 
-from commission import access, actions
+from commission import access, actions, kept_forms
 from commission.actions import run_action
 from commission.auth import services
 from commission.auth.forms import (
@@ -29,6 +33,7 @@ from commission.db_types import as_record_id
 from commission.extensions import db
 from commission.forms import attach_error
 from commission.links import safe_next
+from commission.templating import time_limit_seconds
 from commission.timeutil import today
 
 bp = Blueprint("auth", __name__)
@@ -48,9 +53,10 @@ def load_user(user_id: str) -> User | None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @access.anonymous_only
-def sign_in() -> str | Response:
+def sign_in() -> str | Response | tuple[str, int]:
     form = SignInForm()
     next_url = safe_next(request.args.get("next"))
+    kept = kept_forms.kept_from_sign_in() if request.method == "POST" else None
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
@@ -72,8 +78,40 @@ def sign_in() -> str | Response:
             session.clear()
             login_user(user)
             session.permanent = True
+            if kept is not None:
+                return _send_again(*kept)
             return redirect(next_url or url_for("dashboard.home"))
+    if kept is not None:
+        action, fields = kept
+        return render_template(
+            "auth/sign_in_again.html",
+            form=form,
+            action=action,
+            fields=fields,
+            files=False,
+            prefix=kept_forms.PREFIX,
+            action_field=kept_forms.ACTION,
+        ), 401
     return render_template("auth/sign_in.html", form=form, next_url=next_url)
+
+
+def _send_again(action: str, fields: list[tuple[str, str]]) -> str:
+    """Signed in again after a form was sent too late: what was typed, ready
+    to send where it was going, with a token of the new session."""
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    return render_template(
+        "auth/send_again.html", action=action, fields=fields, files=False, signed_in_again=True
+    )
+
+
+@bp.post("/session/keep-alive")
+@access.signed_in
+def keep_alive() -> Response:
+    """The timeout warning's "Stay signed in": the session starts its time
+    again (the session cookie is sent again with a new expiry), and the page
+    gets a new form token to put in its forms, whose time starts now too."""
+    session.modified = True
+    return jsonify(csrf_token=generate_csrf(), expires_in=time_limit_seconds(current_app))
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])

@@ -202,7 +202,9 @@ def build_response_form(questions: list[Any], limit: int, formdata: Any = None) 
             setattr(
                 ResponseForm,
                 f"comment_{question.id}",
-                TextAreaField("Comment (optional)", widget=GovCharacterCount()),
+                TextAreaField(
+                    f"Comment on question {number} (optional)", widget=GovCharacterCount()
+                ),
             )
         else:
             setattr(

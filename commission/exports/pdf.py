@@ -28,9 +28,11 @@ import mimetypes
 import os
 import re
 from collections.abc import Callable, Mapping
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 import weasyprint
+import weasyprint.document
 from flask import Response, current_app, render_template, request
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
@@ -84,13 +86,33 @@ class StaticFilesOnly(URLFetcher):
             return URLFetcherResponse(url, body=file.read(), headers={"Content-Type": mimetype})
 
 
-def _write_pdf(html: str) -> bytes:
+def render_document(html: str) -> weasyprint.document.Document:
+    """The laid-out pages of ``html`` (loading only the app's static files),
+    for a document that needs to know where things fell before it is written."""
     base_url = request.host_url
     fetcher = StaticFilesOnly(base_url, str(current_app.static_folder))
-    document: bytes = weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=fetcher
-    ).write_pdf()
+    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+
+
+def _write_pdf(html: str) -> bytes:
+    document: bytes = render_document(html).write_pdf()
     return document
+
+
+class Made(NamedTuple):
+    """How a kept document is made from its rendered HTML: what else it is
+    made from (part of its cache key, with the HTML) and how to make it."""
+
+    key_parts: tuple[object, ...]
+    body: Callable[[], bytes]
+
+
+Maker = Callable[[str, str, Mapping[str, object]], Made]
+
+
+def from_html(template: str, html: str, context: Mapping[str, object]) -> Made:
+    """A document that is its HTML, printed."""
+    return Made(key_parts=(), body=lambda: _write_pdf(html))
 
 
 def pdf_response(
@@ -122,27 +144,34 @@ def kept_pdf_response(
     *,
     subject: str | None,
     context: Callable[[], Mapping[str, object]],
+    maker: Maker = from_html,
 ) -> Response:
     """The PDF of ``template`` with what ``context()`` gives, kept under the
     change counter (and its HTML, as ``pdf_response`` keeps it): while the
     counter stays where it is, ``context`` is not even called. Call it only
     once the request has been authorised; ``subject`` names the document and
     the audience it was made for, or is None for a document that may still
-    change (a draft), which is made every time."""
+    change (a draft), which is made every time. ``maker`` says how the
+    document is made from its HTML (by default, by printing it)."""
     headers = {"Content-Disposition": f'inline; filename="{filename}"'}
     if subject is None:
-        made = _write_pdf(render_template(template, **context()))
-        return Response(made, mimetype=PDF_MIMETYPE, headers=headers)
+        values = context()
+        made = maker(template, render_template(template, **values), values)
+        return Response(made.body(), mimetype=PDF_MIMETYPE, headers=headers)
     now_key = cache_key(
         "pdf-now", subject, changes.current(), template_digest(template, "pdf/print.css")
     )
     body = cached_body(now_key)
     if body is None:
-        html = render_template(template, **context())
-        content_key = cache_key("pdf", weasyprint.__version__, PRODUCED.sub("", html))
+        values = context()
+        html = render_template(template, **values)
+        made = maker(template, html, values)
+        content_key = cache_key(
+            "pdf", weasyprint.__version__, PRODUCED.sub("", html), *made.key_parts
+        )
         body = cached_body(content_key)
         if body is None:
-            body = _write_pdf(html)
+            body = made.body()
             keep(
                 key=content_key,
                 subject=subject,

@@ -19,6 +19,7 @@ from commission.auth.roles import Role
 from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
+from commission.exports import pack
 from commission.exports.calendar import calendar_response
 from commission.exports.pdf import kept_pdf_response
 from commission.extensions import db
@@ -226,9 +227,12 @@ def meeting_calendar(slug: str) -> Response:
 @bp.get("/meetings/<meeting:slug>/agenda.pdf")
 @access.public
 def agenda_pack(slug: str) -> Response:
-    """The agenda pack; restricted items and papers only for signed-in members.
-    Once the agenda is public the pack is kept (under the change counter and
-    its content), so asking again reads neither the agenda nor the replies."""
+    """The bound agenda pack (cover, contents, agenda, then every paper the
+    reader may download, in agenda order: ``exports.pack``); restricted items
+    and papers only for signed-in members, and the public pack says how many
+    it leaves out. Once the agenda is public the pack is kept (under the
+    change counter, and its content and papers' files), members' and the
+    public's apart, so asking again reads neither the agenda nor the papers."""
     meeting = load_meeting(slug, agenda=False)
     if not (meeting.agenda_is_public or access.has_role(Role.SECRETARIAT)):
         abort(404)
@@ -241,8 +245,20 @@ def agenda_pack(slug: str) -> Response:
         for authority in members:
             if authority.id in replies:
                 replied[replies[authority.id].kind].append((authority, replies[authority.id]))
+        agenda = with_agenda(meeting)
+        shown = [
+            (number, item)
+            for number, (item, _) in enumerate(agenda.timed_items(), start=1)
+            if policy.can_see_item(item)
+        ]
+        papers = pack.papers_in_order(shown, policy.papers_listed)
+        current = sum(1 for item in agenda.items for paper in item.papers if not paper.superseded)
         return {
-            "meeting": with_agenda(meeting),
+            "meeting": agenda,
+            "papers": papers,
+            "left_out": current - len(papers),
+            "placed": {},
+            "total_pages": pack.PLACEHOLDER,
             "member": member,
             "generated": now_utc(),
             "expected": attendance.reply_counts(meeting, [a.id for a in members]),
@@ -257,6 +273,7 @@ def agenda_pack(slug: str) -> Response:
         f"agenda-{meeting.slug}.pdf",
         subject=f"agenda-pack:{meeting.id}:{audience}" if meeting.agenda_is_public else None,
         context=context,
+        maker=pack.bind,
     )
 
 
@@ -544,8 +561,15 @@ def postpone_meeting(slug: str) -> str | Response:
 @bp.get("/meetings/<meeting:slug>/agenda")
 @access.roles(Role.SECRETARIAT)
 def edit_agenda(slug: str) -> str:
+    """The agenda in order; after a move (``?moved=<item id>``) the moved item
+    takes the focus, so a keyboard or screen reader user carries on from it."""
     meeting = load_meeting(slug)
-    return render_template("meetings/agenda_builder.html", meeting=meeting, form=ConfirmForm())
+    return render_template(
+        "meetings/agenda_builder.html",
+        meeting=meeting,
+        form=ConfirmForm(),
+        moved=as_record_id(request.args.get("moved")),
+    )
 
 
 def _item_details(form: AgendaItemForm) -> services.ItemDetails:
@@ -649,7 +673,13 @@ def move_item(slug: str, item_id: int) -> Response:
         abort(400)
     return run_button_action(
         lambda: services.move_item(item=item, direction=direction, actor=current_user),
-        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, _anchor=f"item-{item.id}"),
+        success=lambda: (
+            f"Moved '{item.title}' {direction}: it is now item {item.position} "
+            f"of {len(meeting.items)}"
+        ),
+        # No fragment: a browser gives the focus to an autofocus element only
+        # when the address targets no element.
+        then=lambda: url_for("meetings.edit_agenda", slug=meeting.slug, moved=item.id),
     )
 
 

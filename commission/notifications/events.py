@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from blinker import NamedSignal
-from flask import after_this_request, current_app
+from flask import after_this_request, current_app, render_template
 from sqlalchemy import or_, select
 from werkzeug.wrappers.response import Response as HTTPResponse
 
@@ -26,7 +26,7 @@ from commission.extensions import db
 from commission.links import external_url
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import Authority, Membership
-from commission.notifications.models import Topic
+from commission.notifications.models import OutboxMessage, Topic
 from commission.notifications.services import (
     deliver_due,
     enqueue,
@@ -458,6 +458,35 @@ def password_reset_asked(email: str, **_: Any) -> None:
             return response
 
 
+def feedback_sent(feedback: Any, **_: Any) -> None:
+    """Feedback goes to the secretariat's shared mailbox (``SECRETARIAT_EMAIL``),
+    through the outbox like every other email, so a mail server that is down
+    loses none of it; the secretariat sees it in the outbox too. It belongs to
+    no person's choices: nobody opts out of it."""
+    context = {
+        "feedback": feedback,
+        "sent": now_utc(),
+        "page_link": (current_app.config.get("PUBLIC_BASE_URL") or "") + feedback.page
+        if feedback.page
+        else "",
+    }
+    subject = "Feedback on the service" + (
+        f": {feedback.satisfaction.lower()}" if feedback.satisfaction else ""
+    )
+    db.session.add(
+        OutboxMessage(
+            recipient=current_app.config["SECRETARIAT_EMAIL"],
+            user_id=None,
+            topic=Topic.FEEDBACK,
+            template="feedback",
+            subject=subject,
+            body_text=render_template("notifications/feedback.txt", **context, subject=subject),
+            body_html=render_template("notifications/feedback.html", **context, subject=subject),
+        )
+    )
+    db.session.flush()
+
+
 RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.password_reset_asked: password_reset_asked,
     signals.meetings_scheduled: meetings_scheduled,
@@ -474,6 +503,7 @@ RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.response_submitted: response_submitted,
     signals.summary_published: summary_published,
     signals.reply_published: reply_published,
+    signals.feedback_sent: feedback_sent,
 }
 
 

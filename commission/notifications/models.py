@@ -13,9 +13,10 @@ from commission.extensions import Base
 
 
 class Topic(StrEnum):
-    """Kinds of email. Each but ``ACCOUNT`` can be turned off; account emails
-    (password reset links) always go, and are never shown on the outbox page
-    (their link would let the reader into the account)."""
+    """Kinds of email. A person can turn off those in ``CHOSEN_TOPICS``;
+    password reset links (``ACCOUNT``) always go, written only as they are
+    sent (their link would let a reader into the account), and feedback goes
+    to the secretariat's mailbox."""
 
     ACCOUNT = "account"
     MEETINGS = "meetings"
@@ -25,11 +26,7 @@ class Topic(StrEnum):
     CONSULTATION_REMINDERS = "consultation_reminders"
     RESPONSES = "responses"
     SUMMARIES = "summaries"
-
-    @classmethod
-    def choosable(cls) -> list[Topic]:
-        """The kinds a person can turn off, in order."""
-        return [topic for topic in cls if topic is not cls.ACCOUNT]
+    FEEDBACK = "feedback"
 
     @property
     def label(self) -> str:
@@ -43,7 +40,16 @@ class Topic(StrEnum):
             "consultation_reminders": "Reminders that a consultation is closing",
             "responses": "Responses ready for sign-off, and receipts for submitted responses",
             "summaries": "Summaries and government replies published",
+            "feedback": "Feedback on the service, for the secretariat's mailbox",
         }[self.value]
+
+
+# The topics a person chooses to hear about. Password reset links always go;
+# feedback goes to the secretariat's shared mailbox, not to a person: nobody
+# opts in or out of either.
+CHOSEN_TOPICS: tuple[Topic, ...] = tuple(
+    topic for topic in Topic if topic not in {Topic.ACCOUNT, Topic.FEEDBACK}
+)
 
 
 class OutboxStatus(StrEnum):

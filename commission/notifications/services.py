@@ -20,7 +20,13 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.links import external_url
 from commission.mail import Email, MailError, send
-from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.notifications.models import (
+    CHOSEN_TOPICS,
+    OptOut,
+    OutboxMessage,
+    OutboxStatus,
+    Topic,
+)
 from commission.timeutil import now_utc, today
 
 MAX_ATTEMPTS = 6
@@ -143,7 +149,7 @@ def set_preferences(*, user: User, topics: set[Topic]) -> None:
     }
     turned_on: list[str] = []
     turned_off: list[str] = []
-    for topic in Topic.choosable():
+    for topic in CHOSEN_TOPICS:
         if topic in topics and topic.value in existing:
             db.session.delete(existing[topic.value])
             turned_on.append(topic.value)

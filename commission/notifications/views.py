@@ -20,7 +20,13 @@ from commission.forms import ConfirmForm
 from commission.links import external_url
 from commission.meetings.models import PUBLIC_STATUSES, Meeting
 from commission.notifications import services
-from commission.notifications.models import OptOut, OutboxMessage, OutboxStatus, Topic
+from commission.notifications.models import (
+    CHOSEN_TOPICS,
+    OptOut,
+    OutboxMessage,
+    OutboxStatus,
+    Topic,
+)
 from commission.pagination import paginate
 from commission.timeutil import today
 
@@ -32,7 +38,7 @@ bp = Blueprint("notifications", __name__)
 def email_preferences() -> str | Response:
     form = ConfirmForm()
     if form.validate_on_submit():
-        values = {t.value for t in Topic.choosable()}
+        values = {t.value for t in CHOSEN_TOPICS}
         chosen = {Topic(v) for v in request.form.getlist("topics") if v in values}
         outcome = run_action(
             lambda: services.set_preferences(user=current_user, topics=chosen),
@@ -49,7 +55,7 @@ def email_preferences() -> str | Response:
         ).scalars()
     }
     return render_template(
-        "notifications/preferences.html", form=form, topics=Topic.choosable(), blocked=blocked
+        "notifications/preferences.html", form=form, topics=list(CHOSEN_TOPICS), blocked=blocked
     )
 
 
@@ -69,7 +75,7 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
         o.topic
         for o in db.session.execute(select(OptOut).where(OptOut.user_id == user.id)).scalars()
     }
-    wanted = {t for t in Topic.choosable() if t.value not in current}
+    wanted = {t for t in CHOSEN_TOPICS if t.value not in current}
     one_click = request.form.get("List-Unsubscribe") == "One-Click"
     resubscribed = request.method == "POST" and not one_click
     if resubscribed:

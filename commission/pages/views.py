@@ -1,14 +1,27 @@
-"""Public pages: about, accessibility, privacy and cookies, health."""
+"""Public pages: about, accessibility, privacy and cookies, feedback, health."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers.response import Response
 
 from commission import access, actions
+from commission.actions import run_action
 from commission.extensions import csrf, db
+from commission.links import safe_next
+from commission.pages import services
+from commission.pages.forms import FeedbackForm, Satisfaction
 from commission.storage import storage
 
 bp = Blueprint("pages", __name__)
@@ -24,6 +37,39 @@ def about() -> str:
 @access.public
 def accessibility() -> str:
     return render_template("pages/accessibility.html")
+
+
+@bp.route("/feedback", methods=["GET", "POST"])
+@access.public
+def feedback() -> str | Response:
+    """Feedback on the service, for the secretariat (the phase banner links
+    here with ``?from=`` the page the person was on)."""
+    form = FeedbackForm()
+    if request.method == "GET":
+        form.page.data = safe_next(request.args.get("from")) or ""
+    if form.validate_on_submit():
+        chosen = form.satisfaction.data
+        outcome = run_action(
+            lambda: services.send_feedback(
+                details=form.details.data or "",
+                satisfaction=Satisfaction(chosen).label if chosen else "",
+                reply_to=form.reply_to.data or "",
+                page=form.page.data or "",
+                actor=current_user if current_user.is_authenticated else None,
+                ip_address=request.remote_addr,
+            ),
+            form=form,
+            then=url_for("pages.feedback_sent"),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template("pages/feedback.html", form=form, limit=form.details.validators[1].max)
+
+
+@bp.get("/feedback/sent")
+@access.public
+def feedback_sent() -> str:
+    return render_template("pages/feedback_sent.html")
 
 
 @bp.get("/privacy")

@@ -23,8 +23,10 @@ from tests.pages import (
     expect,
     heading,
     main_text,
+    ok,
     page,
     table_rows,
+    text_of,
 )
 
 FORBIDDEN_ROLES = [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR]
@@ -386,7 +388,7 @@ def test_moving_items_up_and_down_with_csrf(client, secretariat, meeting, csrf_e
         f"/meetings/{meeting.slug}/agenda/items/{aob.id}/move",
         data={"csrf_token": token, "direction": "up"},
     )
-    assert response.headers["Location"] == f"/meetings/{meeting.slug}/agenda#item-{aob.id}"
+    assert response.headers["Location"] == f"/meetings/{meeting.slug}/agenda?moved={aob.id}"
     assert titles_of(meeting) == ["Welcome", "AOB", "Finance"]
     assert [i.position for i in items_of(meeting)] == [1, 2, 3]
 
@@ -398,6 +400,50 @@ def test_moving_items_up_and_down_with_csrf(client, secretariat, meeting, csrf_e
     rows = builder_rows(client.get(f"/meetings/{meeting.slug}/agenda"))
     assert [row[0] for row in rows] == ["10:30am 15 min", "10:45am 10 min", "10:55am 40 min"]
     assert finance.id == items_of(meeting)[2].id
+
+
+def test_a_move_is_confirmed_and_the_moved_item_takes_the_focus(client, secretariat, meeting):
+    factories.agenda_item(meeting=meeting, title="Welcome")
+    finance = factories.agenda_item(meeting=meeting, title="Finance")
+    factories.agenda_item(meeting=meeting, title="AOB")
+
+    moved = client.post(
+        f"/meetings/{meeting.slug}/agenda/items/{finance.id}/move",
+        data={"direction": "down"},
+        follow_redirects=True,
+    )
+
+    shown = ok(moved)
+    assert banner(shown) == "Success Moved 'Finance' down: it is now item 3 of 3"
+    # The banner is announced but does not take the focus: the moved item does.
+    notice = shown.select_one(".govuk-notification-banner")
+    assert notice["data-disable-auto-focus"] == "true"
+    assert notice["role"] == "alert"
+    focused = shown.select("main [autofocus]")
+    assert [text_of(element) for element in focused] == ["3. Finance"]
+    assert focused[0]["tabindex"] == "-1"
+
+
+def test_the_builder_focuses_nothing_and_the_banner_as_usual_without_a_move(
+    client, secretariat, meeting
+):
+    item = factories.agenda_item(meeting=meeting, title="Welcome")
+    changed = client.post(
+        f"/meetings/{meeting.slug}/agenda/items/{item.id}/edit",
+        data=item_data(title="Welcome and apologies"),
+        follow_redirects=True,
+    )
+    shown = ok(changed)
+    assert shown.select("main [autofocus]") == []
+    assert shown.select_one(".govuk-notification-banner").get("data-disable-auto-focus") != "true"
+    # Whatever follows ?moved= is only a hint: an unknown or odd value focuses nothing.
+    for odd in ("99999999", "x", "1e9"):
+        assert (
+            ok(client.get(f"/meetings/{meeting.slug}/agenda?moved={odd}")).select(
+                "main [autofocus]"
+            )
+            == []
+        )
 
 
 def test_moving_without_a_csrf_token_is_refused(client, secretariat, meeting, csrf_enabled):

@@ -368,6 +368,13 @@ def test_authority_with_no_meetings_says_so(client):
 # The agenda pack -------------------------------------------------------------------------------
 
 
+def end_of_page(lines: list[str], start: int) -> int:
+    """Where the pack's page holding line ``start`` ends (its footer)."""
+    return next(
+        n for n in range(start, len(lines)) if "Local Government Commission Page" in lines[n]
+    )
+
+
 def test_agenda_pack_lists_expected_attendance_and_confirmed_ministers(client):
     meeting = factories.meeting(published=True)
     item = factories.agenda_item(meeting=meeting, title="Fair funding")
@@ -389,7 +396,7 @@ def test_agenda_pack_lists_expected_attendance_and_confirmed_ministers(client):
     assert response.mimetype == "application/pdf"
     lines = [" ".join(line.split()) for line in pdf_text(response, lines=True).splitlines()]
     start = lines.index("Expected attendance")
-    section = lines[start : lines.index("Papers", start)]
+    section = lines[start : end_of_page(lines, start)]
     for expected in (
         "Member authorities 5",
         "Attending in person 2",
@@ -424,7 +431,7 @@ def test_agenda_pack_names_the_authorities_expected(client, login_as):
         response = client.get(f"/meetings/{meeting.slug}/agenda.pdf")
         lines = [" ".join(line.split()) for line in pdf_text(response, lines=True).splitlines()]
         start = lines.index("Expected attendance")
-        return lines[start : lines.index("Papers", start)]
+        return lines[start : end_of_page(lines, start)]
 
     public = expected_lines()
     assert "Attending in person: Council A; Council B." in public

@@ -246,6 +246,16 @@ def test_the_response_page_for_an_officer(client, consultation, council, officer
     legends = [legend.get_text(strip=True) for legend in form.select("legend")]
     assert legends == ["Your authority's overall position", "1. Question 1?", "2. Question 2?"]
     assert form.select_one(f"label[for=comment_{q3.id}]").get_text(strip=True) == "3. Question 3?"
+    # Each comment box on a position question names its question, so it is
+    # told apart from the others when heard or listed on its own.
+    comment_labels = [
+        form.select_one(f"label[for=comment_{q.id}]").get_text(strip=True)
+        for q in consultation.questions[:2]
+    ]
+    assert comment_labels == [
+        "Comment on question 1 (optional)",
+        "Comment on question 2 (optional)",
+    ]
     counts = [div["data-maxlength"] for div in form.select(".govuk-character-count")]
     assert counts == ["5000"] * 4
     buttons = [b.get_text(strip=True) for b in form.select("button")]

@@ -43,6 +43,7 @@ CORE_MODULES = {
     "commission.extensions",
     "commission.forms",
     "commission.jobs",
+    "commission.kept_forms",
     "commission.links",
     "commission.logging",
     "commission.mail",

@@ -1,5 +1,6 @@
 from typing import Any
 
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
 __version__: str
@@ -18,6 +19,7 @@ class HTML:
         url_fetcher: URLFetcher | None = None,
         media_type: str = "print",
     ) -> None: ...
+    def render(self, **options: Any) -> Document: ...
     def write_pdf(
         self,
         target: Any = None,
