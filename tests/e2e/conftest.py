@@ -38,6 +38,7 @@ from tests.e2e.harness import (
     Account,
     LiveServer,
     PageChecker,
+    endpoint_matcher,
     free_port,
     missing_tools,
     postgres_schema_url,
@@ -175,6 +176,12 @@ def new_context(
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def endpoint_of() -> Callable[[str], str | None]:
+    """``endpoint_of(url)``: the app's endpoint for a GET of ``url``, or None."""
+    return endpoint_matcher()
 
 
 @pytest.fixture(scope="session")

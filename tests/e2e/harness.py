@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from werkzeug.exceptions import HTTPException
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page, Response, Route
@@ -426,3 +427,45 @@ def describe_html_errors(errors: list[dict[str, Any]], pages: dict[str, CheckedP
             if extract:
                 lines.append(f"      {extract[:160]}")
     return "\n".join(lines)
+
+
+# Addresses a crawl does not open as pages: downloads, files, signing out,
+# links that act by being followed (unsubscribing) and feeds.
+NOT_PAGES = re.compile(
+    r"\.(pdf|csv|xlsx|ics|json)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/"
+    r"|^/assets/|^/unsubscribe/|^/calendar/"
+)
+
+
+def pages_linked_from(page: Page, base_url: str) -> list[str]:
+    """The paths (with their queries) of this site's pages the page links to,
+    in the order they appear, leaving out what is not a page."""
+    found = []
+    for href in page.eval_on_selector_all(
+        "a[href]:not([download])", "links => links.map(link => link.href)"
+    ):
+        address = urldefrag(href).url
+        if not address.startswith(base_url + "/"):
+            continue
+        parts = urlsplit(address)
+        if NOT_PAGES.search(parts.path):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def endpoint_matcher() -> Callable[[str], str | None]:
+    """``match(url)``: the app's endpoint for a GET of ``url``, or None."""
+    from commission import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+    adapter = app.url_map.bind("localhost")
+
+    def match(url: str) -> str | None:
+        try:
+            endpoint, _ = adapter.match(urlsplit(url).path, method="GET")
+        except HTTPException:
+            return None
+        return str(endpoint)
+
+    return match

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import MapAdapter
 
 from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import LONDON
-from tests.e2e.harness import LiveServer, PageChecker, unique_email
+from tests.e2e.harness import LiveServer, PageChecker, pages_linked_from, unique_email
 
 LEEDS = "Leeds City Council"
 LEEDS_PAGE = "/authorities/leeds-city-council"
@@ -35,9 +32,6 @@ DFE_SECRETARY = "Secretary of State for Education (DfE)"
 CRAWL_CHECK_CAP = 80
 CRAWL_VISIT_CAP = 250
 CRAWL_VISITS_PER_KIND = 2
-NOT_PAGES = re.compile(
-    r"\.(pdf|csv|xlsx|ics)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/|^/assets/"
-)
 
 NewContext = Callable[..., BrowserContext]
 
@@ -695,24 +689,6 @@ def test_summary_pages(new_context: NewContext, check_page: PageChecker) -> None
 # The safety net ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def endpoint_of() -> Iterator[Callable[[str], str | None]]:
-    """``endpoint_of(url)``: the app's endpoint for a GET of ``url``, or None."""
-    from commission import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    adapter: MapAdapter = app.url_map.bind("localhost")
-
-    def match(url: str) -> str | None:
-        try:
-            endpoint, _ = adapter.match(urlsplit(url).path, method="GET")
-        except HTTPException:
-            return None
-        return str(endpoint)
-
-    yield match
-
-
 def test_crawl_checks_every_kind_of_page_the_secretariat_can_reach(
     new_context: NewContext,
     check_page: PageChecker,
@@ -747,16 +723,8 @@ def test_crawl_checks_every_kind_of_page_the_secretariat_can_reach(
             done.add(endpoint)
             check_page(secretariat)
             checked.append(path)
-        for href in secretariat.eval_on_selector_all(
-            "a[href]:not([download])", "links => links.map(link => link.href)"
-        ):
-            address = urldefrag(href).url
-            if not address.startswith(live_server.url + "/"):
-                continue
-            parts = urlsplit(address)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if NOT_PAGES.search(parts.path) or link in queued:
-                continue
-            queued.add(link)
-            queue.append(link)
+        for link in pages_linked_from(secretariat, live_server.url):
+            if link not in queued:
+                queued.add(link)
+                queue.append(link)
     assert not broken, "links the secretariat sees that lead nowhere:\n" + "\n".join(broken)

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from werkzeug.exceptions import HTTPException
 
-from commission import create_app
 from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
-from tests.e2e.harness import LiveServer, PageChecker
+from tests.e2e.harness import LiveServer, PageChecker, pages_linked_from
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -31,10 +28,6 @@ NewContext = Callable[..., "BrowserContext"]
 NARROW = {"width": 320, "height": 900}
 PER_KIND = 1
 VISIT_CAP = 80
-NOT_PAGES = re.compile(
-    r"\.(pdf|csv|xlsx|ics|json)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/"
-    r"|^/assets/|^/unsubscribe/|^/calendar/"
-)
 # Opens every disclosure: details elements and GOV.UK accordion sections.
 OPEN_EVERYTHING = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
@@ -73,21 +66,6 @@ OVERFLOW = """() => {
 def checked_narrow() -> set[str]:
     """The kinds of page axe has checked at 320 px in this module."""
     return set()
-
-
-@pytest.fixture(scope="module")
-def endpoint_of() -> Iterator[Callable[[str], str | None]]:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    adapter = app.url_map.bind("localhost")
-
-    def match(url: str) -> str | None:
-        try:
-            endpoint, _ = adapter.match(urlsplit(url).path, method="GET")
-        except HTTPException:
-            return None
-        return str(endpoint)
-
-    yield match
 
 
 def signed_in(new_context: NewContext, local: str | None) -> Page:
@@ -139,18 +117,10 @@ def test_every_page_reflows_at_320_pixels(
         if endpoint not in checked_narrow:
             checked_narrow.add(endpoint)
             check_page(page)
-        for href in page.eval_on_selector_all(
-            "a[href]:not([download])", "links => links.map(link => link.href)"
-        ):
-            address = urldefrag(href).url
-            if not address.startswith(live_server.url + "/"):
-                continue
-            parts = urlsplit(address)
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if NOT_PAGES.search(parts.path) or link in queued:
-                continue
-            queued.add(link)
-            queue.append(link)
+        for link in pages_linked_from(page, live_server.url):
+            if link not in queued:
+                queued.add(link)
+                queue.append(link)
     assert len(reached) > 3, f"only {sorted(reached)} reached"
     assert not too_wide, f"pages that scroll sideways at 320px as {local or 'a visitor'}:\n" + (
         "\n".join(too_wide)
