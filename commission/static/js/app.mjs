@@ -1,3 +1,5 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initRegister } from "./register.mjs";
 
 initAll();
+initRegister();
