@@ -21,10 +21,11 @@ from commission.attendance.models import AttendanceReply, InvitationStatus, Mini
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.consultations.models import Consultation, ConsultationStatus, Extension, Response
+from commission.consultations.queries import coverage
 from commission.extensions import db
 from commission.links import external_url
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import Authority, Membership
+from commission.membership.models import Membership
 from commission.notifications.models import Topic
 from commission.notifications.services import (
     enqueue,
@@ -369,40 +370,24 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         {int(d) for d in str(current_app.config["CLOSING_REMINDER_DAYS"]).split(",") if d.strip()},
         reverse=True,
     )
-    for consultation in db.session.execute(
-        select(Consultation).where(
-            Consultation.status == ConsultationStatus.OPEN,
-            or_(
-                Consultation.closes_at > now,
-                Consultation.id.in_(
-                    select(Extension.consultation_id).where(Extension.closes_at > now)
+    consultations = list(
+        db.session.execute(
+            select(Consultation).where(
+                Consultation.status == ConsultationStatus.OPEN,
+                or_(
+                    Consultation.closes_at > now,
+                    Consultation.id.in_(
+                        select(Extension.consultation_id).where(Extension.closes_at > now)
+                    ),
                 ),
-            ),
-        )
-    ).scalars():
-        submitted = set(
-            db.session.execute(
-                select(Response.authority_id).where(
-                    Response.consultation_id == consultation.id,
-                    Response.submitted_at.is_not(None),
-                )
-            ).scalars()
-        )
+            )
+        ).scalars()
+    )
+    awaited = coverage(consultations, now)
+    for consultation in consultations:
         # An authority with an extension is reminded before its own deadline.
-        extensions = {
-            e.authority_id: e
-            for e in db.session.execute(
-                select(Extension).where(Extension.consultation_id == consultation.id)
-            ).scalars()
-        }
-        waiting = [a for a in member_ids(on) if a not in submitted]
-        for authority in db.session.execute(
-            select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
-        ).scalars():
-            closes_at = consultation.deadline_with(extensions.get(authority.id))
-            extended = closes_at > consultation.closes_at
-            if closes_at <= now:
-                continue
+        for one in awaited[consultation.id].awaited:
+            authority, closes_at, extended = one.authority, one.deadline, one.extended
             days_left = (london_date(closes_at) - on).days
             due = [d for d in reminder_days if days_left <= d]
             if not due:
