@@ -242,6 +242,23 @@ def reply_counts(meeting: Meeting, authority_ids: list[int]) -> ReplyCounts:
     return counts
 
 
+def without_reply(meeting: Meeting) -> list[Authority]:
+    """Member authorities (on the meeting's day) that have not replied, in
+    name order, in one statement: whom the reply reminders go to and whom
+    the secretariat's home page names."""
+    return list(
+        db.session.execute(
+            member_authorities_statement(meeting_day(meeting)).where(
+                Authority.id.not_in(
+                    select(AttendanceReply.authority_id).where(
+                        AttendanceReply.meeting_id == meeting.id
+                    )
+                )
+            )
+        ).scalars()
+    )
+
+
 def replies_by_authority(meeting: Meeting) -> dict[int, AttendanceReply]:
     return {
         r.authority_id: r

@@ -17,9 +17,11 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission import policy
+from commission.attendance import services as attendance
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import Role
+from commission.consultations import queries as consultation_queries
 from commission.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -27,10 +29,16 @@ from commission.consultations.models import (
     Response,
     ResponseStatus,
 )
-from commission.consultations.queries import responses_and_extensions
+from commission.consultations.queries import (
+    Coverage,
+    coverage,
+    percent,
+    responses_and_extensions,
+)
 from commission.extensions import db
-from commission.meetings.models import Meeting, MeetingStatus
+from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority
+from commission.minutes import queries as minutes_queries
 from commission.minutes.models import Action, ActionStatus, OwnerKind
 from commission.timeutil import format_date, format_datetime, london_date, now_utc, today
 
@@ -219,7 +227,129 @@ def needs_action(user: User) -> list[Task]:
                     f"Due {format_date(action.due_on)}",
                 )
             )
+    if secretariat or chair:
+        tasks += _minutes_tasks(minutes_work(drafting=secretariat), chair=chair)
     return tasks
+
+
+def _minutes_tasks(work: MinutesWork, *, chair: bool) -> list[Task]:
+    """Minutes to draft (the secretariat), to approve (the chair) or awaiting
+    the chair (the secretariat), and the actions overdue whoever owns them."""
+    tasks = [
+        Task(
+            f"Draft the minutes of the meeting on {format_date(meeting.starts_at)}",
+            url_for("minutes.edit_minutes", slug=meeting.slug),
+            f"Held {format_date(meeting.starts_at)}",
+        )
+        for meeting in work.to_draft
+    ]
+    for meeting in work.awaiting_approval:
+        held = format_date(meeting.starts_at)
+        if chair:
+            tasks.append(
+                Task(
+                    f"Approve the minutes of the meeting on {held}",
+                    url_for("minutes.approve_minutes", slug=meeting.slug),
+                    "Drafted by the secretariat",
+                )
+            )
+        else:
+            tasks.append(
+                Task(
+                    f"The minutes of the meeting on {held} await the chair's approval",
+                    url_for("minutes.show_minutes", slug=meeting.slug),
+                    "Check the draft before the chair approves it",
+                )
+            )
+    if work.overdue_actions:
+        count = work.overdue_actions
+        tasks.append(
+            Task(
+                f"{count} {'action is' if count == 1 else 'actions are'} overdue",
+                url_for("minutes.list_actions", status="overdue"),
+                "Whoever owns them: chase the owners",
+            )
+        )
+    return tasks
+
+
+# The secretariat's and the chair's home pages -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready the next meeting is: its agenda, papers, ministers and replies."""
+
+    meeting: Meeting
+    items: list[AgendaItem]
+    without_papers: list[AgendaItem]
+    invited: int
+    confirmed: int
+    members: int
+    without_reply: list[Authority]
+
+    @property
+    def replied(self) -> int:
+        return self.members - len(self.without_reply)
+
+    @property
+    def replied_percent(self) -> int:
+        return percent(self.replied, self.members)
+
+
+def readiness(meeting: Meeting) -> Readiness:
+    """The next meeting's readiness, in five statements whatever its size:
+    items with their papers, invitations, members and those without a reply
+    (the list the reply reminders use)."""
+    items = list(
+        db.session.execute(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .options(selectinload(AgendaItem.papers))
+            .order_by(AgendaItem.position, AgendaItem.id)
+        ).scalars()
+    )
+    invitations = db.session.execute(
+        select(MinisterialAttendance.status).where(MinisterialAttendance.meeting_id == meeting.id)
+    ).scalars()
+    statuses = list(invitations)
+    return Readiness(
+        meeting=meeting,
+        items=items,
+        without_papers=[item for item in items if not item.papers],
+        invited=len(statuses),
+        confirmed=sum(
+            1 for s in statuses if s in {InvitationStatus.CONFIRMED, InvitationStatus.STAND_IN}
+        ),
+        members=len(attendance.member_authorities(meeting)),
+        without_reply=attendance.without_reply(meeting),
+    )
+
+
+def consultations_coverage() -> list[Coverage]:
+    """Each open consultation with its coverage and the authorities still
+    awaited (the reminders' list), soonest closing first."""
+    now = now_utc()
+    consultations = consultation_queries.open_consultations(now)
+    found = coverage(consultations, now)
+    return [found[c.id] for c in consultations]
+
+
+@dataclass(frozen=True)
+class MinutesWork:
+    to_draft: list[Meeting]
+    awaiting_approval: list[Meeting]
+    overdue_actions: int
+
+
+def minutes_work(*, drafting: bool) -> MinutesWork:
+    """Minutes to draft (for the secretariat) and awaiting the chair's
+    approval, and how many actions are overdue."""
+    return MinutesWork(
+        to_draft=minutes_queries.minutes_to_draft() if drafting else [],
+        awaiting_approval=minutes_queries.minutes_awaiting_approval(),
+        overdue_actions=minutes_queries.count_overdue(today()) if drafting else 0,
+    )
 
 
 # "Your authority": what is coming up ------------------------------------------

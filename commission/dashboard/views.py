@@ -26,14 +26,22 @@ MY_AUTHORITY_MEETINGS = 3
 def home() -> str:
     appointments = []
     tasks = []
+    next_meeting = queries.next_meeting()
+    readiness = None
+    consultations = []
     if current_user.is_authenticated:
         appointments = current_user.current_appointments(today())
         tasks = queries.needs_action(current_user)
+        if access.has_role(Role.SECRETARIAT):
+            readiness = queries.readiness(next_meeting) if next_meeting else None
+            consultations = queries.consultations_coverage()
     return render_template(
         "dashboard/home.html",
         appointments=appointments,
-        next_meeting=queries.next_meeting(),
+        next_meeting=next_meeting,
         tasks=tasks,
+        readiness=readiness,
+        consultations=consultations,
     )
 
 

@@ -24,7 +24,7 @@ from commission.forms import ConfirmForm, GovDateField
 from commission.meetings.models import AgendaItem, Meeting
 from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
-from commission.minutes import services
+from commission.minutes import queries, services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
 from commission.pagination import paginate_bounded
 from commission.timeutil import london_date, now_utc, today
@@ -357,10 +357,7 @@ def _actions_statement(filters: dict[str, str]) -> Any:
     if filters["status"] in {s.value for s in ActionStatus}:
         statement = statement.where(Action.status == ActionStatus(filters["status"]))
     elif filters["status"] == "overdue":
-        statement = statement.where(
-            Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
-            Action.due_on < today(),
-        )
+        statement = statement.where(queries.overdue(today()))
     if filters["meeting"]:
         statement = statement.where(Meeting.slug == filters["meeting"])
     if filters["owner"]:
