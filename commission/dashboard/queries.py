@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission import policy
@@ -39,7 +39,8 @@ from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority
 from commission.minutes import queries as minutes_queries
-from commission.minutes.models import Action, ActionStatus, OwnerKind
+from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
+from commission.summaries.models import SummarySnapshot
 from commission.timeutil import format_date, format_datetime, london_date, now_utc, today
 
 
@@ -54,6 +55,61 @@ def next_meeting() -> Meeting | None:
         .order_by(Meeting.starts_at)
         .limit(1)
     ).scalar_one_or_none()
+
+
+# The public home page -----------------------------------------------------------------
+
+PUBLIC_LATEST = 5
+
+
+@dataclass(frozen=True)
+class PublishedSummary:
+    consultation: Consultation
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicNews:
+    """What the public home page shows below the next meeting."""
+
+    consultations: list[Consultation]
+    summaries: list[PublishedSummary]
+    decisions: list[Decision]
+
+
+def public_news(*, member: bool) -> PublicNews:
+    """The open consultations (soonest closing first), the latest published
+    summaries of positions and the latest decisions in published minutes (a
+    decision under a confidential item only for ``member``): a fixed number
+    of statements, however many there are."""
+    latest = (
+        select(
+            SummarySnapshot.consultation_id,
+            func.max(SummarySnapshot.created_at).label("published_at"),
+        )
+        .where(SummarySnapshot.published.is_(True))
+        .group_by(SummarySnapshot.consultation_id)
+        .subquery()
+    )
+    summaries = [
+        PublishedSummary(consultation=consultation, published_at=published_at)
+        for consultation, published_at in db.session.execute(
+            select(Consultation, latest.c.published_at)
+            .join(latest, latest.c.consultation_id == Consultation.id)
+            .order_by(latest.c.published_at.desc(), Consultation.id.desc())
+            .limit(PUBLIC_LATEST)
+        ).all()
+    ]
+    decisions = list(
+        db.session.execute(
+            minutes_queries.decisions_statement("", member=member).limit(PUBLIC_LATEST)
+        ).scalars()
+    )
+    return PublicNews(
+        consultations=consultation_queries.open_consultations(now_utc()),
+        summaries=summaries,
+        decisions=decisions,
+    )
 
 
 # "Needs your action" ------------------------------------------------------------------

@@ -29,7 +29,10 @@ def home() -> str:
     next_meeting = queries.next_meeting()
     readiness = None
     consultations = []
-    if current_user.is_authenticated:
+    news = None
+    if not current_user.is_authenticated:
+        news = queries.public_news(member=False)
+    else:
         appointments = current_user.current_appointments(today())
         tasks = queries.needs_action(current_user)
         if access.has_role(Role.SECRETARIAT):
@@ -42,6 +45,7 @@ def home() -> str:
         tasks=tasks,
         readiness=readiness,
         consultations=consultations,
+        news=news,
     )
 
 
