@@ -13,7 +13,13 @@ from commission.attendance import services
 from commission.attendance.models import AttendanceReply, RegisterEntry, RegisterMark, ReplyKind
 from commission.extensions import db
 from commission.meetings.models import Meeting
-from commission.membership.models import Authority, AuthorityKind, Department, Region
+from commission.membership.models import (
+    Authority,
+    AuthorityKind,
+    Department,
+    OfficeRank,
+    Region,
+)
 
 NO_REPLY = "none"
 
@@ -117,18 +123,29 @@ class OfficeGroup:
     """A department's offices, most senior first, for a grouped list."""
 
     department: str
+    short_name: str
     offices: list[tuple[str, str]]
 
 
+SENIORITY = list(OfficeRank)  # most senior first
+
+
 def offices_by_department() -> list[OfficeGroup]:
-    """Every ministerial office, grouped by department (in name order)."""
+    """Every ministerial office, grouped by department (in name order), most
+    senior first within each."""
     departments = db.session.execute(
         select(Department).options(selectinload(Department.offices)).order_by(Department.name)
     ).scalars()
     return [
         OfficeGroup(
             department=department.name,
-            offices=[(str(office.id), office.title) for office in department.offices],
+            short_name=department.short_name,
+            offices=[
+                (str(office.id), office.title)
+                for office in sorted(
+                    department.offices, key=lambda o: (SENIORITY.index(o.rank), o.title)
+                )
+            ],
         )
         for department in departments
         if department.offices

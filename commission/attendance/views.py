@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
@@ -38,7 +37,6 @@ from commission.membership.models import (
     Authority,
     AuthorityKind,
     Control,
-    Department,
     MinisterialOffice,
     Region,
 )
@@ -214,12 +212,11 @@ def download_replies(slug: str) -> Response:
 
 
 def _office_choices() -> list[tuple[str, str]]:
-    offices = db.session.execute(
-        select(MinisterialOffice.id, MinisterialOffice.title, Department.short_name)
-        .join(Department)
-        .order_by(Department.name, MinisterialOffice.rank, MinisterialOffice.title)
-    ).all()
-    return [(str(o.id), f"{o.title} ({o.short_name})") for o in offices]
+    return [
+        (value, f"{title} ({group.short_name})")
+        for group in queries.offices_by_department()
+        for value, title in group.offices
+    ]
 
 
 @bp.route("/meetings/<meeting:slug>/ministers", methods=["GET", "POST"])
@@ -227,7 +224,7 @@ def _office_choices() -> list[tuple[str, str]]:
 def manage_ministers(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = InviteMinisterForm()
-    form.office.choices = [("", "Select"), ("chair", "Chair of the Commission"), *_office_choices()]
+    office_groups = queries.offices_by_department()
     form.item.choices = [("", "The whole meeting")] + [
         (str(item.id), f"Item {n}: {item.title}") for n, item in enumerate(meeting.items, 1)
     ]
@@ -258,6 +255,7 @@ def manage_ministers(slug: str) -> str | Response:
         "attendance/ministers.html",
         form=form,
         meeting=meeting,
+        office_groups=office_groups,
         invitations=services.ministerial_attendances(meeting),
     )
 
