@@ -54,4 +54,4 @@ bench:  ## the performance harness: ten-year and one-year datasets behind gunico
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules commission/static/govuk .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules commission/static/govuk commission/static/autocomplete .pytest_cache .mypy_cache .ruff_cache

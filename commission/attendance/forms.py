@@ -6,7 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -69,3 +69,11 @@ class RespondForm(Form):
         validate_choice=False,
     )
     submit = SubmitField("Send reply", widget=GovSubmitInput())
+
+
+class RegisterForm(Form):
+    """The register: a mark and a late box for each authority shown (drawn by
+    the template, read by the view) and check boxes to mark many at once."""
+
+    selected = SelectMultipleField("Authorities to mark", validate_choice=False)
+    submit = SubmitField("Save the register", widget=GovSubmitInput())

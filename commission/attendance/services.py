@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from commission import signals
@@ -241,6 +242,23 @@ def reply_counts(meeting: Meeting, authority_ids: list[int]) -> ReplyCounts:
     return counts
 
 
+def without_reply(meeting: Meeting) -> list[Authority]:
+    """Member authorities (on the meeting's day) that have not replied, in
+    name order, in one statement: whom the reply reminders go to and whom
+    the secretariat's home page names."""
+    return list(
+        db.session.execute(
+            member_authorities_statement(meeting_day(meeting)).where(
+                Authority.id.not_in(
+                    select(AttendanceReply.authority_id).where(
+                        AttendanceReply.meeting_id == meeting.id
+                    )
+                )
+            )
+        ).scalars()
+    )
+
+
 def replies_by_authority(meeting: Meeting) -> dict[int, AttendanceReply]:
     return {
         r.authority_id: r
@@ -259,12 +277,49 @@ def replies_by_authority(meeting: Meeting) -> dict[int, AttendanceReply]:
 # The register ------------------------------------------------------------------
 
 
+def prefilled_mark(
+    reply: AttendanceReply | None, entry: RegisterEntry | None
+) -> RegisterMark | None:
+    """The mark the register opens with: the one recorded, else apologies for
+    an authority that sent them. An authority that said it would come is
+    expected, not yet present: someone marks it present on the day."""
+    if entry is not None:
+        return entry.mark
+    if reply is not None and reply.kind is ReplyKind.APOLOGIES:
+        return RegisterMark.APOLOGIES
+    return None
+
+
+def present_mark(reply: AttendanceReply | None) -> RegisterMark:
+    """What "present" means for an authority, from its reply: present
+    remotely if it said remotely, its substitute present if it named one,
+    otherwise present in person."""
+    if reply is not None and reply.kind is ReplyKind.REMOTE:
+        return RegisterMark.REMOTE
+    if reply is not None and reply.kind is ReplyKind.SUBSTITUTE:
+        return RegisterMark.SUBSTITUTE
+    return RegisterMark.IN_PERSON
+
+
 def save_register(
-    *, meeting: Meeting, marks: dict[int, tuple[RegisterMark, bool]], actor: User
+    *,
+    meeting: Meeting,
+    marks: dict[int, tuple[RegisterMark, bool]],
+    actor: User,
+    selected: Collection[int] = (),
+    selected_present: bool | None = None,
+    late: Collection[int] = (),
 ) -> tuple[int, int]:
     """Mark authorities present, absent or with apologies, and late arrivals.
     Refused before the meeting starts. Stores the count present and the quorum
-    with the meeting; returns (present, required)."""
+    with the meeting; returns (present, required).
+
+    ``selected_present`` marks the ``selected`` authorities at once: present
+    (True: as each one's reply says it would come, ``present_mark``) or absent
+    (False), late if they are in ``late``; the other marks are saved with them.
+
+    The same few statements however many authorities are marked: the new
+    entries are inserted in one statement and the others updated in one."""
     if meeting.status not in REGISTER_STATUSES:
         raise DomainError(
             f"The register cannot be taken for a meeting that is {meeting.status.label.lower()}"
@@ -274,27 +329,56 @@ def save_register(
             f"The register can be taken once the meeting starts, "
             f"{format_datetime(meeting.starts_at)}"
         )
-    members = {a.id: a for a in member_authorities(meeting)}
-    unknown = [authority_id for authority_id in marks if authority_id not in members]
-    if unknown:
-        raise DomainError("The register lists an authority that is not a member")
-    entries = {
-        e.authority_id: e
-        for e in db.session.execute(
-            select(RegisterEntry).where(RegisterEntry.meeting_id == meeting.id)
+    members = set(
+        db.session.execute(
+            member_authorities_statement(meeting_day(meeting)).with_only_columns(Authority.id)
         ).scalars()
+    )
+    if selected_present is not None:
+        if not selected:
+            raise DomainError(
+                f"Select the authorities to mark {'present' if selected_present else 'absent'}",
+                field="selected",
+            )
+        marks = dict(marks)
+        replies = replies_by_authority(meeting) if selected_present else {}
+        for authority_id in selected:
+            mark = present_mark(replies.get(authority_id)) if selected_present else None
+            marks[authority_id] = (mark or RegisterMark.ABSENT, authority_id in late)
+    if any(authority_id not in members for authority_id in marks):
+        raise DomainError("The register lists an authority that is not a member")
+    existing: dict[int, int] = {
+        row.authority_id: row.id
+        for row in db.session.execute(
+            select(RegisterEntry.authority_id, RegisterEntry.id).where(
+                RegisterEntry.meeting_id == meeting.id
+            )
+        )
     }
-    for authority_id, (mark, late) in marks.items():
-        entry = entries.get(authority_id)
-        if entry is None:
-            entry = RegisterEntry(meeting_id=meeting.id, authority_id=authority_id, mark=mark)
-            db.session.add(entry)
-            entries[authority_id] = entry
-        entry.mark = mark
-        entry.late = late and mark.present
-        entry.recorded_by_id = actor.id
-        entry.recorded_at = now_utc()
-    present = sum(1 for e in entries.values() if e.mark.present)
+    moment = now_utc()
+    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for authority_id, (mark, is_late) in marks.items():
+        values = {
+            "mark": mark,
+            "late": is_late and mark.present,
+            "recorded_by_id": actor.id,
+            "recorded_at": moment,
+        }
+        if authority_id in existing:
+            changed.append({"id": existing[authority_id], **values})
+        else:
+            added.append({"meeting_id": meeting.id, "authority_id": authority_id, **values})
+    if added:
+        db.session.execute(insert(RegisterEntry), added)
+    if changed:
+        db.session.execute(update(RegisterEntry), changed)
+    present = db.session.execute(
+        select(func.count(RegisterEntry.id)).where(
+            RegisterEntry.meeting_id == meeting.id,
+            RegisterEntry.mark.in_([mark for mark in RegisterMark if mark.present]),
+        )
+    ).scalar_one()
     required = quorum_required(len(members))
     meeting.present_count = present
     meeting.quorum_required = required
@@ -305,7 +389,7 @@ def save_register(
         f"{present} present, quorum {required}",
         actor=actor,
         subject=meeting,
-        details={"present": present, "quorum_required": required},
+        details={"present": present, "quorum_required": required, "marked": len(marks)},
     )
     return present, required
 

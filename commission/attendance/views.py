@@ -7,13 +7,17 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
 from commission.actions import run_action
-from commission.attendance import services
-from commission.attendance.forms import InviteMinisterForm, ReplyForm, RespondForm
+from commission.attendance import queries, services
+from commission.attendance.forms import (
+    InviteMinisterForm,
+    RegisterForm,
+    ReplyForm,
+    RespondForm,
+)
 from commission.attendance.models import (
     InvitationStatus,
     MinisterialAttendance,
@@ -27,14 +31,12 @@ from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.forms import ConfirmForm
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
     AuthorityKind,
     Control,
-    Department,
     MinisterialOffice,
     Region,
 )
@@ -210,12 +212,11 @@ def download_replies(slug: str) -> Response:
 
 
 def _office_choices() -> list[tuple[str, str]]:
-    offices = db.session.execute(
-        select(MinisterialOffice.id, MinisterialOffice.title, Department.short_name)
-        .join(Department)
-        .order_by(Department.name, MinisterialOffice.rank, MinisterialOffice.title)
-    ).all()
-    return [(str(o.id), f"{o.title} ({o.short_name})") for o in offices]
+    return [
+        (value, f"{title} ({group.short_name})")
+        for group in queries.offices_by_department()
+        for value, title in group.offices
+    ]
 
 
 @bp.route("/meetings/<meeting:slug>/ministers", methods=["GET", "POST"])
@@ -223,7 +224,7 @@ def _office_choices() -> list[tuple[str, str]]:
 def manage_ministers(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = InviteMinisterForm()
-    form.office.choices = [("", "Select"), ("chair", "Chair of the Commission"), *_office_choices()]
+    office_groups = queries.offices_by_department()
     form.item.choices = [("", "The whole meeting")] + [
         (str(item.id), f"Item {n}: {item.title}") for n, item in enumerate(meeting.items, 1)
     ]
@@ -254,6 +255,7 @@ def manage_ministers(slug: str) -> str | Response:
         "attendance/ministers.html",
         form=form,
         meeting=meeting,
+        office_groups=office_groups,
         invitations=services.ministerial_attendances(meeting),
     )
 
@@ -298,36 +300,69 @@ def respond(slug: str, invitation_id: int) -> str | Response:
     )
 
 
+def _posted_register() -> tuple[dict[int, tuple[RegisterMark, bool]], set[int], set[int]]:
+    """The register as posted: each authority's mark (with its late box), the
+    authorities ticked late, and those selected. A field naming no record or a
+    mark that is not one of the choices is a bad request. Every posted mark
+    goes to the service, which refuses an authority that is not a member
+    (rather than the view silently dropping it)."""
+    late: set[int] = set()
+    for key, value in request.form.items():
+        if key.startswith("late-") and value == "yes":
+            authority_id = as_record_id(key.removeprefix("late-"))
+            if authority_id is None:
+                abort(400)
+            late.add(authority_id)
+    marks: dict[int, tuple[RegisterMark, bool]] = {}
+    for key, value in request.form.items():
+        if not key.startswith("mark-") or not value:
+            continue
+        authority_id = as_record_id(key.removeprefix("mark-"))
+        if authority_id is None or value not in {mark.value for mark in RegisterMark}:
+            abort(400)
+        marks[authority_id] = (RegisterMark(value), authority_id in late)
+    selected: set[int] = set()
+    for value in request.form.getlist("selected"):
+        authority_id = as_record_id(value)
+        if authority_id is None:
+            abort(400)
+        selected.add(authority_id)
+    return marks, late, selected
+
+
+BULK_ACTIONS = {"present": True, "absent": False}
+
+
 @bp.route("/meetings/<meeting:slug>/register", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def take_register(slug: str) -> str | Response:
-    """One form for every member authority (a select and a late box each) and
-    the ministers who confirmed. Works without JavaScript."""
+    """Every member authority with its reply and a mark (opened from the
+    replies), filtered by reply, region and type; rows selected with their
+    check boxes are marked present or absent at once, and the whole register
+    is saved in one request. Works without JavaScript."""
     meeting = load_meeting(slug)
-    members = services.member_authorities(meeting)
-    entries = services.register_entries(meeting)
-    replies = services.replies_by_authority(meeting)
-    invitations = services.ministerial_attendances(meeting)
-    form = ConfirmForm()
+    filters = queries.RegisterFilters.read(request.args)
+    form = RegisterForm()
+    posted_marks: dict[int, RegisterMark] | None = None
+    posted_late: set[int] | None = None
     if form.validate_on_submit():
-        marks = {}
-        # Every posted mark goes to the service, which refuses an authority
-        # that is not a member (rather than the view silently dropping it).
-        for key, value in request.form.items():
-            if not key.startswith("mark-") or not value:
-                continue
-            authority_id = key.removeprefix("mark-")
-            if as_record_id(authority_id) is None:
-                abort(400)
-            try:
-                mark = RegisterMark(value)
-            except ValueError:
-                abort(400)
-            marks[int(authority_id)] = (mark, request.form.get(f"late-{authority_id}") == "yes")
+        marks, late, selected = _posted_register()
+        posted_marks, posted_late = {key: mark for key, (mark, _) in marks.items()}, late
+        bulk = request.form.get("bulk", "")
+        if bulk and bulk not in BULK_ACTIONS:
+            abort(400)
+        invitations = services.ministerial_attendances(meeting)
         attended = {i.id for i in invitations if request.form.get(f"minister-{i.id}") == "yes"}
 
         def work() -> tuple[int, int]:
-            counts = services.save_register(meeting=meeting, marks=marks, actor=current_user)
+            counts = services.save_register(
+                meeting=meeting,
+                marks=marks,
+                actor=current_user,
+                selected=selected,
+                selected_present=BULK_ACTIONS.get(bulk),
+                late=late,
+            )
             services.record_ministers_attended(
                 meeting=meeting, attended_ids=attended, actor=current_user
             )
@@ -336,28 +371,33 @@ def take_register(slug: str) -> str | Response:
         def saved(counts: tuple[int, int]) -> str:
             present, required = counts
             verdict = "quorate" if present >= required else "not quorate"
-            return f"Register saved: {present} present, quorum {required} ({verdict})"
+            marked = f"{len(selected)} marked {bulk}. " if bulk else ""
+            return f"Register saved: {marked}{present} present, quorum {required} ({verdict})"
 
         outcome = run_action(
             work,
             form=form,
             success=saved,
-            then=lambda _: url_for("attendance.take_register", slug=meeting.slug),
+            then=lambda _: url_for(
+                "attendance.take_register", slug=meeting.slug, **filters.as_args()
+            ),
         )
         if outcome is not None:
             return outcome
-    present = sum(1 for e in entries.values() if e.mark.present)
     return render_template(
         "attendance/register.html",
         form=form,
         meeting=meeting,
-        members=members,
-        entries=entries,
-        replies=replies,
-        invitations=invitations,
+        register=queries.register(meeting, filters),
+        filters=filters,
+        invitations=services.ministerial_attendances(meeting),
         marks=list(RegisterMark),
-        present=present,
-        required=services.quorum_required(len(members)),
+        reply_kinds=list(ReplyKind),
+        kinds=list(AuthorityKind),
+        regions=list(Region),
+        selected=set(form.selected.data or []),
+        posted_marks=posted_marks,
+        posted_late=posted_late,
         started=meeting.starts_at <= now_utc(),
     )
 

@@ -107,12 +107,6 @@ _CLOSED_STATUSES = (
 )
 
 
-def _open_at(now: datetime) -> ColumnElement[bool]:
-    """In SQL, what ``services.effective_status`` calls open at ``now``: open,
-    and its closing time not yet reached."""
-    return and_(Consultation.status == ConsultationStatus.OPEN, Consultation.closes_at > now)
-
-
 def _closed_at(now: datetime) -> ColumnElement[bool]:
     """In SQL, what ``services.effective_status`` calls closed at ``now``: one
     of the closed statuses, or open with its closing time reached."""
@@ -144,7 +138,7 @@ def list_consultations() -> str:
         abort(404)
     groups: dict[str, list[Consultation]] = {"open": [], "draft": []}
     if closed.page == 1:
-        current = _open_at(now)
+        current = queries.open_at(now)
         if secretariat:
             current = or_(current, Consultation.status == ConsultationStatus.DRAFT)
         for consultation in db.session.execute(

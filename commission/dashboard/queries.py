@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission import policy
+from commission.attendance import services as attendance
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import Role
+from commission.consultations import queries as consultation_queries
 from commission.consultations.models import (
     Consultation,
     ConsultationStatus,
@@ -27,11 +29,18 @@ from commission.consultations.models import (
     Response,
     ResponseStatus,
 )
-from commission.consultations.queries import responses_and_extensions
+from commission.consultations.queries import (
+    Coverage,
+    coverage,
+    percent,
+    responses_and_extensions,
+)
 from commission.extensions import db
-from commission.meetings.models import Meeting, MeetingStatus
+from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority
-from commission.minutes.models import Action, ActionStatus, OwnerKind
+from commission.minutes import queries as minutes_queries
+from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
+from commission.summaries.models import SummarySnapshot
 from commission.timeutil import format_date, format_datetime, london_date, now_utc, today
 
 
@@ -46,6 +55,61 @@ def next_meeting() -> Meeting | None:
         .order_by(Meeting.starts_at)
         .limit(1)
     ).scalar_one_or_none()
+
+
+# The public home page -----------------------------------------------------------------
+
+PUBLIC_LATEST = 5
+
+
+@dataclass(frozen=True)
+class PublishedSummary:
+    consultation: Consultation
+    published_at: datetime
+
+
+@dataclass(frozen=True)
+class PublicNews:
+    """What the public home page shows below the next meeting."""
+
+    consultations: list[Consultation]
+    summaries: list[PublishedSummary]
+    decisions: list[Decision]
+
+
+def public_news(*, member: bool) -> PublicNews:
+    """The open consultations (soonest closing first), the latest published
+    summaries of positions and the latest decisions in published minutes (a
+    decision under a confidential item only for ``member``): a fixed number
+    of statements, however many there are."""
+    latest = (
+        select(
+            SummarySnapshot.consultation_id,
+            func.max(SummarySnapshot.created_at).label("published_at"),
+        )
+        .where(SummarySnapshot.published.is_(True))
+        .group_by(SummarySnapshot.consultation_id)
+        .subquery()
+    )
+    summaries = [
+        PublishedSummary(consultation=consultation, published_at=published_at)
+        for consultation, published_at in db.session.execute(
+            select(Consultation, latest.c.published_at)
+            .join(latest, latest.c.consultation_id == Consultation.id)
+            .order_by(latest.c.published_at.desc(), Consultation.id.desc())
+            .limit(PUBLIC_LATEST)
+        ).all()
+    ]
+    decisions = list(
+        db.session.execute(
+            minutes_queries.decisions_statement("", member=member).limit(PUBLIC_LATEST)
+        ).scalars()
+    )
+    return PublicNews(
+        consultations=consultation_queries.open_consultations(now_utc()),
+        summaries=summaries,
+        decisions=decisions,
+    )
 
 
 # "Needs your action" ------------------------------------------------------------------
@@ -219,7 +283,129 @@ def needs_action(user: User) -> list[Task]:
                     f"Due {format_date(action.due_on)}",
                 )
             )
+    if secretariat or chair:
+        tasks += _minutes_tasks(minutes_work(drafting=secretariat), chair=chair)
     return tasks
+
+
+def _minutes_tasks(work: MinutesWork, *, chair: bool) -> list[Task]:
+    """Minutes to draft (the secretariat), to approve (the chair) or awaiting
+    the chair (the secretariat), and the actions overdue whoever owns them."""
+    tasks = [
+        Task(
+            f"Draft the minutes of the meeting on {format_date(meeting.starts_at)}",
+            url_for("minutes.edit_minutes", slug=meeting.slug),
+            f"Held {format_date(meeting.starts_at)}",
+        )
+        for meeting in work.to_draft
+    ]
+    for meeting in work.awaiting_approval:
+        held = format_date(meeting.starts_at)
+        if chair:
+            tasks.append(
+                Task(
+                    f"Approve the minutes of the meeting on {held}",
+                    url_for("minutes.approve_minutes", slug=meeting.slug),
+                    "Drafted by the secretariat",
+                )
+            )
+        else:
+            tasks.append(
+                Task(
+                    f"The minutes of the meeting on {held} await the chair's approval",
+                    url_for("minutes.show_minutes", slug=meeting.slug),
+                    "Check the draft before the chair approves it",
+                )
+            )
+    if work.overdue_actions:
+        count = work.overdue_actions
+        tasks.append(
+            Task(
+                f"{count} {'action is' if count == 1 else 'actions are'} overdue",
+                url_for("minutes.list_actions", status="overdue"),
+                "Whoever owns them: chase the owners",
+            )
+        )
+    return tasks
+
+
+# The secretariat's and the chair's home pages -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """How ready the next meeting is: its agenda, papers, ministers and replies."""
+
+    meeting: Meeting
+    items: list[AgendaItem]
+    without_papers: list[AgendaItem]
+    invited: int
+    confirmed: int
+    members: int
+    without_reply: list[Authority]
+
+    @property
+    def replied(self) -> int:
+        return self.members - len(self.without_reply)
+
+    @property
+    def replied_percent(self) -> int:
+        return percent(self.replied, self.members)
+
+
+def readiness(meeting: Meeting) -> Readiness:
+    """The next meeting's readiness, in five statements whatever its size:
+    items with their papers, invitations, members and those without a reply
+    (the list the reply reminders use)."""
+    items = list(
+        db.session.execute(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .options(selectinload(AgendaItem.papers))
+            .order_by(AgendaItem.position, AgendaItem.id)
+        ).scalars()
+    )
+    invitations = db.session.execute(
+        select(MinisterialAttendance.status).where(MinisterialAttendance.meeting_id == meeting.id)
+    ).scalars()
+    statuses = list(invitations)
+    return Readiness(
+        meeting=meeting,
+        items=items,
+        without_papers=[item for item in items if not item.papers],
+        invited=len(statuses),
+        confirmed=sum(
+            1 for s in statuses if s in {InvitationStatus.CONFIRMED, InvitationStatus.STAND_IN}
+        ),
+        members=len(attendance.member_authorities(meeting)),
+        without_reply=attendance.without_reply(meeting),
+    )
+
+
+def consultations_coverage() -> list[Coverage]:
+    """Each open consultation with its coverage and the authorities still
+    awaited (the reminders' list), soonest closing first."""
+    now = now_utc()
+    consultations = consultation_queries.open_consultations(now)
+    found = coverage(consultations, now)
+    return [found[c.id] for c in consultations]
+
+
+@dataclass(frozen=True)
+class MinutesWork:
+    to_draft: list[Meeting]
+    awaiting_approval: list[Meeting]
+    overdue_actions: int
+
+
+def minutes_work(*, drafting: bool) -> MinutesWork:
+    """Minutes to draft (for the secretariat) and awaiting the chair's
+    approval, and how many actions are overdue."""
+    return MinutesWork(
+        to_draft=minutes_queries.minutes_to_draft() if drafting else [],
+        awaiting_approval=minutes_queries.minutes_awaiting_approval(),
+        overdue_actions=minutes_queries.count_overdue(today()) if drafting else 0,
+    )
 
 
 # "Your authority": what is coming up ------------------------------------------

@@ -26,14 +26,26 @@ MY_AUTHORITY_MEETINGS = 3
 def home() -> str:
     appointments = []
     tasks = []
-    if current_user.is_authenticated:
+    next_meeting = queries.next_meeting()
+    readiness = None
+    consultations = []
+    news = None
+    if not current_user.is_authenticated:
+        news = queries.public_news(member=False)
+    else:
         appointments = current_user.current_appointments(today())
         tasks = queries.needs_action(current_user)
+        if access.has_role(Role.SECRETARIAT):
+            readiness = queries.readiness(next_meeting) if next_meeting else None
+            consultations = queries.consultations_coverage()
     return render_template(
         "dashboard/home.html",
         appointments=appointments,
-        next_meeting=queries.next_meeting(),
+        next_meeting=next_meeting,
         tasks=tasks,
+        readiness=readiness,
+        consultations=consultations,
+        news=news,
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import String, cast, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.wrappers.response import Response
 
@@ -21,10 +21,10 @@ from commission.exports.pdf import kept_pdf_response
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, GovDateField
-from commission.meetings.models import AgendaItem, Meeting
+from commission.meetings.models import Meeting
 from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
-from commission.minutes import services
+from commission.minutes import queries, services
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
 from commission.pagination import paginate_bounded
 from commission.timeutil import london_date, now_utc, today
@@ -334,13 +334,6 @@ def add_action(slug: str) -> str | Response:
     )
 
 
-def _not_confidential(agenda_item_id: Any) -> Any:
-    """Records under a confidential item are for members only, as in the minutes."""
-    return agenda_item_id.is_(None) | agenda_item_id.not_in(
-        select(AgendaItem.id).where(AgendaItem.confidential.is_(True))
-    )
-
-
 def _actions_statement(filters: dict[str, str]) -> Any:
     statement = (
         select(Action)
@@ -353,14 +346,11 @@ def _actions_statement(filters: dict[str, str]) -> Any:
         .order_by(Action.due_on, Action.id)
     )
     if not policy.is_commission_person():
-        statement = statement.where(_not_confidential(Action.agenda_item_id))
+        statement = statement.where(queries.not_confidential(Action.agenda_item_id))
     if filters["status"] in {s.value for s in ActionStatus}:
         statement = statement.where(Action.status == ActionStatus(filters["status"]))
     elif filters["status"] == "overdue":
-        statement = statement.where(
-            Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
-            Action.due_on < today(),
-        )
+        statement = statement.where(queries.overdue(today()))
     if filters["meeting"]:
         statement = statement.where(Meeting.slug == filters["meeting"])
     if filters["owner"]:
@@ -484,32 +474,7 @@ def show_action(action_id: int) -> str | Response:
 
 
 def _decisions_statement(query: str) -> Any:
-    """Decisions in published minutes, searchable across meetings by their
-    words or their reference (``LGC/2027/03/D2``, or ``LGC/2027/03`` for the
-    meeting's). Decisions under a confidential item are for members only, as
-    in the minutes."""
-    statement = (
-        select(Decision)
-        .join(Minutes, Minutes.meeting_id == Decision.meeting_id)
-        .join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(Minutes.approved_at.is_not(None))
-        .options(selectinload(Decision.meeting), selectinload(Decision.agenda_item))
-        .order_by(Meeting.starts_at.desc(), Decision.meeting_id.desc(), Decision.number)
-    )
-    if not policy.is_commission_person():
-        statement = statement.where(_not_confidential(Decision.agenda_item_id))
-    if query:
-        reference = func.lower(
-            func.coalesce(Meeting.record_reference, "") + "/d" + cast(Decision.number, String)
-        )
-        statement = statement.where(
-            or_(
-                func.lower(Decision.text).contains(query.lower(), autoescape=True),
-                reference == query.lower(),
-                reference.startswith(query.lower().rstrip("/") + "/", autoescape=True),
-            )
-        )
-    return statement
+    return queries.decisions_statement(query, member=policy.is_commission_person())
 
 
 def _decisions_query() -> str:

@@ -9,23 +9,27 @@ are here too."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from blinker import NamedSignal
 from flask import after_this_request, current_app, render_template
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from werkzeug.wrappers.response import Response as HTTPResponse
 
 from commission import signals
-from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
+from commission.attendance.models import InvitationStatus, MinisterialAttendance
+from commission.attendance.services import without_reply
+from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.consultations.models import Consultation, ConsultationStatus, Extension, Response
+from commission.consultations.queries import coverage
+from commission.errors import DomainError
 from commission.extensions import db
 from commission.links import external_url
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import Authority, Membership
+from commission.membership.models import Membership
 from commission.notifications.models import OutboxMessage, Topic
 from commission.notifications.services import (
     deliver_due,
@@ -349,12 +353,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         day = london_date(meeting.starts_at)
         if on < working_days_before(day, lead):
             continue
-        replied = set(
-            db.session.execute(
-                select(AttendanceReply.authority_id).where(AttendanceReply.meeting_id == meeting.id)
-            ).scalars()
-        )
-        waiting = [a for a in member_ids(day) if a not in replied]
+        waiting = [authority.id for authority in without_reply(meeting)]
         counts["reply"] += enqueue(
             users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], on),
             topic=Topic.ATTENDANCE_REMINDERS,
@@ -372,40 +371,24 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         {int(d) for d in str(current_app.config["CLOSING_REMINDER_DAYS"]).split(",") if d.strip()},
         reverse=True,
     )
-    for consultation in db.session.execute(
-        select(Consultation).where(
-            Consultation.status == ConsultationStatus.OPEN,
-            or_(
-                Consultation.closes_at > now,
-                Consultation.id.in_(
-                    select(Extension.consultation_id).where(Extension.closes_at > now)
+    consultations = list(
+        db.session.execute(
+            select(Consultation).where(
+                Consultation.status == ConsultationStatus.OPEN,
+                or_(
+                    Consultation.closes_at > now,
+                    Consultation.id.in_(
+                        select(Extension.consultation_id).where(Extension.closes_at > now)
+                    ),
                 ),
-            ),
-        )
-    ).scalars():
-        submitted = set(
-            db.session.execute(
-                select(Response.authority_id).where(
-                    Response.consultation_id == consultation.id,
-                    Response.submitted_at.is_not(None),
-                )
-            ).scalars()
-        )
+            )
+        ).scalars()
+    )
+    awaited = coverage(consultations, now)
+    for consultation in consultations:
         # An authority with an extension is reminded before its own deadline.
-        extensions = {
-            e.authority_id: e
-            for e in db.session.execute(
-                select(Extension).where(Extension.consultation_id == consultation.id)
-            ).scalars()
-        }
-        waiting = [a for a in member_ids(on) if a not in submitted]
-        for authority in db.session.execute(
-            select(Authority).where(Authority.id.in_(waiting)).order_by(Authority.name)
-        ).scalars():
-            closes_at = consultation.deadline_with(extensions.get(authority.id))
-            extended = closes_at > consultation.closes_at
-            if closes_at <= now:
-                continue
+        for one in awaited[consultation.id].awaited:
+            authority, closes_at, extended = one.authority, one.deadline, one.extended
             days_left = (london_date(closes_at) - on).days
             due = [d for d in reminder_days if days_left <= d]
             if not due:
@@ -485,6 +468,94 @@ def feedback_sent(feedback: Any, **_: Any) -> None:
         )
     )
     db.session.flush()
+
+
+# Reminding the authorities still awaited, on request ----------------------------------
+
+AWAITED_REMINDER = "awaited_reminder"
+REMINDER_INTERVAL = timedelta(days=1)
+
+
+def _awaited_key(consultation: Consultation) -> str:
+    return f"{AWAITED_REMINDER}:{consultation.id}:"
+
+
+def last_awaited_reminder(consultation: Consultation) -> datetime | None:
+    """When the secretariat last reminded the authorities still awaited on
+    this consultation (the time the reminder was queued), if ever."""
+    last: datetime | None = db.session.execute(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.template == AWAITED_REMINDER,
+            OutboxMessage.dedupe_key.startswith(_awaited_key(consultation), autoescape=True),
+        )
+    ).scalar_one()
+    return last
+
+
+def next_awaited_reminder(consultation: Consultation, now: datetime) -> datetime | None:
+    """When another reminder may go, if not now: a day after the last one, so
+    nobody is reminded of the same consultation twice in a day."""
+    last = last_awaited_reminder(consultation)
+    if last is not None and now < last + REMINDER_INTERVAL:
+        return last + REMINDER_INTERVAL
+    return None
+
+
+def remind_awaited(*, consultation: Consultation, actor: User, now: datetime | None = None) -> int:
+    """Queue a reminder to the people of every authority still awaited on the
+    consultation (``consultations.queries.coverage``: members that have not
+    submitted and whose own deadline is ahead), each naming its deadline.
+    Refused when none is awaited, or when a reminder went less than a day
+    ago. Returns how many authorities were reminded."""
+    now = now or now_utc()
+    if Role.SECRETARIAT not in actor.roles_on(london_date(now)):
+        raise DomainError("Only the secretariat can send reminders")
+    awaited = coverage([consultation], now)[consultation.id].awaited
+    if not awaited:
+        raise DomainError(
+            f"No member authority is still awaited on “{consultation.title}”: every one has "
+            "submitted its position or its deadline has passed"
+        )
+    allowed_from = next_awaited_reminder(consultation, now)
+    if allowed_from is not None:
+        raise DomainError(
+            f"A reminder about “{consultation.title}” went less than a day ago. Another can be "
+            f"sent from {format_datetime(allowed_from)}"
+        )
+    on = london_date(now)
+    people = 0
+    for one in awaited:
+        closes = (
+            f"Its extended deadline is {format_datetime(one.deadline)}."
+            if one.extended
+            else f"The consultation closes {format_datetime(one.deadline)}."
+        )
+        people += enqueue(
+            users=people_at([one.authority.id], AUTHORITY_ROLES, on),
+            topic=Topic.CONSULTATION_REMINDERS,
+            template=AWAITED_REMINDER,
+            subject=f"Reminder: {consultation.title}",
+            lines=[
+                f"{one.authority.name} has not yet submitted its position on "
+                f"“{consultation.title}”. {closes}"
+            ],
+            link=external_url(
+                "consultations.respond",
+                reference=consultation.reference,
+                slug=one.authority.slug,
+            ),
+            link_text="Go to your authority's response",
+            dedupe=f"{_awaited_key(consultation)}{now:%Y%m%d%H%M%S}:{one.authority.id}",
+        )
+    audit.record(
+        action="awaited_reminder_sent",
+        summary=f"{actor.full_name} reminded the {len(awaited)} authorities that have not "
+        f"responded to “{consultation.title}” ({people} people)",
+        actor=actor,
+        subject=consultation,
+        details={"authorities": len(awaited), "people": people},
+    )
+    return len(awaited)
 
 
 RECEIVERS: dict[NamedSignal, Callable[..., None]] = {

@@ -13,13 +13,14 @@ from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.consultations.models import Consultation, ConsultationStatus
+from commission.consultations.queries import coverage, load_consultation
 from commission.consultations.services import deadline_for
 from commission.exports.calendar import calendar_response
 from commission.extensions import csrf, db
 from commission.forms import ConfirmForm
 from commission.links import external_url
 from commission.meetings.models import PUBLIC_STATUSES, Meeting
-from commission.notifications import services
+from commission.notifications import events, services
 from commission.notifications.models import (
     CHOSEN_TOPICS,
     OptOut,
@@ -28,7 +29,7 @@ from commission.notifications.models import (
     Topic,
 )
 from commission.pagination import paginate
-from commission.timeutil import today
+from commission.timeutil import now_utc, today
 
 bp = Blueprint("notifications", __name__)
 
@@ -134,6 +135,36 @@ def send_outbox() -> Response:
     sent, failed = services.deliver_due()
     flash(f"{sent} sent, {failed} could not be sent and will be retried", "success")
     return redirect(url_for("notifications.list_outbox"))
+
+
+@bp.route("/consultations/<reference>/remind", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def remind_authorities(reference: str) -> str | Response:
+    """Confirm, then queue a reminder to every authority still awaited on a
+    consultation (at most once a day)."""
+    consultation = load_consultation(reference)
+    now = now_utc()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: events.remind_awaited(consultation=consultation, actor=current_user),
+            form=form,
+            success=lambda count: (
+                f"Reminder queued for the {count} authorities that have not "
+                f"responded to “{consultation.title}”"
+            ),
+            then=lambda _: url_for("dashboard.home"),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "notifications/remind.html",
+        form=form,
+        consultation=consultation,
+        coverage=coverage([consultation], now)[consultation.id],
+        allowed_from=events.next_awaited_reminder(consultation, now),
+        last=events.last_awaited_reminder(consultation),
+    )
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])

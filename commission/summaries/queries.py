@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from commission.consultations.models import (
     Answer,
     Consultation,
+    Extension,
     Position,
     Question,
     QuestionKind,
@@ -275,11 +276,14 @@ class _Member:
     region: str
     control: str
     status: str
+    deadline: datetime  # its own: the closing time, or its extension's
+    extended: bool
 
 
 def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Member]:
-    """Every member authority on ``on`` with its control that day and how far
-    its response has got, in one statement, in name order (the database's)."""
+    """Every member authority on ``on`` with its control that day, how far
+    its response has got and its own deadline (an extension counts), in one
+    statement, in name order (the database's)."""
     control = current_controls(on)
     status = case(
         (Response.submitted_at.is_not(None), literal("submitted")),
@@ -295,8 +299,16 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
             Authority.region,
             _control_label(control.c.control, control.c.party_name).label("control"),
             status,
+            Extension.closes_at.label("extended_to"),
         )
         .outerjoin(control, control.c.authority_id == Authority.id)
+        .outerjoin(
+            Extension,
+            and_(
+                Extension.authority_id == Authority.id,
+                Extension.consultation_id == consultation.id,
+            ),
+        )
         .outerjoin(
             Response,
             and_(
@@ -306,12 +318,20 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         .where(Authority.id.in_(_members(on)))
         .order_by(Authority.name)
     ).all()
-    return {
-        r.id: _Member(
-            r.name, r.slug, _kind_label(r.kind), _region_label(r.region), r.control, r.status
+    members = {}
+    for r in rows:
+        extended = r.extended_to is not None and r.extended_to > consultation.closes_at
+        members[r.id] = _Member(
+            r.name,
+            r.slug,
+            _kind_label(r.kind),
+            _region_label(r.region),
+            r.control,
+            r.status,
+            deadline=r.extended_to if extended else consultation.closes_at,
+            extended=extended,
         )
-        for r in rows
-    }
+    return members
 
 
 def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[dict[str, Any]]:
@@ -470,6 +490,8 @@ def compute_summary(
                 "region": m.region,
                 "control": m.control,
                 "status": STATUS_LABELS[m.status],
+                "deadline": m.deadline.isoformat(),
+                "extended": m.extended,
             }
             for m in members.values()
             if m.status != "submitted"

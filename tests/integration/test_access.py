@@ -183,6 +183,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "minutes.show_action": {"action_id": action.id},
         "notifications.unsubscribe": {"token": "not-a-real-token"},
         "notifications.resend_message": {"message_id": message.id},
+        "notifications.remind_authorities": on_consultation,
         "notifications.calendar_feed": {"token": person.calendar_token},
         "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
     }

@@ -95,7 +95,9 @@ def test_secretariat_invites_an_office_to_the_whole_meeting(client, login_as):
     assert "No ministers have been invited yet." in main_text(form)
     choices = [o.get_text(strip=True) for o in page(form).select("#office option")]
     assert choices[:2] == ["Select", "Chair of the Commission"]
-    assert "Minister for Housing (MHCLG)" in choices
+    assert "Minister for Housing" in choices
+    [group] = [g for g in page(form).select("#office optgroup") if "Minister for Housing" in g.text]
+    assert group["label"] == housing.department.name
     assert [o.get_text(strip=True) for o in page(form).select("#item option")] == [
         "The whole meeting"
     ]
@@ -522,3 +524,46 @@ def test_chair_sees_the_chair_invitation_on_the_meeting_page(client, login_as):
     ]
     link = section.find_next("ul").find("a")
     assert link["href"] == respond_url(invitation)
+
+
+def test_offices_are_grouped_by_department_most_senior_first(client, login_as):
+    meeting = factories.meeting()
+    education = factories.department(name="Department for Education", short_name="DfE")
+    transport = factories.department(name="Department for Transport", short_name="DfT")
+    factories.ministerial_office(
+        department=transport, title="Minister for Roads", rank=OfficeRank.MINISTER_OF_STATE
+    )
+    factories.ministerial_office(department=transport, title="Secretary of State for Transport")
+    factories.ministerial_office(department=education, title="Secretary of State for Education")
+    login_as(Role.SECRETARIAT)
+
+    shown = page(client.get(ministers_url(meeting)))
+    select = shown.select_one("select#office")
+    assert select["data-module"] == "app-autocomplete"
+    assert select["aria-describedby"] == "office-hint"
+    assert shown.select_one("label[for=office]").get_text(strip=True) == "Who to invite"
+    groups = {
+        group["label"]: [o.get_text(strip=True) for o in group.select("option")]
+        for group in select.select("optgroup")
+    }
+    assert groups["Department for Education"] == ["Secretary of State for Education"]
+    assert groups["Department for Transport"] == [
+        "Secretary of State for Transport",
+        "Minister for Roads",
+    ]
+    assert [o.get_text(strip=True) for o in select.find_all("option", recursive=False)] == [
+        "Select",
+        "Chair of the Commission",
+    ]
+    scripts = [s["src"] for s in shown.select("script[src]")]
+    assert "/static/autocomplete/accessible-autocomplete.min.js" in scripts
+
+
+def test_a_missing_office_is_shown_against_the_grouped_list(client, login_as):
+    meeting = factories.meeting()
+    login_as(Role.SECRETARIAT)
+    shown = ok(client.post(ministers_url(meeting), data={"office": "", "item": ""}))
+    assert error_summary(shown) == [("Select who to invite", "#office")]
+    select = page(shown).select_one("select#office")
+    assert select["aria-describedby"] == "office-hint office-error"
+    assert "govuk-select--error" in select["class"]

@@ -273,7 +273,11 @@ def test_the_secretariats_own_actions_are_shown_to_the_secretariat(client, cast)
     )
     factories.owned_action(meeting=held, text="Book the venue", due_on=today() + timedelta(days=20))
     factories.owned_action(meeting=held, owner=cast.council, due_on=today())
-    assert texts(client, secretariat) == ["Overdue: Circulate the minutes"]
+    assert texts(client, secretariat) == [
+        "Overdue: Circulate the minutes",
+        f"Draft the minutes of the meeting on {format_date(held.starts_at)}",
+        "1 action is overdue",
+    ]
     assert "Circulate the minutes" not in " ".join(texts(client, cast.leader))
 
 

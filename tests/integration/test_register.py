@@ -19,14 +19,16 @@ from commission.attendance.models import (
 from commission.auth.roles import Role
 from commission.extensions import db
 from commission.meetings.models import Meeting, MeetingStatus
+from commission.membership.models import AuthorityKind, Region
 from commission.timeutil import format_datetime
 from tests import factories
-from tests.conftest import audit_events, count_selects
+from tests.conftest import audit_events, count_selects, count_statements
 from tests.pages import (
     banner,
     csrf_token_from,
     error_summary,
     expect,
+    form_fields,
     heading,
     main_text,
     ok,
@@ -62,13 +64,13 @@ def register_rows(response) -> list[dict[str, object]]:
     """Each authority's row: its name, the reply, the selected mark and whether late is ticked."""
     rows = []
     for row in page(response).select("main table tbody tr"):
-        selected = row.select_one("select option[selected]")
+        selected = row.select_one("select option[selected]") or row.select_one("select option")
         rows.append(
             {
                 "authority": row.select_one("th").get_text(" ", strip=True),
-                "reply": row.select("td")[0].get_text(" ", strip=True),
-                "mark": selected.get_text(strip=True) if selected else "Not marked",
-                "late": row.select_one("input[type=checkbox]").has_attr("checked"),
+                "reply": row.select("td")[1].get_text(" ", strip=True),
+                "mark": selected.get_text(strip=True),
+                "late": row.select_one("input[name^=late-]").has_attr("checked"),
             }
         )
     return rows
@@ -151,20 +153,20 @@ def test_register_lists_every_member_authority_with_its_reply(client, login_as):
         {
             "authority": "Council A",
             "reply": "Attending remotely",
-            "mark": "Not marked",
+            "mark": "Expected",
             "late": False,
         },
         {
             "authority": "Council B",
             "reply": "Sending a substitute: Della Deputy",
-            "mark": "Not marked",
+            "mark": "Expected",
             "late": False,
         },
         {"authority": "Council C", "reply": "No reply", "mark": "Absent", "late": False},
     ]
     options = [o.get_text(strip=True) for o in page(response).select(f"#mark-{alpha.id} option")]
     assert options == [
-        "Not marked",
+        "Expected",
         "Present in person",
         "Present remotely",
         "Substitute present",
@@ -353,7 +355,7 @@ def test_no_ministers_section_when_no_minister_confirmed(client, login_as):
     office = factories.ministerial_office(title="Minister for Roads")
     factories.ministerial_invitation(meeting=meeting, office=office)
     login_as(Role.SECRETARIAT)
-    form = page(client.get(register_url(meeting))).select_one("main form")
+    form = page(client.get(register_url(meeting))).select_one("main form[method=post]")
     assert form.find("h2", string="Ministers") is None
     assert form.select("input[name^=minister-]") == []
     assert form.find("h2", string="Authorities") is not None
@@ -447,3 +449,202 @@ def test_register_page_queries_do_not_grow_with_the_authorities(client, login_as
     with count_selects() as many:
         assert len(register_rows(client.get(register_url(meeting)))) == 20
     assert len(many) <= len(few), many
+
+
+# Opened from the replies, filtered, marked many at once ----------------------------------------
+
+
+def test_the_register_opens_from_the_replies(client, login_as):
+    meeting = started_meeting()
+    coming, remote, sorry, _silent = councils(4)
+    factories.attendance_reply(meeting=meeting, authority=coming, kind="in_person")
+    factories.attendance_reply(meeting=meeting, authority=remote, kind="remote")
+    factories.attendance_reply(meeting=meeting, authority=sorry, kind="apologies")
+    login_as(Role.SECRETARIAT)
+
+    shown = client.get(register_url(meeting))
+    assert [(r["authority"], r["mark"]) for r in register_rows(shown)] == [
+        ("Council A", "Expected"),
+        ("Council B", "Expected"),
+        ("Council C", "Apologies"),
+        ("Council D", "Not marked"),
+    ]
+    # Saving the register as it opened records the apologies and nothing else.
+    fields = form_fields(shown, "main form[method=post]")
+    expect(client.post(register_url(meeting), data=fields), 302)
+    assert entries(meeting) == {"Council C": (RegisterMark.APOLOGIES, False)}
+
+
+def test_the_register_is_filtered_by_reply_region_and_type(client, login_as):
+    meeting = started_meeting()
+    north = factories.council(name="Northern Council", region=Region.NORTH_EAST)
+    county = factories.council(name="County Council", kind=AuthorityKind.COUNTY)
+    quiet = factories.council(name="Quiet Council")
+    factories.attendance_reply(meeting=meeting, authority=north, kind="remote")
+    factories.attendance_reply(meeting=meeting, authority=county, kind="apologies")
+    factories.register_entry(meeting=meeting, authority=quiet, mark="in_person")
+    login_as(Role.SECRETARIAT)
+
+    def shown(**args: str) -> list[str]:
+        response = client.get(register_url(meeting), query_string=args)
+        return [row["authority"] for row in register_rows(response)]
+
+    assert shown() == ["County Council", "Northern Council", "Quiet Council"]
+    assert shown(reply="remote") == ["Northern Council"]
+    assert shown(reply="apologies") == ["County Council"]
+    assert shown(reply="none") == ["Quiet Council"]
+    assert shown(region="North East") == ["Northern Council"]
+    assert shown(type="county") == ["County Council"]
+    assert shown(type="county", region="North East") == []
+    assert shown(reply="nonsense", region="Atlantis") == shown()
+
+    filtered = client.get(register_url(meeting), query_string={"reply": "none"})
+    assert "Showing 1 of 3 member authorities." in main_text(filtered)
+    # The count present is over every member, whatever is shown.
+    assert status_line(filtered).startswith("1 of 3 member authorities present.")
+    empty = client.get(register_url(meeting), query_string={"type": "district"})
+    assert "No member authority matches these filters." in main_text(empty)
+
+
+def test_selected_rows_are_marked_present_as_each_replied(client, login_as):
+    meeting = started_meeting()
+    coming, remote, substitute, silent, sorry, untouched = councils(6)
+    factories.attendance_reply(meeting=meeting, authority=coming, kind="in_person")
+    factories.attendance_reply(meeting=meeting, authority=remote, kind="remote")
+    factories.attendance_reply(
+        meeting=meeting, authority=substitute, kind="substitute", substitute_name="Sam Stand"
+    )
+    factories.attendance_reply(meeting=meeting, authority=sorry, kind="apologies")
+    login_as(Role.SECRETARIAT, full_name="Rita Register")
+
+    response = client.post(
+        register_url(meeting) + "?reply=",
+        data={
+            "selected": [str(a.id) for a in (coming, remote, substitute, silent)],
+            f"late-{remote.id}": "yes",
+            f"mark-{sorry.id}": "apologies",
+            f"mark-{untouched.id}": "absent",
+            "bulk": "present",
+        },
+    )
+    expect(response, 302)
+    assert entries(meeting) == {
+        "Council A": (RegisterMark.IN_PERSON, False),
+        "Council B": (RegisterMark.REMOTE, True),
+        "Council C": (RegisterMark.SUBSTITUTE, False),
+        "Council D": (RegisterMark.IN_PERSON, False),
+        "Council E": (RegisterMark.APOLOGIES, False),
+        "Council F": (RegisterMark.ABSENT, False),
+    }
+    shown = client.get(response.headers["Location"])
+    assert banner(shown) == (
+        "Success Register saved: 4 marked present. 4 present, quorum 2 (quorate)"
+    )
+    [event] = audit_events("register_taken")
+    assert event.details["marked"] == 6
+
+
+def test_selected_rows_are_marked_absent_and_the_filters_are_kept(client, login_as):
+    meeting = started_meeting()
+    a, b, _c = councils(3)
+    factories.register_entry(meeting=meeting, authority=a, mark="in_person", late=True)
+    login_as(Role.SECRETARIAT)
+    response = client.post(
+        register_url(meeting) + "?reply=none",
+        data={"selected": [str(a.id), str(b.id)], "bulk": "absent"},
+    )
+    expect(response, 302)
+    assert response.headers["Location"].endswith(register_url(meeting) + "?reply=none")
+    assert entries(meeting) == {
+        "Council A": (RegisterMark.ABSENT, False),
+        "Council B": (RegisterMark.ABSENT, False),
+    }
+    assert stored_meeting(meeting).present_count == 0
+
+
+def test_marking_many_with_none_selected_is_refused_and_keeps_what_was_chosen(client, login_as):
+    meeting = started_meeting()
+    a, _b = councils(2)
+    login_as(Role.SECRETARIAT)
+    shown = ok(
+        client.post(
+            register_url(meeting),
+            data={f"mark-{a.id}": "remote", f"late-{a.id}": "yes", "bulk": "present"},
+        )
+    )
+    assert error_summary(shown) == [("Select the authorities to mark present", "#selected")]
+    assert page(shown).select_one("#selected")["value"] == str(a.id)
+    assert register_rows(shown)[0] == {
+        "authority": "Council A",
+        "reply": "No reply",
+        "mark": "Present remotely",
+        "late": True,
+    }
+    assert entry_count() == 0
+    assert audit_events("register_taken") == []
+
+    refused = ok(client.post(register_url(meeting), data={"bulk": "absent"}))
+    assert error_summary(refused) == [("Select the authorities to mark absent", "#selected")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"bulk": "everyone", "selected": "{id}"}, {"selected": "nonsense", "bulk": "present"}],
+)
+def test_a_bulk_action_that_is_not_offered_is_a_bad_request(client, login_as, data):
+    meeting = started_meeting()
+    [a] = councils(1)
+    login_as(Role.SECRETARIAT)
+    posted = {key: value.format(id=a.id) for key, value in data.items()}
+    expect(client.post(register_url(meeting), data=posted), 400)
+    assert entry_count() == 0
+
+
+def test_selecting_an_authority_that_is_not_a_member_is_refused(client, login_as):
+    meeting = started_meeting()
+    councils(1)
+    outsider = factories.council(name="Council Outsider", member=False)
+    login_as(Role.SECRETARIAT)
+    shown = ok(
+        client.post(register_url(meeting), data={"selected": str(outsider.id), "bulk": "present"})
+    )
+    assert [text for text, _ in error_summary(shown)] == [
+        "The register lists an authority that is not a member"
+    ]
+    assert entry_count() == 0
+
+
+@pytest.mark.parametrize("role", [Role.LEADER, Role.OFFICER, Role.MINISTER, Role.CHAIR])
+def test_only_the_secretariat_marks_many_at_once(client, login_as, role):
+    meeting = started_meeting()
+    [a] = councils(1)
+    login_as(role)
+    response = client.post(register_url(meeting), data={"selected": str(a.id), "bulk": "present"})
+    expect(response, 403)
+    assert entry_count() == 0
+
+
+def test_saving_the_whole_register_takes_the_same_statements_for_331_as_for_3(client, login_as):
+    """The register of the full Commission is saved in one request with no
+    statement per row: a first save inserts every entry in one statement, a
+    second updates them in one."""
+    small = started_meeting()
+    large = factories.meeting(starts_at=datetime.now(UTC) - timedelta(minutes=20))
+    members = councils(3)
+    members += [factories.council(name=f"Council {n:03}") for n in range(331 - 3)]
+    login_as(Role.SECRETARIAT)
+
+    def save(meeting: Meeting, authorities: list, **extra: str) -> int:
+        data = {f"mark-{a.id}": "in_person" for a in authorities} | extra
+        with count_statements() as statements:
+            expect(client.post(register_url(meeting), data=data), 302)
+        return len(statements)
+
+    first_small = save(small, members[:3])
+    first_large = save(large, members)
+    assert first_large == first_small
+    assert len(entries(large)) == 331
+    again_small = save(small, members[:3], selected=str(members[0].id), bulk="absent")
+    again_large = save(large, members, selected=str(members[0].id), bulk="absent")
+    assert again_large == again_small
+    assert stored_meeting(large).present_count == 330

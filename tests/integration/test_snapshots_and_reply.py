@@ -197,10 +197,10 @@ def test_a_later_response_changes_the_live_summary_but_not_the_snapshot(client, 
     factories.submitted_response(consultation=consultation, authority=late)
 
     live = client.get(f"{base(consultation)}/summary")
-    assert coverage_line(live) == "3 of 4 member authorities have submitted a position."
+    assert coverage_line(live) == "3 of 4 member authorities have submitted a position (75%)."
     shown = client.get(f"{base(consultation)}/summary/snapshots/{snapshot.id}")
     expect(shown, 200)
-    assert coverage_line(shown) == "2 of 3 member authorities have submitted a position."
+    assert coverage_line(shown) == "2 of 3 member authorities have submitted a position (67%)."
     tag = page(shown).select_one("main .govuk-tag").get_text(strip=True)
     assert tag == "Frozen"
     assert "for the meeting on" in page(shown).select_one("main p.govuk-body").get_text()
@@ -410,7 +410,7 @@ def test_publishing_makes_the_summary_public(client, secretariat):
     response = client.get(f"{base(consultation)}/summary")
 
     expect(response, 200)
-    assert coverage_line(response) == "2 of 3 member authorities have submitted a position."
+    assert coverage_line(response) == "2 of 3 member authorities have submitted a position (67%)."
     shown = page(client.get(base(consultation)))
     assert shown.select_one(f"main a[href='{base(consultation)}/summary']") is not None
 

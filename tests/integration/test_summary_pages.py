@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete
 
 from commission.auth.roles import Role
-from commission.consultations.models import ConsultationStatus, Position
+from commission.consultations.models import ConsultationStatus, Extension, Position
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 from commission.membership.models import AuthorityKind, Control, Region
@@ -209,21 +209,48 @@ def shown(client):
 
 
 def test_the_page_shows_coverage_and_who_has_not_responded(shown):
-    _, soup = shown
+    consultation, soup = shown
     text = soup.get_text(" ", strip=True)
 
-    assert "2 of 3 member authorities have submitted a position" in text
+    assert "2 of 3 member authorities have submitted a position (67%)." in text
     assert body_rows(caption_table(soup, "Coverage by political control")) == [
-        ["Conservative", "1", "1", "0", "0"],
-        ["Labour", "1", "1", "0", "0"],
-        ["No overall control", "1", "0", "0", "1"],
+        ["Conservative", "1", "1 (100%)", "0 (0%)", "0 (0%)"],
+        ["Labour", "1", "1 (100%)", "0 (0%)", "0 (0%)"],
+        ["No overall control", "1", "0 (0%)", "0 (0%)", "1 (100%)"],
     ]
     assert body_rows(caption_table(soup, "Coverage by type of authority")) == [
-        ["District council", "1", "1", "0", "0"],
-        ["Unitary authority", "2", "1", "0", "1"],
+        ["District council", "1", "1 (100%)", "0 (0%)", "0 (0%)"],
+        ["Unitary authority", "2", "1 (50%)", "0 (0%)", "1 (50%)"],
     ]
     missing = [a.get_text(strip=True) for a in soup.select("main details ul.govuk-list a")]
     assert missing == ["Carlow"]
+    [carlow] = soup.select("main details ul.govuk-list li")
+    closes = format_datetime(consultation.closes_at)
+    assert carlow.get_text(" ", strip=True) == f"Carlow (not started, closes {closes})"
+
+
+def test_an_extension_shows_the_later_deadline_that_applies(client):
+    consultation = build("open")
+    late = factories.council(name="Dunmore")
+    factories.draft_response(consultation=consultation, authority=late)
+    extended_to = consultation.closes_at + timedelta(days=14)
+    db.session.add(
+        Extension(
+            consultation_id=consultation.id,
+            authority_id=late.id,
+            closes_at=extended_to,
+            reason="Elections",
+        )
+    )
+    db.session.flush()
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    soup = page(ok(client.get(summary_url(consultation))))
+    assert [
+        li.get_text(" ", strip=True) for li in soup.select("main details ul.govuk-list li")
+    ] == [
+        f"Carlow (not started, closes {format_datetime(consultation.closes_at)})",
+        f"Dunmore (draft only, extended to {format_datetime(extended_to)})",
+    ]
 
 
 def test_the_overall_table_shows_count_share_and_weighted_share_side_by_side(shown):

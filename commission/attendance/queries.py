@@ -1,0 +1,152 @@
+"""Reading attendance for pages: the register's rows and the offices a
+minister can be invited from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from commission.attendance import services
+from commission.attendance.models import AttendanceReply, RegisterEntry, RegisterMark, ReplyKind
+from commission.extensions import db
+from commission.meetings.models import Meeting
+from commission.membership.models import (
+    Authority,
+    AuthorityKind,
+    Department,
+    OfficeRank,
+    Region,
+)
+
+NO_REPLY = "none"
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    """What the register shows: by reply (a ``ReplyKind`` or ``none``), region
+    and type of authority; anything else is no filter."""
+
+    reply: str = ""
+    region: str = ""
+    type: str = ""
+
+    @classmethod
+    def read(cls, args: dict[str, str]) -> RegisterFilters:
+        reply = args.get("reply", "")
+        region = args.get("region", "")
+        kind = args.get("type", "")
+        return cls(
+            reply=reply if reply in {*(k.value for k in ReplyKind), NO_REPLY} else "",
+            region=region if region in {r.value for r in Region} else "",
+            type=kind if kind in {k.value for k in AuthorityKind} else "",
+        )
+
+    def as_args(self) -> dict[str, Any]:
+        return {key: value for key, value in vars(self).items() if value}
+
+    def shows(self, authority: Authority, reply: AttendanceReply | None) -> bool:
+        if self.region and authority.region.value != self.region:
+            return False
+        if self.type and authority.kind.value != self.type:
+            return False
+        if self.reply == NO_REPLY:
+            return reply is None
+        if self.reply:
+            return reply is not None and reply.kind.value == self.reply
+        return True
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    authority: Authority
+    reply: AttendanceReply | None
+    entry: RegisterEntry | None
+
+    @property
+    def mark(self) -> RegisterMark | None:
+        """The mark the register opens with for this authority."""
+        return services.prefilled_mark(self.reply, self.entry)
+
+    @property
+    def unmarked(self) -> str:
+        """What the register says before a mark: expected, for an authority
+        that said it would come (in person, remotely or by substitute)."""
+        if self.reply is not None and self.reply.kind is not ReplyKind.APOLOGIES:
+            return "Expected"
+        return "Not marked"
+
+    @property
+    def present(self) -> bool:
+        return self.entry is not None and self.entry.mark.present
+
+
+@dataclass(frozen=True)
+class Register:
+    rows: list[RegisterRow]
+    members: int
+    present: int
+    required: int
+
+    @property
+    def quorate(self) -> bool:
+        return self.present >= self.required
+
+
+def register(meeting: Meeting, filters: RegisterFilters) -> Register:
+    """Every member authority (the rows the filters show), with its reply and
+    its entry so far, and the count present over all of them. Three
+    statements whatever the number of members."""
+    members = services.member_authorities(meeting)
+    replies = services.replies_by_authority(meeting)
+    entries = services.register_entries(meeting)
+    rows = [
+        RegisterRow(authority, replies.get(authority.id), entries.get(authority.id))
+        for authority in members
+        if filters.shows(authority, replies.get(authority.id))
+    ]
+    return Register(
+        rows=rows,
+        members=len(members),
+        present=sum(1 for e in entries.values() if e.mark.present),
+        required=services.quorum_required(len(members)),
+    )
+
+
+# Ministers' offices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeGroup:
+    """A department's offices, most senior first, for a grouped list."""
+
+    department: str
+    short_name: str
+    offices: list[tuple[str, str]]
+
+
+SENIORITY = list(OfficeRank)  # most senior first
+
+
+def offices_by_department() -> list[OfficeGroup]:
+    """Every ministerial office, grouped by department (in name order), most
+    senior first within each."""
+    departments = db.session.execute(
+        select(Department).options(selectinload(Department.offices)).order_by(Department.name)
+    ).scalars()
+    return [
+        OfficeGroup(
+            department=department.name,
+            short_name=department.short_name,
+            offices=[
+                (str(office.id), office.title)
+                for office in sorted(
+                    department.offices, key=lambda o: (SENIORITY.index(o.rank), o.title)
+                )
+            ],
+        )
+        for department in departments
+        if department.offices
+    ]
