@@ -140,7 +140,7 @@ def test_officer_replies_on_behalf_of_the_leader(client, login_as):
 
     login_as(Role.SECRETARIAT)
     replies = client.get(f"/meetings/{meeting.slug}/replies")
-    [row] = table_records(replies, "table:nth-of-type(2)")
+    [row] = table_records(replies, "[aria-label='Replies received'] table")
     assert row["Authority"] == "Felpersham Council"
     assert row["Reply"] == "Attending remotely"
     assert row["From"].startswith("by Oliver Sterling on behalf of Jennifer Aldridge, ")
@@ -540,7 +540,7 @@ def test_secretariat_sees_the_counts_replies_and_who_has_not_replied(
         "No reply": "2",
     }
     assert no_reply_list(response) == ["Echo Council", "Foxtrot Council"]
-    rows = table_records(response, "table:nth-of-type(2)")
+    rows = table_records(response, "[aria-label='Replies received'] table")
     assert [(r["Authority"], r["Reply"]) for r in rows] == [
         ("Alpha Council", "Attending in person"),
         ("Bravo Council", "Attending remotely"),
@@ -571,7 +571,7 @@ def test_filters_narrow_the_rows_and_the_counts(
     assert counts["Member authorities expected"] == expected
     assert counts["No reply"] == str(len(no_reply))
     assert no_reply_list(response) == no_reply
-    rows = table_records(response, "table:nth-of-type(2)") if replied else []
+    rows = table_records(response, "[aria-label='Replies received'] table") if replied else []
     assert [r["Authority"].split()[0] for r in rows] == replied
     link = page(response).select_one("a[download]")["href"]
     assert link.startswith(f"/meetings/{meeting.slug}/replies.csv?")
