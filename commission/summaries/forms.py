@@ -38,7 +38,9 @@ class BulkThemesForm(Form):
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select whether to add or remove the theme")],
     )
-    existing_theme = SelectField("Theme", widget=GovSelect(), validate_choice=False)
+    existing_theme = SelectField(
+        "Theme to add or remove", widget=GovSelect(), validate_choice=False
+    )
     new_theme = StringField(
         "Or a new theme",
         widget=GovTextInput(),

@@ -424,9 +424,11 @@ def _snapshot_rows(snapshot: SummarySnapshot) -> Iterator[list[Any]]:
 @bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")
 @access.public
 def download_summary(reference: str, file_format: str) -> HTTPResponse:
-    """Live for the summary's audience, the published snapshot for everyone
-    else (404 until there is one). ``?snapshot=<id>`` gives a frozen
-    summary's own downloads; ``summary.csv?list=not-responded`` the member
+    """Once the summary is published, the published snapshot for everyone
+    (the summary of record: its figures, answers and themes as they stood
+    then); before, live for the summary's audience and not found for others.
+    ``?snapshot=<id>`` gives a frozen summary's own downloads;
+    ``summary.csv?list=not-responded`` the member
     authorities without a submitted position, for chasing (live audience only).
     Every check is made before a file is made, streamed or taken from the
     download cache."""
@@ -442,11 +444,11 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
             file_format,
             name=f"{consultation.reference}-summary-{snapshot.created_at:%Y-%m-%d}-{snapshot.id}",
         )
-    if services.can_see_live(consultation, current_user):
-        return _live_download(consultation, file_format)
     published = services.published_snapshot(consultation)
     if published is None:
-        abort(404)
+        if not services.can_see_live(consultation, current_user):
+            abort(404)
+        return _live_download(consultation, file_format)
     return _snapshot_download(
         consultation, published, file_format, name=f"{consultation.reference}-summary"
     )
