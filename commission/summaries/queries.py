@@ -542,7 +542,8 @@ def compute_summary(
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
     areas, overall positions, per-question answers, themes and quotations
-    (and the questions, if not loaded). Each reads only the consultation's
+    (and the questions, if not loaded; and the themes' quotations, when
+    quotations are asked for and comments are tagged). Each reads only the consultation's
     responses, so the cost follows the consultation, not the history.
 
     Without ``splits`` each question has its overall figures only (its
