@@ -32,6 +32,12 @@ POSITION_COLOURS: dict[str, str] = {
 INSIDE_LABEL_FROM = 16.0
 
 
+def chart_digest() -> str:
+    """What a kept page or file drawn with these charts depends on here (the
+    colours and where a value fits inside a segment), for its cache key."""
+    return f"{sorted(POSITION_COLOURS.items())}:{INSIDE_LABEL_FROM}"
+
+
 def relative_luminance(colour: str) -> float:
     """WCAG 2's relative luminance of a ``#rrggbb`` colour."""
     channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]

@@ -42,6 +42,7 @@ from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
 from commission.summaries import services
+from commission.summaries.charts import chart_digest
 from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
 from commission.summaries.models import (
     QuestionPage,
@@ -78,6 +79,7 @@ REF = "/consultations/<consultation:reference>"
 
 
 FIGURES = "summaries/_figures.html"
+CHARTS = "summaries/_charts.html"
 
 
 def _audience(consultation: Consultation) -> SummarySnapshot | None:
@@ -101,7 +103,7 @@ def _figures(
     any change to the records computes them again, so they are never out of
     date. A snapshot's are kept under the snapshot. Either way a change to
     the templates makes them again."""
-    digest = template_digest(FIGURES, "summaries/_charts.html")
+    digest = template_digest(FIGURES, CHARTS) + chart_digest()
     if snapshot is None:
         key = cache_key(
             "summary-figures",
@@ -385,7 +387,8 @@ def _snapshot_download(
                 snapshot.id,
                 snapshot.created_at,
                 _briefing_cover(consultation),
-                template_digest(BRIEFING, "pdf/print.css"),
+                template_digest(BRIEFING, "pdf/print.css", CHARTS),
+                chart_digest(),
             ),
             subject=subject,
             filename=f"{name}.pdf",
