@@ -236,16 +236,6 @@ def tag_answer(*, answer: Answer, tag_names: list[str], actor: User) -> list[Tag
         if tag.id not in existing:
             db.session.add(AnswerTag(answer_id=answer.id, tag_id=tag.id, tagged_by_id=actor.id))
     db.session.flush()
-    consultation = answer.response.consultation
-    audit.record(
-        action="comment_themes_set",
-        summary=f"{actor.full_name} set the themes of {answer.response.authority.name}'s "
-        f"comment on question {_question_number(consultation, answer.question_id)} of "
-        f"{consultation.reference}: {', '.join(names) or 'none'}",
-        actor=actor,
-        subject=consultation,
-        details={"answer_id": answer.id, "themes": names},
-    )
     return tags
 
 
@@ -308,11 +298,13 @@ def tag_comments(
         )
     else:
         changed = [(a, council) for a, council in chosen if a.id in having]
-        db.session.execute(
-            delete(AnswerTag).where(
-                AnswerTag.tag_id == tag.id, AnswerTag.answer_id.in_([a.id for a, _ in changed])
+        if changed:
+            db.session.execute(
+                delete(AnswerTag).where(
+                    AnswerTag.tag_id == tag.id,
+                    AnswerTag.answer_id.in_([a.id for a, _ in changed]),
+                )
             )
-        )
     db.session.flush()
     if changed:
         named = [

@@ -796,15 +796,3 @@ def test_only_the_secretariat_may_tag_in_bulk(client, comments, role):
 
     expect(response, 403)
     assert themes_of(barton) == []
-
-
-def test_setting_one_comments_themes_is_audited(client, comments, secretariat):
-    answer = comments.answers[("Barton", 1)]
-
-    client.post(comments.tag_url(answer), data={"new_tag": "timing, funding"})
-
-    [event] = audit_events("comment_themes_set")
-    assert event.summary.endswith(
-        f"set the themes of Barton's comment on question 1 of "
-        f"{comments.consultation.reference}: funding, timing"
-    )
