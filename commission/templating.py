@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from commission import access
 from commission.auth.roles import Role
+from commission.summaries.charts import POSITION_COLOURS, segments
 from commission.text import render_markdown
 from commission.timeutil import format_date, format_datetime, format_time, now_utc
 
@@ -66,6 +67,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     # Times kept as ISO text (in stored summaries) back to times, for |datetime.
     app.jinja_env.filters["from_iso"] = datetime.fromisoformat
+    # The summary's charts (summaries/_charts.html), on pages and in PDFs.
+    app.jinja_env.globals["chart_colours"] = POSITION_COLOURS
+    app.jinja_env.globals["chart_segments"] = segments
 
     @app.context_processor
     def inject() -> dict[str, Any]:

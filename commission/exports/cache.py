@@ -36,7 +36,7 @@ from commission.extensions import db
 
 # Part of every key: raise it when a download's layout or contents change in
 # a release, so no file made by an older release is served.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_key(*parts: object) -> str:

@@ -7,15 +7,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers.response import Response
 
 from commission import access, policy
 from commission.actions import run_action
-from commission.attendance import services as attendance
-from commission.attendance.models import RegisterMark
 from commission.auth.roles import Role
-from commission.consultations.models import StatedPosition
 from commission.errors import DomainError
 from commission.exports.pdf import kept_pdf_response
 from commission.exports.tables import csv_response
@@ -25,7 +22,8 @@ from commission.meetings.models import Meeting
 from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import queries, services
-from commission.minutes.models import Action, ActionStatus, Decision, Minutes, OwnerKind
+from commission.minutes.models import Action, ActionStatus, Minutes, OwnerKind
+from commission.minutes.queries import minutes_record
 from commission.pagination import paginate_bounded
 from commission.timeutil import london_date, now_utc, today
 
@@ -36,48 +34,6 @@ SLUG = "/meetings/<meeting:slug>"
 
 def _can_see_draft() -> bool:
     return access.has_role(Role.SECRETARIAT, Role.CHAIR)
-
-
-def _record(meeting: Meeting) -> dict[str, Any]:
-    """Everything the minutes show, from the register and the consultations."""
-    entries = attendance.register_entries(meeting)
-    members = {a.id: a for a in attendance.member_authorities(meeting)}
-    by_mark: dict[RegisterMark, list[Authority]] = {mark: [] for mark in RegisterMark}
-    for authority_id, entry in entries.items():
-        if authority_id in members:
-            by_mark[entry.mark].append(members[authority_id])
-    replies = attendance.replies_by_authority(meeting)
-    stated = list(
-        db.session.execute(
-            select(StatedPosition)
-            .join(Authority, Authority.id == StatedPosition.authority_id)
-            .where(StatedPosition.meeting_id == meeting.id)
-            .order_by(Authority.name, StatedPosition.id)
-            .options(contains_eager(StatedPosition.authority))
-        ).scalars()
-    )
-    decisions = list(
-        db.session.execute(
-            select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
-        ).scalars()
-    )
-    actions = list(
-        db.session.execute(
-            select(Action)
-            .where(Action.meeting_id == meeting.id)
-            .order_by(Action.number)
-            .options(joinedload(Action.owner_authority), joinedload(Action.owner_department))
-        ).scalars()
-    )
-    return {
-        "by_mark": by_mark,
-        "entries": entries,
-        "replies": replies,
-        "ministers": attendance.ministerial_attendances(meeting),
-        "stated": stated,
-        "decisions": decisions,
-        "actions": actions,
-    }
 
 
 def _minutes_in_full(meeting: Meeting) -> Minutes | None:
@@ -101,7 +57,7 @@ def show_minutes(slug: str) -> str:
         "minutes/show.html",
         meeting=meeting,
         minutes=minutes,
-        record=_record(meeting),
+        record=minutes_record(meeting),
         secretariat=access.has_role(Role.SECRETARIAT),
         chair=access.has_role(Role.CHAIR),
         member=bool(access.current_roles()),
@@ -124,7 +80,7 @@ def minutes_pdf(slug: str) -> Response:
         return {
             "meeting": meeting,
             "minutes": _minutes_in_full(meeting),
-            "record": _record(meeting),
+            "record": minutes_record(meeting),
             "member": member,
             "generated": now_utc(),
         }

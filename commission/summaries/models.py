@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,130 @@ from commission.consultations.models import Answer, Consultation
 from commission.db_types import UTCDateTime, utcnow
 from commission.extensions import Base
 from commission.meetings.models import Meeting
+
+# The shape of a summary's figures: what ``compute_summary`` returns, what the
+# pages, downloads and briefing read, and what a snapshot stores as JSON (so
+# the keys and values are plain JSON). Keys added after the first snapshots
+# were frozen are ``NotRequired``: an older snapshot does not have them.
+
+
+class PositionRow(TypedDict):
+    """One position's figures: count and population, with shares of each."""
+
+    position: str
+    label: str
+    count: int
+    percent: float
+    population: int
+    weighted: float
+
+
+class PositionTable(TypedDict):
+    rows: list[PositionRow]
+    total: int
+    population: int
+
+
+class GroupTable(PositionTable):
+    """A position table for one group (a political control, type or region)."""
+
+    group: str
+
+
+class QuestionFigures(TypedDict):
+    id: int
+    number: int
+    text: str
+    kind: str
+    rows: list[PositionRow]
+    total: int
+    population: int
+    by_control: list[GroupTable]
+    comments: NotRequired[int]
+    by_type: NotRequired[list[GroupTable]]
+    by_region: NotRequired[list[GroupTable]]
+
+
+class CoverageRow(TypedDict):
+    group: str
+    submitted: int
+    draft: int
+    not_started: int
+    members: int
+
+
+class Coverage(TypedDict):
+    type: list[CoverageRow]
+    region: list[CoverageRow]
+    control: list[CoverageRow]
+    area: list[CoverageRow]
+
+
+class NotResponded(TypedDict):
+    name: str
+    slug: str
+    type: str
+    region: str
+    control: str
+    status: str
+    # The deadline that applies to the authority (extensions included), ISO
+    # text; kept in figures from the coverage change on.
+    deadline: NotRequired[str]
+    extended: NotRequired[bool]
+
+
+class ThemeCount(TypedDict):
+    """Tagged comments with a theme, per position ("none" for free text)."""
+
+    tag: str
+    counts: dict[str, int]
+    total: int
+
+
+class Quotation(TypedDict):
+    question: int | None
+    authority: str
+    position: str
+    comment: str
+
+
+class QuestionTheme(ThemeCount):
+    """A theme on one question's comments, with one of its comments quoted."""
+
+    question: int
+    quotation: NotRequired[Quotation]
+
+
+class PositionOption(TypedDict):
+    value: str
+    label: str
+
+
+class Summary(TypedDict):
+    computed_at: str
+    reference_day: str
+    members: int
+    totals: dict[str, int]
+    coverage: Coverage
+    not_responded: list[NotResponded]
+    overall: PositionTable
+    by_control: list[GroupTable]
+    by_type: list[GroupTable]
+    by_region: list[GroupTable]
+    questions: list[QuestionFigures]
+    themes: list[ThemeCount]
+    quotations: list[Quotation]
+    positions: list[PositionOption]
+    question_themes: NotRequired[list[QuestionTheme]]
+
+
+class QuestionPage(TypedDict):
+    """One question's figures, as its page shows them."""
+
+    computed_at: str | None
+    question: QuestionFigures
+    count: int
+    positions: list[PositionOption]
 
 
 class Tag(Base):
@@ -56,7 +180,7 @@ class SummarySnapshot(Base):
     # The figures (a summary of 331 authorities by 25 questions is a few hundred
     # kilobytes of JSON): loaded when a page or file shows them, not when a
     # page only links to the snapshot.
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
+    data: Mapped[Summary] = mapped_column(JSON, deferred=True)
     # Every submitted answer at the moment of freezing, for the snapshot's own
     # downloads: large, so loaded only when a download asks for it. None for
     # snapshots made before answers were kept with them.

@@ -28,16 +28,34 @@ from commission.consultations.models import (
     QuestionKind,
     Response,
 )
+from commission.db_types import as_record_id
 from commission.extensions import db
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
     Authority,
+    Control,
     Membership,
     authority_constituents,
 )
 from commission.membership.queries import current_controls
-from commission.summaries.models import AnswerTag, Tag
+from commission.summaries.models import (
+    AnswerTag,
+    Coverage,
+    CoverageRow,
+    GroupTable,
+    NotResponded,
+    PositionOption,
+    PositionRow,
+    PositionTable,
+    QuestionFigures,
+    QuestionPage,
+    QuestionTheme,
+    Quotation,
+    Summary,
+    Tag,
+    ThemeCount,
+)
 from commission.timeutil import london_date, now_utc
 
 POSITIONS = list(Position)
@@ -75,11 +93,11 @@ def _control_label(control_column: Any, party_column: Any) -> Any:
     )
 
 
-def _position_rows(counts: dict[str, tuple[int, int]]) -> dict[str, Any]:
+def _position_rows(counts: dict[str, tuple[int, int]]) -> PositionTable:
     """Counts and population per position, with shares of each."""
     total = sum(count for count, _ in counts.values())
     population = sum(people for _, people in counts.values())
-    rows = []
+    rows: list[PositionRow] = []
     for value, label in POSITION_LABELS:
         count, people = counts.get(value, (0, 0))
         rows.append(
@@ -135,9 +153,20 @@ def _add(tally: Tally, group: str, position: str, count: int, people: int) -> No
     counts[position] = (before[0] + count, before[1] + people)
 
 
-def _tables(tally: Tally) -> list[dict[str, Any]]:
+def _tables(tally: Tally) -> list[GroupTable]:
     """One position table per group, groups in alphabetical order."""
-    return [{"group": group, **_position_rows(counts)} for group, counts in sorted(tally.items())]
+    tables: list[GroupTable] = []
+    for group, counts in sorted(tally.items()):
+        table = _position_rows(counts)
+        tables.append(
+            {
+                "group": group,
+                "rows": table["rows"],
+                "total": table["total"],
+                "population": table["population"],
+            }
+        )
+    return tables
 
 
 @dataclass
@@ -175,7 +204,7 @@ class _Splits:
 
 def _question_figures(
     consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool = True
-) -> list[dict[str, Any]]:
+) -> list[QuestionFigures]:
     """Each question's positions (overall, by control at the time of the
     response, by type and by region) and its comment count, in ONE statement:
     the consultation's submitted answers are read once (reached through its
@@ -244,10 +273,15 @@ def _question_figures(
             figures.setdefault(question_id, _Splits()).add_to(
                 split, group, position, int(count), int(people or 0)
             )
-    questions = []
+    questions: list[QuestionFigures] = []
     for number, question in numbered:
         split_of = figures.get(question.id, _Splits())
         position_question = question.kind is QuestionKind.POSITION
+        overall: PositionTable = (
+            _position_rows(split_of.overall)
+            if position_question
+            else {"rows": [], "total": 0, "population": 0}
+        )
         questions.append(
             {
                 "id": question.id,
@@ -255,11 +289,9 @@ def _question_figures(
                 "text": question.text,
                 "kind": question.kind.value,
                 "comments": comments.get(question.id, 0),
-                **(
-                    _position_rows(split_of.overall)
-                    if position_question
-                    else {"rows": [], "total": 0, "population": 0}
-                ),
+                "rows": overall["rows"],
+                "total": overall["total"],
+                "population": overall["population"],
                 "by_control": _tables(split_of.by_control) if position_question else [],
                 "by_type": _tables(split_of.by_type) if position_question else [],
                 "by_region": _tables(split_of.by_region) if position_question else [],
@@ -334,18 +366,24 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
     return members
 
 
-def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[dict[str, Any]]:
+def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[CoverageRow]:
     """(group, member) pairs into members by status per group, groups in order."""
     table: dict[str, dict[str, int]] = {}
     for group, member in members:
         table.setdefault(group, dict.fromkeys(STATUSES, 0))[member.status] += 1
     return [
-        {"group": group, **counts, "members": sum(counts.values())}
+        {
+            "group": group,
+            "submitted": counts["submitted"],
+            "draft": counts["draft"],
+            "not_started": counts["not_started"],
+            "members": sum(counts.values()),
+        }
         for group, counts in sorted(table.items())
     ]
 
 
-def _coverage(members: dict[int, _Member]) -> dict[str, list[dict[str, Any]]]:
+def _coverage(members: dict[int, _Member]) -> Coverage:
     """Coverage by type, region, political control today and mayoral area
     (each of an area's constituent councils that is a member counts)."""
     area = aliased(Authority)
@@ -394,24 +432,89 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     return splits
 
 
-def _themes(consultation: Consultation) -> list[dict[str, Any]]:
-    """Tagged comments per theme and position ("none" for free text)."""
-    themes: dict[str, dict[str, int]] = {}
-    for name, position, count in db.session.execute(
-        select(Tag.name, Answer.submitted_position, func.count(AnswerTag.id))
+def _themes(
+    consultation: Consultation, numbers: dict[int, int], *, quotations: bool
+) -> tuple[list[ThemeCount], list[QuestionTheme]]:
+    """Tagged comments per theme and position ("none" for free text), overall
+    and on each question, from ONE group-by over the consultation's tagged
+    answers (by theme, question and position); with ``quotations``, one
+    comment quoted for each theme on each question (one more statement)."""
+    overall: dict[str, dict[str, int]] = {}
+    per_question: dict[tuple[int, str], dict[str, int]] = {}
+    for name, question_id, position, count in db.session.execute(
+        select(Tag.name, Answer.question_id, Answer.submitted_position, func.count(AnswerTag.id))
         .join(AnswerTag, AnswerTag.tag_id == Tag.id)
         .join(Answer, Answer.id == AnswerTag.answer_id)
         .where(Answer.response_id.in_(_submitted_responses(consultation)))
-        .group_by(Tag.name, Answer.submitted_position)
+        .group_by(Tag.name, Answer.question_id, Answer.submitted_position)
     ).all():
-        themes.setdefault(name, {})[position.value if position else "none"] = count
-    return [
+        key = position.value if position else "none"
+        counts = overall.setdefault(name, {})
+        counts[key] = counts.get(key, 0) + count
+        if question_id in numbers:
+            per_question.setdefault((numbers[question_id], name), {})[key] = count
+    quoted = _theme_quotations(consultation, numbers) if quotations and per_question else {}
+    themes: list[ThemeCount] = [
         {"tag": tag, "counts": counts, "total": sum(counts.values())}
-        for tag, counts in sorted(themes.items())
+        for tag, counts in sorted(overall.items())
     ]
+    question_themes: list[QuestionTheme] = []
+    for (number, tag), counts in sorted(per_question.items()):
+        theme: QuestionTheme = {
+            "question": number,
+            "tag": tag,
+            "counts": counts,
+            "total": sum(counts.values()),
+        }
+        if (number, tag) in quoted:
+            theme["quotation"] = quoted[(number, tag)]
+        question_themes.append(theme)
+    return themes, question_themes
 
 
-def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[dict[str, Any]]:
+def _theme_quotations(
+    consultation: Consultation, numbers: dict[int, int]
+) -> dict[tuple[int, str], Quotation]:
+    """The longest comment tagged with each theme on each question, with its
+    council (ties to the council first by name), in one statement."""
+    ranked = (
+        select(
+            Answer.question_id,
+            Tag.name.label("tag"),
+            Authority.name.label("authority"),
+            Answer.submitted_position,
+            Answer.submitted_comment,
+            func.row_number()
+            .over(
+                partition_by=(Answer.question_id, Tag.id),
+                order_by=(func.length(Answer.submitted_comment).desc(), Authority.name),
+            )
+            .label("rank"),
+        )
+        .join(AnswerTag, AnswerTag.answer_id == Answer.id)
+        .join(Tag, Tag.id == AnswerTag.tag_id)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.response_id.in_(_submitted_responses(consultation)),
+            Response.consultation_id == consultation.id,
+            Answer.submitted_comment.is_not(None),
+        )
+        .subquery()
+    )
+    quoted: dict[tuple[int, str], Quotation] = {}
+    for r in db.session.execute(select(ranked).where(ranked.c.rank == 1)).all():
+        if r.question_id in numbers:
+            quoted[(numbers[r.question_id], r.tag)] = {
+                "question": numbers[r.question_id],
+                "authority": r.authority,
+                "position": r.submitted_position.label if r.submitted_position else "",
+                "comment": str(r.submitted_comment),
+            }
+    return quoted
+
+
+def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[Quotation]:
     """The two longest submitted comments on each question, with the council
     (ties to the council first by name)."""
     ranked = (
@@ -441,7 +544,7 @@ def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[dic
             "question": numbers.get(r.question_id),
             "authority": r.authority,
             "position": r.submitted_position.label if r.submitted_position else "",
-            "comment": r.submitted_comment,
+            "comment": str(r.submitted_comment),
         }
         for r in db.session.execute(
             select(ranked).where(ranked.c.rank <= 2).order_by(ranked.c.question_id, ranked.c.rank)
@@ -455,11 +558,12 @@ def compute_summary(
     *,
     splits: bool = True,
     quotations: bool = True,
-) -> dict[str, Any]:
+) -> Summary:
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
     areas, overall positions, per-question answers, themes and quotations
-    (and the questions, if not loaded). Each reads only the consultation's
+    (and the questions, if not loaded; and the themes' quotations, when
+    quotations are asked for and comments are tagged). Each reads only the consultation's
     responses, so the cost follows the consultation, not the history.
 
     Without ``splits`` each question has its overall figures only (its
@@ -476,6 +580,8 @@ def compute_summary(
         totals[member.status] += 1
     overall = _overall_positions(consultation)
     numbered = list(enumerate(consultation.questions, start=1))
+    numbers = {q.id: n for n, q in numbered}
+    themes, question_themes = _themes(consultation, numbers, quotations=quotations)
     return {
         "computed_at": at.isoformat(),
         "reference_day": on.isoformat(),
@@ -483,16 +589,16 @@ def compute_summary(
         "totals": totals,
         "coverage": _coverage(members),
         "not_responded": [
-            {
-                "name": m.name,
-                "slug": m.slug,
-                "type": m.kind,
-                "region": m.region,
-                "control": m.control,
-                "status": STATUS_LABELS[m.status],
-                "deadline": m.deadline.isoformat(),
-                "extended": m.extended,
-            }
+            NotResponded(
+                name=m.name,
+                slug=m.slug,
+                type=m.kind,
+                region=m.region,
+                control=m.control,
+                status=STATUS_LABELS[m.status],
+                deadline=m.deadline.isoformat(),
+                extended=m.extended,
+            )
             for m in members.values()
             if m.status != "submitted"
         ],
@@ -501,17 +607,20 @@ def compute_summary(
         "by_type": _tables(overall.by_type),
         "by_region": _tables(overall.by_region),
         "questions": _question_figures(consultation, numbered, splits=splits),
-        "themes": _themes(consultation),
-        "quotations": _quotations(consultation, {q.id: n for n, q in numbered})
-        if quotations
-        else [],
-        "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
+        "themes": themes,
+        "question_themes": question_themes,
+        "quotations": _quotations(consultation, numbers) if quotations else [],
+        "positions": _position_options(),
     }
+
+
+def _position_options() -> list[PositionOption]:
+    return [{"value": p.value, "label": p.label} for p in POSITIONS]
 
 
 def compute_question(
     consultation: Consultation, number: int, at: datetime | None = None
-) -> dict[str, Any] | None:
+) -> QuestionPage | None:
     """One question's figures, as ``compute_summary`` gives them under
     ``questions``, in one statement over that question's answers only; None
     if the consultation has no question ``number``."""
@@ -524,11 +633,11 @@ def compute_question(
         "computed_at": at.isoformat(),
         "question": question,
         "count": len(questions),
-        "positions": [{"value": p.value, "label": p.label} for p in POSITIONS],
+        "positions": _position_options(),
     }
 
 
-def question_from_summary(data: dict[str, Any], number: int) -> dict[str, Any] | None:
+def question_from_summary(data: Summary, number: int) -> QuestionPage | None:
     """Question ``number`` of a computed or stored summary (a snapshot), in
     the shape ``compute_question`` gives; None if there is no such question."""
     questions = data.get("questions") or []
@@ -565,7 +674,7 @@ def _share(counts: dict[str, int], positions: tuple[str, ...], total: int) -> fl
     return round(100 * chosen / total, 1) if total else 0.0
 
 
-def question_lines(data: dict[str, Any]) -> list[QuestionLine]:
+def question_lines(data: Summary) -> list[QuestionLine]:
     """Each question's responses, share supporting (with or without
     amendments), share opposing and comments, from a summary's figures, live
     or stored: shares are worked out from the counts, not by adding rounded
@@ -587,6 +696,98 @@ def question_lines(data: dict[str, Any]) -> list[QuestionLine]:
             )
         )
     return lines
+
+
+COMMENT_FILTERS = ("question", "position", "control", "type", "region", "q", "theme")
+
+
+def comments_statement(consultation: Consultation, filters: dict[str, str]) -> Any:
+    """The consultation's submitted comments, by question then council, with
+    the filters applied.
+
+    Answers are bounded twice by the consultation: by the ids of its
+    signed-off responses and by its own questions' ids (the questions are
+    already loaded for the page), so either index the database starts from
+    reads only this consultation's answers. With the responses alone, the
+    planner could still walk every answer ever given in question order to
+    save a sort (a second a page at ten years); sorting the consultation's
+    own comments costs what its size does, and no more."""
+    submitted = select(Response.id).where(
+        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
+    )
+    statement = (
+        select(Answer, Authority)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.response_id.in_(submitted),
+            Response.consultation_id == consultation.id,
+            Answer.question_id.in_([question.id for question in consultation.questions]),
+            Answer.submitted_comment.is_not(None),
+        )
+        .order_by(Answer.question_id, Authority.name)
+    )
+    if (question_id := as_record_id(filters["question"])) is not None:
+        statement = statement.where(Answer.question_id == question_id)
+    if filters["position"] in {p.value for p in Position}:
+        statement = statement.where(Answer.submitted_position == Position(filters["position"]))
+    if filters["control"] in {c.value for c in Control}:
+        statement = statement.where(Response.control_at_submission == filters["control"])
+    if filters["type"]:
+        statement = statement.where(Authority.kind == filters["type"])
+    if filters["region"]:
+        statement = statement.where(Authority.region == filters["region"])
+    if filters["q"]:
+        query = filters["q"].lower()
+        statement = statement.where(
+            or_(
+                func.lower(Answer.submitted_comment).contains(query, autoescape=True),
+                func.lower(Authority.name).contains(query, autoescape=True),
+            )
+        )
+    if (tag_id := as_record_id(filters["theme"])) is not None:
+        statement = statement.where(
+            Answer.id.in_(select(AnswerTag.answer_id).where(AnswerTag.tag_id == tag_id))
+        )
+    return statement
+
+
+def comment_ids(consultation: Consultation, filters: dict[str, str]) -> list[int]:
+    """The ids of every comment the filters show (on every page of them)."""
+    statement = comments_statement(consultation, filters).with_only_columns(Answer.id)
+    return list(db.session.execute(statement).scalars())
+
+
+def commented_answers(
+    consultation: Consultation, answer_ids: list[int]
+) -> list[tuple[Answer, Authority]]:
+    """Those of ``answer_ids`` that are submitted comments on this
+    consultation, with their councils, by question then council."""
+    if not answer_ids:
+        return []
+    statement = comments_statement(consultation, dict.fromkeys(COMMENT_FILTERS, ""))
+    return [
+        (answer, authority)
+        for answer, authority in db.session.execute(statement.where(Answer.id.in_(answer_ids)))
+    ]
+
+
+def tags_by_answer(answer_ids: list[int]) -> dict[int, list[str]]:
+    """The themes of each of these answers, in name order."""
+    tags: dict[int, list[str]] = {}
+    if answer_ids:
+        for answer_id, name in db.session.execute(
+            select(AnswerTag.answer_id, Tag.name)
+            .join(Tag)
+            .where(AnswerTag.answer_id.in_(answer_ids))
+            .order_by(Tag.name)
+        ).all():
+            tags.setdefault(answer_id, []).append(name)
+    return tags
+
+
+def all_tags() -> list[Tag]:
+    return list(db.session.execute(select(Tag).order_by(Tag.name)).scalars())
 
 
 NOT_RESPONDED_HEADER = ["Authority", "Type", "Region", "Political control", "Status"]

@@ -24,6 +24,7 @@ from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     Authority,
 )
+from commission.summaries.models import AnswerTag, Tag
 from commission.summaries.queries import control_at_response
 
 RAW_HEADER = [
@@ -40,6 +41,7 @@ RAW_HEADER = [
     "Question",
     "Position",
     "Comment",
+    "Themes",
 ]
 SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
 COMMENT_COLUMN = RAW_HEADER.index("Comment")
@@ -54,6 +56,7 @@ class RawRowSource(NamedTuple):
     consultation_id: int
     reference: str
     questions: list[tuple[int, str]]
+    themes: dict[int, str]
 
 
 def raw_row_source(consultation: Consultation) -> RawRowSource:
@@ -61,7 +64,30 @@ def raw_row_source(consultation: Consultation) -> RawRowSource:
         consultation.id,
         consultation.reference,
         [(question.id, question.text) for question in consultation.questions],
+        _themes_by_answer(consultation.id),
     )
+
+
+def _themes_by_answer(consultation_id: int) -> dict[int, str]:
+    """Each tagged answer's themes, in name order and separated by "; ", in one
+    statement (only tagged answers come back, so it is small)."""
+    themes: dict[int, list[str]] = {}
+    for answer_id, name in db.session.execute(
+        select(AnswerTag.answer_id, Tag.name)
+        .join(Tag, Tag.id == AnswerTag.tag_id)
+        .join(Answer, Answer.id == AnswerTag.answer_id)
+        .where(
+            Answer.response_id.in_(
+                select(Response.id).where(
+                    Response.consultation_id == consultation_id,
+                    Response.submitted_at.is_not(None),
+                )
+            )
+        )
+        .order_by(AnswerTag.answer_id, Tag.name)
+    ).all():
+        themes.setdefault(answer_id, []).append(name)
+    return {answer_id: "; ".join(names) for answer_id, names in themes.items()}
 
 
 def _statement(consultation_id: int) -> Any:
@@ -78,6 +104,7 @@ def _statement(consultation_id: int) -> Any:
             Authority.kind,
             Authority.region,
             Authority.population,
+            Answer.id.label("answer_id"),
             Answer.question_id,
             Answer.submitted_position.label("answer_position"),
             Answer.submitted_comment.label("answer_comment"),
@@ -120,6 +147,7 @@ def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
                 "Overall position",
                 first.submitted_position.label if first.submitted_position else "",
                 first.submitted_comment or "",
+                "",
             ]
             for number, (question_id, text) in enumerate(source.questions, start=1):
                 answer = answers.get(question_id)
@@ -129,6 +157,7 @@ def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
                     text,
                     answer.answer_position.label if answer and answer.answer_position else "",
                     (answer.answer_comment or "") if answer else "",
+                    source.themes.get(answer.answer_id, "") if answer else "",
                 ]
     finally:
         result.close()
@@ -145,9 +174,10 @@ def frozen_rows(rows: Iterable[list[Any]]) -> list[list[Any]]:
 
 
 def thawed_rows(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
-    """A snapshot's stored rows, with the submission time a time again."""
+    """A snapshot's stored rows, with the submission time a time again (and
+    a blank theme column on rows frozen before themes were kept with them)."""
     for row in rows:
-        row = list(row)
+        row = list(row) + [""] * (len(RAW_HEADER) - len(row))
         if isinstance(row[SUBMITTED_COLUMN], str) and row[SUBMITTED_COLUMN]:
             row[SUBMITTED_COLUMN] = datetime.fromisoformat(row[SUBMITTED_COLUMN])
         yield row

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from commission import signals
@@ -17,7 +18,7 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
-from commission.summaries.queries import compute_summary
+from commission.summaries.queries import commented_answers, compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import format_datetime, now_utc, today
 
@@ -203,9 +204,14 @@ def reply_for(consultation: Consultation) -> GovernmentReply | None:
     ).scalar_one_or_none()
 
 
+def theme_name(text: str) -> str:
+    """A theme as it is kept: spaces collapsed, lower case."""
+    return " ".join(text.split()).lower()
+
+
 def tag_answer(*, answer: Answer, tag_names: list[str], actor: User) -> list[Tag]:
     """Set the themes on a comment (adding new themes as needed)."""
-    names = sorted({" ".join(n.split()).lower() for n in tag_names if n.strip()})
+    names = sorted({theme_name(n) for n in tag_names if n.strip()})
     if any(len(n) > 60 for n in names):
         raise DomainError("A theme must be 60 characters or fewer", field="new_tag")
     tags = []
@@ -243,6 +249,105 @@ def tag_answer(*, answer: Answer, tag_names: list[str], actor: User) -> list[Tag
         )
     db.session.flush()
     return tags
+
+
+def _question_number(consultation: Consultation, question_id: int) -> int | None:
+    return next(
+        (n for n, q in enumerate(consultation.questions, start=1) if q.id == question_id), None
+    )
+
+
+@dataclass(frozen=True)
+class BulkTagging:
+    """What a bulk change did: the theme, and how many comments changed."""
+
+    theme: str
+    added: bool
+    changed: int
+    chosen: int
+
+
+def tag_comments(
+    *,
+    consultation: Consultation,
+    answer_ids: list[int],
+    theme: str,
+    add: bool,
+    actor: User,
+) -> BulkTagging:
+    """Add a theme to (or remove it from) many comments of one consultation
+    at once, in one audit event naming every comment that changed. Adding
+    creates the theme if it is new; a comment that already has it (or, when
+    removing, does not) is left as it is. Only submitted comments on this
+    consultation can be chosen."""
+    name = theme_name(theme)
+    if not name:
+        raise DomainError("Choose a theme or enter a new one", field="existing_theme")
+    if len(name) > 60:
+        raise DomainError("A theme must be 60 characters or fewer", field="new_theme")
+    chosen = commented_answers(consultation, answer_ids)
+    if not chosen:
+        raise DomainError("Select the comments to change", field="answers")
+    tag = db.session.execute(select(Tag).where(Tag.name == name)).scalar_one_or_none()
+    if tag is None and not add:
+        raise DomainError(f"There is no theme called “{name}”", field="existing_theme")
+    if tag is None:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        db.session.flush()
+    ids = [answer.id for answer, _ in chosen]
+    having = set(
+        db.session.execute(
+            select(AnswerTag.answer_id).where(
+                AnswerTag.tag_id == tag.id, AnswerTag.answer_id.in_(ids)
+            )
+        ).scalars()
+    )
+    if add:
+        changed = [(a, council) for a, council in chosen if a.id not in having]
+        db.session.add_all(
+            AnswerTag(answer_id=a.id, tag_id=tag.id, tagged_by_id=actor.id) for a, _ in changed
+        )
+    else:
+        changed = [(a, council) for a, council in chosen if a.id in having]
+        if changed:
+            db.session.execute(
+                delete(AnswerTag).where(
+                    AnswerTag.tag_id == tag.id,
+                    AnswerTag.answer_id.in_([a.id for a, _ in changed]),
+                )
+            )
+    db.session.flush()
+    if changed:
+        named = [
+            f"{council.name} (question {_question_number(consultation, a.question_id)})"
+            for a, council in changed
+        ]
+        shown = ", ".join(named[:10]) + (f" and {len(named) - 10} more" if len(named) > 10 else "")
+        audit.record(
+            action="comment_themes_added" if add else "comment_themes_removed",
+            summary=f"{actor.full_name} {'added' if add else 'removed'} the theme “{name}” "
+            f"{'to' if add else 'from'} {_comments(len(changed))} on "
+            f"{consultation.reference}: {shown}",
+            actor=actor,
+            subject=consultation,
+            details={
+                "theme": name,
+                "comments": [
+                    {
+                        "answer_id": a.id,
+                        "authority": council.name,
+                        "question": _question_number(consultation, a.question_id),
+                    }
+                    for a, council in changed
+                ],
+            },
+        )
+    return BulkTagging(theme=name, added=add, changed=len(changed), chosen=len(chosen))
+
+
+def _comments(count: int) -> str:
+    return f"{count} comment" if count == 1 else f"{count} comments"
 
 
 def snapshots_for_meeting(meeting: Meeting) -> dict[int, SummarySnapshot]:

@@ -10,8 +10,9 @@ from typing import Any
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from werkzeug.wrappers.response import Response as HTTPResponse
+from wtforms.fields.choices import SelectChoice
 
 from commission import access, actions, changes
 from commission.actions import run_action, run_button_action
@@ -20,7 +21,6 @@ from commission.consultations.models import (
     Answer,
     Consultation,
     Position,
-    Response,
 )
 from commission.consultations.queries import load_consultation
 from commission.db_types import as_record_id
@@ -39,17 +39,29 @@ from commission.extensions import db
 from commission.forms import ConfirmForm
 from commission.links import safe_next
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.membership.models import Authority, AuthorityKind, Control, Region
+from commission.membership.models import AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
 from commission.summaries import services
-from commission.summaries.models import AnswerTag, SummarySnapshot, Tag
+from commission.summaries.charts import chart_digest
+from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
+from commission.summaries.models import (
+    QuestionPage,
+    Summary,
+    SummarySnapshot,
+    ThemeCount,
+)
 from commission.summaries.queries import (
+    COMMENT_FILTERS,
     NOT_RESPONDED_HEADER,
+    all_tags,
+    comment_ids,
+    comments_statement,
     compute_question,
     compute_summary,
     question_from_summary,
     question_lines,
     reference_day,
+    tags_by_answer,
 )
 from commission.summaries.rows import (
     COMMENT_COLUMN,
@@ -67,6 +79,7 @@ REF = "/consultations/<consultation:reference>"
 
 
 FIGURES = "summaries/_figures.html"
+CHARTS = "summaries/_charts.html"
 
 
 def _audience(consultation: Consultation) -> SummarySnapshot | None:
@@ -90,7 +103,7 @@ def _figures(
     any change to the records computes them again, so they are never out of
     date. A snapshot's are kept under the snapshot. Either way a change to
     the templates makes them again."""
-    digest = template_digest(FIGURES, "summaries/_charts.html")
+    digest = template_digest(FIGURES, CHARTS) + chart_digest()
     if snapshot is None:
         key = cache_key(
             "summary-figures",
@@ -209,7 +222,7 @@ def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str
 
 def _question_page(
     consultation: Consultation,
-    figures: dict[str, Any] | None,
+    figures: QuestionPage | None,
     snapshot: SummarySnapshot | None,
     *,
     frozen_page: bool,
@@ -228,7 +241,7 @@ def _question_page(
     )
 
 
-def _summary_spreadsheet(data: dict[str, Any], rows: Iterable[list[Any]]) -> bytes:
+def _summary_spreadsheet(data: Summary, rows: Iterable[list[Any]]) -> bytes:
     """The headline, a sheet per question, then every answer and the answers
     with a comment, both written in one pass over the rows."""
     spreadsheet = Spreadsheet()
@@ -250,6 +263,7 @@ def _summary_spreadsheet(data: dict[str, Any], rows: Iterable[list[Any]]) -> byt
             spreadsheet.append(
                 sheet, [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
             )
+    _themes_sheet(spreadsheet, data)
     widths = [RAW_WIDTHS.get(heading, len(heading)) for heading in RAW_HEADER]
     raw = spreadsheet.sheet("Raw responses", RAW_HEADER, widths)
     comments = spreadsheet.sheet("Comments", RAW_HEADER, widths)
@@ -258,6 +272,33 @@ def _summary_spreadsheet(data: dict[str, Any], rows: Iterable[list[Any]]) -> byt
         if row[COMMENT_COLUMN]:
             spreadsheet.append(comments, row)
     return spreadsheet.to_bytes()
+
+
+def _themes_sheet(spreadsheet: Spreadsheet, data: Summary) -> None:
+    """Comments tagged with each theme by position: every question together,
+    then each question (a summary frozen before themes were counted per
+    question has the first part only)."""
+    positions = data["positions"]
+    sheet = spreadsheet.sheet(
+        "Themes",
+        ["Question", "Theme", *[p["label"] for p in positions], "Free-text answers", "All"],
+        [16, 28],
+    )
+
+    def counts(theme: ThemeCount) -> list[Any]:
+        return [
+            *[theme["counts"].get(p["value"], 0) for p in positions],
+            theme["counts"].get("none", 0),
+            theme["total"],
+        ]
+
+    for theme in data["themes"]:
+        spreadsheet.append(sheet, ["All questions", theme["tag"], *counts(theme)])
+    for question_theme in data.get("question_themes", []):
+        spreadsheet.append(
+            sheet,
+            [f"Q{question_theme['question']}", question_theme["tag"], *counts(question_theme)],
+        )
 
 
 STATUS_ROWS = (("submitted", "Submitted"), ("draft", "Draft only"), ("not_started", "Not started"))
@@ -275,6 +316,7 @@ RAW_WIDTHS = {
     "Question": 50,
     "Position": 22,
     "Comment": 60,
+    "Themes": 30,
 }
 
 
@@ -345,7 +387,8 @@ def _snapshot_download(
                 snapshot.id,
                 snapshot.created_at,
                 _briefing_cover(consultation),
-                template_digest(BRIEFING, "pdf/print.css"),
+                template_digest(BRIEFING, "pdf/print.css", CHARTS),
+                chart_digest(),
             ),
             subject=subject,
             filename=f"{name}.pdf",
@@ -384,9 +427,11 @@ def _snapshot_rows(snapshot: SummarySnapshot) -> Iterator[list[Any]]:
 @bp.get(f"{REF}/summary.<any(csv, xlsx, pdf):file_format>")
 @access.public
 def download_summary(reference: str, file_format: str) -> HTTPResponse:
-    """Live for the summary's audience, the published snapshot for everyone
-    else (404 until there is one). ``?snapshot=<id>`` gives a frozen
-    summary's own downloads; ``summary.csv?list=not-responded`` the member
+    """Once the summary is published, the published snapshot for everyone
+    (the summary of record: its figures, answers and themes as they stood
+    then); before, live for the summary's audience and not found for others.
+    ``?snapshot=<id>`` gives a frozen summary's own downloads;
+    ``summary.csv?list=not-responded`` the member
     authorities without a submitted position, for chasing (live audience only).
     Every check is made before a file is made, streamed or taken from the
     download cache."""
@@ -402,11 +447,11 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
             file_format,
             name=f"{consultation.reference}-summary-{snapshot.created_at:%Y-%m-%d}-{snapshot.id}",
         )
-    if services.can_see_live(consultation, current_user):
-        return _live_download(consultation, file_format)
     published = services.published_snapshot(consultation)
     if published is None:
-        abort(404)
+        if not services.can_see_live(consultation, current_user):
+            abort(404)
+        return _live_download(consultation, file_format)
     return _snapshot_download(
         consultation, published, file_format, name=f"{consultation.reference}-summary"
     )
@@ -426,55 +471,53 @@ def _download_not_responded(consultation: Consultation, file_format: str) -> HTT
     )
 
 
-def _comments_statement(consultation: Consultation, filters: dict[str, str]) -> Any:
-    """The consultation's submitted comments, by question then council, with
-    the filters applied.
+def _comment_filters() -> dict[str, str]:
+    """The comments page's filters, from the address (the bulk form is sent
+    to an address carrying them too)."""
+    return {key: (request.args.get(key) or "").strip()[:200] for key in COMMENT_FILTERS}
 
-    Answers are bounded twice by the consultation: by the ids of its
-    signed-off responses and by its own questions' ids (the questions are
-    already loaded for the page), so either index the database starts from
-    reads only this consultation's answers. With the responses alone, the
-    planner could still walk every answer ever given in question order to
-    save a sort (a second a page at ten years); sorting the consultation's
-    own comments costs what its size does, and no more."""
-    submitted = select(Response.id).where(
-        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
+
+def _comments_page(
+    consultation: Consultation, filters: dict[str, str], form: BulkThemesForm | None
+) -> str:
+    page = paginate_rows(
+        comments_statement(consultation, filters),
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PAGE_SIZE"],
     )
-    statement = (
-        select(Answer, Authority)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(
-            Answer.response_id.in_(submitted),
-            Response.consultation_id == consultation.id,
-            Answer.question_id.in_([question.id for question in consultation.questions]),
-            Answer.submitted_comment.is_not(None),
-        )
-        .order_by(Answer.question_id, Authority.name)
+    tags = all_tags()
+    if form is not None:
+        form.existing_theme.choices = [
+            SelectChoice("", "Choose a theme"),
+            *[SelectChoice(t.name, t.name) for t in tags],
+        ]
+        form.scope.choices = [
+            SelectChoice(SELECTED, "The comments I have ticked above"),
+            SelectChoice(ALL_SHOWN, f"All {_comment_count(page.total)} these filters show"),
+        ]
+    return render_template(
+        "summaries/comments.html",
+        consultation=consultation,
+        page=page,
+        filters=filters,
+        tags_by_answer=tags_by_answer([answer.id for answer, _ in page.items]),
+        numbers={q.id: n for n, q in enumerate(consultation.questions, start=1)},
+        all_tags=tags,
+        positions=list(Position),
+        controls=list(Control),
+        kinds=list(AuthorityKind),
+        regions=list(Region),
+        secretariat=form is not None,
+        form=form or ConfirmForm(),
+        selected={str(v) for v in (form.answers.data or [])} if form is not None else set(),
+        bulk_action=_comments_address("summaries.tag_comments", consultation.reference, filters),
     )
-    if (question_id := as_record_id(filters["question"])) is not None:
-        statement = statement.where(Answer.question_id == question_id)
-    if filters["position"] in {p.value for p in Position}:
-        statement = statement.where(Answer.submitted_position == Position(filters["position"]))
-    if filters["control"] in {c.value for c in Control}:
-        statement = statement.where(Response.control_at_submission == filters["control"])
-    if filters["type"]:
-        statement = statement.where(Authority.kind == filters["type"])
-    if filters["region"]:
-        statement = statement.where(Authority.region == filters["region"])
-    if filters["q"]:
-        query = filters["q"].lower()
-        statement = statement.where(
-            or_(
-                func.lower(Answer.submitted_comment).contains(query, autoescape=True),
-                func.lower(Authority.name).contains(query, autoescape=True),
-            )
-        )
-    if (tag_id := as_record_id(filters["theme"])) is not None:
-        statement = statement.where(
-            Answer.id.in_(select(AnswerTag.answer_id).where(AnswerTag.tag_id == tag_id))
-        )
-    return statement
+
+
+def _comment_count(count: int | None) -> str:
+    if count is None:
+        return "the comments"
+    return f"{count:,} comment" if count == 1 else f"{count:,} comments"
 
 
 @bp.get(f"{REF}/summary/comments")
@@ -486,40 +529,66 @@ def list_comments(reference: str) -> str:
         or services.published_snapshot(consultation) is not None
     ):
         abort(404)  # the same audience as the summary
-    filters = {
-        key: (request.args.get(key) or "").strip()[:200]
-        for key in ("question", "position", "control", "type", "region", "q", "theme")
-    }
-    page = paginate_rows(
-        _comments_statement(consultation, filters),
-        page=request.args.get("page", 1, type=int) or 1,
-        per_page=current_app.config["PAGE_SIZE"],
-    )
-    answer_ids = [answer.id for answer, _ in page.items]
-    tags_by_answer: dict[int, list[str]] = {}
-    if answer_ids:
-        for answer_id, name in db.session.execute(
-            select(AnswerTag.answer_id, Tag.name)
-            .join(Tag)
-            .where(AnswerTag.answer_id.in_(answer_ids))
-            .order_by(Tag.name)
-        ).all():
-            tags_by_answer.setdefault(answer_id, []).append(name)
-    return render_template(
-        "summaries/comments.html",
-        consultation=consultation,
-        page=page,
-        filters=filters,
-        tags_by_answer=tags_by_answer,
-        numbers={q.id: n for n, q in enumerate(consultation.questions, start=1)},
-        all_tags=list(db.session.execute(select(Tag).order_by(Tag.name)).scalars()),
-        positions=list(Position),
-        controls=list(Control),
-        kinds=list(AuthorityKind),
-        regions=list(Region),
-        secretariat=access.has_role(Role.SECRETARIAT),
-        form=ConfirmForm(),
-    )
+    form = BulkThemesForm(formdata=None) if access.has_role(Role.SECRETARIAT) else None
+    return _comments_page(consultation, _comment_filters(), form)
+
+
+@bp.post(f"{REF}/summary/comments/themes")
+@access.roles(Role.SECRETARIAT)
+def tag_comments(reference: str) -> str | HTTPResponse:
+    """Add a theme to, or remove it from, the comments ticked on the page or
+    every comment the filters show; a refusal shows the page again with the
+    error and the ticks kept."""
+    consultation = load_consultation(reference)
+    filters = _comment_filters()
+    form = BulkThemesForm()
+    if form.validate_on_submit():
+
+        def work() -> services.BulkTagging:
+            if form.new_theme.data and form.existing_theme.data:
+                raise DomainError(
+                    "Choose an existing theme or enter a new one, not both", field="new_theme"
+                )
+            if form.scope.data == ALL_SHOWN:
+                chosen = comment_ids(consultation, filters)
+            else:
+                chosen = [
+                    i for i in (as_record_id(v) for v in form.answers.data or []) if i is not None
+                ]
+            return services.tag_comments(
+                consultation=consultation,
+                answer_ids=chosen,
+                theme=form.new_theme.data or form.existing_theme.data or "",
+                add=form.change.data == ADD,
+                actor=current_user,
+            )
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=_bulk_message,
+            then=_comments_address("summaries.list_comments", reference, filters),
+        )
+        if outcome is not None:
+            return outcome
+    return _comments_page(consultation, filters, form)
+
+
+def _comments_address(endpoint: str, reference: str, filters: dict[str, str]) -> str:
+    """The comments page (or its bulk form) with the same filters and page."""
+    values: dict[str, Any] = {k: v for k, v in filters.items() if v}
+    if (page := request.args.get("page", 1, type=int) or 1) > 1:
+        values["page"] = page
+    return url_for(endpoint, reference=reference, **values)
+
+
+def _bulk_message(done: services.BulkTagging) -> str:
+    unchanged = done.chosen - done.changed
+    if done.added:
+        also = f" ({unchanged} already had it)" if unchanged else ""
+        return f"Theme “{done.theme}” added to {_comment_count(done.changed)}{also}"
+    also = f" ({unchanged} did not have it)" if unchanged else ""
+    return f"Theme “{done.theme}” removed from {_comment_count(done.changed)}{also}"
 
 
 @bp.post(f"{REF}/summary/comments/<int:answer_id>/themes")

@@ -626,12 +626,12 @@ def test_summary_pages(new_context: NewContext, check_page: PageChecker) -> None
 
     click(secretariat, "See where councils stand (summary of positions)")
     arrived(secretariat, check_page, "Where councils stand")
-    expect(secretariat.locator("svg.app-chart").first).to_be_visible()
+    expect(secretariat.locator("figure.app-chart").first).to_be_visible()
     summary = secretariat.url
 
     secretariat.locator("#questions tbody a").first.click()
     arrived(secretariat, check_page, re.compile(r"^1\. "))
-    expect(secretariat.locator("svg.app-chart").first).to_be_visible()
+    expect(secretariat.locator("figure.app-chart").first).to_be_visible()
     secretariat.locator(".govuk-pagination__next a").click()
     arrived(secretariat, check_page, re.compile(r"^2\. "))
     click(secretariat, "Back to where councils stand")

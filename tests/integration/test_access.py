@@ -169,6 +169,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
             "number": 1,
         },
         "summaries.tag_comment": {**on_consultation, "answer_id": answer.id},
+        "summaries.tag_comments": on_consultation,
         "summaries.freeze_summary": on_consultation,
         "summaries.publish_summary": on_consultation,
         "summaries.edit_reply": on_consultation,

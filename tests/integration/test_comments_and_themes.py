@@ -19,8 +19,18 @@ from commission.membership.models import AuthorityKind, Control, Region
 from commission.summaries.models import AnswerTag, Tag
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import count_selects, count_statements
-from tests.pages import banner, csrf_token_from, expect, page, sign_in
+from tests.conftest import audit_events, count_selects, count_statements
+from tests.pages import (
+    banner,
+    csrf_token_from,
+    error_summary,
+    expect,
+    main_text,
+    ok,
+    page,
+    sign_in,
+    table_rows,
+)
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -337,9 +347,9 @@ def test_the_comment_list_shows_each_comments_themes_and_checks_them(client, com
 
     card = soup.select(".govuk-summary-card")[0]
     assert "Themes: funding" in card.get_text(" ", strip=True)
-    checked = [box["value"] for box in card.select("input[type=checkbox][checked]")]
+    checked = [box["value"] for box in card.select("input[name=tags][checked]")]
     assert checked == ["funding"]
-    unchecked = [box["value"] for box in card.select("input[type=checkbox]:not([checked])")]
+    unchecked = [box["value"] for box in card.select("input[name=tags]:not([checked])")]
     assert unchecked == ["timing"]
 
 
@@ -549,3 +559,240 @@ def test_a_page_number_beyond_any_database_offset_shows_no_comments_not_an_error
 
     assert cards(response) == []
     assert "No comments match these filters." in page(response).get_text()
+
+
+# Tagging in bulk ---------------------------------------------------------------------------------
+
+
+def bulk_url(comments: Comments, **filters: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    return f"{comments.url}/themes" + (f"?{query}" if query else "")
+
+
+def ticked(*answers: Answer) -> list[str]:
+    return [str(answer.id) for answer in answers]
+
+
+def test_the_secretariat_adds_a_new_theme_to_the_ticked_comments(client, comments, secretariat):
+    chosen = [comments.answers[("Ashford", 1)], comments.answers[("Dunmore", 2)]]
+
+    response = client.post(
+        bulk_url(comments, position="support"),
+        data={
+            "answers": ticked(*chosen),
+            "scope": "selected",
+            "change": "add",
+            "new_theme": "  Rural   Areas ",
+        },
+    )
+
+    expect(response, 302, location=comments.url + "?position=support")
+    assert [themes_of(answer) for answer in chosen] == [["rural areas"], ["rural areas"]]
+    assert themes_of(comments.answers[("Barton", 1)]) == []
+    assert banner(client.get(comments.url)) == "Success Theme “rural areas” added to 2 comments"
+    [event] = audit_events("comment_themes_added")
+    assert event.summary.endswith(
+        "added the theme “rural areas” to 2 comments on "
+        f"{comments.consultation.reference}: Ashford (question 1), Dunmore (question 2)"
+    )
+    assert [c["answer_id"] for c in event.details["comments"]] == [a.id for a in chosen]
+    assert event.details["theme"] == "rural areas"
+
+
+def test_all_comments_the_filters_show_are_tagged_on_every_page(
+    client, comments, secretariat, app, monkeypatch
+):
+    """ "All shown" takes every comment matching the filters, not only those on
+    the page the form was sent from (and none the filters leave out)."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 1)
+    tag(comments.answers[("Ashford", 2)], "timing")
+
+    response = client.post(
+        bulk_url(comments, control="labour", page="2"),
+        data={"scope": "all", "change": "add", "existing_theme": "timing"},
+    )
+
+    expect(response, 302, location=comments.url + "?control=labour&page=2")
+    labour = [("Ashford", 1), ("Dunmore", 1), ("Ashford", 2), ("Dunmore", 2)]
+    assert [themes_of(comments.answers[key]) for key in labour] == [["timing"]] * 4
+    others = [key for key in comments.answers if key not in labour]
+    assert all(themes_of(comments.answers[key]) == [] for key in others)
+    assert banner(client.get(comments.url)) == (
+        "Success Theme “timing” added to 3 comments (1 already had it)"
+    )
+    [event] = audit_events("comment_themes_added")
+    assert "Ashford (question 2)" not in event.summary  # it already had the theme
+
+
+def test_removing_a_theme_from_the_ticked_comments(client, comments, secretariat):
+    for key in [("Ashford", 1), ("Barton", 1), ("Carlow", 2)]:
+        tag(comments.answers[key], "funding", "timing")
+
+    response = client.post(
+        bulk_url(comments),
+        data={
+            "answers": ticked(comments.answers[("Ashford", 1)], comments.answers[("Dunmore", 1)]),
+            "scope": "selected",
+            "change": "remove",
+            "existing_theme": "funding",
+        },
+    )
+
+    expect(response, 302, location=comments.url)
+    assert themes_of(comments.answers[("Ashford", 1)]) == ["timing"]
+    assert themes_of(comments.answers[("Barton", 1)]) == ["funding", "timing"]
+    assert banner(client.get(comments.url)) == (
+        "Success Theme “funding” removed from 1 comment (1 did not have it)"
+    )
+    [event] = audit_events("comment_themes_removed")
+    assert event.details["comments"] == [
+        {"answer_id": comments.answers[("Ashford", 1)].id, "authority": "Ashford", "question": 1}
+    ]
+
+
+def test_a_bulk_change_moves_the_change_counter_so_the_summary_shows_it(
+    client, comments, secretariat
+):
+    summary = f"/consultations/{comments.consultation.reference}/summary"
+    assert "No comments have been tagged" in main_text(client.get(summary))
+
+    client.post(
+        bulk_url(comments),
+        data={
+            "answers": ticked(comments.answers[("Barton", 1)]),
+            "scope": "selected",
+            "change": "add",
+            "new_theme": "timing",
+        },
+    )
+
+    rows = table_rows(client.get(summary), "table:-soup-contains('Comments tagged')")
+    assert rows == [["timing", "0", "0", "0", "1", "0", "0", "1"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"scope": "selected", "change": "add", "new_theme": "funding"},
+            "#answers",
+            "Select the comments to change",
+        ),
+        (
+            {"scope": "selected", "change": "add"},
+            "#existing_theme",
+            "Choose a theme or enter a new one",
+        ),
+        (
+            {"scope": "selected", "change": "add", "new_theme": "x" * 61},
+            "#new_theme",
+            "A theme must be 60 characters or fewer",
+        ),
+        (
+            {
+                "scope": "selected",
+                "change": "add",
+                "existing_theme": "timing",
+                "new_theme": "rural",
+            },
+            "#new_theme",
+            "Choose an existing theme or enter a new one, not both",
+        ),
+        (
+            {"scope": "selected", "change": "remove", "existing_theme": "no such theme"},
+            "#existing_theme",
+            "There is no theme called “no such theme”",
+        ),
+        ({"change": "add", "new_theme": "funding"}, "#scope", "Select which comments to change"),
+        (
+            {"scope": "selected", "new_theme": "funding"},
+            "#change",
+            "Select whether to add or remove the theme",
+        ),
+        (
+            {"scope": "everything", "change": "add", "new_theme": "funding"},
+            "#scope",
+            "Select which comments from the options given",
+        ),
+    ],
+)
+def test_a_bulk_change_that_cannot_be_made_shows_the_page_again_with_the_error(
+    client, comments, secretariat, data, field, message
+):
+    tag(comments.answers[("Ashford", 2)], "timing")
+    barton = comments.answers[("Barton", 1)]
+    answers = [] if field == "#answers" else ticked(barton)
+
+    response = client.post(bulk_url(comments, position="oppose"), data={**data, "answers": answers})
+
+    soup = ok(response)
+    assert error_summary(response) == [(message, field)]
+    assert cards(response) == ["Barton · question 1 · Oppose"]  # the filters are kept
+    if answers:
+        assert soup.select_one(f"input[name=answers][value='{barton.id}']").has_attr("checked")
+    assert themes_of(barton) == []
+    assert audit_events("comment_themes_added") == []
+    assert db.session.execute(select(Tag).where(Tag.name.in_(["funding", "rural"]))).first() is None
+
+
+def test_comments_of_another_consultation_or_drafts_cannot_be_tagged(client, comments, secretariat):
+    other = factories.consultation()
+    factories.submitted_response(consultation=other, authority=factories.council())
+    elsewhere = factories.first_answer(consultation=other)
+    elsewhere.submitted_comment = "Elsewhere."
+    db.session.flush()
+
+    response = client.post(
+        bulk_url(comments),
+        data={
+            "answers": [str(elsewhere.id), "not-a-number", "9" * 30],
+            "scope": "selected",
+            "change": "add",
+            "new_theme": "funding",
+        },
+    )
+
+    assert error_summary(response) == [("Select the comments to change", "#answers")]
+    assert themes_of(elsewhere) == []
+
+
+def test_the_bulk_form_is_on_the_comments_page_with_a_box_for_each_comment(
+    client, comments, secretariat
+):
+    tag(comments.answers[("Barton", 1)], "timing")
+
+    soup = ok(client.get(comments.url, query_string={"position": "oppose"}))
+
+    form = soup.select_one("form#bulk-themes")
+    assert form["action"] == bulk_url(comments, position="oppose")
+    boxes = soup.select("input[name=answers]")
+    assert [box["value"] for box in boxes] == [str(comments.answers[("Barton", 1)].id)]
+    assert all(box["form"] == "bulk-themes" for box in boxes)
+    labels = [label.get_text(" ", strip=True) for label in soup.select("label[for=answers]")]
+    assert labels == ["Select Barton's comment on question 1"]
+    scope = [label.get_text(" ", strip=True) for label in form.select("[name=scope] + label")]
+    assert scope == ["The comments I have ticked above", "All 1 comment these filters show"]
+    options = [o.get_text(strip=True) for o in form.select("#existing_theme option")]
+    assert options == ["Choose a theme", "timing"]
+
+
+def test_the_bulk_form_is_not_shown_when_no_comment_matches(client, comments, secretariat):
+    soup = ok(client.get(comments.url, query_string={"q": "nothing like this"}))
+
+    assert soup.select("form#bulk-themes") == []
+
+
+@pytest.mark.parametrize(
+    "role", [Role.CHAIR, Role.MINISTER, Role.LEADER, Role.MAYOR, Role.DEPUTY, Role.OFFICER]
+)
+def test_only_the_secretariat_may_tag_in_bulk(client, comments, role):
+    barton = comments.answers[("Barton", 1)]
+    sign_in(client, factories.user(role=role))
+
+    response = client.post(
+        bulk_url(comments),
+        data={"answers": ticked(barton), "scope": "selected", "change": "add", "new_theme": "x"},
+    )
+
+    expect(response, 403)
+    assert themes_of(barton) == []

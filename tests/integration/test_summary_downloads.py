@@ -11,16 +11,18 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import delete, select
 
 from commission.auth.roles import Role
 from commission.consultations.models import ConsultationStatus, Position
 from commission.consultations.services import response_for
 from commission.extensions import db
-from commission.membership.models import AuthorityKind, Control, Region
+from commission.membership.models import Authority, AuthorityKind, Control, Region
+from commission.summaries.models import AnswerTag, Tag
 from commission.summaries.views import RAW_HEADER
-from commission.timeutil import now_utc
+from commission.timeutil import format_date, now_utc, today
 from tests import factories
-from tests.pages import expect, page, pdf_text, read_csv, sign_in
+from tests.pages import expect, page, pdf_text, read_csv, sign_in, sign_out
 
 
 @pytest.fixture
@@ -135,7 +137,7 @@ def test_xlsx_has_headline_question_raw_and_comment_sheets(consultation, secreta
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     book = workbook(response)
-    assert book.sheetnames == ["Headline", "Q1", "Q2", "Raw responses", "Comments"]
+    assert book.sheetnames == ["Headline", "Q1", "Q2", "Themes", "Raw responses", "Comments"]
 
 
 def test_xlsx_headline_sheet_has_coverage_and_overall_positions(consultation, secretariat):
@@ -257,3 +259,181 @@ def test_the_briefing_cover_says_closes_while_the_consultation_is_open(app_ctx, 
     assert "Place-based budgets" in text
     assert " Closes " in text
     assert " Closed " not in text
+
+
+# Themes in every download ------------------------------------------------------------------------
+
+
+def tag(answer, *names: str) -> None:
+    for name in names:
+        found = db.session.execute(select(Tag).where(Tag.name == name)).scalar_one_or_none()
+        if found is None:
+            found = Tag(name=name)
+            db.session.add(found)
+            db.session.flush()
+        db.session.add(AnswerTag(answer_id=answer.id, tag_id=found.id))
+    db.session.flush()
+
+
+def answer_of(consultation, council: str, number: int):
+    authority = db.session.execute(select(Authority).where(Authority.name == council)).scalar_one()
+    return response_for(consultation, authority).answer_for(consultation.questions[number - 1].id)
+
+
+@pytest.fixture
+def tagged(consultation):
+    """Ashford's comment on question 1 (support) is about funding; Barton's on
+    question 2 (free text) about rural areas and the transition."""
+    tag(answer_of(consultation, "Ashford", 1), "funding")
+    tag(answer_of(consultation, "Barton", 2), "transition", "rural areas")
+    return consultation
+
+
+THEMES_HEADER = [
+    "Question",
+    "Theme",
+    "Support",
+    "Support with amendments",
+    "Neutral",
+    "Oppose",
+    "No position",
+    "Free-text answers",
+    "All",
+]
+
+
+def test_csv_gives_each_answers_themes(tagged, secretariat):
+    header, *rows = read_csv(secretariat.get(url(tagged, "csv")))
+
+    assert header[-1] == "Themes"
+    assert [(r[2], r[9], r[13]) for r in rows] == [
+        ("Ashford", "Overall", ""),
+        ("Ashford", "1", "funding"),
+        ("Ashford", "2", ""),
+        ("Barton", "Overall", ""),
+        ("Barton", "1", ""),
+        ("Barton", "2", "rural areas; transition"),
+    ]
+
+
+def test_xlsx_gives_each_comments_themes_and_a_themes_sheet(tagged, secretariat):
+    book = workbook(secretariat.get(url(tagged, "xlsx")))
+
+    comments = values(book["Comments"])
+    assert [(r[2], r[9], r[13]) for r in comments[1:]] == [
+        ("Ashford", "1", "funding"),
+        ("Ashford", "2", None),
+        ("Barton", "2", "rural areas; transition"),
+    ]
+    assert values(book["Themes"]) == [
+        THEMES_HEADER,
+        ["All questions", "funding", 1, 0, 0, 0, 0, 0, 1],
+        ["All questions", "rural areas", 0, 0, 0, 0, 0, 1, 1],
+        ["All questions", "transition", 0, 0, 0, 0, 0, 1, 1],
+        ["Q1", "funding", 1, 0, 0, 0, 0, 0, 1],
+        ["Q2", "rural areas", 0, 0, 0, 0, 0, 1, 1],
+        ["Q2", "transition", 0, 0, 0, 0, 0, 1, 1],
+    ]
+
+
+def test_a_theme_change_gives_a_new_live_spreadsheet(tagged, secretariat):
+    before = values(workbook(secretariat.get(url(tagged, "xlsx")))["Themes"])
+    tag(answer_of(tagged, "Ashford", 2), "funding")
+
+    after = values(workbook(secretariat.get(url(tagged, "xlsx")))["Themes"])
+
+    assert after != before
+    assert ["All questions", "funding", 1, 0, 0, 0, 0, 1, 2] in after
+
+
+def test_the_briefing_gives_each_questions_themes_by_position_with_a_quotation(tagged, secretariat):
+    text = pdf_text(secretariat.get(url(tagged, "pdf")))
+
+    themes = text[text.index("Themes on each question") : text.index("What councils said")]
+    assert "1. Question 1?" in themes
+    assert "funding 1 0 0 0 0 0 1" in themes
+    assert "Funding: “=HYPERLINK(" in themes
+    assert "2. Question 2?" in themes
+    assert "rural areas 0 0 0 0 0 1 1" in themes
+    assert "transition 0 0 0 0 0 1 1" in themes
+    quote = "“Rural districts need a longer transition to the new scheme.” Barton"
+    assert f"Rural areas: {quote}" in themes
+    assert f"Transition: {quote}" in themes
+
+
+def test_the_briefing_says_nothing_of_themes_when_none_are_tagged(consultation, secretariat):
+    assert "Themes on each question" not in pdf_text(secretariat.get(url(consultation, "pdf")))
+
+
+def test_the_briefing_charts_have_a_legend_and_their_values(consultation, secretariat):
+    text = pdf_text(secretariat.get(url(consultation, "pdf")))
+
+    assert "Overall positions, share of responding authorities" in text
+    assert "Support Support with amendments Neutral Oppose No position" in text  # the legend
+    assert "By count (2 responses) 50.0% 50.0% Support: 50.0% Oppose: 50.0%" in text
+    assert "Weighted by population (2 responses)" in text
+    assert "Support: 33.3% Oppose: 66.7%" in text
+    assert "Conservative (1 response)" in text
+    assert "Oppose: 100.0%" in text
+
+
+def publish(client, consultation) -> None:
+    expect(client.post(f"/consultations/{consultation.reference}/summary/publish"), 302)
+
+
+def test_the_published_summarys_downloads_keep_the_themes_as_they_were(tagged, secretariat):
+    publish(secretariat, tagged)
+    barton = answer_of(tagged, "Barton", 2)
+    db.session.execute(delete(AnswerTag).where(AnswerTag.answer_id == barton.id))
+    tag(barton, "tagged later")
+
+    for who in ("the secretariat", "the public"):
+        _, *rows = read_csv(secretariat.get(url(tagged, "csv")))
+        assert rows[5][13] == "rural areas; transition", who
+        themes = values(workbook(secretariat.get(url(tagged, "xlsx")))["Themes"])
+        assert "tagged later" not in {row[1] for row in themes}, who
+        assert ["Q2", "transition", 0, 0, 0, 0, 0, 1, 1] in themes, who
+        text = pdf_text(secretariat.get(url(tagged, "pdf")))
+        assert "Transition: “Rural districts" in text, who
+        assert "tagged later" not in text.lower(), who
+        sign_out(secretariat)
+
+
+def test_the_published_briefing_says_published_summary_with_the_date(consultation, secretariat):
+    publish(secretariat, consultation)
+
+    for who in ("the secretariat", "the public"):
+        text = pdf_text(secretariat.get(url(consultation, "pdf")))
+        assert f"Published summary, {format_date(today())}" in text, who
+        assert "Live figures" not in text, who
+        sign_out(secretariat)
+
+
+def test_a_meeting_snapshots_briefing_says_frozen_not_published(consultation, secretariat):
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+
+    text = pdf_text(secretariat.get(url(consultation, "pdf") + f"?snapshot={snapshot.id}"))
+
+    assert "Figures frozen" in text
+    assert "Published summary" not in text
+
+
+def test_a_snapshot_frozen_before_themes_were_kept_still_downloads(consultation, secretariat):
+    """Snapshots made before answers carried their themes have rows a column
+    short, and figures without themes per question."""
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    data = dict(snapshot.data)
+    data.pop("question_themes", None)
+    snapshot.data = data  # type: ignore[assignment]
+    frozen_then = ["REF", "E1", "Ashford", "Unitary authority", "North West", "Labour", 100000]
+    frozen_then += ["Online", "2026-01-01T10:00:00+00:00", "1", "Question 1?", "Support"]
+    snapshot.answers = [[*frozen_then, "A comment"]]
+    db.session.flush()
+    address = url(consultation, "{}") + f"?snapshot={snapshot.id}"
+
+    header, row = read_csv(secretariat.get(address.format("csv")))
+    assert header[-1] == "Themes"
+    assert row[12:] == ["A comment", ""]
+    book = workbook(secretariat.get(address.format("xlsx")))
+    assert values(book["Themes"]) == [THEMES_HEADER]
+    assert "Published summary" not in pdf_text(secretariat.get(address.format("pdf")))

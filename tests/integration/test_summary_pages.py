@@ -1,10 +1,12 @@
 """The summary page: who may see it at each stage, the figures it shows, and
-its charts (server-drawn SVG with a title and description, the same figures in
-a table), readable without JavaScript. Also the query count of the page, which
-must not grow with the number of responses."""
+its charts (figures named by their title, with each group's values written
+under its bar, the same figures in a table), readable without JavaScript.
+Also the query count of the page, which must not grow with the number of
+responses."""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 
 import pytest
@@ -99,7 +101,20 @@ def body_rows(table) -> list[list[str]]:
 
 
 def charts(soup):
-    return soup.select('main svg[role="img"]')
+    return soup.select("main figure.app-chart")
+
+
+def chart_title(chart) -> str:
+    return chart.select_one("figcaption").get_text(" ", strip=True)
+
+
+def chart_description(chart) -> str:
+    """What a screen reader hears of a chart after its name: each group and
+    its values (the legend and the bars are hidden from it)."""
+    heard = copy.copy(chart)
+    for hidden in heard.select("[aria-hidden=true]"):
+        hidden.decompose()
+    return " ".join(group.get_text(" ", strip=True) for group in heard.select(".app-chart__group"))
 
 
 # Who may see it ----------------------------------------------------------------------------------
@@ -299,37 +314,42 @@ def test_the_split_by_control_type_and_region_are_tables(shown):
     assert [(row[0], row[-1]) for row in by_region] == [("North West", "1"), ("South East", "1")]
 
 
-def test_each_chart_is_an_svg_image_with_a_title_and_description(shown):
+def test_each_chart_is_named_by_its_title_and_its_values_are_said_once(shown):
     _, soup = shown
     found = charts(soup)
 
     # Overall by count and by population, by control, by type and by region;
     # each question's charts are on its own page.
     assert len(found) == 5
-    for svg in found:
-        title, desc = svg.find("title", recursive=False), svg.find("desc", recursive=False)
-        assert title is not None and title.get_text(strip=True)
-        assert desc is not None and desc.get_text(strip=True)
-        assert svg["aria-labelledby"].split() == [title["id"], desc["id"]]
-    ids = [title["id"] for title in soup.select('main svg[role="img"] > title')]
+    for chart in found:
+        caption = chart.select_one("figcaption")
+        assert caption.get_text(strip=True)
+        # The name is the title alone; the values are not part of it.
+        assert chart["aria-labelledby"].split() == [caption["id"]]
+        assert chart.select("desc, [role=img], [aria-describedby]") == []
+        # The bars are drawn for the eye only; the values under them are text.
+        for bar in chart.select("svg.app-chart__bar"):
+            assert bar["aria-hidden"] == "true"
+            # Touching segments are parted by a white gap.
+            for rect in bar.select("rect"):
+                assert (rect["stroke"], rect["stroke-width"]) == ("#ffffff", "2")
+        assert chart.select(".app-chart__values li")
+    ids = [chart.select_one("figcaption")["id"] for chart in found]
     assert len(set(ids)) == len(ids)
 
 
 def test_chart_descriptions_carry_the_same_figures_as_the_tables(shown):
     _, soup = shown
-    described = {
-        svg.find("title").get_text(strip=True): svg.find("desc").get_text(" ", strip=True)
-        for svg in charts(soup)
-    }
+    described = {chart_title(chart): chart_description(chart) for chart in charts(soup)}
 
     assert described["Overall positions, share of responding authorities"] == (
-        "All responses (by count): Support 50.0%, Oppose 50.0%."
+        "All responses (by count) (2 responses) Support: 50.0% Oppose: 50.0%"
     )
     assert described["Overall positions, share weighted by population"] == (
-        "Weighted by population: Support 33.3%, Oppose 66.7%."
+        "Weighted by population (2 responses) Support: 33.3% Oppose: 66.7%"
     )
     assert described["Overall positions by political control"] == (
-        "Conservative: Oppose 100.0%. Labour: Support 100.0%."
+        "Conservative (1 response) Oppose: 100.0% Labour (1 response) Support: 100.0%"
     )
 
 
@@ -339,12 +359,20 @@ def test_the_figures_are_in_the_html_not_drawn_by_script(shown):
 
     assert main.select("script") == []
     # Every chart has a table of its figures after it.
-    for svg in charts(soup):
-        assert svg.find_next("table") is not None
+    for chart in charts(soup):
+        assert chart.find_next("table") is not None
     # Nothing is hidden from people without JavaScript: the detail sections are
-    # native <details>, and the legend, which repeats the table headings, is
-    # the only part hidden from assistive technology.
-    assert [el.name for el in main.select("[aria-hidden=true]")] == ["ul"]
+    # native <details>. Only the charts' drawings are hidden from assistive
+    # technology: each legend (which repeats the table headings), each bar and
+    # each colour swatch; the values they show are written out as text.
+    hidden = main.select("[aria-hidden=true]")
+    assert {el.name for el in hidden} == {"ul", "svg"}
+    assert all("app-legend" in el["class"] for el in hidden if el.name == "ul")
+    assert all(
+        {"app-chart__bar", "app-chart__swatch"} & set(el["class"])
+        for el in hidden
+        if el.name == "svg"
+    )
     assert main.select("[hidden]") == []
 
 
@@ -430,7 +458,7 @@ def test_each_position_question_is_also_split_by_type_and_region(client):
     assert [row[-1] for row in by_type] == ["1", "1"]
     assert [(row[0], row[-1]) for row in by_region] == [("North West", "1"), ("South East", "1")]
     assert by_region[0][1] == "1 (100.0%) 100.0% by population"  # Ashford supports
-    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    titles = [chart_title(chart) for chart in charts(soup)]
     assert "Question 1: positions by type of authority" in titles
     assert "Question 1: positions by region" in titles
 
@@ -486,14 +514,14 @@ def test_a_question_page_shows_its_figures_overall_and_by_control(question_page)
     )
     assert [row[0] for row in question] == ["All", "Conservative", "Labour"]
     assert question[0][1] == "1 (50.0%) 33.3% by population"
-    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    titles = [chart_title(chart) for chart in charts(soup)]
     assert titles == [
         "Question 1: positions by political control",
         "Question 1: positions by type of authority",
         "Question 1: positions by region",
     ]
-    for svg in charts(soup):
-        assert svg.find_next("table") is not None
+    for chart in charts(soup):
+        assert chart.find_next("table") is not None
 
 
 def test_a_question_page_links_back_its_neighbours_and_its_comments(question_page):
@@ -634,7 +662,7 @@ def test_a_snapshot_frozen_before_questions_were_split_by_type_and_region_still_
 
     expect(client.get(frozen), 200)
     soup = page(client.get(f"{frozen}/questions/1"))
-    titles = [svg.select_one("title").get_text() for svg in charts(soup)]
+    titles = [chart_title(chart) for chart in charts(soup)]
     assert titles == ["Question 1: positions by political control"]
 
 
