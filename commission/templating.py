@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import Flask, request, url_for
 from flask_login import current_user
@@ -38,16 +38,24 @@ NAVIGATION = [
 ]
 
 
-def navigation_items() -> list[dict[str, Any]]:
+class NavLink(TypedDict):
+    """One link of the header's navigation, as the GOV.UK header takes it."""
+
+    href: str
+    text: str
+    active: bool
+
+
+def navigation_items() -> list[NavLink]:
     endpoint = request.endpoint or ""
-    items = []
+    items: list[NavLink] = []
     for item in NAVIGATION:
         if not access.can_access(item.endpoint):
             continue
         active = (
             endpoint == item.section or endpoint.startswith(item.section + ".")
         ) and endpoint not in item.exclude
-        items.append({"href": url_for(item.endpoint), "text": item.text, "active": active})
+        items.append(NavLink(href=url_for(item.endpoint), text=item.text, active=active))
     return items
 
 

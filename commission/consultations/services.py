@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -431,19 +431,32 @@ def _check_lengths(data: ResponseData) -> None:
             )
 
 
-def snapshot(response: Response) -> dict[str, Any]:
-    return {
-        "status": response.status.value,
-        "overall_position": response.overall_position.value if response.overall_position else None,
-        "overall_comment": response.overall_comment,
-        "answers": {
-            str(a.question_id): {
-                "position": a.position.value if a.position else None,
-                "comment": a.comment,
-            }
+class AnswerSnapshot(TypedDict):
+    position: str | None
+    comment: str | None
+
+
+class ResponseSnapshot(TypedDict):
+    """A response as a revision keeps it (JSON): its answers by question id."""
+
+    status: str
+    overall_position: str | None
+    overall_comment: str | None
+    answers: dict[str, AnswerSnapshot]
+
+
+def snapshot(response: Response) -> ResponseSnapshot:
+    return ResponseSnapshot(
+        status=response.status.value,
+        overall_position=response.overall_position.value if response.overall_position else None,
+        overall_comment=response.overall_comment,
+        answers={
+            str(a.question_id): AnswerSnapshot(
+                position=a.position.value if a.position else None, comment=a.comment
+            )
             for a in response.answers
         },
-    }
+    )
 
 
 def _revise(response: Response, action: str, actor: User, at: datetime) -> None:
