@@ -235,17 +235,18 @@ class CompareForm(Form):
     compare_with = SelectMultipleField(
         "Compare with",
         name="with",
-        choices=[("all", "All members' answers")],
+        choices=[SelectChoice("all", "All members' answers")],
         widget=GovCheckboxesInput(),
         validate_choice=False,
     )
 
     def __init__(self, *args: Any, authorities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.authority.choices = authorities
+        self.authority.choices = [SelectChoice(value, label) for value, label in authorities]
+        self.offered = {value for value, _ in authorities}
 
     def validate_authority(self, field: SelectMultipleField) -> None:
-        offered = {value for value, _ in field.choices or []}
+        offered = self.offered
         chosen = field.data or []
         if any(value not in offered for value in chosen):
             raise ValidationError("Select authorities from the list")

@@ -134,15 +134,23 @@ class PositionFilterForm(Form):
         self, *args: Any, departments: list[tuple[str, str]], years: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.department.choices = [("", "Any department"), *departments]
-        self.year.choices = [("", "Any year"), *((str(y), str(y)) for y in years)]
+        self.department.choices = [
+            SelectChoice("", "Any department"),
+            *(SelectChoice(value, label) for value, label in departments),
+        ]
+        self.year.choices = [
+            SelectChoice("", "Any year"),
+            *(SelectChoice(str(y), str(y)) for y in years),
+        ]
+        self.departments = {value for value, _ in departments}
+        self.years = {str(y) for y in years}
 
     def validate_department(self, field: SelectField) -> None:
-        if field.data and field.data not in {value for value, _ in field.choices or []}:
+        if field.data and field.data not in self.departments:
             raise ValidationError("Select a department from the list")
 
     def validate_year(self, field: SelectField) -> None:
-        if field.data and field.data not in {value for value, _ in field.choices or []}:
+        if field.data and field.data not in self.years:
             raise ValidationError("Select a year from the list")
 
     def wanted(self) -> PositionFilters:

@@ -385,6 +385,7 @@ def test_before_publication_the_public_has_nothing_to_compare(client, record):
         ("authority={a}&authority=nowhere", "Select authorities from the list"),
         ("authority={a}&authority={a}", "Select each authority once"),
         ("with=all", "Select at least one authority"),
+        ("compare=yes", "Select at least one authority"),
         ("authority={a}&with=everyone", "Select all members' answers, or nothing, to compare with"),
     ],
 )
@@ -416,3 +417,11 @@ def test_the_record_links_to_compare_with_all_members(client, record):
 
     [link] = [a for a in page(shown).select("main a") if "Compare with all members" in a.get_text()]
     ok(client.get(link["href"]))
+
+
+def test_the_consultation_page_links_to_compare_once_the_summary_is_seen(client, record):
+    published = ok(client.get(f"/consultations/{record['published'].reference}"))
+    still_open = ok(client.get(f"/consultations/{record['open'].reference}"))
+
+    assert compare_url(record["published"]) in [a["href"] for a in page(published).select("a")]
+    assert compare_url(record["open"]) not in [a["href"] for a in page(still_open).select("a")]
