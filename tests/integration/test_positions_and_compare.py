@@ -425,3 +425,22 @@ def test_the_consultation_page_links_to_compare_once_the_summary_is_seen(client,
 
     assert compare_url(record["published"]) in [a["href"] for a in page(published).select("a")]
     assert compare_url(record["open"]) not in [a["href"] for a in page(still_open).select("a")]
+
+
+def test_comparing_reads_the_same_number_of_statements_for_more_authorities(client, record):
+    consultation = record["published"]
+    more = [factories.council(name=f"Dunmore {n}") for n in range(4)]
+    for authority in more:
+        factories.submitted_response(consultation=consultation, authority=authority)
+    db.session.flush()
+    two = f"authority={record['ashford'].slug}&authority={record['barton'].slug}&with=all"
+    six = two + "".join(f"&authority={a.slug}" for a in more)
+    client.get(compare_url(consultation, two))  # warm up, as below
+
+    with count_statements() as few:
+        ok(client.get(compare_url(consultation, two)))
+    with count_statements() as many:
+        shown = ok(client.get(compare_url(consultation, six)))
+
+    assert len(page(shown).select("main table thead th")) == 8
+    assert len(many) == len(few)
