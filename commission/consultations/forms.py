@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovFileInput,
     GovRadioInput,
@@ -19,12 +20,13 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from commission.consultations.models import LegislativeStage, Position, QuestionKind
 from commission.forms import ChoiceRequired, Form, GovDateField
@@ -217,3 +219,50 @@ def build_response_form(questions: list[Any], limit: int, formdata: Any = None) 
                 ),
             )
     return ResponseForm(formdata=formdata) if formdata is not None else ResponseForm()
+
+
+class CompareForm(Form):
+    """Which authorities' answers to set side by side, read from the address
+    (a GET form): two or more authorities, or one or more with all members'
+    figures."""
+
+    class Meta:
+        csrf = False  # a choice of what to show: it changes nothing
+
+    authority = SelectMultipleField(
+        "Authorities", widget=GovCheckboxesInput(), validate_choice=False
+    )
+    compare_with = SelectMultipleField(
+        "Compare with",
+        name="with",
+        choices=[SelectChoice("all", "All members' answers")],
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+
+    def __init__(self, *args: Any, authorities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.authority.choices = [SelectChoice(value, label) for value, label in authorities]
+        self.offered = {value for value, _ in authorities}
+
+    def validate_authority(self, field: SelectMultipleField) -> None:
+        offered = self.offered
+        chosen = field.data or []
+        if any(value not in offered for value in chosen):
+            raise ValidationError("Select authorities from the list")
+        if len(set(chosen)) != len(chosen):
+            raise ValidationError("Select each authority once")
+        if not chosen:
+            raise ValidationError("Select at least one authority")
+        if len(chosen) < 2 and not self.with_all:
+            raise ValidationError(
+                "Select at least two authorities, or one and all members' answers"
+            )
+
+    def validate_compare_with(self, field: SelectMultipleField) -> None:
+        if any(value != "all" for value in field.data or []):
+            raise ValidationError("Select all members' answers, or nothing, to compare with")
+
+    @property
+    def with_all(self) -> bool:
+        return "all" in (self.compare_with.data or [])

@@ -28,8 +28,9 @@ from commission import access, policy
 from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
-from commission.consultations import queries, services
+from commission.consultations import positions, queries, services
 from commission.consultations.forms import (
+    CompareForm,
     ConsultationForm,
     DocumentForm,
     ExtensionForm,
@@ -61,6 +62,8 @@ from commission.membership.queries import load_authority_by_slug
 from commission.pagination import paginate_bounded
 from commission.storage import storage
 from commission.summaries import services as summaries
+from commission.summaries.models import Summary
+from commission.summaries.queries import compute_summary
 from commission.timeutil import LONDON, format_datetime, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
@@ -862,4 +865,45 @@ def response_pdf(reference: str, slug: str) -> HTTPResponse:
         authority=authority,
         response=response,
         generated=now_utc(),
+    )
+
+
+# Comparing authorities' answers ---------------------------------------------------------
+
+
+@bp.get(f"/consultations/{REFERENCE}/compare")
+@access.public
+def compare(reference: str) -> str:
+    """Chosen authorities' answers side by side, or beside all members'
+    figures, for those who may see each response (and the summary, for the
+    figures)."""
+    consultation = load_consultation(reference)
+    choices = positions.compare_choices(consultation, current_user)
+    form = CompareForm(
+        request.args, authorities=[(choice.slug, choice.name) for choice in choices.values()]
+    )
+    comparison = None
+    if request.args and form.validate():
+        summary: Summary | None = None
+        if form.with_all:
+            published = summaries.published_snapshot(consultation)
+            if summaries.can_see_live(consultation, current_user):
+                summary = compute_summary(consultation, splits=False, quotations=False)
+            elif published is not None:
+                summary = published.data
+            else:
+                form.compare_with.errors = [
+                    "All members' answers can be compared once the summary of positions "
+                    "is published"
+                ]
+        if not form.errors:
+            comparison = positions.compare(
+                consultation, list(form.authority.data or []), summary=summary
+            )
+    return render_template(
+        "consultations/compare.html",
+        consultation=consultation,
+        form=form,
+        choices=choices,
+        comparison=comparison,
     )

@@ -1,17 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from commission.auth.models import DelegatedPower
+from commission.consultations.positions import PositionFilters
 from commission.forms import Form, GovDateField, email_field
 from commission.membership.models import Control
 
@@ -107,3 +118,43 @@ class DelegationForm(Form):
     )
     ends_on = GovDateField("Until (optional)", description="The last day. Leave blank for no end")
     submit = SubmitField("Delegate", widget=GovSubmitInput())
+
+
+class PositionFilterForm(Form):
+    """The filters of an authority's record of positions, read from the
+    address (a GET form): a value not offered says so and narrows nothing."""
+
+    class Meta:
+        csrf = False  # a search: it changes nothing
+
+    department = SelectField("Department", widget=GovSelect(), validate_choice=False)
+    year = SelectField("Year", widget=GovSelect(), validate_choice=False)
+
+    def __init__(
+        self, *args: Any, departments: list[tuple[str, str]], years: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.department.choices = [
+            SelectChoice("", "Any department"),
+            *(SelectChoice(value, label) for value, label in departments),
+        ]
+        self.year.choices = [
+            SelectChoice("", "Any year"),
+            *(SelectChoice(str(y), str(y)) for y in years),
+        ]
+        self.departments = {value for value, _ in departments}
+        self.years = {str(y) for y in years}
+
+    def validate_department(self, field: SelectField) -> None:
+        if field.data and field.data not in self.departments:
+            raise ValidationError("Select a department from the list")
+
+    def validate_year(self, field: SelectField) -> None:
+        if field.data and field.data not in self.years:
+            raise ValidationError("Select a year from the list")
+
+    def wanted(self) -> PositionFilters:
+        """The filters, from the fields that are valid."""
+        department = self.department.data or "" if not self.department.errors else ""
+        year = self.year.data or "" if not self.year.errors else ""
+        return PositionFilters(department=department, year=int(year) if year else None)

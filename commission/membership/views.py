@@ -15,6 +15,7 @@ from commission.actions import run_action
 from commission.attendance.services import attendance_record
 from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
+from commission.consultations import positions
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
@@ -24,9 +25,11 @@ from commission.membership.forms import (
     DelegationForm,
     JoinForm,
     LeaveForm,
+    PositionFilterForm,
     TeamInviteForm,
 )
 from commission.membership.models import (
+    Authority,
     AuthorityKind,
     Control,
     Region,
@@ -39,7 +42,7 @@ from commission.membership.queries import (
     mayoral_areas,
     strategic_names_by_council,
 )
-from commission.pagination import paginate_rows
+from commission.pagination import paginate, paginate_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
 from commission.people.invitations import send_invitation
@@ -146,6 +149,68 @@ def show_authority(slug: str) -> str:
         can_manage_team=policy.can_manage_team(authority),
         is_secretariat=access.has_role(Role.SECRETARIAT),
         record=attendance_record(authority, on),
+    )
+
+
+# The record of positions ----------------------------------------------------------
+
+POSITIONS_PAGE_SIZE = 20
+
+
+def _position_filters(
+    authority: Authority,
+) -> tuple[PositionFilterForm, positions.PositionRecord, positions.PositionFilters]:
+    """The record the viewer may see, and the filters asked for (a value not
+    offered is shown as an error on its field and narrows nothing)."""
+    record = positions.position_record(authority, current_user)
+    form = PositionFilterForm(
+        request.args,
+        departments=[(d.short_name, d.name) for d in record.departments],
+        years=record.years,
+    )
+    if request.args.get("department") or request.args.get("year"):
+        form.validate()
+    return form, record, form.wanted()
+
+
+@bp.get("/authorities/<slug>/positions")
+@access.public
+def show_positions(slug: str) -> str:
+    """Every consultation the authority responded to (or stated a position on
+    at a meeting) that the viewer may see, newest first."""
+    authority = queries.load_authority(slug)
+    form, record, filters = _position_filters(authority)
+    page = paginate(
+        positions.positions_statement(authority, record, filters), per_page=POSITIONS_PAGE_SIZE
+    )
+    if page.page > 1 and not page.items:
+        abort(404)  # past the last page, as from a stale link
+    return render_template(
+        "authorities/positions.html",
+        authority=authority,
+        form=form,
+        filters=filters,
+        page=page,
+        rows=positions.position_rows(authority, page.items, record.published),
+        any_visible=bool(record.visible),
+        own=positions.reads_responses(authority, current_user),
+    )
+
+
+@bp.get("/authorities/<slug>/positions.csv")
+@access.public
+def download_positions(slug: str) -> Response:
+    """The record as filtered, every page, for a spreadsheet."""
+    authority = queries.load_authority(slug)
+    _, record, filters = _position_filters(authority)
+    responses = db.session.execute(
+        positions.positions_statement(authority, record, filters)
+    ).scalars()
+    rows = positions.position_rows(authority, responses, record.published)
+    return csv_response(
+        f"{authority.slug}-positions-{today().isoformat()}.csv",
+        positions.POSITIONS_HEADER,
+        positions.position_csv_rows(rows),
     )
 
 

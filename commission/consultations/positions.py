@@ -1,0 +1,441 @@
+"""A council's record of positions, and councils' answers side by side.
+
+Both read only signed-off responses (a position stated at a meeting is one:
+recording it makes the authority's response when it had none, and is listed
+beside the written one when it had). Who sees which response is decided by
+the rules that already decide it elsewhere, never a copy of them:
+
+- once a consultation's summary is published, its responses are public
+  (``summaries.services.published_snapshot`` is the published summary);
+- before that, the authority's own people and the secretariat, who may read
+  the response itself (``consultations.services.capacity``), and those who
+  may see the unpublished summary (``summaries.services.can_see_live``).
+
+Each page reads in a fixed number of statements whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from commission.auth.models import User
+from commission.consultations.models import (
+    Answer,
+    Consultation,
+    Response,
+    StatedPosition,
+)
+from commission.consultations.services import capacity
+from commission.extensions import db
+from commission.membership.models import Authority, Department
+from commission.summaries.models import PositionRow as FigureRow
+from commission.summaries.models import Summary, SummarySnapshot
+from commission.summaries.queries import control_at_response, question_from_summary
+from commission.summaries.services import can_see_live, published_snapshot
+from commission.timeutil import LONDON, london_date
+
+# The record of positions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Responded:
+    """A consultation the authority responded to, with what the filters offer."""
+
+    consultation: Consultation
+    submitted_at: datetime
+
+    @property
+    def year(self) -> int:
+        return london_date(self.submitted_at).year
+
+
+def _responded(authority: Authority) -> list[Responded]:
+    """Every consultation the authority has a signed-off response to, newest
+    first, with its department (one statement)."""
+    rows = db.session.execute(
+        select(Consultation, Response.submitted_at)
+        .join(Response, Response.consultation_id == Consultation.id)
+        .where(Response.authority_id == authority.id, Response.submitted_at.is_not(None))
+        .options(joinedload(Consultation.department))
+        .order_by(Response.submitted_at.desc(), Consultation.id.desc())
+    ).all()
+    return [
+        Responded(consultation, submitted_at)
+        for consultation, submitted_at in rows
+        if submitted_at is not None
+    ]
+
+
+def _published_ids(consultation_ids: Iterable[int]) -> set[int]:
+    """Which of these consultations have a published summary, in one
+    statement (``published_snapshot`` asks the same of one consultation)."""
+    ids = list(consultation_ids)
+    if not ids:
+        return set()
+    return set(
+        db.session.execute(
+            select(SummarySnapshot.consultation_id)
+            .where(SummarySnapshot.consultation_id.in_(ids), SummarySnapshot.published.is_(True))
+            .distinct()
+        ).scalars()
+    )
+
+
+def reads_responses(authority: Authority, user: User) -> bool:
+    """Whether ``user`` may open the authority's response pages (its own
+    people and the secretariat), whatever the state of the summary."""
+    return capacity(user, authority).can_view
+
+
+def may_see_response(
+    consultation: Consultation, authority: Authority, user: User, *, published: bool
+) -> bool:
+    """Whether ``user`` may see the authority's signed-off response to the
+    consultation: it is public once the summary is published; before that it
+    is for those who may read the response or see the unpublished summary."""
+    return published or capacity(user, authority).can_view or can_see_live(consultation, user)
+
+
+@dataclass(frozen=True)
+class PositionFilters:
+    """The record's filters: a department (by its short name) and a year."""
+
+    department: str = ""
+    year: int | None = None
+
+    def args(self) -> dict[str, str]:
+        result = {}
+        if self.department:
+            result["department"] = self.department
+        if self.year is not None:
+            result["year"] = str(self.year)
+        return result
+
+
+@dataclass(frozen=True)
+class PositionRecord:
+    """What the record page offers: the visible consultations' departments and
+    years for the filters, and the ids of the consultations to list."""
+
+    departments: list[Department]
+    years: list[int]
+    visible: dict[int, Responded]
+    published: set[int]
+
+
+def position_record(authority: Authority, user: User) -> PositionRecord:
+    """The consultations whose response by ``authority`` the user may see
+    (two statements, however many there are)."""
+    responded = _responded(authority)
+    published = _published_ids(r.consultation.id for r in responded)
+    visible = {
+        r.consultation.id: r
+        for r in responded
+        if may_see_response(
+            r.consultation, authority, user, published=r.consultation.id in published
+        )
+    }
+    departments = {
+        r.consultation.department.id: r.consultation.department for r in visible.values()
+    }
+    return PositionRecord(
+        departments=sorted(departments.values(), key=lambda d: d.name),
+        years=sorted({r.year for r in visible.values()}, reverse=True),
+        visible=visible,
+        published=published,
+    )
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    start = datetime(year, 1, 1, tzinfo=LONDON).astimezone(UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=LONDON).astimezone(UTC)
+    return start, end
+
+
+def positions_statement(
+    authority: Authority, record: PositionRecord, filters: PositionFilters
+) -> Select[Any]:
+    """The authority's visible signed-off responses, newest first, with each
+    one's consultation, department, questions and answers loaded alongside."""
+    statement = (
+        select(Response)
+        .join(Consultation, Consultation.id == Response.consultation_id)
+        .where(
+            Response.authority_id == authority.id,
+            Response.submitted_at.is_not(None),
+            Response.consultation_id.in_(list(record.visible) or [-1]),
+        )
+        .options(
+            joinedload(Response.consultation).joinedload(Consultation.department),
+            joinedload(Response.consultation).selectinload(Consultation.questions),
+            selectinload(Response.answers),
+        )
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
+    )
+    if filters.department:
+        statement = statement.join(Department, Department.id == Consultation.department_id).where(
+            Department.short_name == filters.department
+        )
+    if filters.year is not None:
+        start, end = _year_bounds(filters.year)
+        statement = statement.where(Response.submitted_at >= start, Response.submitted_at < end)
+    return statement
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    number: int
+    question: str
+    position: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class StatedLine:
+    on: date
+    position: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """One consultation in the record: the response as signed off, the
+    control at the time, its answers, and positions stated at meetings."""
+
+    response: Response
+    consultation: Consultation
+    control: str
+    answers: list[AnswerLine]
+    stated: list[StatedLine]
+    published: bool
+
+
+def _answer_lines(response: Response) -> list[AnswerLine]:
+    lines = []
+    for number, question in enumerate(response.consultation.questions, start=1):
+        answer: Answer | None = response.answer_for(question.id)
+        if answer is None or (answer.submitted_position is None and not answer.submitted_comment):
+            continue
+        lines.append(
+            AnswerLine(
+                number,
+                question.text,
+                answer.submitted_position.label if answer.submitted_position else "",
+                answer.submitted_comment or "",
+            )
+        )
+    return lines
+
+
+def position_rows(
+    authority: Authority, responses: Iterable[Response], published: set[int]
+) -> list[PositionRow]:
+    """The responses as rows, with the positions stated at meetings on their
+    consultations read in one statement."""
+    responses = list(responses)
+    stated: dict[int, list[StatedLine]] = {}
+    if responses:
+        for item in db.session.execute(
+            select(StatedPosition)
+            .where(
+                StatedPosition.authority_id == authority.id,
+                StatedPosition.consultation_id.in_([r.consultation_id for r in responses]),
+            )
+            .options(joinedload(StatedPosition.meeting))
+            .order_by(StatedPosition.recorded_at, StatedPosition.id)
+        ).scalars():
+            stated.setdefault(item.consultation_id, []).append(
+                StatedLine(
+                    london_date(item.meeting.starts_at), item.position.label, item.comment or ""
+                )
+            )
+    return [
+        PositionRow(
+            response=response,
+            consultation=response.consultation,
+            control=control_at_response(response.control_at_submission),
+            answers=_answer_lines(response),
+            stated=stated.get(response.consultation_id, []),
+            published=response.consultation_id in published,
+        )
+        for response in responses
+    ]
+
+
+POSITIONS_HEADER = [
+    "Reference",
+    "Consultation",
+    "Department",
+    "Submitted",
+    "Channel",
+    "Political control at response",
+    "Question number",
+    "Question",
+    "Position",
+    "Comment",
+]
+
+
+def position_csv_rows(rows: Iterable[PositionRow]) -> Iterator[list[Any]]:
+    """One line for each response's overall position, one per answered
+    question, and one per position stated at a meeting."""
+    for row in rows:
+        response = row.response
+        base = [
+            row.consultation.reference,
+            row.consultation.title,
+            row.consultation.department.name,
+            response.submitted_at,
+            response.channel.label,
+            row.control,
+        ]
+        yield [
+            *base,
+            "Overall",
+            "Overall position",
+            response.submitted_position.label if response.submitted_position else "",
+            response.submitted_comment or "",
+        ]
+        for line in row.answers:
+            yield [*base, str(line.number), line.question, line.position, line.comment]
+        for stated in row.stated:
+            yield [
+                *base,
+                "Stated",
+                f"Stated at the meeting on {stated.on.isoformat()}",
+                stated.position,
+                stated.comment,
+            ]
+
+
+# Comparing authorities -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareChoice:
+    slug: str
+    name: str
+
+
+def compare_choices(consultation: Consultation, user: User) -> dict[str, CompareChoice]:
+    """The authorities whose signed-off response to the consultation the user
+    may see, by slug, in name order (two statements)."""
+    published = published_snapshot(consultation) is not None
+    live = can_see_live(consultation, user)
+    authorities = db.session.execute(
+        select(Authority)
+        .join(Response, Response.authority_id == Authority.id)
+        .where(Response.consultation_id == consultation.id, Response.submitted_at.is_not(None))
+        .order_by(Authority.name)
+    ).scalars()
+    return {
+        a.slug: CompareChoice(a.slug, a.name)
+        for a in authorities
+        if published or live or capacity(user, a).can_view
+    }
+
+
+@dataclass(frozen=True)
+class CompareCell:
+    position: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class CompareLine:
+    """One question (or the overall position): each authority's answer, and
+    with all members the figures for every member's answers."""
+
+    number: int | None
+    text: str
+    cells: list[CompareCell]
+    figures: list[FigureRow] | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    authorities: list[Authority]
+    responses: list[Response]
+    lines: list[CompareLine]
+    with_all: bool
+    control: list[str]
+
+
+def _figures(summary: Summary | None, number: int | None) -> list[FigureRow] | None:
+    """All members' figures for the whole response (``number`` None) or one
+    question, from a computed or published summary."""
+    if summary is None:
+        return None
+    if number is None:
+        return summary["overall"]["rows"]
+    question = question_from_summary(summary, number)
+    if question is None or not question["question"].get("rows"):
+        return None
+    return question["question"]["rows"]
+
+
+def compare(
+    consultation: Consultation,
+    slugs: list[str],
+    *,
+    summary: Summary | None,
+) -> Comparison:
+    """The chosen authorities' signed-off responses side by side, question by
+    question, in the order chosen (one statement for the responses and their
+    answers). ``summary`` is the all-members summary to set beside them, or
+    None."""
+    responses = {
+        r.authority.slug: r
+        for r in db.session.execute(
+            select(Response)
+            .join(Authority, Authority.id == Response.authority_id)
+            .where(
+                Response.consultation_id == consultation.id,
+                Response.submitted_at.is_not(None),
+                Authority.slug.in_(slugs),
+            )
+            .options(joinedload(Response.authority), selectinload(Response.answers))
+        )
+        .unique()
+        .scalars()
+    }
+    chosen = [responses[slug] for slug in slugs if slug in responses]
+    lines = [
+        CompareLine(
+            None,
+            "Overall position",
+            [
+                CompareCell(
+                    r.submitted_position.label if r.submitted_position else "No answer",
+                    r.submitted_comment or "",
+                )
+                for r in chosen
+            ],
+            _figures(summary, None),
+        )
+    ]
+    for number, question in enumerate(consultation.questions, start=1):
+        cells = []
+        for response in chosen:
+            answer = response.answer_for(question.id)
+            position = answer.submitted_position if answer else None
+            cells.append(
+                CompareCell(
+                    position.label if position else "No answer",
+                    (answer.submitted_comment or "") if answer else "",
+                )
+            )
+        lines.append(CompareLine(number, question.text, cells, _figures(summary, number)))
+    return Comparison(
+        authorities=[r.authority for r in chosen],
+        responses=chosen,
+        lines=lines,
+        with_all=summary is not None,
+        control=[control_at_response(r.control_at_submission) for r in chosen],
+    )
