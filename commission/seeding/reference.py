@@ -588,13 +588,13 @@ def _seed_controls(authority: Authority, timeline: list[ControlPoint], tally: Ta
     removed, so the history follows the files."""
     existing = {record.effective_from: record for record in authority.controls}
     wanted = {point.effective_from for point in timeline}
-    for record in list(authority.controls):
-        if record.source in SEED_SOURCES and record.effective_from not in wanted:
-            authority.controls.remove(record)
+    for old in list(authority.controls):
+        if old.source in SEED_SOURCES and old.effective_from not in wanted:
+            authority.controls.remove(old)
             tally.updated += 1
     for point in timeline:
         record = existing.get(point.effective_from)
-        values = {
+        values: dict[str, object] = {
             "control": point.control,
             "party_name": point.party_name,
             "source": point.source,
@@ -602,7 +602,13 @@ def _seed_controls(authority: Authority, timeline: list[ControlPoint], tally: Ta
         }
         if record is None:
             authority.controls.append(
-                PoliticalControl(effective_from=point.effective_from, **values)
+                PoliticalControl(
+                    effective_from=point.effective_from,
+                    control=point.control,
+                    party_name=point.party_name,
+                    source=point.source,
+                    note=point.note,
+                )
             )
             tally.count(True, True)
         elif record.source in SEED_SOURCES:
