@@ -9,7 +9,7 @@ consultations and minutes, and no area imports it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import url_for
@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from commission import policy
 from commission.attendance import services as attendance
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
-from commission.auth.models import User
+from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
 from commission.consultations import queries as consultation_queries
 from commission.consultations.models import (
@@ -37,7 +37,7 @@ from commission.consultations.queries import (
 )
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.membership.models import Authority
+from commission.membership.models import Authority, Membership, PoliticalControl
 from commission.minutes import queries as minutes_queries
 from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
 from commission.summaries.models import SummarySnapshot
@@ -474,6 +474,22 @@ def minutes_work(*, drafting: bool) -> MinutesWork:
 
 
 # "Your authority": what is coming up ------------------------------------------
+
+
+@dataclass
+class Place:
+    """One of a person's authorities on "Your authority": what they hold
+    there, its standing, its team and what is coming up for it."""
+
+    appointments: list[Appointment]
+    authority: Authority
+    control: PoliticalControl | None
+    membership: Membership | None
+    team: list[Appointment]
+    can_manage_team: bool
+    can_reply: bool
+    meetings: list[UpcomingMeeting] = field(default_factory=list)
+    consultations: list[OpenConsultation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
