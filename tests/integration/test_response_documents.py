@@ -163,7 +163,7 @@ def test_each_document_type_is_accepted_when_real(
     [
         ("figures.xlsx", PDF_BYTES, "The selected file is not a real XLSX file. Check the file"),
         ("figures.xlsx", junk_zip(), "The selected file is not a real XLSX file. Check the file"),
-        ("report.pdf", b"%PDF-1.7 not really", "The selected file is not a real PDF file. Check the file"),
+        ("report.pdf", b"%PDF-1.7 no pages", "The selected file is not a real PDF file. Check the file"),
         ("report.docx", xlsx_bytes(), "The selected file is not a real DOCX file. Check the file"),
         ("figures.csv", b"a,b\n1,2\n", "The selected file must be a PDF, DOCX, ODT or XLSX"),
         ("run.exe", b"MZ\x90\x00", "The selected file must be a PDF, DOCX, ODT or XLSX"),
