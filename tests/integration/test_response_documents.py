@@ -89,10 +89,7 @@ def junk_zip() -> bytes:
 
 
 def download_url(consultation, council, attachment) -> str:
-    return (
-        respond_url(consultation, council)
-        + f"/documents/{attachment.id}/{attachment.filename}"
-    )
+    return respond_url(consultation, council) + f"/documents/{attachment.id}/{attachment.filename}"
 
 
 # Attaching ------------------------------------------------------------------------------
@@ -158,13 +155,16 @@ def test_each_document_type_is_accepted_when_real(
     )
 
 
+NOT_REAL = "The selected file is not a real {} file. Check the file"
+
+
 @pytest.mark.parametrize(
     ("filename", "data", "message"),
     [
-        ("figures.xlsx", PDF_BYTES, "The selected file is not a real XLSX file. Check the file"),
-        ("figures.xlsx", junk_zip(), "The selected file is not a real XLSX file. Check the file"),
-        ("report.pdf", b"%PDF-1.7 no pages", "The selected file is not a real PDF file. Check the file"),
-        ("report.docx", xlsx_bytes(), "The selected file is not a real DOCX file. Check the file"),
+        ("figures.xlsx", PDF_BYTES, NOT_REAL.format("XLSX")),
+        ("figures.xlsx", junk_zip(), NOT_REAL.format("XLSX")),
+        ("report.pdf", b"%PDF-1.7 no pages", NOT_REAL.format("PDF")),
+        ("report.docx", xlsx_bytes(), NOT_REAL.format("DOCX")),
         ("figures.csv", b"a,b\n1,2\n", "The selected file must be a PDF, DOCX, ODT or XLSX"),
         ("run.exe", b"MZ\x90\x00", "The selected file must be a PDF, DOCX, ODT or XLSX"),
         ("report.pdf", b"", "The selected file is empty"),
@@ -198,9 +198,7 @@ def test_a_file_over_the_size_limit_is_refused(app, client, consultation, counci
     try:
         sign_in(client, officer)
         refused = ok(attach(client, consultation, council))
-        assert error_summary(refused) == [
-            ("The selected file must be smaller than 1 KB", "#file")
-        ]
+        assert error_summary(refused) == [("The selected file must be smaller than 1 KB", "#file")]
     finally:
         app.config["PAPER_MAX_BYTES"] = previous
     assert stored(consultation, council) is None
@@ -289,9 +287,7 @@ def test_adding_a_document_after_sign_off_needs_a_new_sign_off(
     assert response.submission_count == 2
     assert [a.title for a in response.documents(submitted=True)] == ["Cabinet report"]
     confirmation = ok(client.get(respond_url(consultation, council) + "/confirmation"))
-    assert "Supporting documents signed off with it Cabinet report (PDF" in main_text(
-        confirmation
-    )
+    assert "Supporting documents signed off with it Cabinet report (PDF" in main_text(confirmation)
 
 
 def test_removing_a_document_asks_first_and_needs_a_new_sign_off(
