@@ -1118,6 +1118,31 @@ def confirm_letter_response(*, response: Response, actor: User) -> Response:
     return response
 
 
+def discard_letter_response(*, response: Response, actor: User) -> None:
+    """Discard an entry from a letter that is wrong, before it is confirmed
+    (it never counted): the authority can then respond, or the letter be
+    entered again. The audit event keeps what it said; the trail keeps every
+    field of the rows removed."""
+    _require_secretariat(actor)
+    if not response.awaiting_confirmation:
+        raise DomainError(
+            "Only a response waiting to be confirmed can be discarded. Once confirmed, "
+            "the council's leader can withdraw it"
+        )
+    consultation, authority = response.consultation, response.authority
+    audit.record(
+        action="letter_response_discarded",
+        summary=f"{actor.full_name} discarded the response to {consultation.reference} "
+        f"entered from {authority.name}'s letter dated "
+        f"{format_date(response.letter_dated) if response.letter_dated else 'unknown'}",
+        actor=actor,
+        subject=response,
+        details={"entered": dict(snapshot(response)), "entered_by_id": response.entered_by_id},
+    )
+    db.session.delete(response)
+    db.session.flush()
+
+
 def withdraw_letter_response(
     *, consultation: Consultation, authority: Authority, actor: User
 ) -> Response:

@@ -1115,6 +1115,39 @@ def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
     )
 
 
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/discard-letter", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def discard_letter(reference: str, slug: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    response = services.response_for(consultation, authority)
+    if response is None or not response.awaiting_confirmation:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.discard_letter_response(response=response, actor=current_user),
+            form=form,
+            success=f"The response entered from {authority.name}'s letter is discarded",
+            then=lambda _: url_for(
+                "consultations.show_consultation", reference=reference, _anchor="letters"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title=f"Discard the response entered from {authority.name}'s letter",
+        explanation="It has not been confirmed, so it has never counted. Discard it if it was "
+        "entered for the wrong authority or with wrong answers; you can then enter the "
+        "letter again. The audit log keeps what it said.",
+        button="Discard the entry",
+        warning=True,
+    )
+
+
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/withdraw", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def withdraw_letter(reference: str, slug: str) -> str | HTTPResponse:

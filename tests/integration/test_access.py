@@ -174,6 +174,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "consultations.download_attachment": {**on_attachment, "filename": attachment.filename},
         "consultations.enter_letter": on_consultation,
         "consultations.confirm_letter": on_letter,
+        "consultations.discard_letter": on_letter,
         "consultations.withdraw_letter": on_response,
         "consultations.compare": on_consultation,
         "summaries.show_summary": on_consultation,

@@ -240,6 +240,7 @@ def test_only_the_secretariat_enters_and_confirms_letters(
     expect(enter(client, consultation, letter_form(consultation, factories.council())), 403)
     expect(client.get(confirm_url(consultation, council)), 403)
     expect(client.post(confirm_url(consultation, council)), 403)
+    expect(client.post(response_url(consultation, council) + "/discard-letter"), 403)
     assert stored(consultation, council).awaiting_confirmation
 
 
@@ -501,3 +502,32 @@ def test_letter_dates_are_plain_dates(app_ctx, consultation, council, clerk):
     )
     assert stored(consultation, council).letter_dated == date(2026, 1, 5)
     assert response.display_status == "Entered from a letter; awaiting confirmation"
+
+
+def test_a_wrong_entry_is_discarded_before_it_is_confirmed(
+    client, consultation, council, clerk, checker
+):
+    factories.letter_response(consultation=consultation, authority=council, entered_by=clerk)
+    sign_in(client, clerk)
+    shown = ok(client.get(confirm_url(consultation, council)))
+    assert "discard this entry" in main_text(shown)
+    url = response_url(consultation, council) + "/discard-letter"
+    asked = ok(client.get(url))
+    assert heading(asked) == "Discard the response entered from Wakefield Council's letter"
+    expect(client.post(url), 302, location=f"/consultations/{consultation.reference}#letters")
+    assert stored(consultation, council) is None
+    [event] = audit_events("letter_response_discarded")
+    assert event.details["entered"]["overall_position"] == "oppose"
+    # The letter can now be entered again.
+    expect(enter(client, consultation, letter_form(consultation, council)), 302)
+
+
+def test_a_confirmed_response_cannot_be_discarded(client, consultation, council, clerk, checker):
+    factories.letter_response(
+        consultation=consultation, authority=council, entered_by=clerk, confirmed_by=checker
+    )
+    sign_in(client, clerk)
+    url = response_url(consultation, council) + "/discard-letter"
+    expect(client.get(url), 404)
+    expect(client.post(url), 404)
+    assert stored(consultation, council).submitted_at is not None
