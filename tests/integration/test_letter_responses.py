@@ -531,3 +531,15 @@ def test_a_confirmed_response_cannot_be_discarded(client, consultation, council,
     expect(client.get(url), 404)
     expect(client.post(url), 404)
     assert stored(consultation, council).submitted_at is not None
+
+
+def test_an_authority_whose_letter_waits_is_not_reminded(app_ctx, consultation, council, clerk):
+    from commission.consultations.queries import coverage
+
+    other = factories.council(name="Awaited Council")
+    factories.letter_response(consultation=consultation, authority=council, entered_by=clerk)
+    found = coverage([consultation], now_utc())[consultation.id]
+    awaited = [a.authority.name for a in found.awaited]
+    assert "Awaited Council" in awaited and other.name in awaited
+    assert "Wakefield Council" not in awaited
+    assert found.submitted == 0 and found.drafts == 0
