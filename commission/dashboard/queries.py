@@ -278,7 +278,7 @@ def _response_step(
             f"Sign off {authority.name}'s response: {consultation.title}",
             url_for("consultations.check_answers", reference=reference, slug=slug),
         )
-    if response.status is ResponseStatus.DRAFT:
+    if response.status is ResponseStatus.DRAFT and not response.awaiting_confirmation:
         return (
             f"Finish {authority.name}'s draft response: {consultation.title}",
             url_for("consultations.respond", reference=reference, slug=slug),
