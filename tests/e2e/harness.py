@@ -437,7 +437,7 @@ def describe_html_errors(errors: list[dict[str, Any]], pages: dict[str, CheckedP
 # links that act by being followed (unsubscribing) and feeds.
 NOT_PAGES = re.compile(
     r"\.(pdf|csv|xlsx|ics|json)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/"
-    r"|^/assets/|^/unsubscribe/|^/calendar/|^/healthz"
+    r"|^/assets/|^/unsubscribe/|^/calendar/|^/healthz|/documents/(\d+|<int:attachment_id>)/"
 )
 
 

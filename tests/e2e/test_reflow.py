@@ -56,7 +56,7 @@ ROLES = {
 UNLINKED = {"pages.feedback_sent": "/feedback/sent"}
 # The demo has no history: no held meeting, minutes, decisions or published
 # summary, no person who left or who has not yet accepted an invitation, no
-# council that left. Made here through the app's shell on the server's
+# council that left, no letter to confirm. Made here through the app's shell on the server's
 # database (out of the way of other journeys: meetings in the past and two
 # years ahead, a consultation of its own, a council no demo person belongs
 # to), so each kind of page exists. Prints the pages to start the crawl from.
@@ -107,6 +107,8 @@ councils = db.session.execute(select(Authority).where(Authority.kind == Authorit
     nobody).order_by(Authority.name.desc()).limit(4)).scalars().all()
 for council in [team, *councils[:2]]:
     f.submitted_response(consultation=closed, authority=council)
+lettered = f.consultation(title="Parking enforcement by councils", department=dfe)
+f.letter_response(consultation=lettered, authority=councils[2], entered_by=person("secretariat2"))
 f.summary_snapshot(consultation=closed, meeting=awaiting)
 publish_summary(consultation=closed, actor=secretariat)
 
@@ -127,6 +129,7 @@ with app.test_request_context():
         url_for("meetings.show_meeting", slug=draft.slug),
         url_for("meetings.edit_agenda", slug=papered.slug),
         url_for("consultations.show_consultation", reference=closed.reference),
+        url_for("consultations.show_consultation", reference=lettered.reference),
         url_for("authorities.show_authority", slug=leaving.slug),
         url_for("people.show_person", user_id=invited.id),
         url_for("people.show_person", user_id=gone.id),
