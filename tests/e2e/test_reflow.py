@@ -56,10 +56,11 @@ ROLES = {
 UNLINKED = {"pages.feedback_sent": "/feedback/sent"}
 # The demo has no history: no held meeting, minutes, decisions or published
 # summary, no person who left or who has not yet accepted an invitation, no
-# council that left, no letter to confirm. Made here through the app's shell on the server's
-# database (out of the way of other journeys: meetings in the past and two
-# years ahead, a consultation of its own, a council no demo person belongs
-# to), so each kind of page exists. Prints the pages to start the crawl from.
+# council that left, no letter to confirm. Made here through the app's shell
+# on the server's database (out of the way of other journeys: meetings in the
+# past and two years ahead, consultations of its own, councils no demo person
+# belongs to), so each kind of page exists. Prints the pages to start the
+# crawl from.
 HISTORY = """
 from datetime import timedelta
 from flask import url_for
