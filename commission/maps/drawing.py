@@ -40,6 +40,12 @@ RADIUS = 10.0  # the hexes' circumradius, in the SVG's units
 WIDTH = math.sqrt(3) * RADIUS
 ROW = 1.5 * RADIUS
 MARGIN = 12.0  # room for an outline's number at the edge
+# How wide a panel is drawn, in CSS pixels per SVG unit: England's districts
+# come to about 560 px; a region is enlarged up to that width. Narrower
+# screens scale every panel down to fit (the CSS sets max-width: 100%).
+SCALE = 1.35
+ZOOMED_SCALE = 3.0
+MAX_WIDTH = 560
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,7 @@ class Panel:
     short: str  # the id of its hex shape: short, as every hex names it
     title: str
     view_box: str
-    width: float
+    width: int  # in CSS pixels, at most
     hexes: list[Hex] = field(default_factory=list)
     background: list[tuple[float, float]] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
@@ -315,7 +321,8 @@ def draw(
         drawn = {layout_code(h.place.gss_code or "") for h in hexes}
         around = [grid.centre(code) for code in grid.hexes if code not in drawn]
         centres = [(h.x, h.y) for h in hexes] or around
-        view_box, width = _view_box(centres if region else centres + around)
+        view_box, natural = _view_box(centres if region else centres + around)
+        width = round(min(MAX_WIDTH, natural * (ZOOMED_SCALE if region else SCALE)))
         panel = Panel(
             id=f"{id}-{panel_id}",
             short=f"{id[0]}{panel_id[0]}",

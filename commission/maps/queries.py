@@ -288,10 +288,9 @@ def control_map(filters: DirectoryFilters, on: date, *, today: date) -> HexMap:
 
 def constituent_codes(authorities: Iterable[Authority]) -> dict[int, list[str]]:
     """The constituent councils' GSS codes of each strategic authority among
-    ``authorities``, in one statement (none when there is none)."""
+    ``authorities``, in one statement (made even when there is none, so a
+    page's statements do not depend on its records)."""
     ids = [a.id for a in authorities if a.kind.value in STRATEGIC_KINDS]
-    if not ids:
-        return {}
     rows = db.session.execute(
         select(Authority.id, _constituent_codes()).where(Authority.id.in_(ids))
     ).all()
@@ -359,3 +358,34 @@ def map_digest() -> str:
         ]
         + [layout_digest()]
     )
+
+
+@dataclass(frozen=True)
+class ControlDay:
+    """The day the directory's map shows control on, from ``on-day``,
+    ``on-month`` and ``on-year`` in its address (the GOV.UK date pattern);
+    today when none is given. A date that is not real or is in the future
+    is an error shown on the form, and the map shows today."""
+
+    day: str
+    month: str
+    year: str
+    on: date
+    error: str = ""
+
+    @classmethod
+    def from_args(cls, args: Any, *, today: date) -> ControlDay:
+        parts = [(args.get(f"on-{name}") or "").strip()[:4] for name in ("day", "month", "year")]
+        day, month, year = parts
+        if not any(parts):
+            return cls("", "", "", today)
+        if not all(parts):
+            missing = [n for n, v in zip(("day", "month", "year"), parts, strict=True) if not v]
+            return cls(day, month, year, today, f"The date must include a {missing[0]}")
+        try:
+            chosen = date(int(year), int(month), int(day))
+        except ValueError:
+            return cls(day, month, year, today, "The date must be a real date")
+        if chosen > today:
+            return cls(day, month, year, today, "The date must be today or in the past")
+        return cls(day, month, year, chosen)
