@@ -41,9 +41,10 @@ WIDTH = math.sqrt(3) * RADIUS
 ROW = 1.5 * RADIUS
 MARGIN = 12.0  # room for an outline's number at the edge
 # How wide a panel is drawn, in CSS pixels per SVG unit: England's districts
-# come to about 560 px; a region is enlarged up to that width. Narrower
+# come to about 560 px and its counties, beside them, to about 280 px; a
+# region is enlarged up to 560 px. Narrower
 # screens scale every panel down to fit (the CSS sets max-width: 100%).
-SCALE = 1.35
+SCALE = {"districts": 1.35, "counties": 0.85}
 ZOOMED_SCALE = 3.0
 MAX_WIDTH = 560
 
@@ -55,15 +56,22 @@ class Layout:
     name: str
     hexes: dict[str, tuple[int, int]]
 
-    def centre(self, code: str) -> tuple[float, float]:
-        """The centre of a hex, north up (HexJSON rows count up the page);
-        ``odd-r``: odd rows sit half a hex to the right."""
+    def lattice(self, code: str) -> tuple[int, int]:
+        """A hex's centre on the integer lattice its corners share: across in
+        half hex widths, down in half radii (north up: HexJSON rows count up
+        the page; ``odd-r``: odd rows sit half a hex to the right)."""
         q, r = self.hexes[code]
         top = max(row for _, row in self.hexes.values())
         left = min(col for col, _ in self.hexes.values())
-        x = (q - left) * WIDTH + (WIDTH / 2 if r & 1 else 0) + WIDTH / 2 + MARGIN
-        y = (top - r) * ROW + RADIUS + MARGIN
-        return round(x, 1), round(y, 1)
+        return 2 * (q - left) + (r & 1) + 1, 3 * (top - r) + 2
+
+    def centre(self, code: str) -> tuple[float, float]:
+        return point(*self.lattice(code))
+
+
+def point(across: int, down: int) -> tuple[float, float]:
+    """A lattice point in the SVG's units."""
+    return round(across * WIDTH / 2 + MARGIN, 1), round(down * RADIUS / 2 + MARGIN, 1)
 
 
 @cache
@@ -99,40 +107,31 @@ def layout_code(gss_code: str) -> str:
     return FORMER_CODES.get(gss_code, gss_code)
 
 
-def hex_corners(x: float, y: float) -> list[tuple[float, float]]:
-    """A pointy-topped hex's corners, clockwise from the top."""
-    return [
-        (
-            round(x + RADIUS * math.cos(math.radians(angle)), 1),
-            round(y + RADIUS * math.sin(math.radians(angle)), 1),
-        )
-        for angle in (-90, -30, 30, 90, 150, 210)
-    ]
+# A hex's corners on the lattice, clockwise from the top.
+CORNERS = ((0, -2), (1, -1), (1, 1), (0, 2), (-1, 1), (-1, -1))
 
 
-def outline_path(centres: Iterable[tuple[float, float]]) -> str:
-    """The boundary of a group of hexes as an SVG path: every edge that two
-    of the hexes share is inside the group and dropped; the edges left are
-    chained into closed loops (one per island)."""
-    edges: dict[tuple[float, float], tuple[float, float]] = {}
-    directed: set[tuple[tuple[float, float], tuple[float, float]]] = set()
-    for x, y in centres:
-        corners = hex_corners(x, y)
+def outline_path(centres: Iterable[tuple[int, int]]) -> str:
+    """The boundary of a group of hexes (their lattice centres) as an SVG
+    path: every edge two of the hexes share is inside the group and
+    dropped; the edges left are chained into closed loops (one per island).
+    Corners are integer lattice points, so shared edges match exactly."""
+    directed: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+    for across, down in centres:
+        corners = [(across + a, down + d) for a, d in CORNERS]
         for i, start in enumerate(corners):
             directed.add((start, corners[(i + 1) % 6]))
-    for start, end in directed:
-        if (end, start) not in directed:
-            edges[start] = end
+    edges = {start: end for start, end in directed if (end, start) not in directed}
     loops = []
     while edges:
-        start, end = next(iter(edges.items()))
+        start, end = min(edges.items())
         del edges[start]
         points = [start]
         while end != start and end in edges:
             points.append(end)
             end = edges.pop(end)
-        loops.append("M" + "L".join(f"{x:g} {y:g}" for x, y in points) + "Z")
-    return "".join(sorted(loops))
+        loops.append("M" + "L".join("{:g} {:g}".format(*point(*p)) for p in points) + "Z")
+    return "".join(loops)
 
 
 @dataclass(frozen=True)
@@ -322,7 +321,7 @@ def draw(
         around = [grid.centre(code) for code in grid.hexes if code not in drawn]
         centres = [(h.x, h.y) for h in hexes] or around
         view_box, natural = _view_box(centres if region else centres + around)
-        width = round(min(MAX_WIDTH, natural * (ZOOMED_SCALE if region else SCALE)))
+        width = round(min(MAX_WIDTH, natural * (ZOOMED_SCALE if region else SCALE[panel_id])))
         panel = Panel(
             id=f"{id}-{panel_id}",
             short=f"{id[0]}{panel_id[0]}",
@@ -336,14 +335,14 @@ def draw(
         for number, place in enumerate(sorted(strategic, key=lambda p: p.name), start=1):
             codes = [layout_code(c) for c in place.constituents]
             inside = [
-                grid.centre(code)
+                grid.lattice(code)
                 for code in codes
                 if code in grid.hexes and (code in drawn or not (region or panel_id == "counties"))
             ]
             if not inside:
                 continue
             style = colours[place.category]
-            x, y = min(inside, key=lambda c: (c[1], c[0]))
+            x, y = point(*min(inside, key=lambda c: (c[1], c[0])))
             outline = Outline(
                 number,
                 place,
