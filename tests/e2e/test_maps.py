@@ -40,13 +40,15 @@ def shows_map(page: Page, check_page: PageChecker, map_id: str, palette: str, tm
     for svg in figure.locator("svg.app-map__svg").all():
         box = svg.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    shot = figure.locator("svg.app-map__svg").first.screenshot(path=tmp / f"{map_id}.png")
-    counted = {
-        c.colour
-        for c in PALETTES[palette]
-        if not c.light
-        and f"{c.label}: 0" not in (figure.locator(".app-map__legend").text_content() or "")
+    shot = figure.locator(".app-map__panels").screenshot(path=tmp / f"{map_id}.png")
+    legend = {
+        label: int(count)
+        for label, count in (
+            " ".join(item.split()).rsplit(": ", 1)
+            for item in figure.locator(".app-map__legend li").all_text_contents()
+        )
     }
+    counted = {c.colour for c in PALETTES[palette] if not c.light and legend[c.label]}
     assert counted <= colours_in(shot), f"{map_id}: colours missing from the drawing"
     first = figure.locator("svg a").first
     first.focus()
