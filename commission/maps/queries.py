@@ -149,7 +149,8 @@ class MapChoice:
         position_numbers = [n for n, kind, _ in questions if kind == QuestionKind.POSITION.value]
         view = args.get("map", "")
         number = args.get("question", "")
-        chosen = int(number) if number.isdigit() and int(number) in position_numbers else 0
+        chosen = int(number) if number.isdecimal() and len(number) < 6 else 0
+        chosen = chosen if chosen in position_numbers else 0
         region = args.get("region", "")
         return cls(
             view=view if view in VIEWS else VIEWS[0],

@@ -177,6 +177,8 @@ def test_the_summary_map_choice_falls_back_on_anything_unknown():
         {"map": "<script>", "question": "3", "region": "Mars"}, questions
     ) == MapChoice("positions", 1, "")
     assert MapChoice.from_args({"question": "99999999999999999999"}, questions).question == 1
+    assert MapChoice.from_args({"question": "²"}, questions).question == 1  # a digit, not a number
+    assert MapChoice.from_args({"question": "٢"}, questions).question == 2
     assert MapChoice.from_args({}, [(1, "free_text", "Only")]).question == 0
 
 
