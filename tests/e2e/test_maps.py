@@ -69,8 +69,8 @@ def test_every_kind_of_map_on_a_phone(
     shows_map(secretariat, check_page, "summary-map", "positions", tmp_path)
 
     # Switching the view and zooming to a region are a form's GET address.
-    secretariat.get_by_label("Who has responded").check()
-    secretariat.get_by_label("Region").select_option("London")
+    secretariat.get_by_label("Who has responded", exact=True).check()
+    secretariat.get_by_label("Region", exact=True).select_option("London")
     secretariat.get_by_role("button", name="Show the map").click()
     expect(secretariat).to_have_url(f"{summary}?map=coverage&question=1&region=London#map")
     expect(secretariat.locator("figure#summary-map figcaption")).to_have_text(
@@ -80,9 +80,9 @@ def test_every_kind_of_map_on_a_phone(
 
     secretariat.goto("/authorities")
     shows_map(secretariat, check_page, "control-map", "control", tmp_path)
-    secretariat.get_by_label("Day").fill("1")
-    secretariat.get_by_label("Month").fill("6")
-    secretariat.get_by_label("Year").fill("2020")
+    secretariat.get_by_label("Day", exact=True).fill("1")
+    secretariat.get_by_label("Month", exact=True).fill("6")
+    secretariat.get_by_label("Year", exact=True).fill("2020")
     secretariat.get_by_role("button", name="Show control on this day").click()
     expect(secretariat.locator("figure#control-map figcaption")).to_have_text(
         "Political control on 1 June 2020"
