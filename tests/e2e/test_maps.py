@@ -91,6 +91,4 @@ def test_every_kind_of_map_on_a_phone(
 
     meeting = published_meeting_path(secretariat)
     secretariat.goto(f"{meeting}/attendance")
-    expect(secretariat.locator("figure#attendance-map")).to_be_visible()
-    check_page(secretariat)
-    assert secretariat.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shows_map(secretariat, check_page, "attendance-map", "attendance", tmp_path)
