@@ -6,10 +6,9 @@ keyboard, and is drawn in its palette (a screenshot of each is read)."""
 
 from __future__ import annotations
 
-import io
+import base64
 from pathlib import Path
 
-from PIL import Image
 from playwright.sync_api import Page, expect
 
 from commission.maps.palettes import PALETTES
@@ -25,9 +24,35 @@ from tests.e2e.test_every_page import (
 PHONE = {"width": 390, "height": 844}
 
 
-def colours_in(png: bytes) -> set[str]:
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    return {"#{:02x}{:02x}{:02x}".format(*pixel) for _, pixel in image.getcolors(1 << 20) or []}
+def colours_in(page: Page, png: bytes) -> set[str]:
+    """The colours of a screenshot's pixels, read by the browser itself (a
+    canvas in a blank page of the same context), as ``#rrggbb``."""
+    blank = page.context.new_page()
+    try:
+        return set(
+            blank.evaluate(
+                """async (data) => {
+                    const image = new Image();
+                    image.src = "data:image/png;base64," + data;
+                    await image.decode();
+                    const canvas = document.createElement("canvas");
+                    canvas.width = image.width;
+                    canvas.height = image.height;
+                    const context = canvas.getContext("2d");
+                    context.drawImage(image, 0, 0);
+                    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+                    const seen = new Set();
+                    for (let i = 0; i < pixels.length; i += 4) {
+                        seen.add("#" + [0, 1, 2].map(
+                            (c) => pixels[i + c].toString(16).padStart(2, "0")).join(""));
+                    }
+                    return [...seen];
+                }""",
+                base64.b64encode(png).decode(),
+            )
+        )
+    finally:
+        blank.close()
 
 
 def shows_map(page: Page, check_page: PageChecker, map_id: str, palette: str, tmp: Path) -> None:
@@ -49,7 +74,7 @@ def shows_map(page: Page, check_page: PageChecker, map_id: str, palette: str, tm
         )
     }
     counted = {c.colour for c in PALETTES[palette] if not c.light and legend[c.label]}
-    assert counted <= colours_in(shot), f"{map_id}: colours missing from the drawing"
+    assert counted <= colours_in(page, shot), f"{map_id}: colours missing from the drawing"
     first = figure.locator("svg a").first
     first.focus()
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
