@@ -22,6 +22,7 @@ from commission.consultations.models import (
     Answer,
     Consultation,
     Position,
+    QuestionKind,
 )
 from commission.consultations.queries import load_consultation
 from commission.db_types import as_record_id
@@ -119,17 +120,18 @@ def _map_choice(consultation: Consultation) -> tuple[MapChoice, bool]:
 def _summary_map(
     consultation: Consultation,
     snapshot: SummarySnapshot | None,
-    data: Summary,
+    data: Summary | None,
     choice: MapChoice,
     responses: bool,
 ) -> HexMap | None:
     """The figures' map: live in one statement, or from the snapshot (none
     for a snapshot frozen before maps were drawn)."""
-    records = (
-        consultation_records(consultation, date.fromisoformat(data["reference_day"]))
-        if snapshot is None
-        else data.get("map")
-    )
+    records: list[MapRecord] | None
+    if snapshot is None:
+        day = date.fromisoformat(data["reference_day"]) if data else reference_day(consultation)
+        records = consultation_records(consultation, day)
+    else:
+        records = snapshot.data.get("map")
     if records is None:
         return None
 
@@ -292,6 +294,9 @@ def _question_page(
     consultation has no such question."""
     if figures is None:
         abort(404)
+    question = figures["question"]
+    chosen, responses = _map_choice(consultation)
+    choice = MapChoice("positions", question["number"], chosen.region)
     return render_template(
         "summaries/question.html",
         consultation=consultation,
@@ -299,6 +304,9 @@ def _question_page(
         snapshot=snapshot,
         live=snapshot is None,
         frozen_page=frozen_page,
+        hex_map_data=_summary_map(consultation, snapshot, None, choice, responses)
+        if question["kind"] == QuestionKind.POSITION.value
+        else None,
     )
 
 

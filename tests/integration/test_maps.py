@@ -403,3 +403,19 @@ def test_the_briefing_has_the_headline_question_s_map_and_who_has_responded(clie
     assert "Responded: 4 Draft only: 1 Not started: 1" in text
     assert "Hex map layouts © Open Innovations, MIT licence." in text
     assert "1. Tees Valley: Support" in text
+
+
+def test_a_question_s_page_has_its_map(client, tees):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+
+    soup = ok(client.get(f"/consultations/{tees.reference}/summary/questions/2"))
+    figure = map_of(soup, "summary-map")
+
+    assert text_of(figure.figcaption) == "Question 2: Question 2?"
+    assert "Middlesbrough: Neutral" in hex_names(figure)
+    figures = compute_summary(tees)["questions"][1]
+    shown = legend(figure)
+    assert all(shown[row["label"]] == row["count"] for row in figures["rows"])
+    # A free-text question has no positions to map.
+    free_text = ok(client.get(f"/consultations/{tees.reference}/summary/questions/3"))
+    assert free_text.select_one("figure.app-map") is None
