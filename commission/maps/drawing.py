@@ -232,9 +232,7 @@ def _view_box(centres: Sequence[tuple[float, float]]) -> tuple[str, float]:
     return f"{left:.1f} {top:.1f} {width:.1f} {height:.1f}", round(width, 1)
 
 
-def _describe(
-    title: str, places: Sequence[Place], categories: Sequence[Category], region: str
-) -> str:
+def _describe(places: Sequence[Place], categories: Sequence[Category], region: str) -> str:
     """A sentence or two on the pattern: the most common value, and where a
     value is held by most of a region's authorities."""
     if not places:
@@ -265,6 +263,43 @@ def _describe(
     else:
         text += " No region has a majority for anything else."
     return text
+
+
+def _outlines(
+    strategic: Sequence[Place],
+    grid: Layout,
+    drawn: set[str],
+    colours: dict[str, Category],
+    *,
+    zoomed: bool,
+) -> list[Outline]:
+    """The strategic authorities' outlines on one layout, numbered in name
+    order (the same numbers on every panel), each around those of its
+    councils that have a hex there (only the drawn ones when ``zoomed``, or
+    on the county layout, whose other hexes are not the councils shown)."""
+    found = []
+    for number, place in enumerate(sorted(strategic, key=lambda p: p.name), start=1):
+        inside = [
+            grid.lattice(code)
+            for code in map(layout_code, place.constituents)
+            if code in grid.hexes and (code in drawn or not zoomed)
+        ]
+        if not inside:
+            continue
+        style = colours[place.category]
+        x, y = point(*min(inside, key=lambda c: (c[1], c[0])))
+        found.append(
+            Outline(
+                number,
+                place,
+                outline_path(inside),
+                x,
+                round(y - RADIUS, 1),
+                style.colour,
+                style.light,
+            )
+        )
+    return found
 
 
 def draw(
@@ -332,28 +367,11 @@ def draw(
             background=[] if region else around,
         )
         panels.append(panel)
-        for number, place in enumerate(sorted(strategic, key=lambda p: p.name), start=1):
-            codes = [layout_code(c) for c in place.constituents]
-            inside = [
-                grid.lattice(code)
-                for code in codes
-                if code in grid.hexes and (code in drawn or not (region or panel_id == "counties"))
-            ]
-            if not inside:
-                continue
-            style = colours[place.category]
-            x, y = point(*min(inside, key=lambda c: (c[1], c[0])))
-            outline = Outline(
-                number,
-                place,
-                outline_path(inside),
-                x,
-                round(y - RADIUS, 1),
-                style.colour,
-                style.light,
-            )
-            panel.outlines.append(outline)
-            if all(o.place is not place for o in outlines):
+        panel.outlines = _outlines(
+            strategic, grid, drawn, colours, zoomed=bool(region) or panel_id == "counties"
+        )
+        for outline in panel.outlines:
+            if all(o.place is not outline.place for o in outlines):
                 outlines.append(outline)
     for place in strategic:
         if all(o.place is not place for o in outlines):
@@ -362,7 +380,7 @@ def draw(
         id=id,
         title=title,
         categories=legend,
-        description=_describe(title, shown, legend, region),
+        description=_describe(shown, legend, region),
         panels=panels,
         places=sorted(shown, key=lambda p: (p.region, p.name)),
         strategic=sorted(outlines, key=lambda o: o.number),
