@@ -31,6 +31,7 @@ from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
+from commission.maps.queries import attendance_map
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
@@ -415,8 +416,10 @@ def show_attendance(slug: str) -> str:
     """Who came: public once the meeting is held."""
     meeting, held = _held_record(slug)
     by_mark, not_recorded, entries, member_count = _record_by_mark(meeting)
+    members = [a for authorities in by_mark.values() for a in authorities] + not_recorded
     return render_template(
         "attendance/record.html",
+        attendance_map=attendance_map(members, entries),
         meeting=meeting,
         by_mark=by_mark,
         entries=entries,

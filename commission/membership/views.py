@@ -19,6 +19,7 @@ from commission.consultations import positions
 from commission.errors import DomainError
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
+from commission.maps.queries import ControlDay, control_map
 from commission.membership import queries, services
 from commission.membership.forms import (
     ControlForm,
@@ -71,8 +72,11 @@ def list_authorities() -> str:
     )
     if page.page > 1 and not page.items:
         abort(404)  # past the last page, as from a stale link
+    control_day = ControlDay.from_args(request.args, today=on)
     return render_template(
         "authorities/list.html",
+        control_day=control_day,
+        control_map=control_map(filters, control_day.on, today=on),
         filters=filters,
         page=page,
         members=count_members(statement),

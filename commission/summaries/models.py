@@ -112,6 +112,22 @@ class PositionOption(TypedDict):
     label: str
 
 
+class MapRecord(TypedDict):
+    """An authority as a summary's maps show it (members, and any other
+    authority that submitted): its status and its position on each question
+    (in question order; None where it gave none), frozen with a snapshot."""
+
+    name: str
+    slug: str
+    gss: str | None
+    kind: str
+    region: str
+    member: bool
+    status: str
+    answers: list[str | None]
+    constituents: list[str]
+
+
 class Summary(TypedDict):
     computed_at: str
     reference_day: str
@@ -128,6 +144,8 @@ class Summary(TypedDict):
     quotations: list[Quotation]
     positions: list[PositionOption]
     question_themes: NotRequired[list[QuestionTheme]]
+    # Kept in snapshots frozen since maps were drawn (commission/maps).
+    map: NotRequired[list[MapRecord]]
 
 
 class QuestionPage(TypedDict):

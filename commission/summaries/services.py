@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -16,6 +17,7 @@ from commission.consultations.models import Answer, Consultation, ConsultationSt
 from commission.consultations.services import effective_status
 from commission.errors import DomainError
 from commission.extensions import db
+from commission.maps.queries import consultation_records
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 from commission.summaries.queries import commented_answers, compute_summary
@@ -86,10 +88,9 @@ def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
 def _frozen(consultation: Consultation) -> dict[str, Any]:
     """A snapshot's columns: the figures and every submitted answer as they
     stand, so the snapshot's downloads are frozen with it."""
-    return {
-        "data": compute_summary(consultation),
-        "answers": frozen_rows(raw_rows(consultation)),
-    }
+    data = compute_summary(consultation)
+    data["map"] = consultation_records(consultation, date.fromisoformat(data["reference_day"]))
+    return {"data": data, "answers": frozen_rows(raw_rows(consultation))}
 
 
 def freeze_for_meeting(

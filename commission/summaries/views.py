@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -21,6 +22,7 @@ from commission.consultations.models import (
     Answer,
     Consultation,
     Position,
+    QuestionKind,
 )
 from commission.consultations.queries import load_consultation
 from commission.db_types import as_record_id
@@ -38,6 +40,18 @@ from commission.exports.tables import (
 from commission.extensions import db
 from commission.forms import ConfirmForm
 from commission.links import safe_next
+from commission.maps.drawing import HexMap
+from commission.maps.queries import (
+    MAP_TEMPLATES,
+    REGIONS,
+    MapChoice,
+    briefing_maps,
+    consultation_records,
+    map_digest,
+    position_questions,
+    question_choices,
+    summary_map,
+)
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
@@ -45,6 +59,7 @@ from commission.summaries import services
 from commission.summaries.charts import chart_digest
 from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
 from commission.summaries.models import (
+    MapRecord,
     QuestionPage,
     Summary,
     SummarySnapshot,
@@ -93,6 +108,45 @@ def _audience(consultation: Consultation) -> SummarySnapshot | None:
     return snapshot
 
 
+def _map_choice(consultation: Consultation) -> tuple[MapChoice, bool]:
+    """The summary's map as the page's address asks for it, and whether its
+    hexes link to the responses (the secretariat's: it may read them all)."""
+    return (
+        MapChoice.from_args(request.args, question_choices(consultation)),
+        access.has_role(Role.SECRETARIAT),
+    )
+
+
+def _summary_map(
+    consultation: Consultation,
+    snapshot: SummarySnapshot | None,
+    data: Summary | None,
+    choice: MapChoice,
+    responses: bool,
+) -> HexMap | None:
+    """The figures' map: live in one statement, or from the snapshot (none
+    for a snapshot frozen before maps were drawn)."""
+    records: list[MapRecord] | None
+    if snapshot is None:
+        day = date.fromisoformat(data["reference_day"]) if data else reference_day(consultation)
+        records = consultation_records(consultation, day)
+    else:
+        records = snapshot.data.get("map")
+    if records is None:
+        return None
+
+    def link(record: MapRecord) -> str:
+        if responses and record["status"] != "not_started":
+            return url_for(
+                "consultations.response_history",
+                reference=consultation.reference,
+                slug=record["slug"],
+            )
+        return url_for("authorities.show_authority", slug=record["slug"])
+
+    return summary_map(records, question_choices(consultation), choice, link=link)
+
+
 def _figures(
     consultation: Consultation, snapshot: SummarySnapshot | None, *, frozen_page: bool
 ) -> tuple[str | None, Markup]:
@@ -103,7 +157,9 @@ def _figures(
     any change to the records computes them again, so they are never out of
     date. A snapshot's are kept under the snapshot. Either way a change to
     the templates makes them again."""
-    digest = template_digest(FIGURES, CHARTS) + chart_digest()
+    choice, responses = _map_choice(consultation)
+    digest = template_digest(FIGURES, CHARTS, *MAP_TEMPLATES) + chart_digest() + map_digest()
+    shown = f"{choice.view}:{choice.question}:{choice.region}:{responses}"
     if snapshot is None:
         key = cache_key(
             "summary-figures",
@@ -111,11 +167,14 @@ def _figures(
             changes.current(),
             reference_day(consultation).isoformat(),
             digest,
+            shown,
         )
-        subject = f"summary-figures:{consultation.id}:live"
+        subject = f"summary-figures:{consultation.id}:live:{shown}"
     else:
-        key = cache_key("summary-figures", consultation.reference, snapshot.id, frozen_page, digest)
-        subject = f"summary-figures:{consultation.id}:{snapshot.id}:{frozen_page}"
+        key = cache_key(
+            "summary-figures", consultation.reference, snapshot.id, frozen_page, digest, shown
+        )
+        subject = f"summary-figures:{consultation.id}:{snapshot.id}:{frozen_page}:{shown}"
     kept = cached_body(key)
     if kept is not None:
         stored = json.loads(kept)
@@ -133,6 +192,10 @@ def _figures(
         snapshot=snapshot,
         live=snapshot is None,
         frozen_page=frozen_page,
+        hex_map_data=_summary_map(consultation, snapshot, data, choice, responses),
+        map_choice=choice,
+        map_questions=position_questions(consultation),
+        map_regions=REGIONS,
     )
     computed_at = data.get("computed_at")
     keep(
@@ -231,6 +294,9 @@ def _question_page(
     consultation has no such question."""
     if figures is None:
         abort(404)
+    question = figures["question"]
+    chosen, responses = _map_choice(consultation)
+    choice = MapChoice("positions", question["number"], chosen.region)
     return render_template(
         "summaries/question.html",
         consultation=consultation,
@@ -238,6 +304,9 @@ def _question_page(
         snapshot=snapshot,
         live=snapshot is None,
         frozen_page=frozen_page,
+        hex_map_data=_summary_map(consultation, snapshot, None, choice, responses)
+        if question["kind"] == QuestionKind.POSITION.value
+        else None,
     )
 
 
@@ -340,6 +409,10 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
             data=compute_summary(consultation, splits=False),
             snapshot=None,
             generated=now_utc(),
+            maps=briefing_maps(
+                consultation_records(consultation, reference_day(consultation)),
+                question_choices(consultation),
+            ),
         )
     data = compute_summary(consultation, splits=False, quotations=False)
     figures = {key: value for key, value in data.items() if key != "computed_at"}
@@ -387,8 +460,9 @@ def _snapshot_download(
                 snapshot.id,
                 snapshot.created_at,
                 _briefing_cover(consultation),
-                template_digest(BRIEFING, "pdf/print.css", CHARTS),
+                template_digest(BRIEFING, "pdf/print.css", CHARTS, *MAP_TEMPLATES),
                 chart_digest(),
+                map_digest(),
             ),
             subject=subject,
             filename=f"{name}.pdf",
@@ -400,6 +474,7 @@ def _snapshot_download(
                 data=snapshot.data,
                 snapshot=snapshot,
                 generated=now_utc(),
+                maps=briefing_maps(snapshot.data.get("map") or [], question_choices(consultation)),
             ),
         )
     key = cache_key("summary", file_format, snapshot.id, snapshot.created_at)

@@ -25,9 +25,10 @@ def attendance_url(meeting: Meeting) -> str:
 
 
 def sections(response) -> dict[str, list[str]]:
-    """Each h2 on the record page with the items listed under it."""
+    """Each h2 of the record with the items listed under it (the map under
+    the record has its own tests, in test_maps.py)."""
     result = {}
-    for h2 in page(response).select("main h2"):
+    for h2 in page(response).select("main .govuk-grid-row h2"):
         following = h2.find_next_sibling()
         items = following.find_all("li") if following is not None and following.name == "ul" else []
         result[h2.get_text(" ", strip=True)] = [li.get_text(" ", strip=True) for li in items]

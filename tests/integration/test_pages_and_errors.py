@@ -98,6 +98,8 @@ def test_about_page_credits_every_data_source_and_licence(client):
     cc_by = [a["href"] for a in sources.select("a") if a.get_text(strip=True) == "CC BY 4.0"]
     assert cc_by == ["https://creativecommons.org/licenses/by/4.0/"] * 2
     assert links["Open Council Data UK"] == "https://opencouncildata.co.uk"
+    assert "Hex map layouts © Open Innovations" in text
+    assert links["MIT licence"] == "https://opensource.org/license/mit"
     assert links["CC BY-SA 4.0"] == "https://creativecommons.org/licenses/by-sa/4.0/"
     for statement in (
         "Contains public sector information licensed under the Open Government Licence v3.0.",

@@ -240,6 +240,9 @@ def test_the_graph_is_read_from_every_module(graph):
     assert len(graph.modules) > 80
     edges = graph.runtime_edges()
     assert "commission.meetings.models" in edges["commission.meetings.services"]
+    # The maps are read-side domain code, used by the areas' views.
+    assert layer_of("commission.maps.queries", graph.packages) == DOMAIN
+    assert layer_of("commission.maps.drawing", graph.packages) == DOMAIN
 
 
 def test_no_import_cycle(graph):
