@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from commission.consultations.models import Consultation, LegislativeStage
@@ -62,8 +63,9 @@ class LinkConsultationForm(Form):
     def __init__(self, *args: Any, consultations: list[Consultation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.offered = {str(c.id): c for c in consultations}
-        self.consultation.choices = [("", "Choose a consultation")] + [
-            (str(c.id), f"{c.reference}: {c.title} ({c.stage.label})") for c in consultations
+        self.consultation.choices = [SelectChoice("", "Choose a consultation")] + [
+            SelectChoice(str(c.id), f"{c.reference}: {c.title} ({c.stage.label})")
+            for c in consultations
         ]
 
     def validate_consultation(self, field: SelectField) -> None:
@@ -87,14 +89,20 @@ class ConsultationFilterForm(Form):
     stage = SelectField(
         "Legislative stage",
         widget=GovSelect(),
-        choices=[("", "Any stage"), *((s.value, s.label) for s in LegislativeStage)],
+        choices=[
+            SelectChoice("", "Any stage"),
+            *(SelectChoice(s.value, s.label) for s in LegislativeStage),
+        ],
         validate_choice=False,
     )
     submit = SubmitField("Filter", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, policies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.policy.choices = [("", "Any policy"), *policies]
+        self.policy.choices = [
+            SelectChoice("", "Any policy"),
+            *(SelectChoice(slug, name) for slug, name in policies),
+        ]
         self.known_policies = {slug for slug, _ in policies}
 
     def validate_policy(self, field: SelectField) -> None:
