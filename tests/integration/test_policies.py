@@ -599,3 +599,18 @@ def test_a_consultations_page_names_its_policy(client, journey):
 
 def test_the_consultations_list_links_to_the_policies(client):
     assert "/policies" in [a["href"] for a in ok(client.get("/consultations")).select("main a")]
+
+
+def test_the_policys_history_lists_its_changes(client, login_as, journey):
+    login_as(Role.SECRETARIAT)
+    policy = journey["policy"]
+    other = factories.consultation(title="Local audit reform")
+    client.post(journey["url"] + "/stages/new", data={"consultation": str(other.id)})
+    client.post(journey["url"] + "/edit", data=details(name="Devolution"))
+    history = f"/audit/history/policies/{policy.id}"
+    assert history in [a["href"] for a in ok(client.get(journey["url"])).select("main a")]
+
+    shown = main_text(ok(client.get(history)))
+
+    assert "changed the policy Devolution" in shown
+    assert f"linked {other.reference} to the policy" in shown
