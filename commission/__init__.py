@@ -101,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.notifications.views import bp as notifications_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
+    from commission.policies.views import bp as policies_bp
     from commission.summaries.views import bp as summaries_bp
 
     # Domain events: the areas announce, notifications and the audit log listen.
@@ -124,6 +125,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         notifications_bp,
         consultations_bp,
         summaries_bp,
+        policies_bp,
         authorities_bp,
         people_bp,
         audit_bp,

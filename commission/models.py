@@ -43,6 +43,7 @@ from commission.minutes.models import (
     Minutes,
 )
 from commission.notifications.models import OptOut, OutboxMessage
+from commission.policies.models import Policy, PolicyStage
 from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
@@ -79,6 +80,8 @@ __all__ = [
     "OptOut",
     "OutboxMessage",
     "Paper",
+    "Policy",
+    "PolicyStage",
     "PoliticalControl",
     "Question",
     "RegisterEntry",

@@ -943,3 +943,29 @@ def outbox_message(*, user: User, status: Any = None, topic: Any = None) -> Any:
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def policy(
+    *,
+    name: str | None = None,
+    consultations: list[Consultation] | None = None,
+    bill_name: str | None = None,
+    bill_url: str | None = None,
+) -> Any:
+    """A policy with the consultations as its stages, in the order given."""
+    from commission.policies.models import Policy, PolicyStage
+
+    n = next(_counter)
+    name = name or f"Test policy {n}"
+    item = Policy(
+        name=name,
+        slug=f"test-policy-{n}",
+        summary="What government means to do.",
+        bill_name=bill_name,
+        bill_url=bill_url,
+    )
+    for position, consultation in enumerate(consultations or [], start=1):
+        item.stages.append(PolicyStage(consultation_id=consultation.id, position=position))
+    db.session.add(item)
+    db.session.flush()
+    return item

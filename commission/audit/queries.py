@@ -25,6 +25,7 @@ from commission.consultations.models import (
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Paper
 from commission.membership.models import Authority
+from commission.policies.models import Policy, PolicyStage
 from commission.timeutil import format_date, london
 
 # The kinds of record the log can be filtered by, and that have a history
@@ -36,6 +37,7 @@ RECORD_TYPES: dict[str, str] = {
     "meetings": "Meeting",
     "minutes": "Minutes",
     "papers": "Paper",
+    "policies": "Policy",
     "questions": "Question",
     "responses": "Response",
     "users": "Person",
@@ -69,6 +71,7 @@ PARTS: dict[str, list[tuple[str, Any]]] = {
         ("response_attachments", ResponseAttachment.response_id),
     ],
     "agenda_items": [("papers", Paper.agenda_item_id)],
+    "policies": [("policy_stages", PolicyStage.policy_id)],
 }
 
 
@@ -217,6 +220,10 @@ def record_name(record_type: str, record_id: int) -> tuple[str, tuple[str, dict[
                     },
                 ),
             )
+    elif record_type == "policies":
+        policy = db.session.get(Policy, record_id)
+        if policy is not None:
+            return policy.name, ("policies.show_policy", {"slug": policy.slug})
     elif record_type == "users":
         person = db.session.get(User, record_id)
         if person is not None:

@@ -63,6 +63,8 @@ from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.membership.queries import load_authority_by_slug
 from commission.pagination import paginate_bounded
+from commission.policies import queries as policy_queries
+from commission.policies.forms import ConsultationFilterForm
 from commission.storage import storage
 from commission.summaries import services as summaries
 from commission.summaries.models import Summary
@@ -122,6 +124,21 @@ def _closed_at(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _list_filters() -> tuple[ConsultationFilterForm, list[ColumnElement[bool]]]:
+    """The list's filters (a policy, a legislative stage) as the form shows
+    them and as conditions on the consultations listed."""
+    form = ConsultationFilterForm(request.args, policies=policy_queries.policy_choices())
+    if request.args.get("policy") or request.args.get("stage"):
+        form.validate()
+    slug, stage = form.wanted()
+    narrowing: list[ColumnElement[bool]] = []
+    if slug:
+        narrowing.append(policy_queries.in_policy(slug))
+    if stage is not None:
+        narrowing.append(Consultation.stage == stage)
+    return form, narrowing
+
+
 @bp.get("/consultations")
 @access.public
 def list_consultations() -> str:
@@ -133,9 +150,10 @@ def list_consultations() -> str:
     page's work is the same after ten years as after one."""
     secretariat = access.has_role(Role.SECRETARIAT)
     now = now_utc()
+    filters, narrowing = _list_filters()
     closed = paginate_bounded(
         select(Consultation)
-        .where(_closed_at(now))
+        .where(_closed_at(now), *narrowing)
         .options(joinedload(Consultation.department))
         .order_by(Consultation.closes_at.desc(), Consultation.id.desc()),
         per_page=current_app.config["PAGE_SIZE"],
@@ -149,7 +167,7 @@ def list_consultations() -> str:
             current = or_(current, Consultation.status == ConsultationStatus.DRAFT)
         for consultation in db.session.execute(
             select(Consultation)
-            .where(current)
+            .where(current, *narrowing)
             .options(joinedload(Consultation.department))
             .order_by(Consultation.closes_at, Consultation.id)
         ).scalars():
@@ -168,6 +186,8 @@ def list_consultations() -> str:
         now=now,
         secretariat=secretariat,
         effective_status=services.effective_status,
+        form=filters,
+        filter_args=filters.args(),
     )
 
 
@@ -236,6 +256,7 @@ def show_consultation(reference: str) -> str:
         letters=services.letter_responses(consultation)
         if access.has_role(Role.SECRETARIAT)
         else [],
+        policy_stage=policy_queries.stage_of_consultation(consultation),
     )
 
 

@@ -103,6 +103,9 @@ def targets(app, app_ctx) -> dict[str, Target]:
     action = factories.action(meeting=held)
     on_held = {"slug": held.slug}
     message = factories.outbox_message(user=person)
+    policy = factories.policy(consultations=[consultation])
+    on_policy = {"slug": policy.slug}
+    on_stage = {**on_policy, "stage_id": policy.stages[0].id}
     person.calendar_token = "matrix-calendar-token-0123456789"
     values = {
         "static": {"filename": "css/app.css"},
@@ -205,6 +208,11 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "notifications.resend_message": {"message_id": message.id},
         "notifications.remind_authorities": on_consultation,
         "notifications.calendar_feed": {"token": person.calendar_token},
+        "policies.show_policy": on_policy,
+        "policies.edit_policy": on_policy,
+        "policies.link_consultation": on_policy,
+        "policies.unlink_consultation": on_stage,
+        "policies.move_stage": on_stage,
         "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
     }
     result = {}

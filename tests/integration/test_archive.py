@@ -148,6 +148,12 @@ def build_commission() -> None:
     answer = factories.first_answer(consultation=consultation)
     db.session.add(AnswerTag(answer_id=answer.id, tag_id=tag.id, tagged_by_id=secretariat.id))
     factories.summary_snapshot(consultation=consultation, meeting=held)
+    factories.policy(
+        name="Early years",
+        consultations=[consultation],
+        bill_name="Children's Wellbeing and Schools Bill",
+        bill_url="https://bills.parliament.uk/bills/3909",
+    )
     db.session.add(
         GovernmentReply(
             consultation_id=consultation.id,

@@ -291,6 +291,16 @@ def test_no_view_commits_or_rolls_back(graph):
             "send a domain event (commission.signals) instead",
         ),
         (
+            "consultations/models.py",
+            "from commission.policies import queries",
+            "(models) imports commission.policies.queries (domain), a layer above it",
+        ),
+        (
+            "policies/views.py",
+            "from commission.consultations.views import bp",
+            "imports another blueprint's views (commission.consultations.views)",
+        ),
+        (
             "meetings/models.py",
             "from commission.dashboard import queries",
             "(models) imports commission.dashboard.queries (top), a layer above it",
