@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from commission.timeutil import LONDON
-from tests.e2e.harness import PageChecker
+from tests.e2e.harness import PageChecker, sign_in_as
 from tests.e2e.test_every_page import (
     LEEDS,
     NewContext,
@@ -24,7 +24,6 @@ from tests.e2e.test_every_page import (
     fill_date,
     press,
     shows_errors,
-    sign_in_as,
 )
 from tests.factories import PDF_BYTES
 

@@ -12,13 +12,12 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from commission.maps.palettes import PALETTES
-from tests.e2e.harness import PageChecker
+from tests.e2e.harness import PageChecker, sign_in_as
 from tests.e2e.test_every_page import (
     CLOSED_CONSULTATION,
     NewContext,
     click,
     published_meeting_path,
-    sign_in_as,
 )
 
 PHONE = {"width": 390, "height": 844}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import PageChecker
+from tests.e2e.harness import PageChecker, sign_in_as
 from tests.e2e.test_every_page import (
     CLOSED_CONSULTATION,
     OPEN_CONSULTATION,
@@ -17,7 +17,6 @@ from tests.e2e.test_every_page import (
     click,
     press,
     shows_errors,
-    sign_in_as,
     visit,
 )
 

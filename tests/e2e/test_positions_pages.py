@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.harness import PageChecker
+from tests.e2e.harness import PageChecker, sign_in_as
 from tests.e2e.test_every_page import (
     CLOSED_CONSULTATION,
     LEEDS,
@@ -19,7 +19,6 @@ from tests.e2e.test_every_page import (
     click,
     press,
     shows_errors,
-    sign_in_as,
     visit,
 )
 
