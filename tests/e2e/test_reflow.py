@@ -56,11 +56,11 @@ ROLES = {
 UNLINKED = {"pages.feedback_sent": "/feedback/sent"}
 # The demo has no history: no held meeting, minutes, decisions or published
 # summary, no person who left or who has not yet accepted an invitation, no
-# council that left, no letter to confirm. Made here through the app's shell
-# on the server's database (out of the way of other journeys: meetings in the
-# past and two years ahead, consultations of its own, councils no demo person
-# belongs to), so each kind of page exists. Prints the pages to start the
-# crawl from.
+# council that left, no letter to confirm, no policy. Made here through the
+# app's shell on the server's database (out of the way of other journeys:
+# meetings in the past and two years ahead, consultations of its own, councils
+# no demo person belongs to), so each kind of page exists. Prints the pages to
+# start the crawl from.
 HISTORY = """
 from datetime import timedelta
 from flask import url_for
@@ -112,6 +112,7 @@ lettered = f.consultation(title="Parking enforcement by councils", department=df
 f.letter_response(consultation=lettered, authority=councils[2], entered_by=person("secretariat2"))
 f.summary_snapshot(consultation=closed, meeting=awaiting)
 publish_summary(consultation=closed, actor=secretariat)
+journey = f.policy(name="Council tax reform", consultations=[closed])
 
 leaving = councils[3]
 membership.end_membership(
@@ -131,6 +132,7 @@ with app.test_request_context():
         url_for("meetings.edit_agenda", slug=papered.slug),
         url_for("consultations.show_consultation", reference=closed.reference),
         url_for("consultations.show_consultation", reference=lettered.reference),
+        url_for("policies.show_policy", slug=journey.slug),
         url_for("authorities.show_authority", slug=leaving.slug),
         url_for("people.show_person", user_id=invited.id),
         url_for("people.show_person", user_id=gone.id),
