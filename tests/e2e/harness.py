@@ -446,7 +446,9 @@ def pages_linked_from(page: Page, base_url: str) -> list[str]:
     in the order they appear, leaving out what is not a page."""
     found = []
     for href in page.eval_on_selector_all(
-        "a[href]:not([download])", "links => links.map(link => link.href)"
+        "a[href]:not([download])",
+        # An SVG link's href is not a string: read the attribute, made absolute.
+        "links => links.map(link => new URL(link.getAttribute('href'), document.baseURI).href)",
     ):
         address = urldefrag(href).url
         if not address.startswith(base_url + "/"):
