@@ -86,6 +86,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     actions.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
+    from commission.api import ratelimit as api_ratelimit
+    from commission.api import tracking as api_tracking
+    from commission.api.views import bp as api_bp
     from commission.attendance.views import bp as attendance_bp
     from commission.audit import subscribers as audit_subscribers
     from commission.audit import trail as audit_trail
@@ -107,6 +110,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     notification_subscribers.connect()
     audit_subscribers.connect()
     audit_trail.init_app()
+    api_tracking.init_sessions()
+    api_ratelimit.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -127,6 +132,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         authorities_bp,
         people_bp,
         audit_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])

@@ -56,6 +56,8 @@ NOT_RECORDS = frozenset(
         "account_tokens",
         "job_runs",
         "alembic_version",
+        "api_rate_limits",
+        "api_resource_changes",
     }
 )
 

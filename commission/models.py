@@ -1,5 +1,6 @@
 """Imports every area's models so the metadata (and Alembic) sees them all."""
 
+from commission.api.models import RateLimitCounter, ResourceChange
 from commission.attendance.models import (
     AttendanceReply,
     MinisterialAttendance,
@@ -81,7 +82,9 @@ __all__ = [
     "Paper",
     "PoliticalControl",
     "Question",
+    "RateLimitCounter",
     "RegisterEntry",
+    "ResourceChange",
     "Response",
     "ResponseRevision",
     "StatedPosition",
