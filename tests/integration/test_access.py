@@ -190,6 +190,11 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "notifications.remind_authorities": on_consultation,
         "notifications.calendar_feed": {"token": person.calendar_token},
         "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
+        "api.show_authority": {"authority_id": council.slug},
+        "api.show_meeting": {"slug": meeting.slug},
+        "api.show_consultation": on_consultation,
+        "api.show_summary": on_consultation,
+        "api.list_positions": on_consultation,
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -201,7 +206,14 @@ def targets(app, app_ctx) -> dict[str, Target]:
 
 # Outcomes that differ from what the rule alone implies, because the record a
 # valid URL points at is itself the answer (a bogus link is a clear 404 page).
-SPECIAL_GET_STATUS = {"auth.set_password": 404, "notifications.unsubscribe": 404}
+SPECIAL_GET_STATUS = {
+    "auth.set_password": 404,
+    "notifications.unsubscribe": 404,
+    # The API shows a published summary only, to everyone alike; the
+    # matrix's consultation has a snapshot frozen for a meeting, not published.
+    "api.show_summary": 404,
+    "api.list_positions": 404,
+}
 # An unpublished summary is seen only by the secretariat, the chair and the
 # lead department's ministers (the matrix's minister is in another department).
 DRAFT_RECORDS = {"minutes.show_minutes", "minutes.minutes_pdf"}
