@@ -91,7 +91,10 @@ def build_commission() -> dict[str, Any]:
     factories.paper(item=item, title="Public paper")
     factories.paper(item=item, title="Restricted briefing", public=False)
     secret = factories.agenda_item(
-        meeting=published, title="Secret merger talks", confidential=True, presenter="Secret presenter"
+        meeting=published,
+        title="Secret merger talks",
+        confidential=True,
+        presenter="Secret presenter",
     )
     secret.description = "Secret description"
     factories.paper(item=secret, title="Merger paper")
@@ -101,7 +104,9 @@ def build_commission() -> dict[str, Any]:
     factories.draft_minutes(meeting=unapproved)
     approved = factories.held_meeting(hour=14)
     open_item = factories.agenda_item(meeting=approved, title="Minutes item")
-    closed_item = factories.agenda_item(meeting=approved, title="Secret merger talks", confidential=True)
+    closed_item = factories.agenda_item(
+        meeting=approved, title="Secret merger talks", confidential=True
+    )
     factories.decision(meeting=approved, item=open_item, text="Published decision")
     factories.decision(meeting=approved, item=closed_item, text="Confidential decision")
     factories.published_minutes(meeting=approved)
