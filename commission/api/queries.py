@@ -222,6 +222,46 @@ def authority(authority_id: str) -> schemas.Authority:
     )
 
 
+def office_holders(
+    listing: Listing,
+) -> tuple[list[schemas.OfficeHolder], str | None, datetime | None]:
+    """Today's leaders and mayors, by authority name: the heads each
+    authority's page names (``authority``), for every authority at once."""
+    on = today()
+    modified = _modified(ResourceKind.AUTHORITY, Authority.id, Authority.created_at).label(
+        "modified"
+    )
+    statement = (
+        select(Appointment, Authority, modified)
+        .join(Authority, Authority.id == Appointment.authority_id)
+        .where(
+            Appointment.role.in_([Role.LEADER, Role.MAYOR]),
+            Appointment.starts_on <= on,
+            or_(Appointment.ends_on.is_(None), Appointment.ends_on >= on),
+        )
+        .options(selectinload(Appointment.user))
+    )
+    if listing.modified_since is not None:
+        statement = statement.where(modified >= listing.modified_since)
+    rows, cursor = _page(
+        statement,
+        listing,
+        [Authority.name, Appointment.id],
+        [str, int],
+        lambda row: [row[1].name, row[0].id],
+    )
+    items = [
+        schemas.OfficeHolder(
+            role=row[0].role.value,
+            name=row[0].user.full_name,
+            since=row[0].starts_on,
+            authority=_authority_link(row[1]),
+        )
+        for row in rows
+    ]
+    return items, cursor, protocol.last_modified([row.modified for row in rows])
+
+
 # Meetings ------------------------------------------------------------------
 
 

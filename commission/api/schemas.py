@@ -78,6 +78,17 @@ class Authority(AuthoritySummary):
     control_history: list[ControlRecord] = Field(description="Newest first")
 
 
+class OfficeHolder(Document):
+    """A current leader or mayor, as the authority's page names them.
+    Deputies and officers are not public; nor are ministers' names, which no
+    public page gives."""
+
+    role: str = Field(description="leader or mayor")
+    name: str
+    since: date
+    authority: Link
+
+
 # Meetings ------------------------------------------------------------------
 
 

@@ -120,6 +120,22 @@ def show_authority(authority_id: str) -> Response:
     return protocol.json_response(found, modified=found.modified_at)
 
 
+@bp.get("/office-holders")
+@access.public
+@operation(
+    path="/api/v1/office-holders",
+    summary="Leaders and mayors",
+    description="Today's leader or mayor of each authority, as the authorities' pages name "
+    "them. Deputies and officers are not public, and no public page names ministers. " + LIST_HELP,
+    response=schemas.Page[schemas.OfficeHolder],
+    query=ListParams,
+    example="/api/v1/office-holders?limit=20",
+)
+def list_office_holders() -> Response:
+    params = _params(ListParams)
+    return _page(*queries.office_holders(_listing(params)))
+
+
 @bp.get("/meetings")
 @access.public
 @operation(

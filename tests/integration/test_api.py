@@ -18,7 +18,7 @@ from commission.meetings.models import MeetingStatus
 from commission.membership.models import Region
 from commission.summaries.models import GovernmentReply
 from commission.summaries.rows import frozen_rows, raw_rows
-from commission.timeutil import now_utc
+from commission.timeutil import now_utc, today
 from tests import factories
 from tests.conftest import count_statements
 from tests.pages import main_text, ok
@@ -99,6 +99,27 @@ def test_an_authority_by_slug_or_gss_code_without_its_team(client, app_ctx):
     assert "Olive Officer" not in json.dumps(by_slug)
     assert [c["label"] for c in by_slug["control_history"]] == ["Labour"]
     assert area is None or isinstance(area.name, str)
+
+
+def test_office_holders_are_todays_leaders_and_mayors_only(client, app_ctx):
+    council = factories.council(name="Holder Council")
+    factories.person_at(authority=council, role=Role.LEADER, full_name="Hana Head")
+    factories.person_at(authority=council, role=Role.DEPUTY, full_name="Dev Deputy")
+    former = factories.user(full_name="Fay Former")
+    factories.appointment(
+        user=former,
+        role=Role.LEADER,
+        authority=council,
+        starts_on=today() - timedelta(days=400),
+        ends_on=today() - timedelta(days=60),
+    )
+    factories.minister()
+
+    holders, _ = walk(client, "/api/v1/office-holders?limit=1")
+
+    assert [(h["name"], h["role"], h["authority"]["id"]) for h in holders] == [
+        ("Hana Head", "leader", council.slug)
+    ]
 
 
 def test_an_unknown_authority_is_a_404_problem(client, app_ctx):
@@ -345,13 +366,21 @@ def test_the_rate_limit_is_shared_in_the_database_and_answers_429(client, app_ct
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/authorities", "/api/v1/meetings", "/api/v1/consultations"]
+    "url",
+    [
+        "/api/v1/authorities",
+        "/api/v1/office-holders",
+        "/api/v1/meetings",
+        "/api/v1/consultations",
+    ],
 )
 def test_a_list_reads_the_same_number_of_statements_whatever_its_length(client, app_ctx, url):
     def add(n):
         for _ in range(n):
-            factories.council()
-            factories.meeting()
+            council = factories.council()
+            factories.person_at(authority=council, role=Role.LEADER)
+            meeting = factories.meeting(published=True)
+            factories.agenda_item(meeting=meeting)
             factories.consultation()
 
     add(2)
@@ -372,6 +401,7 @@ def test_the_openapi_document_describes_every_operation(client, app_ctx):
     assert set(document["paths"]) == {
         "/api/v1/authorities",
         "/api/v1/authorities/{authority_id}",
+        "/api/v1/office-holders",
         "/api/v1/meetings",
         "/api/v1/meetings/{slug}",
         "/api/v1/consultations",
@@ -399,3 +429,37 @@ def test_the_documentation_page_lists_every_endpoint_and_the_licence(client, app
     assert "modified_since" in text
     assert "Open Government Licence" in text
     assert "mySociety" in text
+
+
+def test_a_meeting_reads_the_same_number_of_statements_whatever_its_agenda(client, app_ctx):
+    def meeting_with(items):
+        meeting = factories.held_meeting(hour=9 + items % 8)
+        for _ in range(items):
+            item = factories.agenda_item(meeting=meeting)
+            factories.paper(item=item)
+            factories.decision(meeting=meeting, item=item)
+        factories.published_minutes(meeting=meeting)
+        return meeting
+
+    small, large = (f"/api/v1/meetings/{meeting_with(n).slug}" for n in (1, 6))
+    with count_statements(selects_only=True) as few:
+        get_json(client, small)
+    with count_statements(selects_only=True) as many:
+        shown = get_json(client, large)
+    assert len(shown["agenda"]) == 6
+    assert len(many) == len(few)
+
+
+def test_a_consultation_reads_the_same_number_of_statements_whatever_its_size(client, app_ctx):
+    small = factories.consultation(questions=1)
+    large = factories.consultation(questions=8)
+    for _ in range(4):
+        factories.consultation_document(consultation=large)
+    small_url = f"/api/v1/consultations/{small.reference}"
+    large_url = f"/api/v1/consultations/{large.reference}"
+    with count_statements(selects_only=True) as few:
+        get_json(client, small_url)
+    with count_statements(selects_only=True) as many:
+        shown = get_json(client, large_url)
+    assert len(shown["questions"]) == 8
+    assert len(many) == len(few)

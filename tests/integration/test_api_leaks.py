@@ -152,6 +152,7 @@ def api_documents(client) -> list[Any]:
             url = page["next"]
         return items
 
+    walk("/api/v1/office-holders?limit=100")
     for listing in ("authorities", "meetings", "consultations"):
         for item in walk(f"/api/v1/{listing}?limit=100"):
             detail = client.get(item["url"])
