@@ -139,7 +139,6 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # the counts are kept (Redis when set, otherwise the database).
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
-        "API_PAGE_SIZE": _int("API_PAGE_SIZE", 50),
     }
     if overrides:
         config.update(overrides)
