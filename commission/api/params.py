@@ -4,15 +4,30 @@ and describe the parameters in the OpenAPI document."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from commission.consultations.models import ConsultationStatus, LegislativeStage
 from commission.meetings.models import MeetingStatus
 from commission.membership.models import AuthorityKind, Control, Region
 
 MAX_LIMIT = 100
+
+
+def _iso(value: Any) -> Any:
+    """Only ISO 8601 text is a time here (pydantic would also read a number
+    as seconds since 1970, which the document does not promise)."""
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError("give a time in ISO 8601, such as 2027-01-31T00:00:00Z") from error
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso)]
 
 
 class ListParams(BaseModel):
@@ -24,7 +39,7 @@ class ListParams(BaseModel):
         Field(max_length=500, description="From a page's `next`: where the next page starts"),
     ] = None
     modified_since: Annotated[
-        AwareDatetime | None,
+        Moment | None,
         Field(description="Only what changed at or after this time (ISO 8601, with a zone)"),
     ] = None
 
@@ -41,10 +56,10 @@ class AuthorityParams(ListParams):
 class MeetingParams(ListParams):
     status: Annotated[MeetingStatus | None, Field(description="The meeting's status")] = None
     starts_after: Annotated[
-        AwareDatetime | None, Field(description="Meetings starting at or after this time")
+        Moment | None, Field(description="Meetings starting at or after this time")
     ] = None
     starts_before: Annotated[
-        AwareDatetime | None, Field(description="Meetings starting before this time")
+        Moment | None, Field(description="Meetings starting before this time")
     ] = None
 
 

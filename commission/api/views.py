@@ -46,7 +46,13 @@ def _invalid(error: InvalidParameters) -> Response:
 
 
 def _params(model: type[P]) -> P:
-    """The query string as ``model``; a 400 problem naming what is wrong."""
+    """The query string as ``model``; a 400 problem naming what is wrong
+    (a parameter given twice too: which one counts would be a guess)."""
+    repeated = sorted(key for key, values in request.args.lists() if len(values) > 1)
+    if repeated:
+        raise InvalidParameters(
+            [{"parameter": key, "detail": "Give this parameter once"} for key in repeated]
+        )
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as error:

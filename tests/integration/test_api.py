@@ -328,6 +328,8 @@ def test_changes_are_tracked_for_modified_since(client, app_ctx):
         "/api/v1/authorities?cursor=WyJhIl0",  # a list of the wrong shape
         "/api/v1/meetings?modified_since=yesterday",
         "/api/v1/meetings?starts_after=2027-01-01T00:00:00",  # no zone
+        "/api/v1/meetings?starts_after=1700000000",  # not ISO 8601
+        "/api/v1/authorities?region=London&region=North%20West",  # twice
     ],
 )
 def test_bad_parameters_are_400_problems(client, app_ctx, url):

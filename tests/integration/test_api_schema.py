@@ -4,6 +4,7 @@ answer matches its declared status, content type, headers and schema."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -51,7 +52,7 @@ def test_every_answer_matches_the_document(api_schema, mode):
 
         @given(case=strategy)
         @settings(
-            max_examples=30,
+            max_examples=int(os.environ.get("API_SCHEMA_EXAMPLES", "30")),
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
