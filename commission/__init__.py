@@ -105,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.summaries.views import bp as summaries_bp
+    from commission.tokens.views import bp as tokens_bp
 
     # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
@@ -133,6 +134,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         people_bp,
         audit_bp,
         api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])

@@ -46,6 +46,7 @@ from commission.minutes.models import (
 from commission.notifications.models import OptOut, OutboxMessage
 from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
+from commission.tokens.models import PersonalAccessToken
 
 __all__ = [
     "AccountToken",
@@ -80,6 +81,7 @@ __all__ = [
     "OptOut",
     "OutboxMessage",
     "Paper",
+    "PersonalAccessToken",
     "PoliticalControl",
     "Question",
     "RateLimitCounter",

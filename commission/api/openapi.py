@@ -42,7 +42,7 @@ class Operation:
     query: type[BaseModel] | None = None
     path_parameters: tuple[PathParameter, ...] = ()
     example: str = ""  # an address to try, for the documentation page
-    statuses: tuple[int, ...] = field(default=(200, 304, 400, 404, 429))
+    statuses: tuple[int, ...] = field(default=(200, 304, 400, 401, 404, 429))
 
     @property
     def openapi_path(self) -> str:
@@ -93,6 +93,7 @@ PROBLEM_SCHEMA = {
 STATUS_TEXT = {
     304: "Not modified: the copy named by If-None-Match or If-Modified-Since is current",
     400: "A parameter is not valid",
+    401: "The bearer token is not valid (expired, revoked or never made)",
     404: "Not found, or not shown to this reader",
     429: "Too many requests from this address: wait for Retry-After seconds",
 }
@@ -167,7 +168,18 @@ def document(server: str, sources: str) -> dict[str, Any]:
         },
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {"schemas": components},
+        # Anonymous by default; a personal access token reads as its holder.
+        "security": [{}, {"token": []}],
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal access token, made on the account page",
+                }
+            },
+        },
     }
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
+from flask_login import current_user
 from pydantic import BaseModel
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers.response import Response
@@ -68,7 +69,10 @@ def json_body(body: str, *, modified: datetime | None = None) -> Response:
     response.set_etag(tag)
     if modified is not None:
         response.last_modified = modified.replace(microsecond=0)
-    response.headers["Cache-Control"] = "public, max-age=60"
+    # A token's holder may see more than the public: never a shared copy.
+    response.headers["Cache-Control"] = (
+        "private, no-cache" if current_user.is_authenticated else "public, max-age=60"
+    )
     response.headers.update(CORS_HEADERS)
     response.headers["Vary"] = "Authorization"
     return response.make_conditional(request)

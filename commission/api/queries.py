@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import abort, url_for
+from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -35,6 +36,7 @@ from commission.minutes.models import Action, Decision, Minutes
 from commission.minutes.services import minutes_for
 from commission.summaries import services as summaries
 from commission.summaries.models import SummarySnapshot
+from commission.summaries.queries import compute_summary
 from commission.summaries.rows import SUBMITTED_COLUMN, thawed_rows
 from commission.timeutil import now_utc, today
 
@@ -591,12 +593,27 @@ def published_summary(reference: str) -> tuple[Consultation, SummarySnapshot]:
 
 
 def summary(reference: str) -> schemas.PublishedSummary:
-    found, snapshot = published_summary(reference)
+    """The published summary; before publication, the live figures for a
+    reader who may see them on the web (``summaries.services.can_see_live``),
+    404 for everyone else, as the summary page answers."""
+    found = load_consultation(reference)
+    snapshot = summaries.published_snapshot(found)
+    if snapshot is not None:
+        return schemas.PublishedSummary(
+            consultation=found.reference,
+            published=True,
+            published_at=snapshot.created_at,
+            figures=snapshot.data,
+            positions_url=_api("list_positions", reference=found.reference),
+        )
+    if not summaries.can_see_live(found, current_user):
+        abort(404)
     return schemas.PublishedSummary(
         consultation=found.reference,
-        published_at=snapshot.created_at,
-        figures=snapshot.data,
-        positions_url=_api("list_positions", reference=found.reference),
+        published=False,
+        published_at=None,
+        figures=compute_summary(found),
+        positions_url=None,
     )
 
 

@@ -205,9 +205,13 @@ class Consultation(ConsultationSummary):
 
 class PublishedSummary(Document):
     consultation: str
-    published_at: AwareDatetime
-    figures: Summary = Field(description="As frozen when the summary was published")
-    positions_url: str
+    published: bool = Field(
+        description="false: the live summary, shown only to a token's holder who may see it "
+        "on the web (the secretariat, the chair, ministers of the lead department)"
+    )
+    published_at: AwareDatetime | None
+    figures: Summary = Field(description="As frozen when published, or as they stand now")
+    positions_url: str | None = Field(description="The published positions")
 
 
 class PositionRecord(Document):

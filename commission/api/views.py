@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, request, url_for
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers.response import Response
 
 from commission import access
+from commission.actions import commit
 from commission.api import protocol, queries, schemas
 from commission.api.openapi import LICENCE, OPERATIONS, PathParameter, operation
 from commission.api.openapi import document as openapi_document
@@ -24,6 +25,8 @@ from commission.api.params import (
     PageParams,
 )
 from commission.api.ratelimit import limiter
+from commission.extensions import login_manager
+from commission.tokens import services as tokens
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]))(bp)
@@ -36,6 +39,34 @@ class InvalidParameters(Exception):
     def __init__(self, errors: list[dict[str, Any]]) -> None:
         super().__init__("invalid parameters")
         self.errors = errors
+
+
+@bp.before_request
+def _reader() -> Response | None:
+    """Whom the API answers: the holder of a bearer token (as the web pages
+    would answer them), or an anonymous reader. Never the web session: a
+    browser signed in to the site reads the API anonymously, so a shared
+    cache never keeps one person's answer for another."""
+    header = request.headers.get("Authorization", "")
+    reader: Any = login_manager.anonymous_user()
+    if header:
+        scheme, _, secret = header.partition(" ")
+        user = None
+        if scheme.lower() == "bearer":
+            user = tokens.authenticate(secret=secret.strip(), ip_address=request.remote_addr)
+        if user is None:
+            response = protocol.problem(
+                401,
+                "Unauthorized",
+                "The token is not valid: it may have expired or been revoked.",
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response
+        commit()  # the token's last use, and its audit event
+        reader = user
+    g._login_user = reader
+    g.pop("_current_roles", None)
+    return None
 
 
 @bp.errorhandler(InvalidParameters)

@@ -1,7 +1,8 @@
-"""api resource changes and rate limits
+"""api resource changes, rate limits and personal access tokens
 
 When each resource of the public API last changed (for modified_since and
-Last-Modified), and the API's rate-limit counters shared by every app server.
+Last-Modified), the API's rate-limit counters shared by every app server, and
+people's personal access tokens (kept as hashes).
 
 Revision ID: a17c0de10014
 Revises: a17c0de10009
@@ -45,9 +46,36 @@ def upgrade():
         sa.Column("expires_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_api_rate_limits")),
     )
+    op.create_table(
+        "personal_access_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("prefix", sa.String(length=12), nullable=False),
+        sa.Column("created_at", commission.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("last_used_at", commission.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", commission.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_personal_access_tokens_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_personal_access_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_personal_access_tokens_token_hash")),
+    )
+    with op.batch_alter_table("personal_access_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_personal_access_tokens_user_id"), ["user_id"], unique=False
+        )
 
 
 def downgrade():
+    with op.batch_alter_table("personal_access_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_personal_access_tokens_user_id"))
+    op.drop_table("personal_access_tokens")
     op.drop_table("api_rate_limits")
     with op.batch_alter_table("api_resource_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_resource_changes_modified_at"))

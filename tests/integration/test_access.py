@@ -18,6 +18,7 @@ from commission.access import RuleKind
 from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import today
+from commission.tokens.services import create_token
 from tests import factories
 from tests.pages import expect
 
@@ -95,6 +96,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
     on_held = {"slug": held.slug}
     message = factories.outbox_message(user=person)
     person.calendar_token = "matrix-calendar-token-0123456789"
+    token = create_token(name="Matrix token", days=30, actor=person)
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -195,6 +197,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "api.show_consultation": on_consultation,
         "api.show_summary": on_consultation,
         "api.list_positions": on_consultation,
+        "tokens.revoke_token": {"token_id": token.token.id},
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -213,6 +216,8 @@ SPECIAL_GET_STATUS = {
     # matrix's consultation has a snapshot frozen for a meeting, not published.
     "api.show_summary": 404,
     "api.list_positions": 404,
+    # Another person's token is not found on your tokens' pages.
+    "tokens.revoke_token": 404,
 }
 # An unpublished summary is seen only by the secretariat, the chair and the
 # lead department's ministers (the matrix's minister is in another department).
