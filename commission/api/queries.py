@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import abort, url_for
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import selectinload
 
 from commission import access, policy
@@ -27,6 +27,7 @@ from commission.consultations.models import Consultation, ConsultationStatus, Le
 from commission.consultations.queries import load_consultation
 from commission.consultations.services import effective_status
 from commission.consultations.timeline import discussed_at, timeline
+from commission.db_types import UTCDateTime
 from commission.extensions import db
 from commission.meetings.models import PUBLIC_STATUSES, Meeting, MeetingStatus, Paper
 from commission.meetings.queries import load_meeting
@@ -469,6 +470,18 @@ def _published_exists() -> Any:
     )
 
 
+def _consultation_modified(id_column: Any, closes_at: Any) -> Any:
+    """A consultation's last change, or its closing time once that has
+    passed and is later: an open consultation shows as closed from then on
+    without any record changing, and a copy kept from before is out of date."""
+    changed = _modified(ResourceKind.CONSULTATION, id_column, Consultation.created_at)
+    now = now_utc()
+    return type_coerce(
+        case((and_(closes_at <= now, closes_at > changed), closes_at), else_=changed),
+        UTCDateTime,
+    )
+
+
 def _status_is(status: ConsultationStatus) -> ColumnElement[bool]:
     """In SQL, ``effective_status`` equal to ``status``."""
     now = now_utc()
@@ -487,9 +500,7 @@ def consultations(
 ) -> tuple[list[schemas.ConsultationSummary], str | None, datetime | None]:
     """Consultations by opening date, drafts only for the secretariat (as on
     the consultations page)."""
-    modified = _modified(ResourceKind.CONSULTATION, Consultation.id, Consultation.created_at).label(
-        "modified"
-    )
+    modified = _consultation_modified(Consultation.id, Consultation.closes_at).label("modified")
     published = _published_exists().label("published")
     statement = select(Consultation, modified, published).options(
         selectinload(Consultation.department), selectinload(Consultation.lead_office)
@@ -549,7 +560,7 @@ def consultation(reference: str) -> schemas.Consultation:
     events = timeline(found, discussed_at(found), published, reply)
     numbers = {str(q.id): number for number, q in enumerate(found.questions, start=1)}
     modified = db.session.execute(
-        select(_modified(ResourceKind.CONSULTATION, found.id, found.created_at))
+        select(_consultation_modified(found.id, found.closes_at)).where(Consultation.id == found.id)
     ).scalar_one()
     return schemas.Consultation(
         **_consultation_fields(found, published is not None, modified),

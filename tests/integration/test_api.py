@@ -465,3 +465,22 @@ def test_a_consultation_reads_the_same_number_of_statements_whatever_its_size(cl
         shown = get_json(client, large_url)
     assert len(shown["questions"]) == 8
     assert len(many) == len(few)
+
+
+def test_a_consultation_past_its_close_counts_as_changed_then(client, app_ctx):
+    closed = factories.consultation(
+        opens_at=now_utc() - timedelta(days=40), closes_at=now_utc() - timedelta(days=1)
+    )
+    # Made and last changed before it closed.
+    closed.created_at = now_utc() - timedelta(days=41)
+    db.session.flush()
+    db.session.delete(db.session.get(ResourceChange, (ResourceKind.CONSULTATION, closed.id)))
+    db.session.flush()
+    closes = closed.closes_at.isoformat().replace("+00:00", "Z")
+
+    shown = get_json(client, f"/api/v1/consultations/{closed.reference}")
+    since = get_json(client, f"/api/v1/consultations?modified_since={closes}")["items"]
+
+    assert shown["status"] == "closed"
+    assert shown["modified_at"].startswith(closed.closes_at.isoformat()[:19])
+    assert [c["id"] for c in since] == [closed.reference]
