@@ -47,6 +47,11 @@ response_submitted = _events.signal(
     "response-submitted",
     doc="Sender: the Response, signed off. Payload: amended (an earlier submission existed).",
 )
+letter_response_confirmed = _events.signal(
+    "letter-response-confirmed",
+    doc="Sender: the Response entered from a letter or email, confirmed by a second "
+    "member of the secretariat: it now counts.",
+)
 
 # Summaries: sender is the Consultation.
 summary_published = _events.signal("summary-published", doc="Payload: snapshot.")

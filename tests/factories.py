@@ -540,6 +540,98 @@ def consultation_document(*, consultation: Consultation, data: bytes = PDF_BYTES
     return document
 
 
+def response_attachment(
+    *,
+    response: Any,
+    data: bytes = PDF_BYTES,
+    title: str = "Cabinet report",
+    filename: str = "cabinet-report.pdf",
+    content_type: str = "application/pdf",
+    in_working: bool = True,
+    in_submitted: bool = False,
+    original: bool = False,
+) -> Any:
+    """A document attached to a response (by default in its working copy only)."""
+    from commission.consultations.models import ResponseAttachment
+    from commission.storage import storage
+
+    stored = storage().save(data)
+    attachment = ResponseAttachment(
+        title=title,
+        filename=filename,
+        content_type=content_type,
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+        in_working=in_working,
+        in_submitted=in_submitted,
+        original=original,
+    )
+    response.attachments.append(attachment)
+    db.session.flush()
+    return attachment
+
+
+def letter_response(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    entered_by: User,
+    confirmed_by: User | None = None,
+    dated: date | None = None,
+    position: Any = None,
+) -> Any:
+    """A response the secretariat entered from a letter, with its original;
+    awaiting confirmation unless ``confirmed_by`` is given."""
+    from commission.consultations.models import (
+        Answer,
+        Channel,
+        Position,
+        Response,
+        ResponseStatus,
+    )
+
+    position = position or Position.OPPOSE
+    confirmed = confirmed_by is not None
+    now = now_utc()
+    response = Response(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        status=ResponseStatus.SUBMITTED if confirmed else ResponseStatus.DRAFT,
+        channel=Channel.LETTER,
+        overall_position=position,
+        letter_dated=dated or today(),
+        entered_by_id=entered_by.id,
+        submitted_position=position if confirmed else None,
+        submitted_at=now if confirmed else None,
+        submitted_by_id=confirmed_by.id if confirmed_by else None,
+        submission_count=1 if confirmed else 0,
+        confirmed_at=now if confirmed else None,
+        confirmed_by_id=confirmed_by.id if confirmed_by else None,
+    )
+    for question in consultation.questions:
+        is_position = question.kind is QuestionKind.POSITION
+        response.answers.append(
+            Answer(
+                question_id=question.id,
+                position=position if is_position else None,
+                submitted_position=position if is_position and confirmed else None,
+                comment=None if is_position else "As our letter says",
+                submitted_comment=None if is_position or not confirmed else "As our letter says",
+            )
+        )
+    db.session.add(response)
+    db.session.flush()
+    response_attachment(
+        response=response,
+        title="Original letter or email",
+        filename="letter.pdf",
+        in_working=False,
+        original=True,
+    )
+    return response
+
+
 def submitted_response(
     *,
     consultation: Consultation,

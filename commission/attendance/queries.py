@@ -18,6 +18,7 @@ from commission.membership.models import (
     AuthorityKind,
     Department,
     OfficeRank,
+    PoliticalControl,
     Region,
 )
 
@@ -57,6 +58,34 @@ class RegisterFilters:
         if self.reply:
             return reply is not None and reply.kind.value == self.reply
         return True
+
+
+@dataclass(frozen=True)
+class ReplyRow:
+    """A member authority on the replies page: its control on the meeting's
+    day and its reply, if any."""
+
+    authority: Authority
+    control: PoliticalControl | None
+    reply: AttendanceReply | None
+
+
+def reply_rows(meeting: Meeting, *, type: str, region: str, control: str) -> list[ReplyRow]:
+    """The authorities expected to reply, by type, region and control on the
+    day (a blank filter is no filter)."""
+    replies = services.replies_by_authority(meeting)
+    controls = services.controls_on(services.meeting_day(meeting))
+    rows = []
+    for authority in services.member_authorities(meeting):
+        held = controls.get(authority.id)
+        if type and authority.kind.value != type:
+            continue
+        if region and authority.region.value != region:
+            continue
+        if control and (held is None or held.control.value != control):
+            continue
+        rows.append(ReplyRow(authority, held, replies.get(authority.id)))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -129,28 +129,9 @@ def reply(slug: str) -> str | Response:
     )
 
 
-def _reply_rows(meeting: Meeting) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    filters = {
-        "type": request.args.get("type", ""),
-        "region": request.args.get("region", ""),
-        "control": request.args.get("control", ""),
-    }
-    day = services.meeting_day(meeting)
-    replies = services.replies_by_authority(meeting)
-    controls = services.controls_on(day)
-    rows = []
-    for authority in services.member_authorities(meeting):
-        control = controls.get(authority.id)
-        if filters["type"] and authority.kind.value != filters["type"]:
-            continue
-        if filters["region"] and authority.region.value != filters["region"]:
-            continue
-        if filters["control"] and (control is None or control.control.value != filters["control"]):
-            continue
-        rows.append(
-            {"authority": authority, "control": control, "reply": replies.get(authority.id)}
-        )
-    return rows, filters
+def _reply_rows(meeting: Meeting) -> tuple[list[queries.ReplyRow], dict[str, str]]:
+    filters = {key: request.args.get(key, "") for key in ("type", "region", "control")}
+    return queries.reply_rows(meeting, **filters), filters
 
 
 @bp.get("/meetings/<meeting:slug>/replies")
@@ -160,8 +141,8 @@ def list_replies(slug: str) -> str:
     rows, filters = _reply_rows(meeting)
     counts = services.ReplyCounts(expected=len(rows))
     for row in rows:
-        if row["reply"] is not None:
-            kind = row["reply"].kind
+        if row.reply is not None:
+            kind = row.reply.kind
             counts.by_kind[kind] = counts.by_kind.get(kind, 0) + 1
     return render_template(
         "attendance/replies.html",
@@ -196,15 +177,15 @@ def download_replies(slug: str) -> Response:
         ],
         [
             [
-                row["authority"].gss_code or "",
-                row["authority"].name,
-                row["authority"].kind.label,
-                row["authority"].region.value,
-                row["control"].label if row["control"] else "",
-                row["reply"].kind.label if row["reply"] else "No reply",
-                row["reply"].substitute_label if row["reply"] else "",
-                row["reply"].replied_by_label if row["reply"] else "",
-                format_datetime(row["reply"].replied_at) if row["reply"] else "",
+                row.authority.gss_code or "",
+                row.authority.name,
+                row.authority.kind.label,
+                row.authority.region.value,
+                row.control.label if row.control else "",
+                row.reply.kind.label if row.reply else "No reply",
+                row.reply.substitute_label if row.reply else "",
+                row.reply.replied_by_label if row.reply else "",
+                format_datetime(row.reply.replied_at) if row.reply else "",
             ]
             for row in rows
         ],

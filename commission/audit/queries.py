@@ -20,6 +20,7 @@ from commission.consultations.models import (
     Extension,
     Question,
     Response,
+    ResponseAttachment,
 )
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Paper
@@ -63,7 +64,10 @@ PARTS: dict[str, list[tuple[str, Any]]] = {
         ("consultation_documents", ConsultationDocument.consultation_id),
         ("extensions", Extension.consultation_id),
     ],
-    "responses": [("answers", Answer.response_id)],
+    "responses": [
+        ("answers", Answer.response_id),
+        ("response_attachments", ResponseAttachment.response_id),
+    ],
     "agenda_items": [("papers", Paper.agenda_item_id)],
 }
 

@@ -152,6 +152,18 @@ def response_submitted(response: Response, *, amended: bool, actor: User, **_: A
     )
 
 
+def letter_response_confirmed(response: Response, *, actor: User, **_: Any) -> None:
+    entered = response.entered_by.full_name if response.entered_by else "someone"
+    record(
+        action="letter_response_confirmed",
+        summary=f"{actor.full_name} confirmed {response.authority.name}'s response to "
+        f"{response.consultation.reference} entered by {entered} from a letter dated "
+        f"{format_date(response.letter_dated) if response.letter_dated else 'unknown'}",
+        actor=actor,
+        subject=response,
+    )
+
+
 def summary_published(
     consultation: Consultation, *, snapshot: SummarySnapshot, actor: User, **_: Any
 ) -> None:
@@ -211,6 +223,7 @@ RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.extension_granted: extension_granted,
     signals.response_ready: response_ready,
     signals.response_submitted: response_submitted,
+    signals.letter_response_confirmed: letter_response_confirmed,
     signals.summary_published: summary_published,
     signals.reply_published: reply_published,
     signals.minutes_approved: minutes_approved,

@@ -169,29 +169,23 @@ class StatedPositionForm(Form):
     submit = SubmitField("Record position", widget=GovSubmitInput())
 
 
-def build_response_form(questions: list[Any], limit: int, formdata: Any = None) -> FlaskForm:
-    """A form with the overall position and one field pair per question."""
-
-    class ResponseForm(Form):
-        version = HiddenField()
-        overall_position = RadioField(
-            "Your authority's overall position",
-            choices=POSITION_CHOICES,
-            widget=GovRadioInput(),
-            validate_choice=False,
-        )
-        overall_comment = TextAreaField(
-            "Comment on the proposals as a whole (optional)",
-            widget=GovCharacterCount(),
-        )
-        save = SubmitField("Save as draft", widget=GovSubmitInput())
-        check = SubmitField("Continue to check your answers", widget=GovSubmitInput())
-
+def _add_answer_fields(form_class: type[FlaskForm], questions: list[Any]) -> None:
+    """The overall position and one field pair per question."""
+    form_class.overall_position = RadioField(
+        "Your authority's overall position",
+        choices=POSITION_CHOICES,
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    form_class.overall_comment = TextAreaField(
+        "Comment on the proposals as a whole (optional)",
+        widget=GovCharacterCount(),
+    )
     for number, question in enumerate(questions, start=1):
         label = f"{number}. {question.text}"
         if question.kind is QuestionKind.POSITION:
             setattr(
-                ResponseForm,
+                form_class,
                 f"position_{question.id}",
                 RadioField(
                     label,
@@ -202,7 +196,7 @@ def build_response_form(questions: list[Any], limit: int, formdata: Any = None) 
                 ),
             )
             setattr(
-                ResponseForm,
+                form_class,
                 f"comment_{question.id}",
                 TextAreaField(
                     f"Comment on question {number} (optional)", widget=GovCharacterCount()
@@ -210,7 +204,7 @@ def build_response_form(questions: list[Any], limit: int, formdata: Any = None) 
             )
         else:
             setattr(
-                ResponseForm,
+                form_class,
                 f"comment_{question.id}",
                 TextAreaField(
                     label + ("" if question.required else " (optional)"),
@@ -218,7 +212,53 @@ def build_response_form(questions: list[Any], limit: int, formdata: Any = None) 
                     widget=GovCharacterCount(),
                 ),
             )
+
+
+def build_response_form(questions: list[Any], limit: int, formdata: Any = None) -> FlaskForm:
+    """A form with the overall position and one field pair per question."""
+
+    class ResponseForm(Form):
+        version = HiddenField()
+        save = SubmitField("Save as draft", widget=GovSubmitInput())
+        check = SubmitField("Continue to check your answers", widget=GovSubmitInput())
+
+    _add_answer_fields(ResponseForm, questions)
     return ResponseForm(formdata=formdata) if formdata is not None else ResponseForm()
+
+
+def build_letter_form(questions: list[Any]) -> FlaskForm:
+    """The secretariat's form for a response received by letter or email:
+    the authority, the letter's date, its original, and the answers it gives."""
+
+    class LetterResponseForm(Form):
+        authority = SelectField(
+            "Authority",
+            widget=GovSelect(),
+            validate_choice=False,
+            validators=[InputRequired(message="Select the authority")],
+        )
+        dated = GovDateField(
+            "Date of the letter or email",
+            description="For example, 14 4 2027",
+            required=True,
+            required_message="Enter the date of the letter or email",
+        )
+        file = FileField("The letter or email", widget=GovFileInput())
+        submit = SubmitField("Enter the response", widget=GovSubmitInput())
+
+    _add_answer_fields(LetterResponseForm, questions)
+    return LetterResponseForm()
+
+
+class AttachmentForm(Form):
+    file = FileField("Upload a file", widget=GovFileInput())
+    title = StringField(
+        "Title (optional)",
+        description="For example, Cabinet report of 3 March 2027",
+        widget=GovTextInput(),
+        validators=[Length(max=200, message="Title must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Attach document", widget=GovSubmitInput())
 
 
 class CompareForm(Form):

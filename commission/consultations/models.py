@@ -4,7 +4,7 @@ the questions asked, and each authority's one official response."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Integer,
     String,
@@ -118,10 +119,15 @@ class ResponseStatus(StrEnum):
 class Channel(StrEnum):
     ONLINE = "online"
     STATED_AT_MEETING = "stated_at_meeting"
+    LETTER = "letter"
 
     @property
     def label(self) -> str:
-        return {"online": "Online", "stated_at_meeting": "Stated at a meeting"}[self.value]
+        return {
+            "online": "Online",
+            "stated_at_meeting": "Stated at a meeting",
+            "letter": "By letter or email",
+        }[self.value]
 
 
 class Consultation(Base):
@@ -243,11 +249,22 @@ class Response(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A response received by letter or email: the date on the letter, who in
+    # the secretariat entered it, and the second member who confirmed it.
+    letter_dated: Mapped[date | None] = mapped_column(Date)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     consultation: Mapped[Consultation] = relationship()
     authority: Mapped[Authority] = relationship()
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
+    )
+    attachments: Mapped[list[ResponseAttachment]] = relationship(
+        back_populates="response",
+        order_by="(ResponseAttachment.uploaded_at, ResponseAttachment.id)",
+        cascade="all, delete-orphan",
     )
     revisions: Mapped[list[ResponseRevision]] = relationship(
         back_populates="response",
@@ -256,6 +273,8 @@ class Response(Base):
     )
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
 
     __mapper_args__: Mapping[str, Any] = {"version_id_col": version}
 
@@ -277,7 +296,34 @@ class Response(Base):
         return answer
 
     @property
+    def from_letter(self) -> bool:
+        """Entered by the secretariat from a letter or email, and its
+        signed-off copy (once confirmed) is still that letter's."""
+        return self.channel is Channel.LETTER
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Entered from a letter and not yet confirmed by a second member of
+        the secretariat: it does not count yet."""
+        return self.channel is Channel.LETTER and self.confirmed_at is None
+
+    def documents(self, *, submitted: bool = False) -> list[ResponseAttachment]:
+        """The supporting documents the working copy names, or (``submitted``)
+        those the signed-off copy names; never the original letter."""
+        return [
+            a
+            for a in self.attachments
+            if not a.original and (a.in_submitted if submitted else a.in_working)
+        ]
+
+    @property
+    def original_letter(self) -> ResponseAttachment | None:
+        return next((a for a in self.attachments if a.original), None)
+
+    @property
     def display_status(self) -> str:
+        if self.awaiting_confirmation:
+            return "Entered from a letter; awaiting confirmation"
         if self.status is ResponseStatus.SUBMITTED:
             return "Amended" if self.submission_count > 1 else "Submitted"
         if self.submitted_at is not None:
@@ -305,6 +351,37 @@ class Answer(Base):
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class ResponseAttachment(Base):
+    """A supporting document attached to a response (a cabinet report, legal
+    advice), or the original letter or email a response was entered from.
+
+    A document is part of the response like an answer is: ``in_working``
+    while the working copy names it, ``in_submitted`` while the signed-off
+    copy does. One removed from the working copy after sign-off is kept (the
+    signed-off copy still names it) until the next sign-off."""
+
+    __tablename__ = "response_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    checksum: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    in_working: Mapped[bool] = mapped_column(Boolean, default=True)
+    in_submitted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    original: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    response: Mapped[Response] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User | None] = relationship()
 
 
 class ResponseRevision(Base):

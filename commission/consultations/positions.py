@@ -29,6 +29,7 @@ from commission.consultations.models import (
     Answer,
     Consultation,
     Response,
+    ResponseAttachment,
     StatedPosition,
 )
 from commission.consultations.services import capacity
@@ -100,6 +101,31 @@ def may_see_response(
     consultation: it is public once the summary is published; before that it
     is for those who may read the response or see the unpublished summary."""
     return published or capacity(user, authority).can_view or can_see_live(consultation, user)
+
+
+def may_download(attachment: ResponseAttachment, user: User) -> bool:
+    """Whether ``user`` may download a document attached to a response. The
+    authority's own people and the secretariat always may. A document the
+    signed-off response names (or the original letter of a confirmed response
+    entered from one) follows that response: the chair and the lead
+    department's ministers see it before the summary is published, and
+    everyone once it is. Anything else (a draft's document, one taken out)
+    stays with the authority and the secretariat."""
+    response = attachment.response
+    if reads_responses(response.authority, user):
+        return True
+    counted = response.submitted_at is not None and (
+        attachment.in_submitted or (attachment.original and response.from_letter)
+    )
+    if not counted:
+        return False
+    consultation = response.consultation
+    return may_see_response(
+        consultation,
+        response.authority,
+        user,
+        published=published_snapshot(consultation) is not None,
+    )
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,10 @@ def coverage(consultations: Sequence[Consultation], now: datetime) -> dict[int, 
     """Each consultation's coverage among the authorities that are members on
     ``now``'s London date, with the authorities awaited (in name order): those
     that have not submitted and whose own deadline (an extension counts) is
-    still ahead. This is the list the closing reminders, the secretariat's
-    home page and its "remind" action all use. Three statements whatever the
+    still ahead (one whose letter the secretariat has entered and not yet
+    confirmed is neither submitted nor awaited). This is the list the
+    closing reminders, the secretariat's home page and its "remind" action
+    all use. Three statements whatever the
     numbers of consultations and members."""
     if not consultations:
         return {}
@@ -147,6 +149,10 @@ def coverage(consultations: Sequence[Consultation], now: datetime) -> dict[int, 
             response = responses.get(key)
             if response is not None and response.submitted_at is not None:
                 submitted += 1
+                continue
+            if response is not None and response.awaiting_confirmation:
+                # The Commission holds its letter: it counts once confirmed,
+                # and the authority is not reminded to respond.
                 continue
             drafts += response is not None
             deadline = consultation.deadline_with(extensions.get(key))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypedDict
+from datetime import date, datetime
+from typing import Any, NotRequired, TypedDict
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ from commission.consultations.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseAttachment,
     ResponseRevision,
     ResponseStatus,
     StatedPosition,
@@ -40,10 +41,17 @@ from commission.consultations.policy import effective_status as effective_status
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import Meeting
-from commission.meetings.uploads import Upload, check_upload
+from commission.meetings.uploads import Upload, check_upload, size_label
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.storage import storage
-from commission.timeutil import LONDON, format_datetime, london_date, now_utc, today
+from commission.timeutil import (
+    LONDON,
+    format_date,
+    format_datetime,
+    london_date,
+    now_utc,
+    today,
+)
 
 
 class ResponseConflict(Exception):
@@ -437,12 +445,15 @@ class AnswerSnapshot(TypedDict):
 
 
 class ResponseSnapshot(TypedDict):
-    """A response as a revision keeps it (JSON): its answers by question id."""
+    """A response as a revision keeps it (JSON): its answers by question id,
+    and the names of the supporting documents its working copy names
+    (revisions made before documents could be attached have none)."""
 
     status: str
     overall_position: str | None
     overall_comment: str | None
     answers: dict[str, AnswerSnapshot]
+    documents: NotRequired[list[str]]
 
 
 def snapshot(response: Response) -> ResponseSnapshot:
@@ -456,7 +467,14 @@ def snapshot(response: Response) -> ResponseSnapshot:
             )
             for a in response.answers
         },
+        documents=[_document_name(a) for a in response.documents()],
     )
+
+
+def _document_name(attachment: ResponseAttachment) -> str:
+    if attachment.title == attachment.filename:
+        return attachment.filename
+    return f"{attachment.title} ({attachment.filename})"
 
 
 def _revise(response: Response, action: str, actor: User, at: datetime) -> None:
@@ -508,21 +526,10 @@ def save_draft(
     if response is None:
         if expected_version not in (None, 0):
             raise DomainError("This response no longer exists")
-        response = Response(
-            consultation_id=consultation.id, authority_id=authority.id, status=ResponseStatus.DRAFT
-        )
-        try:
-            # Added inside the savepoint: begin_nested() flushes pending objects
-            # first, so a response added before it would be inserted outside it.
-            with db.session.begin_nested():
-                db.session.add(response)
-                db.session.flush()
-        except IntegrityError:
-            existing = response_for(consultation, authority)
-            assert existing is not None
-            raise ResponseConflict(existing) from None
+        response = _start_response(consultation, authority)
     elif expected_version != response.version:
         raise ResponseConflict(response)
+    _check_not_awaiting(response)
     _apply(response, consultation, data)
     response.status = ResponseStatus.DRAFT
     response.updated_by_id = actor.id
@@ -542,6 +549,41 @@ def save_draft(
         subject=response,
     )
     return response
+
+
+def _start_response(consultation: Consultation, authority: Authority, **values: Any) -> Response:
+    """A new response, created inside a savepoint: another request creating
+    the same authority's response at the same moment makes this one a
+    conflict (ResponseConflict), never an error page."""
+    response = Response(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        status=ResponseStatus.DRAFT,
+        **values,
+    )
+    try:
+        # Added inside the savepoint: begin_nested() flushes pending objects
+        # first, so a response added before it would be inserted outside it.
+        with db.session.begin_nested():
+            db.session.add(response)
+            db.session.flush()
+    except IntegrityError:
+        existing = response_for(consultation, authority)
+        assert existing is not None
+        raise ResponseConflict(existing) from None
+    return response
+
+
+def _check_not_awaiting(response: Response) -> None:
+    """A response entered from a letter is the secretariat's until a second
+    member confirms it; the authority can replace or withdraw it after."""
+    if response.awaiting_confirmation:
+        dated = format_date(response.letter_dated) if response.letter_dated else "recently"
+        raise DomainError(
+            f"The secretariat has entered {response.authority.name}'s response from a letter "
+            f"dated {dated}, and it is waiting to be confirmed. You can replace or withdraw it "
+            "once it is confirmed"
+        )
 
 
 def _apply(response: Response, consultation: Consultation, data: ResponseData) -> None:
@@ -584,6 +626,7 @@ def _load_checked(
         raise DomainError("Save a draft first")
     if response.version != expected_version:
         raise ResponseConflict(response)
+    _check_not_awaiting(response)
     problems = missing_answers(response, consultation)
     if problems:
         raise DomainError(problems[0][1], field=problems[0][0])
@@ -641,6 +684,7 @@ def submit_response(
     # Read before anything changes, so reading does not flush a half-made
     # change: one sign-off is one UPDATE and one step of the version.
     answers = list(response.answers)
+    attachments = list(response.attachments)
     control = authority.control_on(london_date(now))
     with _first_write_wins(consultation, authority):
         response.status = ResponseStatus.SUBMITTED
@@ -650,6 +694,8 @@ def submit_response(
         for answer in answers:
             answer.submitted_position = answer.position
             answer.submitted_comment = answer.comment
+        for attachment in attachments:
+            attachment.in_submitted = attachment.in_working and not attachment.original
         response.submitted_at = now
         response.submitted_by_id = actor.id
         response.submission_count += 1
@@ -710,6 +756,16 @@ def revision_changes(
             after = current.get("answers", {}).get(question_id)
             if (before or {}) != (after or {}):
                 changes.append(Change(label, _describe(before), _describe(after)))
+        before_documents = previous.get("documents", [])
+        after_documents = current.get("documents", before_documents)
+        if before_documents != after_documents:
+            changes.append(
+                Change(
+                    "Supporting documents",
+                    "; ".join(before_documents) or "None",
+                    "; ".join(after_documents) or "None",
+                )
+            )
         result.append((revision, changes))
         previous = current
     return list(reversed(result))
@@ -789,3 +845,362 @@ def stated_positions(
     if authority is not None:
         statement = statement.where(StatedPosition.authority_id == authority.id)
     return list(db.session.execute(statement).scalars())
+
+
+# Supporting documents ------------------------------------------------------------
+
+# What a council may attach: documents, never a CSV or anything else the
+# meeting papers allow. Each is checked by its content (check_upload).
+ATTACHMENT_TYPES = (".pdf", ".docx", ".odt", ".xlsx")
+ATTACHMENT_LABEL = "PDF, DOCX, ODT or XLSX"
+MAX_DOCUMENTS = 10
+
+
+def attachment_limit() -> str:
+    """The size limit as the upload page states it."""
+    return size_label(int(current_app.config["PAPER_MAX_BYTES"]))
+
+
+def _checked_document(upload: Upload, field: str = "file") -> ResponseAttachment:
+    """An attachment made from an upload that is really what its name says:
+    one of the attachment types, by its name and by its content, and within
+    the size limit. The file is stored; the caller adds the record."""
+    if not upload.data and not upload.filename:
+        raise DomainError("Select a file", field=field)
+    extension = upload.filename.rsplit(".", 1)[-1].lower() if "." in upload.filename else ""
+    if f".{extension}" not in ATTACHMENT_TYPES:
+        raise DomainError(f"The selected file must be a {ATTACHMENT_LABEL}", field=field)
+    checked = check_upload(upload, field=field)
+    stored = storage().save(upload.data)
+    return ResponseAttachment(
+        title=checked.filename,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=stored.size,
+        checksum=stored.checksum,
+        storage_key=stored.key,
+    )
+
+
+def _changed_by(response: Response, action: str, actor: User, at: datetime) -> None:
+    """A change to the working copy: like a saved draft, it needs a new
+    sign-off before it counts, and it is kept as a revision."""
+    with _first_write_wins(response.consultation, response.authority):
+        response.status = ResponseStatus.DRAFT
+        response.updated_by_id = actor.id
+        response.updated_at = at
+        _revise(response, action, actor, at)
+
+
+def add_attachment(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    upload: Upload,
+    title: str,
+    actor: User,
+) -> ResponseAttachment:
+    """Attach a supporting document to the working copy of the authority's
+    response (starting the response if there is none). It is part of the
+    response: once signed off, adding one needs a new sign-off."""
+    if not capacity(actor, authority).can_draft:
+        raise DomainError(f"You cannot change {authority.name}'s response", field="file")
+    now = now_utc()
+    _check_window(consultation, authority, now)
+    response = response_for(consultation, authority)
+    if response is not None:
+        _check_not_awaiting(response)
+        if len(response.documents()) >= MAX_DOCUMENTS:
+            raise DomainError(
+                f"A response can have up to {MAX_DOCUMENTS} supporting documents. "
+                "Remove one before adding another",
+                field="file",
+            )
+    title = title.strip()
+    if len(title) > 200:
+        raise DomainError("Title must be 200 characters or fewer", field="title")
+    attachment = _checked_document(upload)
+    if response is None:
+        response = _start_response(consultation, authority)
+    attachment.title = title or attachment.filename
+    attachment.uploaded_by_id = actor.id
+    attachment.uploaded_at = now
+    response.attachments.append(attachment)
+    _changed_by(response, "document added", actor, now)
+    audit.record(
+        action="response_document_added",
+        summary=f"{actor.full_name} attached {attachment.title} to {authority.name}'s "
+        f"response to {consultation.reference}",
+        actor=actor,
+        subject=response,
+        details={"attachment_id": attachment.id},
+    )
+    return attachment
+
+
+def remove_attachment(
+    *, consultation: Consultation, authority: Authority, attachment: ResponseAttachment, actor: User
+) -> None:
+    """Take a supporting document out of the working copy. If the signed-off
+    copy names it, it stays there (and downloadable) until the next
+    sign-off; the file itself is never deleted, so history can name it."""
+    if not capacity(actor, authority).can_draft:
+        raise DomainError(f"You cannot change {authority.name}'s response")
+    now = now_utc()
+    _check_window(consultation, authority, now)
+    response = attachment.response
+    if response.authority_id != authority.id or response.consultation_id != consultation.id:
+        raise DomainError("That document is not part of this response")
+    _check_not_awaiting(response)
+    if attachment.original or not attachment.in_working:
+        raise DomainError("That document has already been removed from the response")
+    attachment.in_working = False
+    _changed_by(response, "document removed", actor, now)
+    audit.record(
+        action="response_document_removed",
+        summary=f"{actor.full_name} removed {attachment.title} from {authority.name}'s "
+        f"response to {consultation.reference}",
+        actor=actor,
+        subject=response,
+        details={"attachment_id": attachment.id},
+    )
+
+
+# Responses received by letter or email -------------------------------------------
+
+
+def _require_secretariat(actor: User) -> None:
+    if Role.SECRETARIAT not in actor.roles_on(today()):
+        raise DomainError("Only the secretariat can record a response received by letter")
+
+
+def _letter_consultation_open(consultation: Consultation) -> None:
+    status = effective_status(consultation)
+    if status is ConsultationStatus.DRAFT:
+        raise DomainError("This consultation is not open yet")
+    if status not in {ConsultationStatus.OPEN, ConsultationStatus.CLOSED}:
+        raise DomainError(
+            "The summary of this consultation is published, so no more responses can be recorded"
+        )
+
+
+def _existing_refusal(existing: Response) -> str:
+    """Why a letter cannot be entered for an authority that already has a
+    response: nothing it holds is overwritten."""
+    name = existing.authority.name
+    if existing.awaiting_confirmation:
+        dated = format_date(existing.letter_dated) if existing.letter_dated else "recently"
+        return (
+            f"A response from {name}'s letter dated {dated} has already been entered and is "
+            "waiting to be confirmed"
+        )
+    if existing.submitted_at is not None:
+        return (
+            f"{name} already has a signed-off response ({existing.channel.label.lower()}, "
+            f"{format_date(existing.submitted_at)}). A letter cannot replace it: the council's "
+            "leader can amend the response online"
+        )
+    return (
+        f"{name}'s people have started a draft response (last saved "
+        f"{format_date(existing.updated_at)}). A letter cannot be entered over it: ask the "
+        "council to sign off its response online, or to send the letter's answers in it"
+    )
+
+
+def enter_letter_response(
+    *,
+    consultation: Consultation,
+    authority: Authority,
+    dated: date | None,
+    data: ResponseData,
+    upload: Upload,
+    actor: User,
+) -> Response:
+    """Record a response that came by letter or email, with the original.
+    It does not count (no signed-off copy) until a second member of the
+    secretariat confirms it, and is refused for an authority that already
+    has a response of any kind, so nothing the council wrote is lost."""
+    _require_secretariat(actor)
+    _letter_consultation_open(consultation)
+    if dated is None:
+        raise DomainError("Enter the date of the letter or email", field="dated")
+    if dated > today():
+        raise DomainError("The date of the letter must be today or in the past", field="dated")
+    opened = london_date(consultation.opens_at)
+    if dated < opened:
+        raise DomainError(
+            f"The date of the letter must be on or after {format_date(opened)}, when the "
+            "consultation opened",
+            field="dated",
+        )
+    deadline = deadline_for(consultation, authority)
+    if dated > london_date(deadline):
+        raise DomainError(
+            f"The letter is dated after {authority.name}'s deadline, {format_datetime(deadline)}",
+            field="dated",
+        )
+    if authority.membership_on(dated) is None:
+        raise DomainError(
+            f"{authority.name} was not a member of the Commission on that date",
+            field="authority",
+        )
+    _check_lengths(data)
+    existing = response_for(consultation, authority)
+    if existing is not None:
+        raise DomainError(_existing_refusal(existing), field="authority")
+    original = _checked_document(upload)
+    now = now_utc()
+    response = _start_response(
+        consultation,
+        authority,
+        channel=Channel.LETTER,
+        letter_dated=dated,
+        entered_by_id=actor.id,
+        updated_by_id=actor.id,
+        updated_at=now,
+    )
+    _apply(response, consultation, data)
+    problems = missing_answers(response, consultation)
+    if problems:
+        raise DomainError(problems[0][1], field=problems[0][0])
+    original.title = f"Original letter or email dated {format_date(dated)}"
+    original.original = True
+    original.in_working = False
+    original.uploaded_by_id = actor.id
+    original.uploaded_at = now
+    response.attachments.append(original)
+    _revise(response, "entered from a letter", actor, now)
+    audit.record(
+        action="letter_response_entered",
+        summary=f"{actor.full_name} entered {authority.name}'s response to "
+        f"{consultation.reference} from a letter dated {format_date(dated)}",
+        actor=actor,
+        subject=response,
+    )
+    return response
+
+
+def confirm_letter_response(*, response: Response, actor: User) -> Response:
+    """A second, different member of the secretariat checks the entry
+    against the original: it then becomes the authority's signed-off
+    response and counts, and its leader is told (``letter_response_confirmed``)."""
+    _require_secretariat(actor)
+    if not response.awaiting_confirmation:
+        raise DomainError("This response is not waiting to be confirmed")
+    if response.entered_by_id == actor.id:
+        raise DomainError(
+            "You entered this response, so another member of the secretariat must confirm it",
+            field="submit",
+        )
+    _letter_consultation_open(response.consultation)
+    now = now_utc()
+    authority = response.authority
+    dated = response.letter_dated or london_date(now)
+    answers = list(response.answers)
+    control = authority.control_on(dated)
+    with _first_write_wins(response.consultation, authority):
+        response.status = ResponseStatus.SUBMITTED
+        response.submitted_position = response.overall_position
+        response.submitted_comment = response.overall_comment
+        for answer in answers:
+            answer.submitted_position = answer.position
+            answer.submitted_comment = answer.comment
+        response.submitted_at = now
+        response.submitted_by_id = actor.id
+        response.submission_count += 1
+        response.control_at_submission = control.control.value if control else None
+        response.confirmed_at = now
+        response.confirmed_by_id = actor.id
+        response.updated_by_id = actor.id
+        response.updated_at = now
+        _revise(response, "confirmed from the letter", actor, now)
+    signals.letter_response_confirmed.send(response, actor=actor)
+    return response
+
+
+def discard_letter_response(*, response: Response, actor: User) -> None:
+    """Discard an entry from a letter that is wrong, before it is confirmed
+    (it never counted): the authority can then respond, or the letter be
+    entered again. The audit event keeps what it said; the trail keeps every
+    field of the rows removed."""
+    _require_secretariat(actor)
+    if not response.awaiting_confirmation:
+        raise DomainError(
+            "Only a response waiting to be confirmed can be discarded. Once confirmed, "
+            "the council's leader can withdraw it"
+        )
+    consultation, authority = response.consultation, response.authority
+    audit.record(
+        action="letter_response_discarded",
+        summary=f"{actor.full_name} discarded the response to {consultation.reference} "
+        f"entered from {authority.name}'s letter dated "
+        f"{format_date(response.letter_dated) if response.letter_dated else 'unknown'}",
+        actor=actor,
+        subject=response,
+        details={"entered": dict(snapshot(response)), "entered_by_id": response.entered_by_id},
+    )
+    db.session.delete(response)
+    db.session.flush()
+
+
+def withdraw_letter_response(
+    *, consultation: Consultation, authority: Authority, actor: User
+) -> Response:
+    """The authority's leader (or whoever signs off for it) withdraws the
+    response the secretariat entered from its letter, before the deadline:
+    it stops counting. Its answers stay as the working copy, a draft the
+    council can change and sign off as its own, and every revision is kept."""
+    if not capacity(actor, authority).can_submit:
+        raise DomainError(
+            "Only the leader or mayor, or a deputy with delegated sign-off, can withdraw it"
+        )
+    now = now_utc()
+    _check_window(consultation, authority, now)
+    response = response_for(consultation, authority)
+    if response is None or not response.from_letter or response.confirmed_at is None:
+        raise DomainError("There is no confirmed response from a letter to withdraw")
+    answers = list(response.answers)
+    attachments = list(response.attachments)
+    with _first_write_wins(consultation, authority):
+        response.status = ResponseStatus.DRAFT
+        response.channel = Channel.ONLINE
+        response.submitted_position = None
+        response.submitted_comment = None
+        for answer in answers:
+            answer.submitted_position = None
+            answer.submitted_comment = None
+        for attachment in attachments:
+            attachment.in_submitted = False
+        response.submitted_at = None
+        response.submitted_by_id = None
+        response.submission_count = 0
+        response.control_at_submission = None
+        response.updated_by_id = actor.id
+        response.updated_at = now
+        _revise(response, "letter withdrawn", actor, now)
+    audit.record(
+        action="letter_response_withdrawn",
+        summary=f"{actor.full_name} withdrew the response to {consultation.reference} the "
+        f"secretariat entered from {authority.name}'s letter",
+        actor=actor,
+        subject=response,
+    )
+    return response
+
+
+def letter_responses(consultation: Consultation) -> list[Response]:
+    """Responses entered from letters (still standing as such), for the
+    consultation page: one statement, with who entered and confirmed them."""
+    return list(
+        db.session.execute(
+            select(Response)
+            .where(Response.consultation_id == consultation.id, Response.channel == Channel.LETTER)
+            .options(
+                selectinload(Response.authority),
+                selectinload(Response.entered_by),
+                selectinload(Response.confirmed_by),
+            )
+            .join(Authority, Authority.id == Response.authority_id)
+            .order_by(Authority.name)
+        ).scalars()
+    )

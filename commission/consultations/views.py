@@ -30,12 +30,14 @@ from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
 from commission.consultations import positions, queries, services
 from commission.consultations.forms import (
+    AttachmentForm,
     CompareForm,
     ConsultationForm,
     DocumentForm,
     ExtensionForm,
     QuestionForm,
     StatedPositionForm,
+    build_letter_form,
     build_response_form,
 )
 from commission.consultations.models import (
@@ -48,6 +50,7 @@ from commission.consultations.models import (
     Question,
     QuestionKind,
     Response,
+    ResponseAttachment,
 )
 from commission.consultations.queries import load_consultation
 from commission.consultations.timeline import discussed_at, timeline
@@ -203,6 +206,9 @@ def show_consultation(reference: str) -> str:
         secretariat=access.has_role(Role.SECRETARIAT),
         questions_locked=bool(services.response_count(consultation)),
         stated=services.stated_positions(consultation),
+        letters=services.letter_responses(consultation)
+        if access.has_role(Role.SECRETARIAT)
+        else [],
     )
 
 
@@ -605,6 +611,15 @@ def record_stated(reference: str) -> str | HTTPResponse:
 # Responding ----------------------------------------------------------------------------
 
 
+def _upload(field: Any) -> Upload:
+    """What a file field sent; no file selected is an empty upload, which
+    the services refuse with "Select a file"."""
+    sent = field.data
+    if sent is None or not getattr(sent, "filename", ""):
+        return Upload(filename="", data=b"")
+    return Upload(filename=sent.filename or "", data=sent.read())
+
+
 def _response_data(form: FlaskForm, consultation: Consultation) -> services.ResponseData:
     def position(value: Any) -> Position | None:
         try:
@@ -879,4 +894,258 @@ def compare(reference: str) -> str:
         form=form,
         choices=choices,
         comparison=comparison,
+    )
+
+
+# Supporting documents -------------------------------------------------------------------
+
+
+def _attachment_of(response: Response | None, attachment_id: int) -> ResponseAttachment:
+    """The response's attachment, or 404: an id from another response is not found."""
+    attachment = db.session.get(ResponseAttachment, attachment_id)
+    if response is None or attachment is None or attachment.response_id != response.id:
+        abort(404)
+    return attachment
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/documents/new", methods=["GET", "POST"])
+@access.policy(RESPONSE_POLICY)
+def add_attachment(reference: str, slug: str) -> str | HTTPResponse:
+    consultation, authority, capacity = _responding(reference, slug)
+    access.require(capacity.can_draft)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = _upload(form.file)
+        outcome = run_action(
+            lambda: services.add_attachment(
+                consultation=consultation,
+                authority=authority,
+                upload=upload,
+                title=form.title.data or "",
+                actor=current_user,
+            ),
+            form=form,
+            success=lambda attached: f"{attached.title} attached",
+            then=lambda _: url_for(
+                "consultations.respond", reference=reference, slug=slug, _anchor="documents"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/attachment_form.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        response=services.response_for(consultation, authority),
+        types=services.ATTACHMENT_LABEL,
+        limit=services.attachment_limit(),
+        open=services.window_open(consultation, authority),
+    )
+
+
+@bp.route(
+    f"/consultations/{REFERENCE}/responses/<slug>/documents/<int:attachment_id>/remove",
+    methods=["GET", "POST"],
+)
+@access.policy(RESPONSE_POLICY)
+def remove_attachment(reference: str, slug: str, attachment_id: int) -> str | HTTPResponse:
+    consultation, authority, capacity = _responding(reference, slug)
+    access.require(capacity.can_draft)
+    attachment = _attachment_of(services.response_for(consultation, authority), attachment_id)
+    if attachment.original or not attachment.in_working:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = attachment.title
+        outcome = run_action(
+            lambda: services.remove_attachment(
+                consultation=consultation,
+                authority=authority,
+                attachment=attachment,
+                actor=current_user,
+            ),
+            form=form,
+            success=f"{title} removed",
+            then=lambda _: url_for(
+                "consultations.respond", reference=reference, slug=slug, _anchor="documents"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    signed_off = attachment.response.submitted_at is not None
+    return render_template(
+        "consultations/remove_attachment.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        attachment=attachment,
+        signed_off=signed_off,
+    )
+
+
+@bp.get(
+    f"/consultations/{REFERENCE}/responses/<slug>/documents/<int:attachment_id>/<path:filename>"
+)
+@access.public
+def download_attachment(
+    reference: str, slug: str, attachment_id: int, filename: str
+) -> HTTPResponse:
+    """A response's document, for those who may see it
+    (``positions.may_download``); not found for anyone else, as a draft's
+    document is."""
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    attachment = _attachment_of(services.response_for(consultation, authority), attachment_id)
+    if not positions.may_download(attachment, current_user):
+        abort(404)
+    return HTTPResponse(
+        storage().read(attachment.storage_key),
+        mimetype=attachment.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+    )
+
+
+# Responses received by letter or email ----------------------------------------------------
+
+
+@bp.route(f"/consultations/{REFERENCE}/letters/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def enter_letter(reference: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    if consultation.status is ConsultationStatus.DRAFT:
+        abort(404)
+    form = build_letter_form(consultation.questions)
+    form.authority.choices = _authority_choices()
+    if form.validate_on_submit():
+        authority = db.session.get(Authority, as_record_id(form.authority.data) or 0)
+        data = _response_data(form, consultation)
+        upload = _upload(form.file)
+
+        def work() -> Authority:
+            if authority is None:
+                raise DomainError("Select the authority", field="authority")
+            services.enter_letter_response(
+                consultation=consultation,
+                authority=authority,
+                dated=form.dated.data,
+                data=data,
+                upload=upload,
+                actor=current_user,
+            )
+            return authority
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda entered: (
+                f"{entered.name}'s response entered. Another member of "
+                "the secretariat must confirm it before it counts"
+            ),
+            then=lambda _: url_for(
+                "consultations.show_consultation", reference=reference, _anchor="letters"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/letter_form.html",
+        form=form,
+        consultation=consultation,
+        limit=services.comment_limit(),
+        types=services.ATTACHMENT_LABEL,
+        size_limit=services.attachment_limit(),
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/confirm-letter", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    response = services.response_for(consultation, authority)
+    if response is None or not response.from_letter:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.confirm_letter_response(response=response, actor=current_user),
+            form=form,
+            success=f"{authority.name}'s response from its letter confirmed. It now counts",
+            then=lambda _: url_for(
+                "consultations.show_consultation", reference=reference, _anchor="letters"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/confirm_letter.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        entered_by_me=response.entered_by_id == current_user.id,
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/discard-letter", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def discard_letter(reference: str, slug: str) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    response = services.response_for(consultation, authority)
+    if response is None or not response.awaiting_confirmation:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.discard_letter_response(response=response, actor=current_user),
+            form=form,
+            success=f"The response entered from {authority.name}'s letter is discarded",
+            then=lambda _: url_for(
+                "consultations.show_consultation", reference=reference, _anchor="letters"
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title=f"Discard the response entered from {authority.name}'s letter",
+        explanation="It has not been confirmed, so it has never counted. Discard it if it was "
+        "entered for the wrong authority or with wrong answers; you can then enter the "
+        "letter again. The audit log keeps what it said.",
+        button="Discard the entry",
+        warning=True,
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/withdraw", methods=["GET", "POST"])
+@access.policy(RESPONSE_POLICY)
+def withdraw_letter(reference: str, slug: str) -> str | HTTPResponse:
+    consultation, authority, capacity = _responding(reference, slug)
+    access.require(capacity.can_submit)
+    response = services.response_for(consultation, authority)
+    if response is None or not response.from_letter or response.confirmed_at is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.withdraw_letter_response(
+                consultation=consultation, authority=authority, actor=current_user
+            ),
+            form=form,
+            success="The response from your letter is withdrawn. It no longer counts",
+            then=lambda _: url_for("consultations.respond", reference=reference, slug=slug),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/withdraw_letter.html",
+        form=form,
+        consultation=consultation,
+        authority=authority,
+        response=response,
+        deadline=services.deadline_for(consultation, authority),
     )

@@ -9,8 +9,8 @@ consultations and minutes, and no area imports it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from sqlalchemy import ColumnElement, func, or_, select
@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from commission import policy
 from commission.attendance import services as attendance
 from commission.attendance.models import AttendanceReply, InvitationStatus, MinisterialAttendance
-from commission.auth.models import User
+from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
 from commission.consultations import queries as consultation_queries
 from commission.consultations.models import (
@@ -37,7 +37,7 @@ from commission.consultations.queries import (
 )
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.membership.models import Authority
+from commission.membership.models import Authority, Membership, PoliticalControl
 from commission.minutes import queries as minutes_queries
 from commission.minutes.models import Action, ActionStatus, Decision, OwnerKind
 from commission.summaries.models import SummarySnapshot
@@ -122,111 +122,188 @@ class Task:
     due: str
 
 
-def needs_action(user: User) -> list[Task]:
+@dataclass(frozen=True)
+class _Asker:
+    """Who is asking, read once from their current appointments."""
+
+    on: date
+    now: datetime
+    repliers: list[Authority]  # may say who attends for these
+    drafters: dict[int, Authority]  # may draft a response for these
+    signing: set[int]  # may sign off for these
+    offices: list[int]  # ministerial offices held
+    departments: list[int]  # their departments
+    chair: bool
+    secretariat: bool
+
+
+def _asker(user: User) -> _Asker:
     on = today()
-    now = now_utc()
-    tasks: list[Task] = []
     appointments = user.current_appointments(on)
-    repliers = [
-        a.authority
-        for a in appointments
-        if a.authority is not None and a.role in {Role.LEADER, Role.MAYOR, Role.OFFICER}
-    ]
-    drafters = {a.authority.id: a.authority for a in appointments if a.authority is not None}
-    signing = {
-        a.authority_id for a in appointments if a.authority is not None and policy.signs_off(a, on)
-    }
+    roles = user.roles_on(on)
+    return _Asker(
+        on=on,
+        now=now_utc(),
+        repliers=[
+            a.authority
+            for a in appointments
+            if a.authority is not None and a.role in {Role.LEADER, Role.MAYOR, Role.OFFICER}
+        ],
+        drafters={a.authority.id: a.authority for a in appointments if a.authority is not None},
+        signing={
+            a.authority.id
+            for a in appointments
+            if a.authority is not None and policy.signs_off(a, on)
+        },
+        offices=[a.ministerial_office_id for a in appointments if a.ministerial_office_id],
+        departments=[
+            a.ministerial_office.department_id
+            for a in appointments
+            if a.ministerial_office is not None
+        ],
+        chair=Role.CHAIR in roles,
+        secretariat=Role.SECRETARIAT in roles,
+    )
 
-    if repliers:
-        meetings = list(
-            db.session.execute(
-                select(Meeting)
-                .where(
-                    Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
-                    Meeting.starts_at > now,
-                    Meeting.starts_at < now + timedelta(days=45),
-                )
-                .order_by(Meeting.starts_at)
-            ).scalars()
-        )
-        replied = {
-            (row.meeting_id, row.authority_id)
-            for row in db.session.execute(
-                select(AttendanceReply.meeting_id, AttendanceReply.authority_id).where(
-                    AttendanceReply.meeting_id.in_([m.id for m in meetings] or [0])
-                )
+
+def needs_action(user: User) -> list[Task]:
+    """Everything waiting on this person, in a fixed order: attendance replies,
+    responses to draft or sign off, ministerial invitations, actions due, and
+    (the secretariat and the chair) minutes."""
+    asker = _asker(user)
+    tasks = _attendance_tasks(asker) + _response_tasks(asker) + _invitation_tasks(asker)
+    tasks += _action_tasks(asker)
+    if asker.secretariat or asker.chair:
+        tasks += _minutes_tasks(minutes_work(drafting=asker.secretariat), chair=asker.chair)
+    return tasks
+
+
+def _attendance_tasks(asker: _Asker) -> list[Task]:
+    """Meetings in the next 45 days an authority of theirs has not replied to."""
+    if not asker.repliers:
+        return []
+    meetings = list(
+        db.session.execute(
+            select(Meeting)
+            .where(
+                Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
+                Meeting.starts_at > asker.now,
+                Meeting.starts_at < asker.now + timedelta(days=45),
             )
-        }
-        for meeting in meetings:
-            for authority in repliers:
-                if (meeting.id, authority.id) not in replied and authority.membership_on(on):
-                    tasks.append(
-                        Task(
-                            f"Say who will attend for {authority.name}",
-                            url_for(
-                                "attendance.reply", slug=meeting.slug, authority=authority.slug
-                            ),
-                            f"Meeting {format_datetime(meeting.starts_at)}",
-                        )
-                    )
-
-    if drafters:
-        consultations = list(
-            db.session.execute(
-                select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
-            ).scalars()
+            .order_by(Meeting.starts_at)
+        ).scalars()
+    )
+    replied = {
+        (row.meeting_id, row.authority_id)
+        for row in db.session.execute(
+            select(AttendanceReply.meeting_id, AttendanceReply.authority_id).where(
+                AttendanceReply.meeting_id.in_([m.id for m in meetings] or [0])
+            )
         )
-        responses = {
-            (r.consultation_id, r.authority_id): r
-            for r in db.session.execute(
-                select(Response).where(
-                    Response.authority_id.in_(list(drafters)),
-                    Response.consultation_id.in_([c.id for c in consultations] or [0]),
-                )
-            ).scalars()
-        }
-        extended = {
-            (e.consultation_id, e.authority_id): e.closes_at
-            for e in db.session.execute(
-                select(Extension).where(
-                    Extension.authority_id.in_(list(drafters)),
-                    Extension.consultation_id.in_([c.id for c in consultations] or [0]),
-                )
-            ).scalars()
-        }
-        for consultation in consultations:
-            for authority_id, authority in drafters.items():
-                deadline = max(
-                    consultation.closes_at,
-                    extended.get((consultation.id, authority_id), consultation.closes_at),
-                )
-                if deadline <= now or not authority.membership_on(on):
-                    continue
-                response = responses.get((consultation.id, authority_id))
-                link = url_for(
-                    "consultations.respond", reference=consultation.reference, slug=authority.slug
-                )
-                if response is None:
-                    text = f"Respond for {authority.name}: {consultation.title}"
-                elif response.status is ResponseStatus.READY and authority_id in signing:
-                    text = f"Sign off {authority.name}'s response: {consultation.title}"
-                    link = url_for(
-                        "consultations.check_answers",
-                        reference=consultation.reference,
-                        slug=authority.slug,
-                    )
-                elif response.status is ResponseStatus.DRAFT:
-                    text = f"Finish {authority.name}'s draft response: {consultation.title}"
-                else:
-                    continue
-                tasks.append(Task(text, link, f"Closes {format_datetime(deadline)}"))
+    }
+    return [
+        Task(
+            f"Say who will attend for {authority.name}",
+            url_for("attendance.reply", slug=meeting.slug, authority=authority.slug),
+            f"Meeting {format_datetime(meeting.starts_at)}",
+        )
+        for meeting in meetings
+        for authority in asker.repliers
+        if (meeting.id, authority.id) not in replied and authority.membership_on(asker.on)
+    ]
 
-    offices = [a.ministerial_office_id for a in appointments if a.ministerial_office_id]
-    chair = Role.CHAIR in user.roles_on(on)
-    if offices or chair:
-        conditions = [MinisterialAttendance.ministerial_office_id.in_(offices or [0])]
-        if chair:
-            conditions.append(MinisterialAttendance.for_chair.is_(True))
+
+def _response_tasks(asker: _Asker) -> list[Task]:
+    """Open consultations (to each authority's own deadline) with no response,
+    a draft to finish, or a response ready for them to sign off."""
+    if not asker.drafters:
+        return []
+    consultations = list(
+        db.session.execute(
+            select(Consultation).where(Consultation.status == ConsultationStatus.OPEN)
+        ).scalars()
+    )
+    consultation_ids = [c.id for c in consultations] or [0]
+    responses = {
+        (r.consultation_id, r.authority_id): r
+        for r in db.session.execute(
+            select(Response).where(
+                Response.authority_id.in_(list(asker.drafters)),
+                Response.consultation_id.in_(consultation_ids),
+            )
+        ).scalars()
+    }
+    extended = {
+        (e.consultation_id, e.authority_id): e.closes_at
+        for e in db.session.execute(
+            select(Extension).where(
+                Extension.authority_id.in_(list(asker.drafters)),
+                Extension.consultation_id.in_(consultation_ids),
+            )
+        ).scalars()
+    }
+    tasks = []
+    for consultation in consultations:
+        for authority_id, authority in asker.drafters.items():
+            deadline = max(
+                consultation.closes_at,
+                extended.get((consultation.id, authority_id), consultation.closes_at),
+            )
+            if deadline <= asker.now or not authority.membership_on(asker.on):
+                continue
+            step = _response_step(
+                consultation,
+                authority,
+                responses.get((consultation.id, authority_id)),
+                signs_off=authority_id in asker.signing,
+            )
+            if step is not None:
+                tasks.append(Task(*step, f"Closes {format_datetime(deadline)}"))
+    return tasks
+
+
+def _response_step(
+    consultation: Consultation, authority: Authority, response: Response | None, *, signs_off: bool
+) -> tuple[str, str] | None:
+    """What to do next on one authority's response, and where: respond, sign
+    off (for those who may) or finish the draft. None once it is done."""
+    reference, slug = consultation.reference, authority.slug
+    if response is None:
+        return (
+            f"Respond for {authority.name}: {consultation.title}",
+            url_for("consultations.respond", reference=reference, slug=slug),
+        )
+    if response.status is ResponseStatus.READY and signs_off:
+        return (
+            f"Sign off {authority.name}'s response: {consultation.title}",
+            url_for("consultations.check_answers", reference=reference, slug=slug),
+        )
+    if response.status is ResponseStatus.DRAFT and not response.awaiting_confirmation:
+        return (
+            f"Finish {authority.name}'s draft response: {consultation.title}",
+            url_for("consultations.respond", reference=reference, slug=slug),
+        )
+    return None
+
+
+def _invitation_tasks(asker: _Asker) -> list[Task]:
+    """Invitations to meetings to come for the offices they hold (and the
+    chair's own) not yet answered."""
+    if not (asker.offices or asker.chair):
+        return []
+    conditions = [MinisterialAttendance.ministerial_office_id.in_(asker.offices or [0])]
+    if asker.chair:
+        conditions.append(MinisterialAttendance.for_chair.is_(True))
+    return [
+        Task(
+            f"Reply to the invitation for {invitation.invitee}",
+            url_for(
+                "attendance.respond",
+                slug=invitation.meeting.slug,
+                invitation_id=invitation.id,
+            ),
+            f"Meeting {format_datetime(invitation.meeting.starts_at)}",
+        )
         for invitation in db.session.execute(
             select(MinisterialAttendance)
             .join(Meeting)
@@ -237,55 +314,43 @@ def needs_action(user: User) -> list[Task]:
             .where(
                 MinisterialAttendance.status == InvitationStatus.INVITED,
                 Meeting.status.in_([MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED]),
-                Meeting.starts_at > now,
+                Meeting.starts_at > asker.now,
                 or_(*conditions),
             )
-        ).scalars():
-            tasks.append(
-                Task(
-                    f"Reply to the invitation for {invitation.invitee}",
-                    url_for(
-                        "attendance.respond",
-                        slug=invitation.meeting.slug,
-                        invitation_id=invitation.id,
-                    ),
-                    f"Meeting {format_datetime(invitation.meeting.starts_at)}",
-                )
-            )
-
-    authority_ids = list(drafters)
-    departments = [
-        a.ministerial_office.department_id for a in appointments if a.ministerial_office is not None
+        ).scalars()
     ]
-    secretariat = Role.SECRETARIAT in user.roles_on(on)
-    if authority_ids or departments or secretariat:
-        owners: list[ColumnElement[bool]] = [
-            (Action.owner_kind == OwnerKind.AUTHORITY)
-            & Action.owner_authority_id.in_(authority_ids or [0]),
-            (Action.owner_kind == OwnerKind.DEPARTMENT)
-            & Action.owner_department_id.in_(departments or [0]),
-        ]
-        if secretariat:  # the secretariat's own actions
-            owners.append(Action.owner_kind == OwnerKind.SECRETARIAT)
+
+
+def _action_tasks(asker: _Asker) -> list[Task]:
+    """Open actions due within a fortnight (or overdue) that their authority,
+    their department or (the secretariat) the secretariat owns."""
+    authority_ids = list(asker.drafters)
+    if not (authority_ids or asker.departments or asker.secretariat):
+        return []
+    owners: list[ColumnElement[bool]] = [
+        (Action.owner_kind == OwnerKind.AUTHORITY)
+        & Action.owner_authority_id.in_(authority_ids or [0]),
+        (Action.owner_kind == OwnerKind.DEPARTMENT)
+        & Action.owner_department_id.in_(asker.departments or [0]),
+    ]
+    if asker.secretariat:
+        owners.append(Action.owner_kind == OwnerKind.SECRETARIAT)
+    return [
+        Task(
+            f"{'Overdue' if action.overdue(asker.on) else 'Due soon'}: {action.text[:80]}",
+            url_for("minutes.show_action", action_id=action.id),
+            f"Due {format_date(action.due_on)}",
+        )
         for action in db.session.execute(
             select(Action)
             .where(
                 Action.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
-                Action.due_on <= on + timedelta(days=14),
+                Action.due_on <= asker.on + timedelta(days=14),
                 or_(*owners),
             )
             .order_by(Action.due_on)
-        ).scalars():
-            tasks.append(
-                Task(
-                    f"{'Overdue' if action.overdue(on) else 'Due soon'}: {action.text[:80]}",
-                    url_for("minutes.show_action", action_id=action.id),
-                    f"Due {format_date(action.due_on)}",
-                )
-            )
-    if secretariat or chair:
-        tasks += _minutes_tasks(minutes_work(drafting=secretariat), chair=chair)
-    return tasks
+        ).scalars()
+    ]
 
 
 def _minutes_tasks(work: MinutesWork, *, chair: bool) -> list[Task]:
@@ -409,6 +474,22 @@ def minutes_work(*, drafting: bool) -> MinutesWork:
 
 
 # "Your authority": what is coming up ------------------------------------------
+
+
+@dataclass
+class Place:
+    """One of a person's authorities on "Your authority": what they hold
+    there, its standing, its team and what is coming up for it."""
+
+    appointments: list[Appointment]
+    authority: Authority
+    control: PoliticalControl | None
+    membership: Membership | None
+    team: list[Appointment]
+    can_manage_team: bool
+    can_reply: bool
+    meetings: list[UpcomingMeeting] = field(default_factory=list)
+    consultations: list[OpenConsultation] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

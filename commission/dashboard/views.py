@@ -4,8 +4,6 @@ the consultations it can respond to)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, render_template
 from flask_login import current_user
 
@@ -54,27 +52,25 @@ def home() -> str:
 def my_authority() -> str:
     on = today()
     appointments = [a for a in current_user.current_appointments(on) if a.authority_id]
-    places: dict[int, dict[str, Any]] = {}
+    places: dict[int, queries.Place] = {}
     for appointment in appointments:
         if appointment.authority_id in places:  # two roles at one authority: shown once
-            places[appointment.authority_id]["appointments"].append(appointment)
+            places[appointment.authority_id].appointments.append(appointment)
             continue
         authority = load_authority(appointment.authority.slug)
-        current_team = [a for a in team(authority) if a.is_current(on)]
-        places[authority.id] = {
-            "appointments": [appointment],
-            "authority": authority,
-            "control": authority.control_on(on),
-            "membership": authority.membership_on(on),
-            "team": current_team,
-            "can_manage_team": policy.can_manage_team(authority),
-        }
-    authorities = [place["authority"] for place in places.values()]
+        places[authority.id] = queries.Place(
+            appointments=[appointment],
+            authority=authority,
+            control=authority.control_on(on),
+            membership=authority.membership_on(on),
+            team=[a for a in team(authority) if a.is_current(on)],
+            can_manage_team=policy.can_manage_team(authority),
+            can_reply=reply_capacity(current_user, authority, on) is not None,
+        )
+    authorities = [place.authority for place in places.values()]
     meetings = queries.upcoming_meetings(authorities, limit=MY_AUTHORITY_MEETINGS)
     consultations = queries.open_consultations(authorities)
     for place in places.values():
-        authority = place["authority"]
-        place["meetings"] = meetings[authority.id]
-        place["consultations"] = consultations[authority.id]
-        place["can_reply"] = reply_capacity(current_user, authority, on) is not None
+        place.meetings = meetings[place.authority.id]
+        place.consultations = consultations[place.authority.id]
     return render_template("dashboard/my_authority.html", places=list(places.values()), on=on)

@@ -308,6 +308,32 @@ def response_submitted(response: Response, **_: Any) -> None:
     )
 
 
+def letter_response_confirmed(response: Response, **_: Any) -> None:
+    """The council's leader (or mayor, or a deputy who signs off) learns the
+    Commission now holds a response from its letter, which they can withdraw
+    or replace before the deadline."""
+    consultation = response.consultation
+    dated = format_date(response.letter_dated) if response.letter_dated else "recently"
+    enqueue(
+        users=signers(response.authority_id),
+        topic=Topic.RESPONSES,
+        template="letter_response_confirmed",
+        subject=f"Response recorded from your letter: {consultation.reference}",
+        lines=[
+            f"The Commission's secretariat has recorded {response.authority.name}'s response "
+            f"to “{consultation.title}” from a letter dated {dated}. It now counts as "
+            f"{response.authority.name}'s official position.",
+            "If it is not what your authority meant to say, you can replace it with a response "
+            "of your own, or withdraw it, until responses close.",
+        ],
+        link=external_url(
+            "consultations.respond", reference=consultation.reference, slug=response.authority.slug
+        ),
+        link_text="See the response",
+        dedupe=f"letter:{response.id}:{response.submission_count}",
+    )
+
+
 def summary_published(consultation: Consultation, **_: Any) -> None:
     enqueue(
         users=_members_people(),
@@ -572,6 +598,7 @@ RECEIVERS: dict[NamedSignal, Callable[..., None]] = {
     signals.extension_granted: extension_granted,
     signals.response_ready: response_ready,
     signals.response_submitted: response_submitted,
+    signals.letter_response_confirmed: letter_response_confirmed,
     signals.summary_published: summary_published,
     signals.reply_published: reply_published,
     signals.feedback_sent: feedback_sent,

@@ -1,5 +1,5 @@
-"""Loading the reference data in ``seeds/``: councils, strategic authorities,
-departments and ministerial offices.
+"""Loading the reference data in ``seeds/``: councils, their political control
+year by year, strategic authorities, departments and ministerial offices.
 
 ``load_reference_data`` validates every row of every file first and imports
 nothing if any row is bad; it then creates or updates records so that running it
@@ -42,6 +42,14 @@ AS_OF = re.compile(r"^(\d{4})-(\d{2})$")
 FOUNDING_DATE = date(2026, 4, 1)
 FOUNDING_REASON = "Founding member of the Commission"
 CONTROL_SOURCE = "Open Council Data UK (seed data)"
+HISTORY_SOURCE = "Open Council Data UK (control history)"
+SEED_SOURCES = frozenset({CONTROL_SOURCE, HISTORY_SOURCE})
+# An Open Council Data year is the chamber after that year's May elections; the
+# seed dates it from June, as ``control_as_of`` in councils.csv does.
+HISTORY_MONTH = 6
+UNNAMED_MAJORITY_NOTE = (
+    "Councillors outside the named parties held a majority; the source names no group"
+)
 
 CONTROL_BY_LABEL = {control.label: control for control in Control if control is not Control.OTHER}
 
@@ -96,6 +104,15 @@ class CouncilRow:
     control: Control | None
     party_name: str | None
     control_as_of: date | None
+
+
+@dataclass(frozen=True)
+class ControlYearRow:
+    line: int
+    gss_code: str
+    year: int
+    control: Control
+    party_name: str | None
 
 
 @dataclass(frozen=True)
@@ -205,16 +222,10 @@ def read_councils(path: Path, problems: list[str]) -> list[CouncilRow]:
                 population = int(row["population"])
             else:
                 errors.append(f"population {row['population']!r} is not a whole number")
-        control: Control | None = None
-        party_name = None
         label = row["political_control"]
-        if label:
-            control = CONTROL_BY_LABEL.get(label, Control.OTHER)
-            party_name = label if control is Control.OTHER else None
-            if len(label) > 100:
-                errors.append("political control is longer than 100 characters")
-        else:
-            control = Control.UNDETERMINED
+        control, party_name = _control_from_label(label)
+        if len(label) > 100:
+            errors.append("political control is longer than 100 characters")
         as_of = _as_of(row["control_as_of"]) if row["control_as_of"] else None
         if row["control_as_of"] and as_of is None:
             errors.append(f"control_as_of {row['control_as_of']!r} is not YYYY-MM")
@@ -235,6 +246,43 @@ def read_councils(path: Path, problems: list[str]) -> list[CouncilRow]:
                 as_of or FOUNDING_DATE,
             )
         )
+    return rows
+
+
+def _control_from_label(label: str) -> tuple[Control, str | None]:
+    """A blank label is a council whose control the source could not name."""
+    if not label:
+        return Control.UNDETERMINED, None
+    control = CONTROL_BY_LABEL.get(label, Control.OTHER)
+    return control, label if control is Control.OTHER else None
+
+
+def read_control_history(
+    path: Path, council_codes: set[str], problems: list[str]
+) -> list[ControlYearRow]:
+    columns = ["gss_code", "year", "political_control"]
+    rows: list[ControlYearRow] = []
+    seen: set[tuple[str, int]] = set()
+    for line, row in _rows(path, columns, problems):
+        where = f"{path.name} line {line}"
+        errors = []
+        code = row["gss_code"]
+        if code not in council_codes:
+            errors.append(f"GSS code {code!r} is not a council in councils.csv")
+        year = int(row["year"]) if re.fullmatch(r"\d{4}", row["year"]) else None
+        if year is None:
+            errors.append(f"year {row['year']!r} is not a year")
+        elif (code, year) in seen:
+            errors.append(f"{code} {year} appears twice")
+        if len(row["political_control"]) > 100:
+            errors.append("political control is longer than 100 characters")
+        if errors:
+            problems.extend(f"{where}: {error}" for error in errors)
+            continue
+        assert year is not None
+        seen.add((code, year))
+        control, party_name = _control_from_label(row["political_control"])
+        rows.append(ControlYearRow(line, code, year, control, party_name))
     return rows
 
 
@@ -380,6 +428,7 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
     problems: list[str] = []
     councils = read_councils(folder / "councils.csv", problems)
     all_council_codes = _all_codes(folder / "councils.csv")
+    history = read_control_history(folder / "control_history.csv", all_council_codes, problems)
     strategic = read_strategic(folder / "combined_authorities.csv", all_council_codes, problems)
     departments = read_departments(folder / "departments.csv", problems)
     offices = read_offices(
@@ -394,7 +443,11 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
     by_name = {a.name: a for a in authorities}
     slugs = {a.slug for a in authorities}
 
+    years_by_code: dict[str, list[ControlYearRow]] = {}
+    for year_row in history:
+        years_by_code.setdefault(year_row.gss_code, []).append(year_row)
     tally = report.tally("councils")
+    control_tally = report.tally("control records")
     for c in councils:
         authority = existing.get(c.gss_code)
         created = authority is None
@@ -412,9 +465,11 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
                 "mayoral": False,
             },
         )
-        changed |= _seed_control(authority, c, created)
         changed |= _seed_membership(authority, created)
         tally.count(created, changed and not created)
+        _seed_controls(
+            authority, control_timeline(c, years_by_code.get(c.gss_code, [])), control_tally
+        )
 
     tally = report.tally("strategic authorities")
     for s in strategic:
@@ -485,26 +540,83 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
     return report
 
 
-def _seed_control(authority: Authority, row: CouncilRow, created: bool) -> bool:
-    """The seed's control is recorded as of its date; a later change recorded
-    by the secretariat has a later date and is left alone."""
-    assert row.control is not None and row.control_as_of is not None
-    record = None
-    if not created:
-        record = next(
-            (c for c in authority.controls if c.effective_from == row.control_as_of), None
+@dataclass(frozen=True)
+class ControlPoint:
+    effective_from: date
+    control: Control
+    party_name: str | None
+    source: str
+    note: str | None
+
+
+def control_timeline(council: CouncilRow, years: list[ControlYearRow]) -> list[ControlPoint]:
+    """The seed's control of one council, oldest first: a point for each year of
+    the history before the file's ``control_as_of``, then that date's control,
+    with each run of the same control kept as its first point only, because a
+    record holds from its date until the next one."""
+    assert council.control is not None and council.control_as_of is not None
+    points = [
+        ControlPoint(
+            date(row.year, HISTORY_MONTH, 1),
+            row.control,
+            row.party_name,
+            HISTORY_SOURCE,
+            UNNAMED_MAJORITY_NOTE if row.control is Control.UNDETERMINED else None,
         )
-    if record is None:
-        authority.controls.append(
-            PoliticalControl(
-                control=row.control,
-                party_name=row.party_name,
-                effective_from=row.control_as_of,
-                source=CONTROL_SOURCE,
+        for row in sorted(years, key=lambda row: row.year)
+        if date(row.year, HISTORY_MONTH, 1) < council.control_as_of
+    ]
+    points.append(
+        ControlPoint(
+            council.control_as_of, council.control, council.party_name, CONTROL_SOURCE, None
+        )
+    )
+    timeline: list[ControlPoint] = []
+    for point in points:
+        if timeline and (timeline[-1].control, timeline[-1].party_name) == (
+            point.control,
+            point.party_name,
+        ):
+            continue
+        timeline.append(point)
+    return timeline
+
+
+def _seed_controls(authority: Authority, timeline: list[ControlPoint], tally: Tally) -> None:
+    """Records the timeline. A record the secretariat made is left alone, even
+    on a seed date; the seed's own records not in the timeline any more are
+    removed, so the history follows the files."""
+    existing = {record.effective_from: record for record in authority.controls}
+    wanted = {point.effective_from for point in timeline}
+    for old in list(authority.controls):
+        if old.source in SEED_SOURCES and old.effective_from not in wanted:
+            authority.controls.remove(old)
+            tally.updated += 1
+    for point in timeline:
+        record = existing.get(point.effective_from)
+        values: dict[str, object] = {
+            "control": point.control,
+            "party_name": point.party_name,
+            "source": point.source,
+            "note": point.note,
+        }
+        if record is None:
+            authority.controls.append(
+                PoliticalControl(
+                    effective_from=point.effective_from,
+                    control=point.control,
+                    party_name=point.party_name,
+                    source=point.source,
+                    note=point.note,
+                )
             )
-        )
-        return True
-    return _apply(record, {"control": row.control, "party_name": row.party_name})
+            tally.count(True, True)
+        elif record.source in SEED_SOURCES:
+            tally.count(False, _apply(record, values))
+        else:
+            tally.count(False, False)
+    # Newest first, as the relationship loads them and ``control_on`` reads them.
+    authority.controls.sort(key=lambda record: record.effective_from, reverse=True)
 
 
 def _seed_membership(authority: Authority, created: bool) -> bool:

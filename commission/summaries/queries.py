@@ -344,7 +344,10 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         .outerjoin(
             Response,
             and_(
-                Response.authority_id == Authority.id, Response.consultation_id == consultation.id
+                Response.authority_id == Authority.id,
+                Response.consultation_id == consultation.id,
+                # A response entered from a letter counts once confirmed.
+                or_(Response.letter_dated.is_(None), Response.confirmed_at.is_not(None)),
             ),
         )
         .where(Authority.id.in_(_members(on)))

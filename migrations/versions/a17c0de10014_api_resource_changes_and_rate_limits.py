@@ -5,7 +5,7 @@ Last-Modified), the API's rate-limit counters shared by every app server, and
 people's personal access tokens (kept as hashes).
 
 Revision ID: a17c0de10014
-Revises: a17c0de10009
+Revises: a17c0de10012
 Create Date: 2026-12-06 10:00:00.000000
 
 """
@@ -18,7 +18,7 @@ import commission.db_types
 
 # revision identifiers, used by Alembic.
 revision = "a17c0de10014"
-down_revision = "a17c0de10009"
+down_revision = "a17c0de10012"
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import itertools
 import json
 import os
@@ -29,7 +30,10 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 if TYPE_CHECKING:
+    from flask import Flask
     from playwright.sync_api import BrowserContext, Page, Response, Route
+
+    from commission.auth.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -433,7 +437,7 @@ def describe_html_errors(errors: list[dict[str, Any]], pages: dict[str, CheckedP
 # links that act by being followed (unsubscribing) and feeds.
 NOT_PAGES = re.compile(
     r"\.(pdf|csv|xlsx|ics|json)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/"
-    r"|^/assets/|^/unsubscribe/|^/calendar/"
+    r"|^/assets/|^/unsubscribe/|^/calendar/|^/healthz"
 )
 
 
@@ -454,12 +458,81 @@ def pages_linked_from(page: Page, base_url: str) -> list[str]:
     return found
 
 
-def endpoint_matcher() -> Callable[[str], str | None]:
-    """``match(url)``: the app's endpoint for a GET of ``url``, or None."""
+@functools.cache
+def _url_map_app() -> Flask:
+    """An app for reading the URL map and the access rules (no database)."""
     from commission import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
-    adapter = app.url_map.bind("localhost")
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True})
+
+
+def pages_open_to(roles: frozenset[Role] | None) -> set[str]:
+    """The endpoints of pages (GET, not a download) that someone holding
+    ``roles`` passes the declared rule of, or a visitor for None. An object
+    policy needs the object, so those are left out: the crawl meets them."""
+    from commission.access import RULE_ATTRIBUTE, RuleKind
+
+    app = _url_map_app()
+    pages = set()
+    for url_rule in app.url_map.iter_rules():
+        if (
+            "GET" not in (url_rule.methods or set())
+            or NOT_PAGES.search(url_rule.rule)
+            or ".<" in url_rule.rule  # a download in a format of the address
+        ):
+            continue
+        rule = getattr(app.view_functions[url_rule.endpoint], RULE_ATTRIBUTE, None)
+        if rule is None:
+            continue
+        if (
+            rule.kind is RuleKind.PUBLIC
+            or (rule.kind is RuleKind.ANONYMOUS_ONLY and roles is None)
+            or (rule.kind is RuleKind.SIGNED_IN and roles is not None)
+            or (rule.kind is RuleKind.ROLES and roles is not None and rule.roles & roles)
+        ):
+            pages.add(url_rule.endpoint)
+    return pages
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in on ``page`` through the sign-in page and arrive signed in."""
+    from playwright.sync_api import expect
+
+    if urlsplit(page.url).path != "/sign-in":
+        page.goto("/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
+
+
+def sign_in_as(
+    new_context: Callable[..., BrowserContext],
+    local: str,
+    *,
+    before: Callable[[Page], None] | None = None,
+    **context_options: Any,
+) -> Page:
+    """A new browser context (with ``context_options``, such as a viewport)
+    signed in as the demo person ``local@demo…``; ``before(page)`` runs on the
+    new page first (to install a clock, say)."""
+    from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
+
+    page = new_context(**context_options).new_page()
+    if before is not None:
+        before(page)
+    sign_in(page, f"{local}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+    return page
+
+
+def rules_of(endpoints: set[str]) -> list[str]:
+    """The URL rules (``/meetings/<meeting:slug>/minutes``) of endpoints."""
+    return [r.rule for r in _url_map_app().url_map.iter_rules() if r.endpoint in endpoints]
+
+
+def endpoint_matcher() -> Callable[[str], str | None]:
+    """``match(url)``: the app's endpoint for a GET of ``url``, or None."""
+    adapter = _url_map_app().url_map.bind("localhost")
 
     def match(url: str) -> str | None:
         try:

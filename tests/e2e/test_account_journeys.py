@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.e2e.harness import Account, LiveServer, PageChecker, unique_email
+from tests.e2e.harness import Account, LiveServer, PageChecker, sign_in, unique_email
 
 SERVICE_NAME = "Local Government Commission"
 DASH = "\N{EN DASH}"
@@ -29,12 +29,9 @@ def banner(page: Page) -> Locator:
     return page.locator(".govuk-notification-banner")
 
 
-def sign_in(page: Page, check_page: PageChecker, email: str, password: str) -> None:
-    """From the sign-in page, sign in successfully and land on the home page."""
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
+def sign_in_and_check(page: Page, check_page: PageChecker, email: str, password: str) -> None:
+    """From the sign-in page, sign in successfully and check the home page."""
+    sign_in(page, email, password)
     check_page(page)
 
 
@@ -59,7 +56,7 @@ def test_sign_in_and_sign_out(
     expect(page.get_by_label("Email address")).to_have_value(person.email)
     check_page(page)
 
-    sign_in(page, check_page, person.email, person.password)
+    sign_in_and_check(page, check_page, person.email, person.password)
     expect(page.get_by_text(f"Signed in as {person.full_name}.")).to_be_visible()
     expect(header(page).get_by_role("link", name="Sign in")).to_have_count(0)
 
@@ -84,7 +81,7 @@ def test_invited_person_creates_password_and_signs_in(
 
     page.goto("/sign-in")
     check_page(page)
-    sign_in(page, check_page, secretariat.email, secretariat.password)
+    sign_in_and_check(page, check_page, secretariat.email, secretariat.password)
 
     header(page).get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("People")
@@ -130,7 +127,7 @@ def test_invited_person_creates_password_and_signs_in(
     expect(invitee.get_by_label("Email address")).to_have_value(invitee_email)
     check_page(invitee)
 
-    sign_in(invitee, check_page, invitee_email, NEW_PASSWORD)
+    sign_in_and_check(invitee, check_page, invitee_email, NEW_PASSWORD)
     expect(invitee.get_by_text(f"Signed in as {invitee_name}.")).to_be_visible()
     expect(invitee.locator("main")).to_contain_text("Chair, since")
     expect(header(invitee).get_by_role("link", name="People")).to_have_count(0)
@@ -173,7 +170,7 @@ def test_password_reset(
     expect(error_summary(page)).to_contain_text(GENERIC_SIGN_IN_ERROR)
     check_page(page)
 
-    sign_in(page, check_page, person.email, NEW_PASSWORD)
+    sign_in_and_check(page, check_page, person.email, NEW_PASSWORD)
     expect(page.get_by_text(f"Signed in as {person.full_name}.")).to_be_visible()
 
     response = page.goto(link)
@@ -224,7 +221,7 @@ def test_sign_in_and_out_without_javascript(
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     check_page(page)
 
-    sign_in(page, check_page, person.email, person.password)
+    sign_in_and_check(page, check_page, person.email, person.password)
     expect(page.get_by_text(f"Signed in as {person.full_name}.")).to_be_visible()
 
     header(page).get_by_role("button", name="Sign out").click()

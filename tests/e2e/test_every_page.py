@@ -19,9 +19,14 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import LONDON
-from tests.e2e.harness import LiveServer, PageChecker, pages_linked_from, unique_email
+from tests.e2e.harness import (
+    LiveServer,
+    PageChecker,
+    pages_linked_from,
+    sign_in_as,
+    unique_email,
+)
 
 LEEDS = "Leeds City Council"
 LEEDS_PAGE = "/authorities/leeds-city-council"
@@ -45,17 +50,6 @@ def heading(page: Page) -> Locator:
 
 def banner(page: Page) -> Locator:
     return page.locator(".govuk-notification-banner")
-
-
-def sign_in_as(new_context: NewContext, local: str) -> Page:
-    """A new browser context signed in as the demo person ``local@demo…``."""
-    page = new_context().new_page()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(f"{local}@{DEMO_DOMAIN}")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
-    return page
 
 
 def visit(

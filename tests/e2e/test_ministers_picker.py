@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.e2e.harness import Account, LiveServer, PageChecker
+from tests.e2e.harness import Account, LiveServer, PageChecker, sign_in
 
 # A scheduled meeting two years ahead (never the next meeting other journeys
 # see), made through the app's shell on the server's database.
@@ -35,14 +35,6 @@ def future_meeting(live_server: LiveServer) -> str:
     return line[line.index("MADE|") :].split("|")[1]
 
 
-def sign_in(page: Page, person: Account) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(person.email)
-    page.get_by_label("Password", exact=True).fill(person.password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
-
-
 def banner(page: Page) -> Locator:
     return page.locator(".govuk-notification-banner")
 
@@ -54,7 +46,8 @@ def test_an_office_is_found_by_typing(
     make_secretariat: Callable[[str], Account],
 ) -> None:
     slug = future_meeting(live_server)
-    sign_in(page, make_secretariat("Priya Picker"))
+    person = make_secretariat("Priya Picker")
+    sign_in(page, person.email, person.password)
     page.goto(f"/meetings/{slug}/ministers")
     combobox = page.get_by_role("combobox", name="Who to invite")
     expect(combobox).to_be_visible(timeout=20_000)
@@ -79,7 +72,8 @@ def test_the_offices_are_a_grouped_select_without_javascript(
 ) -> None:
     slug = future_meeting(live_server)
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, make_secretariat("Noor Noscript"))
+    person = make_secretariat("Noor Noscript")
+    sign_in(page, person.email, person.password)
     page.goto(f"/meetings/{slug}/ministers")
     select = page.get_by_label("Who to invite")
     expect(select.locator("optgroup[label='Department for Transport']")).to_have_count(1)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.e2e.harness import Account, LiveServer, PageChecker
+from tests.e2e.harness import Account, LiveServer, PageChecker, sign_in
 
 # A meeting held yesterday (so it is never the next meeting other journeys
 # see), with three replies, made through the app's shell on the server's
@@ -47,14 +47,6 @@ def held_meeting_with_replies(live_server: LiveServer) -> tuple[str, str, str, s
     return slug, remote, sorry, substitute
 
 
-def sign_in(page: Page, check_page: PageChecker, person: Account) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(person.email)
-    page.get_by_label("Password", exact=True).fill(person.password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
-
-
 def mark_of(page: Page, authority: str) -> Locator:
     return page.get_by_label(f"Register for {authority}", exact=True)
 
@@ -70,7 +62,8 @@ def test_the_secretariat_takes_the_register(
     make_secretariat: Callable[[str], Account],
 ) -> None:
     slug, remote, sorry, substitute = held_meeting_with_replies(live_server)
-    sign_in(page, check_page, make_secretariat("Rosa Register"))
+    person = make_secretariat("Rosa Register")
+    sign_in(page, person.email, person.password)
 
     page.goto(f"/meetings/{slug}/register")
     expect(page.get_by_role("heading", level=1)).to_have_text("The register")
@@ -126,7 +119,8 @@ def test_the_register_by_keyboard_without_javascript(
 ) -> None:
     slug, _, sorry, _ = held_meeting_with_replies(live_server)
     page = new_context(java_script_enabled=False).new_page()
-    sign_in(page, check_page, make_secretariat("Kit Keyboard"))
+    person = make_secretariat("Kit Keyboard")
+    sign_in(page, person.email, person.password)
 
     page.goto(f"/meetings/{slug}/register?reply=apologies")
     expect(page.get_by_label(re.compile(r"^Select all"))).to_have_count(0)

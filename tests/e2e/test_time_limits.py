@@ -6,7 +6,6 @@ where the focus goes after moving an agenda item."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -14,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from commission.seeding.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from commission.timeutil import LONDON
-from tests.e2e.harness import PageChecker
+from tests.e2e.harness import PageChecker, sign_in_as
 
 NewContext = Callable[..., BrowserContext]
 TIME_LIMIT = 8 * 3600
@@ -22,14 +21,7 @@ WARNING = 5 * 60
 
 
 def signed_in_with_a_clock(new_context: NewContext, local: str) -> Page:
-    page = new_context().new_page()
-    page.clock.install()
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(f"{local}@{DEMO_DOMAIN}")
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(re.compile(r"^Signed in as "))).to_be_visible()
-    return page
+    return sign_in_as(new_context, local, before=lambda page: page.clock.install())
 
 
 def tokens(page: Page) -> set[str]:

@@ -81,10 +81,19 @@ def targets(app, app_ctx) -> dict[str, Target]:
     invitation = factories.ministerial_invitation(meeting=meeting)
     consultation = factories.consultation()
     document = factories.consultation_document(consultation=consultation)
-    factories.submitted_response(consultation=consultation, authority=council)
+    signed_off = factories.submitted_response(consultation=consultation, authority=council)
+    attachment = factories.response_attachment(response=signed_off, in_submitted=True)
     question = consultation.questions[0]
     on_consultation = {"reference": consultation.reference}
     on_response = {**on_consultation, "slug": council.slug}
+    on_attachment = {**on_response, "attachment_id": attachment.id}
+    by_letter = factories.council(name="Matrix Letter Council")
+    factories.letter_response(
+        consultation=consultation,
+        authority=by_letter,
+        entered_by=factories.user(role=Role.SECRETARIAT, full_name="Matrix Entrant"),
+    )
+    on_letter = {**on_consultation, "slug": by_letter.slug}
     snapshot = factories.summary_snapshot(consultation=consultation, meeting=meeting)
     answer = factories.first_answer(consultation=consultation)
     held = factories.meeting(
@@ -162,6 +171,13 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "consultations.confirmation": on_response,
         "consultations.response_history": on_response,
         "consultations.response_pdf": on_response,
+        "consultations.add_attachment": on_response,
+        "consultations.remove_attachment": on_attachment,
+        "consultations.download_attachment": {**on_attachment, "filename": attachment.filename},
+        "consultations.enter_letter": on_consultation,
+        "consultations.confirm_letter": on_letter,
+        "consultations.discard_letter": on_letter,
+        "consultations.withdraw_letter": on_response,
         "consultations.compare": on_consultation,
         "summaries.show_summary": on_consultation,
         "summaries.download_summary": {**on_consultation, "file_format": "csv"},
@@ -229,6 +245,17 @@ LIVE_SUMMARY = {
     "summaries.show_snapshot",
     "summaries.show_question",
     "summaries.show_snapshot_question",
+    # A signed-off response's documents follow the response: before the
+    # summary is published, its authority, the secretariat, the chair and the
+    # lead department's ministers.
+    "consultations.download_attachment",
+}
+# Changing a response's documents, or withdrawing a response entered from a
+# letter, is for the authority's own people: the secretariat only reads.
+AUTHORITY_ONLY = {
+    "consultations.add_attachment",
+    "consultations.remove_attachment",
+    "consultations.withdraw_letter",
 }
 # The attendance record of a meeting not yet held is the secretariat's alone.
 ATTENDANCE_RECORD = {"attendance.show_attendance", "attendance.download_attendance"}
@@ -258,6 +285,8 @@ def expected_get_status(app: Flask, endpoint: str, role: Role | None) -> int:
     # authorities, so only the secretariat passes; see test_object_policies.
     # Replying is for any member authority's own people, and every authority in
     # this matrix is a member.
+    if endpoint in AUTHORITY_ONLY:
+        return 403
     if endpoint == "minutes.show_action":
         return 200  # anyone signed in reads an action; only owners update it
     if endpoint == "attendance.reply":

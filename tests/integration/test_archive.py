@@ -142,6 +142,7 @@ def build_commission() -> None:
             granted_by_id=secretariat.id,
         )
     )
+    factories.response_attachment(response=response, data=factories.PDF_BYTES, in_submitted=True)
     factories.stated_position(consultation=consultation, authority=combined, meeting=held)
     tag = Tag(name="funding")
     db.session.add(tag)

@@ -400,6 +400,7 @@ def test_continue_to_check_your_answers(client, consultation, council, officer):
         "1. Question 1?": "Support",
         "2. Question 2?": "Support Our answer",
         "3. Question 3?": "Our answer",
+        "Supporting documents": "None",
     }
     q1 = consultation.questions[0]
     changes = [a["href"] for a in page(check).select(".govuk-summary-list__actions a")]

@@ -103,6 +103,8 @@ def test_first_load_creates_every_council_authority_department_and_office(seeded
         "departments": "20 created, 0 updated, 0 unchanged",
         # 118 rows; generic titles held by several ministers are one office each
         "ministerial offices": "111 created, 0 updated, 0 unchanged",
+        # control_history.csv's 3,432 years, each run of one control kept once
+        "control records": f"{expected_control_records()} created, 0 updated, 0 unchanged",
     }
     kinds = dict(
         db.session.execute(select(Authority.kind, func.count()).group_by(Authority.kind)).all()
@@ -199,28 +201,71 @@ def test_every_council_and_mayoral_authority_is_a_member_but_not_the_others(seed
     assert counts()["memberships"] == 317 + 14
 
 
-def test_political_control_comes_from_the_seed(seeded):
+def expected_control_records() -> int:
+    """Counted plainly from the files: each council's years before its
+    control_as_of, then that date's control, counting a value only when it
+    differs from the one before."""
+    with (SEEDS / "councils.csv").open(encoding="utf-8-sig") as handle:
+        councils = {row["gss_code"]: row for row in csv.DictReader(handle)}
+    with (SEEDS / "control_history.csv").open(encoding="utf-8-sig") as handle:
+        years = sorted(csv.DictReader(handle), key=lambda row: (row["gss_code"], row["year"]))
+    total = 0
+    for code, council in councils.items():
+        as_of = council["control_as_of"] or "2026-04"
+        values = [
+            r["political_control"]
+            for r in years
+            if r["gss_code"] == code and f"{r['year']}-06" < as_of
+        ] + [council["political_control"]]
+        total += sum(1 for i, value in enumerate(values) if i == 0 or value != values[i - 1])
+    return total
+
+
+def history(name: str) -> list[tuple[date, str]]:
+    return [(c.effective_from, c.label) for c in reversed(authority(name).controls)]
+
+
+def test_political_control_comes_from_the_seed_and_its_history(seeded):
+    assert history("London Borough of Tower Hamlets") == [
+        (date(2016, 6, 1), "No overall control"),
+        (date(2018, 6, 1), "Labour"),
+        (date(2022, 6, 1), "Not determined"),
+        (date(2025, 6, 1), "Aspire"),
+    ]
     tower_hamlets = authority("London Borough of Tower Hamlets")
-    [record] = tower_hamlets.controls
-    assert record.control is Control.OTHER
-    assert record.party_name == "Aspire"
-    assert record.label == "Aspire"
-    assert record.effective_from == SEED_CONTROL_DATE
-    assert record.source == "Open Council Data UK (seed data)"
-
-    boston = authority("Boston Borough Council")
-    [record] = boston.controls
-    assert record.control is Control.UNDETERMINED
-    assert record.party_name is None
-    assert record.label == "Not determined"
-    assert record.effective_from == FOUNDING_DATE  # no date in the file
-
-    by_control = dict(
-        db.session.execute(
-            select(PoliticalControl.control, func.count()).group_by(PoliticalControl.control)
-        ).all()
+    aspire, unnamed = tower_hamlets.controls[0], tower_hamlets.controls[1]
+    assert (aspire.control, aspire.party_name) == (Control.OTHER, "Aspire")
+    assert aspire.source == "Open Council Data UK (control history)"
+    assert unnamed.note == (
+        "Councillors outside the named parties held a majority; the source names no group"
     )
-    assert by_control == {
+    assert tower_hamlets.control_on(date(2022, 5, 31)).label == "Labour"
+    assert tower_hamlets.control_on(date(2022, 6, 1)).label == "Not determined"
+
+    # Hartlepool: a file row differs from the last history year, so both are kept
+    assert history("Hartlepool Borough Council") == [
+        (date(2016, 6, 1), "No overall control"),
+        (date(2018, 6, 1), "Not determined"),
+        (date(2021, 6, 1), "No overall control"),
+        (date(2024, 6, 1), "Labour"),
+        (SEED_CONTROL_DATE, "No overall control"),
+    ]
+    hartlepool = authority("Hartlepool Borough Council")
+    assert hartlepool.controls[0].source == "Open Council Data UK (seed data)"
+
+    # Boston's current control has no date in the file: the founding date
+    boston = authority("Boston Borough Council")
+    assert boston.controls[0].control is Control.UNDETERMINED
+    assert boston.controls[0].effective_from == FOUNDING_DATE
+    assert boston.controls[0].label == "Not determined"
+
+    current = {}
+    for council in db.session.execute(
+        select(Authority).where(Authority.kind.in_(COUNCIL_KINDS))
+    ).scalars():
+        control = council.control_on(today())
+        current[control.control] = current.get(control.control, 0) + 1
+    assert current == {
         Control.NO_OVERALL_CONTROL: 160,
         Control.LABOUR: 56,
         Control.LIBERAL_DEMOCRATS: 39,
@@ -232,6 +277,38 @@ def test_political_control_comes_from_the_seed(seeded):
         Control.UNDETERMINED: 2,
     }
     assert authority("Greater Manchester Combined Authority").controls == []
+
+
+def test_a_changed_year_in_the_history_updates_its_record(seeded, tmp_path):
+    folder = copy_seeds(tmp_path)
+
+    def change(rows):
+        for row in rows:
+            if row["gss_code"] == "E08000035" and row["year"] in ("2019", "2020"):
+                row["political_control"] = "No overall control"  # Leeds
+        return rows
+
+    edit_csv(folder / "control_history.csv", change)
+    report = load_reference_data(folder)
+    db.session.flush()
+    db.session.expire_all()
+    assert history("Leeds City Council") == [
+        (date(2016, 6, 1), "Labour"),
+        (date(2019, 6, 1), "No overall control"),
+        (date(2021, 6, 1), "Labour"),
+        (SEED_CONTROL_DATE, "No overall control"),
+    ]
+    assert str(report.tallies["control records"]).startswith("2 created, 0 updated")
+
+    # And back: the seed's records it no longer needs are removed
+    report = load_reference_data()
+    db.session.flush()
+    db.session.expire_all()
+    assert history("Leeds City Council") == [
+        (date(2016, 6, 1), "Labour"),
+        (SEED_CONTROL_DATE, "No overall control"),
+    ]
+    assert report.tallies["control records"].updated == 2
 
 
 def test_departments_and_offices(seeded):
@@ -270,6 +347,7 @@ def test_a_second_load_changes_nothing(seeded):
         "strategic authorities": (0, 0),
         "departments": (0, 0),
         "ministerial offices": (0, 0),
+        "control records": (0, 0),
     }
     assert report.tallies["councils"].unchanged == 317
     assert counts() == before
@@ -280,7 +358,7 @@ def test_a_changed_row_updates_its_record_and_adds_nothing(seeded, tmp_path):
 
     def change(rows):
         row = row_by_name(rows, "Hartlepool Borough Council")
-        row.update(name="Hartlepool Council", population="100000", political_control="Labour")
+        row.update(name="Hartlepool Council", population="100000", political_control="Green")
         return rows
 
     edit_csv(folder / "councils.csv", change)
@@ -299,8 +377,9 @@ def test_a_changed_row_updates_its_record_and_adds_nothing(seeded, tmp_path):
     assert hartlepool.name == "Hartlepool Council"
     assert hartlepool.slug == "hartlepool-borough-council"  # links keep working
     assert hartlepool.population == 100_000
-    [record] = hartlepool.controls
-    assert (record.control, record.effective_from) == (Control.LABOUR, SEED_CONTROL_DATE)
+    record = hartlepool.controls[0]
+    assert (record.control, record.effective_from) == (Control.GREEN, SEED_CONTROL_DATE)
+    assert str(report.tallies["control records"]).startswith("0 created, 1 updated")
     tees = authority("Tees Valley Combined Authority")
     assert tees.population == sum(c.population or 0 for c in tees.constituents)
 
@@ -319,9 +398,11 @@ def test_a_newer_control_date_in_the_file_adds_to_the_history(seeded, tmp_path):
     db.session.flush()
     db.session.expire_all()
     hartlepool = authority("Hartlepool Borough Council")
-    assert [(c.effective_from, c.label) for c in hartlepool.controls] == [
+    # The history's June 2026 year now comes before the file's date, and is kept
+    assert [(c.effective_from, c.label) for c in hartlepool.controls][:3] == [
         (date(2026, 9, 1), "Reform UK"),
         (SEED_CONTROL_DATE, "No overall control"),
+        (date(2024, 6, 1), "Labour"),
     ]
 
 
@@ -414,9 +495,10 @@ def test_a_reseed_keeps_control_recorded_later_by_the_secretariat(seeded):
     assert not report.changed
     db.session.expire_all()
     leeds = authority("Leeds City Council")
-    assert [(c.effective_from, c.label) for c in leeds.controls] == [
+    assert [(c.effective_from, c.label) for c in leeds.controls][:3] == [
         (date(2026, 10, 1), "Labour"),
         (SEED_CONTROL_DATE, "No overall control"),
+        (date(2016, 6, 1), "Labour"),
     ]
     assert leeds.control_on(date(2026, 10, 1)).label == "Labour"
     assert leeds.control_on(date(2026, 9, 30)).label == "No overall control"
@@ -462,7 +544,17 @@ def bad_folder(tmp_path: Path) -> Path:
         rows[3]["kind"] = "county"  # line 5: not a strategic kind
         return rows
 
+    def history(rows):
+        year = dict.fromkeys(rows[0], "")
+        return [
+            *rows,
+            {**year, "gss_code": "E06999999", "year": "2020"},  # line 3434: no such council
+            {**year, "gss_code": "E06000001", "year": "20x0"},  # line 3435
+            {**year, "gss_code": "E06000001", "year": "2016"},  # line 3436: a second 2016
+        ]
+
     edit_csv(folder / "councils.csv", councils)
+    edit_csv(folder / "control_history.csv", history)
     edit_csv(folder / "combined_authorities.csv", strategic)
     return folder
 
@@ -475,6 +567,9 @@ def expected_problems() -> list[str]:
         "councils.csv line 322: GSS code E06000001 appears twice",
         "councils.csv line 323: population 'about 100k' is not a whole number",
         "councils.csv line 324: control_as_of 'June 2026' is not YYYY-MM",
+        "control_history.csv line 3434: GSS code 'E06999999' is not a council in councils.csv",
+        "control_history.csv line 3435: year '20x0' is not a year",
+        "control_history.csv line 3436: E06000001 2016 appears twice",
         "combined_authorities.csv line 3: constituent codes not in councils.csv: E08999999",
         "combined_authorities.csv line 4: mayoral 'yes' is not true or false",
         "combined_authorities.csv line 5: kind 'county' is not a kind of strategic authority",
@@ -572,6 +667,7 @@ def test_flask_seed_loads_the_data_and_prints_the_tallies(app, app_ctx):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "Councils: 317 created, 0 updated, 0 unchanged",
+        f"Control records: {expected_control_records()} created, 0 updated, 0 unchanged",
         "Strategic authorities: 16 created, 0 updated, 0 unchanged",
         "Departments: 20 created, 0 updated, 0 unchanged",
         "Ministerial offices: 111 created, 0 updated, 0 unchanged",
@@ -593,7 +689,7 @@ def test_flask_seed_with_bad_data_exits_with_the_problems(app, app_ctx, tmp_path
     assert result.exit_code != 0
     for problem in expected_problems():
         assert problem in result.output
-    assert "9 problems in the seed files; nothing was imported" in result.output
+    assert "12 problems in the seed files; nothing was imported" in result.output
     assert counts()["authorities"] == 0
 
 
