@@ -86,6 +86,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     actions.init_app(app)
 
     from commission import models  # noqa: F401  (register every model)
+    from commission.api import ratelimit as api_ratelimit
+    from commission.api import tracking as api_tracking
+    from commission.api.views import bp as api_bp
     from commission.attendance.views import bp as attendance_bp
     from commission.audit import subscribers as audit_subscribers
     from commission.audit import trail as audit_trail
@@ -103,11 +106,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.people.views import bp as people_bp
     from commission.policies.views import bp as policies_bp
     from commission.summaries.views import bp as summaries_bp
+    from commission.tokens.views import bp as tokens_bp
 
     # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
     audit_subscribers.connect()
     audit_trail.init_app()
+    api_tracking.init_sessions()
+    api_ratelimit.init_app(app)
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -129,6 +135,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         authorities_bp,
         people_bp,
         audit_bp,
+        api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])

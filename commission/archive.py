@@ -87,6 +87,7 @@ LEFT_OUT: dict[str, str] = {
     "throttle_events": "recent failed sign-ins, kept minutes for throttling and then pruned",
     "stored_files": "the files themselves, which travel under files/ with the rows naming them",
     "job_runs": "when each timed job last started: its lock, not a record",
+    "api_rate_limits": "counts of the last minute's API requests per address, for the rate limit",
 }
 
 # Columns that name a file in storage: the file goes into the archive with the row.

@@ -17,7 +17,8 @@ before it commits. Writers queue on that one row only for the moment between
 the increment and their commit, so the counter's order is the commit order.
 Changes that are not records of the Commission (the download cache, the
 audit log's own rows, the mail outbox's delivery state, sign-in throttling,
-one-time account links and when a timed job last ran) do not move it.
+one-time account links, when a timed job last ran, the API's rate-limit
+counts and change times, and personal access tokens' last use) do not move it.
 
 A transaction rolled back after a change may still move it on once (a
 savepoint's rollback does not clear the mark, so that a change made before
@@ -56,6 +57,9 @@ NOT_RECORDS = frozenset(
         "account_tokens",
         "job_runs",
         "alembic_version",
+        "api_rate_limits",
+        "api_resource_changes",
+        "personal_access_tokens",
     }
 )
 

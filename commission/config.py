@@ -135,6 +135,10 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         # How long before a session or a form's security token runs out the
         # timeout warning is shown (with JavaScript).
         "SESSION_WARNING_SECONDS": _int("SESSION_WARNING_SECONDS", 5 * 60),
+        # The public API (docs/api.md): requests per client address, and where
+        # the counts are kept (Redis when set, otherwise the database).
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
     }
     if overrides:
         config.update(overrides)

@@ -10,8 +10,12 @@ from werkzeug.wrappers.response import Response
 
 from commission import access, kept_forms
 from commission.access import RuleKind
+from commission.api import protocol as api_protocol
 from commission.auth.forms import SignInForm
 from commission.auth.services import Throttled
+
+# Errors under the API's prefix are problem documents (RFC 9457), not pages.
+API_PREFIX = "/api/"
 
 PAGES: dict[int, tuple[str, str]] = {
     400: ("There is a problem with your request", "errors/error.html"),
@@ -83,8 +87,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(
         error: HTTPException,
-    ) -> HTTPException | tuple[str, int, dict[str, str]]:
+    ) -> HTTPException | Response | tuple[str, int, dict[str, str]]:
         code = error.code or 500
+        if request.path.startswith(API_PREFIX):
+            return api_protocol.problem_for(error)
         if code not in PAGES:
             return error
         body, status = render_error(code)
@@ -95,8 +101,10 @@ def init_app(app: Flask) -> None:
         return body, status, headers
 
     @app.errorhandler(InternalServerError)
-    def server_error(error: InternalServerError) -> tuple[str, int]:
+    def server_error(error: InternalServerError) -> Response | tuple[str, int]:
         original = getattr(error, "original_exception", None)
         if original is not None:
             app.logger.error("unhandled error", exc_info=original)
+        if request.path.startswith(API_PREFIX):
+            return api_protocol.problem(500, "Internal Server Error")
         return render_error(500)

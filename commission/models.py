@@ -1,5 +1,6 @@
 """Imports every area's models so the metadata (and Alembic) sees them all."""
 
+from commission.api.models import RateLimitCounter, ResourceChange
 from commission.attendance.models import (
     AttendanceReply,
     MinisterialAttendance,
@@ -46,6 +47,7 @@ from commission.notifications.models import OptOut, OutboxMessage
 from commission.policies.models import Policy, PolicyStage
 from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
+from commission.tokens.models import PersonalAccessToken
 
 __all__ = [
     "AccountToken",
@@ -82,9 +84,12 @@ __all__ = [
     "Paper",
     "Policy",
     "PolicyStage",
+    "PersonalAccessToken",
     "PoliticalControl",
     "Question",
+    "RateLimitCounter",
     "RegisterEntry",
+    "ResourceChange",
     "Response",
     "ResponseRevision",
     "StatedPosition",

@@ -53,12 +53,13 @@ from commission.consultations.models import (
     ResponseAttachment,
 )
 from commission.consultations.queries import load_consultation
+from commission.consultations.timeline import discussed_at, timeline
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm
-from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
+from commission.meetings.models import Meeting, MeetingStatus
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.membership.queries import load_authority_by_slug
@@ -195,18 +196,7 @@ def list_consultations() -> str:
 @access.public
 def show_consultation(reference: str) -> str:
     consultation = load_consultation(reference)
-    items = list(
-        db.session.execute(
-            select(AgendaItem)
-            .join(Meeting)
-            .where(
-                AgendaItem.consultation_id == consultation.id,
-                Meeting.status != MeetingStatus.DRAFT,
-            )
-            .options(selectinload(AgendaItem.meeting))
-            .order_by(Meeting.starts_at)
-        ).scalars()
-    )
+    items = discussed_at(consultation)
     mine = []
     for authority in _my_authorities():
         response = services.response_for(consultation, authority)
@@ -221,30 +211,13 @@ def show_consultation(reference: str) -> str:
         )
     published = summaries.published_snapshot(consultation)
     reply = summaries.reply_for(consultation)
-    timeline = []
-    if consultation.opened_at:
-        timeline.append((consultation.opened_at, "Opened for responses"))
-    if services.effective_status(consultation) is not ConsultationStatus.OPEN and (
-        consultation.opened_at
-    ):
-        timeline.append((consultation.closes_at, "Closed"))
-    for item in items:
-        if item.meeting.starts_at > now_utc() or item.meeting.status in {
-            MeetingStatus.CANCELLED,
-            MeetingStatus.POSTPONED,
-        }:
-            continue
-        title = item.title if policy.can_see_item(item) else "Confidential item"
-        timeline.append((item.meeting.starts_at, f"Discussed at the meeting: {title}"))
-    if published:
-        timeline.append((published.created_at, "Summary of positions published"))
-    if reply and reply.published_at:
-        timeline.append((reply.published_at, "Government reply published"))
     return render_template(
         "consultations/show.html",
         consultation=consultation,
         status=services.effective_status(consultation),
-        timeline=sorted(timeline, key=lambda event: event[0]),
+        timeline=[
+            (event.at, event.text) for event in timeline(consultation, items, published, reply)
+        ],
         summary_visible=published is not None or summaries.can_see_live(consultation, current_user),
         reply=reply,
         can_write_reply=summaries.can_write_reply(consultation, current_user),

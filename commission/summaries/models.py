@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from typing_extensions import TypedDict  # pydantic reads it for the API schema (Python 3.11)
 
 from commission.auth.models import User
 from commission.consultations.models import Answer, Consultation

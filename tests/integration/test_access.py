@@ -18,6 +18,7 @@ from commission.access import RuleKind
 from commission.auth.roles import Role
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import today
+from commission.tokens.services import create_token
 from tests import factories
 from tests.pages import expect
 
@@ -107,6 +108,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
     on_policy = {"slug": policy.slug}
     on_stage = {**on_policy, "stage_id": policy.stages[0].id}
     person.calendar_token = "matrix-calendar-token-0123456789"
+    token = create_token(name="Matrix token", days=30, actor=person)
     values = {
         "static": {"filename": "css/app.css"},
         "pages.govuk_assets": {"filename": "images/favicon.svg"},
@@ -214,6 +216,12 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "policies.unlink_consultation": on_stage,
         "policies.move_stage": on_stage,
         "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
+        "api.show_authority": {"authority_id": council.slug},
+        "api.show_meeting": {"slug": meeting.slug},
+        "api.show_consultation": on_consultation,
+        "api.show_summary": on_consultation,
+        "api.list_positions": on_consultation,
+        "tokens.revoke_token": {"token_id": token.token.id},
     }
     result = {}
     for rule in app.url_map.iter_rules():
@@ -225,7 +233,16 @@ def targets(app, app_ctx) -> dict[str, Target]:
 
 # Outcomes that differ from what the rule alone implies, because the record a
 # valid URL points at is itself the answer (a bogus link is a clear 404 page).
-SPECIAL_GET_STATUS = {"auth.set_password": 404, "notifications.unsubscribe": 404}
+SPECIAL_GET_STATUS = {
+    "auth.set_password": 404,
+    "notifications.unsubscribe": 404,
+    # The API shows a published summary only, to everyone alike; the
+    # matrix's consultation has a snapshot frozen for a meeting, not published.
+    "api.show_summary": 404,
+    "api.list_positions": 404,
+    # Another person's token is not found on your tokens' pages.
+    "tokens.revoke_token": 404,
+}
 # An unpublished summary is seen only by the secretariat, the chair and the
 # lead department's ministers (the matrix's minister is in another department).
 DRAFT_RECORDS = {"minutes.show_minutes", "minutes.minutes_pdf"}

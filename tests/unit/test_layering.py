@@ -342,3 +342,21 @@ def test_an_import_inside_a_function_is_found(tmp_path):
         "commission.thing:2 imports commission.timeutil inside f(); "
         "import it at the top of the module"
     ]
+
+
+def test_the_api_area_fits_the_layers(graph):
+    """The public API is an area like the others: its views are web, its
+    models are models, and what it reads and answers with is domain."""
+    layers = {name: layer_of(name, graph.packages) for name in graph.modules if ".api" in name}
+    assert layers == {
+        "commission.api": CORE,
+        "commission.api.models": MODELS,
+        "commission.api.openapi": DOMAIN,
+        "commission.api.params": DOMAIN,
+        "commission.api.protocol": DOMAIN,
+        "commission.api.queries": DOMAIN,
+        "commission.api.ratelimit": DOMAIN,
+        "commission.api.schemas": DOMAIN,
+        "commission.api.tracking": DOMAIN,
+        "commission.api.views": WEB,
+    }

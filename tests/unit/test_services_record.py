@@ -27,6 +27,7 @@ WITHOUT_ACTOR = {
     ("notifications/services.py", "renew_calendar_token"),
     ("auth/services.py", "request_password_reset"),
     ("auth/services.py", "issue_password_reset"),
+    ("tokens/services.py", "authenticate"),
 }
 # Functions that take an actor but are not services of their own: each
 # caller records the change it is part of.

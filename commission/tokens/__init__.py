@@ -1,0 +1,1 @@
+"""Personal access tokens: a signed-in person's keys to the JSON API."""
