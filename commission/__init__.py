@@ -101,12 +101,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.notifications.views import bp as notifications_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
+    from commission.search import index as search_index
+    from commission.search.views import bp as search_bp
     from commission.summaries.views import bp as summaries_bp
 
     # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
     audit_subscribers.connect()
     audit_trail.init_app()
+    search_index.init_app()
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -127,6 +130,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         authorities_bp,
         people_bp,
         audit_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])

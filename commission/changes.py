@@ -56,6 +56,10 @@ NOT_RECORDS = frozenset(
         "account_tokens",
         "job_runs",
         "alembic_version",
+        # The search index: made from the records, rebuilt with them.
+        "search_documents",
+        "search_file_texts",
+        "search_words",
     }
 )
 

@@ -43,6 +43,7 @@ from commission.minutes.models import (
     Minutes,
 )
 from commission.notifications.models import OptOut, OutboxMessage
+from commission.search.models import FileText, SearchDocument, Word
 from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 
@@ -68,6 +69,7 @@ __all__ = [
     "Department",
     "Extension",
     "FileBlob",
+    "FileText",
     "GovernmentReply",
     "JobRun",
     "Meeting",
@@ -84,9 +86,11 @@ __all__ = [
     "RegisterEntry",
     "Response",
     "ResponseRevision",
+    "SearchDocument",
     "StatedPosition",
     "SummarySnapshot",
     "Tag",
     "ThrottleEvent",
     "User",
+    "Word",
 ]
