@@ -249,26 +249,9 @@ def _record_documents(root: str, meeting: Meeting, day: date, where: str) -> Ite
     )
     approved = minutes is not None and minutes.published
     minutes_url = path("minutes.show_minutes", slug=meeting.slug)
-    if minutes is not None:
-        titles = {item.id: item.title for item in meeting.items}
-        yield Doc(
-            root=root,
-            kind=Kind.MINUTES,
-            record_id=minutes.id,
-            title=f"Minutes: {where}",
-            body=_join(
-                minutes.introduction,
-                *(
-                    _join(titles.get(entry.agenda_item_id), entry.discussion)
-                    for entry in minutes.items
-                ),
-                *(correction.text for correction in minutes.corrections),
-            ),
-            url=minutes_url,
-            audience=Audience.PUBLIC if approved else Audience.MINUTES_READERS,
-            happened_on=day,
-        )
     confidential = {item.id for item in meeting.items if item.confidential}
+    if minutes is not None:
+        yield from _minutes_documents(root, meeting, minutes, day, where, minutes_url)
     for decision in (
         session()
         .execute(
@@ -319,6 +302,49 @@ def _record_documents(root: str, meeting: Meeting, day: date, where: str) -> Ite
             department_id=action.owner_department_id,
             authority_id=action.owner_authority_id,
         )
+
+
+def _minutes_documents(
+    root: str, meeting: Meeting, minutes: Minutes, day: date, where: str, url: str
+) -> Iterable[Doc]:
+    """Draft minutes are one document for their readers. Approved minutes
+    are public, except the discussion of a confidential item, which the
+    minutes page shows only to people on the Commission: that is a second
+    document, for them."""
+    titles = {item.id: item.title for item in meeting.items}
+    confidential = {item.id for item in meeting.items if item.confidential}
+
+    def discussions(secret: bool) -> list[str]:
+        return [
+            _join(titles.get(entry.agenda_item_id), entry.discussion)
+            for entry in minutes.items
+            if (entry.agenda_item_id in confidential) is secret and entry.discussion
+        ]
+
+    common: dict[str, Any] = {
+        "root": root,
+        "kind": Kind.MINUTES,
+        "record_id": minutes.id,
+        "title": f"Minutes: {where}",
+        "url": url,
+        "happened_on": day,
+    }
+    corrections = [correction.text for correction in minutes.corrections]
+    if not minutes.published:
+        yield Doc(
+            **common,
+            body=_join(minutes.introduction, *discussions(False), *discussions(True), *corrections),
+            audience=Audience.MINUTES_READERS,
+        )
+        return
+    yield Doc(
+        **common,
+        body=_join(minutes.introduction, *discussions(False), *corrections),
+        audience=Audience.PUBLIC,
+    )
+    secret = discussions(True)
+    if secret:
+        yield Doc(**common, body=_join(*secret), audience=Audience.MEMBERS)
 
 
 # Consultations --------------------------------------------------------------------
@@ -509,10 +535,7 @@ def response_documents(response_id: int) -> list[Doc]:
                 **common,
                 kind=Kind.COMMENT,
                 title=f"{authority.name}: comments on {consultation.title}",
-                body=_join(
-                    response.submitted_comment,
-                    *(answer.submitted_comment for answer in response.answers),
-                ),
+                body=_join(*(answer.submitted_comment for answer in response.answers)),
                 url=path("summaries.list_comments", reference=consultation.reference),
                 audience=Audience.PUBLIC
                 if _published(consultation.id)

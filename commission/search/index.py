@@ -151,17 +151,21 @@ def refresh(session: Session, roots: Iterable[str]) -> None:
     """Build each root's documents again and rewrite those that changed."""
     connection = session.connection()
     for root in sorted(roots):
-        rows = {(doc.kind, doc.record_id): doc.row() for doc in documents.documents_for(root)}
+        rows = {
+            (doc.kind, doc.record_id, doc.audience): doc.row()
+            for doc in documents.documents_for(root)
+        }
         unchanged = set()
         stale = []
-        for key, kind, record_id, digest in connection.execute(
-            select(TABLE.c.id, TABLE.c.kind, TABLE.c.record_id, TABLE.c.digest).where(
-                TABLE.c.root == root
-            )
+        for key, kind, record_id, audience, digest in connection.execute(
+            select(
+                TABLE.c.id, TABLE.c.kind, TABLE.c.record_id, TABLE.c.audience, TABLE.c.digest
+            ).where(TABLE.c.root == root)
         ):
-            row = rows.get((kind, record_id))
-            if row is not None and row["digest"] == digest and (kind, record_id) not in unchanged:
-                unchanged.add((kind, record_id))
+            found = (kind, record_id, audience)
+            row = rows.get(found)
+            if row is not None and row["digest"] == digest and found not in unchanged:
+                unchanged.add(found)
             else:
                 stale.append(key)
         if stale:

@@ -190,6 +190,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "notifications.remind_authorities": on_consultation,
         "notifications.calendar_feed": {"token": person.calendar_token},
         "audit.record_history": {"record_type": "agenda_items", "record_id": item.id},
+        "search.search": {"q": "matrix"},
     }
     result = {}
     for rule in app.url_map.iter_rules():
