@@ -63,7 +63,8 @@ def upgrade():
         # Hyphens, slashes and full stops separate words on both engines
         # (PostgreSQL's parser would otherwise read "LGC-2027-004" as signed
         # numbers), so the two find the same things.
-        op.execute(
+        # Sent as it is (":" in the text is not a bound parameter).
+        op.get_bind().exec_driver_sql(
             "ALTER TABLE search_documents ADD COLUMN search_vector tsvector "
             "GENERATED ALWAYS AS ("
             "setweight(to_tsvector('english', translate(title, '-/.@:_+', '       ')), 'A') || "
