@@ -93,7 +93,7 @@ def roots_of(session: Session, target: Any) -> set[str]:
             return {f"consultation:{target.id}"}
         case Question() | ConsultationDocument() | GovernmentReply():
             return {f"consultation:{target.consultation_id}"}
-        case SummarySnapshot():
+        case SummarySnapshot() if target.published or _changed(target, "published"):
             # A published summary opens its responses' comments to everyone.
             return {f"consultation:{target.consultation_id}"} | {
                 f"response:{key}"

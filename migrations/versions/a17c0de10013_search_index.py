@@ -60,15 +60,16 @@ def upgrade():
     sa.PrimaryKeyConstraint('word', name=op.f('pk_search_words'))
     )
     if op.get_bind().dialect.name == "postgresql":
-        # Hyphens, slashes and full stops separate words on both engines
-        # (PostgreSQL's parser would otherwise read "LGC-2027-004" as signed
-        # numbers), so the two find the same things.
+        # Hyphens, slashes, full stops and the marks of HTML and e-mail
+        # separate words on both engines (PostgreSQL's parser would otherwise
+        # read "LGC-2027-004" as signed numbers, and skip what looks like a
+        # tag), so the two find the same things.
         # Sent as it is (":" in the text is not a bound parameter).
         op.get_bind().exec_driver_sql(
             "ALTER TABLE search_documents ADD COLUMN search_vector tsvector "
             "GENERATED ALWAYS AS ("
-            "setweight(to_tsvector('english', translate(title, '-/.@:_+', '       ')), 'A') || "
-            "setweight(to_tsvector('english', translate(body, '-/.@:_+', '       ')), 'B')"
+            "setweight(to_tsvector('english', translate(title, '-/.@:_+<>&', '          ')), 'A') || "
+            "setweight(to_tsvector('english', translate(body, '-/.@:_+<>&', '          ')), 'B')"
             ") STORED"
         )
         op.execute(
