@@ -148,8 +148,13 @@ def _add_words(session: Session, rows: Iterable[dict[str, Any]]) -> None:
 
 
 def refresh(session: Session, roots: Iterable[str]) -> None:
-    """Build each root's documents again and rewrite those that changed."""
+    """Build each root's documents again and write those that changed: a
+    document no longer there is deleted, a changed one updated in place
+    (an upsert, so a rebuild racing another in a second transaction leaves
+    one row, the last one committed)."""
     connection = session.connection()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for root in sorted(roots):
         rows = {
             (doc.kind, doc.record_id, doc.audience): doc.row()
@@ -164,15 +169,22 @@ def refresh(session: Session, roots: Iterable[str]) -> None:
         ):
             found = (kind, record_id, audience)
             row = rows.get(found)
-            if row is not None and row["digest"] == digest and found not in unchanged:
-                unchanged.add(found)
-            else:
+            if row is None:
                 stale.append(key)
+            elif row["digest"] == digest:
+                unchanged.add(found)
         if stale:
             connection.execute(delete(TABLE).where(TABLE.c.id.in_(stale)))
         fresh = [row for key, row in rows.items() if key not in unchanged]
+        for row in fresh:
+            statement = insert(TABLE).values(**row)
+            connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["kind", "record_id", "audience"],
+                    set_={name: statement.excluded[name] for name in row},
+                )
+            )
         if fresh:
-            connection.execute(TABLE.insert(), fresh)
             _add_words(session, fresh)
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commission.db_types import str_enum
@@ -95,7 +95,9 @@ class Audience(StrEnum):
 class SearchDocument(Base):
     __tablename__ = "search_documents"
     __table_args__ = (
-        Index("ix_search_documents_kind_record", "kind", "record_id"),
+        # One document a record and audience: a rebuild updates it in place,
+        # so two transactions rebuilding the same record never leave two.
+        UniqueConstraint("kind", "record_id", "audience"),
         Index("ix_search_documents_happened_on", "happened_on"),
     )
 

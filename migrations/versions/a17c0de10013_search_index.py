@@ -41,13 +41,13 @@ def upgrade():
     sa.Column('visible_from', sa.Date(), nullable=True),
     sa.Column('visible_to', sa.Date(), nullable=True),
     sa.Column('digest', sa.String(length=64), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_documents')),
+    sa.UniqueConstraint('kind', 'record_id', 'audience', name=op.f('uq_search_documents_kind_record_id_audience'))
     )
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_search_documents_authority_id'), ['authority_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_department_id'), ['department_id'], unique=False)
         batch_op.create_index('ix_search_documents_happened_on', ['happened_on'], unique=False)
-        batch_op.create_index('ix_search_documents_kind_record', ['kind', 'record_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_search_documents_root'), ['root'], unique=False)
 
     op.create_table('search_file_texts',
@@ -110,7 +110,6 @@ def downgrade():
     op.drop_table('search_file_texts')
     with op.batch_alter_table('search_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_documents_root'))
-        batch_op.drop_index('ix_search_documents_kind_record')
         batch_op.drop_index('ix_search_documents_happened_on')
         batch_op.drop_index(batch_op.f('ix_search_documents_department_id'))
         batch_op.drop_index(batch_op.f('ix_search_documents_authority_id'))
