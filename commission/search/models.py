@@ -64,7 +64,7 @@ KIND_LABELS = {
     Kind.CONSULTATION_DOCUMENT: ("Consultation document", "Consultation documents"),
     Kind.SUMMARY: ("Summary of positions", "Summaries of positions"),
     Kind.GOVERNMENT_REPLY: ("Government reply", "Government replies"),
-    Kind.RESPONSE: ("Your authority's response", "Your authorities' responses"),
+    Kind.RESPONSE: ("Response", "Responses"),
     Kind.COMMENT: ("Comments in a response", "Comments in responses"),
     Kind.AUTHORITY: ("Authority", "Authorities"),
     Kind.PERSON: ("Person in a public office", "People in public offices"),
