@@ -176,15 +176,15 @@ def refresh(session: Session, roots: Iterable[str]) -> None:
         if stale:
             connection.execute(delete(TABLE).where(TABLE.c.id.in_(stale)))
         fresh = [row for key, row in rows.items() if key not in unchanged]
-        for row in fresh:
-            statement = insert(TABLE).values(**row)
+        if fresh:
+            statement = insert(TABLE)
             connection.execute(
                 statement.on_conflict_do_update(
                     index_elements=["kind", "record_id", "audience"],
-                    set_={name: statement.excluded[name] for name in row},
-                )
+                    set_={name: statement.excluded[name] for name in fresh[0]},
+                ),
+                fresh,
             )
-        if fresh:
             _add_words(session, fresh)
 
 
