@@ -156,6 +156,7 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         Page("audit log", "/audit", "secretariat", "html"),
         Page("action log", "/actions", "secretariat", "html"),
         Page("decision search", f"/decisions?q={quote(info.decision_query)}", "public", "html"),
+        Page("search", f"/search?q={quote(info.decision_query)}", "secretariat", "html"),
         Page("directory", "/authorities", "public", "html"),
         Page("authority page", f"/authorities/{info.authority_slug}", "public", "html"),
     ]

@@ -105,6 +105,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.policies.views import bp as policies_bp
+    from commission.search import index as search_index
+    from commission.search.views import bp as search_bp
     from commission.summaries.views import bp as summaries_bp
     from commission.tokens.views import bp as tokens_bp
 
@@ -114,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     audit_trail.init_app()
     api_tracking.init_sessions()
     api_ratelimit.init_app(app)
+    search_index.init_app()
 
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
@@ -137,6 +140,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         audit_bp,
         api_bp,
         tokens_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])

@@ -88,6 +88,9 @@ LEFT_OUT: dict[str, str] = {
     "stored_files": "the files themselves, which travel under files/ with the rows naming them",
     "job_runs": "when each timed job last started: its lock, not a record",
     "api_rate_limits": "counts of the last minute's API requests per address, for the rate limit",
+    "search_documents": "the search index, rebuilt from the records after an import",
+    "search_file_texts": "text read from uploaded files, read again when the index is rebuilt",
+    "search_words": "words seen by the search index, rebuilt with it",
 }
 
 # Columns that name a file in storage: the file goes into the archive with the row.

@@ -60,6 +60,10 @@ NOT_RECORDS = frozenset(
         "api_rate_limits",
         "api_resource_changes",
         "personal_access_tokens",
+        # The search index: made from the records, rebuilt with them.
+        "search_documents",
+        "search_file_texts",
+        "search_words",
     }
 )
 

@@ -25,6 +25,7 @@ from commission.extensions import db
 from commission.notifications.events import send_reminders as queue_reminders
 from commission.notifications.services import deliver_due
 from commission.people.services import create_first_secretariat
+from commission.search.index import reindex_all
 from commission.seeding.demo import load_demo
 from commission.seeding.reference import SeedError, load_reference_data
 from commission.storage import copy_folder_to_database
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_outbox)
     app.cli.add_command(send_reminders)
     app.cli.add_command(archive)
+    app.cli.add_command(search)
 
 
 @click.command("create-secretariat")
@@ -194,6 +196,7 @@ def archive_import(file: Path) -> None:
         f"Imported {report.rows} rows into {len(report.tables)} tables and {report.files} files "
         f"(exported {manifest['exported_at']} from {manifest['database']})"
     )
+    click.echo(f"Search index rebuilt: {reindex_all():,} documents.")
 
 
 @archive.command("check")
@@ -216,3 +219,16 @@ def archive_check(file: Path) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} differences from this database")
     click.echo("This database and its storage hold everything in the archive")
+
+
+@click.group("search")
+def search() -> None:
+    """The search index."""
+
+
+@search.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the records (after an import, or a change
+    made outside the app)."""
+    count = reindex_all()
+    click.echo(f"Search index rebuilt: {count:,} documents.")

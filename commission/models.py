@@ -45,6 +45,7 @@ from commission.minutes.models import (
 )
 from commission.notifications.models import OptOut, OutboxMessage
 from commission.policies.models import Policy, PolicyStage
+from commission.search.models import FileText, SearchDocument, Word
 from commission.storage import FileBlob
 from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
 from commission.tokens.models import PersonalAccessToken
@@ -71,6 +72,7 @@ __all__ = [
     "Department",
     "Extension",
     "FileBlob",
+    "FileText",
     "GovernmentReply",
     "JobRun",
     "Meeting",
@@ -92,9 +94,11 @@ __all__ = [
     "ResourceChange",
     "Response",
     "ResponseRevision",
+    "SearchDocument",
     "StatedPosition",
     "SummarySnapshot",
     "Tag",
     "ThrottleEvent",
     "User",
+    "Word",
 ]

@@ -33,6 +33,7 @@ NAVIGATION = [
     NavItem("authorities.list_authorities", "Authorities", "authorities"),
     NavItem("people.list_people", "People", "people"),
     NavItem("audit.list_events", "Audit log", "audit"),
+    NavItem("search.search", "Search", "search"),
     NavItem("auth.account", "Your account", "auth.account"),
     NavItem("auth.sign_in", "Sign in", "auth.sign_in"),
 ]

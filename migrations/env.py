@@ -99,6 +99,11 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("render_as_batch", True)
+    # The search engines' own structures differ by database and are made by
+    # their migration, not described by the models.
+    from commission.search.models import include_object
+
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -222,6 +222,7 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "api.show_summary": on_consultation,
         "api.list_positions": on_consultation,
         "tokens.revoke_token": {"token_id": token.token.id},
+        "search.search": {"q": "matrix"},
     }
     result = {}
     for rule in app.url_map.iter_rules():

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.notifications.models import OutboxStatus
+from commission.search.models import include_object
 from tests import factories
 from tests.conftest import separate_database_app
 
@@ -34,7 +35,9 @@ def empty_database_app(tmp_path) -> Iterator[Flask]:
 
 def _schema_differences() -> list[object]:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(context, db.metadata))
 
 

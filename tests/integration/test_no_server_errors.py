@@ -33,7 +33,7 @@ QUERY_NAMES = [
     "page", "year", "q", "status", "type", "region", "control", "role", "authority",
     "action", "after", "before", "snapshot", "list", "next", "email", "meeting", "owner",
     "question", "position", "theme", "actor", "from", "to", "kind", "file_format",
-    "department", "with",
+    "department", "with", "since", "until",
 ]  # fmt: skip
 QUERY_VALUES = [
     "abc",

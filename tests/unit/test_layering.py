@@ -70,6 +70,12 @@ DEFERRED = {
 # for Alembic): the areas announce domain events instead.
 NOTIFICATIONS_IMPORTERS = {"commission", "commission.cli", "commission.models"}
 
+# Search reads every area and follows their changes through session events
+# (commission/search/index.py): no area imports it, so search can never be
+# forgotten by one, nor make a cycle. Only the app factory (which connects
+# it), the cli (reindex) and the models list do.
+SEARCH_IMPORTERS = {"commission", "commission.cli", "commission.models"}
+
 
 def layer_of(module: str, packages: frozenset[str] = frozenset()) -> int:
     last = module.rsplit(".", 1)[-1]
@@ -226,6 +232,15 @@ def layering_problems(graph: Graph) -> list[str]:
             problems.append(
                 f"{found.source}:{found.line} imports {found.target}; send a domain "
                 "event (commission.signals) instead"
+            )
+        if (
+            found.target.startswith("commission.search")
+            and not found.source.startswith("commission.search")
+            and found.source not in SEARCH_IMPORTERS
+        ):
+            problems.append(
+                f"{found.source}:{found.line} imports {found.target}; search follows "
+                "the areas' changes itself (commission.search.index)"
             )
     return problems
 

@@ -1,0 +1,108 @@
+"""The search form: a GET form, read from the address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from commission.forms import Form, GovDateField
+from commission.search.models import Kind
+from commission.search.queries import Filters
+
+
+class SearchForm(Form):
+    """What to search for and the filters. A filter that is not valid says
+    so on its field and narrows nothing; the search still runs."""
+
+    class Meta:
+        csrf = False  # a search: it changes nothing
+
+    q = StringField("Search")
+    kind = SelectMultipleField(
+        "Show only", widget=GovCheckboxesInput(), choices=[], validate_choice=False
+    )
+    since = GovDateField("From")
+    until = GovDateField("To")
+    department = SelectField("Department", widget=GovSelect(), validate_choice=False)
+    authority = SelectField("Authority", widget=GovSelect(), validate_choice=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[tuple[int, str]],
+        authorities: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [SelectChoice(k.value, k.plural) for k in Kind]
+        self.department.choices = [
+            SelectChoice("", "Any department"),
+            *(SelectChoice(str(key), name) for key, name in departments),
+        ]
+        self.authority.choices = [
+            SelectChoice("", "Any authority"),
+            *(SelectChoice(str(key), name) for key, name in authorities),
+        ]
+        self._departments = {str(key) for key, _ in departments}
+        self._authorities = {str(key) for key, _ in authorities}
+
+    def validate_kind(self, field: SelectMultipleField) -> None:
+        known = {k.value for k in Kind}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError("Select kinds of result from the list")
+
+    def validate_department(self, field: SelectField) -> None:
+        if field.data and field.data not in self._departments:
+            raise ValidationError("Select a department from the list")
+
+    def validate_authority(self, field: SelectField) -> None:
+        if field.data and field.data not in self._authorities:
+            raise ValidationError("Select an authority from the list")
+
+    def validate_until(self, field: GovDateField) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(
+                "The date to search to must be the same as or after the date to search from"
+            )
+
+    @property
+    def text(self) -> str:
+        return (self.q.data or "").strip()
+
+    def filters(self) -> Filters:
+        """The filters, from the fields that are valid."""
+        kinds = (
+            tuple(Kind(v) for v in dict.fromkeys(self.kind.data or []))
+            if not self.kind.errors
+            else ()
+        )
+        return Filters(
+            kinds=kinds,
+            since=self.since.data if not self.since.errors else None,
+            until=self.until.data if not (self.until.errors or self.since.errors) else None,
+            department_id=int(self.department.data)
+            if self.department.data and not self.department.errors
+            else None,
+            authority_id=int(self.authority.data)
+            if self.authority.data and not self.authority.errors
+            else None,
+        )
+
+    def args(self) -> dict[str, Any]:
+        """The address's arguments for another page of the same search."""
+        found: dict[str, Any] = {}
+        for name in ("q", "department", "authority"):
+            value = getattr(self, name).data
+            if value:
+                found[name] = value
+        if self.kind.data:
+            found["kind"] = list(self.kind.data)
+        for name in ("since", "until"):
+            raw = getattr(self, name).raw_data or []
+            if any(raw):
+                found[name] = raw
+        return found

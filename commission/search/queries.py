@@ -1,0 +1,434 @@
+"""Searching the index: the words asked for, read into each engine's own
+syntax; who may see what, decided inside the query (so counts and pages are
+right); ranking, highlighting, filters, counts per kind and "Did you mean".
+
+The same query gives the same documents on both engines: the words are read
+here, once (stop words left out, punctuation ignored, ``"a phrase"`` and
+``-word`` understood), and handed to PostgreSQL's ``websearch_to_tsquery``
+or written as an FTS5 expression of quoted strings, which no input can
+break.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from markupsafe import Markup, escape
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+
+from commission.auth.models import User
+from commission.auth.roles import Role
+from commission.extensions import db
+from commission.membership.models import Authority, Department
+from commission.search.models import Audience, Kind, SearchDocument, Word
+from commission.timeutil import today
+
+MAX_QUERY = 200
+MAX_TERMS = 12
+MAX_PAGE = 10_000
+START, STOP = "\ue000", "\ue001"
+_WORD = re.compile(r"[^\W_]+")
+
+# PostgreSQL's English stop words (the Snowball list it ships): never
+# searched for, on either engine, so both find the same things.
+STOP_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A search as words: each term must match, each phrase must match as
+    written, each excluded term or phrase must not."""
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[tuple[str, ...], ...] = ()
+    shortened: bool = False
+    only_stop_words: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+    def websearch(self) -> str:
+        """As PostgreSQL's ``websearch_to_tsquery`` reads it."""
+        parts = [*self.terms, *(f'"{" ".join(p)}"' for p in self.phrases)]
+        parts += [f'-"{" ".join(p)}"' if len(p) > 1 else f"-{p[0]}" for p in self.excluded]
+        return " ".join(parts)
+
+    def fts5(self) -> str:
+        """As an FTS5 expression: every word inside double quotes (words hold
+        only letters and digits, so nothing else can be read as syntax)."""
+        positive = " ".join(
+            f'"{" ".join(words)}"' for words in [*((t,) for t in self.terms), *self.phrases]
+        )
+        expression = f"({positive})"
+        for words in self.excluded:
+            expression += f' NOT "{" ".join(words)}"'
+        return expression
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def parse(text: str) -> ParsedQuery:
+    """Read what was typed. Quotes pair up into phrases (an unpaired one
+    runs to the end); a ``-`` before a word or phrase excludes it; anything
+    that is not a letter or digit separates words."""
+    shortened = len(text) > MAX_QUERY
+    text = text[:MAX_QUERY]
+    terms: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    excluded: list[tuple[str, ...]] = []
+    saw_stop_word = False
+    pattern = re.compile(r'(^|\s)(-?)"([^"]*)"?|(^|\s)-([^\W_][^\s"]*)|([^\s"]+)')
+    for match in pattern.finditer(text):
+        if match.group(3) is not None:
+            words = tuple(_words(match.group(3)))
+            if not words:
+                continue
+            if all(w in STOP_WORDS for w in words):
+                saw_stop_word = True
+                continue
+            (excluded if match.group(2) else phrases).append(words)
+        elif match.group(5) is not None:
+            words = tuple(w for w in _words(match.group(5)) if w not in STOP_WORDS)
+            if words:
+                excluded.append(words)
+        else:
+            for word in _words(match.group(6)):
+                if word in STOP_WORDS:
+                    saw_stop_word = True
+                elif word not in terms:
+                    terms.append(word)
+    return ParsedQuery(
+        terms=tuple(terms[:MAX_TERMS]),
+        phrases=tuple(phrases[:MAX_TERMS]),
+        excluded=tuple(excluded[:MAX_TERMS]),
+        shortened=shortened,
+        only_stop_words=saw_stop_word and not terms and not phrases,
+    )
+
+
+# Who is looking ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The facts about a person that the pages' rules ask (see documents.py)."""
+
+    signed_in: bool = False
+    roles: frozenset[Role] = frozenset()
+    authority_ids: frozenset[int] = frozenset()
+    department_ids: frozenset[int] = frozenset()
+    office_ids: frozenset[int] = frozenset()
+    on: date = field(default_factory=today)
+
+
+def viewer_of(user: User | Any) -> Viewer:
+    if user is None or not user.is_authenticated:
+        return Viewer()
+    on = today()
+    appointments = user.current_appointments(on)
+    offices = [
+        a.ministerial_office
+        for a in appointments
+        if a.role is Role.MINISTER and a.ministerial_office is not None
+    ]
+    return Viewer(
+        signed_in=True,
+        roles=frozenset(a.role for a in appointments),
+        authority_ids=frozenset(a.authority_id for a in appointments if a.authority_id),
+        department_ids=frozenset(office.department_id for office in offices if office),
+        office_ids=frozenset(office.id for office in offices if office),
+        on=on,
+    )
+
+
+def current_viewer() -> Viewer:
+    return viewer_of(current_user)
+
+
+def visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """The documents ``viewer`` may find, as a condition on the index."""
+    d = SearchDocument
+    shown_now = and_(
+        or_(d.visible_from.is_(None), d.visible_from <= viewer.on),
+        or_(d.visible_to.is_(None), d.visible_to >= viewer.on),
+    )
+    if Role.SECRETARIAT in viewer.roles:
+        return shown_now
+    allowed: list[ColumnElement[bool]] = [d.audience == Audience.PUBLIC]
+    if viewer.signed_in:
+        allowed.append(d.audience == Audience.SIGNED_IN)
+    if viewer.roles:
+        allowed.append(d.audience == Audience.MEMBERS)
+    if Role.CHAIR in viewer.roles:
+        allowed.append(d.audience.in_([Audience.MINUTES_READERS, Audience.SUMMARY_READERS]))
+    if viewer.department_ids:
+        allowed.append(
+            and_(
+                d.audience == Audience.SUMMARY_READERS,
+                d.department_id.in_(sorted(viewer.department_ids)),
+            )
+        )
+    if viewer.office_ids:
+        allowed.append(
+            and_(d.audience == Audience.REPLY_WRITERS, d.office_id.in_(sorted(viewer.office_ids)))
+        )
+    if viewer.authority_ids:
+        allowed.append(
+            and_(
+                d.audience == Audience.AUTHORITY,
+                d.authority_id.in_(sorted(viewer.authority_ids)),
+            )
+        )
+    return and_(shown_now, or_(*allowed))
+
+
+# The engines -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    kinds: tuple[Kind, ...] = ()
+    since: date | None = None
+    until: date | None = None
+    department_id: int | None = None
+    authority_id: int | None = None
+
+    def conditions(self, *, with_kinds: bool = True) -> list[ColumnElement[bool]]:
+        d = SearchDocument
+        found: list[ColumnElement[bool]] = []
+        if with_kinds and self.kinds:
+            found.append(d.kind.in_(self.kinds))
+        if self.since is not None:
+            found.append(d.happened_on >= self.since)
+        if self.until is not None:
+            found.append(d.happened_on <= self.until)
+        if self.department_id is not None:
+            found.append(d.department_id == self.department_id)
+        if self.authority_id is not None:
+            found.append(d.authority_id == self.authority_id)
+        return found
+
+
+_FTS = table("search_index", column("rowid"))
+_FTS_NAME: ColumnElement[Any] = literal_column("search_index")
+_VECTOR: ColumnElement[Any] = literal_column("search_documents.search_vector")
+_ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+@dataclass(frozen=True)
+class _Engine:
+    base: Select[Any]
+    match: ColumnElement[bool]
+    rank: ColumnElement[Any]
+    snippet: ColumnElement[Any]
+
+
+def _engine(parsed: ParsedQuery) -> _Engine:
+    d = SearchDocument
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.websearch_to_tsquery(_ENGLISH, parsed.websearch())
+        return _Engine(
+            base=select().select_from(d),
+            match=_VECTOR.op("@@")(query),
+            rank=func.ts_rank(_VECTOR, query),
+            snippet=func.ts_headline(_ENGLISH, func.left(d.body, 100_000), query, HEADLINE_OPTIONS),
+        )
+    return _Engine(
+        base=select().select_from(_FTS.join(d, d.id == _FTS.c.rowid)),
+        match=_FTS_NAME.op("MATCH")(parsed.fts5()),
+        rank=-func.bm25(_FTS_NAME, 5.0, 1.0),
+        snippet=func.snippet(_FTS_NAME, -1, START, STOP, "…", 24),
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: Kind
+    title: str
+    url: str
+    context: str | None
+    happened_on: date | None
+    passage: Markup
+
+
+def highlight(text: str | None) -> Markup:
+    """The passage escaped, with the engine's markers (never in stored text)
+    turned into ``<mark>``: whatever the text holds, only the marks are HTML."""
+    out: list[str] = []
+    for part in re.split(f"({START}.*?{STOP})", text or "", flags=re.DOTALL):
+        if part.startswith(START) and part.endswith(STOP):
+            out.append(f"<mark>{escape(part[1:-1])}</mark>")
+        else:
+            out.append(str(escape(part.replace(START, "").replace(STOP, ""))))
+    return Markup("".join(out))  # noqa: S704 (every part escaped above)
+
+
+class ResultPage(Pagination):
+    """A page of hits: the total comes from the counts per kind."""
+
+    def _query_items(self) -> list[Any]:
+        fetch = self._query_args["fetch"]
+        return list(fetch(self._query_offset, self.per_page))
+
+    def _query_count(self) -> int:
+        total: int = self._query_args["total"]
+        return total
+
+
+@dataclass
+class Results:
+    parsed: ParsedQuery
+    page: ResultPage | None = None
+    counts: dict[Kind, int] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def total(self) -> int:
+        return self.page.total if self.page is not None and self.page.total else 0
+
+
+def _counts(engine: _Engine, where: Sequence[ColumnElement[bool]]) -> dict[Kind, int]:
+    d = SearchDocument
+    rows = db.session.execute(
+        engine.base.add_columns(d.kind, func.count()).where(*where).group_by(d.kind)
+    ).all()
+    return {Kind(kind): count for kind, count in rows}
+
+
+def _fetch(engine: _Engine, where: Sequence[ColumnElement[bool]]) -> Any:
+    d = SearchDocument
+
+    def fetch(offset: int, limit: int) -> Iterator[Hit]:
+        rows = db.session.execute(
+            engine.base.add_columns(
+                d.kind, d.title, d.url, d.context, d.happened_on, engine.snippet
+            )
+            .where(*where)
+            .order_by(engine.rank.desc(), d.happened_on.desc().nulls_last(), d.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        for kind, title, url, context, happened_on, snippet in rows:
+            yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
+
+    return fetch
+
+
+def search(
+    text: str, *, viewer: Viewer, filters: Filters, page: int = 1, per_page: int = 20
+) -> Results:
+    """Find what ``viewer`` may see: counts per kind (before the kind filter)
+    and one page of hits, in two queries however many match."""
+    parsed = parse(text)
+    results = Results(parsed=parsed)
+    if parsed.empty:
+        return results
+    engine = _engine(parsed)
+    where = [engine.match, visible_to(viewer), *filters.conditions(with_kinds=False)]
+    results.counts = _counts(engine, where)
+    wanted = filters.kinds or tuple(results.counts)
+    total = sum(results.counts.get(kind, 0) for kind in wanted)
+    kinds = [SearchDocument.kind.in_(filters.kinds)] if filters.kinds else []
+    results.page = ResultPage(
+        page=max(1, min(page, MAX_PAGE)),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        count=True,
+        fetch=_fetch(engine, [*where, *kinds]),
+        total=total,
+    )
+    if total == 0 and len(parsed.terms) == 1 and not parsed.phrases:
+        results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
+    return results
+
+
+# "Did you mean" ----------------------------------------------------------------------
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance, with a swap of two neighbours counting once."""
+    previous_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous_previous[j - 2] + 1)
+            current.append(cost)
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+def suggest(word: str, *, viewer: Viewer, filters: Filters, tries: int = 3) -> str | None:
+    """The nearest word in the index that would find something the viewer
+    may see: one or two letters out (one for short words), same first letter."""
+    if len(word) < 3 or not word.isalpha():
+        return None
+    allowed = 1 if len(word) <= 4 else 2
+    first = word[0]
+    candidates = db.session.execute(
+        select(Word.word).where(
+            Word.word >= first,
+            Word.word < chr(ord(first) + 1),
+            func.length(Word.word).between(len(word) - allowed, len(word) + allowed),
+            Word.word != word,
+        )
+    ).scalars()
+    near = sorted((d, w) for w in candidates if (d := distance(word, w)) <= allowed)
+    for _, candidate in near[:tries]:
+        parsed = ParsedQuery(terms=(candidate,))
+        engine = _engine(parsed)
+        found = db.session.execute(
+            engine.base.add_columns(SearchDocument.id)
+            .where(engine.match, visible_to(viewer), *filters.conditions())
+            .limit(1)
+        ).first()
+        if found is not None:
+            return candidate
+    return None
+
+
+def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The departments and authorities a search can be narrowed to."""
+    from_departments = db.session.execute(
+        select(Department.id, Department.name).order_by(Department.name)
+    ).all()
+    from_authorities = db.session.execute(
+        select(Authority.id, Authority.name).order_by(Authority.name)
+    ).all()
+    return [(k, n) for k, n in from_departments], [(k, n) for k, n in from_authorities]

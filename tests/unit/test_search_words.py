@@ -1,0 +1,64 @@
+"""Reading a search into words, and the highlighted passage, without a database."""
+
+from __future__ import annotations
+
+import pytest
+
+from commission.search.documents import clean
+from commission.search.queries import START, STOP, distance, highlight, parse
+
+
+@pytest.mark.parametrize(
+    ("typed", "terms", "phrases", "excluded"),
+    [
+        ("fund", ("fund",), (), ()),
+        ("Funding FUNDING funding", ("funding",), (), ()),
+        ('"sure start" revival', ("revival",), (("sure", "start"),), ()),
+        ('"unpaired quote', (), (("unpaired", "quote"),), ()),
+        ("care -adult", ("care",), (), (("adult",),)),
+        ('care -"adult social"', ("care",), (), (("adult", "social"),)),
+        ("fund-raising", ("fund", "raising"), (), ()),
+        ("the and of", (), (), ()),
+        ("NEAR(a, b) OR c*", ("near", "b", "c"), (), ()),
+        ("'; DROP TABLE x; --", ("drop", "table", "x"), (), ()),
+        ("-", (), (), ()),
+    ],
+)
+def test_what_is_typed_is_read_into_words(typed, terms, phrases, excluded):
+    parsed = parse(typed)
+    assert (parsed.terms, parsed.phrases, parsed.excluded) == (terms, phrases, excluded)
+
+
+def test_only_common_words_is_told_apart_from_no_words():
+    assert parse("the of").only_stop_words
+    assert not parse("***").only_stop_words
+    assert parse("***").empty
+
+
+def test_a_long_search_is_cut_to_its_first_200_characters():
+    parsed = parse("word " * 2000)
+    assert parsed.shortened
+    assert parsed.terms == ("word",)
+
+
+def test_the_engines_are_given_only_quoted_words():
+    parsed = parse('budget "social care" -capital')
+    assert parsed.fts5() == '("budget" "social care") NOT "capital"'
+    assert parsed.websearch() == 'budget "social care" -capital'
+
+
+def test_the_highlight_escapes_everything_but_its_marks():
+    shown = highlight(f"<b>a</b> & {START}<i>funding</i>{STOP} {START}unclosed")
+    assert (
+        str(shown) == "&lt;b&gt;a&lt;/b&gt; &amp; <mark>&lt;i&gt;funding&lt;/i&gt;</mark> unclosed"
+    )
+
+
+def test_stored_text_never_holds_the_marks_or_control_characters():
+    assert clean(f"a{START}b{STOP}c\x00d\x07e") == "a b c d e"
+
+
+def test_distance_counts_a_swap_once():
+    assert distance("fundign", "funding") == 1
+    assert distance("fund", "fund") == 0
+    assert distance("cat", "dog") == 3
