@@ -56,11 +56,11 @@ ROLES = {
 UNLINKED = {"pages.feedback_sent": "/feedback/sent"}
 # The demo has no history: no held meeting, minutes, decisions or published
 # summary, no person who left or who has not yet accepted an invitation, no
-# council that left, no letter to confirm, no policy. Made here through the
-# app's shell on the server's database (out of the way of other journeys:
-# meetings in the past and two years ahead, consultations of its own, councils
-# no demo person belongs to), so each kind of page exists. Prints the pages to
-# start the crawl from.
+# council that left, no letter to confirm, no policy, no API token. Made here
+# through the app's shell on the server's database (out of the way of other
+# journeys: meetings in the past and two years ahead, consultations of its
+# own, councils no demo person belongs to), so each kind of page exists.
+# Prints the pages to start the crawl from.
 HISTORY = """
 from datetime import timedelta
 from flask import url_for
@@ -75,6 +75,7 @@ from commission.membership.models import Authority, AuthorityKind, Department
 from commission.people import services as people
 from commission.seeding.demo import DEMO_DOMAIN
 from commission.summaries.services import publish_summary
+from commission.tokens import services as tokens
 from commission.timeutil import now_utc, today
 from tests import factories as f
 
@@ -113,6 +114,8 @@ f.letter_response(consultation=lettered, authority=councils[2], entered_by=perso
 f.summary_snapshot(consultation=closed, meeting=awaiting)
 publish_summary(consultation=closed, actor=secretariat)
 journey = f.policy(name="Council tax reform", consultations=[closed])
+for local in ("secretariat", "chair", "minister", "leader", "officer", "mayor"):
+    tokens.create_token(name="Analysis", days=30, actor=person(local))
 
 leaving = councils[3]
 membership.end_membership(
