@@ -93,24 +93,51 @@ def _control_label(control_column: Any, party_column: Any) -> Any:
     )
 
 
-def _position_rows(counts: dict[str, tuple[int, int]]) -> PositionTable:
-    """Counts and population per position, with shares of each."""
-    total = sum(count for count, _ in counts.values())
-    population = sum(people for _, people in counts.values())
-    rows: list[PositionRow] = []
-    for value, label in POSITION_LABELS:
-        count, people = counts.get(value, (0, 0))
-        rows.append(
+POSITION_VALUES = tuple(value for value, _ in POSITION_LABELS)
+SLOTS = len(POSITION_VALUES)
+SLOT_OF = {value: slot for slot, value in enumerate(POSITION_VALUES)}
+# A group's figures while they are added up: the count of each position, in
+# ``POSITION_VALUES`` order, then the population of each.
+Cells = list[int]
+
+
+def _cells() -> Cells:
+    return [0] * (2 * SLOTS)
+
+
+def _table(cells: Cells) -> PositionTable:
+    """Counts and population per position (``cells``), with shares of each."""
+    counts, people = cells[:SLOTS], cells[SLOTS:]
+    total = sum(counts)
+    population = sum(people)
+    rows: list[PositionRow] = [
+        {
+            "position": value,
+            "label": label,
+            "count": count,
+            "percent": round(100 * count / total, 1) if count else 0.0,
+            "population": persons,
+            "weighted": round(100 * persons / population, 1) if persons else 0.0,
+        }
+        for (value, label), count, persons in zip(POSITION_LABELS, counts, people, strict=True)
+    ]
+    return {"rows": rows, "total": total, "population": population}
+
+
+def _group_tables(groups: dict[str, Cells] | None) -> list[GroupTable]:
+    """One position table per group, groups in alphabetical order."""
+    tables: list[GroupTable] = []
+    for group, cells in sorted((groups or {}).items()):
+        table = _table(cells)
+        tables.append(
             {
-                "position": value,
-                "label": label,
-                "count": count,
-                "percent": round(100 * count / total, 1) if total else 0.0,
-                "population": people,
-                "weighted": round(100 * people / population, 1) if population else 0.0,
+                "group": group,
+                "rows": table["rows"],
+                "total": table["total"],
+                "population": table["population"],
             }
         )
-    return {"rows": rows, "total": total, "population": population}
+    return tables
 
 
 def _region_label(region: Any) -> str:
@@ -143,63 +170,52 @@ def _kind_label(kind: Any) -> str:
     return KIND_LABELS.get(kind, str(kind))
 
 
-Tally = dict[str, dict[str, tuple[int, int]]]
+SPLITS = ("by_control", "by_type", "by_region")
 
 
-def _add(tally: Tally, group: str, position: str, count: int, people: int) -> None:
-    """Add (count, population) to a group's position in ``tally``."""
-    counts = tally.setdefault(group, {})
-    before = counts.get(position, (0, 0))
-    counts[position] = (before[0] + count, before[1] + people)
+class _Labels:
+    """Each split's label for a group value as SQL gives it, worked out once
+    per value (a summary meets a few dozen values in thousands of rows)."""
 
+    def __init__(self) -> None:
+        self._label = {
+            "by_control": control_at_response,
+            "by_type": _kind_label,
+            "by_region": _region_label,
+        }
+        self._known: dict[tuple[str, Any], str] = {}
 
-def _tables(tally: Tally) -> list[GroupTable]:
-    """One position table per group, groups in alphabetical order."""
-    tables: list[GroupTable] = []
-    for group, counts in sorted(tally.items()):
-        table = _position_rows(counts)
-        tables.append(
-            {
-                "group": group,
-                "rows": table["rows"],
-                "total": table["total"],
-                "population": table["population"],
-            }
-        )
-    return tables
+    def __call__(self, split: str, group: Any) -> str:
+        key = (split, group)
+        label = self._known.get(key)
+        if label is None:
+            label = self._known[key] = self._label[split](group)
+        return label
 
 
 @dataclass
 class _Splits:
     """Counts and population by position, overall and by control at the time
-    of the response, type and region, built from finer groups."""
+    of the response, type and region: ``overall`` is one group's cells, and
+    ``groups[split][label]`` the cells of each group of each split."""
 
-    overall: dict[str, tuple[int, int]] = field(default_factory=dict)
-    by_control: Tally = field(default_factory=dict)
-    by_type: Tally = field(default_factory=dict)
-    by_region: Tally = field(default_factory=dict)
+    overall: Cells = field(default_factory=_cells)
+    groups: dict[str, dict[str, Cells]] = field(default_factory=dict)
 
-    def add(
-        self, position: str, control: str | None, kind: Any, region: Any, count: int, people: int
-    ) -> None:
-        """A fine group (a position, control, type and region) into every split."""
-        self.add_to("all", "", position, count, people)
-        self.add_to("by_control", control, position, count, people)
-        self.add_to("by_type", kind, position, count, people)
-        self.add_to("by_region", region, position, count, people)
+    def cells(self, split: str, label: str) -> Cells:
+        groups = self.groups.get(split)
+        if groups is None:
+            groups = self.groups[split] = {}
+        cells = groups.get(label)
+        if cells is None:
+            cells = groups[label] = _cells()
+        return cells
 
-    def add_to(self, split: str, group: Any, position: str, count: int, people: int) -> None:
-        """A group's figures into one split (``all`` is the overall figure),
-        labelled as the page shows it."""
-        if split == "all":
-            before = self.overall.get(position, (0, 0))
-            self.overall[position] = (before[0] + count, before[1] + people)
-        elif split == "by_control":
-            _add(self.by_control, control_at_response(group), position, count, people)
-        elif split == "by_type":
-            _add(self.by_type, _kind_label(group), position, count, people)
-        else:
-            _add(self.by_region, _region_label(group), position, count, people)
+
+def _add(cells: Cells, position: str, count: int, people: int) -> None:
+    slot = SLOT_OF[position]
+    cells[slot] += count
+    cells[slot + SLOTS] += people
 
 
 def _question_figures(
@@ -263,25 +279,31 @@ def _question_figures(
         ]
     figures: dict[int, _Splits] = {}
     comments: dict[int, int] = {}
+    label = _Labels()
     statement: Any = union_all(*sums) if len(sums) > 1 else sums[0]
     for split, question_id, position, group, count, people, commented in db.session.execute(
         statement
-    ).all():
+    ).tuples():
+        splits_of = figures.get(question_id)
+        if splits_of is None:
+            splits_of = figures[question_id] = _Splits()
         if split == "all":
-            comments[question_id] = comments.get(question_id, 0) + int(commented)
-        if position is not None:
-            figures.setdefault(question_id, _Splits()).add_to(
-                split, group, position, int(count), int(people or 0)
-            )
+            comments[question_id] = comments.get(question_id, 0) + commented
+            if position is not None:
+                _add(splits_of.overall, position, count, people or 0)
+        else:
+            _add(splits_of.cells(split, label(split, group)), position, count, people or 0)
     questions: list[QuestionFigures] = []
+    empty = _Splits()
     for number, question in numbered:
-        split_of = figures.get(question.id, _Splits())
+        split_of = figures.get(question.id, empty)
         position_question = question.kind is QuestionKind.POSITION
         overall: PositionTable = (
-            _position_rows(split_of.overall)
+            _table(split_of.overall)
             if position_question
             else {"rows": [], "total": 0, "population": 0}
         )
+        groups = split_of.groups
         questions.append(
             {
                 "id": question.id,
@@ -292,9 +314,9 @@ def _question_figures(
                 "rows": overall["rows"],
                 "total": overall["total"],
                 "population": overall["population"],
-                "by_control": _tables(split_of.by_control) if position_question else [],
-                "by_type": _tables(split_of.by_type) if position_question else [],
-                "by_region": _tables(split_of.by_region) if position_question else [],
+                "by_control": _group_tables(groups.get("by_control")) if position_question else [],
+                "by_type": _group_tables(groups.get("by_type")) if position_question else [],
+                "by_region": _group_tables(groups.get("by_region")) if position_question else [],
             }
         )
     return questions
@@ -406,6 +428,7 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     """Overall positions of submitted responses, in ONE group-by by (position,
     control at the time, type, region), rolled up overall and per split."""
     splits = _Splits()
+    label = _Labels()
     for position, control, kind, region, count, people in db.session.execute(
         select(
             Response.submitted_position,
@@ -427,8 +450,12 @@ def _overall_positions(consultation: Consultation) -> _Splits:
             Authority.kind,
             Authority.region,
         )
-    ).all():
-        splits.add(str(position), control, kind, region, count, int(people or 0))
+    ).tuples():
+        value, people = str(position), int(people or 0)
+        _add(splits.overall, value, count, people)
+        _add(splits.cells("by_control", label("by_control", control)), value, count, people)
+        _add(splits.cells("by_type", label("by_type", kind)), value, count, people)
+        _add(splits.cells("by_region", label("by_region", region)), value, count, people)
     return splits
 
 
@@ -602,10 +629,10 @@ def compute_summary(
             for m in members.values()
             if m.status != "submitted"
         ],
-        "overall": _position_rows(overall.overall),
-        "by_control": _tables(overall.by_control),
-        "by_type": _tables(overall.by_type),
-        "by_region": _tables(overall.by_region),
+        "overall": _table(overall.overall),
+        "by_control": _group_tables(overall.groups.get("by_control")),
+        "by_type": _group_tables(overall.groups.get("by_type")),
+        "by_region": _group_tables(overall.groups.get("by_region")),
         "questions": _question_figures(consultation, numbered, splits=splits),
         "themes": themes,
         "question_themes": question_themes,
