@@ -513,12 +513,14 @@ def _overall_positions(consultation: Consultation) -> _Splits:
 
 
 def _themes(
-    consultation: Consultation, numbers: dict[int, int], *, quotations: bool
+    consultation: Consultation,
+    numbers: dict[int, int],
+    quoted: dict[tuple[int, str], Quotation],
 ) -> tuple[list[ThemeCount], list[QuestionTheme]]:
     """Tagged comments per theme and position ("none" for free text), overall
     and on each question, from ONE group-by over the consultation's tagged
-    answers (by theme, question and position); with ``quotations``, one
-    comment quoted for each theme on each question (one more statement)."""
+    answers (by theme, question and position); each question's theme with
+    its quotation from ``quoted``, if there is one."""
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
     for name, question_id, position, count in db.session.execute(
@@ -533,7 +535,6 @@ def _themes(
         counts[key] = counts.get(key, 0) + count
         if question_id in numbers:
             per_question.setdefault((numbers[question_id], name), {})[key] = count
-    quoted = _theme_quotations(consultation, numbers) if quotations and per_question else {}
     themes: list[ThemeCount] = [
         {"tag": tag, "counts": counts, "total": sum(counts.values())}
         for tag, counts in sorted(overall.items())
@@ -552,84 +553,79 @@ def _themes(
     return themes, question_themes
 
 
-def _theme_quotations(
+def _quotations(
     consultation: Consultation, numbers: dict[int, int]
-) -> dict[tuple[int, str], Quotation]:
-    """The longest comment tagged with each theme on each question, with its
-    council (ties to the council first by name), in one statement."""
-    ranked = (
+) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
+    """The two longest submitted comments on each question, and the longest
+    comment tagged with each theme on each question, with their councils
+    (ties to the council first by name), in ONE statement: the
+    consultation's comments are read once (into a materialized CTE) and
+    ranked both ways."""
+    commented = (
         select(
-            Answer.question_id,
-            Tag.name.label("tag"),
+            Answer.id.label("answer"),
+            Answer.question_id.label("question"),
             Authority.name.label("authority"),
-            Answer.submitted_position,
-            Answer.submitted_comment,
-            func.row_number()
-            .over(
-                partition_by=(Answer.question_id, Tag.id),
-                order_by=(func.length(Answer.submitted_comment).desc(), Authority.name),
-            )
-            .label("rank"),
+            Answer.submitted_position.label("position"),
+            Answer.submitted_comment.label("comment"),
+            func.length(Answer.submitted_comment).label("length"),
         )
-        .join(AnswerTag, AnswerTag.answer_id == Answer.id)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.response_id.in_(_submitted_responses(consultation)),
+            Response.consultation_id == consultation.id,
+            Answer.submitted_comment.is_not(None),
+        )
+        .cte("commented")
+        .prefix_with("MATERIALIZED")
+    )
+    longest = (commented.c.length.desc(), commented.c.authority)
+    on_questions = select(
+        sa.null().label("tag"),
+        commented.c.question,
+        commented.c.authority,
+        commented.c.position,
+        commented.c.comment,
+        func.row_number().over(partition_by=commented.c.question, order_by=longest).label("rank"),
+    )
+    on_themes = (
+        select(
+            Tag.name,
+            commented.c.question,
+            commented.c.authority,
+            commented.c.position,
+            commented.c.comment,
+            func.row_number().over(partition_by=(commented.c.question, Tag.id), order_by=longest),
+        )
+        .join(AnswerTag, AnswerTag.answer_id == commented.c.answer)
         .join(Tag, Tag.id == AnswerTag.tag_id)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
-            Answer.submitted_comment.is_not(None),
-        )
-        .subquery()
     )
+    ranked = union_all(on_questions, on_themes).subquery("ranked")
+    quotations: list[Quotation] = []
     quoted: dict[tuple[int, str], Quotation] = {}
-    for r in db.session.execute(select(ranked).where(ranked.c.rank == 1)).all():
-        if r.question_id in numbers:
-            quoted[(numbers[r.question_id], r.tag)] = {
-                "question": numbers[r.question_id],
-                "authority": r.authority,
-                "position": r.submitted_position.label if r.submitted_position else "",
-                "comment": str(r.submitted_comment),
-            }
-    return quoted
-
-
-def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[Quotation]:
-    """The two longest submitted comments on each question, with the council
-    (ties to the council first by name)."""
-    ranked = (
-        select(
-            Answer.question_id,
-            Authority.name.label("authority"),
-            Answer.submitted_position,
-            Answer.submitted_comment,
-            func.row_number()
-            .over(
-                partition_by=Answer.question_id,
-                order_by=(func.length(Answer.submitted_comment).desc(), Authority.name),
-            )
-            .label("rank"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
+    for tag, question_id, authority, position, comment, _ in db.session.execute(
+        select(ranked)
         .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
-            Answer.submitted_comment.is_not(None),
+            or_(
+                and_(ranked.c.tag.is_(None), ranked.c.rank <= 2),
+                and_(ranked.c.tag.is_not(None), ranked.c.rank == 1),
+            )
         )
-        .subquery()
-    )
-    return [
-        {
-            "question": numbers.get(r.question_id),
-            "authority": r.authority,
-            "position": r.submitted_position.label if r.submitted_position else "",
-            "comment": str(r.submitted_comment),
+        .order_by(ranked.c.question, ranked.c.rank)
+    ).tuples():
+        number = numbers.get(question_id)
+        quotation: Quotation = {
+            "question": number,
+            "authority": authority,
+            "position": position.label if position else "",
+            "comment": str(comment),
         }
-        for r in db.session.execute(
-            select(ranked).where(ranked.c.rank <= 2).order_by(ranked.c.question_id, ranked.c.rank)
-        ).all()
-    ]
+        if tag is None:
+            quotations.append(quotation)
+        elif number is not None:
+            quoted[(number, tag)] = quotation
+    return quotations, quoted
 
 
 def compute_summary(
@@ -641,10 +637,10 @@ def compute_summary(
 ) -> Summary:
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
-    areas, overall positions, per-question answers, themes and quotations
-    (and the questions, if not loaded; and the themes' quotations, when
-    quotations are asked for and comments are tagged). Each reads only the consultation's
-    responses, so the cost follows the consultation, not the history.
+    areas, overall positions, per-question answers, themes, and the
+    quotations (on each question and on each of its themes) (and the
+    questions, if not loaded). Each reads only the consultation's responses,
+    so the cost follows the consultation, not the history.
 
     Without ``splits`` each question has its overall figures only (its
     splits are empty lists: the summary page, the briefing and the
@@ -661,7 +657,8 @@ def compute_summary(
     overall = _overall_positions(consultation)
     numbered = list(enumerate(consultation.questions, start=1))
     numbers = {q.id: n for n, q in numbered}
-    themes, question_themes = _themes(consultation, numbers, quotations=quotations)
+    quotations_of, quoted = _quotations(consultation, numbers) if quotations else ([], {})
+    themes, question_themes = _themes(consultation, numbers, quoted)
     return {
         "computed_at": at.isoformat(),
         "reference_day": on.isoformat(),
@@ -689,7 +686,7 @@ def compute_summary(
         "questions": _question_figures(consultation, numbered, splits=splits),
         "themes": themes,
         "question_themes": question_themes,
-        "quotations": _quotations(consultation, numbers) if quotations else [],
+        "quotations": quotations_of,
         "positions": _position_options(),
     }
 
