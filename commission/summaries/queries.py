@@ -65,6 +65,17 @@ STATUS_LABELS = {"submitted": "Submitted", "draft": "Draft only", "not_started":
 NO_CONTROL = "Not recorded"
 
 
+def _read(statement: Any) -> Any:
+    """The rows of one of the summary's statements, as plain Core rows: the
+    figures are columns, never ORM objects, so the ORM's per-row loading is
+    skipped. Pending changes are flushed first, as a query through the
+    session would."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement)
+
+
 def reference_day(consultation: Consultation, at: datetime | None = None) -> date:
     """Membership and control are taken on the closing day, or today if earlier."""
     at = at or now_utc()
@@ -334,7 +345,7 @@ def _question_figures(
         count,
         people,
         commented,
-    ) in db.session.execute(_answer_sums(consultation, numbered, splits=splits)).tuples():
+    ) in _read(_answer_sums(consultation, numbered, splits=splits)).tuples():
         splits_of = figures.get(question_id)
         if splits_of is None:
             splits_of = figures[question_id] = _Splits()
@@ -397,7 +408,7 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         (Response.id.is_not(None), literal("draft")),
         else_=literal("not_started"),
     ).label("status")
-    rows = db.session.execute(
+    rows = _read(
         select(
             Authority.id,
             Authority.name,
@@ -462,7 +473,7 @@ def _coverage(members: dict[int, _Member]) -> Coverage:
     """Coverage by type, region, political control today and mayoral area
     (each of an area's constituent councils that is a member counts)."""
     area = aliased(Authority)
-    constituents = db.session.execute(
+    constituents = _read(
         select(area.name, authority_constituents.c.council_id)
         .join(area, area.id == authority_constituents.c.strategic_authority_id)
         .where(area.mayoral.is_(True))
@@ -482,7 +493,7 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     control at the time, type, region), rolled up overall and per split."""
     splits = _Splits()
     label = _Labels()
-    for position, control, kind, region, count, people in db.session.execute(
+    for position, control, kind, region, count, people in _read(
         select(
             Response.submitted_position,
             Response.control_at_submission,
@@ -523,7 +534,7 @@ def _themes(
     its quotation from ``quoted``, if there is one."""
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
-    for name, question_id, position, count in db.session.execute(
+    for name, question_id, position, count in _read(
         select(Tag.name, Answer.question_id, Answer.submitted_position, func.count(AnswerTag.id))
         .join(AnswerTag, AnswerTag.tag_id == Tag.id)
         .join(Answer, Answer.id == AnswerTag.answer_id)
@@ -604,7 +615,7 @@ def _quotations(
     ranked = union_all(on_questions, on_themes).subquery("ranked")
     quotations: list[Quotation] = []
     quoted: dict[tuple[int, str], Quotation] = {}
-    for tag, question_id, authority, position, comment, _ in db.session.execute(
+    for tag, question_id, authority, position, comment, _ in _read(
         select(ranked)
         .where(
             or_(
