@@ -6,9 +6,11 @@ demo), then generates the history by bulk inserts from a fixed seed:
 consultations with their questions, responses, answers and revisions, held
 meetings with agenda items, papers and approved minutes with decisions and
 actions, and the audit trail. On top of the history come the consultations
-the bench times: one that every current member authority answered (25
-position questions, with comments, and a published summary) and one with
-150 responses.
+the bench times: two that every current member authority answered (25
+position questions, with comments, most of them tagged with themes), one
+with a published summary and one still live (closed, not yet published), and
+one with 150 responses. The meeting the bench times has papers of a real
+pack's length (a briefing and an annex per item, hundreds of pages in all).
 
 Large tables go in with PostgreSQL's COPY (psycopg) or, on SQLite, one
 ``executemany`` in one transaction; small ones with multi-row INSERTs through
@@ -40,7 +42,7 @@ if str(ROOT) not in sys.path and not os.environ.get("PYTHONPATH"):
 
 SEED = 17
 # Bumped whenever the generator changes, so an older dataset is rebuilt.
-GENERATOR = 3
+GENERATOR = 4
 MARKER_TABLE = "bench_dataset"
 SIZES = ("full", "small")
 TARGET_QUESTIONS = 25
@@ -87,6 +89,7 @@ class DatasetInfo:
     counts: dict[str, int] = field(default_factory=dict)
     target_reference: str = ""
     mid_reference: str = ""
+    live_reference: str = ""
     target_members: int = 0
     meeting_slug: str = ""
     authority_slug: str = ""
@@ -203,6 +206,23 @@ TOPICS = [
     "council tax referendum limits",
     "special educational needs",
 ]
+THEMES = [
+    "funding",
+    "timetable",
+    "capacity",
+    "flexibility",
+    "residents' views",
+    "new burdens",
+    "devolution",
+    "housing",
+    "social care",
+    "transition",
+    "data and evidence",
+    "accountability",
+]
+# The benched meeting's papers: a briefing and an annex for each item with
+# papers, as long as a real pack's (pages each).
+PACK_PAPER_PAGES = {"Briefing": 12, "Annex": 60}
 AUDIT_ACTIONS = [
     ("response_saved", "responses"),
     ("response_submitted", "responses"),
@@ -227,18 +247,30 @@ ITEM_KINDS = [
 ]
 
 
-def tiny_pdf() -> bytes:
-    """A small valid one-page PDF: every bench paper points at this one file."""
-    objects = [
+def tiny_pdf(pages: int = 1, title: str = "Commission paper") -> bytes:
+    """A small valid PDF of ``pages`` pages of text (one by default: every
+    paper of the history points at that one file)."""
+    first_page = 4
+    font = first_page + 2 * pages
+    kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(pages))
+    objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        None,
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Producer (Commission bench) >>",
     ]
-    stream = b"BT /F1 18 Tf 72 770 Td (Commission paper) Tj ET"
-    objects[3] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
+    for n in range(pages):
+        lines = " ".join(
+            f"({title}, page {n + 1}: paragraph {line} of the paper.) Tj 0 -16 Td"
+            for line in range(1, 41)
+        )
+        stream = f"BT /F1 11 Tf 72 770 Td {lines} ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Contents {first_page + 2 * n + 1} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -248,7 +280,7 @@ def tiny_pdf() -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1,
         xref,
     )
@@ -447,14 +479,16 @@ class Builder:
         *,
         comment_share: float = 0.15,
         draft_share: float = 0.05,
-    ) -> None:
-        """Responses, answers and revisions for one consultation, in bulk."""
+    ) -> list[int]:
+        """Responses, answers and revisions for one consultation, in bulk;
+        returns the ids of the submitted answers with a comment."""
         bulk, rnd = self.bulk, self.random
         response_ids = bulk.ids("responses", len(chosen))
         answer_ids = iter(bulk.ids("answers", len(chosen) * len(question_ids)))
         revision_ids = iter(bulk.ids("response_revisions", 2 * len(chosen)))
         window = (consultation["closes_at"] - consultation["opens_at"]).total_seconds()
         responses, answers, revisions = [], [], []
+        commented: list[int] = []
         for response_id, member in zip(response_ids, chosen, strict=True):
             submitted = rnd.random() >= draft_share
             overall = rnd.choices(POSITIONS, POSITION_WEIGHTS)[0]
@@ -486,9 +520,12 @@ class Builder:
                 position = rnd.choices(POSITIONS, POSITION_WEIGHTS)[0]
                 comment = rnd.choice(COMMENTS) if rnd.random() < comment_share else None
                 positions[str(question_id)] = {"position": position, "comment": comment}
+                answer_id = next(answer_ids)
+                if comment is not None and submitted:
+                    commented.append(answer_id)
                 answers.append(
                     (
-                        next(answer_ids),
+                        answer_id,
                         response_id,
                         question_id,
                         position,
@@ -508,34 +545,35 @@ class Builder:
         bulk.copy("responses", RESPONSE_COLUMNS, responses)
         bulk.copy("answers", ANSWER_COLUMNS, answers)
         bulk.copy("response_revisions", REVISION_COLUMNS, revisions)
+        return commented
 
     def targets(self, members: list[Any], controls: dict[int, str], info: DatasetInfo) -> list[int]:
-        """The consultation every current member answered (25 questions, a
-        published summary) and one with 150 responses (closed, not published)."""
+        """Two consultations every current member answered (25 questions,
+        comments on about a third of the answers, most tagged with themes):
+        one to publish and one left live (closed, not published); and one
+        with 150 responses (closed, not published). Returns the one to
+        publish."""
         from commission.consultations.models import Consultation, Question
 
         year = NOW.year
-        target_id, mid_id = self.bulk.ids("consultations", 2)
+        target_id, mid_id, live_id = self.bulk.ids("consultations", 3)
         opens = NOW - timedelta(days=70)
         rows = []
-        for consultation_id, title, status in (
-            (
-                target_id,
-                "The English devolution settlement: every member's view",
-                "closed",
-            ),
-            (mid_id, "Reform of local audit: a consultation with 150 responses", "closed"),
+        for consultation_id, number, title in (
+            (target_id, 901, "The English devolution settlement: every member's view"),
+            (mid_id, 902, "Reform of local audit: a consultation with 150 responses"),
+            (live_id, 903, "Council funding reform: every member's view, not yet published"),
         ):
             rows.append(
                 {
                     "id": consultation_id,
-                    "reference": f"LGC-{year}-{900 + len(rows) + 1}",
+                    "reference": f"LGC-{year}-{number}",
                     "title": title,
                     "summary": "A consultation the bench times at the Commission's real size.",
                     "department_id": self.department_id,
                     "lead_office_id": self.office_id,
                     "stage": "white_paper",
-                    "status": status,
+                    "status": "closed",
                     "opens_at": opens,
                     "opened_at": opens,
                     "closes_at": opens + timedelta(weeks=8),
@@ -544,13 +582,13 @@ class Builder:
                 }
             )
         self.bulk.insert(Consultation, rows)
-        question_ids = list(self.bulk.ids("questions", 2 * TARGET_QUESTIONS))
+        question_ids = list(self.bulk.ids("questions", 3 * TARGET_QUESTIONS))
         self.bulk.insert(
             Question,
             [
                 {
                     "id": question_id,
-                    "consultation_id": target_id if n < TARGET_QUESTIONS else mid_id,
+                    "consultation_id": rows[n // TARGET_QUESTIONS]["id"],
                     "position": n % TARGET_QUESTIONS + 1,
                     "kind": "position",
                     "text": f"Do you agree with proposal {n % TARGET_QUESTIONS + 1}?",
@@ -559,20 +597,56 @@ class Builder:
                 for n, question_id in enumerate(question_ids)
             ],
         )
+        commented = []
+        for index in (0, 2):
+            commented += self.responses(
+                rows[index],
+                question_ids[index * TARGET_QUESTIONS : (index + 1) * TARGET_QUESTIONS],
+                members,
+                controls,
+                comment_share=0.3,
+                draft_share=0,
+            )
+        chosen = self.random.sample(members, MID_RESPONSES)
         self.responses(
-            rows[0],
-            question_ids[:TARGET_QUESTIONS],
-            members,
+            rows[1],
+            question_ids[TARGET_QUESTIONS : 2 * TARGET_QUESTIONS],
+            chosen,
             controls,
-            comment_share=0.3,
             draft_share=0,
         )
-        chosen = self.random.sample(members, MID_RESPONSES)
-        self.responses(rows[1], question_ids[TARGET_QUESTIONS:], chosen, controls, draft_share=0)
+        self.themes(commented)
         info.target_reference = rows[0]["reference"]
         info.mid_reference = rows[1]["reference"]
+        info.live_reference = rows[2]["reference"]
         info.target_members = len(members)
         return [target_id]
+
+    def themes(self, answer_ids: list[int]) -> None:
+        """Themes on comments, as the secretariat tags them: about seven
+        comments in ten get one theme, and one in five a second."""
+        from commission.summaries.models import AnswerTag, Tag
+
+        tag_ids = list(self.bulk.ids("tags", len(THEMES)))
+        at = self.bulk.when(NOW - timedelta(days=5))
+        self.bulk.insert(
+            Tag,
+            [
+                {"id": tag_id, "name": name, "created_at": NOW - timedelta(days=30)}
+                for tag_id, name in zip(tag_ids, THEMES, strict=True)
+            ],
+        )
+        links = []
+        for answer_id in answer_ids:
+            if self.random.random() < 0.7:
+                chosen = self.random.sample(tag_ids, 2 if self.random.random() < 0.2 else 1)
+                links += [(answer_id, tag_id, self.user_ids[0], at) for tag_id in chosen]
+        link_ids = self.bulk.ids("answer_tags", len(links))
+        self.bulk.copy(
+            AnswerTag.__tablename__,
+            ("id", "answer_id", "tag_id", "tagged_by_id", "tagged_at"),
+            [(link_id, *link) for link_id, link in zip(link_ids, links, strict=True)],
+        )
 
     def snapshots(self, consultation_ids: list[int]) -> None:
         """Published summaries, made by the app's own service (as the
@@ -598,6 +672,10 @@ class Builder:
         from commission.timeutil import LONDON
 
         stored = storage().save(tiny_pdf())
+        pack_papers = {
+            suffix: storage().save(tiny_pdf(pages, f"{suffix} to the Commission"))
+            for suffix, pages in PACK_PAPER_PAGES.items()
+        }
         count = self.scale.meetings
         meeting_ids = self.bulk.ids("meetings", count)
         span_days = (NOW - self.start).days - 20
@@ -676,15 +754,17 @@ class Builder:
                 )
                 if kind in {"ministerial_session", "consultation", "discussion"}:
                     for title_suffix in ("Briefing", "Annex"):
+                        # The benched (last) meeting's papers are full length.
+                        file = pack_papers[title_suffix] if n == count - 1 else stored
                         papers.append(
                             {
                                 "agenda_item_id": item_id,
                                 "title": f"{title_suffix}: {topic}",
                                 "filename": f"{title_suffix.lower()}-{position}.pdf",
                                 "content_type": "application/pdf",
-                                "size": stored.size,
-                                "checksum": stored.checksum,
-                                "storage_key": stored.key,
+                                "size": file.size,
+                                "checksum": file.checksum,
+                                "storage_key": file.key,
                                 "public": True,
                                 "uploaded_at": starts - timedelta(days=8),
                                 "uploaded_by_id": secretariat,

@@ -107,6 +107,9 @@ class Timing:
 
 def pages(info: dataset.DatasetInfo) -> list[Page]:
     target, mid = info.target_reference, info.mid_reference
+    # The live downloads and page read a 331x25 consultation whose summary is
+    # not published (a published one serves its snapshot to everyone).
+    live = info.live_reference or target
     meeting = info.meeting_slug
     year = meeting[:4]
     return [
@@ -125,6 +128,12 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         Page("consultation page", f"/consultations/{target}", "leader", "html"),
         Page(
             "summary 331x25 (minister)", f"/consultations/{target}/summary", "minister", "summary"
+        ),
+        Page(
+            "summary 331x25 live (minister)",
+            f"/consultations/{live}/summary",
+            "minister",
+            "summary",
         ),
         Page(
             "summary 150 responses",
@@ -147,9 +156,9 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
             "summary",
             growth=False,
         ),
-        Page("summary.csv live", f"/consultations/{target}/summary.csv", "secretariat", "csv"),
-        Page("summary.xlsx live", f"/consultations/{target}/summary.xlsx", "secretariat", "xlsx"),
-        Page("summary.pdf live", f"/consultations/{target}/summary.pdf", "secretariat", "pdf"),
+        Page("summary.csv live", f"/consultations/{live}/summary.csv", "secretariat", "csv"),
+        Page("summary.xlsx live", f"/consultations/{live}/summary.xlsx", "secretariat", "xlsx"),
+        Page("summary.pdf live", f"/consultations/{live}/summary.pdf", "secretariat", "pdf"),
         Page("summary.csv published", f"/consultations/{target}/summary.csv", "public", "cached"),
         Page("summary.xlsx published", f"/consultations/{target}/summary.xlsx", "public", "cached"),
         Page("summary.pdf published", f"/consultations/{target}/summary.pdf", "public", "cached"),
@@ -346,7 +355,7 @@ def worker_memory(pid: int) -> dict[str, int]:
 def memory_growth(url: str, info: dataset.DatasetInfo, log: Path) -> list[tuple[str, float]]:
     """Peak RSS growth (MB) of one worker producing the CSV, then the XLSX,
     then the PDF, after warming it up on the summary page."""
-    target = info.target_reference
+    target = info.live_reference or info.target_reference
     with served(url, workers=1, log=log) as port:
         cookie = sign_in(port, info.users["secretariat"])
         _, headers, _ = request(port, f"/consultations/{target}/summary", cookie)

@@ -2,10 +2,12 @@
 
 Both are written as rows arrive: a CSV can stream to the browser while its
 rows are still being read (``csv_stream_response``), and a spreadsheet is an
-openpyxl write-only workbook, whose rows go straight to a temporary file, so
-memory stays the same however many rows there are. Column widths are set
-before the first row, so they come from the header and the first rows, not
-from a second pass over every value.
+XlsxWriter workbook in its constant-memory mode, whose rows go straight to a
+temporary file as they are written, so memory stays the same however many
+rows there are. Each value is written by the writer for its type (text as
+text, never read as a formula or a link), with no per-cell objects. Column
+widths are set before the first row, so they come from the header and the
+first rows, not from a second pass over every value.
 """
 
 from __future__ import annotations
@@ -13,16 +15,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from itertools import chain, islice
 from typing import Any
 
+import xlsxwriter
 from flask import Response, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.worksheet import Worksheet
 
 from commission.timeutil import LONDON
 
@@ -95,41 +96,77 @@ def csv_stream_response(
     return Response(stream_with_context(body), mimetype=CSV_MIMETYPE, headers=_attachment(filename))
 
 
+# The number formats openpyxl gave times and days, so a time reads as before.
+TIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+DAY_FORMAT = "yyyy-mm-dd"
+
+
+@dataclass
+class Sheet:
+    """A worksheet being written, and the row its next row goes in."""
+
+    worksheet: Worksheet
+    next_row: int = 0
+
+
 class Spreadsheet:
-    """A write-only workbook: each sheet gets a bold, frozen header row and
-    its column widths before any row is written, and rows can be appended to
-    several sheets in one pass over the data."""
+    """A constant-memory workbook: each sheet gets a bold, frozen header row
+    and its column widths before any row is written, and rows can be
+    appended to several sheets in one pass over the data."""
 
     def __init__(self) -> None:
-        self._workbook = Workbook(write_only=True)
-        self._bold = Font(bold=True)
+        self._buffer = io.BytesIO()
+        self._workbook = xlsxwriter.Workbook(
+            self._buffer,
+            {
+                "constant_memory": True,
+                # Text someone typed stays text: never a formula, link or number.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self._bold = self._workbook.add_format({"bold": True})
+        self._time = self._workbook.add_format({"num_format": TIME_FORMAT})
+        self._day = self._workbook.add_format({"num_format": DAY_FORMAT})
 
     def sheet(
         self, title: str, header: Sequence[str], widths: Sequence[int] | None = None
-    ) -> WriteOnlyWorksheet:
-        sheet = self._workbook.create_sheet(title=title[:31])
-        sheet.freeze_panes = "A2"
+    ) -> Sheet:
+        worksheet = self._workbook.add_worksheet(title[:31])
+        worksheet.freeze_panes(1, 0)
         for index, heading in enumerate(header):
             width = widths[index] if widths and index < len(widths) else len(heading)
-            sheet.column_dimensions[get_column_letter(index + 1)].width = (
-                min(MAX_WIDTH, max(width, len(heading))) + 2
-            )
-        cells = []
-        for heading in header:
-            cell = WriteOnlyCell(sheet, value=heading)
-            cell.font = self._bold
-            cells.append(cell)
-        sheet.append(cells)
-        return sheet
+            worksheet.set_column(index, index, min(MAX_WIDTH, max(width, len(heading))) + 2)
+        worksheet.write_row(0, 0, header, self._bold)
+        return Sheet(worksheet, 1)
 
-    @staticmethod
-    def append(sheet: WriteOnlyWorksheet, row: Sequence[Any]) -> None:
-        sheet.append([_excel_value(v) for v in row])
+    def append(self, sheet: Sheet, row: Sequence[Any]) -> None:
+        """One row, each value by the writer for its type: numbers as
+        numbers, times as London wall-clock times, text as text (with a
+        leading formula character quoted); blanks are left out."""
+        worksheet, number = sheet.worksheet, sheet.next_row
+        sheet.next_row += 1
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is str:
+                worksheet.write_string(number, column, _safe_text(value))
+            elif kind is int or kind is float or kind is Decimal:
+                worksheet.write_number(number, column, value)
+            elif kind is bool:
+                worksheet.write_boolean(number, column, value)
+            elif isinstance(value, datetime):
+                worksheet.write_datetime(number, column, _excel_value(value), self._time)
+            elif isinstance(value, date):
+                worksheet.write_datetime(number, column, value, self._day)
+            else:
+                worksheet.write_string(number, column, _safe_text(str(value)))
 
     def to_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self._workbook.save(buffer)
-        return buffer.getvalue()
+        self._workbook.close()
+        return self._buffer.getvalue()
 
 
 def guessed_widths(

@@ -65,6 +65,17 @@ STATUS_LABELS = {"submitted": "Submitted", "draft": "Draft only", "not_started":
 NO_CONTROL = "Not recorded"
 
 
+def _read(statement: Any) -> Any:
+    """The rows of one of the summary's statements, as plain Core rows: the
+    figures are columns, never ORM objects, so the ORM's per-row loading is
+    skipped. Pending changes are flushed first, as a query through the
+    session would."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement)
+
+
 def reference_day(consultation: Consultation, at: datetime | None = None) -> date:
     """Membership and control are taken on the closing day, or today if earlier."""
     at = at or now_utc()
@@ -93,24 +104,51 @@ def _control_label(control_column: Any, party_column: Any) -> Any:
     )
 
 
-def _position_rows(counts: dict[str, tuple[int, int]]) -> PositionTable:
-    """Counts and population per position, with shares of each."""
-    total = sum(count for count, _ in counts.values())
-    population = sum(people for _, people in counts.values())
-    rows: list[PositionRow] = []
-    for value, label in POSITION_LABELS:
-        count, people = counts.get(value, (0, 0))
-        rows.append(
+POSITION_VALUES = tuple(value for value, _ in POSITION_LABELS)
+SLOTS = len(POSITION_VALUES)
+SLOT_OF = {value: slot for slot, value in enumerate(POSITION_VALUES)}
+# A group's figures while they are added up: the count of each position, in
+# ``POSITION_VALUES`` order, then the population of each.
+Cells = list[int]
+
+
+def _cells() -> Cells:
+    return [0] * (2 * SLOTS)
+
+
+def _table(cells: Cells) -> PositionTable:
+    """Counts and population per position (``cells``), with shares of each."""
+    counts, people = cells[:SLOTS], cells[SLOTS:]
+    total = sum(counts)
+    population = sum(people)
+    rows: list[PositionRow] = [
+        {
+            "position": value,
+            "label": label,
+            "count": count,
+            "percent": round(100 * count / total, 1) if count else 0.0,
+            "population": persons,
+            "weighted": round(100 * persons / population, 1) if persons else 0.0,
+        }
+        for (value, label), count, persons in zip(POSITION_LABELS, counts, people, strict=True)
+    ]
+    return {"rows": rows, "total": total, "population": population}
+
+
+def _group_tables(groups: dict[str, Cells] | None) -> list[GroupTable]:
+    """One position table per group, groups in alphabetical order."""
+    tables: list[GroupTable] = []
+    for group, cells in sorted((groups or {}).items()):
+        table = _table(cells)
+        tables.append(
             {
-                "position": value,
-                "label": label,
-                "count": count,
-                "percent": round(100 * count / total, 1) if total else 0.0,
-                "population": people,
-                "weighted": round(100 * people / population, 1) if population else 0.0,
+                "group": group,
+                "rows": table["rows"],
+                "total": table["total"],
+                "population": table["population"],
             }
         )
-    return {"rows": rows, "total": total, "population": population}
+    return tables
 
 
 def _region_label(region: Any) -> str:
@@ -143,75 +181,67 @@ def _kind_label(kind: Any) -> str:
     return KIND_LABELS.get(kind, str(kind))
 
 
-Tally = dict[str, dict[str, tuple[int, int]]]
+SPLITS = ("by_control", "by_type", "by_region")
 
 
-def _add(tally: Tally, group: str, position: str, count: int, people: int) -> None:
-    """Add (count, population) to a group's position in ``tally``."""
-    counts = tally.setdefault(group, {})
-    before = counts.get(position, (0, 0))
-    counts[position] = (before[0] + count, before[1] + people)
+class _Labels:
+    """Each split's label for a group value as SQL gives it, worked out once
+    per value (a summary meets a few dozen values in thousands of rows)."""
 
+    def __init__(self) -> None:
+        self._label = {
+            "by_control": control_at_response,
+            "by_type": _kind_label,
+            "by_region": _region_label,
+        }
+        self._known: dict[tuple[str, Any], str] = {}
 
-def _tables(tally: Tally) -> list[GroupTable]:
-    """One position table per group, groups in alphabetical order."""
-    tables: list[GroupTable] = []
-    for group, counts in sorted(tally.items()):
-        table = _position_rows(counts)
-        tables.append(
-            {
-                "group": group,
-                "rows": table["rows"],
-                "total": table["total"],
-                "population": table["population"],
-            }
-        )
-    return tables
+    def __call__(self, split: str, group: Any) -> str:
+        key = (split, group)
+        label = self._known.get(key)
+        if label is None:
+            label = self._known[key] = self._label[split](group)
+        return label
 
 
 @dataclass
 class _Splits:
     """Counts and population by position, overall and by control at the time
-    of the response, type and region, built from finer groups."""
+    of the response, type and region: ``overall`` is one group's cells, and
+    ``groups[split][label]`` the cells of each group of each split."""
 
-    overall: dict[str, tuple[int, int]] = field(default_factory=dict)
-    by_control: Tally = field(default_factory=dict)
-    by_type: Tally = field(default_factory=dict)
-    by_region: Tally = field(default_factory=dict)
+    overall: Cells = field(default_factory=_cells)
+    groups: dict[str, dict[str, Cells]] = field(default_factory=dict)
 
-    def add(
-        self, position: str, control: str | None, kind: Any, region: Any, count: int, people: int
-    ) -> None:
-        """A fine group (a position, control, type and region) into every split."""
-        self.add_to("all", "", position, count, people)
-        self.add_to("by_control", control, position, count, people)
-        self.add_to("by_type", kind, position, count, people)
-        self.add_to("by_region", region, position, count, people)
-
-    def add_to(self, split: str, group: Any, position: str, count: int, people: int) -> None:
-        """A group's figures into one split (``all`` is the overall figure),
-        labelled as the page shows it."""
-        if split == "all":
-            before = self.overall.get(position, (0, 0))
-            self.overall[position] = (before[0] + count, before[1] + people)
-        elif split == "by_control":
-            _add(self.by_control, control_at_response(group), position, count, people)
-        elif split == "by_type":
-            _add(self.by_type, _kind_label(group), position, count, people)
-        else:
-            _add(self.by_region, _region_label(group), position, count, people)
+    def cells(self, split: str, label: str) -> Cells:
+        groups = self.groups.get(split)
+        if groups is None:
+            groups = self.groups[split] = {}
+        cells = groups.get(label)
+        if cells is None:
+            cells = groups[label] = _cells()
+        return cells
 
 
-def _question_figures(
-    consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool = True
-) -> list[QuestionFigures]:
-    """Each question's positions (overall, by control at the time of the
-    response, by type and by region) and its comment count, in ONE statement:
-    the consultation's submitted answers are read once (reached through its
-    responses' index, into a materialized CTE), then summed four ways, so only
-    the small tables the page shows come back. The statement is the same for
-    1 question or 25, for 5 responses or 331. Without ``splits`` only the
-    overall figures are summed, and the splits are empty lists."""
+def _add(cells: Cells, position: str, count: int, people: int) -> None:
+    slot = SLOT_OF[position]
+    cells[slot] += count
+    cells[slot + SLOTS] += people
+
+
+# GROUPING(control, kind, region) of each split's sums: a bit is set for
+# each column the sums are not split by (the first column is the high bit).
+ALL, BY_CONTROL, BY_TYPE, BY_REGION = 0b111, 0b011, 0b101, 0b110
+SPLIT_OF_MASK = {BY_CONTROL: "by_control", BY_TYPE: "by_type", BY_REGION: "by_region"}
+
+
+def _answer_sums(
+    consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool
+) -> Any:
+    """The statement ``_question_figures`` reads: rows of (split mask,
+    question, position, control at the time, type, region, count,
+    population, comments), each split's rows with the other split columns
+    null."""
     text = sa.String()
     answers = (
         select(
@@ -221,7 +251,7 @@ def _question_figures(
             type_coerce(Authority.kind, text).label("kind"),
             type_coerce(Authority.region, text).label("region"),
             Authority.population.label("people"),
-            Answer.submitted_comment.is_not(None).label("commented"),
+            case((Answer.submitted_comment.is_not(None), 1), else_=0).label("commented"),
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
@@ -232,56 +262,112 @@ def _question_figures(
     )
     if len(numbered) == 1:
         answers = answers.where(Answer.question_id == numbered[0][1].id)
+    none = sa.null()
+    if splits and db.session.get_bind().dialect.name == "postgresql":
+        joined = answers.subquery("submitted_answers")
+        q, position = joined.c.question, joined.c.position
+        control, kind, region = joined.c.control, joined.c.kind, joined.c.region
+        return select(
+            func.grouping(control, kind, region),
+            q,
+            position,
+            control,
+            kind,
+            region,
+            func.count(),
+            func.sum(joined.c.people),
+            func.sum(joined.c.commented),
+        ).group_by(
+            func.grouping_sets(
+                sa.tuple_(q, position),
+                sa.tuple_(q, position, control),
+                sa.tuple_(q, position, kind),
+                sa.tuple_(q, position, region),
+            )
+        )
     # Read once (the consultation's answers only), then summed four ways; or,
     # summed once, straight from the join.
-    read = (
+    read: Any = (
         answers.cte("submitted_answers").prefix_with("MATERIALIZED")
         if splits
         else answers.subquery("submitted_answers")
     )
 
-    def summed(split: str, group: Any) -> Any:
+    def summed(mask: int, control: Any, kind: Any, region: Any) -> Any:
+        groups = [column for column in (control, kind, region) if column is not None]
         statement = select(
-            literal(split, text).label("split"),
+            literal(mask, sa.Integer()),
             read.c.question,
             read.c.position,
-            group,
+            none if control is None else control,
+            none if kind is None else kind,
+            none if region is None else region,
             func.count(),
             func.sum(read.c.people),
-            func.sum(case((read.c.commented, 1), else_=0)),
-        ).group_by(read.c.question, read.c.position, group)
-        if split != "all":
+            func.sum(read.c.commented),
+        ).group_by(read.c.question, read.c.position, *groups)
+        if mask != ALL:
             statement = statement.where(read.c.position.is_not(None))
         return statement
 
-    sums = [summed("all", literal("", text))]
+    sums = [summed(ALL, None, None, None)]
     if splits:
         sums += [
-            summed("by_control", read.c.control),
-            summed("by_type", read.c.kind),
-            summed("by_region", read.c.region),
+            summed(BY_CONTROL, read.c.control, None, None),
+            summed(BY_TYPE, None, read.c.kind, None),
+            summed(BY_REGION, None, None, read.c.region),
         ]
+    return union_all(*sums) if len(sums) > 1 else sums[0]
+
+
+def _question_figures(
+    consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool = True
+) -> list[QuestionFigures]:
+    """Each question's positions (overall, by control at the time of the
+    response, by type and by region) and its comment count, in ONE statement
+    over the consultation's submitted answers (reached through its responses'
+    index), summed four ways: with GROUPING SETS on PostgreSQL (one pass over
+    the answers); elsewhere read once into a materialized CTE and summed four
+    times. Only the small sums come back, tagged with the split they belong
+    to, and are added into each question's tables here. The statement is the
+    same for 1 question or 25, for 5 responses or 331. Without ``splits``
+    only the overall figures are summed, and the splits are empty lists."""
     figures: dict[int, _Splits] = {}
     comments: dict[int, int] = {}
-    statement: Any = union_all(*sums) if len(sums) > 1 else sums[0]
-    for split, question_id, position, group, count, people, commented in db.session.execute(
-        statement
-    ).all():
-        if split == "all":
-            comments[question_id] = comments.get(question_id, 0) + int(commented)
-        if position is not None:
-            figures.setdefault(question_id, _Splits()).add_to(
-                split, group, position, int(count), int(people or 0)
-            )
+    label = _Labels()
+    for (
+        mask,
+        question_id,
+        position,
+        control,
+        kind,
+        region,
+        count,
+        people,
+        commented,
+    ) in _read(_answer_sums(consultation, numbered, splits=splits)).tuples():
+        splits_of = figures.get(question_id)
+        if splits_of is None:
+            splits_of = figures[question_id] = _Splits()
+        if mask == ALL:
+            comments[question_id] = comments.get(question_id, 0) + commented
+            if position is not None:
+                _add(splits_of.overall, position, count, people or 0)
+        elif position is not None:
+            split = SPLIT_OF_MASK[mask]
+            group = control if mask == BY_CONTROL else kind if mask == BY_TYPE else region
+            _add(splits_of.cells(split, label(split, group)), position, count, people or 0)
     questions: list[QuestionFigures] = []
+    empty = _Splits()
     for number, question in numbered:
-        split_of = figures.get(question.id, _Splits())
+        split_of = figures.get(question.id, empty)
         position_question = question.kind is QuestionKind.POSITION
         overall: PositionTable = (
-            _position_rows(split_of.overall)
+            _table(split_of.overall)
             if position_question
             else {"rows": [], "total": 0, "population": 0}
         )
+        groups = split_of.groups
         questions.append(
             {
                 "id": question.id,
@@ -292,9 +378,9 @@ def _question_figures(
                 "rows": overall["rows"],
                 "total": overall["total"],
                 "population": overall["population"],
-                "by_control": _tables(split_of.by_control) if position_question else [],
-                "by_type": _tables(split_of.by_type) if position_question else [],
-                "by_region": _tables(split_of.by_region) if position_question else [],
+                "by_control": _group_tables(groups.get("by_control")) if position_question else [],
+                "by_type": _group_tables(groups.get("by_type")) if position_question else [],
+                "by_region": _group_tables(groups.get("by_region")) if position_question else [],
             }
         )
     return questions
@@ -322,7 +408,7 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         (Response.id.is_not(None), literal("draft")),
         else_=literal("not_started"),
     ).label("status")
-    rows = db.session.execute(
+    rows = _read(
         select(
             Authority.id,
             Authority.name,
@@ -390,7 +476,7 @@ def _coverage(members: dict[int, _Member]) -> Coverage:
     """Coverage by type, region, political control today and mayoral area
     (each of an area's constituent councils that is a member counts)."""
     area = aliased(Authority)
-    constituents = db.session.execute(
+    constituents = _read(
         select(area.name, authority_constituents.c.council_id)
         .join(area, area.id == authority_constituents.c.strategic_authority_id)
         .where(area.mayoral.is_(True))
@@ -409,7 +495,8 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     """Overall positions of submitted responses, in ONE group-by by (position,
     control at the time, type, region), rolled up overall and per split."""
     splits = _Splits()
-    for position, control, kind, region, count, people in db.session.execute(
+    label = _Labels()
+    for position, control, kind, region, count, people in _read(
         select(
             Response.submitted_position,
             Response.control_at_submission,
@@ -430,21 +517,27 @@ def _overall_positions(consultation: Consultation) -> _Splits:
             Authority.kind,
             Authority.region,
         )
-    ).all():
-        splits.add(str(position), control, kind, region, count, int(people or 0))
+    ).tuples():
+        value, people = str(position), int(people or 0)
+        _add(splits.overall, value, count, people)
+        _add(splits.cells("by_control", label("by_control", control)), value, count, people)
+        _add(splits.cells("by_type", label("by_type", kind)), value, count, people)
+        _add(splits.cells("by_region", label("by_region", region)), value, count, people)
     return splits
 
 
 def _themes(
-    consultation: Consultation, numbers: dict[int, int], *, quotations: bool
+    consultation: Consultation,
+    numbers: dict[int, int],
+    quoted: dict[tuple[int, str], Quotation],
 ) -> tuple[list[ThemeCount], list[QuestionTheme]]:
     """Tagged comments per theme and position ("none" for free text), overall
     and on each question, from ONE group-by over the consultation's tagged
-    answers (by theme, question and position); with ``quotations``, one
-    comment quoted for each theme on each question (one more statement)."""
+    answers (by theme, question and position); each question's theme with
+    its quotation from ``quoted``, if there is one."""
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
-    for name, question_id, position, count in db.session.execute(
+    for name, question_id, position, count in _read(
         select(Tag.name, Answer.question_id, Answer.submitted_position, func.count(AnswerTag.id))
         .join(AnswerTag, AnswerTag.tag_id == Tag.id)
         .join(Answer, Answer.id == AnswerTag.answer_id)
@@ -456,7 +549,6 @@ def _themes(
         counts[key] = counts.get(key, 0) + count
         if question_id in numbers:
             per_question.setdefault((numbers[question_id], name), {})[key] = count
-    quoted = _theme_quotations(consultation, numbers) if quotations and per_question else {}
     themes: list[ThemeCount] = [
         {"tag": tag, "counts": counts, "total": sum(counts.values())}
         for tag, counts in sorted(overall.items())
@@ -475,84 +567,79 @@ def _themes(
     return themes, question_themes
 
 
-def _theme_quotations(
+def _quotations(
     consultation: Consultation, numbers: dict[int, int]
-) -> dict[tuple[int, str], Quotation]:
-    """The longest comment tagged with each theme on each question, with its
-    council (ties to the council first by name), in one statement."""
-    ranked = (
+) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
+    """The two longest submitted comments on each question, and the longest
+    comment tagged with each theme on each question, with their councils
+    (ties to the council first by name), in ONE statement: the
+    consultation's comments are read once (into a materialized CTE) and
+    ranked both ways."""
+    commented = (
         select(
-            Answer.question_id,
-            Tag.name.label("tag"),
+            Answer.id.label("answer"),
+            Answer.question_id.label("question"),
             Authority.name.label("authority"),
-            Answer.submitted_position,
-            Answer.submitted_comment,
-            func.row_number()
-            .over(
-                partition_by=(Answer.question_id, Tag.id),
-                order_by=(func.length(Answer.submitted_comment).desc(), Authority.name),
-            )
-            .label("rank"),
+            Answer.submitted_position.label("position"),
+            Answer.submitted_comment.label("comment"),
+            func.length(Answer.submitted_comment).label("length"),
         )
-        .join(AnswerTag, AnswerTag.answer_id == Answer.id)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.response_id.in_(_submitted_responses(consultation)),
+            Response.consultation_id == consultation.id,
+            Answer.submitted_comment.is_not(None),
+        )
+        .cte("commented")
+        .prefix_with("MATERIALIZED")
+    )
+    longest = (commented.c.length.desc(), commented.c.authority)
+    on_questions = select(
+        sa.null().label("tag"),
+        commented.c.question,
+        commented.c.authority,
+        commented.c.position,
+        commented.c.comment,
+        func.row_number().over(partition_by=commented.c.question, order_by=longest).label("rank"),
+    )
+    on_themes = (
+        select(
+            Tag.name,
+            commented.c.question,
+            commented.c.authority,
+            commented.c.position,
+            commented.c.comment,
+            func.row_number().over(partition_by=(commented.c.question, Tag.id), order_by=longest),
+        )
+        .join(AnswerTag, AnswerTag.answer_id == commented.c.answer)
         .join(Tag, Tag.id == AnswerTag.tag_id)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
-            Answer.submitted_comment.is_not(None),
-        )
-        .subquery()
     )
+    ranked = union_all(on_questions, on_themes).subquery("ranked")
+    quotations: list[Quotation] = []
     quoted: dict[tuple[int, str], Quotation] = {}
-    for r in db.session.execute(select(ranked).where(ranked.c.rank == 1)).all():
-        if r.question_id in numbers:
-            quoted[(numbers[r.question_id], r.tag)] = {
-                "question": numbers[r.question_id],
-                "authority": r.authority,
-                "position": r.submitted_position.label if r.submitted_position else "",
-                "comment": str(r.submitted_comment),
-            }
-    return quoted
-
-
-def _quotations(consultation: Consultation, numbers: dict[int, int]) -> list[Quotation]:
-    """The two longest submitted comments on each question, with the council
-    (ties to the council first by name)."""
-    ranked = (
-        select(
-            Answer.question_id,
-            Authority.name.label("authority"),
-            Answer.submitted_position,
-            Answer.submitted_comment,
-            func.row_number()
-            .over(
-                partition_by=Answer.question_id,
-                order_by=(func.length(Answer.submitted_comment).desc(), Authority.name),
-            )
-            .label("rank"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
+    for tag, question_id, authority, position, comment, _ in _read(
+        select(ranked)
         .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
-            Answer.submitted_comment.is_not(None),
+            or_(
+                and_(ranked.c.tag.is_(None), ranked.c.rank <= 2),
+                and_(ranked.c.tag.is_not(None), ranked.c.rank == 1),
+            )
         )
-        .subquery()
-    )
-    return [
-        {
-            "question": numbers.get(r.question_id),
-            "authority": r.authority,
-            "position": r.submitted_position.label if r.submitted_position else "",
-            "comment": str(r.submitted_comment),
+        .order_by(ranked.c.question, ranked.c.rank)
+    ).tuples():
+        number = numbers.get(question_id)
+        quotation: Quotation = {
+            "question": number,
+            "authority": authority,
+            "position": position.label if position else "",
+            "comment": str(comment),
         }
-        for r in db.session.execute(
-            select(ranked).where(ranked.c.rank <= 2).order_by(ranked.c.question_id, ranked.c.rank)
-        ).all()
-    ]
+        if tag is None:
+            quotations.append(quotation)
+        elif number is not None:
+            quoted[(number, tag)] = quotation
+    return quotations, quoted
 
 
 def compute_summary(
@@ -564,10 +651,10 @@ def compute_summary(
 ) -> Summary:
     """Every figure of the summary in six statements whatever the number of
     members, responses or questions: members with their status, mayoral
-    areas, overall positions, per-question answers, themes and quotations
-    (and the questions, if not loaded; and the themes' quotations, when
-    quotations are asked for and comments are tagged). Each reads only the consultation's
-    responses, so the cost follows the consultation, not the history.
+    areas, overall positions, per-question answers, themes, and the
+    quotations (on each question and on each of its themes) (and the
+    questions, if not loaded). Each reads only the consultation's responses,
+    so the cost follows the consultation, not the history.
 
     Without ``splits`` each question has its overall figures only (its
     splits are empty lists: the summary page, the briefing and the
@@ -584,7 +671,8 @@ def compute_summary(
     overall = _overall_positions(consultation)
     numbered = list(enumerate(consultation.questions, start=1))
     numbers = {q.id: n for n, q in numbered}
-    themes, question_themes = _themes(consultation, numbers, quotations=quotations)
+    quotations_of, quoted = _quotations(consultation, numbers) if quotations else ([], {})
+    themes, question_themes = _themes(consultation, numbers, quoted)
     return {
         "computed_at": at.isoformat(),
         "reference_day": on.isoformat(),
@@ -605,14 +693,14 @@ def compute_summary(
             for m in members.values()
             if m.status != "submitted"
         ],
-        "overall": _position_rows(overall.overall),
-        "by_control": _tables(overall.by_control),
-        "by_type": _tables(overall.by_type),
-        "by_region": _tables(overall.by_region),
+        "overall": _table(overall.overall),
+        "by_control": _group_tables(overall.groups.get("by_control")),
+        "by_type": _group_tables(overall.groups.get("by_type")),
+        "by_region": _group_tables(overall.groups.get("by_region")),
         "questions": _question_figures(consultation, numbered, splits=splits),
         "themes": themes,
         "question_themes": question_themes,
-        "quotations": _quotations(consultation, numbers) if quotations else [],
+        "quotations": quotations_of,
         "positions": _position_options(),
     }
 
