@@ -160,14 +160,22 @@ def field_label(name: str) -> str:
     return name.removesuffix("_id").replace("_", " ").capitalize()
 
 
-def shown_value(value: Any) -> str:
+# The most of one value a page shows (the CSV keeps what the trail kept): a
+# published summary's figures are thousands of characters of JSON.
+SHOWN_LIMIT = 160
+
+
+def shown_value(value: Any, limit: int | None = None) -> str:
     if value is None:
         return "(none)"
     if value is True:
         return "Yes"
     if value is False:
         return "No"
-    return str(value)
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        return f"{text[: limit - 1]}… ({len(text):,} characters, in the download)"
+    return text
 
 
 def describe(record: AuditRecord) -> str:

@@ -361,3 +361,24 @@ def test_only_the_secretariat_reads_a_history(client, login_as, role, meeting):
         expect(client.get(url), 302, location=f"/sign-in?next={url}")
     else:
         expect(client.get(url), 403)
+
+
+def test_a_long_value_is_shortened_on_the_page_and_kept_whole_in_the_csv(
+    client, secretariat, meeting
+):
+    long_description = "Pooled budgets between councils and the NHS. " * 10  # 460 characters
+    item = factories.agenda_item(meeting=meeting, title="Care")
+    db.session.commit()
+    expect(
+        client.post(
+            f"/meetings/{meeting.slug}/agenda/items/{item.id}/edit",
+            data=item_data(title="Care", description=long_description.strip()),
+        ),
+        302,
+    )
+    listed = ok(client.get(f"/audit?record_type=agenda_items&record_id={item.id}"))
+    shown = main_text(listed)
+    assert long_description.strip() not in shown
+    assert f"… ({len(long_description.strip()):,} characters, in the download)" in shown
+    header, *rows = read_csv(client.get(page(listed).select_one("main a[download]")["href"]))
+    assert long_description.strip() in rows[0][header.index("What changed")]
