@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, cast, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from commission.audit.models import AuditEvent, AuditRecord
@@ -137,17 +137,48 @@ def filtered_events(wanted: AuditFilter) -> Select[AuditEvent]:
     return statement
 
 
-def records_of(events: Iterable[AuditEvent]) -> dict[int, list[AuditRecord]]:
-    """Each event's records, read in one statement for a page of events."""
+# The most records of one event a page shows: an event can change hundreds
+# (a register of 331 rows, comments tagged in bulk); the download has them all.
+RECORDS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ShownRecords:
+    """The first records an event changed, and how many it changed in all."""
+
+    records: list[AuditRecord]
+    total: int
+
+
+def records_of(
+    events: Iterable[AuditEvent], *, limit: int = RECORDS_SHOWN
+) -> dict[int, ShownRecords]:
+    """Each event's first ``limit`` records and its count of records, read in
+    one statement for a page of events, whatever the number of records."""
     ids = [event.id for event in events]
     found: dict[int, list[AuditRecord]] = {event_id: [] for event_id in ids}
-    if not ids:
-        return found
-    for record in db.session.execute(
-        select(AuditRecord).where(AuditRecord.event_id.in_(ids)).order_by(AuditRecord.id)
-    ).scalars():
-        found[record.event_id].append(record)
-    return found
+    totals: dict[int, int] = dict.fromkeys(ids, 0)
+    if ids:
+        numbered = (
+            select(
+                AuditRecord.id,
+                func.row_number()
+                .over(partition_by=AuditRecord.event_id, order_by=AuditRecord.id)
+                .label("n"),
+                func.count().over(partition_by=AuditRecord.event_id).label("total"),
+            )
+            .where(AuditRecord.event_id.in_(ids))
+            .subquery()
+        )
+        for record, total in db.session.execute(
+            select(AuditRecord, numbered.c.total)
+            .join(numbered, numbered.c.id == AuditRecord.id)
+            .where(numbered.c.n <= limit)
+            .order_by(AuditRecord.id)
+        ).tuples():
+            found[record.event_id].append(record)
+            totals[record.event_id] = total
+    return {event_id: ShownRecords(found[event_id], totals[event_id]) for event_id in ids}
 
 
 def with_records() -> Any:

@@ -382,3 +382,29 @@ def test_a_long_value_is_shortened_on_the_page_and_kept_whole_in_the_csv(
     assert f"… ({len(long_description.strip()):,} characters, in the download)" in shown
     header, *rows = read_csv(client.get(page(listed).select_one("main a[download]")["href"]))
     assert long_description.strip() in rows[0][header.index("What changed")]
+
+
+def test_an_event_that_changed_many_records_shows_the_first_ten_and_counts_the_rest(
+    client, secretariat
+):
+    event = AuditEvent(action="register_saved", summary="The register was saved")
+    event.records = [
+        AuditRecord(
+            record_type="authorities",
+            record_key=str(n),
+            operation="changed",
+            fields={"name": [f"Council {n}", f"Council {n} renamed"]},
+        )
+        for n in range(1, 13)
+    ]
+    db.session.add(event)
+    db.session.commit()
+    listed = ok(client.get("/audit?action=register_saved"))
+    [details] = page(listed).select("main details")
+    text = " ".join(details.get_text(" ").split())
+    assert "What changed (12 records)" in text
+    assert "Council 10 renamed" in text
+    assert "Council 11 renamed" not in text
+    assert "And 2 more: the audit log's download lists every record." in text
+    header, *rows = read_csv(client.get("/audit.csv?action=register_saved"))
+    assert "Council 12 renamed" in rows[0][header.index("What changed")]
