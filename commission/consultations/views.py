@@ -1079,14 +1079,25 @@ def enter_letter(reference: str) -> str | HTTPResponse:
     )
 
 
-@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/confirm-letter", methods=["GET", "POST"])
-@access.roles(Role.SECRETARIAT)
-def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
+def _letter_response(
+    reference: str, slug: str, *, awaiting: bool
+) -> tuple[Consultation, Authority, Response]:
+    """An authority's response entered from a letter (only one still awaiting
+    confirmation if ``awaiting``), or not found."""
     consultation = load_consultation(reference)
     authority = load_authority_by_slug(slug)
     response = services.response_for(consultation, authority)
-    if response is None or not response.from_letter:
+    if response is None or not (
+        response.awaiting_confirmation if awaiting else response.from_letter
+    ):
         abort(404)
+    return consultation, authority, response
+
+
+@bp.route(f"/consultations/{REFERENCE}/responses/<slug>/confirm-letter", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
+    consultation, authority, response = _letter_response(reference, slug, awaiting=False)
     form = ConfirmForm()
     if form.validate_on_submit():
         outcome = run_action(
@@ -1112,11 +1123,7 @@ def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/discard-letter", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def discard_letter(reference: str, slug: str) -> str | HTTPResponse:
-    consultation = load_consultation(reference)
-    authority = load_authority_by_slug(slug)
-    response = services.response_for(consultation, authority)
-    if response is None or not response.awaiting_confirmation:
-        abort(404)
+    consultation, authority, response = _letter_response(reference, slug, awaiting=True)
     form = ConfirmForm()
     if form.validate_on_submit():
         outcome = run_action(
