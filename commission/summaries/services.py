@@ -19,7 +19,7 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.maps.queries import consultation_records
 from commission.meetings.models import Meeting
-from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
+from commission.summaries.models import AnswerTag, GovernmentReply, Summary, SummarySnapshot, Tag
 from commission.summaries.queries import commented_answers, compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import format_datetime, now_utc, today
@@ -85,12 +85,20 @@ def meeting_snapshots(consultation: Consultation) -> list[SummarySnapshot]:
     )
 
 
-def _frozen(consultation: Consultation) -> dict[str, Any]:
-    """A snapshot's columns: the figures and every submitted answer as they
-    stand, so the snapshot's downloads are frozen with it."""
+@dataclass(frozen=True)
+class Frozen:
+    """A snapshot's columns: the figures (with what its maps are drawn from)
+    and every submitted answer as they stand, so the snapshot's downloads are
+    frozen with it."""
+
+    data: Summary
+    answers: list[list[Any]]
+
+
+def _frozen(consultation: Consultation) -> Frozen:
     data = compute_summary(consultation)
     data["map"] = consultation_records(consultation, date.fromisoformat(data["reference_day"]))
-    return {"data": data, "answers": frozen_rows(raw_rows(consultation))}
+    return Frozen(data, frozen_rows(raw_rows(consultation)))
 
 
 def freeze_for_meeting(
@@ -98,12 +106,14 @@ def freeze_for_meeting(
 ) -> SummarySnapshot:
     if consultation.status is ConsultationStatus.DRAFT:
         raise DomainError("A draft consultation has no responses to summarise")
+    frozen = _frozen(consultation)
     snapshot = SummarySnapshot(
         consultation_id=consultation.id,
         meeting_id=meeting.id,
         published=False,
         created_by_id=actor.id,
-        **_frozen(consultation),
+        data=frozen.data,
+        answers=frozen.answers,
     )
     db.session.add(snapshot)
     db.session.flush()
@@ -145,11 +155,13 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
     if effective_status(consultation) is not ConsultationStatus.CLOSED:
         raise DomainError("A summary can be published once the consultation has closed")
     _refuse_while_extended(consultation)
+    frozen = _frozen(consultation)
     snapshot = SummarySnapshot(
         consultation_id=consultation.id,
         published=True,
         created_by_id=actor.id,
-        **_frozen(consultation),
+        data=frozen.data,
+        answers=frozen.answers,
     )
     db.session.add(snapshot)
     consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
