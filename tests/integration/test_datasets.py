@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from commission.auth.roles import Role
 from commission.consultations.models import Position
+from commission.exports.cache import forget_all
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 from commission.summaries.rows import frozen_rows, raw_rows
@@ -348,3 +349,18 @@ def test_statements_do_not_grow_with_rows(client, app_ctx):
     # everything); a consultation's files add its loader's reads.
     assert before[:3] == [4, 5, 4]
     assert max(before[3:]) <= 8
+
+
+def test_make_datasets_makes_what_is_not_kept(app, client, app_ctx):
+    published("Made by command", councils("Command", 2))
+    forget_all()
+    db.session.commit()
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["make-datasets"])
+    again = runner.invoke(args=["make-datasets"])
+
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "1 published consultations, 6 positions (made now)"
+    assert again.output.strip() == "1 published consultations, 6 positions (all kept already)"
+    assert len(kept_datasets()) == 3  # the consultation's CSV and facts, everything's facts
