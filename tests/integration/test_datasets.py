@@ -195,6 +195,17 @@ def test_one_published_consultation(client, app_ctx, tmp_path):
     assert record["Size"].endswith("KB")
 
 
+def test_the_page_gives_the_licence_and_is_linked_from_the_api(client, app_ctx):
+    text = ok(client.get("/data/")).get_text(" ")
+    assert "Open Government Licence v3.0" in text
+    for source in ("Office for National Statistics", "mySociety", "Open Council Data UK"):
+        assert source in text
+    api_docs = ok(client.get("/api/v1/"))
+    assert api_docs.select_one('main a[href="/data/"]') is not None
+    about = ok(client.get("/about"))
+    assert about.select_one('main a[href="/data/"]') is not None
+
+
 def test_two_published_consultations_and_everything_together(client, app_ctx, tmp_path):
     first = published("Place-based budgets", councils("First", 2))
     second = published("English Deal", councils("Second", 3), questions=3)
