@@ -135,6 +135,14 @@ def cached_download(
             key=key, subject=subject, content_type=content_type, filename=filename, body=make()
         )
         db.session.commit()
+    return kept_response(kept, filename=filename, content_type=content_type, inline=inline)
+
+
+def kept_response(
+    kept: Kept, *, filename: str, content_type: str, inline: bool = False
+) -> Response:
+    """A kept file as a response: sent compressed to a client that accepts
+    gzip (every browser does), as made to one that does not."""
     disposition = "inline" if inline else "attachment"
     headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
     if kept.encoding is None:
