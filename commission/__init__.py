@@ -102,6 +102,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.minutes.views import bp as minutes_bp
     from commission.notifications import events as notification_subscribers
     from commission.notifications.views import bp as notifications_bp
+    from commission.oparl import tracking as oparl_tracking
+    from commission.oparl.views import bp as oparl_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.policies.views import bp as policies_bp
@@ -115,6 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     audit_subscribers.connect()
     audit_trail.init_app()
     api_tracking.init_sessions()
+    oparl_tracking.init_sessions()
     api_ratelimit.init_app(app)
     search_index.init_app()
 
@@ -139,6 +142,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         people_bp,
         audit_bp,
         api_bp,
+        oparl_bp,
         tokens_bp,
         search_bp,
     ):
