@@ -34,3 +34,5 @@ class RemovedRecord(Base):
     # When the record was made, if it said (OParl keeps ``created``).
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # An agenda item's place on its agenda (OParl requires its ``order``).
+    position: Mapped[int | None] = mapped_column(Integer)

@@ -30,6 +30,7 @@ MESSAGES = {
     400: "The request is not valid.",
     404: "There is nothing at this address.",
     405: "This address only answers GET.",
+    410: "This has been removed.",
     429: "Too many requests: wait a moment and try again.",
     500: "Sorry, there is a problem with the service.",
 }

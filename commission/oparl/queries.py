@@ -180,13 +180,37 @@ def one(sources: Sequence[Source], key: int) -> schemas.OParlObject | None:
     return None
 
 
+def removed(
+    kind: str,
+    key: int,
+    created: datetime | None,
+    modified: datetime,
+    filename: str = "removed",
+    order: int = 0,
+) -> schemas.Removed:
+    """A removed object: what OParl keeps of it."""
+    fields: dict[str, Any] = {
+        "id": url(kind, key),
+        "type": schemas.oparl_type(_TYPES[kind]),
+        "created": created,
+        "modified": modified,
+        "deleted": True,
+    }
+    if kind == "file":
+        return schemas.RemovedFile(
+            **fields,
+            accessUrl=url_for(
+                "oparl.file_content", paper_id=key, filename=filename, _external=True
+            ),
+        )
+    if kind == "agenda-item":
+        return schemas.RemovedAgendaItem(**fields, order=order)
+    return schemas.Removed(**fields)
+
+
 def _removed(kind: str, record: RemovedRecord) -> schemas.Removed:
-    return schemas.Removed(
-        id=url(kind, record.record_id),
-        type=schemas.oparl_type(_TYPES[kind]),
-        created=record.created_at,
-        modified=record.removed_at,
-        deleted=True,
+    return removed(
+        kind, record.record_id, record.created_at, record.removed_at, order=record.position or 0
     )
 
 
@@ -718,16 +742,7 @@ def _paper_source(
         for paper, changed in db.session.execute(statement).all():
             if paper.superseded:
                 rows.append(
-                    (
-                        paper.id,
-                        schemas.Removed(
-                            id=url(kind, paper.id),
-                            type=schemas.oparl_type(_TYPES[kind]),
-                            created=paper.uploaded_at,
-                            modified=changed,
-                            deleted=True,
-                        ),
-                    )
+                    (paper.id, removed(kind, paper.id, paper.uploaded_at, changed, paper.filename))
                 )
             else:
                 rows.append((paper.id, make(paper, changed)))
@@ -792,3 +807,9 @@ def public_paper(paper_id: int) -> PaperRecord | None:
     if paper is None or paper.superseded or not policy.can_download_paper(paper):
         return None
     return paper
+
+
+def paper_removed(paper_id: int) -> bool:
+    """Whether the public could once have had the paper and no longer can:
+    replaced by another, or removed (its File answers 410 Gone)."""
+    return isinstance(one(SOURCES["file"], paper_id), schemas.Removed)

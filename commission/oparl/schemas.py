@@ -39,6 +39,19 @@ class Removed(OParlObject):
     removed as ``modified``, and ``deleted: true``."""
 
 
+class RemovedFile(Removed):
+    """A removed File keeps its ``accessUrl`` (OParl requires one), which
+    answers 410 Gone."""
+
+    accessUrl: str
+
+
+class RemovedAgendaItem(Removed):
+    """A removed AgendaItem keeps its ``order`` (OParl requires one)."""
+
+    order: int
+
+
 class System(OParlObject):
     oparlVersion: str
     body: str

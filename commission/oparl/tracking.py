@@ -1,7 +1,7 @@
 """Notes of the public records removed, for OParl's ``deleted: true``.
 
-As the session flushes, each agenda item and paper being deleted (removed
-from an agenda, or with its item) is noted in ``RemovedRecord`` if the
+As the session flushes, each agenda item and paper deleted (removed from an
+agenda, or with its item) is noted in ``RemovedRecord`` if the
 public could see it then: an item of a published agenda; a public paper of
 such an item that is not confidential. A draft's items and a restricted
 paper were never shown, so nothing says they existed. Like ``api.tracking``
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.base import NO_VALUE
 
 from commission.meetings.models import PUBLIC_STATUSES, AgendaItem, Meeting, Paper
@@ -43,9 +43,25 @@ def _items_of(session: Session, papers: list[Paper], items: list[AgendaItem]) ->
     return known
 
 
+PENDING = "oparl_removed"
+
+
+def _deleted(_mapper: Any, _connection: Any, target: Any) -> None:
+    """A row deleted in this flush: an orphan or a cascade as well as an
+    explicit delete (``session.deleted`` shows only the last)."""
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(PENDING, []).append(target)
+
+
+def _forget(session: Session, _previous: Any = None) -> None:
+    session.info.pop(PENDING, None)
+
+
 def _after_flush(session: Session, _context: Any) -> None:
-    items = [record for record in session.deleted if isinstance(record, AgendaItem)]
-    papers = [record for record in session.deleted if isinstance(record, Paper) and record.public]
+    deleted = session.info.pop(PENDING, [])
+    items = [record for record in deleted if isinstance(record, AgendaItem)]
+    papers = [record for record in deleted if isinstance(record, Paper) and record.public]
     if not items and not papers:
         return
     known = _items_of(session, papers, items)
@@ -71,6 +87,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                     "record_id": item.id,
                     "created_at": item.created_at,
                     "removed_at": moment,
+                    "position": item.position,
                 }
             )
     for paper in papers:
@@ -82,6 +99,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                     "record_id": paper.id,
                     "created_at": paper.uploaded_at,
                     "removed_at": moment,
+                    "position": None,
                 }
             )
     if not rows:
@@ -100,4 +118,7 @@ def _after_flush(session: Session, _context: Any) -> None:
 def init_sessions() -> None:
     """Note removals on every session (once per process)."""
     if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(AgendaItem, "after_delete", _deleted)
+        event.listen(Paper, "after_delete", _deleted)
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_soft_rollback", _forget)

@@ -151,9 +151,12 @@ def show_object(kind: str, key: str) -> Response:
 def file_content(paper_id: int, filename: str) -> Response:
     """A File's ``accessUrl``: the paper itself, to open in place (OParl
     2-07: no ``attachment``; the ``downloadUrl`` is the meeting page's
-    download). Only what the public may download from the meeting page."""
+    download). Only what the public may download from the meeting page; a
+    paper replaced or removed since is gone (410)."""
     paper = queries.public_paper(paper_id)
-    if paper is None or paper.filename != filename:
+    if paper is None:
+        abort(410 if queries.paper_removed(paper_id) else 404)
+    if paper.filename != filename:
         abort(404)
     response = Response(storage().read(paper.storage_key), mimetype=paper.content_type)
     response.headers.set("Content-Disposition", "inline", filename=paper.filename)

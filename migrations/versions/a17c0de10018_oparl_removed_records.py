@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('removed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('kind', 'record_id', name=op.f('pk_oparl_removed_records'))
     )
     with op.batch_alter_table('oparl_removed_records', schema=None) as batch_op:
