@@ -221,6 +221,9 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "api.show_consultation": on_consultation,
         "api.show_summary": on_consultation,
         "api.list_positions": on_consultation,
+        "oparl.list_objects": {"kind": "meeting"},
+        "oparl.show_object": {"kind": "meeting", "key": str(meeting.id)},
+        "oparl.file_content": {"paper_id": paper.id, "filename": paper.filename},
         "tokens.revoke_token": {"token_id": token.token.id},
         "search.search": {"q": "matrix"},
     }
