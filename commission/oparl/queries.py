@@ -792,7 +792,12 @@ def find(kind: str, key: str) -> schemas.OParlObject | None:
         return None
     if (kind, key) in NAMED:
         return one(sources[:1], NAMED[(kind, key)])
-    if not key.isdigit() or key != str(int(key)) or int(key) >= 2**63 or kind not in _NUMBERED:
+    if (
+        not (key.isascii() and key.isdigit())
+        or key != str(int(key))
+        or int(key) >= 2**63
+        or kind not in _NUMBERED
+    ):
         return None
     return one([source for source in sources if source not in SINGLES], int(key))
 

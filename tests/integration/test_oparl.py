@@ -544,6 +544,8 @@ def test_invalid_parameters_are_an_oparl_error(client, app_ctx, query):
         "/oparl/v1.1/meeting/abc",
         "/oparl/v1.1/meeting/007",
         "/oparl/v1.1/meeting/99999999999999999999999",
+        "/oparl/v1.1/meeting/%C2%B2",  # a superscript two: a digit, not a number
+        "/oparl/v1.1/meeting/%D9%A3",  # an Arabic-Indic three
         "/oparl/v1.1/widget/1",
         "/oparl/v1.1/organization/0",
         "/oparl/v1.1/legislative-term/1",
@@ -590,3 +592,29 @@ def test_files_open_in_place_or_download(client, app_ctx):
     assert downloaded.headers["Content-Disposition"].startswith("attachment")
     assert client.get(f"/oparl/v1.1/file/{restricted.id}/annex.pdf").status_code == 404
     assert client.get(f"/oparl/v1.1/file/{paper.id}/other.pdf").status_code == 404
+
+
+NASTY = ["abc", "-1", "0", str(2**70), "2026-02-30T00:00:00Z", "%", "a\x00b", "ü€", "x" * 600]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "limit",
+        "cursor",
+        "created_since",
+        "created_until",
+        "modified_since",
+        "modified_until",
+        "omit_internal",
+    ],
+)
+def test_no_parameter_value_is_a_server_error(client, app_ctx, name):
+    factories.meeting(published=True)
+    for value in NASTY:
+        response = client.get(
+            "/oparl/v1.1/body/commission/meeting",
+            query_string={name: value, "limit": "1"} if name != "limit" else {name: value},
+        )
+        assert response.status_code < 500, (name, value)
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
