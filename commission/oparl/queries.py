@@ -25,6 +25,8 @@ from commission.api import protocol
 from commission.api.models import ResourceChange, ResourceKind
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
+from commission.consultations.models import Consultation as ConsultationRecord
+from commission.consultations.models import ConsultationStatus
 from commission.extensions import db
 from commission.meetings.models import PUBLIC_STATUSES, MeetingStatus
 from commission.meetings.models import AgendaItem as ItemRecord
@@ -613,13 +615,30 @@ def _paper(paper: PaperRecord, changed: datetime) -> schemas.Paper:
     )
 
 
+def _discussed(item: ItemRecord) -> bool:
+    """Whether the public sees the consultation an item discusses (as the
+    meeting page names it): not for a confidential item, nor a draft."""
+    consultation = item.consultation
+    return (
+        consultation is not None
+        and consultation.status is not ConsultationStatus.DRAFT
+        and policy.can_see_item(item)
+    )
+
+
 def _agenda_item(
     item: ItemRecord, number: int, starts: datetime, changed: datetime, omit_internal: bool
 ) -> schemas.AgendaItem:
     """As the meeting page shows it to the public: a confidential item by its
-    number only, with no papers."""
+    number only, with no papers. Its OParl Consultation is the government
+    consultation it discusses, else its first paper's."""
     visible = policy.can_see_item(item)
     papers = policy.papers_listed(item) if visible else []
+    consultation = None
+    if _discussed(item):
+        consultation = url("consultation", f"{ITEM_PREFIX}{item.id}")
+    elif papers:
+        consultation = url("consultation", papers[0].id)
     return schemas.AgendaItem(
         id=url("agenda-item", item.id),
         type=schemas.oparl_type("AgendaItem"),
@@ -628,7 +647,7 @@ def _agenda_item(
         order=number,
         name=item.title if visible else "Confidential item",
         public=not item.confidential,
-        consultation=url("consultation", papers[0].id) if papers else None,
+        consultation=consultation,
         start=starts,
         end=starts + timedelta(minutes=item.duration_minutes),
         auxiliaryFile=None if omit_internal else [_file(paper, changed) for paper in papers],
@@ -675,7 +694,8 @@ def _meetings(query: Query) -> list[Row]:
     statement = select(MeetingRecord, modified).where(_public_meeting())
     if not query.filters.omit_internal:
         statement = statement.options(
-            selectinload(MeetingRecord.items).selectinload(ItemRecord.papers)
+            selectinload(MeetingRecord.items).selectinload(ItemRecord.papers),
+            selectinload(MeetingRecord.items).selectinload(ItemRecord.consultation),
         )
     statement = _filtered(statement, query, MeetingRecord.id, MeetingRecord.created_at, modified)
     return [
@@ -708,6 +728,7 @@ def _agenda_items(query: Query) -> list[Row]:
         .options(
             selectinload(ItemRecord.meeting).selectinload(MeetingRecord.items),
             selectinload(ItemRecord.papers),
+            selectinload(ItemRecord.consultation),
         )
     )
     statement = _filtered(statement, query, ItemRecord.id, ItemRecord.created_at, modified)
@@ -751,6 +772,111 @@ def _paper_source(
     return source
 
 
+# The Commission's consultations, and the agenda items that discussed them --------
+
+CONSULTATION_PREFIX = "consultation-"
+ITEM_PREFIX = "item-"
+
+
+def _consultation_changed() -> Any:
+    return _changed(ResourceKind.CONSULTATION, ConsultationRecord.id, ConsultationRecord.created_at)
+
+
+def _discussions(consultation_ids: list[int]) -> dict[int, list[tuple[ItemRecord, datetime]]]:
+    """The items of published agendas that discussed each consultation, with
+    their meeting's last change; a confidential item is not named."""
+    found: dict[int, list[tuple[ItemRecord, datetime]]] = {}
+    if not consultation_ids:
+        return found
+    changed = _meeting_changed().label("changed")
+    for item, moment in db.session.execute(
+        select(ItemRecord, changed)
+        .join(MeetingRecord, MeetingRecord.id == ItemRecord.meeting_id)
+        .where(
+            ItemRecord.consultation_id.in_(consultation_ids),
+            ItemRecord.confidential.is_(False),
+            _public_agenda(),
+        )
+        .order_by(ItemRecord.id)
+    ).all():
+        found.setdefault(item.consultation_id or 0, []).append((item, moment))
+    return found
+
+
+def _item_consultation(
+    item: ItemRecord, consultation_id: int, changed: datetime
+) -> schemas.Consultation:
+    return schemas.Consultation(
+        id=url("consultation", f"{ITEM_PREFIX}{item.id}"),
+        type=schemas.oparl_type("Consultation"),
+        paper=url("paper", f"{CONSULTATION_PREFIX}{consultation_id}"),
+        agendaItem=url("agenda-item", item.id),
+        meeting=url("meeting", item.meeting_id),
+        organization=[_commission()],
+        role="Discussed by the Commission",
+        created=item.created_at,
+        modified=changed,
+    )
+
+
+def _consultation_papers(query: Query) -> list[Row]:
+    """Each consultation the consultations page shows (any but a draft) is
+    a Paper, with the agenda items that discussed it as its Consultations."""
+    modified = _consultation_changed().label("modified")
+    statement = select(ConsultationRecord, modified).where(
+        ConsultationRecord.status != ConsultationStatus.DRAFT
+    )
+    statement = _filtered(
+        statement, query, ConsultationRecord.id, ConsultationRecord.created_at, modified
+    )
+    rows = list(db.session.execute(statement).all())
+    discussions = _discussions([row[0].id for row in rows])
+    return [
+        (
+            consultation.id,
+            schemas.Paper(
+                id=url("paper", f"{CONSULTATION_PREFIX}{consultation.id}"),
+                type=schemas.oparl_type("Paper"),
+                body=body_url(),
+                name=consultation.title,
+                reference=consultation.reference,
+                date=consultation.opens_at.date(),
+                paperType="Government consultation",
+                underDirectionOf=[_commission()],
+                consultation=[
+                    _item_consultation(item, consultation.id, moment)
+                    for item, moment in discussions.get(consultation.id, [])
+                ],
+                created=consultation.created_at,
+                modified=changed,
+                web=_web("consultations.show_consultation", reference=consultation.reference),
+            ),
+        )
+        for consultation, changed in rows
+    ]
+
+
+def _item_consultations(query: Query) -> list[Row]:
+    """An agenda item of a published agenda that discussed a consultation
+    the public sees: the OParl Consultation linking the two."""
+    modified = _meeting_changed().label("modified")
+    statement = (
+        select(ItemRecord, modified)
+        .join(MeetingRecord, MeetingRecord.id == ItemRecord.meeting_id)
+        .join(ConsultationRecord, ConsultationRecord.id == ItemRecord.consultation_id)
+        .where(
+            _public_agenda(),
+            ItemRecord.confidential.is_(False),
+            ConsultationRecord.status != ConsultationStatus.DRAFT,
+        )
+    )
+    statement = _filtered(statement, query, ItemRecord.id, ItemRecord.created_at, modified)
+    return [
+        (item.id, _item_consultation(item, item.consultation_id or 0, changed))
+        for item, changed in db.session.execute(statement).all()
+    ]
+
+
 # The kinds -------------------------------------------------------------------
 
 _TYPES = {
@@ -765,6 +891,11 @@ _TYPES = {
     "location": "Location",
     "legislative-term": "LegislativeTerm",
 }
+# Objects of a kind whose numbers are another record's, told apart by a prefix.
+PREFIXED: dict[tuple[str, str], Source] = {
+    ("paper", CONSULTATION_PREFIX): _consultation_papers,
+    ("consultation", ITEM_PREFIX): _item_consultations,
+}
 # The single objects of a kind that have a name rather than a number.
 NAMED = {("organization", COMMISSION): 0, ("legislative-term", COMMISSION): 1}
 
@@ -774,11 +905,16 @@ SOURCES: dict[str, list[Source]] = {
     "membership": [_memberships, _former_memberships],
     "meeting": [_meetings],
     "agenda-item": [_agenda_items, _removed_source("agenda-item", RemovedKind.AGENDA_ITEM)],
-    "paper": [_paper_source("paper", _paper), _removed_source("paper", RemovedKind.PAPER)],
+    "paper": [
+        _paper_source("paper", _paper),
+        _removed_source("paper", RemovedKind.PAPER),
+        _consultation_papers,
+    ],
     "file": [_paper_source("file", _file), _removed_source("file", RemovedKind.PAPER)],
     "consultation": [
         _paper_source("consultation", _consultation),
         _removed_source("consultation", RemovedKind.PAPER),
+        _item_consultations,
     ],
     "location": [_locations],
     "legislative-term": [_single(1, legislative_term)],
@@ -792,14 +928,22 @@ def find(kind: str, key: str) -> schemas.OParlObject | None:
         return None
     if (kind, key) in NAMED:
         return one(sources[:1], NAMED[(kind, key)])
-    if (
-        not (key.isascii() and key.isdigit())
-        or key != str(int(key))
-        or int(key) >= 2**63
-        or kind not in _NUMBERED
-    ):
+    for (prefixed_kind, prefix), source in PREFIXED.items():
+        if kind == prefixed_kind and key.startswith(prefix):
+            number = key.removeprefix(prefix)
+            if not _is_number(number):
+                return None
+            return one([source], int(number))
+    if not _is_number(key) or kind not in _NUMBERED:
         return None
-    return one([source for source in sources if source not in SINGLES], int(key))
+    sources = [s for s in sources if s not in SINGLES and s not in PREFIXED.values()]
+    return one(sources, int(key))
+
+
+def _is_number(key: str) -> bool:
+    """A record's number as the addresses write it: ASCII digits, no leading
+    zero, within a 64-bit column."""
+    return key.isascii() and key.isdigit() and key == str(int(key)) and int(key) < 2**63
 
 
 # Kinds whose objects have numbers (all but the legislative term).

@@ -166,8 +166,10 @@ class Meeting(OParlObject):
 class Paper(OParlObject):
     body: str
     name: str
+    reference: str | None = None
     date: date
     paperType: str
-    mainFile: File
+    mainFile: File | None = None
     underDirectionOf: list[str]
     consultation: list[Consultation]
+    keyword: list[str] | None = None

@@ -18,6 +18,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from commission.auth.roles import Role
+from commission.consultations.models import ConsultationStatus
 from commission.extensions import db
 from commission.meetings import services as meeting_services
 from commission.meetings.models import MeetingStatus
@@ -174,6 +175,8 @@ class World:
     unpublished: Any
     unpublished_paper: Any
     consultation_item: Any
+    consultation: Any
+    draft_consultation: Any
     council: Any
     leader: Any
     mayor: Any
@@ -189,7 +192,10 @@ def build() -> World:
     the people an authority's page does and does not name."""
     secretary = factories.user(role=Role.SECRETARIAT)
     held = factories.held_meeting()
-    consultation = factories.consultation()
+    consultation = factories.consultation(title="Fair funding review")
+    draft_consultation = factories.consultation(
+        title="Unannounced review", status=ConsultationStatus.DRAFT
+    )
     item = factories.agenda_item(meeting=held, title="Funding settlement")
     paper = factories.paper(item=item, title="Settlement briefing")
     restricted = factories.paper(item=item, title="Restricted annex", public=False)
@@ -202,6 +208,9 @@ def build() -> World:
     secret_paper = factories.paper(item=confidential, title="Staffing paper")
     consultation_item = factories.agenda_item(meeting=held, title="Consultation response")
     consultation_item.consultation_id = consultation.id
+    factories.agenda_item(
+        meeting=held, title="Forward plan"
+    ).consultation_id = draft_consultation.id
     factories.decision(meeting=held, item=item)
     factories.published_minutes(meeting=held)
 
@@ -251,6 +260,8 @@ def build() -> World:
         unpublished=unpublished,
         unpublished_paper=unpublished_paper,
         consultation_item=consultation_item,
+        consultation=consultation,
+        draft_consultation=draft_consultation,
         council=council,
         leader=leader,
         mayor=mayor,
@@ -289,8 +300,9 @@ def test_the_whole_graph_resolves_and_matches_the_schemas(client, app_ctx):
         "Funding settlement",
         "Confidential item",
         "Consultation response",
+        "Forward plan",
     ]
-    assert [i["number"] for i in meeting["agendaItem"]] == ["1", "2", "3"]
+    assert [i["number"] for i in meeting["agendaItem"]] == ["1", "2", "3", "4"]
 
     item = walk.objects[url("agenda-item", world.item.id)]
     assert item["public"] is True
@@ -311,6 +323,26 @@ def test_the_whole_graph_resolves_and_matches_the_schemas(client, app_ctx):
         file["accessUrl"] == f"http://commission.test/oparl/v1.1/file/{world.paper.id}/briefing.pdf"
     )
     assert file["downloadUrl"] == f"http://commission.test/papers/{world.paper.id}/briefing.pdf"
+
+    # The government consultation is a Paper, considered at the item that
+    # discussed it; the draft one is not there, nor named by its item.
+    discussed = walk.objects[url("paper", f"consultation-{world.consultation.id}")]
+    assert discussed["paperType"] == "Government consultation"
+    assert discussed["reference"] == world.consultation.reference
+    (considered,) = discussed["consultation"]
+    assert considered["id"] == url("consultation", f"item-{world.consultation_item.id}")
+    assert considered["agendaItem"] == url("agenda-item", world.consultation_item.id)
+    assert (
+        walk.objects[url("agenda-item", world.consultation_item.id)]["consultation"]
+        == (considered["id"])
+    )
+    forward_plan = next(i for i in meeting["agendaItem"] if i["name"] == "Forward plan")
+    assert "consultation" not in forward_plan
+    assert {p["name"] for p in walk.of_type("Paper")} == {
+        "Settlement briefing",
+        "Letter to the minister",
+        "Fair funding review",
+    }
 
     people = {p["name"]: p for p in walk.of_type("Person")}
     assert set(people) == {"Lee Leader", "May Mayor"}
@@ -355,6 +387,7 @@ def test_nothing_the_public_pages_withhold_appears(client, app_ctx):
         "Fay Former",
         "Withdrawn",
         "First draft of the letter",
+        "Unannounced review",
         world.deputy.email,
         world.leader.email,
     ):
@@ -372,6 +405,9 @@ def test_nothing_the_public_pages_withhold_appears(client, app_ctx):
         ("person", world.officer.id),
         ("membership", world.deputy.appointments[0].id),
         ("location", world.draft.id),
+        ("paper", f"consultation-{world.draft_consultation.id}"),
+        ("consultation", "item-999999"),
+        ("paper", "consultation-x"),
     ]:
         get_json(client, url(kind, key), status=404)
     # The meeting whose agenda is not published is listed without items.
@@ -501,6 +537,7 @@ def test_a_list_reads_the_same_number_of_statements_whatever_its_length(client, 
             factories.person_at(authority=council, role=Role.LEADER)
             meeting = factories.meeting(published=True)
             item = factories.agenda_item(meeting=meeting)
+            item.consultation_id = factories.consultation().id
             factories.paper(item=item)
             factories.paper(item=item)
 
