@@ -655,3 +655,19 @@ def test_no_parameter_value_is_a_server_error(client, app_ctx, name):
         )
         assert response.status_code < 500, (name, value)
         assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_api_rate_limit_applies_with_an_oparl_error(client, app_ctx, app):
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    address = {"REMOTE_ADDR": "192.0.2.9"}
+    try:
+        for _ in range(2):
+            assert client.get(ROOT, environ_base=address).status_code == 200
+        refused = client.get(ROOT, environ_base=address)
+    finally:
+        app.config["API_RATE_LIMIT"] = "120 per minute"
+
+    assert refused.status_code == 429
+    assert refused.get_json()["type"] == "https://schema.oparl.org/1.1/Error"
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
