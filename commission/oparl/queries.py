@@ -33,6 +33,7 @@ from commission.meetings.models import AgendaItem as ItemRecord
 from commission.meetings.models import Meeting as MeetingRecord
 from commission.meetings.models import Paper as PaperRecord
 from commission.membership.models import Authority
+from commission.minutes.models import Minutes
 from commission.oparl import schemas
 from commission.oparl.models import RemovedKind, RemovedRecord
 from commission.timeutil import today
@@ -665,7 +666,52 @@ def _numbered(meeting: MeetingRecord) -> dict[int, tuple[int, datetime]]:
     }
 
 
-def _meeting(meeting: MeetingRecord, changed: datetime, omit_internal: bool) -> schemas.Meeting:
+MINUTES_PREFIX = "minutes-"
+
+
+def _approved_at() -> Any:
+    """When the meeting's minutes were approved (None until they are)."""
+    return (
+        select(Minutes.approved_at).where(Minutes.meeting_id == MeetingRecord.id).scalar_subquery()
+    )
+
+
+def _minutes_file(meeting: MeetingRecord, approved_at: datetime, changed: datetime) -> schemas.File:
+    """Approved minutes, as the minutes page's PDF (which opens in place)."""
+    return schemas.File(
+        id=url("file", f"{MINUTES_PREFIX}{meeting.id}"),
+        type=schemas.oparl_type("File"),
+        name=f"Minutes of the meeting of {meeting.starts_at.date().isoformat()}",
+        fileName=f"minutes-{meeting.slug}.pdf",
+        mimeType="application/pdf",
+        date=approved_at.date(),
+        accessUrl=_web("minutes.minutes_pdf", slug=meeting.slug),
+        meeting=[url("meeting", meeting.id)],
+        created=approved_at,
+        modified=changed,
+        web=_web("minutes.show_minutes", slug=meeting.slug),
+    )
+
+
+def _minutes_files(query: Query) -> list[Row]:
+    modified = _meeting_changed().label("modified")
+    approved_at = _approved_at()
+    statement = select(MeetingRecord, approved_at.label("approved_at"), modified).where(
+        _public_meeting(), approved_at.is_not(None)
+    )
+    statement = _filtered(statement, query, MeetingRecord.id, approved_at, modified)
+    return [
+        (meeting.id, _minutes_file(meeting, approved, changed))
+        for meeting, approved, changed in db.session.execute(statement).all()
+    ]
+
+
+def _meeting(
+    meeting: MeetingRecord,
+    changed: datetime,
+    omit_internal: bool,
+    approved_at: datetime | None = None,
+) -> schemas.Meeting:
     items: list[schemas.AgendaItem] | None = None
     if not omit_internal and meeting.agenda_is_public:
         items = [
@@ -682,6 +728,7 @@ def _meeting(meeting: MeetingRecord, changed: datetime, omit_internal: bool) -> 
         end=meeting.ends_at,
         location=_location(meeting, changed),
         organization=[_commission()],
+        resultsProtocol=_minutes_file(meeting, approved_at, changed) if approved_at else None,
         agendaItem=items,
         created=meeting.created_at,
         modified=changed,
@@ -691,7 +738,9 @@ def _meeting(meeting: MeetingRecord, changed: datetime, omit_internal: bool) -> 
 
 def _meetings(query: Query) -> list[Row]:
     modified = _meeting_changed().label("modified")
-    statement = select(MeetingRecord, modified).where(_public_meeting())
+    statement = select(MeetingRecord, modified, _approved_at().label("approved_at")).where(
+        _public_meeting()
+    )
     if not query.filters.omit_internal:
         statement = statement.options(
             selectinload(MeetingRecord.items).selectinload(ItemRecord.papers),
@@ -699,8 +748,8 @@ def _meetings(query: Query) -> list[Row]:
         )
     statement = _filtered(statement, query, MeetingRecord.id, MeetingRecord.created_at, modified)
     return [
-        (meeting.id, _meeting(meeting, changed, query.filters.omit_internal))
-        for meeting, changed in db.session.execute(statement).all()
+        (meeting.id, _meeting(meeting, changed, query.filters.omit_internal, approved))
+        for meeting, changed, approved in db.session.execute(statement).all()
     ]
 
 
@@ -895,6 +944,7 @@ _TYPES = {
 PREFIXED: dict[tuple[str, str], Source] = {
     ("paper", CONSULTATION_PREFIX): _consultation_papers,
     ("consultation", ITEM_PREFIX): _item_consultations,
+    ("file", MINUTES_PREFIX): _minutes_files,
 }
 # The single objects of a kind that have a name rather than a number.
 NAMED = {("organization", COMMISSION): 0, ("legislative-term", COMMISSION): 1}
@@ -910,7 +960,11 @@ SOURCES: dict[str, list[Source]] = {
         _removed_source("paper", RemovedKind.PAPER),
         _consultation_papers,
     ],
-    "file": [_paper_source("file", _file), _removed_source("file", RemovedKind.PAPER)],
+    "file": [
+        _paper_source("file", _file),
+        _removed_source("file", RemovedKind.PAPER),
+        _minutes_files,
+    ],
     "consultation": [
         _paper_source("consultation", _consultation),
         _removed_source("consultation", RemovedKind.PAPER),

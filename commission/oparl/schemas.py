@@ -123,12 +123,12 @@ class File(OParlObject):
     fileName: str
     mimeType: str
     date: date
-    size: int
+    size: int | None = None
     accessUrl: str
-    downloadUrl: str
+    downloadUrl: str | None = None
     fileLicense: str | None = None
-    paper: list[str]
-    agendaItem: list[str]
+    paper: list[str] | None = None
+    agendaItem: list[str] | None = None
     meeting: list[str]
 
 
@@ -160,6 +160,7 @@ class Meeting(OParlObject):
     end: datetime
     location: Location | None = None
     organization: list[str]
+    resultsProtocol: File | None = None
     agendaItem: list[AgendaItem] | None = None
 
 

@@ -175,6 +175,7 @@ class World:
     unpublished: Any
     unpublished_paper: Any
     consultation_item: Any
+    unapproved: Any
     consultation: Any
     draft_consultation: Any
     council: Any
@@ -214,6 +215,8 @@ def build() -> World:
     factories.decision(meeting=held, item=item)
     factories.published_minutes(meeting=held)
 
+    unapproved = factories.held_meeting(day=today() - timedelta(days=3))
+    factories.draft_minutes(meeting=unapproved, introduction="Not yet approved.")
     draft = factories.meeting(status=MeetingStatus.DRAFT)
     draft_item = factories.agenda_item(meeting=draft, title="Draft business")
     draft_paper = factories.paper(item=draft_item, title="Draft paper")
@@ -260,6 +263,7 @@ def build() -> World:
         unpublished=unpublished,
         unpublished_paper=unpublished_paper,
         consultation_item=consultation_item,
+        unapproved=unapproved,
         consultation=consultation,
         draft_consultation=draft_consultation,
         council=council,
@@ -303,6 +307,17 @@ def test_the_whole_graph_resolves_and_matches_the_schemas(client, app_ctx):
         "Forward plan",
     ]
     assert [i["number"] for i in meeting["agendaItem"]] == ["1", "2", "3", "4"]
+
+    # Approved minutes are the meeting's results protocol: the minutes PDF.
+    minutes = meeting["resultsProtocol"]
+    assert minutes["id"] == url("file", f"minutes-{world.held.id}")
+    assert walk.objects[minutes["id"]]["accessUrl"] == (
+        f"http://commission.test/meetings/{world.held.slug}/minutes.pdf"
+    )
+    opened = client.get(path_of(minutes["accessUrl"]))
+    assert opened.status_code == 200
+    assert opened.headers["Content-Disposition"].startswith("inline")
+    assert "resultsProtocol" not in walk.objects[url("meeting", world.unapproved.id)]
 
     item = walk.objects[url("agenda-item", world.item.id)]
     assert item["public"] is True
@@ -388,6 +403,7 @@ def test_nothing_the_public_pages_withhold_appears(client, app_ctx):
         "Withdrawn",
         "First draft of the letter",
         "Unannounced review",
+        "Not yet approved",
         world.deputy.email,
         world.leader.email,
     ):
@@ -408,6 +424,8 @@ def test_nothing_the_public_pages_withhold_appears(client, app_ctx):
         ("paper", f"consultation-{world.draft_consultation.id}"),
         ("consultation", "item-999999"),
         ("paper", "consultation-x"),
+        ("file", f"minutes-{world.unapproved.id}"),
+        ("file", f"minutes-{world.draft.id}"),
     ]:
         get_json(client, url(kind, key), status=404)
     # The meeting whose agenda is not published is listed without items.
