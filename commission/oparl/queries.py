@@ -976,7 +976,8 @@ SOURCES: dict[str, list[Source]] = {
 
 
 def find(kind: str, key: str) -> schemas.OParlObject | None:
-    """The object of ``kind`` at ``key`` (a number, or a name in ``NAMED``)."""
+    """The object of ``kind`` at ``key``: a number, a name in ``NAMED``, or a
+    number with one of the ``PREFIXED`` prefixes."""
     sources = SOURCES.get(kind)
     if sources is None:
         return None
