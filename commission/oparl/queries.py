@@ -120,8 +120,9 @@ def _commission() -> str:
 
 def _changed(kind: ResourceKind, id_column: Any, created: Any) -> Any:
     """When the resource the record belongs to last changed (``api.tracking``
-    keeps it per authority and per meeting, with all they show), or when the
-    record was made if that is later or nothing has changed."""
+    keeps it per authority, meeting and consultation, with all they show),
+    or when the record was made if nothing has changed since (making a
+    record changes its resource, so the first is never the earlier)."""
     change = (
         select(ResourceChange.modified_at)
         .where(ResourceChange.kind == kind, ResourceChange.record_id == id_column)
