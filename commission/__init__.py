@@ -104,6 +104,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.minutes.views import bp as minutes_bp
     from commission.notifications import events as notification_subscribers
     from commission.notifications.views import bp as notifications_bp
+    from commission.oparl import tracking as oparl_tracking
+    from commission.oparl.views import bp as oparl_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.policies.views import bp as policies_bp
@@ -118,6 +120,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     dataset_subscribers.connect()
     audit_trail.init_app()
     api_tracking.init_sessions()
+    oparl_tracking.init_sessions()
     api_ratelimit.init_app(app)
     search_index.init_app()
 
@@ -143,6 +146,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         audit_bp,
         api_bp,
         datasets_bp,
+        oparl_bp,
         tokens_bp,
         search_bp,
     ):

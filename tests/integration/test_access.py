@@ -223,6 +223,9 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "api.list_positions": on_consultation,
         "datasets.consultation_csv": on_consultation,
         "datasets.consultation_descriptor": on_consultation,
+        "oparl.list_objects": {"kind": "meeting"},
+        "oparl.show_object": {"kind": "meeting", "key": str(meeting.id)},
+        "oparl.file_content": {"paper_id": paper.id, "filename": paper.filename},
         "tokens.revoke_token": {"token_id": token.token.id},
         "search.search": {"q": "matrix"},
     }
