@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Response, request
+from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -109,6 +110,22 @@ def keep(*, key: str, subject: str, content_type: str, filename: str, body: byte
             .on_conflict_do_nothing(index_elements=["key"])
         )
     return stored
+
+
+def kept_html(*, key: str, subject: str, render: Callable[[], str]) -> tuple[Markup, bool]:
+    """Part of a page that is the same for everyone who may see it (a map, a
+    summary's figures): kept under ``key``, rendered by ``render`` only when
+    nothing is kept; and whether it was rendered now (the caller then
+    commits, to keep it). Only the server's own rendering is kept, so it is
+    returned as markup."""
+    body = cached_body(key)
+    if body is not None:
+        return Markup(body.decode()), False  # noqa: S704 (rendered by the server, escaped by Jinja)
+    html = render()
+    keep(
+        key=key, subject=subject, content_type="text/html", filename="part.html", body=html.encode()
+    )
+    return Markup(html), True  # noqa: S704 (rendered just now, escaped by Jinja)
 
 
 def forget_all() -> int:
