@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from commission import policy
+from commission.auth.models import Appointment
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
 from commission.consultations.models import (
@@ -22,9 +24,10 @@ from commission.consultations.models import (
 )
 from commission.consultations.services import capacity
 from commission.extensions import db
-from commission.timeutil import now_utc
+from commission.notifications.services import signers
+from commission.timeutil import now_utc, today
 from tests import factories
-from tests.conftest import audit_events
+from tests.conftest import audit_events, count_statements
 from tests.factories import PDF_BYTES
 from tests.pages import error_summary, expect, ok, page, sign_in, sign_out
 
@@ -188,6 +191,59 @@ def test_the_task_to_sign_off_appears_exactly_when_the_check_page_lets_the_perso
     buttons = [b.get_text(" ", strip=True) for b in page(check).select("main form button")]
     assert ("Sign off and submit" in buttons) is signs
     assert capacity(person, ready.council).can_submit is signs
+
+
+def test_the_sign_off_emails_go_to_exactly_the_people_the_rule_says_sign_off(app_ctx):
+    council = factories.council(name="Kirklees Council")
+    leader = factories.person_at(authority=council, role=Role.LEADER, full_name="Leader")
+    signing = factories.person_at(
+        authority=council, role=Role.DEPUTY, full_name="Deputy", sign_off=True
+    )
+    factories.person_at(authority=council, role=Role.DEPUTY, full_name="Deputy without")
+    factories.person_at(
+        authority=council,
+        role=Role.DEPUTY,
+        full_name="Deputy whose delegation ended",
+        sign_off_from=today() - timedelta(days=20),
+        sign_off_until=today() - timedelta(days=1),
+    )
+    factories.person_at(authority=council, role=Role.OFFICER, full_name="Officer")
+    factories.person_at(
+        authority=council, role=Role.DEPUTY, full_name="Account closed", sign_off=True
+    ).active = False
+    factories.person_at(
+        authority=factories.council(), role=Role.LEADER, full_name="Another council's leader"
+    )
+    db.session.flush()
+
+    by_the_rule = {
+        appointment.user.full_name
+        for appointment in db.session.execute(select(Appointment)).scalars()
+        if appointment.authority_id == council.id
+        and appointment.user.active
+        and policy.signs_off(appointment, today())
+    }
+    emailed = {person.full_name for person in signers(council.id)}
+
+    assert emailed == by_the_rule == {leader.full_name, signing.full_name}
+
+
+def test_finding_who_signs_off_takes_the_same_statements_however_many_deputies(app_ctx):
+    council = factories.council()
+    factories.person_at(authority=council, role=Role.LEADER)
+    factories.person_at(authority=council, role=Role.DEPUTY, sign_off=True)
+    db.session.expire_all()
+    with count_statements() as few:
+        assert len(signers(council.id)) == 2
+
+    for _ in range(4):
+        factories.person_at(authority=council, role=Role.DEPUTY, sign_off=True)
+        factories.person_at(authority=council, role=Role.DEPUTY)
+    db.session.expire_all()
+    with count_statements() as many:
+        assert len(signers(council.id)) == 6
+
+    assert len(many) == len(few)
 
 
 # Papers -----------------------------------------------------------------------------------------
