@@ -26,3 +26,14 @@ def can_change(consultation: Consultation, at: datetime | None = None) -> bool:
     says, so it is closed to changes too: the page shows it as closed and
     offers no change, and the services refuse one."""
     return effective_status(consultation, at) in CHANGEABLE
+
+
+def can_publish_summary(consultation: Consultation, at: datetime | None = None) -> bool:
+    """The secretariat publishes the summary once the consultation has closed
+    by its effective status: an open consultation past its closing time may
+    be published, one before it may not, whatever its stored status says, and
+    a summary already published is not published again. The summary page
+    offers the link by this rule and the service refuses by it; the service
+    also waits for the last extension (``summaries.services.publish_refusal``),
+    which the confirm page explains."""
+    return effective_status(consultation, at) is ConsultationStatus.CLOSED

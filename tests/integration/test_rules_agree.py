@@ -145,6 +145,62 @@ def test_before_its_closing_time_the_page_offers_changes_and_the_services_make_t
     assert [q.text for q in consultation.questions][-1] == "One more?"
 
 
+# Publishing the summary -------------------------------------------------------------------------
+
+
+def publish_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}/summary"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Publish the summary"
+    ]
+
+
+def test_before_its_closing_time_the_summary_page_offers_no_publishing_and_the_service_refuses(
+    client, login_as
+):
+    login_as(Role.SECRETARIAT)
+    still_open = factories.consultation(
+        status=ConsultationStatus.OPEN,
+        opens_at=now_utc() - timedelta(days=10),
+        closes_at=now_utc() + timedelta(hours=1),
+    )
+    url = f"/consultations/{still_open.reference}/summary/publish"
+    refusal = "A summary can be published once the consultation has closed"
+
+    assert not consultation_policy.can_publish_summary(still_open)
+    assert publish_links(client, still_open) == []
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    refused = ok(client.post(url))
+    assert [text for text, _ in error_summary(refused)] == [refusal]
+    db.session.expire_all()
+    assert still_open.status is ConsultationStatus.OPEN
+    assert audit_events("summary_published") == []
+
+
+def test_past_its_closing_time_the_summary_page_offers_publishing_and_the_service_publishes(
+    client, login_as, past_closing
+):
+    login_as(Role.SECRETARIAT)
+    url = f"/consultations/{past_closing.reference}/summary/publish"
+
+    assert consultation_policy.can_publish_summary(past_closing)
+    assert publish_links(client, past_closing) == ["Publish the summary"]
+    confirm = ok(client.get(url))
+    assert error_summary(confirm) == []
+    assert [b.get_text(strip=True) for b in page(confirm).select("main form button")] == [
+        "Publish summary"
+    ]
+    expect(client.post(url), 302, location=f"/consultations/{past_closing.reference}/summary")
+    db.session.expire_all()
+    assert past_closing.status is ConsultationStatus.SUMMARY_PUBLISHED
+    assert publish_links(client, past_closing) == []
+    assert not consultation_policy.can_publish_summary(past_closing)
+
+
 # Signing off a council's response ---------------------------------------------------------------
 
 
