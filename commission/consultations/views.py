@@ -70,7 +70,7 @@ from commission.storage import storage
 from commission.summaries import services as summaries
 from commission.summaries.models import Summary
 from commission.summaries.queries import compute_summary
-from commission.timeutil import LONDON, format_datetime, london, now_utc, today
+from commission.timeutil import format_date, format_datetime, in_london, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
 
@@ -302,8 +302,8 @@ def _consultation_form(consultation: Consultation | None) -> str | HTTPResponse:
             form.lead_office.data = str(consultation.lead_office_id or "")
             form.stage.data = consultation.stage.value
             opens, closes = (
-                consultation.opens_at.astimezone(LONDON),
-                consultation.closes_at.astimezone(LONDON),
+                in_london(consultation.opens_at),
+                in_london(consultation.closes_at),
             )
             form.opens_day.data, form.opens_time.data = opens.date(), f"{opens:%H:%M}"
             form.closes_day.data, form.closes_time.data = closes.date(), f"{closes:%H:%M}"
@@ -597,7 +597,7 @@ def record_stated(reference: str) -> str | HTTPResponse:
         ).scalars()
     )
     form.meeting.choices = [("", "Select the meeting")] + [
-        (str(m.id), f"{m.starts_at.astimezone(LONDON):%A %-d %B %Y}") for m in meetings
+        (str(m.id), format_date(m.starts_at, weekday=True)) for m in meetings
     ]
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
@@ -720,7 +720,7 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
             if form.check.data:
                 return url_for("consultations.check_answers", reference=reference, slug=slug)
             flash(
-                f"Draft saved ({saved.updated_at.astimezone(LONDON):%-I:%M%p})".lower().replace(
+                f"Draft saved ({in_london(saved.updated_at):%-I:%M%p})".lower().replace(
                     "draft", "Draft", 1
                 ),
                 "success",

@@ -48,7 +48,7 @@ from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
-from commission.timeutil import LONDON, format_datetime, london, now_utc, today
+from commission.timeutil import format_datetime, in_london, london, now_utc, today
 
 bp = Blueprint("meetings", __name__)
 
@@ -102,7 +102,7 @@ def list_meetings() -> str:
         statuses.add(MeetingStatus.DRAFT)
     visible = Meeting.status.in_(statuses)
     requested = (request.args.get("year") or "").strip()
-    this_year = now.astimezone(LONDON).year
+    this_year = in_london(now).year
     years = year_pages(
         Meeting.starts_at,
         visible=visible,
@@ -391,10 +391,10 @@ def edit_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = MeetingForm()
     if request.method == "GET":
-        local_start = meeting.starts_at.astimezone(LONDON)
+        local_start = in_london(meeting.starts_at)
         form.day.data = local_start.date()
         form.starts.data = f"{local_start:%H:%M}"
-        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+        form.ends.data = f"{in_london(meeting.ends_at):%H:%M}"
         form.venue.data = meeting.venue
         form.online_link.data = meeting.online_link
     if form.validate_on_submit():
@@ -530,8 +530,8 @@ def postpone_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = PostponeForm()
     if request.method == "GET":
-        form.starts.data = f"{meeting.starts_at.astimezone(LONDON):%H:%M}"
-        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+        form.starts.data = f"{in_london(meeting.starts_at):%H:%M}"
+        form.ends.data = f"{in_london(meeting.ends_at):%H:%M}"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
 
