@@ -18,6 +18,7 @@ from commission.auth.models import Appointment, DelegatedPower, User
 from commission.auth.roles import Role
 from commission.meetings.models import AgendaItem, Meeting, Paper
 from commission.membership.models import Authority
+from commission.minutes.models import Action, Minutes
 from commission.timeutil import today
 
 TEAM_ROLES_FOR_LEADERS = (Role.DEPUTY, Role.OFFICER)
@@ -93,6 +94,21 @@ def is_commission_person() -> bool:
     """Signed in and holding a role on the Commission today: who may see
     restricted papers, confidential items and joining links."""
     return bool(current_roles())
+
+
+def can_see_minutes(minutes: Minutes | None) -> bool:
+    """Approved (published) minutes are for everyone; a draft, or the page
+    before any is written, only for the secretariat and the chair, who write
+    and approve them."""
+    if minutes is not None and minutes.published:
+        return True
+    return bool(current_roles() & {Role.SECRETARIAT, Role.CHAIR})
+
+
+def can_see_action(action: Action) -> bool:
+    """An action from a confidential agenda item is, like the item, for
+    people on the Commission; any other action for everyone signed in."""
+    return action.agenda_item is None or can_see_item(action.agenda_item)
 
 
 def can_see_meeting(meeting: Meeting) -> bool:

@@ -41,7 +41,7 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
-from commission.meetings.queries import load_item, load_meeting, with_agenda
+from commission.meetings.queries import load_item, load_meeting, load_paper, with_agenda
 from commission.meetings.uploads import Upload, size_label
 from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
@@ -280,9 +280,7 @@ def agenda_pack(slug: str) -> Response:
 @bp.get("/papers/<int:paper_id>/<path:filename>")
 @access.public
 def download_paper(paper_id: int, filename: str) -> Response:
-    paper = db.session.get(Paper, paper_id)
-    if paper is None or not policy.can_download_paper(paper):
-        abort(404)
+    paper = load_paper(paper_id)
     data = storage().read(paper.storage_key)
     return Response(
         data,
