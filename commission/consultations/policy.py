@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from commission import access
+from commission.auth.roles import Role
 from commission.consultations.models import Consultation, ConsultationStatus
 from commission.timeutil import now_utc
 
@@ -17,6 +19,17 @@ def effective_status(consultation: Consultation, at: datetime | None = None) -> 
     if consultation.status is ConsultationStatus.OPEN and at >= consultation.closes_at:
         return ConsultationStatus.CLOSED
     return consultation.status
+
+
+def can_see(consultation: Consultation) -> bool:
+    """A draft consultation is the secretariat's working copy, hidden (with its
+    documents) from everyone else until it opens."""
+    return consultation.status is not ConsultationStatus.DRAFT or access.has_role(Role.SECRETARIAT)
+
+
+def takes_responses(consultation: Consultation) -> bool:
+    """A draft has no responses, to read or to make, even for the secretariat."""
+    return consultation.status is not ConsultationStatus.DRAFT
 
 
 def can_change(consultation: Consultation, at: datetime | None = None) -> bool:

@@ -20,12 +20,11 @@ from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
 from commission.consultations.models import (
-    Answer,
     Consultation,
     Position,
     QuestionKind,
 )
-from commission.consultations.queries import load_consultation
+from commission.consultations.queries import load_answer, load_consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_body, cached_download, keep
@@ -678,9 +677,7 @@ def _bulk_message(done: services.BulkTagging) -> str:
 @access.roles(Role.SECRETARIAT)
 def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
     consultation = load_consultation(reference)
-    answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.response.consultation_id != consultation.id:
-        abort(404)
+    answer = load_answer(consultation, answer_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
