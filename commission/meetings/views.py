@@ -16,6 +16,7 @@ from commission.actions import run_action, run_button_action
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
 from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
@@ -24,6 +25,7 @@ from commission.exports.calendar import calendar_response
 from commission.exports.pdf import kept_pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
+from commission.meetings import policy as meeting_policy
 from commission.meetings import services
 from commission.meetings.forms import (
     AgendaItemForm,
@@ -55,8 +57,19 @@ bp = Blueprint("meetings", __name__)
 
 @bp.context_processor
 def _rules() -> dict[str, Any]:
-    """The object rules the meeting pages ask, the same functions the views do."""
-    return {"can_see_item": policy.can_see_item, "papers_listed": policy.papers_listed}
+    """The rules the meeting pages ask, the same functions the views and
+    services do: who sees what, and where the meeting may go next."""
+    return {
+        "can_see_item": policy.can_see_item,
+        "papers_listed": policy.papers_listed,
+        "can_confirm": meeting_policy.can_confirm,
+        "can_publish_agenda": meeting_policy.can_publish_agenda,
+        "can_mark_held": meeting_policy.can_mark_held,
+        "can_postpone": meeting_policy.can_postpone,
+        "can_cancel": meeting_policy.can_cancel,
+        "can_delete": meeting_policy.can_delete,
+        "consultation_status": consultation_policy.effective_status,
+    }
 
 
 class MeetingSlugConverter(BaseConverter):

@@ -23,7 +23,11 @@ from commission.consultations.models import (
     ResponseStatus,
 )
 from commission.consultations.services import capacity
+from commission.errors import DomainError
 from commission.extensions import db
+from commission.meetings import policy as meeting_policy
+from commission.meetings import services as meeting_services
+from commission.meetings.models import MeetingStatus
 from commission.notifications.services import signers
 from commission.timeutil import now_utc, today
 from tests import factories
@@ -364,3 +368,93 @@ def test_the_meeting_page_links_exactly_the_papers_that_download(
             expect(response, 200)
         else:
             expect(response, 404)
+
+
+# A meeting's next step --------------------------------------------------------------------------
+
+STATES = {
+    "draft": (MeetingStatus.DRAFT, timedelta(days=7)),
+    "scheduled": (MeetingStatus.SCHEDULED, timedelta(days=7)),
+    "agenda published": (MeetingStatus.AGENDA_PUBLISHED, timedelta(days=7)),
+    "under way": (MeetingStatus.AGENDA_PUBLISHED, -timedelta(hours=1)),
+    "held": (MeetingStatus.HELD, -timedelta(days=7)),
+    "cancelled": (MeetingStatus.CANCELLED, timedelta(days=7)),
+}
+
+
+def _postpone(meeting, actor):
+    later = meeting.starts_at + timedelta(days=21)
+    meeting_services.postpone_meeting(
+        meeting=meeting,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        reason="The venue is closed",
+        actor=actor,
+    )
+
+
+STEPS = {
+    "Confirm the meeting": (meeting_policy.can_confirm, meeting_services.confirm_meeting),
+    "Publish the agenda": (meeting_policy.can_publish_agenda, meeting_services.publish_agenda),
+    "Record the meeting as held": (meeting_policy.can_mark_held, meeting_services.mark_held),
+    "Postpone the meeting": (meeting_policy.can_postpone, _postpone),
+    "Cancel the meeting": (
+        meeting_policy.can_cancel,
+        lambda meeting, actor: meeting_services.cancel_meeting(
+            meeting=meeting, reason="No business", actor=actor
+        ),
+    ),
+    "Delete draft meeting": (meeting_policy.can_delete, meeting_services.delete_meeting),
+}
+
+
+def manage_links(client, meeting) -> set[str]:
+    shown = ok(client.get(f"/meetings/{meeting.slug}"))
+    return {a.get_text(" ", strip=True) for a in page(shown).select("main a")} & set(STEPS)
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_meeting_page_offers_a_step_exactly_when_the_service_takes_it(
+    client, login_as, state, step
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    status, starts_in = STATES[state]
+    meeting = factories.meeting(starts_at=now_utc() + starts_in, status=status)
+    factories.agenda_item(meeting=meeting, title="Fair funding review")
+    rule, service = STEPS[step]
+    allowed = rule(meeting)
+
+    assert (step in manage_links(client, meeting)) is allowed
+    if allowed:
+        service(meeting=meeting, actor=secretariat)
+    else:
+        with pytest.raises(DomainError):
+            service(meeting=meeting, actor=secretariat)
+
+
+def test_the_delete_page_offers_deleting_exactly_a_draft(client, login_as):
+    login_as(Role.SECRETARIAT)
+    draft = factories.meeting(status=MeetingStatus.DRAFT)
+    announced = factories.meeting(status=MeetingStatus.SCHEDULED)
+
+    buttons = page(ok(client.get(f"/meetings/{draft.slug}/delete"))).select("main form button")
+    assert [b.get_text(strip=True) for b in buttons] == ["Delete draft meeting"]
+    refused = ok(client.get(f"/meetings/{announced.slug}/delete"))
+    assert page(refused).select("main form button") == []
+    assert "public: cancel or postpone it instead" in page(refused).get_text(" ")
+
+
+def test_the_agenda_shows_a_consultation_past_its_closing_time_as_closed(
+    client, login_as, past_closing
+):
+    login_as(Role.SECRETARIAT)
+    meeting = factories.meeting(published=True)
+    item = factories.agenda_item(meeting=meeting, title="Children's services")
+    item.consultation_id = past_closing.id
+    db.session.flush()
+
+    shown = page(ok(client.get(f"/meetings/{meeting.slug}"))).get_text(" ")
+
+    assert past_closing.status is ConsultationStatus.OPEN
+    assert "· Closed, closed" in " ".join(shown.split())
