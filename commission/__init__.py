@@ -97,11 +97,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from commission.auth.views import load_user
     from commission.consultations.views import bp as consultations_bp
     from commission.dashboard.views import bp as dashboard_bp
+    from commission.datasets import subscribers as dataset_subscribers
+    from commission.datasets.views import bp as datasets_bp
     from commission.meetings.views import bp as meetings_bp
     from commission.membership.views import bp as authorities_bp
     from commission.minutes.views import bp as minutes_bp
     from commission.notifications import events as notification_subscribers
     from commission.notifications.views import bp as notifications_bp
+    from commission.oparl import tracking as oparl_tracking
+    from commission.oparl.views import bp as oparl_bp
     from commission.pages.views import bp as pages_bp
     from commission.people.views import bp as people_bp
     from commission.policies.views import bp as policies_bp
@@ -113,8 +117,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
     audit_subscribers.connect()
+    dataset_subscribers.connect()
     audit_trail.init_app()
     api_tracking.init_sessions()
+    oparl_tracking.init_sessions()
     api_ratelimit.init_app(app)
     search_index.init_app()
 
@@ -139,6 +145,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         people_bp,
         audit_bp,
         api_bp,
+        datasets_bp,
+        oparl_bp,
         tokens_bp,
         search_bp,
     ):

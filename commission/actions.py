@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, flash, redirect
+from flask import Flask, after_this_request, flash, redirect
+from flask import Response as FlaskResponse
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response
 
@@ -92,6 +93,19 @@ def commit() -> None:
     """Save the request's work (for the few requests that are not a form
     action: signing in, a confirmed download of a new file, ...)."""
     db.session.commit()
+
+
+def commit_once_answered() -> None:
+    """Save the request's work once its answer is made: for a part of a page
+    kept while the page is made (a GET), where committing at once would
+    expire the records the page has read and still has to show, and read
+    each of them again."""
+
+    def save(response: FlaskResponse) -> FlaskResponse:
+        db.session.commit()
+        return response
+
+    after_this_request(save)
 
 
 def roll_back() -> None:

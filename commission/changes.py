@@ -59,6 +59,8 @@ NOT_RECORDS = frozenset(
         "alembic_version",
         "api_rate_limits",
         "api_resource_changes",
+        # OParl's notes of removed records: made from the removals themselves.
+        "oparl_removed_records",
         "personal_access_tokens",
         # The search index: made from the records, rebuilt with them.
         "search_documents",

@@ -19,6 +19,7 @@ from commission.archive import (
 )
 from commission.auth import throttle
 from commission.auth.passwords import hash_password, password_problems
+from commission.datasets.files import catalogue
 from commission.errors import DomainError
 from commission.exports.cache import forget_all
 from commission.extensions import db
@@ -36,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(prune_throttle)
     app.cli.add_command(clear_download_cache)
+    app.cli.add_command(make_datasets)
     app.cli.add_command(copy_files_to_database)
     app.cli.add_command(send_outbox)
     app.cli.add_command(send_reminders)
@@ -118,6 +120,18 @@ def clear_download_cache() -> None:
     removed = forget_all()
     db.session.commit()
     click.echo(f"Forgot {removed} kept files")
+
+
+@click.command("make-datasets")
+def make_datasets() -> None:
+    """Make the bulk datasets (/data/) that are not kept: after a release, or
+    after clear-download-cache, so that the first reader does not wait."""
+    made = catalogue()
+    db.session.commit()
+    click.echo(
+        f"{len(made.entries)} published consultations, {made.everything.rows} positions "
+        f"({'made now' if made.made else 'all kept already'})"
+    )
 
 
 @click.command("copy-files-to-database")

@@ -13,6 +13,7 @@ from commission.access import RuleKind
 from commission.api import protocol as api_protocol
 from commission.auth.forms import SignInForm
 from commission.auth.services import Throttled
+from commission.oparl import protocol as oparl_protocol
 
 # Errors under the API's prefix are problem documents (RFC 9457), not pages.
 API_PREFIX = "/api/"
@@ -91,6 +92,8 @@ def init_app(app: Flask) -> None:
         code = error.code or 500
         if request.path.startswith(API_PREFIX):
             return api_protocol.problem_for(error)
+        if request.path.startswith(oparl_protocol.PREFIX):
+            return oparl_protocol.error_for(error)
         if code not in PAGES:
             return error
         body, status = render_error(code)
@@ -107,4 +110,6 @@ def init_app(app: Flask) -> None:
             app.logger.error("unhandled error", exc_info=original)
         if request.path.startswith(API_PREFIX):
             return api_protocol.problem(500, "Internal Server Error")
+        if request.path.startswith(oparl_protocol.PREFIX):
+            return oparl_protocol.error(500, oparl_protocol.MESSAGES[500])
         return render_error(500)

@@ -44,6 +44,7 @@ from commission.minutes.models import (
     Minutes,
 )
 from commission.notifications.models import OptOut, OutboxMessage
+from commission.oparl.models import RemovedRecord
 from commission.policies.models import Policy, PolicyStage
 from commission.search.models import FileText, SearchDocument, Word
 from commission.storage import FileBlob
@@ -91,6 +92,7 @@ __all__ = [
     "Question",
     "RateLimitCounter",
     "RegisterEntry",
+    "RemovedRecord",
     "ResourceChange",
     "Response",
     "ResponseRevision",

@@ -632,7 +632,9 @@ def _text(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _position(reference: str, row: list[Any]) -> schemas.PositionRecord:
+def position_record(reference: str, row: list[Any]) -> schemas.PositionRecord:
+    """A frozen row of a published summary as the API serves it (and the bulk
+    datasets write it)."""
     submitted = row[SUBMITTED_COLUMN]
     population = row[6]
     return schemas.PositionRecord(
@@ -664,4 +666,4 @@ def positions(
     page = rows[start : start + listing.limit]
     after = start + len(page)
     cursor = protocol.encode_cursor([after]) if after < len(rows) else None
-    return [_position(found.reference, row) for row in page], cursor, snapshot.created_at
+    return [position_record(found.reference, row) for row in page], cursor, snapshot.created_at

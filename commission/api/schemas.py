@@ -216,19 +216,33 @@ class PublishedSummary(Document):
 
 class PositionRecord(Document):
     """One authority's answer to one question (or its overall position), as
-    frozen in the published summary: the rows of the summary's CSV download."""
+    frozen in the published summary: the rows of the summary's CSV download
+    and of the bulk datasets at /data/ (which describe each column with the
+    descriptions given here)."""
 
-    consultation: str
-    gss_code: str | None
+    consultation: str = Field(description="The consultation's reference, such as LGC-2027-004")
+    gss_code: str | None = Field(
+        description="The authority's GSS code from the Office for National Statistics"
+    )
     authority: str = Field(description="The authority's name")
-    type: str
-    region: str
-    control_at_response: str
-    population: int | None
-    channel: str
-    submitted_at: AwareDatetime | None
+    type: str = Field(description="The kind of authority, such as London borough")
+    region: str = Field(description="The English region the authority is in")
+    control_at_response: str = Field(
+        description="The authority's political control when it submitted its response"
+    )
+    population: int | None = Field(description="The authority's population (mid-year estimate)")
+    channel: str = Field(
+        description="How the response came: online, stated at a meeting, or by letter or email"
+    )
+    submitted_at: AwareDatetime | None = Field(description="When the response was signed off")
     question: int | None = Field(description="The question's number; null for the overall position")
-    question_text: str
-    position: str | None
-    comment: str | None
-    themes: list[str]
+    question_text: str = Field(
+        description='The question as asked ("Overall position" for the overall position)'
+    )
+    position: str | None = Field(
+        description="The position taken on the question; null where none was given"
+    )
+    comment: str | None = Field(description="The authority's comment; null where there is none")
+    themes: list[str] = Field(
+        description="The themes the secretariat tagged the comment with, in name order"
+    )

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import Response, request
+from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -111,6 +112,22 @@ def keep(*, key: str, subject: str, content_type: str, filename: str, body: byte
     return stored
 
 
+def kept_html(*, key: str, subject: str, render: Callable[[], str]) -> tuple[Markup, bool]:
+    """Part of a page that is the same for everyone who may see it (a map, a
+    summary's figures): kept under ``key``, rendered by ``render`` only when
+    nothing is kept; and whether it was rendered now (the caller then
+    commits, to keep it). Only the server's own rendering is kept, so it is
+    returned as markup."""
+    body = cached_body(key)
+    if body is not None:
+        return Markup(body.decode()), False  # noqa: S704 (rendered by the server, escaped by Jinja)
+    html = render()
+    keep(
+        key=key, subject=subject, content_type="text/html", filename="part.html", body=html.encode()
+    )
+    return Markup(html), True  # noqa: S704 (rendered just now, escaped by Jinja)
+
+
 def forget_all() -> int:
     """Remove every kept file; how many there were."""
     result = db.session.execute(delete(CachedDownload))
@@ -135,6 +152,14 @@ def cached_download(
             key=key, subject=subject, content_type=content_type, filename=filename, body=make()
         )
         db.session.commit()
+    return kept_response(kept, filename=filename, content_type=content_type, inline=inline)
+
+
+def kept_response(
+    kept: Kept, *, filename: str, content_type: str, inline: bool = False
+) -> Response:
+    """A kept file as a response: sent compressed to a client that accepts
+    gzip (every browser does), as made to one that does not."""
     disposition = "inline" if inline else "attachment"
     headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
     if kept.encoding is None:

@@ -19,7 +19,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
@@ -61,9 +61,17 @@ class Layout:
         half hex widths, down in half radii (north up: HexJSON rows count up
         the page; ``odd-r``: odd rows sit half a hex to the right)."""
         q, r = self.hexes[code]
-        top = max(row for _, row in self.hexes.values())
-        left = min(col for col, _ in self.hexes.values())
+        top, left = self.corner
         return 2 * (q - left) + (r & 1) + 1, 3 * (top - r) + 2
+
+    @cached_property
+    def corner(self) -> tuple[int, int]:
+        """The top row and the leftmost column, found once per layout (a map
+        places hundreds of hexes)."""
+        return (
+            max(row for _, row in self.hexes.values()),
+            min(col for col, _ in self.hexes.values()),
+        )
 
     def centre(self, code: str) -> tuple[float, float]:
         return point(*self.lattice(code))

@@ -75,46 +75,57 @@ def _codes(joined: str | None) -> list[str]:
     return sorted(code for code in (joined or "").split(",") if code)
 
 
-def consultation_records(consultation: Consultation, on: date) -> list[MapRecord]:
+def consultation_records(
+    consultation: Consultation, on: date, *, questions: Sequence[int] | None = None
+) -> list[MapRecord]:
     """Every authority that is a member on ``on`` or submitted a response,
     with its response's status and its signed-off position on each of the
-    consultation's questions, in one statement (a row an answer)."""
+    consultation's questions (only on the questions numbered in
+    ``questions``, from 1, if given: a map of one question reads one
+    question's answers), in one statement (a row an answer). What belongs to
+    an authority (membership, constituent councils) is worked out once per
+    authority, not once per answer."""
     numbers = {q.id: n for n, q in enumerate(consultation.questions)}
-    is_member = is_member_expression(on).label("member")
+    if questions is not None:
+        numbers = {id_: n for id_, n in numbers.items() if n + 1 in questions}
+    authorities = select(
+        Authority.id,
+        Authority.name,
+        Authority.slug,
+        Authority.gss_code,
+        type_coerce(Authority.kind, String()).label("kind"),
+        type_coerce(Authority.region, String()).label("region"),
+        is_member_expression(on).label("member"),
+        _constituent_codes(),
+    ).subquery("authorities")
     status = case(
         (Response.submitted_at.is_not(None), literal("submitted")),
         (Response.id.is_not(None), literal("draft")),
         else_=literal("not_started"),
     ).label("status")
+    answered = and_(Answer.response_id == Response.id, Response.submitted_at.is_not(None))
+    if questions is not None:
+        answered = and_(answered, Answer.question_id.in_(list(numbers)))
     rows = db.session.execute(
         select(
-            Authority.id,
-            Authority.name,
-            Authority.slug,
-            Authority.gss_code,
-            type_coerce(Authority.kind, String()).label("kind"),
-            type_coerce(Authority.region, String()).label("region"),
-            is_member,
+            authorities,
             status,
             Answer.question_id,
             type_coerce(Answer.submitted_position, String()).label("position"),
-            _constituent_codes(),
         )
         .outerjoin(
             Response,
             and_(
-                Response.authority_id == Authority.id,
+                Response.authority_id == authorities.c.id,
                 Response.consultation_id == consultation.id,
             ),
         )
-        .outerjoin(
-            Answer,
-            and_(Answer.response_id == Response.id, Response.submitted_at.is_not(None)),
-        )
-        .where(or_(is_member_expression(on), Response.submitted_at.is_not(None)))
-        .order_by(Authority.name, Authority.id)
+        .outerjoin(Answer, answered)
+        .where(or_(authorities.c.member, Response.submitted_at.is_not(None)))
+        .order_by(authorities.c.name, authorities.c.id)
     ).all()
     records: dict[int, MapRecord] = {}
+    count = len(consultation.questions)
     for row in rows:
         record = records.get(row.id)
         if record is None:
@@ -126,7 +137,7 @@ def consultation_records(consultation: Consultation, on: date) -> list[MapRecord
                 "region": row.region,
                 "member": bool(row.member),
                 "status": row.status,
-                "answers": [None] * len(numbers),
+                "answers": [None] * count,
                 "constituents": _codes(row.constituents),
             }
         if row.question_id in numbers and row.position is not None:

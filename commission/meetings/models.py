@@ -206,6 +206,9 @@ class AgendaItem(Base):
     consultation_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultations.id", ondelete="SET NULL"), index=True
     )
+    # When the item was added (OParl's ``created``); items older than the
+    # column have their meeting's time.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     consultation: Mapped[Consultation | None] = relationship()

@@ -3,23 +3,27 @@ membership, control and team."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
-from commission import access, policy
-from commission.actions import run_action
+from commission import access, changes, policy
+from commission.actions import commit_once_answered, run_action
 from commission.attendance.services import attendance_record
 from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
 from commission.consultations import positions
 from commission.errors import DomainError
+from commission.exports.cache import cache_key, kept_html
+from commission.exports.pdf import template_digest
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
-from commission.maps.queries import ControlDay, control_map
+from commission.maps.queries import MAP_TEMPLATES, ControlDay, control_map, map_digest
 from commission.membership import queries, services
 from commission.membership.forms import (
     ControlForm,
@@ -76,7 +80,7 @@ def list_authorities() -> str:
     return render_template(
         "authorities/list.html",
         control_day=control_day,
-        control_map=control_map(filters, control_day.on, today=on),
+        control_map=_control_map(filters, control_day, on),
         filters=filters,
         page=page,
         members=count_members(statement),
@@ -86,6 +90,36 @@ def list_authorities() -> str:
         memberships=MEMBERSHIP_FILTERS,
         areas=areas,
     )
+
+
+CONTROL_MAP = "maps/_control_map_figure.html"
+
+
+def _control_map(filters: DirectoryFilters, control_day: ControlDay, on: date) -> Markup:
+    """The directory's map of political control, kept under the change
+    counter, the day it shows, today and the filters: drawing 333 hexes and
+    the map's table is most of the page's work, and it is the same for every
+    visitor until a record changes."""
+    args = sorted((name, value) for name, value in filters.args().items() if value)
+    key = cache_key(
+        "control-map",
+        changes.current(),
+        on.isoformat(),
+        control_day.on.isoformat(),
+        args,
+        template_digest(CONTROL_MAP, *MAP_TEMPLATES),
+        map_digest(),
+    )
+    html, made = kept_html(
+        key=key,
+        subject=f"control-map:{args}",
+        render=lambda: render_template(
+            CONTROL_MAP, control_map=control_map(filters, control_day.on, today=on)
+        ),
+    )
+    if made:
+        commit_once_answered()
+    return html
 
 
 DOWNLOAD_HEADER = [

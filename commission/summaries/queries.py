@@ -537,12 +537,24 @@ def _themes(
     its quotation from ``quoted``, if there is one."""
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
-    for name, question_id, position, count in _read(
-        select(Tag.name, Answer.question_id, Answer.submitted_position, func.count(AnswerTag.id))
-        .join(AnswerTag, AnswerTag.tag_id == Tag.id)
+    # Counted by the theme's number, then named: grouping by the name would
+    # sort every tagged answer by text.
+    counted = (
+        select(
+            AnswerTag.tag_id.label("tag"),
+            Answer.question_id.label("question"),
+            Answer.submitted_position.label("position"),
+            func.count().label("count"),
+        )
         .join(Answer, Answer.id == AnswerTag.answer_id)
         .where(Answer.response_id.in_(_submitted_responses(consultation)))
-        .group_by(Tag.name, Answer.question_id, Answer.submitted_position)
+        .group_by(AnswerTag.tag_id, Answer.question_id, Answer.submitted_position)
+        .subquery("counted")
+    )
+    for name, question_id, position, count in _read(
+        select(Tag.name, counted.c.question, counted.c.position, counted.c.count).join(
+            Tag, Tag.id == counted.c.tag
+        )
     ).all():
         key = position.value if position else "none"
         counts = overall.setdefault(name, {})
@@ -572,16 +584,16 @@ def _quotations(
 ) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
     """The two longest submitted comments on each question, and the longest
     comment tagged with each theme on each question, with their councils
-    (ties to the council first by name), in ONE statement: the
-    consultation's comments are read once (into a materialized CTE) and
-    ranked both ways."""
+    (ties to the council first by name), in ONE statement. The consultation's
+    comments are ranked both ways on narrow rows (which answer, its question,
+    its council and the comment's length, read once into a materialized
+    CTE), and only the few winners' comments are read: ranking whole
+    comments would sort every comment's text."""
     commented = (
         select(
             Answer.id.label("answer"),
             Answer.question_id.label("question"),
             Authority.name.label("authority"),
-            Answer.submitted_position.label("position"),
-            Answer.submitted_comment.label("comment"),
             func.length(Answer.submitted_comment).label("length"),
         )
         .join(Response, Response.id == Answer.response_id)
@@ -597,28 +609,20 @@ def _quotations(
     longest = (commented.c.length.desc(), commented.c.authority)
     on_questions = select(
         sa.null().label("tag"),
-        commented.c.question,
+        commented.c.answer,
         commented.c.authority,
-        commented.c.position,
-        commented.c.comment,
         func.row_number().over(partition_by=commented.c.question, order_by=longest).label("rank"),
     )
-    on_themes = (
-        select(
-            Tag.name,
-            commented.c.question,
-            commented.c.authority,
-            commented.c.position,
-            commented.c.comment,
-            func.row_number().over(partition_by=(commented.c.question, Tag.id), order_by=longest),
-        )
-        .join(AnswerTag, AnswerTag.answer_id == commented.c.answer)
-        .join(Tag, Tag.id == AnswerTag.tag_id)
-    )
+    on_themes = select(
+        AnswerTag.tag_id,
+        commented.c.answer,
+        commented.c.authority,
+        func.row_number().over(
+            partition_by=(commented.c.question, AnswerTag.tag_id), order_by=longest
+        ),
+    ).join(AnswerTag, AnswerTag.answer_id == commented.c.answer)
     ranked = union_all(on_questions, on_themes).subquery("ranked")
-    quotations: list[Quotation] = []
-    quoted: dict[tuple[int, str], Quotation] = {}
-    for tag, question_id, authority, position, comment, _ in _read(
+    winners = (
         select(ranked)
         .where(
             or_(
@@ -626,7 +630,21 @@ def _quotations(
                 and_(ranked.c.tag.is_not(None), ranked.c.rank == 1),
             )
         )
-        .order_by(ranked.c.question, ranked.c.rank)
+        .subquery("winners")
+    )
+    quotations: list[Quotation] = []
+    quoted: dict[tuple[int, str], Quotation] = {}
+    for tag, question_id, authority, position, comment in _read(
+        select(
+            Tag.name,
+            Answer.question_id,
+            winners.c.authority,
+            Answer.submitted_position,
+            Answer.submitted_comment,
+        )
+        .join(Answer, Answer.id == winners.c.answer)
+        .outerjoin(Tag, Tag.id == winners.c.tag)
+        .order_by(Answer.question_id, winners.c.rank)
     ).tuples():
         number = numbers.get(question_id)
         quotation: Quotation = {

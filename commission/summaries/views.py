@@ -136,7 +136,8 @@ def _summary_map(
     records: list[MapRecord] | None
     if snapshot is None:
         day = date.fromisoformat(data["reference_day"]) if data else reference_day(consultation)
-        records = consultation_records(consultation, day)
+        shown = [choice.question] if choice.view == "positions" else []
+        records = consultation_records(consultation, day, questions=shown)
     else:
         records = snapshot.data.get("map")
     if records is None:
@@ -417,7 +418,11 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
             snapshot=None,
             generated=now_utc(),
             maps=briefing_maps(
-                consultation_records(consultation, reference_day(consultation)),
+                consultation_records(
+                    consultation,
+                    reference_day(consultation),
+                    questions=[MapChoice.from_args({}, question_choices(consultation)).question],
+                ),
                 question_choices(consultation),
             ),
         )

@@ -439,6 +439,7 @@ NOT_PAGES = re.compile(
     r"\.(pdf|csv|xlsx|ics|json)$|^/papers/|^/consultations/documents/|^/sign-out|^/static/"
     r"|^/assets/|^/unsubscribe/|^/calendar/|^/healthz|/documents/(\d+|<int:attachment_id>)/"
     r"|^/api/v1/."  # the API's JSON (its documentation, /api/v1/, is a page)
+    r"|^/oparl/"  # OParl's JSON
 )
 
 

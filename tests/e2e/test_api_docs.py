@@ -79,3 +79,31 @@ def test_a_person_makes_uses_and_revokes_an_api_token(
         "/api/v1/consultations", headers={"Authorization": f"Bearer {secret}"}
     )
     assert refused.status == 401
+
+
+def test_a_visitor_finds_the_bulk_datasets(
+    new_context: Callable[..., BrowserContext],
+    check_page: PageChecker,
+    live_server: LiveServer,
+) -> None:
+    """From any page's footer to /data/, at full width and at 320 px; the
+    file of everything and its descriptor download from it."""
+    for viewport in ({"width": 1280, "height": 900}, NARROW):
+        page = new_context(viewport=viewport).new_page()
+        page.goto("/about")
+        page.locator("footer").get_by_role("link", name="Open data").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Open data: bulk datasets of positions"
+        )
+        check_page(page)
+        over = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert over <= 0, f"the page scrolls sideways by {over}px at {viewport['width']}px"
+
+    descriptor = page.request.get("/data/all/datapackage.json")
+    assert descriptor.ok
+    assert descriptor.json()["resources"][0]["path"] == "positions.csv"
+    everything = page.request.get("/data/all/positions.csv")
+    assert everything.ok
+    assert everything.text().startswith("consultation,gss_code,authority,")

@@ -221,6 +221,11 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "api.show_consultation": on_consultation,
         "api.show_summary": on_consultation,
         "api.list_positions": on_consultation,
+        "datasets.consultation_csv": on_consultation,
+        "datasets.consultation_descriptor": on_consultation,
+        "oparl.list_objects": {"kind": "meeting"},
+        "oparl.show_object": {"kind": "meeting", "key": str(meeting.id)},
+        "oparl.file_content": {"paper_id": paper.id, "filename": paper.filename},
         "tokens.revoke_token": {"token_id": token.token.id},
         "search.search": {"q": "matrix"},
     }
@@ -241,6 +246,9 @@ SPECIAL_GET_STATUS = {
     # matrix's consultation has a snapshot frozen for a meeting, not published.
     "api.show_summary": 404,
     "api.list_positions": 404,
+    # The bulk datasets hold published summaries only, as the API does.
+    "datasets.consultation_csv": 404,
+    "datasets.consultation_descriptor": 404,
     # Another person's token is not found on your tokens' pages.
     "tokens.revoke_token": 404,
 }

@@ -17,11 +17,12 @@ from tests.pages import csrf_token_from, expect, heading, main_text, ok, page
 
 FOOTER_LINKS = [
     ("About and data sources", "/about"),
+    ("Open data", "/data/"),
     ("Accessibility statement", "/accessibility"),
     ("Privacy", "/privacy"),
     ("Cookies", "/cookies"),
 ]
-PUBLIC_PAGES = ["/", "/about", "/accessibility", "/privacy", "/cookies", "/sign-in"]
+PUBLIC_PAGES = ["/", "/about", "/data/", "/accessibility", "/privacy", "/cookies", "/sign-in"]
 
 
 def navigation(response) -> list[str]:

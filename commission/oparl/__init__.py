@@ -1,0 +1,1 @@
+"""OParl 1.1, the open standard for council information systems, at /oparl/v1.1/."""
