@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from commission.timeutil import now_utc
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on every database.
@@ -36,7 +38,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The columns' default time: the one clock, ``timeutil.now_utc``."""
+    return now_utc()
 
 
 # The largest id a 64-bit signed integer column holds.

@@ -25,7 +25,7 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.orm import lazyload
 
 from commission.extensions import db
-from commission.timeutil import LONDON
+from commission.timeutil import in_london, start_of_year
 
 COUNT_BOUND = 1000
 MAX_PAGE = 1_000_000
@@ -286,8 +286,8 @@ def year_pages(
 def _london_year(value: datetime) -> int:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(LONDON).year
+    return in_london(value).year
 
 
 def _start_of_year(year: int) -> datetime:
-    return datetime(year, 1, 1, tzinfo=LONDON).astimezone(UTC)
+    return start_of_year(year)

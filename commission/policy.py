@@ -16,11 +16,13 @@ from flask_login import current_user
 from commission.access import current_roles
 from commission.auth.models import Appointment, DelegatedPower, User
 from commission.auth.roles import Role
-from commission.meetings.models import AgendaItem, Meeting, Paper
+from commission.meetings.models import AgendaItem, Meeting, MeetingStatus, Paper
 from commission.membership.models import Authority
+from commission.minutes.models import Action, Minutes
 from commission.timeutil import today
 
 TEAM_ROLES_FOR_LEADERS = (Role.DEPUTY, Role.OFFICER)
+HELD = frozenset({MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED})
 
 
 def _appointments_at(user: User, authority: Authority, on: date) -> list[Appointment]:
@@ -95,9 +97,30 @@ def is_commission_person() -> bool:
     return bool(current_roles())
 
 
+def can_see_minutes(minutes: Minutes | None) -> bool:
+    """Approved (published) minutes are for everyone; a draft, or the page
+    before any is written, only for the secretariat and the chair, who write
+    and approve them."""
+    if minutes is not None and minutes.published:
+        return True
+    return bool(current_roles() & {Role.SECRETARIAT, Role.CHAIR})
+
+
+def can_see_action(action: Action) -> bool:
+    """An action from a confidential agenda item is, like the item, for
+    people on the Commission; any other action for everyone signed in."""
+    return action.agenda_item is None or can_see_item(action.agenda_item)
+
+
 def can_see_meeting(meeting: Meeting) -> bool:
     """Draft meetings are the secretariat's working copies."""
     return meeting.is_public or Role.SECRETARIAT in current_roles()
+
+
+def can_see_attendance_record(meeting: Meeting) -> bool:
+    """A meeting's attendance record (the register) is public once the meeting
+    is held; before that it is the secretariat's alone."""
+    return meeting.status in HELD or Role.SECRETARIAT in current_roles()
 
 
 def can_see_item(item: AgendaItem) -> bool:

@@ -69,5 +69,6 @@ minutes_approved = _events.signal("minutes-approved", doc="Approved by the chair
 
 # Feedback: sender is the Feedback (what was sent; not a stored record).
 feedback_sent = _events.signal(
-    "feedback-sent", doc="Feedback on the service sent through the feedback page."
+    "feedback-sent",
+    doc="Feedback on the service sent through the feedback page. Payload: ip_address.",
 )

@@ -22,13 +22,26 @@ def now_utc() -> datetime:
 
 
 def today() -> date:
-    """Today's date as people in England see it."""
-    return now_utc().astimezone(LONDON).date()
+    """Today's date as people in England see it. A service that also needs the
+    moment reads the clock once (``now_utc()``) and takes the day from it
+    (``london_date``), so the two never straddle midnight."""
+    return london_date(now_utc())
+
+
+def in_london(moment: datetime) -> datetime:
+    """An aware moment as wall-clock time in London: its year, its time of day
+    for a form, its date."""
+    return moment.astimezone(LONDON)
 
 
 def london_date(moment: datetime) -> date:
     """The date in London at an aware moment (a meeting's day, a deadline's day)."""
-    return moment.astimezone(LONDON).date()
+    return in_london(moment).date()
+
+
+def start_of_year(year: int) -> datetime:
+    """Midnight on 1 January in London, as an aware UTC datetime."""
+    return london(date(year, 1, 1), time())
 
 
 def london(day: date, at: time) -> datetime:
@@ -106,7 +119,7 @@ def working_days_before(day: date, count: int) -> date:
 
 def format_time(value: datetime) -> str:
     """10:30am, 2pm, 12pm (midday) — the GOV.UK style."""
-    local = value.astimezone(LONDON)
+    local = in_london(value)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     if local.minute:
@@ -117,7 +130,7 @@ def format_time(value: datetime) -> str:
 def format_date(value: date | datetime, *, weekday: bool = False) -> str:
     """3 February 2027, or Tuesday 3 February 2027."""
     if isinstance(value, datetime):
-        value = value.astimezone(LONDON).date()
+        value = london_date(value)
     text = f"{value.day} {value:%B} {value.year}"
     return f"{value:%A} {text}" if weekday else text
 

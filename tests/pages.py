@@ -2,7 +2,8 @@
 returns, written once.
 
 A test checks the status it expects with ``expect(response, 302, location=...)``
-or, for a page, ``ok(response)``, which also returns the parsed page; when the
+or, for a page, ``ok(response)``, which also returns the parsed page (for the
+API, ``expect_json(response)`` returns the parsed JSON); when the
 status is wrong the failure says what came back (status, where it redirected to,
 the start of the body) rather than only ``assert 404 == 200``. The readers take
 a response or an already parsed page and give the text as a person reads it.
@@ -82,6 +83,14 @@ def ok(response: TestResponse) -> BeautifulSoup:
     expect(response, 200)
     assert response.mimetype == "text/html", f"expected an HTML page; {_describe(response)}"
     return page(response)
+
+
+def expect_json(response: TestResponse, status: int = 200) -> Any:
+    """Assert the response has ``status`` and a JSON body (``application/json``
+    or ``application/problem+json``), and return the body parsed."""
+    expect(response, status)
+    assert response.is_json, f"expected JSON; {_describe(response)}"
+    return response.get_json()
 
 
 # Reading a page -----------------------------------------------------------------------------

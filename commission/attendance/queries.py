@@ -6,13 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import abort
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from commission import access, policy
 from commission.attendance import services
-from commission.attendance.models import AttendanceReply, RegisterEntry, RegisterMark, ReplyKind
+from commission.attendance.models import (
+    AttendanceReply,
+    MinisterialAttendance,
+    RegisterEntry,
+    RegisterMark,
+    ReplyKind,
+)
 from commission.extensions import db
 from commission.meetings.models import Meeting
+from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
     AuthorityKind,
@@ -23,6 +33,26 @@ from commission.membership.models import (
 )
 
 NO_REPLY = "none"
+
+
+def load_invitation(meeting: Meeting, invitation_id: int) -> MinisterialAttendance:
+    """The meeting's invitation to a minister (or the chair), or 404; 403 for
+    someone who may not answer it (``services.can_respond``)."""
+    invitation = db.session.get(MinisterialAttendance, invitation_id)
+    if invitation is None or invitation.meeting_id != meeting.id:
+        abort(404)
+    access.require(services.can_respond(invitation, current_user))
+    return invitation
+
+
+def load_held_record(slug: str) -> tuple[Meeting, bool]:
+    """The meeting whose attendance record is asked for, and whether it has
+    been held: 404 for anyone the record is not yet for
+    (``policy.can_see_attendance_record``)."""
+    meeting = load_meeting(slug)
+    if not policy.can_see_attendance_record(meeting):
+        abort(404)
+    return meeting, meeting.status in policy.HELD
 
 
 @dataclass(frozen=True)

@@ -152,11 +152,12 @@ def save_reply(
     """Record an authority's reply. Replies close when the meeting starts; a
     named deputy must be delegated to attend on the meeting's date."""
     on = meeting_day(meeting)
+    moment = now_utc()
     if meeting.status not in REPLYING_STATUSES:
         raise DomainError(
             f"Replies cannot be sent for a meeting that is {meeting.status.label.lower()}"
         )
-    if now_utc() >= meeting.starts_at:
+    if moment >= meeting.starts_at:
         raise DomainError(
             f"Replies closed when the meeting started, {format_datetime(meeting.starts_at)}"
         )
@@ -164,7 +165,7 @@ def save_reply(
         raise DomainError(
             f"{authority.name} is not a member of the Commission on {format_date(on)}"
         )
-    replying_on = today()
+    replying_on = london_date(moment)
     capacity = reply_capacity(actor, authority, replying_on)
     if capacity is None:
         raise DomainError(f"You cannot reply for {authority.name}")
@@ -196,7 +197,7 @@ def save_reply(
     reply.replied_by_id = actor.id
     head = _head_of(authority, replying_on) if capacity in {"officer", "secretariat"} else actor
     reply.on_behalf_of_id = head.id if head is not None else None
-    reply.replied_at = now_utc()
+    reply.replied_at = moment
     db.session.flush()
     audit.record(
         action="attendance_replied",
@@ -324,7 +325,8 @@ def save_register(
         raise DomainError(
             f"The register cannot be taken for a meeting that is {meeting.status.label.lower()}"
         )
-    if now_utc() < meeting.starts_at:
+    moment = now_utc()
+    if moment < meeting.starts_at:
         raise DomainError(
             f"The register can be taken once the meeting starts, "
             f"{format_datetime(meeting.starts_at)}"
@@ -355,7 +357,6 @@ def save_register(
             )
         )
     }
-    moment = now_utc()
     added: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for authority_id, (mark, is_late) in marks.items():
@@ -509,7 +510,8 @@ def respond_to_invitation(
 ) -> MinisterialAttendance:
     if invitation.meeting.status not in REPLYING_STATUSES:
         raise DomainError("This meeting is no longer taking replies")
-    if now_utc() >= invitation.meeting.starts_at:
+    moment = now_utc()
+    if moment >= invitation.meeting.starts_at:
         raise DomainError("Replies closed when the meeting started")
     if status is InvitationStatus.INVITED:
         raise DomainError("Choose whether you will attend", field="status")
@@ -523,7 +525,7 @@ def respond_to_invitation(
     invitation.status = status
     invitation.stand_in_office = stand_in
     invitation.responded_by_id = actor.id
-    invitation.responded_at = now_utc()
+    invitation.responded_at = moment
     db.session.flush()
     signals.minister_replied.send(invitation, actor=actor)
     return invitation

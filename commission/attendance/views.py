@@ -20,7 +20,6 @@ from commission.attendance.forms import (
 )
 from commission.attendance.models import (
     InvitationStatus,
-    MinisterialAttendance,
     RegisterEntry,
     RegisterMark,
     ReplyKind,
@@ -32,7 +31,7 @@ from commission.errors import DomainError
 from commission.exports.tables import csv_response
 from commission.extensions import db
 from commission.maps.queries import attendance_map
-from commission.meetings.models import Meeting, MeetingStatus
+from commission.meetings.models import Meeting
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
@@ -246,10 +245,7 @@ def manage_ministers(slug: str) -> str | Response:
 @access.policy("the minister holding the invited office, the chair, or the secretariat")
 def respond(slug: str, invitation_id: int) -> str | Response:
     meeting = load_meeting(slug)
-    invitation = db.session.get(MinisterialAttendance, invitation_id)
-    if invitation is None or invitation.meeting_id != meeting.id:
-        abort(404)
-    access.require(services.can_respond(invitation, current_user))
+    invitation = queries.load_invitation(meeting, invitation_id)
     form = RespondForm()
     form.stand_in.choices = [("", "Select the minister standing in"), *_office_choices()]
     if request.method == "GET" and invitation.status is not InvitationStatus.INVITED:
@@ -384,16 +380,6 @@ def take_register(slug: str) -> str | Response:
     )
 
 
-def _held_record(slug: str) -> tuple[Meeting, bool]:
-    """The meeting whose record is asked for: public once it is held, the
-    secretariat's alone before that (404 for anyone else)."""
-    meeting = load_meeting(slug)
-    held = meeting.status in {MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED}
-    if not held and not access.has_role(Role.SECRETARIAT):
-        abort(404)
-    return meeting, held
-
-
 def _record_by_mark(
     meeting: Meeting,
 ) -> tuple[dict[RegisterMark, list[Authority]], list[Authority], dict[int, RegisterEntry], int]:
@@ -414,7 +400,7 @@ def _record_by_mark(
 @access.public
 def show_attendance(slug: str) -> str:
     """Who came: public once the meeting is held."""
-    meeting, held = _held_record(slug)
+    meeting, held = queries.load_held_record(slug)
     by_mark, not_recorded, entries, member_count = _record_by_mark(meeting)
     members = [a for authorities in by_mark.values() for a in authorities] + not_recorded
     return render_template(
@@ -436,7 +422,7 @@ def download_attendance(slug: str) -> Response:
     """The record as the page shows it: every member authority with its mark,
     in the page's order, then the ministers (a confidential item named only
     for people who may see it)."""
-    meeting, _ = _held_record(slug)
+    meeting, _ = queries.load_held_record(slug)
     by_mark, not_recorded, entries, _ = _record_by_mark(meeting)
     rows: list[list[Any]] = []
     for mark, authorities in by_mark.items():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -39,7 +39,7 @@ from commission.summaries.models import PositionRow as FigureRow
 from commission.summaries.models import Summary, SummarySnapshot
 from commission.summaries.queries import control_at_response, question_from_summary
 from commission.summaries.services import can_see_live, published_snapshot
-from commission.timeutil import LONDON, london_date
+from commission.timeutil import london_date, start_of_year
 
 # The record of positions -----------------------------------------------------
 
@@ -179,8 +179,8 @@ def position_record(authority: Authority, user: User) -> PositionRecord:
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    start = datetime(year, 1, 1, tzinfo=LONDON).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=LONDON).astimezone(UTC)
+    start = start_of_year(year)
+    end = start_of_year(year + 1)
     return start, end
 
 

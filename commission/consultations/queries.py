@@ -8,21 +8,26 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import selectinload
 
 from commission import access
-from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
 from commission.consultations.models import (
+    Answer,
     Consultation,
+    ConsultationDocument,
     ConsultationStatus,
     Extension,
     Question,
     Response,
+    ResponseAttachment,
 )
+from commission.consultations.services import Capacity, capacity, response_for
 from commission.extensions import db
 from commission.membership.models import Authority
-from commission.membership.queries import is_member_expression
+from commission.membership.queries import is_member_expression, load_authority_by_slug
 from commission.timeutil import london_date
 
 
@@ -39,11 +44,62 @@ def load_consultation(reference: str) -> Consultation:
             selectinload(Consultation.lead_office),
         )
     ).scalar_one_or_none()
-    if consultation is None:
-        abort(404)
-    if consultation.status is ConsultationStatus.DRAFT and not access.has_role(Role.SECRETARIAT):
+    if consultation is None or not consultation_policy.can_see(consultation):
         abort(404)
     return consultation
+
+
+def load_document(document_id: int) -> ConsultationDocument:
+    """A consultation's document, or 404 (a draft's, to all but the secretariat)."""
+    document = db.session.get(ConsultationDocument, document_id)
+    if document is None or not consultation_policy.can_see(document.consultation):
+        abort(404)
+    return document
+
+
+def load_responding(reference: str, slug: str) -> tuple[Consultation, Authority, Capacity]:
+    """The consultation, the authority and what the person may do with its
+    response: 404 for either missing, 403 for someone who may not read the
+    authority's response, and 404 for a draft, which takes no responses."""
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    held = capacity(current_user, authority)
+    access.require(held.can_view)
+    if not consultation_policy.takes_responses(consultation):
+        abort(404)
+    return consultation, authority, held
+
+
+def load_attachment(response: Response | None, attachment_id: int) -> ResponseAttachment:
+    """The response's attachment, or 404: an id from another response is not found."""
+    attachment = db.session.get(ResponseAttachment, attachment_id)
+    if response is None or attachment is None or attachment.response_id != response.id:
+        abort(404)
+    return attachment
+
+
+def load_answer(consultation: Consultation, answer_id: int) -> Answer:
+    """An answer in one of the consultation's responses, or 404: an id from
+    another consultation is not found."""
+    answer = db.session.get(Answer, answer_id)
+    if answer is None or answer.response.consultation_id != consultation.id:
+        abort(404)
+    return answer
+
+
+def load_letter_response(
+    reference: str, slug: str, *, awaiting: bool
+) -> tuple[Consultation, Authority, Response]:
+    """An authority's response entered from a letter (only one still awaiting
+    confirmation if ``awaiting``), or not found."""
+    consultation = load_consultation(reference)
+    authority = load_authority_by_slug(slug)
+    response = response_for(consultation, authority)
+    if response is None or not (
+        response.awaiting_confirmation if awaiting else response.from_letter
+    ):
+        abort(404)
+    return consultation, authority, response
 
 
 def question_of(consultation: Consultation, question_id: int) -> Question:

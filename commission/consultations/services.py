@@ -45,9 +45,9 @@ from commission.meetings.uploads import Upload, check_upload, size_label
 from commission.membership.models import Authority, Department, MinisterialOffice
 from commission.storage import storage
 from commission.timeutil import (
-    LONDON,
     format_date,
     format_datetime,
+    in_london,
     london_date,
     now_utc,
     today,
@@ -108,7 +108,7 @@ def create_consultation(*, details: ConsultationDetails, actor: User) -> Consult
     unique constraint refuses the second inside a savepoint and it takes the
     next number instead."""
     _check_details(details)
-    year = details.opens_at.astimezone(LONDON).year
+    year = in_london(details.opens_at).year
     for attempt in range(1, REFERENCE_ATTEMPTS + 1):
         consultation = Consultation(
             reference=next_reference(year),
@@ -974,8 +974,8 @@ def _require_secretariat(actor: User) -> None:
         raise DomainError("Only the secretariat can record a response received by letter")
 
 
-def _letter_consultation_open(consultation: Consultation) -> None:
-    status = effective_status(consultation)
+def _letter_consultation_open(consultation: Consultation, at: datetime | None = None) -> None:
+    status = effective_status(consultation, at)
     if status is ConsultationStatus.DRAFT:
         raise DomainError("This consultation is not open yet")
     if status not in {ConsultationStatus.OPEN, ConsultationStatus.CLOSED}:
@@ -1021,10 +1021,11 @@ def enter_letter_response(
     secretariat confirms it, and is refused for an authority that already
     has a response of any kind, so nothing the council wrote is lost."""
     _require_secretariat(actor)
-    _letter_consultation_open(consultation)
+    now = now_utc()
+    _letter_consultation_open(consultation, now)
     if dated is None:
         raise DomainError("Enter the date of the letter or email", field="dated")
-    if dated > today():
+    if dated > london_date(now):
         raise DomainError("The date of the letter must be today or in the past", field="dated")
     opened = london_date(consultation.opens_at)
     if dated < opened:
@@ -1049,7 +1050,6 @@ def enter_letter_response(
     if existing is not None:
         raise DomainError(_existing_refusal(existing), field="authority")
     original = _checked_document(upload)
-    now = now_utc()
     response = _start_response(
         consultation,
         authority,

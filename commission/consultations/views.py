@@ -42,7 +42,6 @@ from commission.consultations.forms import (
 )
 from commission.consultations.models import (
     Consultation,
-    ConsultationDocument,
     ConsultationStatus,
     Extension,
     LegislativeStage,
@@ -50,9 +49,14 @@ from commission.consultations.models import (
     Question,
     QuestionKind,
     Response,
-    ResponseAttachment,
 )
-from commission.consultations.queries import load_consultation
+from commission.consultations.queries import (
+    load_attachment,
+    load_consultation,
+    load_document,
+    load_letter_response,
+    load_responding,
+)
 from commission.consultations.timeline import discussed_at, timeline
 from commission.db_types import as_record_id
 from commission.errors import DomainError
@@ -70,7 +74,7 @@ from commission.storage import storage
 from commission.summaries import services as summaries
 from commission.summaries.models import Summary
 from commission.summaries.queries import compute_summary
-from commission.timeutil import LONDON, format_datetime, london, now_utc, today
+from commission.timeutil import format_date, format_datetime, in_london, london, now_utc, today
 
 bp = Blueprint("consultations", __name__)
 
@@ -236,13 +240,7 @@ def show_consultation(reference: str) -> str:
 @bp.get("/consultations/documents/<int:document_id>/<path:filename>")
 @access.public
 def download_document(document_id: int, filename: str) -> HTTPResponse:
-    document = db.session.get(ConsultationDocument, document_id)
-    if document is None:
-        abort(404)
-    if document.consultation.status is ConsultationStatus.DRAFT and not access.has_role(
-        Role.SECRETARIAT
-    ):
-        abort(404)
+    document = load_document(document_id)
     return HTTPResponse(
         storage().read(document.storage_key),
         mimetype=document.content_type,
@@ -302,8 +300,8 @@ def _consultation_form(consultation: Consultation | None) -> str | HTTPResponse:
             form.lead_office.data = str(consultation.lead_office_id or "")
             form.stage.data = consultation.stage.value
             opens, closes = (
-                consultation.opens_at.astimezone(LONDON),
-                consultation.closes_at.astimezone(LONDON),
+                in_london(consultation.opens_at),
+                in_london(consultation.closes_at),
             )
             form.opens_day.data, form.opens_time.data = opens.date(), f"{opens:%H:%M}"
             form.closes_day.data, form.closes_time.data = closes.date(), f"{closes:%H:%M}"
@@ -597,7 +595,7 @@ def record_stated(reference: str) -> str | HTTPResponse:
         ).scalars()
     )
     form.meeting.choices = [("", "Select the meeting")] + [
-        (str(m.id), f"{m.starts_at.astimezone(LONDON):%A %-d %B %Y}") for m in meetings
+        (str(m.id), format_date(m.starts_at, weekday=True)) for m in meetings
     ]
     if form.validate_on_submit():
         authority = db.session.get(Authority, int(form.authority.data or 0))
@@ -675,23 +673,13 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
         getattr(form, f"comment_{question.id}").data = answer.comment
 
 
-def _responding(reference: str, slug: str) -> tuple[Consultation, Authority, services.Capacity]:
-    consultation = load_consultation(reference)
-    authority = load_authority_by_slug(slug)
-    capacity = services.capacity(current_user, authority)
-    access.require(capacity.can_view)
-    if consultation.status is ConsultationStatus.DRAFT:
-        abort(404)
-    return consultation, authority, capacity
-
-
 RESPONSE_POLICY = "the authority's leader, mayor, deputies and officers, or the secretariat"
 
 
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
-    consultation, authority, capacity = _responding(reference, slug)
+    consultation, authority, capacity = load_responding(reference, slug)
     response = services.response_for(consultation, authority)
     limit = services.comment_limit()
     form = build_response_form(consultation.questions, limit)
@@ -720,7 +708,7 @@ def respond(reference: str, slug: str) -> str | HTTPResponse | tuple[str, int]:
             if form.check.data:
                 return url_for("consultations.check_answers", reference=reference, slug=slug)
             flash(
-                f"Draft saved ({saved.updated_at.astimezone(LONDON):%-I:%M%p})".lower().replace(
+                f"Draft saved ({in_london(saved.updated_at):%-I:%M%p})".lower().replace(
                     "draft", "Draft", 1
                 ),
                 "success",
@@ -767,7 +755,7 @@ def _form_version(raw: str | None) -> int | None:
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/check", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def check_answers(reference: str, slug: str) -> str | HTTPResponse:
-    consultation, authority, capacity = _responding(reference, slug)
+    consultation, authority, capacity = load_responding(reference, slug)
     response = services.response_for(consultation, authority)
     if response is None:
         return redirect(url_for("consultations.respond", reference=reference, slug=slug))
@@ -831,7 +819,7 @@ def check_answers(reference: str, slug: str) -> str | HTTPResponse:
 @bp.get(f"/consultations/{REFERENCE}/responses/<slug>/confirmation")
 @access.policy(RESPONSE_POLICY)
 def confirmation(reference: str, slug: str) -> str:
-    consultation, authority, _ = _responding(reference, slug)
+    consultation, authority, _ = load_responding(reference, slug)
     response = services.response_for(consultation, authority)
     if response is None or response.submitted_at is None:
         abort(404)
@@ -847,7 +835,7 @@ def confirmation(reference: str, slug: str) -> str:
 @bp.get(f"/consultations/{REFERENCE}/responses/<slug>/history")
 @access.policy(RESPONSE_POLICY)
 def response_history(reference: str, slug: str) -> str:
-    consultation, authority, _ = _responding(reference, slug)
+    consultation, authority, _ = load_responding(reference, slug)
     response = services.response_for(consultation, authority)
     if response is None:
         abort(404)
@@ -863,7 +851,7 @@ def response_history(reference: str, slug: str) -> str:
 @bp.get(f"/consultations/{REFERENCE}/responses/<slug>.pdf")
 @access.policy(RESPONSE_POLICY)
 def response_pdf(reference: str, slug: str) -> HTTPResponse:
-    consultation, authority, _ = _responding(reference, slug)
+    consultation, authority, _ = load_responding(reference, slug)
     response = services.response_for(consultation, authority)
     if response is None or response.submitted_at is None:
         abort(404)
@@ -921,18 +909,10 @@ def compare(reference: str) -> str:
 # Supporting documents -------------------------------------------------------------------
 
 
-def _attachment_of(response: Response | None, attachment_id: int) -> ResponseAttachment:
-    """The response's attachment, or 404: an id from another response is not found."""
-    attachment = db.session.get(ResponseAttachment, attachment_id)
-    if response is None or attachment is None or attachment.response_id != response.id:
-        abort(404)
-    return attachment
-
-
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/documents/new", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def add_attachment(reference: str, slug: str) -> str | HTTPResponse:
-    consultation, authority, capacity = _responding(reference, slug)
+    consultation, authority, capacity = load_responding(reference, slug)
     access.require(capacity.can_draft)
     form = AttachmentForm()
     if form.validate_on_submit():
@@ -971,9 +951,9 @@ def add_attachment(reference: str, slug: str) -> str | HTTPResponse:
 )
 @access.policy(RESPONSE_POLICY)
 def remove_attachment(reference: str, slug: str, attachment_id: int) -> str | HTTPResponse:
-    consultation, authority, capacity = _responding(reference, slug)
+    consultation, authority, capacity = load_responding(reference, slug)
     access.require(capacity.can_draft)
-    attachment = _attachment_of(services.response_for(consultation, authority), attachment_id)
+    attachment = load_attachment(services.response_for(consultation, authority), attachment_id)
     if attachment.original or not attachment.in_working:
         abort(404)
     form = ConfirmForm()
@@ -1017,7 +997,7 @@ def download_attachment(
     document is."""
     consultation = load_consultation(reference)
     authority = load_authority_by_slug(slug)
-    attachment = _attachment_of(services.response_for(consultation, authority), attachment_id)
+    attachment = load_attachment(services.response_for(consultation, authority), attachment_id)
     if not positions.may_download(attachment, current_user):
         abort(404)
     return HTTPResponse(
@@ -1079,25 +1059,10 @@ def enter_letter(reference: str) -> str | HTTPResponse:
     )
 
 
-def _letter_response(
-    reference: str, slug: str, *, awaiting: bool
-) -> tuple[Consultation, Authority, Response]:
-    """An authority's response entered from a letter (only one still awaiting
-    confirmation if ``awaiting``), or not found."""
-    consultation = load_consultation(reference)
-    authority = load_authority_by_slug(slug)
-    response = services.response_for(consultation, authority)
-    if response is None or not (
-        response.awaiting_confirmation if awaiting else response.from_letter
-    ):
-        abort(404)
-    return consultation, authority, response
-
-
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/confirm-letter", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
-    consultation, authority, response = _letter_response(reference, slug, awaiting=False)
+    consultation, authority, response = load_letter_response(reference, slug, awaiting=False)
     form = ConfirmForm()
     if form.validate_on_submit():
         outcome = run_action(
@@ -1123,7 +1088,7 @@ def confirm_letter(reference: str, slug: str) -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/discard-letter", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def discard_letter(reference: str, slug: str) -> str | HTTPResponse:
-    consultation, authority, response = _letter_response(reference, slug, awaiting=True)
+    consultation, authority, response = load_letter_response(reference, slug, awaiting=True)
     form = ConfirmForm()
     if form.validate_on_submit():
         outcome = run_action(
@@ -1152,7 +1117,7 @@ def discard_letter(reference: str, slug: str) -> str | HTTPResponse:
 @bp.route(f"/consultations/{REFERENCE}/responses/<slug>/withdraw", methods=["GET", "POST"])
 @access.policy(RESPONSE_POLICY)
 def withdraw_letter(reference: str, slug: str) -> str | HTTPResponse:
-    consultation, authority, capacity = _responding(reference, slug)
+    consultation, authority, capacity = load_responding(reference, slug)
     access.require(capacity.can_submit)
     response = services.response_for(consultation, authority)
     if response is None or not response.from_letter or response.confirmed_at is None:

@@ -138,12 +138,13 @@ class _Asker:
 
 
 def _asker(user: User) -> _Asker:
-    on = today()
+    now = now_utc()
+    on = london_date(now)
     appointments = user.current_appointments(on)
     roles = user.roles_on(on)
     return _Asker(
         on=on,
-        now=now_utc(),
+        now=now,
         repliers=[
             a.authority
             for a in appointments

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from commission import policy
 from commission.extensions import db
-from commission.meetings.models import AgendaItem, Meeting
+from commission.meetings.models import AgendaItem, Meeting, Paper
 
 AGENDA = (
     selectinload(Meeting.items).selectinload(AgendaItem.papers),
@@ -37,6 +37,15 @@ def load_meeting(slug: str, *, agenda: bool | tuple[Any, ...] = True) -> Meeting
     if meeting is None or not policy.can_see_meeting(meeting):
         abort(404)
     return meeting
+
+
+def load_paper(paper_id: int) -> Paper:
+    """The paper the viewer may download (``policy.can_download_paper``),
+    otherwise 404: one they may not have is not there for them."""
+    paper = db.session.get(Paper, paper_id)
+    if paper is None or not policy.can_download_paper(paper):
+        abort(404)
+    return paper
 
 
 def with_agenda(meeting: Meeting) -> Meeting:

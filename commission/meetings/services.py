@@ -15,6 +15,7 @@ from commission.auth.models import User
 from commission.consultations.models import Consultation, StatedPosition
 from commission.errors import DomainError
 from commission.extensions import db
+from commission.meetings import policy as meeting_policy
 from commission.meetings.models import (
     ACTIVE_STATUSES,
     AgendaChange,
@@ -252,7 +253,7 @@ def update_meeting(
 
 
 def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
-    if meeting.status is not MeetingStatus.DRAFT:
+    if not meeting_policy.can_confirm(meeting):
         raise DomainError("Only a draft meeting can be confirmed")
     meeting.status = MeetingStatus.SCHEDULED
     meeting.calendar_sequence += 1
@@ -263,11 +264,9 @@ def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
 def cancel_meeting(*, meeting: Meeting, reason: str, actor: User) -> Meeting:
     """Call off a public meeting: it stays listed as cancelled, with the
     reason. A draft was never announced, so it is deleted instead."""
-    if meeting.status is MeetingStatus.DRAFT:
-        # Cancelled is a public status: cancelling a draft would publish a
-        # meeting nobody was told about.
-        raise DomainError("A draft meeting is not cancelled: delete it instead")
-    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
+    if not meeting_policy.can_cancel(meeting):
+        if meeting.status is MeetingStatus.DRAFT:
+            raise DomainError("A draft meeting is not cancelled: delete it instead")
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be cancelled")
     if not reason.strip():
         raise DomainError("Enter why the meeting is cancelled", field="reason")
@@ -284,12 +283,12 @@ def delete_meeting(*, meeting: Meeting, actor: User) -> None:
     invitation to a draft is not sent until the meeting is confirmed). The
     papers' stored files stay, as when an item is removed: files are kept by
     checksum and may belong to other papers too."""
-    if meeting.status in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
-        raise DomainError(
-            f"A meeting that is {meeting.status.label.lower()} is public and is not deleted: "
-            "cancel or postpone it instead"
-        )
-    if meeting.status is not MeetingStatus.DRAFT:
+    if not meeting_policy.can_delete(meeting):
+        if meeting.status in meeting_policy.ANNOUNCED:
+            raise DomainError(
+                f"A meeting that is {meeting.status.label.lower()} is public and is not deleted: "
+                "cancel or postpone it instead"
+            )
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be deleted")
     kept = _records_of(meeting)
     if kept:
@@ -349,11 +348,9 @@ def postpone_meeting(
     """Move a public meeting to a new date: the old one is marked postponed
     (with the reason, shown publicly) and points to the new one, which takes
     the agenda. A draft is moved by changing its date."""
-    if meeting.status is MeetingStatus.DRAFT:
-        # A draft has not been announced: postponing it would publish both
-        # dates without the confirmation step.
-        raise DomainError("A draft meeting is not postponed: change its date instead")
-    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
+    if not meeting_policy.can_postpone(meeting):
+        if meeting.status is MeetingStatus.DRAFT:
+            raise DomainError("A draft meeting is not postponed: change its date instead")
         raise DomainError(f"A meeting that is {meeting.status.label.lower()} cannot be postponed")
     if not reason.strip():
         raise DomainError("Enter why the meeting is postponed", field="reason")
@@ -407,11 +404,11 @@ def _invite_again(old: Meeting, new: Meeting, actor: User) -> list[MinisterialAt
 
 
 def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
-    if meeting.status not in {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}:
-        raise DomainError(
-            f"A meeting that is {meeting.status.label.lower()} cannot be marked as held"
-        )
-    if now_utc() < meeting.starts_at:
+    if not meeting_policy.can_mark_held(meeting):
+        if meeting.status not in meeting_policy.ANNOUNCED:
+            raise DomainError(
+                f"A meeting that is {meeting.status.label.lower()} cannot be marked as held"
+            )
         raise DomainError("A meeting can be marked as held only once it has started")
     meeting.status = MeetingStatus.HELD
     audit.record(
@@ -427,9 +424,9 @@ def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
 def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
     """Publish a scheduled meeting's agenda. A draft is confirmed first, so its
     date is announced and its ministers' invitations go out in order."""
-    if meeting.status is MeetingStatus.DRAFT:
-        raise DomainError("Confirm the meeting before publishing its agenda")
-    if meeting.status is not MeetingStatus.SCHEDULED:
+    if not meeting_policy.can_publish_agenda(meeting):
+        if meeting.status is MeetingStatus.DRAFT:
+            raise DomainError("Confirm the meeting before publishing its agenda")
         raise DomainError(
             f"The agenda of a meeting that is {meeting.status.label.lower()} cannot be published"
         )

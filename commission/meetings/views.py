@@ -16,6 +16,7 @@ from commission.actions import run_action, run_button_action
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
 from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
 from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
@@ -24,6 +25,7 @@ from commission.exports.calendar import calendar_response
 from commission.exports.pdf import kept_pdf_response
 from commission.extensions import db
 from commission.forms import ConfirmForm, attach_error
+from commission.meetings import policy as meeting_policy
 from commission.meetings import services
 from commission.meetings.forms import (
     AgendaItemForm,
@@ -41,22 +43,33 @@ from commission.meetings.models import (
     MeetingStatus,
     Paper,
 )
-from commission.meetings.queries import load_item, load_meeting, with_agenda
+from commission.meetings.queries import load_item, load_meeting, load_paper, with_agenda
 from commission.meetings.uploads import Upload, size_label
 from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
 from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
-from commission.timeutil import LONDON, format_datetime, london, now_utc, today
+from commission.timeutil import format_datetime, in_london, london, now_utc, today
 
 bp = Blueprint("meetings", __name__)
 
 
 @bp.context_processor
 def _rules() -> dict[str, Any]:
-    """The object rules the meeting pages ask, the same functions the views do."""
-    return {"can_see_item": policy.can_see_item, "papers_listed": policy.papers_listed}
+    """The rules the meeting pages ask, the same functions the views and
+    services do: who sees what, and where the meeting may go next."""
+    return {
+        "can_see_item": policy.can_see_item,
+        "papers_listed": policy.papers_listed,
+        "can_confirm": meeting_policy.can_confirm,
+        "can_publish_agenda": meeting_policy.can_publish_agenda,
+        "can_mark_held": meeting_policy.can_mark_held,
+        "can_postpone": meeting_policy.can_postpone,
+        "can_cancel": meeting_policy.can_cancel,
+        "can_delete": meeting_policy.can_delete,
+        "consultation_status": consultation_policy.effective_status,
+    }
 
 
 class MeetingSlugConverter(BaseConverter):
@@ -102,7 +115,7 @@ def list_meetings() -> str:
         statuses.add(MeetingStatus.DRAFT)
     visible = Meeting.status.in_(statuses)
     requested = (request.args.get("year") or "").strip()
-    this_year = now.astimezone(LONDON).year
+    this_year = in_london(now).year
     years = year_pages(
         Meeting.starts_at,
         visible=visible,
@@ -280,9 +293,7 @@ def agenda_pack(slug: str) -> Response:
 @bp.get("/papers/<int:paper_id>/<path:filename>")
 @access.public
 def download_paper(paper_id: int, filename: str) -> Response:
-    paper = db.session.get(Paper, paper_id)
-    if paper is None or not policy.can_download_paper(paper):
-        abort(404)
+    paper = load_paper(paper_id)
     data = storage().read(paper.storage_key)
     return Response(
         data,
@@ -391,10 +402,10 @@ def edit_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = MeetingForm()
     if request.method == "GET":
-        local_start = meeting.starts_at.astimezone(LONDON)
+        local_start = in_london(meeting.starts_at)
         form.day.data = local_start.date()
         form.starts.data = f"{local_start:%H:%M}"
-        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+        form.ends.data = f"{in_london(meeting.ends_at):%H:%M}"
         form.venue.data = meeting.venue
         form.online_link.data = meeting.online_link
     if form.validate_on_submit():
@@ -530,8 +541,8 @@ def postpone_meeting(slug: str) -> str | Response:
     meeting = load_meeting(slug)
     form = PostponeForm()
     if request.method == "GET":
-        form.starts.data = f"{meeting.starts_at.astimezone(LONDON):%H:%M}"
-        form.ends.data = f"{meeting.ends_at.astimezone(LONDON):%H:%M}"
+        form.starts.data = f"{in_london(meeting.starts_at):%H:%M}"
+        form.ends.data = f"{in_london(meeting.ends_at):%H:%M}"
     if form.validate_on_submit():
         starts_at, ends_at = _meeting_times(form)
 

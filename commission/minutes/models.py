@@ -22,7 +22,7 @@ from commission.db_types import UTCDateTime, str_enum, utcnow
 from commission.extensions import Base
 from commission.meetings.models import AgendaItem, Meeting
 from commission.membership.models import Authority, Department
-from commission.timeutil import LONDON
+from commission.timeutil import in_london
 
 
 class Minutes(Base):
@@ -223,7 +223,7 @@ def meeting_prefix(meeting: Meeting) -> str:
 
 
 def month_prefix(meeting: Meeting) -> str:
-    local = meeting.starts_at.astimezone(LONDON)
+    local = in_london(meeting.starts_at)
     return f"LGC/{local:%Y}/{local:%m}"
 
 

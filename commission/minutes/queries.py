@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, TypedDict
 
+from flask import abort
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from commission import policy
 from commission.attendance import services as attendance
 from commission.attendance.models import (
     AttendanceReply,
@@ -22,6 +24,43 @@ from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
 from commission.membership.models import Authority
 from commission.minutes.models import Action, ActionStatus, Decision, Minutes
+
+
+def minutes_in_full(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes with their discussions and corrections read."""
+    return db.session.execute(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting.id)
+        .options(selectinload(Minutes.items), selectinload(Minutes.corrections))
+    ).scalar_one_or_none()
+
+
+def load_minutes_page(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes, in full, for their page: None before any are
+    written; 404 unless the viewer may see them (``policy.can_see_minutes``)."""
+    minutes = minutes_in_full(meeting)
+    if not policy.can_see_minutes(minutes):
+        abort(404)
+    return minutes
+
+
+def load_minutes(meeting: Meeting) -> Minutes:
+    """The meeting's minutes the viewer may see, or 404 (none written yet, or
+    a draft for someone who may not see it)."""
+    minutes = db.session.execute(
+        select(Minutes).where(Minutes.meeting_id == meeting.id)
+    ).scalar_one_or_none()
+    if minutes is None or not policy.can_see_minutes(minutes):
+        abort(404)
+    return minutes
+
+
+def load_action(action_id: int) -> Action:
+    """The action the viewer may see (``policy.can_see_action``), or 404."""
+    action = db.session.get(Action, action_id)
+    if action is None or not policy.can_see_action(action):
+        abort(404)
+    return action
 
 
 class MinutesRecord(TypedDict):

@@ -26,7 +26,7 @@ from commission.minutes.models import (
     day_prefix,
     month_prefix,
 )
-from commission.timeutil import format_date, now_utc, today
+from commission.timeutil import format_date, london_date, now_utc, today
 
 HELD = {MeetingStatus.HELD, MeetingStatus.MINUTES_PUBLISHED}
 
@@ -82,14 +82,15 @@ def save_draft(
 
 def approve(*, meeting: Meeting, actor: User) -> Minutes:
     """The chair approves the draft, which publishes it."""
-    if Role.CHAIR not in actor.roles_on(today()):
+    now = now_utc()
+    if Role.CHAIR not in actor.roles_on(london_date(now)):
         raise DomainError("Only the chair can approve the minutes")
     _check_held(meeting)
     minutes = minutes_for(meeting)
     if minutes is None:
         raise DomainError("There are no draft minutes to approve")
     _check_draft(minutes)
-    minutes.approved_at = now_utc()
+    minutes.approved_at = now
     minutes.approved_by_id = actor.id
     meeting.status = MeetingStatus.MINUTES_PUBLISHED
     db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import selectinload
@@ -22,7 +22,7 @@ from commission.meetings.models import Meeting
 from commission.meetings.queries import ITEMS, load_meeting
 from commission.membership.models import Authority, Department
 from commission.minutes import queries, services
-from commission.minutes.models import Action, ActionStatus, Minutes, OwnerKind
+from commission.minutes.models import Action, ActionStatus, OwnerKind
 from commission.minutes.queries import minutes_record
 from commission.pagination import paginate_bounded
 from commission.timeutil import london_date, now_utc, today
@@ -32,27 +32,11 @@ bp = Blueprint("minutes", __name__)
 SLUG = "/meetings/<meeting:slug>"
 
 
-def _can_see_draft() -> bool:
-    return access.has_role(Role.SECRETARIAT, Role.CHAIR)
-
-
-def _minutes_in_full(meeting: Meeting) -> Minutes | None:
-    """The meeting's minutes with their discussions and corrections read."""
-    return db.session.execute(
-        select(Minutes)
-        .where(Minutes.meeting_id == meeting.id)
-        .options(selectinload(Minutes.items), selectinload(Minutes.corrections))
-    ).scalar_one_or_none()
-
-
 @bp.get(f"{SLUG}/minutes")
 @access.public
 def show_minutes(slug: str) -> str:
     meeting = load_meeting(slug, agenda=ITEMS)
-    minutes = _minutes_in_full(meeting)
-    published = minutes is not None and minutes.published
-    if not published and not _can_see_draft():
-        abort(404)
+    minutes = queries.load_minutes_page(meeting)
     return render_template(
         "minutes/show.html",
         meeting=meeting,
@@ -71,15 +55,13 @@ def minutes_pdf(slug: str) -> Response:
     counter and their content), so a correction or a change to the record
     makes a new file, and asking again reads nothing they show."""
     meeting = load_meeting(slug, agenda=ITEMS)
-    minutes = services.minutes_for(meeting)
-    if minutes is None or (not minutes.published and not _can_see_draft()):
-        abort(404)
+    minutes = queries.load_minutes(meeting)
     member = bool(access.current_roles())
 
     def context() -> dict[str, Any]:
         return {
             "meeting": meeting,
-            "minutes": _minutes_in_full(meeting),
+            "minutes": queries.minutes_in_full(meeting),
             "record": minutes_record(meeting),
             "member": member,
             "generated": now_utc(),
@@ -384,15 +366,7 @@ def download_actions() -> Response:
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
 @access.policy("any signed-in person reads; the action's owner or the secretariat updates")
 def show_action(action_id: int) -> str | Response:
-    action = db.session.get(Action, action_id)
-    if action is None:
-        abort(404)
-    if (
-        action.agenda_item is not None
-        and action.agenda_item.confidential
-        and not policy.is_commission_person()
-    ):
-        abort(404)
+    action = queries.load_action(action_id)
     can_update = services.can_update(action, current_user)
     form = ConfirmForm()
     if request.method == "POST":

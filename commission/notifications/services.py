@@ -11,9 +11,11 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
 
+from commission import policy
 from commission.audit import services as audit
-from commission.auth.models import Appointment, DelegatedPower, User
+from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
 from commission.auth.services import issue_password_reset
 from commission.errors import DomainError
@@ -89,20 +91,23 @@ def office_holders(office_id: int, on: date | None = None) -> list[User]:
 
 
 def signers(authority_id: int, on: date | None = None) -> list[User]:
-    """The leader or mayor, and deputies whose delegation covers sign-off today."""
+    """The active people who sign off the authority's responses on the day,
+    by the one rule (``policy.signs_off``): the leader or mayor, and deputies
+    whose delegation covers sign-off. The appointments come with their people
+    and delegations in two statements however many there are."""
     on = on or today()
     appointments = db.session.execute(
-        select(Appointment).where(
-            Appointment.authority_id == authority_id,
-            Appointment.role.in_([Role.LEADER, Role.MAYOR, Role.DEPUTY]),
-            _current(on),
-        )
+        select(Appointment)
+        .join(Appointment.user)
+        .where(Appointment.authority_id == authority_id, _current(on), User.active.is_(True))
+        .options(contains_eager(Appointment.user), selectinload(Appointment.delegations))
+        .order_by(Appointment.id)
     ).scalars()
-    return [
-        a.user
-        for a in appointments
-        if a.user.active and (a.role is not Role.DEPUTY or a.delegated(DelegatedPower.SIGN_OFF, on))
-    ]
+    people: list[User] = []
+    for appointment in appointments:
+        if policy.signs_off(appointment, on) and appointment.user not in people:
+            people.append(appointment.user)
+    return people
 
 
 # Unsubscribing ------------------------------------------------------------------

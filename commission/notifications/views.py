@@ -28,6 +28,7 @@ from commission.notifications.models import (
     OutboxStatus,
     Topic,
 )
+from commission.notifications.queries import load_calendar_owner, load_outbox_message
 from commission.pagination import paginate
 from commission.timeutil import now_utc, today
 
@@ -115,9 +116,7 @@ def list_outbox() -> str:
 @bp.post("/outbox/<int:message_id>/resend")
 @access.roles(Role.SECRETARIAT)
 def resend_message(message_id: int) -> Response:
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = load_outbox_message(message_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return run_button_action(
@@ -193,10 +192,7 @@ def personal_calendar() -> str | Response:
 def calendar_feed(token: str) -> Response:
     """Meetings and consultation deadlines that concern this person. The
     address is the secret; resetting it stops the old one working."""
-    user = db.session.execute(select(User).where(User.calendar_token == token)).scalar_one_or_none()
-    if user is None or not user.active or len(token) < 20:
-        abort(404)
-    return personal_calendar_response(user)
+    return personal_calendar_response(load_calendar_owner(token))
 
 
 def personal_calendar_response(user: User) -> Response:

@@ -18,13 +18,13 @@ from wtforms.fields.choices import SelectChoice
 from commission import access, actions, changes
 from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
+from commission.consultations import policy as consultation_policy
 from commission.consultations.models import (
-    Answer,
     Consultation,
     Position,
     QuestionKind,
 )
-from commission.consultations.queries import load_consultation
+from commission.consultations.queries import load_answer, load_consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_body, cached_download, keep
@@ -38,7 +38,7 @@ from commission.exports.tables import (
     csv_stream_response,
 )
 from commission.extensions import db
-from commission.forms import ConfirmForm
+from commission.forms import ConfirmForm, attach_error
 from commission.links import safe_next
 from commission.maps.drawing import HexMap
 from commission.maps.queries import (
@@ -89,6 +89,13 @@ from commission.summaries.rows import (
 from commission.timeutil import now_utc
 
 bp = Blueprint("summaries", __name__)
+
+
+@bp.context_processor
+def _rules() -> dict[str, Any]:
+    """The summary rules the pages ask, the same functions the services do."""
+    return {"can_publish_summary": consultation_policy.can_publish_summary}
+
 
 REF = "/consultations/<consultation:reference>"
 
@@ -675,9 +682,7 @@ def _bulk_message(done: services.BulkTagging) -> str:
 @access.roles(Role.SECRETARIAT)
 def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
     consultation = load_consultation(reference)
-    answer = db.session.get(Answer, answer_id)
-    if answer is None or answer.response.consultation_id != consultation.id:
-        abort(404)
+    answer = load_answer(consultation, answer_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
@@ -737,6 +742,7 @@ def freeze_summary(reference: str) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def publish_summary(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
+    refusal = services.publish_refusal(consultation)
     form = ConfirmForm()
     if form.validate_on_submit():
 
@@ -751,6 +757,9 @@ def publish_summary(reference: str) -> str | HTTPResponse:
         )
         if outcome is not None:
             return outcome
+    if refusal is not None and not form.form_errors:
+        # Not yet (or no longer) publishable: the page says why and offers no button.
+        attach_error(form, refusal)
     return render_template(
         "consultations/confirm.html",
         form=form,
@@ -758,7 +767,7 @@ def publish_summary(reference: str) -> str | HTTPResponse:
         title="Publish the summary",
         explanation="The summary is frozen as it stands and published for everyone. Later "
         "changes to responses do not change it.",
-        button="Publish summary",
+        button=None if refusal is not None else "Publish summary",
         warning=False,
     )
 

@@ -19,7 +19,7 @@ from commission.summaries.models import GovernmentReply
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc
 from tests import factories
-from tests.pages import main_text, ok, read_csv
+from tests.pages import expect_json, main_text, ok, read_csv
 
 SECRETS = [
     "Dora Deputy",
@@ -155,9 +155,7 @@ def api_documents(client) -> list[Any]:
     walk("/api/v1/office-holders?limit=100")
     for listing in ("authorities", "meetings", "consultations"):
         for item in walk(f"/api/v1/{listing}?limit=100"):
-            detail = client.get(item["url"])
-            assert detail.status_code == 200, item["url"]
-            documents.append(detail.get_json())
+            documents.append(expect_json(client.get(item["url"])))
             if listing == "consultations" and item["summary_published"]:
                 documents.append(client.get(item["url"] + "/summary").get_json())
                 walk(item["url"] + "/positions")

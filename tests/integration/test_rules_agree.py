@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from commission import policy
+from commission.auth.models import Appointment
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
 from commission.consultations.models import (
@@ -21,10 +23,15 @@ from commission.consultations.models import (
     ResponseStatus,
 )
 from commission.consultations.services import capacity
+from commission.errors import DomainError
 from commission.extensions import db
-from commission.timeutil import now_utc
+from commission.meetings import policy as meeting_policy
+from commission.meetings import services as meeting_services
+from commission.meetings.models import MeetingStatus
+from commission.notifications.services import signers
+from commission.timeutil import now_utc, today
 from tests import factories
-from tests.conftest import audit_events
+from tests.conftest import audit_events, count_statements
 from tests.factories import PDF_BYTES
 from tests.pages import error_summary, expect, ok, page, sign_in, sign_out
 
@@ -142,6 +149,62 @@ def test_before_its_closing_time_the_page_offers_changes_and_the_services_make_t
     assert [q.text for q in consultation.questions][-1] == "One more?"
 
 
+# Publishing the summary -------------------------------------------------------------------------
+
+
+def publish_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}/summary"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Publish the summary"
+    ]
+
+
+def test_before_its_closing_time_the_summary_page_offers_no_publishing_and_the_service_refuses(
+    client, login_as
+):
+    login_as(Role.SECRETARIAT)
+    still_open = factories.consultation(
+        status=ConsultationStatus.OPEN,
+        opens_at=now_utc() - timedelta(days=10),
+        closes_at=now_utc() + timedelta(hours=1),
+    )
+    url = f"/consultations/{still_open.reference}/summary/publish"
+    refusal = "A summary can be published once the consultation has closed"
+
+    assert not consultation_policy.can_publish_summary(still_open)
+    assert publish_links(client, still_open) == []
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    refused = ok(client.post(url))
+    assert [text for text, _ in error_summary(refused)] == [refusal]
+    db.session.expire_all()
+    assert still_open.status is ConsultationStatus.OPEN
+    assert audit_events("summary_published") == []
+
+
+def test_past_its_closing_time_the_summary_page_offers_publishing_and_the_service_publishes(
+    client, login_as, past_closing
+):
+    login_as(Role.SECRETARIAT)
+    url = f"/consultations/{past_closing.reference}/summary/publish"
+
+    assert consultation_policy.can_publish_summary(past_closing)
+    assert publish_links(client, past_closing) == ["Publish the summary"]
+    confirm = ok(client.get(url))
+    assert error_summary(confirm) == []
+    assert [b.get_text(strip=True) for b in page(confirm).select("main form button")] == [
+        "Publish summary"
+    ]
+    expect(client.post(url), 302, location=f"/consultations/{past_closing.reference}/summary")
+    db.session.expire_all()
+    assert past_closing.status is ConsultationStatus.SUMMARY_PUBLISHED
+    assert publish_links(client, past_closing) == []
+    assert not consultation_policy.can_publish_summary(past_closing)
+
+
 # Signing off a council's response ---------------------------------------------------------------
 
 
@@ -188,6 +251,59 @@ def test_the_task_to_sign_off_appears_exactly_when_the_check_page_lets_the_perso
     buttons = [b.get_text(" ", strip=True) for b in page(check).select("main form button")]
     assert ("Sign off and submit" in buttons) is signs
     assert capacity(person, ready.council).can_submit is signs
+
+
+def test_the_sign_off_emails_go_to_exactly_the_people_the_rule_says_sign_off(app_ctx):
+    council = factories.council(name="Kirklees Council")
+    leader = factories.person_at(authority=council, role=Role.LEADER, full_name="Leader")
+    signing = factories.person_at(
+        authority=council, role=Role.DEPUTY, full_name="Deputy", sign_off=True
+    )
+    factories.person_at(authority=council, role=Role.DEPUTY, full_name="Deputy without")
+    factories.person_at(
+        authority=council,
+        role=Role.DEPUTY,
+        full_name="Deputy whose delegation ended",
+        sign_off_from=today() - timedelta(days=20),
+        sign_off_until=today() - timedelta(days=1),
+    )
+    factories.person_at(authority=council, role=Role.OFFICER, full_name="Officer")
+    factories.person_at(
+        authority=council, role=Role.DEPUTY, full_name="Account closed", sign_off=True
+    ).active = False
+    factories.person_at(
+        authority=factories.council(), role=Role.LEADER, full_name="Another council's leader"
+    )
+    db.session.flush()
+
+    by_the_rule = {
+        appointment.user.full_name
+        for appointment in db.session.execute(select(Appointment)).scalars()
+        if appointment.authority_id == council.id
+        and appointment.user.active
+        and policy.signs_off(appointment, today())
+    }
+    emailed = {person.full_name for person in signers(council.id)}
+
+    assert emailed == by_the_rule == {leader.full_name, signing.full_name}
+
+
+def test_finding_who_signs_off_takes_the_same_statements_however_many_deputies(app_ctx):
+    council = factories.council()
+    factories.person_at(authority=council, role=Role.LEADER)
+    factories.person_at(authority=council, role=Role.DEPUTY, sign_off=True)
+    db.session.expire_all()
+    with count_statements() as few:
+        assert len(signers(council.id)) == 2
+
+    for _ in range(4):
+        factories.person_at(authority=council, role=Role.DEPUTY, sign_off=True)
+        factories.person_at(authority=council, role=Role.DEPUTY)
+    db.session.expire_all()
+    with count_statements() as many:
+        assert len(signers(council.id)) == 6
+
+    assert len(many) == len(few)
 
 
 # Papers -----------------------------------------------------------------------------------------
@@ -252,3 +368,93 @@ def test_the_meeting_page_links_exactly_the_papers_that_download(
             expect(response, 200)
         else:
             expect(response, 404)
+
+
+# A meeting's next step --------------------------------------------------------------------------
+
+STATES = {
+    "draft": (MeetingStatus.DRAFT, timedelta(days=7)),
+    "scheduled": (MeetingStatus.SCHEDULED, timedelta(days=7)),
+    "agenda published": (MeetingStatus.AGENDA_PUBLISHED, timedelta(days=7)),
+    "under way": (MeetingStatus.AGENDA_PUBLISHED, -timedelta(hours=1)),
+    "held": (MeetingStatus.HELD, -timedelta(days=7)),
+    "cancelled": (MeetingStatus.CANCELLED, timedelta(days=7)),
+}
+
+
+def _postpone(meeting, actor):
+    later = meeting.starts_at + timedelta(days=21)
+    meeting_services.postpone_meeting(
+        meeting=meeting,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        reason="The venue is closed",
+        actor=actor,
+    )
+
+
+STEPS = {
+    "Confirm the meeting": (meeting_policy.can_confirm, meeting_services.confirm_meeting),
+    "Publish the agenda": (meeting_policy.can_publish_agenda, meeting_services.publish_agenda),
+    "Record the meeting as held": (meeting_policy.can_mark_held, meeting_services.mark_held),
+    "Postpone the meeting": (meeting_policy.can_postpone, _postpone),
+    "Cancel the meeting": (
+        meeting_policy.can_cancel,
+        lambda meeting, actor: meeting_services.cancel_meeting(
+            meeting=meeting, reason="No business", actor=actor
+        ),
+    ),
+    "Delete draft meeting": (meeting_policy.can_delete, meeting_services.delete_meeting),
+}
+
+
+def manage_links(client, meeting) -> set[str]:
+    shown = ok(client.get(f"/meetings/{meeting.slug}"))
+    return {a.get_text(" ", strip=True) for a in page(shown).select("main a")} & set(STEPS)
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.parametrize("step", list(STEPS))
+def test_the_meeting_page_offers_a_step_exactly_when_the_service_takes_it(
+    client, login_as, state, step
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    status, starts_in = STATES[state]
+    meeting = factories.meeting(starts_at=now_utc() + starts_in, status=status)
+    factories.agenda_item(meeting=meeting, title="Fair funding review")
+    rule, service = STEPS[step]
+    allowed = rule(meeting)
+
+    assert (step in manage_links(client, meeting)) is allowed
+    if allowed:
+        service(meeting=meeting, actor=secretariat)
+    else:
+        with pytest.raises(DomainError):
+            service(meeting=meeting, actor=secretariat)
+
+
+def test_the_delete_page_offers_deleting_exactly_a_draft(client, login_as):
+    login_as(Role.SECRETARIAT)
+    draft = factories.meeting(status=MeetingStatus.DRAFT)
+    announced = factories.meeting(status=MeetingStatus.SCHEDULED)
+
+    buttons = page(ok(client.get(f"/meetings/{draft.slug}/delete"))).select("main form button")
+    assert [b.get_text(strip=True) for b in buttons] == ["Delete draft meeting"]
+    refused = ok(client.get(f"/meetings/{announced.slug}/delete"))
+    assert page(refused).select("main form button") == []
+    assert "public: cancel or postpone it instead" in page(refused).get_text(" ")
+
+
+def test_the_agenda_shows_a_consultation_past_its_closing_time_as_closed(
+    client, login_as, past_closing
+):
+    login_as(Role.SECRETARIAT)
+    meeting = factories.meeting(published=True)
+    item = factories.agenda_item(meeting=meeting, title="Children's services")
+    item.consultation_id = past_closing.id
+    db.session.flush()
+
+    shown = page(ok(client.get(f"/meetings/{meeting.slug}"))).get_text(" ")
+
+    assert past_closing.status is ConsultationStatus.OPEN
+    assert "· Closed, closed" in " ".join(shown.split())

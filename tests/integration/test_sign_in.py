@@ -24,7 +24,7 @@ def person(app_ctx):
     return factories.user(role=Role.LEADER, email=EMAIL, full_name="Tom Ashworth")
 
 
-def sign_in(client, email=EMAIL, password=factories.PASSWORD, url="/sign-in", **kwargs):
+def post_sign_in(client, email=EMAIL, password=factories.PASSWORD, url="/sign-in", **kwargs):
     return client.post(url, data={"email": email, "password": password}, **kwargs)
 
 
@@ -62,7 +62,7 @@ def test_sign_in_page_prefills_the_email_from_the_link(client):
 
 
 def test_correct_details_sign_in_and_go_home(client, person):
-    response = sign_in(client)
+    response = post_sign_in(client)
     expect(response, 302, location="/")
     assert signed_in_user_id(client) == person.get_id()
     home = client.get("/")
@@ -70,7 +70,7 @@ def test_correct_details_sign_in_and_go_home(client, person):
 
 
 def test_sign_in_is_recorded(client, person):
-    sign_in(client, environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    post_sign_in(client, environ_base={"REMOTE_ADDR": "203.0.113.5"})
     db.session.refresh(person)
     assert person.last_signed_in_at is not None
     [event] = audit_events("signed_in")
@@ -81,13 +81,13 @@ def test_sign_in_is_recorded(client, person):
 
 
 def test_email_is_matched_whatever_its_case_and_spaces(client, person):
-    response = sign_in(client, email="  Tom.Ashworth@EXAMPLE.gov.uk ")
+    response = post_sign_in(client, email="  Tom.Ashworth@EXAMPLE.gov.uk ")
     expect(response, 302)
     assert signed_in_user_id(client) == person.get_id()
 
 
 def test_session_cookie_is_http_only_and_same_site(client, person):
-    response = sign_in(client)
+    response = post_sign_in(client)
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "commission_session" in c)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -97,13 +97,13 @@ def test_session_cookie_is_http_only_and_same_site(client, person):
 def test_signing_in_starts_a_fresh_session(client, person):
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    sign_in(client)
+    post_sign_in(client)
     with client.session_transaction() as session:
         assert "planted" not in session
 
 
 def test_sign_in_goes_on_to_a_safe_next_page(client, person):
-    response = sign_in(client, url="/sign-in?next=/account")
+    response = post_sign_in(client, url="/sign-in?next=/account")
     assert response.headers["Location"] == "/account"
 
 
@@ -129,13 +129,13 @@ def test_the_form_keeps_a_safe_next_page_but_not_an_unsafe_one(client):
 def test_a_page_that_needs_sign_in_comes_back_after_it(client, person):
     response = client.get("/account")
     expect(response, 302, location="/sign-in?next=/account")
-    response = sign_in(client, url=response.headers["Location"])
+    response = post_sign_in(client, url=response.headers["Location"])
     assert response.headers["Location"] == "/account"
     assert heading(client.get("/account")) == "Your account"
 
 
 def test_wrong_password_gets_the_generic_message(client, person):
-    shown = ok(sign_in(client, password="not-the-right-password"))
+    shown = ok(post_sign_in(client, password="not-the-right-password"))
     assert heading(shown) == "Sign in"
     assert error_summary(shown) == GENERIC
     assert signed_in_user_id(client) is None
@@ -143,13 +143,15 @@ def test_wrong_password_gets_the_generic_message(client, person):
 
 
 def test_wrong_password_keeps_the_email_but_not_the_password(client, person):
-    response = sign_in(client, password="not-the-right-password")
+    response = post_sign_in(client, password="not-the-right-password")
     assert page(response).select_one("input#email")["value"] == EMAIL
     assert not page(response).select_one("input#password").get("value")
 
 
 def test_failed_sign_in_is_recorded_and_counted(client, person):
-    sign_in(client, password="not-the-right-password", environ_base={"REMOTE_ADDR": "203.0.113.5"})
+    post_sign_in(
+        client, password="not-the-right-password", environ_base={"REMOTE_ADDR": "203.0.113.5"}
+    )
     [event] = audit_events("sign_in_failed")
     assert event.actor_id is None
     assert event.subject_id == person.id
@@ -161,8 +163,8 @@ def test_failed_sign_in_is_recorded_and_counted(client, person):
 
 
 def test_unknown_email_gets_the_same_message_as_a_wrong_password(client, person):
-    wrong_password = sign_in(client, password="not-the-right-password")
-    unknown = sign_in(client, email="nobody@example.gov.uk")
+    wrong_password = post_sign_in(client, password="not-the-right-password")
+    unknown = post_sign_in(client, email="nobody@example.gov.uk")
     assert error_summary(unknown) == error_summary(wrong_password) == GENERIC
     [_, event] = audit_events("sign_in_failed")
     assert event.subject_id is None
@@ -171,7 +173,7 @@ def test_unknown_email_gets_the_same_message_as_a_wrong_password(client, person)
 
 def test_deactivated_account_is_refused_with_the_same_message(client, app_ctx):
     factories.user(role=Role.LEADER, email=EMAIL, active=False)
-    response = sign_in(client)
+    response = post_sign_in(client)
     assert error_summary(response) == GENERIC
     assert signed_in_user_id(client) is None
     assert len(audit_events("sign_in_failed")) == 1
@@ -180,7 +182,7 @@ def test_deactivated_account_is_refused_with_the_same_message(client, app_ctx):
 def test_invited_account_without_a_password_is_refused_with_the_same_message(client, app_ctx):
     factories.user(role=Role.LEADER, email=EMAIL, password=None)
     for attempt in ("", "anything-at-all-really"):
-        response = sign_in(client, password=attempt or "x")
+        response = post_sign_in(client, password=attempt or "x")
         assert error_summary(response) == GENERIC
     assert signed_in_user_id(client) is None
 
@@ -196,7 +198,7 @@ def test_missing_email_and_password_are_linked_to_their_fields(client, app_ctx):
 
 
 def test_malformed_email_is_linked_to_the_email_field(client, app_ctx):
-    response = sign_in(client, email="tom.ashworth.example.gov.uk")
+    response = post_sign_in(client, email="tom.ashworth.example.gov.uk")
     assert error_summary(response) == [
         ("Enter an email address in the correct format, like name@example.gov.uk", "#email")
     ]
@@ -208,13 +210,13 @@ def test_malformed_email_is_linked_to_the_email_field(client, app_ctx):
 def test_over_long_email_is_refused(client, app_ctx):
     email = "a" * 240 + "@example.gov.uk"
     assert len(email) > 254
-    response = sign_in(client, email=email)
+    response = post_sign_in(client, email=email)
     assert error_summary(response) == [("Email address must be 254 characters or fewer", "#email")]
     assert throttle_count(f"sign-in:account:{email}") == 0
 
 
 def test_over_long_password_is_refused_before_checking(client, person):
-    response = sign_in(client, password="x" * 129)
+    response = post_sign_in(client, password="x" * 129)
     assert error_summary(response) == [("Password must be 128 characters or fewer", "#password")]
     assert audit_events("sign_in_failed") == []
 
@@ -222,13 +224,13 @@ def test_over_long_password_is_refused_before_checking(client, person):
 def test_too_many_failures_for_an_account_lock_it_even_with_the_right_password(app, client, person):
     limit = app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]
     for number in range(limit):
-        response = sign_in(
+        response = post_sign_in(
             client,
             password="not-the-right-password",
             environ_base={"REMOTE_ADDR": f"198.51.100.{number}"},
         )
         assert error_summary(response) == GENERIC
-    response = sign_in(client, environ_base={"REMOTE_ADDR": "198.51.100.99"})
+    response = post_sign_in(client, environ_base={"REMOTE_ADDR": "198.51.100.99"})
     expect(response, 429)
     assert response.headers["Retry-After"] == str(app.config["SIGN_IN_FAILURE_WINDOW_SECONDS"])
     assert heading(response) == "Too many attempts"
@@ -241,15 +243,15 @@ def test_too_many_failures_for_an_account_lock_it_even_with_the_right_password(a
 
 def test_a_locked_account_is_locked_whatever_case_the_email_is_typed_in(app, client, person):
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
-        sign_in(client, email=EMAIL.upper(), password="not-the-right-password")
-    expect(sign_in(client, email=f" {EMAIL.title()} "), 429)
+        post_sign_in(client, email=EMAIL.upper(), password="not-the-right-password")
+    expect(post_sign_in(client, email=f" {EMAIL.title()} "), 429)
 
 
 def test_failures_for_one_account_do_not_lock_another(app, client, person):
     other = factories.user(email="other@example.gov.uk")
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
-        sign_in(client, password="not-the-right-password")
-    response = sign_in(client, email=other.email)
+        post_sign_in(client, password="not-the-right-password")
+    response = post_sign_in(client, email=other.email)
     expect(response, 302)
 
 
@@ -258,28 +260,30 @@ def test_failures_older_than_the_window_do_not_count(app, client, person):
     long_ago = now_utc() - timedelta(seconds=window + 5)
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] + 2):
         db.session.add(ThrottleEvent(key=f"sign-in:account:{EMAIL}", occurred_at=long_ago))
-    expect(sign_in(client), 302)
+    expect(post_sign_in(client), 302)
 
 
 def test_success_clears_the_accounts_failure_count(app, client, person):
     limit = app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]
     for _ in range(limit - 1):
-        sign_in(client, password="not-the-right-password")
+        post_sign_in(client, password="not-the-right-password")
     assert throttle_count(f"sign-in:account:{EMAIL}") == limit - 1
-    expect(sign_in(client), 302)
+    expect(post_sign_in(client), 302)
     assert throttle_count(f"sign-in:account:{EMAIL}") == 0
     client.post("/sign-out")
     for _ in range(limit - 1):
-        sign_in(client, password="not-the-right-password")
-    expect(sign_in(client), 302)
+        post_sign_in(client, password="not-the-right-password")
+    expect(post_sign_in(client), 302)
 
 
 def test_too_many_failures_from_one_address_lock_that_address(client, person, address_limit):
     attacker = {"REMOTE_ADDR": "203.0.113.66"}
     for number in range(address_limit):
-        response = sign_in(client, email=f"guess{number}@example.gov.uk", environ_base=attacker)
+        response = post_sign_in(
+            client, email=f"guess{number}@example.gov.uk", environ_base=attacker
+        )
         assert error_summary(response) == GENERIC
-    response = sign_in(client, environ_base=attacker)
+    response = post_sign_in(client, environ_base=attacker)
     expect(response, 429)
     assert "Retry-After" in response.headers
     assert signed_in_user_id(client) is None
@@ -288,17 +292,17 @@ def test_too_many_failures_from_one_address_lock_that_address(client, person, ad
 
 def test_a_locked_address_does_not_lock_other_addresses(client, person, address_limit):
     for number in range(address_limit):
-        sign_in(
+        post_sign_in(
             client,
             email=f"guess{number}@example.gov.uk",
             environ_base={"REMOTE_ADDR": "203.0.113.66"},
         )
-    response = sign_in(client, environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    response = post_sign_in(client, environ_base={"REMOTE_ADDR": "192.0.2.10"})
     expect(response, 302)
 
 
 def test_sign_out_by_post_ends_the_session(client, person):
-    sign_in(client)
+    post_sign_in(client)
     response = client.post("/sign-out")
     expect(response, 302, location="/")
     assert signed_in_user_id(client) is None
@@ -310,7 +314,7 @@ def test_sign_out_by_post_ends_the_session(client, person):
 
 
 def test_after_sign_out_pages_need_sign_in_again(client, person):
-    sign_in(client)
+    post_sign_in(client)
     client.post("/sign-out")
     assert client.get("/account").headers["Location"] == "/sign-in?next=/account"
 
@@ -318,7 +322,7 @@ def test_after_sign_out_pages_need_sign_in_again(client, person):
 def test_a_copy_of_the_cookie_taken_before_sign_out_is_refused_after_it(client, app, person):
     """Signing out ends the session on the server: someone who copied the
     cookie (on a shared computer, say) cannot go on using it."""
-    sign_in(client)
+    post_sign_in(client)
     name, domain = app.config["SESSION_COOKIE_NAME"], app.config["SERVER_NAME"]
     copied = client.get_cookie(name, domain=domain).value
     client.post("/sign-out")
@@ -331,7 +335,7 @@ def test_a_copy_of_the_cookie_taken_before_sign_out_is_refused_after_it(client, 
 
 
 def test_sign_out_by_get_asks_for_confirmation(client, person):
-    sign_in(client)
+    post_sign_in(client)
     response = client.get("/sign-out")
     assert heading(response) == "Sign out"
     assert "You are signed in as Tom Ashworth (tom.ashworth@example.gov.uk)" in (
@@ -355,7 +359,7 @@ def test_signed_in_people_visiting_sign_in_are_sent_home(client, login_as):
 
 
 def test_changed_session_token_signs_the_person_out(client, person):
-    sign_in(client)
+    post_sign_in(client)
     expect(client.get("/account"), 200)
     person.session_token = "0" * 32  # as a password change elsewhere does
     response = client.get("/account")
@@ -363,7 +367,7 @@ def test_changed_session_token_signs_the_person_out(client, person):
 
 
 def test_deactivated_account_is_signed_out_at_the_next_request(client, person):
-    sign_in(client)
+    post_sign_in(client)
     person.active = False
     response = client.get("/account")
     assert response.headers["Location"] == "/sign-in?next=/account"
@@ -390,7 +394,7 @@ def test_sign_in_with_csrf_protection_on(client, person, csrf_enabled):
 
 
 def test_sign_in_throttle_records_are_per_account(client, person):
-    sign_in(client, password="not-the-right-password")
+    post_sign_in(client, password="not-the-right-password")
     keys = db.session.execute(select(ThrottleEvent.key)).scalars().all()
     assert sorted(keys) == sorted([f"sign-in:account:{EMAIL}", "sign-in:address:127.0.0.1"])
     assert db.session.get(User, person.id).last_signed_in_at is None

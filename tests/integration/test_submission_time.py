@@ -1,6 +1,8 @@
-"""A change to a response happens at one moment: the clock is read once, so
-the window is judged, and the response and its revision are stamped, at the
-same time — even when the clock moves on while the change is made."""
+"""A change happens at one moment: the clock is read once, so the window is
+judged, and the record is stamped, at the same time (and the day it happens
+is that moment's day in London) — even when the clock moves on while the
+change is made. A response and its revision; a reply to a meeting, the
+register, a minister's reply; the chair's approval of the minutes."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from commission.attendance import services as attendance
+from commission.attendance.models import InvitationStatus, RegisterMark, ReplyKind
 from commission.auth.roles import Role
 from commission.consultations import services
 from commission.consultations.models import Position, Response
 from commission.extensions import db
+from commission.minutes import services as minutes
 from commission.timeutil import now_utc
 from tests import factories
 
@@ -108,3 +113,70 @@ def test_a_saved_draft_reads_the_clock_once(app_ctx, consultation, council, read
 
     assert clock.reads == 1
     assert saved.revisions[-1].saved_at == saved.updated_at
+
+
+# Meetings ---------------------------------------------------------------------------------------
+
+
+def ticking(monkeypatch: pytest.MonkeyPatch, module: object) -> TickingClock:
+    clock = TickingClock()
+    monkeypatch.setattr(module, "now_utc", clock)
+    return clock
+
+
+def test_a_reply_to_a_meeting_reads_the_clock_once(app_ctx, monkeypatch, council):
+    leader = factories.person_at(authority=council, role=Role.LEADER)
+    meeting = factories.meeting(published=True)
+    clock = ticking(monkeypatch, attendance)
+
+    reply = attendance.save_reply(
+        meeting=meeting,
+        authority=council,
+        kind=ReplyKind.IN_PERSON,
+        substitute=None,
+        substitute_name="",
+        actor=leader,
+    )
+
+    assert clock.reads == 1
+    assert reply.replied_at == clock.start + timedelta(seconds=1)
+
+
+def test_the_register_reads_the_clock_once(app_ctx, monkeypatch, council):
+    secretariat = factories.user(role=Role.SECRETARIAT)
+    meeting = factories.held_meeting()
+    clock = ticking(monkeypatch, attendance)
+
+    attendance.save_register(
+        meeting=meeting, marks={council.id: (RegisterMark.IN_PERSON, False)}, actor=secretariat
+    )
+
+    assert clock.reads == 1
+    [entry] = attendance.register_entries(meeting).values()
+    assert entry.recorded_at == clock.start + timedelta(seconds=1)
+
+
+def test_a_ministers_reply_reads_the_clock_once(app_ctx, monkeypatch):
+    meeting = factories.meeting(published=True)
+    invitation = factories.ministerial_invitation(meeting=meeting, for_chair=True)
+    chair = factories.user(role=Role.CHAIR)
+    clock = ticking(monkeypatch, attendance)
+
+    attendance.respond_to_invitation(
+        invitation=invitation, status=InvitationStatus.CONFIRMED, stand_in=None, actor=chair
+    )
+
+    assert clock.reads == 1
+    assert invitation.responded_at == clock.start + timedelta(seconds=1)
+
+
+def test_approving_the_minutes_reads_the_clock_once(app_ctx, monkeypatch):
+    meeting = factories.held_meeting()
+    factories.draft_minutes(meeting=meeting)
+    chair = factories.user(role=Role.CHAIR)
+    clock = ticking(monkeypatch, minutes)
+
+    approved = minutes.approve(meeting=meeting, actor=chair)
+
+    assert clock.reads == 1
+    assert approved.approved_at == clock.start + timedelta(seconds=1)

@@ -16,7 +16,17 @@ from commission.tokens.models import PersonalAccessToken
 from commission.tokens.services import create_token, digest
 from tests import factories
 from tests.conftest import audit_events
-from tests.pages import error_summary, expect, main_text, ok, page, sign_in, sign_out, table_records
+from tests.pages import (
+    error_summary,
+    expect,
+    expect_json,
+    main_text,
+    ok,
+    page,
+    sign_in,
+    sign_out,
+    table_records,
+)
 
 
 def made_through_the_form(client, name="Weekly figures", days="90"):
@@ -75,12 +85,11 @@ def test_a_lead_departments_minister_reads_the_live_summary_with_a_token(client,
     again = client.get(url, headers=bearer(secret))
 
     assert anonymous.status_code == 404
-    assert live.status_code == 200
-    summary = live.get_json()
+    summary = expect_json(live)
     assert summary["published"] is False
     assert summary["figures"]["overall"]["total"] == 1
     assert live.headers["Cache-Control"] == "private, no-cache"
-    assert again.status_code == 200
+    expect_json(again)
     token = db.session.execute(select(PersonalAccessToken)).scalar_one()
     assert token.last_used_at is not None
     assert [e.actor_id for e in audit_events("api_token_used")] == [minister.id]  # once a day
@@ -123,7 +132,7 @@ def test_a_bad_expired_or_revoked_token_is_refused(client, login_as):
         assert refused.status_code == 401
         assert refused.mimetype == "application/problem+json"
         assert refused.headers["WWW-Authenticate"].startswith("Bearer")
-    assert client.get("/api/v1/authorities", headers=bearer(secret)).status_code == 200
+    expect_json(client.get("/api/v1/authorities", headers=bearer(secret)))
 
     expect(
         client.post(f"/account/api-tokens/{token.id}/revoke", data={}),

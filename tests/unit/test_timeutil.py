@@ -4,7 +4,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from commission.timeutil import LONDON, format_date, format_datetime, format_time, today
+from commission.db_types import utcnow
+from commission.timeutil import (
+    LONDON,
+    format_date,
+    format_datetime,
+    format_time,
+    in_london,
+    london_date,
+    start_of_year,
+    today,
+)
 
 
 def utc(*args: int) -> datetime:
@@ -82,3 +92,21 @@ def test_today_is_the_date_in_london(monkeypatch):
 
 def test_london_zone_is_europe_london():
     assert str(LONDON) == "Europe/London"
+
+
+def test_in_london_is_the_wall_clock_time_there():
+    summer = in_london(utc(2027, 7, 6, 23, 30))
+    assert (summer.date(), summer.hour, summer.minute) == (date(2027, 7, 7), 0, 30)
+    assert summer.utcoffset() == timedelta(hours=1)
+    assert in_london(utc(2027, 2, 2, 10, 30)).hour == 10
+    assert london_date(utc(2027, 12, 31, 23, 59)) == date(2027, 12, 31)
+
+
+def test_a_year_starts_at_midnight_in_london():
+    assert start_of_year(2027) == utc(2027, 1, 1, 0, 0)  # GMT in January
+    assert in_london(start_of_year(2028)).date() == date(2028, 1, 1)
+
+
+def test_the_column_default_reads_the_same_clock(monkeypatch):
+    monkeypatch.setattr("commission.db_types.now_utc", lambda: utc(2027, 6, 30, 23, 30))
+    assert utcnow() == utc(2027, 6, 30, 23, 30)
