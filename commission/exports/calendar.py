@@ -17,7 +17,7 @@ from icalendar import Calendar, Event
 
 from commission.links import external_url
 from commission.meetings.models import Meeting, MeetingStatus
-from commission.timeutil import LONDON
+from commission.timeutil import in_london
 
 CANCELLED = {MeetingStatus.CANCELLED, MeetingStatus.POSTPONED}
 
@@ -30,8 +30,8 @@ def _event(meeting: Meeting, *, show_link: bool) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("dtstamp", meeting.created_at)
-    event.add("dtstart", meeting.starts_at.astimezone(LONDON))
-    event.add("dtend", meeting.ends_at.astimezone(LONDON))
+    event.add("dtstart", in_london(meeting.starts_at))
+    event.add("dtend", in_london(meeting.ends_at))
     event.add("sequence", meeting.calendar_sequence)
     summary = meeting.title
     if meeting.status in CANCELLED:
@@ -57,8 +57,8 @@ def _deadline_event(consultation: Any, closes: datetime) -> Event:
         "uid", f"consultation-{consultation.id}-deadline@{current_app.config['CALENDAR_DOMAIN']}"
     )
     event.add("dtstamp", consultation.created_at)
-    event.add("dtstart", closes.astimezone(LONDON))
-    event.add("dtend", closes.astimezone(LONDON))
+    event.add("dtstart", in_london(closes))
+    event.add("dtend", in_london(closes))
     event.add("summary", f"Responses close: {consultation.reference} {consultation.title}")
     url = external_url("consultations.show_consultation", reference=consultation.reference)
     event.add("url", url)

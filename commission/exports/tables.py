@@ -25,7 +25,7 @@ import xlsxwriter
 from flask import Response, stream_with_context
 from xlsxwriter.worksheet import Worksheet
 
-from commission.timeutil import LONDON
+from commission.timeutil import in_london
 
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +40,7 @@ MAX_WIDTH = 60
 def _excel_value(value: Any) -> Any:
     """Excel has no time zones: show aware times as London wall-clock time."""
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(LONDON).replace(tzinfo=None)
+        return in_london(value).replace(tzinfo=None)
     return _safe_text(value)
 
 
