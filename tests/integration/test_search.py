@@ -276,6 +276,42 @@ def test_results_come_in_pages_and_cost_the_same_however_many(client, meeting):
     assert "There are no more results" in main_text(beyond)
 
 
+@pytest.mark.parametrize("who", ["anonymous", "secretariat"])
+def test_many_results_of_every_kind_and_later_pages_cost_what_one_result_does(
+    client, app_ctx, who
+):
+    if who == "secretariat":
+        sign_in(client, factories.user(role=Role.SECRETARIAT))
+    meeting = factories.held_meeting(day=today() - timedelta(days=3))
+    first = item(meeting, "Pulsar 0")
+    # Unmeasured first, so the test's own changes are written before counting.
+    ok(client.get("/search", query_string={"q": "pulsar"}))
+    with count_statements() as one:
+        shown = ok(client.get("/search", query_string={"q": "pulsar"}))
+    assert "1 result " in status_line(shown) + " "
+    for n in range(1, 50):
+        item(meeting, f"Pulsar {n}", "A pulsar item")
+    for n in range(12):
+        factories.paper(item=first, data=pdf_with(f"Pulsar paper {n}"), title=f"Paper {n}")
+    factories.published_minutes(meeting=meeting, introduction="Pulsar minutes")
+    for n in range(6):
+        factories.decision(meeting=meeting, text=f"Agreed pulsar plan {n}")
+    factories.consultation(title="Pulsar consultation")
+    factories.council(name="Pulsar Council")
+    ok(client.get("/search", query_string={"q": "pulsar"}))
+    counts = []
+    for number in (1, 2, 3, 4):
+        with count_statements() as statements:
+            shown = ok(client.get("/search", query_string={"q": "pulsar", "page": number}))
+        assert shown.select("li.app-search-result"), number
+        counts.append(len(statements))
+    assert counts == [len(one)] * 4
+    assert int(status_line(shown).split()[0]) > 60  # results on four pages and more
+    with count_statements() as papers:
+        ok(client.get("/search", query_string={"q": "pulsar", "kind": "paper", "page": 2}))
+    assert len(papers) == len(one)
+
+
 def test_the_header_links_to_search_on_every_page(client, app_ctx):
     for path in ("/", "/meetings", "/about"):
         links = [a["href"] for a in page(client.get(path)).select("header a")]
