@@ -10,7 +10,10 @@ the bench times: two that every current member authority answered (25
 position questions, with comments, most of them tagged with themes), one
 with a published summary and one still live (closed, not yet published), and
 one with 150 responses. The meeting the bench times has papers of a real
-pack's length (a briefing and an annex per item, hundreds of pages in all).
+pack's length (a briefing and an annex per item, hundreds of pages in all);
+every other meeting has 17 papers of a few thousand words each
+(``paper_text.py``), about 2,000 over ten years. Last, the search index is
+built over everything by ``reindex_all()``, as ``flask search reindex`` does.
 
 Large tables go in with PostgreSQL's COPY (psycopg) or, on SQLite, one
 ``executemany`` in one transaction; small ones with multi-row INSERTs through
@@ -271,8 +274,8 @@ ITEM_KINDS = [
 
 
 def tiny_pdf(pages: int = 1, title: str = "Commission paper") -> bytes:
-    """A small valid PDF of ``pages`` pages of text (one by default: every
-    paper of the history points at that one file)."""
+    """A small valid PDF of ``pages`` pages of the same lines of text (the
+    benched meeting's pack papers; the history's papers are ``paper_text``'s)."""
     first_page = 4
     font = first_page + 2 * pages
     kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(pages))
