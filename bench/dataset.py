@@ -10,7 +10,10 @@ the bench times: two that every current member authority answered (25
 position questions, with comments, most of them tagged with themes), one
 with a published summary and one still live (closed, not yet published), and
 one with 150 responses. The meeting the bench times has papers of a real
-pack's length (a briefing and an annex per item, hundreds of pages in all).
+pack's length (a briefing and an annex per item, hundreds of pages in all);
+every other meeting has 17 papers of a few thousand words each
+(``paper_text.py``), about 2,000 over ten years. Last, the search index is
+built over everything by ``reindex_all()``, as ``flask search reindex`` does.
 
 Large tables go in with PostgreSQL's COPY (psycopg) or, on SQLite, one
 ``executemany`` in one transaction; small ones with multi-row INSERTs through
@@ -39,10 +42,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path and not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT))
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import paper_text  # noqa: E402
 
 SEED = 17
 # Bumped whenever the generator changes, so an older dataset is rebuilt.
-GENERATOR = 4
+GENERATOR = 5
 MARKER_TABLE = "bench_dataset"
 SIZES = ("full", "small")
 TARGET_QUESTIONS = 25
@@ -86,6 +93,9 @@ class DatasetInfo:
     generator: int = GENERATOR
     dialect: str = ""
     build_seconds: float = 0.0
+    # Of which filling the search index (``reindex_all``) took this long.
+    index_seconds: float = 0.0
+    index_documents: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     target_reference: str = ""
     mid_reference: str = ""
@@ -94,6 +104,10 @@ class DatasetInfo:
     meeting_slug: str = ""
     authority_slug: str = ""
     decision_query: str = "funding"
+    # What the bench's searches look for besides ``decision_query``: a phrase
+    # in many papers, and a word in about one paper in a hundred.
+    search_phrase: str = '"adult social care"'
+    search_rare_word: str = "crematorium"
     users: dict[str, str] = field(default_factory=dict)
     reused: bool = False
 
@@ -223,6 +237,18 @@ THEMES = [
 # The benched meeting's papers: a briefing and an annex for each item with
 # papers, as long as a real pack's (pages each).
 PACK_PAPER_PAGES = {"Briefing": 12, "Annex": 60}
+PACK_KINDS = ("ministerial_session", "consultation", "discussion")
+# Every other meeting's papers, by the kind of item: each a PDF of its own,
+# a few thousand words long (paper_text.py), about 2,000 over ten years.
+HISTORY_PAPERS = {
+    "minutes": ("Draft minutes",),
+    "ministerial_session": ("Briefing", "Annex", "Report", "Evidence"),
+    "consultation": ("Briefing", "Annex", "Report", "Evidence"),
+    "discussion": ("Briefing", "Annex", "Report", "Evidence"),
+    "decision": ("Recommendation", "Annex"),
+    "information": ("Update", "Data"),
+}
+PAPER_WORDS = (1_500, 5_000)
 AUDIT_ACTIONS = [
     ("response_saved", "responses"),
     ("response_submitted", "responses"),
@@ -248,8 +274,8 @@ ITEM_KINDS = [
 
 
 def tiny_pdf(pages: int = 1, title: str = "Commission paper") -> bytes:
-    """A small valid PDF of ``pages`` pages of text (one by default: every
-    paper of the history points at that one file)."""
+    """A small valid PDF of ``pages`` pages of the same lines of text (the
+    benched meeting's pack papers; the history's papers are ``paper_text``'s)."""
     first_page = 4
     font = first_page + 2 * pages
     kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(pages))
@@ -292,8 +318,12 @@ class Builder:
         self.bulk = bulk
         self.scale = scale
         self.random = random.Random(seed)  # noqa: S311  (a repeatable dataset)
+        # The papers' words come from a generator of their own, so the rest of
+        # the dataset is the same with or without them.
+        self.words = random.Random(f"{seed}-papers")  # noqa: S311
         self.references: dict[int, int] = {}
         self.start = NOW - timedelta(days=365 * scale.years)
+        self.file_texts: dict[str, str] = {}
 
     # -- reference data and people ------------------------------------------------
 
@@ -671,7 +701,6 @@ class Builder:
         from commission.storage import storage
         from commission.timeutil import LONDON
 
-        stored = storage().save(tiny_pdf())
         pack_papers = {
             suffix: storage().save(tiny_pdf(pages, f"{suffix} to the Commission"))
             for suffix, pages in PACK_PAPER_PAGES.items()
@@ -752,24 +781,34 @@ class Builder:
                         "discussion": f"Members discussed {topic} at length.",
                     }
                 )
-                if kind in {"ministerial_session", "consultation", "discussion"}:
-                    for title_suffix in ("Briefing", "Annex"):
-                        # The benched (last) meeting's papers are full length.
-                        file = pack_papers[title_suffix] if n == count - 1 else stored
-                        papers.append(
-                            {
-                                "agenda_item_id": item_id,
-                                "title": f"{title_suffix}: {topic}",
-                                "filename": f"{title_suffix.lower()}-{position}.pdf",
-                                "content_type": "application/pdf",
-                                "size": file.size,
-                                "checksum": file.checksum,
-                                "storage_key": file.key,
-                                "public": True,
-                                "uploaded_at": starts - timedelta(days=8),
-                                "uploaded_by_id": secretariat,
-                            }
-                        )
+                # The benched (last) meeting's papers are a real pack's length;
+                # every other paper is a PDF of its own words.
+                benched = n == count - 1
+                suffixes = (
+                    (("Briefing", "Annex") if kind in PACK_KINDS else ())
+                    if benched
+                    else HISTORY_PAPERS.get(kind, ())
+                )
+                for title_suffix in suffixes:
+                    paper_title = f"{title_suffix}: {topic}"
+                    if benched:
+                        file = pack_papers[title_suffix]
+                    else:
+                        file = self.paper_file(paper_title, topic)
+                    papers.append(
+                        {
+                            "agenda_item_id": item_id,
+                            "title": paper_title,
+                            "filename": f"{title_suffix.lower().replace(' ', '-')}-{position}.pdf",
+                            "content_type": "application/pdf",
+                            "size": file.size,
+                            "checksum": file.checksum,
+                            "storage_key": file.key,
+                            "public": True,
+                            "uploaded_at": starts - timedelta(days=8),
+                            "uploaded_by_id": secretariat,
+                        }
+                    )
                 if kind in {"consultation", "decision", "discussion"}:
                     number += 1
                     decisions.append(
@@ -805,11 +844,27 @@ class Builder:
         self.bulk.insert(Meeting, meetings)
         self.bulk.insert(AgendaItem, items)
         self.bulk.insert(Paper, papers)
+        self.bulk.copy("search_file_texts", ("checksum", "text"), sorted(self.file_texts.items()))
         self.bulk.insert(Minutes, minutes)
         self.bulk.insert(MinuteItem, minute_items)
         self.bulk.insert(Decision, decisions)
         self.bulk.insert(Action, actions)
         info.meeting_slug = meetings[-1]["slug"]
+
+    def paper_file(self, title: str, topic: str) -> Any:
+        """A paper of a few thousand words on ``topic``, stored as a PDF like
+        an upload; its text is kept as the app reads it back from the PDF
+        (words separated by single spaces, the PDF font's curly apostrophe),
+        so indexing it need not read the PDF again."""
+        from commission.search.documents import clean
+        from commission.storage import storage
+
+        words = paper_text.paper_text(self.words, topic, self.words.randint(*PAPER_WORDS))
+        stored = storage().save(paper_text.text_pdf(title, words))
+        self.file_texts[stored.checksum] = clean(
+            " ".join(f"{title} {words}".split()).replace("'", "\u2019")
+        )
+        return stored
 
     def audit(self) -> None:
         bulk, rnd = self.bulk, self.random
@@ -997,6 +1052,7 @@ def build(
     import flask_migrate
 
     from commission.extensions import db
+    from commission.search.index import paused, reindex_all
 
     scale = scale_for(size, years)
     if rebuild or _migrated_by_another_version(url):
@@ -1030,26 +1086,44 @@ def build(
         connection = db.session.connection()
         bulk = Bulk(connection)
         builder = Builder(bulk, scale, seed)
-        builder.reference_data()
-        members = builder.members()
-        builder.people(members, info)
-        controls = current_controls()
-        published = builder.consultations(members, controls)
-        published += builder.targets(members, controls, info)
-        builder.meetings(members, published, info)
-        builder.audit()
-        bulk.reset_sequences()
-        builder.snapshots(published)
+        # The bulk inserts bypass the index; the few changes made through the
+        # session (reference data, publishing) leave it alone too, and the
+        # whole index is built once at the end, as ``flask search reindex`` does.
+        with paused(db.session()):
+            builder.reference_data()
+            members = builder.members()
+            builder.people(members, info)
+            controls = current_controls()
+            published = builder.consultations(members, controls)
+            published += builder.targets(members, controls, info)
+            builder.meetings(members, published, info)
+            builder.audit()
+            bulk.reset_sequences()
+            builder.snapshots(published)
+        indexing = time.perf_counter()
+        if info.dialect == "postgresql":
+            # Statistics for the tables just loaded, so the index's reads of
+            # a thousand responses at a time use their indexes.
+            db.session.commit()
+            analyse(db.engine)
+        info.index_documents = reindex_all()
+        info.index_seconds = round(time.perf_counter() - indexing, 1)
+        bulk.counts["search_documents"] = info.index_documents
         info.authority_slug = members[0].slug
         info.build_seconds = round(time.perf_counter() - started, 1)
         info.counts = dict(sorted(bulk.counts.items()))
         write_marker(db.session.connection(), info)
         db.session.commit()
         if info.dialect == "postgresql":
-            with db.engine.connect() as analyse:
-                analyse.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+            analyse(db.engine)
         db.engine.dispose()
     return info
+
+
+def analyse(engine: Any) -> None:
+    """PostgreSQL's ANALYZE of every table, outside a transaction."""
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
 def _has_rows(db: Any) -> bool:
@@ -1098,7 +1172,12 @@ def main() -> int:
     for years, url in database_urls(size).items():
         ensure_database(url)
         info = build(url, size=size, years=years, rebuild=rebuild)
-        how = "reused" if info.reused else f"built in {info.build_seconds:.1f} s"
+        how = (
+            "reused"
+            if info.reused
+            else f"built in {info.build_seconds:.1f} s "
+            f"(of which the search index {info.index_seconds:.1f} s)"
+        )
         print(f"{years}-year dataset ({size}, {info.dialect}) {how}")
         for table, count in info.counts.items():
             print(f"  {table:22} {count:>10,}")

@@ -165,10 +165,57 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         Page("audit log", "/audit", "secretariat", "html"),
         Page("action log", "/actions", "secretariat", "html"),
         Page("decision search", f"/decisions?q={quote(info.decision_query)}", "public", "html"),
-        Page("search", f"/search?q={quote(info.decision_query)}", "secretariat", "html"),
+        *search_pages(info),
         Page("directory", "/authorities", "public", "html"),
         Page("authority page", f"/authorities/{info.authority_slug}", "public", "html"),
     ]
+
+
+def search_pages(info: dataset.DatasetInfo) -> list[Page]:
+    """Searches the secretariat and a visitor would make: a common word with
+    thousands of results (tens of thousands for the secretariat, who may
+    see every response), a later page of it, a phrase, a rare word, a kind
+    and a date filter."""
+    common = quote(info.decision_query)
+    since = "&".join(f"since={part}" for part in (1, 1, dataset.NOW.year))
+    return [
+        Page("search: common word (secretariat)", f"/search?q={common}", "secretariat", "html"),
+        Page("search: common word (public)", f"/search?q={common}", "public", "html"),
+        Page(
+            "search: common word, page 5 (secretariat)",
+            f"/search?q={common}&page=5",
+            "secretariat",
+            "html",
+        ),
+        Page(
+            "search: phrase (public)",
+            f"/search?q={quote(info.search_phrase)}",
+            "public",
+            "html",
+        ),
+        Page(
+            "search: rare word (secretariat)",
+            f"/search?q={quote(info.search_rare_word)}",
+            "secretariat",
+            "html",
+        ),
+        Page(
+            "search: papers only (secretariat)",
+            f"/search?q={common}&kind=paper",
+            "secretariat",
+            "html",
+        ),
+        Page("search: this year (public)", f"/search?q={common}&{since}", "public", "html"),
+    ]
+
+
+def chosen(plan: list[Page]) -> list[Page]:
+    """The pages ``BENCH_ONLY`` names (comma-separated parts of their names),
+    with the floors; every page when it is not set."""
+    wanted = [part.strip() for part in os.environ.get("BENCH_ONLY", "").split(",") if part.strip()]
+    if not wanted:
+        return plan
+    return [p for p in plan if p.kind == "floor" or any(part in p.name for part in wanted)]
 
 
 # -- serving -------------------------------------------------------------------
@@ -289,7 +336,7 @@ def drive(
         | {persona: sign_in(port, email) for persona, email in info.users.items()}
         for years, (port, info) in servers.items()
     }
-    plans = {years: pages(info) for years, (_, info) in servers.items()}
+    plans = {years: chosen(pages(info)) for years, (_, info) in servers.items()}
     results: dict[int, dict[str, Timing]] = {years: {} for years in servers}
     for n in range(len(next(iter(plans.values())))):
         live: dict[int, tuple[int, Page, Timing]] = {}
@@ -446,7 +493,7 @@ def table(
     floor = ten["floor: 317 rows"].p50
     trivial = ten["floor: trivial page"].p50
     rows = []
-    for page in pages(info):
+    for page in chosen(pages(info)):
         t, o = ten[page.name], one[page.name]
         if t.status == 404 and page.optional:
             rows.append(
@@ -477,8 +524,8 @@ def table(
                 result,
             )
         )
-    csv = ten["summary.csv live"]
-    if csv.status == 200:
+    csv = ten.get("summary.csv live")
+    if csv is not None and csv.status == 200:
         lines = csv.body.decode("utf-8-sig").strip().count("\n")
         expected = info.target_members * dataset.TARGET_QUESTIONS
         if lines < expected:
@@ -555,7 +602,12 @@ def main() -> int:
         dataset.ensure_database(url)
         info = dataset.build(url, size=size, years=years, rebuild=rebuild)
         infos[years] = info
-        how = "reused" if info.reused else f"built in {info.build_seconds:.1f} s"
+        how = (
+            "reused"
+            if info.reused
+            else f"built in {info.build_seconds:.1f} s "
+            f"(the search index: {info.index_seconds:.1f} s)"
+        )
         counts = ", ".join(
             f"{info.counts.get(t, 0):,} {t}"
             for t in (
@@ -564,20 +616,27 @@ def main() -> int:
                 "answers",
                 "response_revisions",
                 "meetings",
+                "papers",
                 "audit_events",
+                "search_documents",
             )
         )
         print(f"{years:>2}-year dataset ({size}, {info.dialect}) {how}: {counts}")
 
-    comparison = summary_bench.compare(
-        urls[10], infos[10].target_reference, dataset.TARGET_QUESTIONS
+    # Some pages only (BENCH_ONLY): no in-process summary, no memory.
+    partial = bool(os.environ.get("BENCH_ONLY"))
+    comparison = (
+        None
+        if partial
+        else summary_bench.compare(urls[10], infos[10].target_reference, dataset.TARGET_QUESTIONS)
     )
-    print(
-        f"\nSummary of {infos[10].target_reference} "
-        f"({comparison.members} members x 25), in-process:"
-    )
-    for line in comparison.lines():
-        print("  " + line)
+    if comparison is not None:
+        print(
+            f"\nSummary of {infos[10].target_reference} "
+            f"({comparison.members} members x 25), in-process:"
+        )
+        for line in comparison.lines():
+            print("  " + line)
 
     for url in urls.values():
         forget_kept_files(url)
@@ -592,18 +651,22 @@ def main() -> int:
             seconds=seconds,
             minimum=1 if small else 3,
         )
-    forget_kept_files(urls[10])  # so the memory is that of making each file
-    growth = memory_growth(urls[10], infos[10], log)
+    growth = []
+    if not partial:
+        forget_kept_files(urls[10])  # so the memory is that of making each file
+        growth = memory_growth(urls[10], infos[10], log)
 
     rows, problems = table(timings[10], timings[1], infos[10])
-    if not comparison.adds_up:
+    if comparison is not None and not comparison.adds_up:
         problems.append("compute_summary did not count every response and answer")
-    peak = max(mb for _, mb in growth)
-    memory_line = (
-        "Peak RSS growth of one worker producing the 331x25 downloads: "
-        + ", ".join(f"{mb:.0f} MB {label}" for label, mb in growth)
-        + f" (budget <= {MEMORY_MB} MB: {'PASS' if peak <= MEMORY_MB else 'FAIL'})"
-    )
+    memory_line = ""
+    if growth:
+        peak = max(mb for _, mb in growth)
+        memory_line = (
+            "Peak RSS growth of one worker producing the 331x25 downloads: "
+            + ", ".join(f"{mb:.0f} MB {label}" for label, mb in growth)
+            + f" (budget <= {MEMORY_MB} MB: {'PASS' if peak <= MEMORY_MB else 'FAIL'})"
+        )
     header = (
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}, {database_version(urls[10])}; "
         f"dataset {size} (seed {infos[10].seed}); up to {count} sequential requests per page "
@@ -612,19 +675,21 @@ def main() -> int:
         "317-row floor's p50; the download cache starts empty, so 'made ms' is the request "
         "that made the file and the p50 what it costs once kept."
     )
+    if partial:
+        header += f" Only the pages named by BENCH_ONLY={os.environ['BENCH_ONLY']!r}."
     print("\n" + plain(rows))
-    print("\n" + memory_line)
-    for line in comparison.lines():
-        print(line)
-    document = "\n\n".join(
-        [
-            header,
-            markdown(rows),
-            memory_line,
+    parts = [header, markdown(rows)]
+    if memory_line:
+        print("\n" + memory_line)
+        parts.append(memory_line)
+    if comparison is not None:
+        for line in comparison.lines():
+            print(line)
+        parts.append(
             "In-process, on the 331x25 consultation of the ten-year dataset:\n\n"
-            + "\n".join(f"- {line}" for line in comparison.lines()),
-        ]
-    )
+            + "\n".join(f"- {line}" for line in comparison.lines())
+        )
+    document = "\n\n".join(parts)
     (RESULTS / "latest.md").write_text(document + "\n", encoding="utf-8")
     print(f"\nWritten to {(RESULTS / 'latest.md').relative_to(ROOT)}")
     if problems:

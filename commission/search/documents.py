@@ -32,21 +32,22 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
 from commission.consultations.models import (
+    Answer,
     Consultation,
     ConsultationDocument,
     ConsultationStatus,
@@ -105,7 +106,9 @@ class Doc:
     visible_to: date | None = None
 
     def row(self) -> dict[str, Any]:
-        values = asdict(self)
+        # As ``dataclasses.asdict`` gives, without its deep copies (every
+        # value here is plain), which a rebuild of the whole index would feel.
+        values = {name: getattr(self, name) for name in _DOC_FIELDS}
         values["title"] = clean(self.title)[:TITLE_LIMIT]
         values["body"] = clean(self.body)[:BODY_LIMIT]
         values["context"] = clean(self.context)[:500] if self.context else None
@@ -113,6 +116,9 @@ class Doc:
             json.dumps(values, default=str, sort_keys=True).encode()
         ).hexdigest()
         return values
+
+
+_DOC_FIELDS = tuple(item.name for item in fields(Doc))
 
 
 def clean(text: str | None) -> str:
@@ -487,63 +493,113 @@ def _consultation_document(
     )
 
 
-def response_documents(response_id: int) -> list[Doc]:
-    response = (
+def response_documents(response_ids: Collection[int]) -> dict[int, list[Doc]]:
+    """The documents of several responses at once, in three statements
+    however many (responses are most of the index: a rebuild reads them a
+    thousand at a time). Only the answers with a comment are read."""
+    if not response_ids:
+        return {}
+    wanted = sorted(response_ids)
+    responses = (
         session()
         .execute(
-            select(Response)
-            .where(Response.id == response_id)
-            .options(selectinload(Response.answers))
-            .execution_options(populate_existing=True)
+            select(
+                Response.id,
+                Response.overall_comment,
+                Response.submitted_comment,
+                Response.submitted_at,
+                Response.updated_at,
+                Consultation.id,
+                Consultation.reference,
+                Consultation.title,
+                Consultation.department_id,
+                Authority.id,
+                Authority.name,
+                Authority.slug,
+            )
+            .join(Consultation, Consultation.id == Response.consultation_id)
+            .join(Authority, Authority.id == Response.authority_id)
+            .where(Response.id.in_(wanted))
         )
-        .scalar_one_or_none()
+        .all()
     )
-    if response is None:
-        return []
-    consultation = response.consultation
-    authority = response.authority
-    root = f"response:{response.id}"
-    where = f"{consultation.reference}: {consultation.title}"
-    common: dict[str, Any] = {
-        "root": root,
-        "record_id": response.id,
-        "department_id": consultation.department_id,
-        "authority_id": authority.id,
-        "context": where,
-    }
-    docs = [
-        Doc(
-            **common,
-            kind=Kind.RESPONSE,
-            title=f"{authority.name}: response to {consultation.title}",
-            body=_join(
-                response.overall_comment,
-                *(answer.comment for answer in response.answers),
-                response.submitted_comment,
-                *(answer.submitted_comment for answer in response.answers),
-            ),
-            url=path(
-                "consultations.respond", reference=consultation.reference, slug=authority.slug
-            ),
-            audience=Audience.AUTHORITY,
-            happened_on=london_date(response.updated_at),
+    comments: dict[int, list[tuple[str | None, str | None]]] = {}
+    for response_id, comment, submitted_comment in session().execute(
+        select(Answer.response_id, Answer.comment, Answer.submitted_comment)
+        .where(
+            Answer.response_id.in_(wanted),
+            or_(Answer.comment.is_not(None), Answer.submitted_comment.is_not(None)),
         )
-    ]
-    if response.submitted_at is not None:
+        .order_by(Answer.response_id, Answer.id)
+    ):
+        comments.setdefault(response_id, []).append((comment, submitted_comment))
+    published = set(
+        session()
+        .execute(
+            select(SummarySnapshot.consultation_id)
+            .where(
+                SummarySnapshot.consultation_id.in_({row[5] for row in responses}),
+                SummarySnapshot.published.is_(True),
+            )
+            .distinct()
+        )
+        .scalars()
+    )
+    found: dict[int, list[Doc]] = {key: [] for key in wanted}
+    for (
+        response_id,
+        overall_comment,
+        submitted_comment,
+        submitted_at,
+        updated_at,
+        consultation_id,
+        reference,
+        consultation_title,
+        department_id,
+        authority_id,
+        authority_name,
+        authority_slug,
+    ) in responses:
+        answers = comments.get(response_id, [])
+        common: dict[str, Any] = {
+            "root": f"response:{response_id}",
+            "record_id": response_id,
+            "department_id": department_id,
+            "authority_id": authority_id,
+            "context": f"{reference}: {consultation_title}",
+        }
+        docs = found[response_id]
         docs.append(
             Doc(
                 **common,
-                kind=Kind.COMMENT,
-                title=f"{authority.name}: comments on {consultation.title}",
-                body=_join(*(answer.submitted_comment for answer in response.answers)),
-                url=path("summaries.list_comments", reference=consultation.reference),
-                audience=Audience.PUBLIC
-                if _published(consultation.id)
-                else Audience.SUMMARY_READERS,
-                happened_on=london_date(response.submitted_at),
+                kind=Kind.RESPONSE,
+                title=f"{authority_name}: response to {consultation_title}",
+                body=_join(
+                    overall_comment,
+                    *(comment for comment, _ in answers),
+                    submitted_comment,
+                    *(submitted for _, submitted in answers),
+                ),
+                url=path("consultations.respond", reference=reference, slug=authority_slug),
+                audience=Audience.AUTHORITY,
+                happened_on=london_date(updated_at),
             )
         )
-    return docs
+        if submitted_at is not None:
+            docs.append(
+                Doc(
+                    **common,
+                    kind=Kind.COMMENT,
+                    title=f"{authority_name}: comments on {consultation_title}",
+                    body=_join(*(submitted for _, submitted in answers)),
+                    url=path("summaries.list_comments", reference=reference),
+                    audience=Audience.PUBLIC
+                    if consultation_id in published
+                    else Audience.SUMMARY_READERS,
+                    happened_on=london_date(submitted_at),
+                )
+            )
+    return found
 
 
 def consultation_response_ids(consultation_id: int) -> list[int]:
@@ -631,18 +687,28 @@ def person_documents(user_id: int) -> list[Doc]:
     return docs
 
 
+# One root at a time; responses, the most numerous, go in batches.
 BUILDERS = {
     "meeting": meeting_documents,
     "consultation": consultation_documents,
-    "response": response_documents,
     "authority": authority_documents,
     "person": person_documents,
 }
 
 
-def documents_for(root: str) -> list[Doc]:
-    kind, _, key = root.partition(":")
-    return BUILDERS[kind](int(key))
+def documents_for(roots: Iterable[str]) -> dict[str, list[Doc]]:
+    """Each root's documents (an empty list for a record no longer there)."""
+    found: dict[str, list[Doc]] = {}
+    responses: list[int] = []
+    for root in roots:
+        kind, _, key = root.partition(":")
+        if kind == "response":
+            responses.append(int(key))
+        else:
+            found[root] = BUILDERS[kind](int(key))
+    for response_id, docs in response_documents(responses).items():
+        found[f"response:{response_id}"] = docs
+    return found
 
 
 def every_root() -> Iterable[str]:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     column,
     func,
     literal_column,
@@ -42,6 +43,14 @@ from commission.timeutil import today
 MAX_QUERY = 200
 MAX_TERMS = 12
 MAX_PAGE = 10_000
+# The most matches a search counts and ranks: the most recent ones. A word in
+# every response of ten years would otherwise be ranked across hundreds of
+# thousands of documents for one page of twenty.
+MAX_RESULTS = 1_000
+# The passage of a long text is looked for in this many characters around the
+# first word found, starting this many before it (see _passage_text).
+PASSAGE_WINDOW = 1_200
+PASSAGE_LEAD = 200
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -248,12 +257,36 @@ HEADLINE_OPTIONS = (
 )
 
 
+def _passage_text(parsed: ParsedQuery) -> ColumnElement[str]:
+    """The text ``ts_headline`` looks in for the passage. It reads every word
+    of what it is given (a paper of a few thousand words takes milliseconds),
+    so a long text is cut to PASSAGE_WINDOW characters around the first place
+    one of the words or phrases appears as typed (else its start); a shorter
+    text is given whole."""
+    d = SearchDocument
+    lowered = func.lower(d.body)
+    # least() passes over NULLs: the earliest of the words found.
+    found = func.least(
+        *(
+            func.nullif(func.strpos(lowered, " ".join(words)), 0)
+            for words in [*((t,) for t in parsed.terms), *parsed.phrases]
+        )
+    )
+    start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
+    return case(
+        (func.length(d.body) <= PASSAGE_WINDOW, d.body),
+        else_=func.substr(d.body, start, PASSAGE_WINDOW),
+    )
+
+
 @dataclass(frozen=True)
 class _Engine:
     base: Select[Any]
     match: ColumnElement[bool]
     rank: ColumnElement[Any]
     snippet: ColumnElement[Any]
+    # FTS5's snippet() is made only in a query that matches.
+    snippet_needs_match: bool = False
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -264,13 +297,14 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             base=select().select_from(d),
             match=_VECTOR.op("@@")(query),
             rank=func.ts_rank(_VECTOR, query),
-            snippet=func.ts_headline(_ENGLISH, func.left(d.body, 100_000), query, HEADLINE_OPTIONS),
+            snippet=func.ts_headline(_ENGLISH, _passage_text(parsed), query, HEADLINE_OPTIONS),
         )
     return _Engine(
         base=select().select_from(_FTS.join(d, d.id == _FTS.c.rowid)),
         match=_FTS_NAME.op("MATCH")(parsed.fts5()),
         rank=-func.bm25(_FTS_NAME, 5.0, 1.0),
         snippet=func.snippet(_FTS_NAME, -1, START, STOP, "…", 24),
+        snippet_needs_match=True,
     )
 
 
@@ -314,35 +348,67 @@ class Results:
     page: ResultPage | None = None
     counts: dict[Kind, int] = field(default_factory=dict)
     suggestion: str | None = None
+    # More matched than a search ranks (MAX_RESULTS): the counts per kind
+    # are not shown, and the results are the most recent matches.
+    capped: bool = False
+    # More matched the kinds chosen than a search ranks.
+    more: bool = False
 
     @property
     def total(self) -> int:
         return self.page.total if self.page is not None and self.page.total else 0
 
 
-def _counts(engine: _Engine, where: Sequence[ColumnElement[bool]]) -> dict[Kind, int]:
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    kind: Kind
+    happened_on: date | None
+    rank: float
+
+    def by_relevance(self) -> tuple[float, int, int]:
+        """Most relevant first, then the most recent (undated last), then the
+        newest record: ``sorted`` by this key."""
+        day = self.happened_on.toordinal() if self.happened_on is not None else 0
+        return (-self.rank, -day, -self.id)
+
+
+def _candidates(
+    engine: _Engine, where: Sequence[ColumnElement[bool]], limit: int
+) -> list[_Candidate]:
+    """The most recent ``limit`` matches (undated ones, authorities, first),
+    each with its relevance: the order PostgreSQL reads from the index on the
+    date, newest first, stopping once it has enough, however many match. A
+    rare word is found through the text index instead; the planner chooses."""
     d = SearchDocument
     rows = db.session.execute(
-        engine.base.add_columns(d.kind, func.count()).where(*where).group_by(d.kind)
+        engine.base.add_columns(d.id, d.kind, d.happened_on, engine.rank)
+        .where(*where)
+        .order_by(d.happened_on.desc().nulls_first(), d.id.desc())
+        .limit(limit)
     ).all()
-    return {Kind(kind): count for kind, count in rows}
+    return [_Candidate(key, Kind(kind), day, float(rank)) for key, kind, day, rank in rows]
 
 
-def _fetch(engine: _Engine, where: Sequence[ColumnElement[bool]]) -> Any:
+def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
+    """The page's hits, in the order ranked: one statement for the page's
+    rows, highlighting only their passages."""
     d = SearchDocument
 
     def fetch(offset: int, limit: int) -> Iterator[Hit]:
-        rows = db.session.execute(
-            engine.base.add_columns(
-                d.kind, d.title, d.url, d.context, d.happened_on, engine.snippet
-            )
-            .where(*where)
-            .order_by(engine.rank.desc(), d.happened_on.desc().nulls_last(), d.id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        for kind, title, url, context, happened_on, snippet in rows:
-            yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
+        wanted = [candidate.id for candidate in ranked[offset : offset + limit]]
+        if not wanted:
+            return
+        statement = engine.base.add_columns(
+            d.id, d.kind, d.title, d.url, d.context, d.happened_on, engine.snippet
+        ).where(d.id.in_(wanted))
+        if engine.snippet_needs_match:
+            statement = statement.where(engine.match)
+        found = {row[0]: row for row in db.session.execute(statement)}
+        for key in wanted:
+            if key in found:
+                _, kind, title, url, context, happened_on, snippet = found[key]
+                yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
 
     return fetch
 
@@ -351,27 +417,36 @@ def search(
     text: str, *, viewer: Viewer, filters: Filters, page: int = 1, per_page: int = 20
 ) -> Results:
     """Find what ``viewer`` may see: counts per kind (before the kind filter)
-    and one page of hits, in two queries however many match."""
+    and one page of hits. At most the MAX_RESULTS most recent matches are
+    counted and ranked, so a word in every response of ten years costs what
+    a rarer one does: two statements (the matches, the page), and one more
+    for the matches of the kinds chosen, however many match."""
     parsed = parse(text)
     results = Results(parsed=parsed)
     if parsed.empty:
         return results
     engine = _engine(parsed)
     where = [engine.match, visible_to(viewer), *filters.conditions(with_kinds=False)]
-    results.counts = _counts(engine, where)
-    wanted = filters.kinds or tuple(results.counts)
-    total = sum(results.counts.get(kind, 0) for kind in wanted)
-    kinds = [SearchDocument.kind.in_(filters.kinds)] if filters.kinds else []
+    found = _candidates(engine, where, MAX_RESULTS + 1)
+    results.capped = len(found) > MAX_RESULTS
+    if not results.capped:
+        for candidate in found:
+            results.counts[candidate.kind] = results.counts.get(candidate.kind, 0) + 1
+    if filters.kinds:
+        kinds = SearchDocument.kind.in_(filters.kinds)
+        found = _candidates(engine, [*where, kinds], MAX_RESULTS + 1)
+    results.more = len(found) > MAX_RESULTS
+    ranked = sorted(found[:MAX_RESULTS], key=_Candidate.by_relevance)
     results.page = ResultPage(
         page=max(1, min(page, MAX_PAGE)),
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
         count=True,
-        fetch=_fetch(engine, [*where, *kinds]),
-        total=total,
+        fetch=_fetch(engine, ranked),
+        total=len(ranked),
     )
-    if total == 0 and len(parsed.terms) == 1 and not parsed.phrases:
+    if not ranked and len(parsed.terms) == 1 and not parsed.phrases:
         results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
     return results
 

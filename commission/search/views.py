@@ -38,4 +38,5 @@ def search() -> str:
         results=results,
         kinds=list(Kind),
         args=form.args(),
+        max_results=queries.MAX_RESULTS,
     )

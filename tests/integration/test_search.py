@@ -17,13 +17,14 @@ from sqlalchemy import delete, func, select
 from commission.auth.roles import Role
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
+from commission.search import queries
 from commission.search.extract import file_text
 from commission.search.models import Kind, SearchDocument
 from commission.search.queries import distance, parse
 from commission.timeutil import today
 from tests import factories
 from tests.conftest import count_statements
-from tests.pages import main_text, ok, page, sign_in, status_line
+from tests.pages import main_text, ok, page, sign_in, status_line, text_of
 from tests.search_helpers import hits, pdf_with
 
 
@@ -274,6 +275,86 @@ def test_results_come_in_pages_and_cost_the_same_however_many(client, meeting):
     assert len(second.select("li.app-search-result")) == 5
     beyond = ok(client.get("/search", query_string={"q": "comet", "page": 99}))
     assert "There are no more results" in main_text(beyond)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "secretariat"])
+def test_many_results_of_every_kind_and_later_pages_cost_what_one_result_does(client, app_ctx, who):
+    if who == "secretariat":
+        sign_in(client, factories.user(role=Role.SECRETARIAT))
+    meeting = factories.held_meeting(day=today() - timedelta(days=3))
+    first = item(meeting, "Pulsar 0")
+    # Unmeasured first, so the test's own changes are written before counting.
+    ok(client.get("/search", query_string={"q": "pulsar"}))
+    with count_statements() as one:
+        shown = ok(client.get("/search", query_string={"q": "pulsar"}))
+    assert "1 result " in status_line(shown) + " "
+    with count_statements() as one_kind:
+        ok(client.get("/search", query_string={"q": "pulsar", "kind": "agenda_item"}))
+    for n in range(1, 50):
+        item(meeting, f"Pulsar {n}", "A pulsar item")
+    for n in range(12):
+        factories.paper(item=first, data=pdf_with(f"Pulsar paper {n}"), title=f"Paper {n}")
+    factories.published_minutes(meeting=meeting, introduction="Pulsar minutes")
+    for n in range(6):
+        factories.decision(meeting=meeting, text=f"Agreed pulsar plan {n}")
+    factories.consultation(title="Pulsar consultation")
+    factories.council(name="Pulsar Council")
+    ok(client.get("/search", query_string={"q": "pulsar"}))
+    counts = []
+    for number in (1, 2, 3, 4):
+        with count_statements() as statements:
+            shown = ok(client.get("/search", query_string={"q": "pulsar", "page": number}))
+        assert shown.select("li.app-search-result"), number
+        counts.append(len(statements))
+    assert counts == [len(one)] * 4
+    assert int(status_line(shown).split()[0]) > 60  # results on four pages and more
+    with count_statements() as items:
+        shown = ok(
+            client.get("/search", query_string={"q": "pulsar", "kind": "agenda_item", "page": 2})
+        )
+    assert len(shown.select("li.app-search-result")) == 20
+    assert len(items) == len(one_kind)
+
+
+def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
+    client, app_ctx, monkeypatch
+):
+    monkeypatch.setattr(queries, "MAX_RESULTS", 5)
+    older = factories.meeting(
+        published=True, starts_at=factories.london_time(today() + timedelta(days=20), 10)
+    )
+    newer = factories.meeting(
+        published=True, starts_at=factories.london_time(today() + timedelta(days=40), 10)
+    )
+    for n in range(4):
+        item(older, f"Magnetar old {n}")
+        item(newer, f"Magnetar new {n}")
+    factories.consultation(title="Magnetar consultation")
+    shown = ok(client.get("/search", query_string={"q": "magnetar"}))
+    assert "More than 5 results" in status_line(shown)
+    assert "Add words or filters" in main_text(shown)
+    found = [text_of(a) for a in shown.select("li.app-search-result h2 a")]
+    # The five most recent (the consultation opened before either meeting),
+    # the most relevant first.
+    assert len(found) == 5 and all("Magnetar new" in t or "Magnetar old" in t for t in found)
+    assert sum("Magnetar new" in t for t in found) == 4
+    labels = [" ".join(label.get_text().split()) for label in shown.select("form label")]
+    assert "Agenda items" in labels  # no count when not every match was counted
+    assert "counted when a search finds 5 or fewer" in main_text(shown)
+    # A kind with few matches is counted in full.
+    chosen = ok(client.get("/search", query_string={"q": "magnetar", "kind": "consultation"}))
+    assert "1 result " in status_line(chosen) + " "
+    assert titles(client, "magnetar", kind="consultation") == ["Magnetar consultation"]
+
+
+def test_the_passage_of_a_long_paper_is_where_the_word_is(client, meeting):
+    agenda = item(meeting, "Papers")
+    filler = " ".join(f"Councils discussed item {n} of the budget." for n in range(400))
+    factories.paper(
+        item=agenda, data=pdf_with(f"{filler} The Wormhole allocation is agreed."), title="Long"
+    )
+    [hit] = hits(client, "wormhole")
+    assert "<mark>Wormhole</mark>" in hit["passage"]
 
 
 def test_the_header_links_to_search_on_every_page(client, app_ctx):
