@@ -99,6 +99,11 @@ class SearchDocument(Base):
         # so two transactions rebuilding the same record never leave two.
         UniqueConstraint("kind", "record_id", "audience"),
         Index("ix_search_documents_happened_on", "happened_on"),
+        # A search reads the most recent matches its reader may see: the
+        # public's alone are a small part of the newest documents (responses
+        # fill the recent days), so without this a visitor's search walks
+        # past tens of thousands of others to find them.
+        Index("ix_search_documents_audience_happened_on", "audience", "happened_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
