@@ -72,7 +72,7 @@ class Page:
     name: str
     path: str
     persona: str  # "public", or a key of DatasetInfo.users
-    kind: str  # floor, html, summary, csv, xlsx, pdf, cached
+    kind: str  # floor, html, json, summary, csv, xlsx, pdf, cached
     optional: bool = False  # a 404 means "not built yet": n/a
     growth: bool = True  # held to ten-year <= 1.5x one-year
 
@@ -168,6 +168,23 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         *search_pages(info),
         Page("directory", "/authorities", "public", "html"),
         Page("authority page", f"/authorities/{info.authority_slug}", "public", "html"),
+        *open_data_pages(info),
+    ]
+
+
+def open_data_pages(info: dataset.DatasetInfo) -> list[Page]:
+    """The open data's lists, held to the page budget: the JSON API's
+    (a page of 50), OParl's, and the bulk datasets' page and a kept CSV."""
+    target = info.target_reference
+    return [
+        Page("API: authorities", "/api/v1/authorities", "public", "json"),
+        Page("API: meetings", "/api/v1/meetings", "public", "json"),
+        Page("API: consultations", "/api/v1/consultations", "public", "json"),
+        Page("API: positions", f"/api/v1/consultations/{target}/positions", "public", "json"),
+        Page("OParl: meetings", "/oparl/v1.1/body/commission/meeting", "public", "json"),
+        Page("OParl: papers", "/oparl/v1.1/body/commission/paper", "public", "json"),
+        Page("open data page", "/data/", "public", "html"),
+        Page("dataset CSV", f"/data/{target}/positions.csv", "public", "cached"),
     ]
 
 
@@ -441,7 +458,7 @@ def verdict(
     if page.kind == "floor":
         ratio = f"{ten.p50 / trivial:.1f}x trivial"
         return ratio, "", failures
-    if page.kind in {"html", "summary"}:
+    if page.kind in {"html", "json", "summary"}:
         ratio = f"{ten.p50 / floor:.1f}x"
         if ten.p50 > FLOOR_RATIO * floor:
             failures.append(f"> {FLOOR_RATIO:.0f}x floor")
