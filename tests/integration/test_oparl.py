@@ -570,6 +570,20 @@ def test_a_list_reads_the_same_number_of_statements_whatever_its_length(client, 
     assert len(many) == len(few)
 
 
+def test_a_list_is_kept_until_a_record_changes(client, app_ctx):
+    factories.meeting(published=True)
+    list_url = "/oparl/v1.1/body/commission/meeting"
+    first = get_json(client, list_url)
+    with count_statements(selects_only=True) as kept:
+        again = get_json(client, list_url)
+    assert again == first
+    assert not any("FROM meetings" in statement for statement in kept), kept
+
+    factories.meeting(published=True)
+    db.session.commit()  # any change to a record: the kept answer is not used again
+    assert len(get_json(client, list_url)["data"]) == len(first["data"]) + 1
+
+
 # Protocol: errors, CORS, conditional requests, files ------------------------------------
 
 
