@@ -9,8 +9,9 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import request
@@ -18,6 +19,10 @@ from flask_login import current_user
 from pydantic import BaseModel
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers.response import Response
+
+from commission import changes
+from commission.exports.cache import cache_key, cached_body, keep
+from commission.timeutil import today
 
 PROBLEM = "application/problem+json"
 CORS_HEADERS = {
@@ -76,6 +81,46 @@ def json_body(body: str, *, modified: datetime | None = None) -> Response:
     response.headers.update(CORS_HEADERS)
     response.headers["Vary"] = "Authorization"
     return response.make_conditional(request)
+
+
+Made = tuple[str, datetime | None]
+
+
+def code_digest(folder: Path) -> str:
+    """What an area's answers are made by (its code): a release that changes
+    them does not serve answers kept by the one before."""
+    digest = hashlib.sha256()
+    for source in sorted(folder.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def kept_json(make: Callable[[], Made], *, area: str, code: str) -> tuple[Response, bool]:
+    """An answer that is the same for everyone who asks it as the public,
+    kept (in the download cache every app server shares) under what it is
+    made from: the address asked, the Commission's change counter (any
+    change to a record makes a new answer), today (who holds office) and the
+    code (``code``). ``make`` gives the JSON and when it last changed, and is
+    called only when nothing is kept; also whether it was (the caller then
+    saves it once the answer is made)."""
+    key = cache_key(area, code, changes.current(), today().isoformat(), request.url)
+    kept = cached_body(key)
+    if kept is not None:
+        stored = json.loads(kept)
+        modified = stored["modified"]
+        moment = datetime.fromisoformat(modified) if modified else None
+        return json_body(stored["body"], modified=moment), False
+    body, changed = make()
+    keep(
+        key=key,
+        subject=f"{area}:{request.full_path}",
+        content_type="application/json",
+        filename=f"{area}.json",
+        body=json.dumps(
+            {"body": body, "modified": changed.isoformat() if changed else None}
+        ).encode(),
+    )
+    return json_body(body, modified=changed), True
 
 
 def last_modified(moments: Sequence[datetime | None]) -> datetime | None:

@@ -4,16 +4,19 @@ web pages show (``api.queries``), with the protocol of ``api.protocol``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask_login import current_user
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers.response import Response
 
 from commission import access
-from commission.actions import commit
+from commission.actions import commit, commit_once_answered
 from commission.api import protocol, queries, schemas
 from commission.api.openapi import LICENCE, OPERATIONS, PathParameter, operation
 from commission.api.openapi import document as openapi_document
@@ -103,13 +106,32 @@ def _listing(params: ListParams | PageParams) -> queries.Listing:
     )
 
 
-def _page(items: list[T], cursor: str | None, modified: datetime | None) -> Response:
-    next_url = None
-    if cursor is not None:
-        args = request.args.to_dict()
-        args["cursor"] = cursor
-        next_url = f"{request.base_url}?{urlencode(sorted(args.items()))}"
-    return protocol.json_response(schemas.Page[Any](items=items, next=next_url), modified=modified)
+CODE = protocol.code_digest(Path(__file__).parent)
+
+
+def _page(read: Callable[[], tuple[list[T], str | None, datetime | None]]) -> Response:
+    """A page of a list, from ``read`` (its items, the next page's cursor,
+    when they last changed). As the public asks it, the answer is the same
+    for everyone and is kept until a record changes; a token's holder may
+    see more, so theirs is made every time."""
+
+    def make() -> protocol.Made:
+        items, cursor, modified = read()
+        next_url = None
+        if cursor is not None:
+            args = request.args.to_dict()
+            args["cursor"] = cursor
+            next_url = f"{request.base_url}?{urlencode(sorted(args.items()))}"
+        page = schemas.Page[Any](items=items, next=next_url)
+        return page.model_dump_json(by_alias=True), modified
+
+    if current_user.is_authenticated:
+        body, modified = make()
+        return protocol.json_body(body, modified=modified)
+    response, made = protocol.kept_json(make, area="api", code=CODE)
+    if made:
+        commit_once_answered()
+    return response
 
 
 LIST_HELP = (
@@ -134,7 +156,7 @@ def list_authorities() -> Response:
     filters = queries.AuthorityFilters(
         type=params.type, region=params.region, control=params.control, member=params.member
     )
-    return _page(*queries.authorities(filters, _listing(params)))
+    return _page(lambda: queries.authorities(filters, _listing(params)))
 
 
 @bp.get("/authorities/<authority_id>")
@@ -170,7 +192,7 @@ def show_authority(authority_id: str) -> Response:
 )
 def list_office_holders() -> Response:
     params = _params(ListParams)
-    return _page(*queries.office_holders(_listing(params)))
+    return _page(lambda: queries.office_holders(_listing(params)))
 
 
 @bp.get("/meetings")
@@ -188,7 +210,7 @@ def list_meetings() -> Response:
     filters = queries.MeetingFilters(
         status=params.status, starts_after=params.starts_after, starts_before=params.starts_before
     )
-    return _page(*queries.meetings(filters, _listing(params)))
+    return _page(lambda: queries.meetings(filters, _listing(params)))
 
 
 @bp.get("/meetings/<slug>")
@@ -224,7 +246,7 @@ def list_consultations() -> Response:
     filters = queries.ConsultationFilters(
         status=params.status, department=params.department, stage=params.stage
     )
-    return _page(*queries.consultations(filters, _listing(params)))
+    return _page(lambda: queries.consultations(filters, _listing(params)))
 
 
 @bp.get("/consultations/<reference>")
@@ -275,7 +297,7 @@ def show_summary(reference: str) -> Response:
 )
 def list_positions(reference: str) -> Response:
     params = _params(PageParams)
-    return _page(*queries.positions(reference, _listing(params)))
+    return _page(lambda: queries.positions(reference, _listing(params)))
 
 
 @bp.get("/openapi.json")

@@ -4,11 +4,9 @@ what the public web pages show (``oparl.queries``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,18 +15,18 @@ from flask import Blueprint, abort, current_app, g, request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.wrappers.response import Response
 
-from commission import access, changes
+from commission import access
 from commission.actions import commit_once_answered
+from commission.api import protocol as protocol_api
 from commission.api.params import MAX_LIMIT, Moment
-from commission.api.protocol import CursorError, json_body, last_modified
+from commission.api.protocol import CursorError, last_modified
 from commission.api.ratelimit import limiter
-from commission.exports.cache import cache_key, cached_body, keep
 from commission.extensions import login_manager
 from commission.oparl import protocol, queries
 from commission.storage import storage
-from commission.timeutil import today
 
 bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1.1")
+CODE = protocol_api.code_digest(Path(__file__).parent)
 limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]))(bp)
 
 
@@ -116,43 +114,15 @@ def show_body() -> Response:
     return protocol.json_object(queries.body().to_json())
 
 
-@cache
-def _code_digest() -> str:
-    """What the answers are made by (this area's code): a release that
-    changes them does not serve answers kept by the one before."""
-    digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def _kept(make: Callable[[], tuple[str, datetime | None]]) -> Response:
-    """OParl answers everyone alike (always as the public), so an answer is
-    kept under what it is made from: the address asked, the Commission's
-    change counter (any change to a record makes a new answer), today (who
-    holds office), and the code. A crawler paging through the meetings,
-    each with its agenda, papers and files, then costs a read of the kept
-    answer."""
-    key = cache_key("oparl", _code_digest(), changes.current(), today().isoformat(), request.url)
-    kept = cached_body(key)
-    if kept is not None:
-        stored = json.loads(kept)
-        modified = stored["modified"]
-        return json_body(
-            stored["body"], modified=datetime.fromisoformat(modified) if modified else None
-        )
-    body, modified = make()
-    keep(
-        key=key,
-        subject=f"oparl:{request.full_path}",
-        content_type="application/json",
-        filename="oparl.json",
-        body=json.dumps(
-            {"body": body, "modified": modified.isoformat() if modified else None}
-        ).encode(),
-    )
-    commit_once_answered()
-    return json_body(body, modified=modified)
+def _kept(make: Callable[[], protocol_api.Made]) -> Response:
+    """OParl answers everyone alike (always as the public), so a list's
+    answer is kept until a record changes (``api.protocol.kept_json``): a
+    crawler paging through the meetings, each with its agenda, papers and
+    files, then costs a read of the kept answer."""
+    response, made = protocol_api.kept_json(make, area="oparl", code=CODE)
+    if made:
+        commit_once_answered()
+    return response
 
 
 @bp.get("/body/commission/<kind>")

@@ -21,7 +21,7 @@ from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc, today
 from tests import factories
 from tests.conftest import count_statements
-from tests.pages import expect, expect_json, main_text, ok
+from tests.pages import expect, expect_json, main_text, ok, page
 
 
 def get_json(client, url, status=200, **kwargs):
@@ -482,3 +482,29 @@ def test_a_consultation_past_its_close_counts_as_changed_then(client, app_ctx):
     assert shown["status"] == "closed"
     assert shown["modified_at"].startswith(closed.closes_at.isoformat()[:19])
     assert [c["id"] for c in since] == [closed.reference]
+
+
+def test_a_public_list_is_kept_until_a_record_changes(client, app_ctx):
+    factories.council(name="Ashford")
+    first = expect_json(client.get("/api/v1/authorities"))
+    with count_statements() as kept:
+        again = expect_json(client.get("/api/v1/authorities"))
+    assert again == first
+    assert not any("FROM authorities" in statement for statement in kept), kept
+
+    factories.council(name="Barton")
+    db.session.commit()  # any change to a record: the kept answer is not used again
+    names = [a["name"] for a in expect_json(client.get("/api/v1/authorities"))["items"]]
+    assert "Barton" in names
+
+
+def test_a_token_holders_list_is_made_for_them_every_time(client, app_ctx, login_as):
+    login_as(Role.OFFICER)
+    shown = ok(client.post("/account/api-tokens/new", data={"name": "Figures", "days": "90"}))
+    secret = page(shown).select_one("#token").get_text(strip=True)
+    client.post("/sign-out")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    expect_json(client.get("/api/v1/authorities", headers=bearer))
+    with count_statements() as again:
+        expect_json(client.get("/api/v1/authorities", headers=bearer))
+    assert any("FROM authorities" in statement for statement in again), again
