@@ -92,7 +92,7 @@ def list_authorities() -> str:
     )
 
 
-CONTROL_MAP = "maps/_control_map_figure.html"
+CONTROL_MAP = "maps/_map_figure.html"
 
 
 def _control_map(filters: DirectoryFilters, control_day: ControlDay, on: date) -> Markup:
@@ -114,7 +114,7 @@ def _control_map(filters: DirectoryFilters, control_day: ControlDay, on: date) -
         key=key,
         subject=f"control-map:{args}",
         render=lambda: render_template(
-            CONTROL_MAP, control_map=control_map(filters, control_day.on, today=on)
+            CONTROL_MAP, map_data=control_map(filters, control_day.on, today=on)
         ),
     )
     if made:

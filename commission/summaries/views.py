@@ -27,7 +27,7 @@ from commission.consultations.models import (
 from commission.consultations.queries import load_answer, load_consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
-from commission.exports.cache import cache_key, cached_body, cached_download, keep
+from commission.exports.cache import cache_key, cached_body, cached_download, keep, kept_html
 from commission.exports.pdf import PDF_MIMETYPE, pdf_bytes, pdf_response, template_digest
 from commission.exports.tables import (
     CSV_MIMETYPE,
@@ -312,10 +312,48 @@ def _question_page(
         snapshot=snapshot,
         live=snapshot is None,
         frozen_page=frozen_page,
-        hex_map_data=_summary_map(consultation, snapshot, None, choice, responses)
+        map_html=_question_map(consultation, snapshot, choice, responses)
         if question["kind"] == QuestionKind.POSITION.value
         else None,
     )
+
+
+MAP_FIGURE = "maps/_map_figure.html"
+
+
+def _question_map(
+    consultation: Consultation,
+    snapshot: SummarySnapshot | None,
+    choice: MapChoice,
+    responses: bool,
+) -> Markup:
+    """A question's map as HTML, kept as the summary's figures are: live
+    figures' under the change counter and the day they are taken on, a
+    snapshot's under the snapshot (drawing 331 hexes was most of the page's
+    time)."""
+    made_from = (
+        ("live", consultation.id, changes.current(), reference_day(consultation).isoformat())
+        if snapshot is None
+        else ("snapshot", snapshot.id)
+    )
+    shown = f"{choice.question}:{choice.region}:{responses}"
+    html, made = kept_html(
+        key=cache_key(
+            "question-map",
+            *made_from,
+            shown,
+            template_digest(MAP_FIGURE, *MAP_TEMPLATES),
+            map_digest(),
+        ),
+        subject=f"question-map:{consultation.id}:{made_from[0]}:{shown}",
+        render=lambda: render_template(
+            MAP_FIGURE,
+            map_data=_summary_map(consultation, snapshot, None, choice, responses),
+        ),
+    )
+    if made:
+        actions.commit_once_answered()
+    return html
 
 
 def _summary_spreadsheet(data: Summary, rows: Iterable[list[Any]]) -> bytes:

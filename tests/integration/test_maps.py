@@ -27,6 +27,7 @@ from commission.membership.models import (
     Region,
 )
 from commission.summaries import services as summary_services
+from commission.summaries import views as summary_views
 from commission.summaries.queries import compute_summary
 from commission.timeutil import now_utc, today
 from tests import factories
@@ -356,6 +357,32 @@ def test_the_directory_map_is_drawn_in_one_statement_and_kept_until_a_record_cha
     soup = ok(client.get("/authorities"))
     assert drawn == [1, 1]
     assert "Seaton Carew" in text_of(map_of(soup, "control-map"))
+
+
+def test_a_question_s_map_is_drawn_once_and_kept_until_a_record_changes(
+    client, tees, monkeypatch
+):
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    url = f"/consultations/{tees.reference}/summary/questions/2"
+    drawn: list[int] = []
+    real = summary_views._summary_map
+
+    def drawing(*args):
+        with count_statements() as statements:
+            found = real(*args)
+        drawn.append(len(statements))
+        return found
+
+    monkeypatch.setattr("commission.summaries.views._summary_map", drawing)
+    first = map_of(ok(client.get(url)), "summary-map")
+    again = map_of(ok(client.get(url)), "summary-map")
+    assert drawn == [1]  # one statement (that question's answers), then kept
+    assert str(again) == str(first)
+
+    factories.draft_response(consultation=tees, authority=factories.council())
+    db.session.commit()  # any record changed: the kept map is not used again
+    ok(client.get(url))
+    assert drawn == [1, 1]
 
 
 # A meeting's attendance record --------------------------------------------------------------
