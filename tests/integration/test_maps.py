@@ -359,9 +359,7 @@ def test_the_directory_map_is_drawn_in_one_statement_and_kept_until_a_record_cha
     assert "Seaton Carew" in text_of(map_of(soup, "control-map"))
 
 
-def test_a_question_s_map_is_drawn_once_and_kept_until_a_record_changes(
-    client, tees, monkeypatch
-):
+def test_a_question_s_map_is_drawn_once_and_kept_until_a_record_changes(client, tees, monkeypatch):
     sign_in(client, factories.user(role=Role.SECRETARIAT))
     url = f"/consultations/{tees.reference}/summary/questions/2"
     drawn: list[int] = []
