@@ -35,6 +35,7 @@ from commission.membership.models import Authority, AuthorityKind, Control, Depa
 from commission.membership.queries import DirectoryFilters, directory_statement, load_authority
 from commission.minutes.models import Action, Decision, Minutes
 from commission.minutes.services import minutes_for
+from commission.summaries import policy as summary_policy
 from commission.summaries import services as summaries
 from commission.summaries.models import SummarySnapshot
 from commission.summaries.queries import compute_summary
@@ -605,7 +606,7 @@ def published_summary(reference: str) -> tuple[Consultation, SummarySnapshot]:
 
 def summary(reference: str) -> schemas.PublishedSummary:
     """The published summary; before publication, the live figures for a
-    reader who may see them on the web (``summaries.services.can_see_live``),
+    reader who may see them on the web (``summaries.policy.can_see_live``),
     404 for everyone else, as the summary page answers."""
     found = load_consultation(reference)
     snapshot = summaries.published_snapshot(found)
@@ -617,7 +618,7 @@ def summary(reference: str) -> schemas.PublishedSummary:
             figures=snapshot.data,
             positions_url=_api("list_positions", reference=found.reference),
         )
-    if not summaries.can_see_live(found, current_user):
+    if not summary_policy.can_see_live(found, current_user):
         abort(404)
     return schemas.PublishedSummary(
         consultation=found.reference,

@@ -9,7 +9,7 @@ the rules that already decide it elsewhere, never a copy of them:
   (``summaries.services.published_snapshot`` is the published summary);
 - before that, the authority's own people and the secretariat, who may read
   the response itself (``consultations.services.capacity``), and those who
-  may see the unpublished summary (``summaries.services.can_see_live``).
+  may see the unpublished summary (``summaries.policy.can_see_live``).
 
 Each page reads in a fixed number of statements whatever the number of rows.
 """
@@ -37,8 +37,9 @@ from commission.extensions import db
 from commission.membership.models import Authority, Department
 from commission.summaries.models import PositionRow as FigureRow
 from commission.summaries.models import Summary, SummarySnapshot
+from commission.summaries.policy import can_see_live
 from commission.summaries.queries import control_at_response, question_from_summary
-from commission.summaries.services import can_see_live, published_snapshot
+from commission.summaries.services import published_snapshot
 from commission.timeutil import london_date, start_of_year
 
 # The record of positions -----------------------------------------------------

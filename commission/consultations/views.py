@@ -71,6 +71,7 @@ from commission.pagination import paginate_bounded
 from commission.policies import queries as policy_queries
 from commission.policies.forms import ConsultationFilterForm
 from commission.storage import storage
+from commission.summaries import policy as summary_policy
 from commission.summaries import services as summaries
 from commission.summaries.models import Summary
 from commission.summaries.queries import compute_summary
@@ -222,7 +223,8 @@ def show_consultation(reference: str) -> str:
         timeline=[
             (event.at, event.text) for event in timeline(consultation, items, published, reply)
         ],
-        summary_visible=published is not None or summaries.can_see_live(consultation, current_user),
+        summary_visible=published is not None
+        or summary_policy.can_see_live(consultation, current_user),
         reply=reply,
         can_write_reply=summaries.can_write_reply(consultation, current_user),
         items=items,
@@ -884,7 +886,7 @@ def compare(reference: str) -> str:
         summary: Summary | None = None
         if form.with_all:
             published = summaries.published_snapshot(consultation)
-            if summaries.can_see_live(consultation, current_user):
+            if summary_policy.can_see_live(consultation, current_user):
                 summary = compute_summary(consultation, splits=False, quotations=False)
             elif published is not None:
                 summary = published.data

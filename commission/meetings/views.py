@@ -49,7 +49,8 @@ from commission.minutes.models import Minutes
 from commission.minutes.services import minutes_for
 from commission.pagination import year_pages
 from commission.storage import storage
-from commission.summaries.services import can_see_snapshot, snapshots_for_meeting
+from commission.summaries.policy import can_see_snapshot
+from commission.summaries.services import snapshots_for_meeting
 from commission.timeutil import format_datetime, in_london, london, now_utc, today
 
 bp = Blueprint("meetings", __name__)

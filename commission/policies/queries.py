@@ -6,7 +6,7 @@ Who sees which position is decided by the rules that decide it for a
 council's record of positions (``consultations.positions``), never a copy:
 a stage's positions are public once its summary is published; before that
 the secretariat, the chair and the lead department's ministers see them all
-(``summaries.services.can_see_live``) and an authority's own people see
+(``summaries.policy.can_see_live``) and an authority's own people see
 their authority's (``positions.may_see_response``).
 """
 
@@ -35,8 +35,8 @@ from commission.extensions import db
 from commission.membership.models import Authority
 from commission.policies.models import Policy, PolicyStage
 from commission.summaries.models import GovernmentReply, Summary, SummarySnapshot
+from commission.summaries.policy import can_see_live
 from commission.summaries.queries import control_at_response
-from commission.summaries.services import can_see_live
 from commission.timeutil import today
 
 # Where each position sits between support and opposition, for telling which

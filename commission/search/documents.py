@@ -19,7 +19,7 @@ what they could open:
   the Commission (``minutes.views.show_action``);
 - a consultation and its documents: public unless a draft;
 - the summary and the comments in submitted responses: public once a
-  summary is published, before that ``summaries.services.can_see_live``;
+  summary is published, before that ``summaries.policy.can_see_live``;
 - the government's reply: public once published, before that
   ``summaries.services.can_write_reply``;
 - a response as drafted: ``consultations.services.capacity`` (its

@@ -81,7 +81,7 @@ class Audience(StrEnum):
     SECRETARIAT = "secretariat"
     # Draft minutes: the secretariat and the chair.
     MINUTES_READERS = "minutes_readers"
-    # The live summary (summaries.services.can_see_live): the secretariat, the
+    # The live summary (summaries.policy.can_see_live): the secretariat, the
     # chair and ministers of the document's department.
     SUMMARY_READERS = "summary_readers"
     # An unpublished government reply (summaries.services.can_write_reply):

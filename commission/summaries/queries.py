@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
 from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import aliased
 
@@ -53,9 +55,11 @@ from commission.summaries.models import (
     QuestionTheme,
     Quotation,
     Summary,
+    SummarySnapshot,
     Tag,
     ThemeCount,
 )
+from commission.summaries.policy import can_see_snapshot
 from commission.timeutil import london_date, now_utc
 
 POSITIONS = list(Position)
@@ -900,3 +904,14 @@ def all_tags() -> list[Tag]:
 
 
 NOT_RESPONDED_HEADER = ["Authority", "Type", "Region", "Political control", "Status"]
+
+
+def load_snapshot(consultation: Consultation, snapshot_id: int) -> SummarySnapshot:
+    """A snapshot of this consultation its viewer may see; otherwise 404
+    (a frozen snapshot's existence is not given away)."""
+    snapshot = db.session.get(SummarySnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        abort(404)
+    if not can_see_snapshot(snapshot, current_user):
+        abort(404)
+    return snapshot

@@ -55,6 +55,7 @@ from commission.maps.queries import (
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import AuthorityKind, Control, Region
 from commission.pagination import paginate_rows
+from commission.summaries import policy as summary_policy
 from commission.summaries import services
 from commission.summaries.charts import chart_digest
 from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
@@ -73,6 +74,7 @@ from commission.summaries.queries import (
     comments_statement,
     compute_question,
     compute_summary,
+    load_snapshot,
     question_from_summary,
     question_lines,
     reference_day,
@@ -107,7 +109,7 @@ CHARTS = "summaries/_charts.html"
 def _audience(consultation: Consultation) -> SummarySnapshot | None:
     """None for those who may see the live figures (the summary page's
     audience); otherwise the published snapshot; otherwise 404."""
-    if services.can_see_live(consultation, current_user):
+    if summary_policy.can_see_live(consultation, current_user):
         return None
     snapshot = services.published_snapshot(consultation)
     if snapshot is None:
@@ -251,7 +253,7 @@ def show_question(reference: str, number: int) -> str:
     alone; otherwise from the published snapshot; otherwise 404."""
     consultation = load_consultation(reference)
     snapshot = None
-    if services.can_see_live(consultation, current_user):
+    if summary_policy.can_see_live(consultation, current_user):
         figures = compute_question(consultation, number)
     else:
         snapshot = services.published_snapshot(consultation)
@@ -261,22 +263,11 @@ def show_question(reference: str, number: int) -> str:
     return _question_page(consultation, figures, snapshot, frozen_page=False)
 
 
-def _load_snapshot(consultation: Consultation, snapshot_id: int) -> SummarySnapshot:
-    """A snapshot of this consultation its viewer may see; otherwise 404
-    (a frozen snapshot's existence is not given away)."""
-    snapshot = db.session.get(SummarySnapshot, snapshot_id)
-    if snapshot is None or snapshot.consultation_id != consultation.id:
-        abort(404)
-    if not services.can_see_snapshot(snapshot, current_user):
-        abort(404)
-    return snapshot
-
-
 @bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>")
 @access.public
 def show_snapshot(reference: str, snapshot_id: int) -> str:
     consultation = load_consultation(reference)
-    snapshot = _load_snapshot(consultation, snapshot_id)
+    snapshot = load_snapshot(consultation, snapshot_id)
     return _summary_page(consultation, snapshot, frozen_page=True)
 
 
@@ -285,7 +276,7 @@ def show_snapshot(reference: str, snapshot_id: int) -> str:
 def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str:
     """One question of a frozen summary, for the snapshot's audience."""
     consultation = load_consultation(reference)
-    snapshot = _load_snapshot(consultation, snapshot_id)
+    snapshot = load_snapshot(consultation, snapshot_id)
     return _question_page(
         consultation, question_from_summary(snapshot.data, number), snapshot, frozen_page=True
     )
@@ -565,7 +556,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
         return _download_not_responded(consultation, file_format)
     snapshot_id = as_record_id(request.args.get("snapshot"))
     if snapshot_id is not None:
-        snapshot = _load_snapshot(consultation, snapshot_id)
+        snapshot = load_snapshot(consultation, snapshot_id)
         return _snapshot_download(
             consultation,
             snapshot,
@@ -574,7 +565,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
         )
     published = services.published_snapshot(consultation)
     if published is None:
-        if not services.can_see_live(consultation, current_user):
+        if not summary_policy.can_see_live(consultation, current_user):
             abort(404)
         return _live_download(consultation, file_format)
     return _snapshot_download(
@@ -583,7 +574,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
 
 
 def _download_not_responded(consultation: Consultation, file_format: str) -> HTTPResponse:
-    if file_format != "csv" or not services.can_see_live(consultation, current_user):
+    if file_format != "csv" or not summary_policy.can_see_live(consultation, current_user):
         abort(404)
     data = compute_summary(consultation, splits=False, quotations=False)
     return csv_response(
@@ -650,7 +641,7 @@ def _comment_count(count: int | None) -> str:
 def list_comments(reference: str) -> str:
     consultation = load_consultation(reference)
     if not (
-        services.can_see_live(consultation, current_user)
+        summary_policy.can_see_live(consultation, current_user)
         or services.published_snapshot(consultation) is not None
     ):
         abort(404)  # the same audience as the summary
