@@ -276,41 +276,15 @@ ITEM_KINDS = [
 def tiny_pdf(pages: int = 1, title: str = "Commission paper") -> bytes:
     """A small valid PDF of ``pages`` pages of the same lines of text (the
     benched meeting's pack papers; the history's papers are ``paper_text``'s)."""
-    first_page = 4
-    font = first_page + 2 * pages
-    kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(pages))
-    objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
-        b"<< /Producer (Commission bench) >>",
-    ]
-    for n in range(pages):
-        lines = " ".join(
-            f"({title}, page {n + 1}: paragraph {line} of the paper.) Tj 0 -16 Td"
-            for line in range(1, 41)
-        )
-        stream = f"BT /F1 11 Tf 72 770 Td {lines} ET".encode()
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Contents {first_page + 2 * n + 1} 0 R "
-            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + (body or b"") + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
+    return paper_text.lines_pdf(
+        [
+            [f"{title}, page {n + 1}: paragraph {line} of the paper." for line in range(1, 41)]
+            for n in range(pages)
+        ],
+        size=11,
+        left=72,
+        top=770,
     )
-    return bytes(out)
 
 
 class Builder:

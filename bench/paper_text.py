@@ -203,7 +203,12 @@ def text_pdf(title: str, text: str, *, words_a_line: int = 12, lines_a_page: int
     lines = [title] + [
         " ".join(words[n : n + words_a_line]) for n in range(0, len(words), words_a_line)
     ]
-    pages = [lines[n : n + lines_a_page] for n in range(0, len(lines), lines_a_page)]
+    return lines_pdf([lines[n : n + lines_a_page] for n in range(0, len(lines), lines_a_page)])
+
+
+def lines_pdf(pages: list[list[str]], *, size: int = 10, left: int = 56, top: int = 790) -> bytes:
+    """A small valid PDF with each page's lines of (ASCII) text, in Helvetica
+    at ``size`` points from (``left``, ``top``)."""
     first_page = 4
     font = first_page + 2 * len(pages)
     kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(len(pages)))
@@ -214,7 +219,7 @@ def text_pdf(title: str, text: str, *, words_a_line: int = 12, lines_a_page: int
     ]
     for n, page in enumerate(pages):
         shown = " ".join(f"({_escaped(line)}) Tj 0 -16 Td" for line in page)
-        stream = f"BT /F1 10 Tf 56 790 Td {shown} ET".encode("latin-1")
+        stream = f"BT /F1 {size} Tf {left} {top} Td {shown} ET".encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
             f"/Contents {first_page + 2 * n + 1} 0 R "

@@ -439,16 +439,7 @@ def _former_memberships(query: Query) -> list[Row]:
     )
     statement = _filtered(statement, query, Appointment.id, Appointment.created_at, modified)
     return [
-        (
-            appointment_id,
-            schemas.Removed(
-                id=url("membership", appointment_id),
-                type=schemas.oparl_type("Membership"),
-                created=created,
-                modified=changed,
-                deleted=True,
-            ),
-        )
+        (appointment_id, removed("membership", appointment_id, created, changed))
         for appointment_id, created, changed in db.session.execute(statement).all()
     ]
 
@@ -525,16 +516,7 @@ def _former_people(query: Query) -> list[Row]:
     statement = select(User.id, created.label("created"), modified.label("modified")).where(former)
     statement = _filtered(statement, query, User.id, created, modified)
     return [
-        (
-            user_id,
-            schemas.Removed(
-                id=url("person", user_id),
-                type=schemas.oparl_type("Person"),
-                created=made,
-                modified=changed_at,
-                deleted=True,
-            ),
-        )
+        (user_id, removed("person", user_id, made, changed_at))
         for user_id, made, changed_at in db.session.execute(statement).all()
     ]
 
