@@ -21,7 +21,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers.response import Response
 
 from commission import changes
-from commission.exports.cache import cache_key, cached_body, keep
+from commission.exports.cache import cache_key, cached_body, keep, slotted
 from commission.timeutil import today
 
 PROBLEM = "application/problem+json"
@@ -113,7 +113,7 @@ def kept_json(make: Callable[[], Made], *, area: str, code: str) -> tuple[Respon
     body, changed = make()
     keep(
         key=key,
-        subject=f"{area}:{request.full_path}",
+        subject=slotted(f"{area}:{request.path}", request.full_path),
         content_type="application/json",
         filename=f"{area}.json",
         body=json.dumps(

@@ -112,6 +112,18 @@ def keep(*, key: str, subject: str, content_type: str, filename: str, body: byte
     return stored
 
 
+SLOTS = 64
+
+
+def slotted(prefix: str, varying: str, slots: int = SLOTS) -> str:
+    """A subject for files whose address can vary without end (a name typed
+    into a filter, a crawler's timestamps and cursors): one of ``slots``
+    subjects under ``prefix``, so each keeps one file and the cache holds at
+    most ``slots`` of them however many addresses are asked for."""
+    slot = int.from_bytes(hashlib.sha256(varying.encode()).digest()[:4], "big") % slots
+    return f"{prefix}:{slot}"
+
+
 def kept_html(*, key: str, subject: str, render: Callable[[], str]) -> tuple[Markup, bool]:
     """Part of a page that is the same for everyone who may see it (a map, a
     summary's figures): kept under ``key``, rendered by ``render`` only when

@@ -19,7 +19,7 @@ from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
 from commission.consultations import positions
 from commission.errors import DomainError
-from commission.exports.cache import cache_key, kept_html
+from commission.exports.cache import cache_key, kept_html, slotted
 from commission.exports.pdf import template_digest
 from commission.exports.tables import csv_response, xlsx_response
 from commission.extensions import db
@@ -112,7 +112,7 @@ def _control_map(filters: DirectoryFilters, control_day: ControlDay, on: date) -
     )
     html, made = kept_html(
         key=key,
-        subject=f"control-map:{args}",
+        subject=slotted("control-map", repr(args)),
         render=lambda: render_template(
             CONTROL_MAP, map_data=control_map(filters, control_day.on, today=on)
         ),

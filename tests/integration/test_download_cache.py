@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from commission.auth.roles import Role
 from commission.consultations.models import ConsultationStatus, Position
 from commission.exports import pdf as pdf_module
-from commission.exports.cache import cache_key, cached_body, keep
+from commission.exports.cache import SLOTS, cache_key, cached_body, keep
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 from commission.summaries import views as summary_views
@@ -22,7 +22,7 @@ from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import now_utc
 from tests import factories
 from tests.conftest import count_statements
-from tests.pages import expect, sign_in
+from tests.pages import expect, expect_json, sign_in
 
 
 def cached_count(subject_prefix: str = "") -> int:
@@ -363,3 +363,18 @@ def test_approved_minutes_are_kept_and_drafts_are_not(client, monkeypatch):
 
     assert client.get(path).get_data() == first.get_data()
     assert cached_count("minutes:") == 2
+
+
+def test_answers_whose_address_varies_without_end_keep_a_bounded_number_of_files(client, app_ctx):
+    factories.council()
+    for limit in range(1, 101):
+        expect_json(client.get(f"/api/v1/authorities?limit={limit}"))
+
+    kept = db.session.execute(
+        select(CachedDownload.subject).where(
+            CachedDownload.subject.like("api:/api/v1/authorities:%")
+        )
+    ).scalars()
+    subjects = list(kept)
+    assert 0 < len(subjects) <= SLOTS
+    assert len(set(subjects)) == len(subjects)  # one file a slot
