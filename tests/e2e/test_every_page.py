@@ -371,9 +371,11 @@ def test_meeting_pages(new_context: NewContext, check_page: PageChecker) -> None
     expect(banner(secretariat)).to_contain_text("The date is now public")
     arrived(secretariat, check_page, long_date(day))
 
+    # Not started yet: it cannot be recorded as held, so the page does not offer it
+    # (the 320 px crawl opens that page for a meeting that has started).
+    expect(secretariat.get_by_role("link", name="Record the meeting as held")).to_have_count(0)
     for link, title in (
         ("Publish the agenda", "Publish the agenda"),
-        ("Record the meeting as held", "Record the meeting as held"),
         ("Postpone the meeting", "Postpone the meeting"),
     ):
         secretariat.goto(meeting)

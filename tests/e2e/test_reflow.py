@@ -114,6 +114,11 @@ f.letter_response(consultation=lettered, authority=councils[2], entered_by=perso
 f.summary_snapshot(consultation=closed, meeting=awaiting)
 publish_summary(consultation=closed, actor=secretariat)
 journey = f.policy(name="Council tax reform", consultations=[closed])
+# Closed and not yet published: its summary offers "Publish the summary".
+unpublished = f.consultation(title="Bus franchising: the next steps",
+    status=ConsultationStatus.OPEN, opens_at=now_utc() - timedelta(days=40),
+    closes_at=now_utc() - timedelta(days=2), department=dfe)
+f.submitted_response(consultation=unpublished, authority=councils[1])
 for local in ("secretariat", "chair", "minister", "leader", "officer", "mayor"):
     tokens.create_token(name="Analysis", days=30, actor=person(local))
 
@@ -135,6 +140,7 @@ with app.test_request_context():
         url_for("meetings.edit_agenda", slug=papered.slug),
         url_for("consultations.show_consultation", reference=closed.reference),
         url_for("consultations.show_consultation", reference=lettered.reference),
+        url_for("summaries.show_summary", reference=unpublished.reference),
         url_for("policies.show_policy", slug=journey.slug),
         url_for("authorities.show_authority", slug=leaving.slug),
         url_for("people.show_person", user_id=invited.id),

@@ -43,6 +43,7 @@ from commission.meetings.models import AgendaChange, MeetingStatus
 from commission.membership.models import Control
 from commission.minutes.models import ActionStatus, ActionUpdate, Correction
 from commission.notifications.models import OptOut
+from commission.oparl.models import RemovedKind, RemovedRecord
 from commission.storage import storage
 from commission.summaries.models import AnswerTag, GovernmentReply, Tag
 from commission.timeutil import now_utc
@@ -177,6 +178,16 @@ def build_commission() -> None:
         )
     )
 
+    # OParl's note of an agenda item removed while the public could see it.
+    db.session.add(
+        RemovedRecord(
+            kind=RemovedKind.AGENDA_ITEM,
+            record_id=item.id + 1000,
+            created_at=now_utc() - timedelta(days=3),
+            removed_at=now_utc(),
+            position=2,
+        )
+    )
     db.session.add(OptOut(user_id=leader.id, topic="meetings"))
     factories.outbox_message(user=leader)
     db.session.add(
