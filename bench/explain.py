@@ -29,6 +29,20 @@ import dataset  # noqa: E402
 import summary_bench  # noqa: E402
 
 
+def print_plans(statements: list[tuple[str, Any]]) -> None:
+    """Each statement, then PostgreSQL's ``EXPLAIN (ANALYZE, BUFFERS)`` of it,
+    as Markdown."""
+    from commission.extensions import db
+
+    connection = db.session.connection()
+    for number, (statement, parameters) in enumerate(statements, start=1):
+        plan = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+        ).scalars()
+        print(f"#### Statement {number}\n\n```sql\n{statement.strip()}\n```\n")
+        print("```\n" + "\n".join(plan) + "\n```\n", flush=True)
+
+
 def main() -> int:
     from sqlalchemy import select
 
@@ -59,13 +73,7 @@ def main() -> int:
             f"{dataset.TARGET_QUESTIONS} questions) on the {size} ten-year dataset: "
             f"{len(statements)} statements.\n"
         )
-        connection = db.session.connection()
-        for number, (statement, parameters) in enumerate(statements, start=1):
-            plan = connection.exec_driver_sql(
-                "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
-            ).scalars()
-            print(f"#### Statement {number}\n\n```sql\n{statement.strip()}\n```\n")
-            print("```\n" + "\n".join(plan) + "\n```\n")
+        print_plans(statements)
         db.session.rollback()
         db.engine.dispose()
     return 0
@@ -119,13 +127,7 @@ def explain_searches(url: str, info: dataset.DatasetInfo) -> int:
                 f"median {statistics.median(times):.1f} ms in-process, "
                 f"{len(statements)} statements.\n"
             )
-            connection = db.session.connection()
-            for number, (statement, parameters) in enumerate(statements, start=1):
-                plan = connection.exec_driver_sql(
-                    "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
-                ).scalars()
-                print(f"#### Statement {number}\n\n```sql\n{statement.strip()}\n```\n")
-                print("```\n" + "\n".join(plan) + "\n```\n", flush=True)
+            print_plans(statements)
         db.session.rollback()
         db.engine.dispose()
     return 0
