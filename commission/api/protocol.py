@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -86,24 +87,27 @@ def json_body(body: str, *, modified: datetime | None = None) -> Response:
 Made = tuple[str, datetime | None]
 
 
-def code_digest(folder: Path) -> str:
-    """What an area's answers are made by (its code): a release that changes
-    them does not serve answers kept by the one before."""
+@cache
+def code_digest() -> str:
+    """What the answers are made by: the service's code (an answer depends on
+    the areas' rules as well as on the API's own), read once a process. A
+    release that changes any of it does not serve answers kept by the one
+    before."""
     digest = hashlib.sha256()
-    for source in sorted(folder.glob("*.py")):
+    for source in sorted(Path(__file__).parent.parent.rglob("*.py")):
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
-def kept_json(make: Callable[[], Made], *, area: str, code: str) -> tuple[Response, bool]:
+def kept_json(make: Callable[[], Made], *, area: str) -> tuple[Response, bool]:
     """An answer that is the same for everyone who asks it as the public,
     kept (in the download cache every app server shares) under what it is
     made from: the address asked, the Commission's change counter (any
     change to a record makes a new answer), today (who holds office) and the
-    code (``code``). ``make`` gives the JSON and when it last changed, and is
+    code (``code_digest``). ``make`` gives the JSON and when it last changed, and is
     called only when nothing is kept; also whether it was (the caller then
     saves it once the answer is made)."""
-    key = cache_key(area, code, changes.current(), today().isoformat(), request.url)
+    key = cache_key(area, code_digest(), changes.current(), today().isoformat(), request.url)
     kept = cached_body(key)
     if kept is not None:
         stored = json.loads(kept)

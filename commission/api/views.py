@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -106,9 +105,6 @@ def _listing(params: ListParams | PageParams) -> queries.Listing:
     )
 
 
-CODE = protocol.code_digest(Path(__file__).parent)
-
-
 def _page(read: Callable[[], tuple[list[T], str | None, datetime | None]]) -> Response:
     """A page of a list, from ``read`` (its items, the next page's cursor,
     when they last changed). As the public asks it, the answer is the same
@@ -128,7 +124,7 @@ def _page(read: Callable[[], tuple[list[T], str | None, datetime | None]]) -> Re
     if current_user.is_authenticated:
         body, modified = make()
         return protocol.json_body(body, modified=modified)
-    response, made = protocol.kept_json(make, area="api", code=CODE)
+    response, made = protocol.kept_json(make, area="api")
     if made:
         commit_once_answered()
     return response

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -26,7 +25,6 @@ from commission.oparl import protocol, queries
 from commission.storage import storage
 
 bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1.1")
-CODE = protocol_api.code_digest(Path(__file__).parent)
 limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]))(bp)
 
 
@@ -119,7 +117,7 @@ def _kept(make: Callable[[], protocol_api.Made]) -> Response:
     answer is kept until a record changes (``api.protocol.kept_json``): a
     crawler paging through the meetings, each with its agenda, papers and
     files, then costs a read of the kept answer."""
-    response, made = protocol_api.kept_json(make, area="oparl", code=CODE)
+    response, made = protocol_api.kept_json(make, area="oparl")
     if made:
         commit_once_answered()
     return response
