@@ -48,6 +48,7 @@ from commission.consultations.models import Consultation, ConsultationStatus, Po
 from commission.exports.cache import Kept, cache_key, cached_file, keep
 from commission.exports.models import CachedDownload
 from commission.extensions import db
+from commission.meetings.uploads import size_label
 from commission.membership.models import Department
 from commission.summaries.models import SummarySnapshot
 from commission.summaries.rows import thawed_rows
@@ -551,13 +552,6 @@ def all_descriptor(datasets: Sequence[Dataset], facts: Facts) -> dict[str, Any]:
 
 
 # The /data/ page ---------------------------------------------------------------
-
-
-def size_label(size: int) -> str:
-    """A file's size as people read it: KB below a megabyte, MB above."""
-    if size < 1024 * 1024:
-        return f"{max(1, -(-size // 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def _opens_as(extension: str, data: bytes) -> bool:
 
 
 def size_label(size: int) -> str:
-    """A size limit as people read it: 20 MB, 1.5 MB, 500 KB."""
+    """A size (a limit, a file) as people read it: 20 MB, 1.5 MB, 500 KB."""
     if size >= 1024 * 1024:
         return f"{round(size / (1024 * 1024), 1):g} MB"
     return f"{max(1, round(size / 1024)):g} KB"
