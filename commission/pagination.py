@@ -9,12 +9,16 @@ Three shapes, each chosen so that a page's work does not grow with history:
   log), found by the position of an edge row instead of an offset, so the
   ten-thousandth page costs what the first does.
 - ``RowPagination``: ``db.paginate`` for rows of several columns.
+- ``NarrowPagination``: rows found, ordered and counted on narrow columns in
+  one statement, then only the page's rows read in full (the comments on a
+  summary: sorting and counting whole comments would read every comment's
+  text twice).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -69,6 +73,54 @@ class RowPagination(CappedPagination):
     def _query_items(self) -> list[Any]:
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(self._query_args["session"].execute(select).all())
+
+
+class NarrowPagination(CappedPagination):
+    """Pages of wide rows found by a narrow statement: ``select`` gives each
+    row's id, in the list's order; ``fetch`` reads the rows of a page's ids in
+    full. The ids and the count of them all come back in one statement (a
+    window count beside the page's ids), so a page is two statements
+    whatever the list's length, and only one page of wide rows is read. A
+    page beyond the last counts the list on its own."""
+
+    _counted: int | None = None
+
+    def _query_items(self) -> list[Any]:
+        session = self._query_args["session"]
+        narrow = self._query_args["select"]
+        rows = session.execute(
+            narrow.add_columns(func.count().over()).limit(self.per_page).offset(self._query_offset)
+        ).all()
+        if not rows:
+            return []
+        self._counted = int(rows[0][-1])
+        ids = [row[0] for row in rows]
+        found = {row[0]: row[1:] for row in self._query_args["fetch"](ids)}
+        return [found[id_] for id_ in ids if id_ in found]
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        narrow = self._query_args["select"].order_by(None).subquery()
+        session = self._query_args["session"]
+        return int(session.execute(sql_select(func.count()).select_from(narrow)).scalar() or 0)
+
+
+def paginate_narrow(
+    select: Any, fetch: Callable[[list[int]], Iterable[Sequence[Any]]], *, page: int, per_page: int
+) -> NarrowPagination:
+    """Page ``page`` of the rows whose ids ``select`` gives in order; ``fetch``
+    returns (id, *row) for a page's ids, in any order."""
+    return NarrowPagination(
+        select=select,
+        fetch=fetch,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        count=True,
+    )
 
 
 def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:

@@ -14,11 +14,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -333,7 +335,19 @@ class Response(Base):
 
 class Answer(Base):
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+    __table_args__ = (
+        UniqueConstraint("response_id", "question_id"),
+        # Each response's signed-off comments, without their text: the
+        # comments on a summary are found, sorted and counted from this alone.
+        Index(
+            "ix_answers_commented",
+            "response_id",
+            "question_id",
+            "id",
+            sqlite_where=text("submitted_comment IS NOT NULL"),
+            postgresql_where=text("submitted_comment IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))

@@ -41,6 +41,7 @@ from commission.membership.models import (
     authority_constituents,
 )
 from commission.membership.queries import current_controls
+from commission.pagination import NarrowPagination, paginate_narrow
 from commission.summaries.models import (
     AnswerTag,
     Coverage,
@@ -815,30 +816,25 @@ COMMENT_FILTERS = ("question", "position", "control", "type", "region", "q", "th
 
 
 def comments_statement(consultation: Consultation, filters: dict[str, str]) -> Any:
-    """The consultation's submitted comments, by question then council, with
-    the filters applied.
+    """The ids of the consultation's submitted comments, by question then
+    council, with the filters applied.
 
-    Answers are bounded twice by the consultation: by the ids of its
-    signed-off responses and by its own questions' ids (the questions are
-    already loaded for the page), so either index the database starts from
-    reads only this consultation's answers. With the responses alone, the
-    planner could still walk every answer ever given in question order to
-    save a sort (a second a page at ten years); sorting the consultation's
-    own comments costs what its size does, and no more."""
-    submitted = select(Response.id).where(
-        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
-    )
+    Narrow on purpose: the list is sorted and counted on (answer, question,
+    council) alone, and only a page's comments are read in full
+    (``commented_answers``). The answers are reached from the consultation's
+    signed-off responses through the index of commented answers (each
+    response's comments, without its text), so the cost follows the
+    consultation's own comments, never every answer ever given."""
     statement = (
-        select(Answer, Authority)
+        select(Answer.id)
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
         .where(
-            Answer.response_id.in_(submitted),
             Response.consultation_id == consultation.id,
-            Answer.question_id.in_([question.id for question in consultation.questions]),
+            Response.submitted_at.is_not(None),
             Answer.submitted_comment.is_not(None),
         )
-        .order_by(Answer.question_id, Authority.name)
+        .order_by(Answer.question_id, Authority.name, Answer.id)
     )
     if (question_id := as_record_id(filters["question"])) is not None:
         statement = statement.where(Answer.question_id == question_id)
@@ -867,8 +863,37 @@ def comments_statement(consultation: Consultation, filters: dict[str, str]) -> A
 
 def comment_ids(consultation: Consultation, filters: dict[str, str]) -> list[int]:
     """The ids of every comment the filters show (on every page of them)."""
-    statement = comments_statement(consultation, filters).with_only_columns(Answer.id)
-    return list(db.session.execute(statement).scalars())
+    return list(db.session.execute(comments_statement(consultation, filters)).scalars())
+
+
+def _commented_rows(consultation: Consultation, answer_ids: list[int]) -> Any:
+    """(id, answer, council) of those of ``answer_ids`` that are submitted
+    comments on this consultation, by question then council."""
+    return (
+        select(Answer.id, Answer, Authority)
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            Answer.id.in_(answer_ids),
+            Response.consultation_id == consultation.id,
+            Response.submitted_at.is_not(None),
+            Answer.submitted_comment.is_not(None),
+        )
+        .order_by(Answer.question_id, Authority.name, Answer.id)
+    )
+
+
+def comments_page(
+    consultation: Consultation, filters: dict[str, str], *, page: int, per_page: int
+) -> NarrowPagination:
+    """Page ``page`` of the comments the filters show, each as (answer,
+    council): two statements whatever the number of comments."""
+    return paginate_narrow(
+        comments_statement(consultation, filters),
+        lambda ids: db.session.execute(_commented_rows(consultation, ids)).all(),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def commented_answers(
@@ -878,10 +903,9 @@ def commented_answers(
     consultation, with their councils, by question then council."""
     if not answer_ids:
         return []
-    statement = comments_statement(consultation, dict.fromkeys(COMMENT_FILTERS, ""))
     return [
         (answer, authority)
-        for answer, authority in db.session.execute(statement.where(Answer.id.in_(answer_ids)))
+        for _, answer, authority in db.session.execute(_commented_rows(consultation, answer_ids))
     ]
 
 

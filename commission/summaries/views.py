@@ -54,14 +54,12 @@ from commission.maps.queries import (
 )
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.membership.models import AuthorityKind, Control, Region
-from commission.pagination import paginate_rows
 from commission.summaries import policy as summary_policy
 from commission.summaries import services
 from commission.summaries.charts import chart_digest
 from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
 from commission.summaries.models import (
     MapRecord,
-    QuestionPage,
     Summary,
     SummarySnapshot,
     ThemeCount,
@@ -71,7 +69,7 @@ from commission.summaries.queries import (
     NOT_RESPONDED_HEADER,
     all_tags,
     comment_ids,
-    comments_statement,
+    comments_page,
     compute_question,
     compute_summary,
     load_snapshot,
@@ -253,14 +251,11 @@ def show_question(reference: str, number: int) -> str:
     alone; otherwise from the published snapshot; otherwise 404."""
     consultation = load_consultation(reference)
     snapshot = None
-    if summary_policy.can_see_live(consultation, current_user):
-        figures = compute_question(consultation, number)
-    else:
+    if not summary_policy.can_see_live(consultation, current_user):
         snapshot = services.published_snapshot(consultation)
         if snapshot is None:
             abort(404)
-        figures = question_from_summary(snapshot.data, number)
-    return _question_page(consultation, figures, snapshot, frozen_page=False)
+    return _question_page(consultation, number, snapshot, frozen_page=False)
 
 
 @bp.get(f"{REF}/summary/snapshots/<int:snapshot_id>")
@@ -277,74 +272,83 @@ def show_snapshot_question(reference: str, snapshot_id: int, number: int) -> str
     """One question of a frozen summary, for the snapshot's audience."""
     consultation = load_consultation(reference)
     snapshot = load_snapshot(consultation, snapshot_id)
-    return _question_page(
-        consultation, question_from_summary(snapshot.data, number), snapshot, frozen_page=True
-    )
+    return _question_page(consultation, number, snapshot, frozen_page=True)
+
+
+QUESTION_BODY = "summaries/_question_body.html"
+MAP_FIGURE = "maps/_map_figure.html"
 
 
 def _question_page(
     consultation: Consultation,
-    figures: QuestionPage | None,
+    number: int,
     snapshot: SummarySnapshot | None,
     *,
     frozen_page: bool,
 ) -> str:
     """A question's page: live when there is no snapshot; not found when the
-    consultation has no such question."""
-    if figures is None:
+    consultation (or the snapshot) has no such question.
+
+    Everything below the header is the same for everyone who may see it, so
+    it is kept as the summary's figures are: live figures under the change
+    counter and the day they are taken on, a snapshot's under the snapshot,
+    and either under the templates. Only a change computes and draws them
+    again (the figures by control, type and region, and the map of 331
+    hexes, were nearly all of the page's time)."""
+    snapshot_figures = None if snapshot is None else question_from_summary(snapshot.data, number)
+    if not (
+        1 <= number <= len(consultation.questions)
+        if snapshot is None
+        else snapshot_figures is not None
+    ):
         abort(404)
-    question = figures["question"]
     chosen, responses = _map_choice(consultation)
-    choice = MapChoice("positions", question["number"], chosen.region)
-    return render_template(
-        "summaries/question.html",
-        consultation=consultation,
-        figures=figures,
-        snapshot=snapshot,
-        live=snapshot is None,
-        frozen_page=frozen_page,
-        map_html=_question_map(consultation, snapshot, choice, responses)
-        if question["kind"] == QuestionKind.POSITION.value
-        else None,
-    )
-
-
-MAP_FIGURE = "maps/_map_figure.html"
-
-
-def _question_map(
-    consultation: Consultation,
-    snapshot: SummarySnapshot | None,
-    choice: MapChoice,
-    responses: bool,
-) -> Markup:
-    """A question's map as HTML, kept as the summary's figures are: live
-    figures' under the change counter and the day they are taken on, a
-    snapshot's under the snapshot (drawing 331 hexes was most of the page's
-    time)."""
+    choice = MapChoice("positions", number, chosen.region)
     made_from = (
         ("live", consultation.id, changes.current(), reference_day(consultation).isoformat())
         if snapshot is None
-        else ("snapshot", snapshot.id)
+        else ("snapshot", snapshot.id, frozen_page)
     )
-    shown = f"{choice.question}:{choice.region}:{responses}"
-    html, made = kept_html(
+    shown = f"{number}:{choice.region}:{responses}"
+
+    def render() -> str:
+        figures = compute_question(consultation, number) if snapshot is None else snapshot_figures
+        assert figures is not None  # the number was checked above
+        position = figures["question"]["kind"] == QuestionKind.POSITION.value
+        return render_template(
+            QUESTION_BODY,
+            consultation=consultation,
+            figures=figures,
+            snapshot=snapshot,
+            live=snapshot is None,
+            frozen_page=frozen_page,
+            map_data=_summary_map(consultation, snapshot, None, choice, responses)
+            if position
+            else None,
+        )
+
+    body, made = kept_html(
         key=cache_key(
-            "question-map",
+            "question-page",
             *made_from,
             shown,
-            template_digest(MAP_FIGURE, *MAP_TEMPLATES),
-            map_digest(),
+            template_digest(QUESTION_BODY, CHARTS, MAP_FIGURE, *MAP_TEMPLATES)
+            + chart_digest()
+            + map_digest(),
         ),
-        subject=f"question-map:{consultation.id}:{made_from[0]}:{shown}",
-        render=lambda: render_template(
-            MAP_FIGURE,
-            map_data=_summary_map(consultation, snapshot, None, choice, responses),
-        ),
+        subject=f"question-page:{consultation.id}:{made_from[0]}:{shown}",
+        render=render,
     )
     if made:
         actions.commit_once_answered()
-    return html
+    return render_template(
+        "summaries/question.html",
+        consultation=consultation,
+        number=number,
+        snapshot=snapshot,
+        frozen_page=frozen_page,
+        body=body,
+    )
 
 
 def _summary_spreadsheet(data: Summary, rows: Iterable[list[Any]]) -> bytes:
@@ -596,8 +600,9 @@ def _comment_filters() -> dict[str, str]:
 def _comments_page(
     consultation: Consultation, filters: dict[str, str], form: BulkThemesForm | None
 ) -> str:
-    page = paginate_rows(
-        comments_statement(consultation, filters),
+    page = comments_page(
+        consultation,
+        filters,
         page=request.args.get("page", 1, type=int) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )

@@ -449,6 +449,39 @@ def test_the_summary_page_issues_as_many_statements_for_40_responses_as_for_5(cl
     assert not any("FROM answers" in s or "JOIN answers" in s for s in kept_many)
 
 
+def test_a_question_page_is_kept_until_a_response_changes_its_figures(client):
+    consultation = consultation_with(5)
+    url = question_url(consultation, 1)
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    db.session.execute(delete(CachedDownload))
+
+    with count_statements() as computed:
+        first = page(client.get(url))
+    with count_statements() as kept:
+        again = page(client.get(url))
+
+    assert again.find("h1").get_text() == first.find("h1").get_text()
+    assert any("FROM answers" in s or "JOIN answers" in s for s in computed)
+    assert not any("FROM answers" in s or "JOIN answers" in s for s in kept)
+    assert len(kept) < len(computed)
+    before = body_rows(
+        caption_table(again, "Question 1: positions overall and by political control")
+    )
+
+    factories.submitted_response(
+        consultation=consultation, authority=factories.council(), position=Position.OPPOSE
+    )
+    db.session.flush()
+    after = body_rows(
+        caption_table(
+            page(client.get(url)), "Question 1: positions overall and by political control"
+        )
+    )
+    assert (before[0][0], before[0][-1]) == ("All", "5")
+    assert (after[0][0], after[0][-1]) == ("All", "6")
+    assert after[0][4].startswith("2 ")  # the new response opposes
+
+
 def test_each_position_question_is_also_split_by_type_and_region(client):
     consultation = build("open")
     sign_in(client, factories.user(role=Role.SECRETARIAT))
