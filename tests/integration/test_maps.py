@@ -278,6 +278,30 @@ def test_the_district_map_of_every_council_is_under_60_kb(app_ctx):
     assert len(str(districts).encode()) < 60_000
 
 
+def test_in_print_each_colour_s_hexes_are_one_path_with_every_hex(app_ctx):
+    """The briefing draws a map's hexes of one colour as one path (WeasyPrint
+    draws each element on its own): as many hexes, each in its colour."""
+    from flask import render_template_string
+
+    from tests.unit.test_maps import CATEGORIES, reference_places
+
+    drawn = draw(id="summary-map", title="Q", categories=CATEGORIES, places=reference_places())
+    with app_ctx.test_request_context():
+        html = render_template_string(
+            '{% from "maps/_map.html" import hex_map %}'
+            "{{ hex_map(m, table=false, links=false, print=true) }}",
+            m=drawn,
+        )
+    soup = BeautifulSoup(html, "html.parser")
+
+    for panel in drawn.panels:
+        svg = soup.select_one(f"svg[aria-labelledby={panel.id}-title]")
+        assert svg.select("use") == [] and svg.select("a") == []
+        drawn_hexes = Counter(h.colour for h in panel.hexes)
+        paths = {p["fill"]: p["d"].count("M") for p in svg.select("g[stroke='#ffffff'] > path")}
+        assert paths == dict(drawn_hexes)
+
+
 # The authorities directory ------------------------------------------------------------------
 
 
