@@ -10,7 +10,7 @@ consultation's own responses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -70,15 +70,16 @@ STATUS_LABELS = {"submitted": "Submitted", "draft": "Draft only", "not_started":
 NO_CONTROL = "Not recorded"
 
 
-def _read(statement: Any) -> Any:
-    """The rows of one of the summary's statements, as plain Core rows: the
-    figures are columns, never ORM objects, so the ORM's per-row loading is
-    skipped. Pending changes are flushed first, as a query through the
-    session would."""
+def _read(statement: Any) -> Sequence[Any]:
+    """The rows of one of the summary's statements, as plain Core rows,
+    fetched at once: the figures are columns, never ORM objects, so the ORM's
+    per-row loading is skipped, and a few thousand sums come back in one
+    fetch rather than one call per row. Pending changes are flushed first,
+    as a query through the session would."""
     session = db.session
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement)
+    return session.connection().execute(statement).all()
 
 
 def reference_day(consultation: Consultation, at: datetime | None = None) -> date:
@@ -350,7 +351,7 @@ def _question_figures(
         count,
         people,
         commented,
-    ) in _read(_answer_sums(consultation, numbered, splits=splits)).tuples():
+    ) in _read(_answer_sums(consultation, numbered, splits=splits)):
         splits_of = figures.get(question_id)
         if splits_of is None:
             splits_of = figures[question_id] = _Splits()
@@ -443,7 +444,7 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         )
         .where(Authority.id.in_(_members(on)))
         .order_by(Authority.name)
-    ).all()
+    )
     members = {}
     for r in rows:
         extended = r.extended_to is not None and r.extended_to > consultation.closes_at
@@ -485,7 +486,7 @@ def _coverage(members: dict[int, _Member]) -> Coverage:
         select(area.name, authority_constituents.c.council_id)
         .join(area, area.id == authority_constituents.c.strategic_authority_id)
         .where(area.mayoral.is_(True))
-    ).all()
+    )
     return {
         "type": _coverage_table((m.kind, m) for m in members.values()),
         "region": _coverage_table((m.region, m) for m in members.values()),
@@ -522,7 +523,7 @@ def _overall_positions(consultation: Consultation) -> _Splits:
             Authority.kind,
             Authority.region,
         )
-    ).tuples():
+    ):
         value, people = str(position), int(people or 0)
         _add(splits.overall, value, count, people)
         _add(splits.cells("by_control", label("by_control", control)), value, count, people)
@@ -560,7 +561,7 @@ def _themes(
         select(Tag.name, counted.c.question, counted.c.position, counted.c.count).join(
             Tag, Tag.id == counted.c.tag
         )
-    ).all():
+    ):
         key = position.value if position else "none"
         counts = overall.setdefault(name, {})
         counts[key] = counts.get(key, 0) + count
@@ -650,7 +651,7 @@ def _quotations(
         .join(Answer, Answer.id == winners.c.answer)
         .outerjoin(Tag, Tag.id == winners.c.tag)
         .order_by(Answer.question_id, winners.c.rank)
-    ).tuples():
+    ):
         number = numbers.get(question_id)
         quotation: Quotation = {
             "question": number,
