@@ -56,13 +56,23 @@ def paginate(select: Any, *, per_page: int) -> CappedPagination:
 
 
 def _requested_page(kind: type[PageKind], select: Any, per_page: int) -> PageKind:
+    return _page_of(kind, per_page=per_page, select=select)
+
+
+def _page_of(
+    kind: type[PageKind], *, per_page: int, page: int | None = None, **query: Any
+) -> PageKind:
+    """Page ``page`` (None: the one the request asks for) of ``kind``, counted,
+    never more than ``per_page`` rows, and empty rather than an error beyond
+    the last; ``query`` is what ``kind`` reads its rows with."""
     return kind(
-        select=select,
         session=db.session(),
+        page=page,
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
         count=True,
+        **query,
     )
 
 
@@ -111,28 +121,11 @@ def paginate_narrow(
 ) -> NarrowPagination:
     """Page ``page`` of the rows whose ids ``select`` gives in order; ``fetch``
     returns (id, *row) for a page's ids, in any order."""
-    return NarrowPagination(
-        select=select,
-        fetch=fetch,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
-    )
+    return _page_of(NarrowPagination, page=page, per_page=per_page, select=select, fetch=fetch)
 
 
 def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
-        select=select,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=per_page,
-        error_out=False,
-        count=True,
-    )
+    return _page_of(RowPagination, page=page, per_page=per_page, select=select)
 
 
 class BoundedPagination(CappedPagination):
