@@ -215,7 +215,7 @@ def _figures(
         filename="figures.json",
         body=json.dumps({"computed_at": computed_at, "html": html}).encode(),
     )
-    actions.commit()
+    actions.keep_work()
     return computed_at, Markup(html)  # noqa: S704 (rendered just now, escaped by Jinja)
 
 
@@ -328,7 +328,7 @@ def _question_map(
         else ("snapshot", snapshot.id)
     )
     shown = f"{choice.question}:{choice.region}:{responses}"
-    html, made = kept_html(
+    return kept_html(
         key=cache_key(
             "question-map",
             *made_from,
@@ -342,9 +342,6 @@ def _question_map(
             map_data=_summary_map(consultation, snapshot, None, choice, responses),
         ),
     )
-    if made:
-        actions.commit_once_answered()
-    return html
 
 
 def _summary_spreadsheet(data: Summary, rows: Iterable[list[Any]]) -> bytes:
