@@ -768,7 +768,7 @@ def freeze_summary(reference: str) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def publish_summary(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    refusal = services.publish_refusal(consultation)
+    refusal = consultation_policy.publish_summary_refusal(consultation)
     form = ConfirmForm()
     if form.validate_on_submit():
 
