@@ -97,6 +97,13 @@ def _web(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def _fields_of(summary: schemas.Document) -> dict[str, Any]:
+    """A list's document as the fields of the fuller document of the same
+    record (``schemas.Authority`` extends ``schemas.AuthoritySummary``), so a
+    record's summary fields are made, and typed, in one place."""
+    return dict(summary)
+
+
 # Authorities ---------------------------------------------------------------
 
 
@@ -128,22 +135,24 @@ def _authority_link(authority: Authority) -> schemas.Link:
     )
 
 
-def _authority_fields(authority: Authority, member: bool, modified: datetime) -> dict[str, Any]:
-    return {
-        "id": authority.slug,
-        "gss_code": authority.gss_code,
-        "name": authority.name,
-        "type": authority.kind.value,
-        "type_label": authority.kind.label,
-        "region": authority.region.value,
-        "population": authority.population,
-        "mayoral": authority.mayoral,
-        "member": member,
-        "control": _control(authority.control_on(today())),
-        "modified_at": modified,
-        "url": _api("show_authority", authority_id=authority.slug),
-        "web_url": _web("authorities.show_authority", slug=authority.slug),
-    }
+def _authority_summary(
+    authority: Authority, member: bool, modified: datetime
+) -> schemas.AuthoritySummary:
+    return schemas.AuthoritySummary(
+        id=authority.slug,
+        gss_code=authority.gss_code,
+        name=authority.name,
+        type=authority.kind.value,
+        type_label=authority.kind.label,
+        region=authority.region.value,
+        population=authority.population,
+        mayoral=authority.mayoral,
+        member=member,
+        control=_control(authority.control_on(today())),
+        modified_at=modified,
+        url=_api("show_authority", authority_id=authority.slug),
+        web_url=_web("authorities.show_authority", slug=authority.slug),
+    )
 
 
 def authorities(
@@ -176,10 +185,7 @@ def authorities(
         [str, int],
         lambda row: [row[0].name, row[0].id],
     )
-    items = [
-        schemas.AuthoritySummary(**_authority_fields(row[0], bool(row.is_member), row.modified))
-        for row in rows
-    ]
+    items = [_authority_summary(row[0], bool(row.is_member), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -214,7 +220,7 @@ def authority(authority_id: str) -> schemas.Authority:
         select(_modified(ResourceKind.AUTHORITY, found.id, found.created_at))
     ).scalar_one()
     return schemas.Authority(
-        **_authority_fields(found, found.membership_on(on) is not None, modified),
+        **_fields_of(_authority_summary(found, found.membership_on(on) is not None, modified)),
         heads=[
             schemas.Head(role=head.role.value, name=head.user.full_name, since=head.starts_on)
             for head in heads
@@ -283,21 +289,23 @@ def _visible_statuses() -> set[MeetingStatus]:
     return statuses
 
 
-def _meeting_fields(meeting: Meeting, approved: bool, modified: datetime) -> dict[str, Any]:
-    return {
-        "id": meeting.slug,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "status": meeting.status.value,
-        "status_reason": meeting.status_reason,
-        "venue": meeting.venue,
-        "agenda_published": meeting.agenda_is_public,
-        "minutes_approved": approved,
-        "modified_at": modified,
-        "url": _api("show_meeting", slug=meeting.slug),
-        "web_url": _web("meetings.show_meeting", slug=meeting.slug),
-    }
+def _meeting_summary(
+    meeting: Meeting, approved: bool, modified: datetime
+) -> schemas.MeetingSummary:
+    return schemas.MeetingSummary(
+        id=meeting.slug,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        status=meeting.status.value,
+        status_reason=meeting.status_reason,
+        venue=meeting.venue,
+        agenda_published=meeting.agenda_is_public,
+        minutes_approved=approved,
+        modified_at=modified,
+        url=_api("show_meeting", slug=meeting.slug),
+        web_url=_web("meetings.show_meeting", slug=meeting.slug),
+    )
 
 
 def meetings(
@@ -328,10 +336,7 @@ def meetings(
         [datetime, int],
         lambda row: [row[0].starts_at, row[0].id],
     )
-    items = [
-        schemas.MeetingSummary(**_meeting_fields(row[0], bool(row.approved), row.modified))
-        for row in rows
-    ]
+    items = [_meeting_summary(row[0], bool(row.approved), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -424,7 +429,7 @@ def meeting(slug: str) -> schemas.Meeting:
         select(_modified(ResourceKind.MEETING, found.id, found.created_at))
     ).scalar_one()
     return schemas.Meeting(
-        **_meeting_fields(found, approved, modified),
+        **_fields_of(_meeting_summary(found, approved, modified)),
         postponed_to=found.postponed_to.slug if found.postponed_to else None,
         agenda=agenda,
         minutes_url=_web("minutes.show_minutes", slug=found.slug) if approved else None,
@@ -441,23 +446,23 @@ class ConsultationFilters:
     stage: LegislativeStage | None = None
 
 
-def _consultation_fields(
+def _consultation_summary(
     consultation: Consultation, published: bool, modified: datetime
-) -> dict[str, Any]:
-    return {
-        "id": consultation.reference,
-        "title": consultation.title,
-        "department": consultation.department.name,
-        "lead_office": consultation.lead_office.title if consultation.lead_office else None,
-        "stage": consultation.stage.value,
-        "status": effective_status(consultation).value,
-        "opens_at": consultation.opens_at,
-        "closes_at": consultation.closes_at,
-        "summary_published": published,
-        "modified_at": modified,
-        "url": _api("show_consultation", reference=consultation.reference),
-        "web_url": _web("consultations.show_consultation", reference=consultation.reference),
-    }
+) -> schemas.ConsultationSummary:
+    return schemas.ConsultationSummary(
+        id=consultation.reference,
+        title=consultation.title,
+        department=consultation.department.name,
+        lead_office=consultation.lead_office.title if consultation.lead_office else None,
+        stage=consultation.stage.value,
+        status=effective_status(consultation).value,
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        summary_published=published,
+        modified_at=modified,
+        url=_api("show_consultation", reference=consultation.reference),
+        web_url=_web("consultations.show_consultation", reference=consultation.reference),
+    )
 
 
 def _published_exists() -> Any:
@@ -527,12 +532,7 @@ def consultations(
         [datetime, int],
         lambda row: [row[0].opens_at, row[0].id],
     )
-    items = [
-        schemas.ConsultationSummary(
-            **_consultation_fields(row[0], bool(row.published), row.modified)
-        )
-        for row in rows
-    ]
+    items = [_consultation_summary(row[0], bool(row.published), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -564,7 +564,7 @@ def consultation(reference: str) -> schemas.Consultation:
         select(_consultation_modified(found.id, found.closes_at)).where(Consultation.id == found.id)
     ).scalar_one()
     return schemas.Consultation(
-        **_consultation_fields(found, published is not None, modified),
+        **_fields_of(_consultation_summary(found, published is not None, modified)),
         summary=found.summary,
         questions=[
             schemas.Question(
