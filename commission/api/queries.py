@@ -29,7 +29,7 @@ from commission.consultations.services import effective_status
 from commission.consultations.timeline import discussed_at, timeline
 from commission.db_types import UTCDateTime
 from commission.extensions import db
-from commission.meetings.models import PUBLIC_STATUSES, Meeting, MeetingStatus, Paper
+from commission.meetings.models import PUBLIC_STATUSES, AgendaItem, Meeting, MeetingStatus, Paper
 from commission.meetings.queries import load_meeting
 from commission.membership.models import Authority, AuthorityKind, Control, Department, Region
 from commission.membership.queries import DirectoryFilters, directory_statement, load_authority
@@ -360,71 +360,13 @@ def meeting(slug: str) -> schemas.Meeting:
     found = load_meeting(slug)
     minutes = minutes_for(found)
     approved = minutes is not None and minutes.published
-    decisions: list[Decision] = []
-    actions: list[Action] = []
-    if approved:
-        decisions = list(
-            db.session.execute(
-                select(Decision).where(Decision.meeting_id == found.id).order_by(Decision.number)
-            ).scalars()
-        )
-        actions = list(
-            db.session.execute(
-                select(Action)
-                .where(Action.meeting_id == found.id)
-                .order_by(Action.number)
-                .options(
-                    selectinload(Action.owner_authority), selectinload(Action.owner_department)
-                )
-            ).scalars()
-        )
+    decisions, actions = _decisions_and_actions(found) if approved else ([], [])
     agenda: list[schemas.AgendaItem] = []
     if found.agenda_is_public or access.has_role(Role.SECRETARIAT):
-        for number, (item, starts) in enumerate(found.timed_items(), start=1):
-            visible = policy.can_see_item(item)
-            consultation = item.consultation
-            agenda.append(
-                schemas.AgendaItem(
-                    number=number,
-                    title=item.title if visible else "Confidential item",
-                    kind=item.kind.value,
-                    confidential=item.confidential,
-                    starts_at=starts,
-                    duration_minutes=item.duration_minutes,
-                    presenter=item.presenter if visible else None,
-                    description=item.description if visible else None,
-                    consultation=consultation.reference
-                    if visible
-                    and consultation is not None
-                    and consultation.status is not ConsultationStatus.DRAFT
-                    else None,
-                    papers=[
-                        _file(paper)
-                        for paper in [
-                            *policy.papers_listed(item),
-                            *policy.papers_listed(item, superseded=True),
-                        ]
-                    ]
-                    if visible
-                    else [],
-                    decisions=[
-                        schemas.Decision(reference=d.reference, text=d.text)
-                        for d in decisions
-                        if d.agenda_item_id == item.id
-                    ]
-                    if visible
-                    else [],
-                    actions=[
-                        schemas.ActionRecord(
-                            reference=a.reference, text=a.text, owner=a.owner_name, due_on=a.due_on
-                        )
-                        for a in actions
-                        if a.agenda_item_id == item.id
-                    ]
-                    if visible
-                    else [],
-                )
-            )
+        agenda = [
+            _agenda_item(number, item, starts, decisions, actions)
+            for number, (item, starts) in enumerate(found.timed_items(), start=1)
+        ]
     modified = db.session.execute(
         select(_modified(ResourceKind.MEETING, found.id, found.created_at))
     ).scalar_one()
@@ -433,6 +375,79 @@ def meeting(slug: str) -> schemas.Meeting:
         postponed_to=found.postponed_to.slug if found.postponed_to else None,
         agenda=agenda,
         minutes_url=_web("minutes.show_minutes", slug=found.slug) if approved else None,
+    )
+
+
+def _decisions_and_actions(found: Meeting) -> tuple[list[Decision], list[Action]]:
+    """The decisions and actions of a meeting's approved minutes, in order."""
+    decisions = list(
+        db.session.execute(
+            select(Decision).where(Decision.meeting_id == found.id).order_by(Decision.number)
+        ).scalars()
+    )
+    actions = list(
+        db.session.execute(
+            select(Action)
+            .where(Action.meeting_id == found.id)
+            .order_by(Action.number)
+            .options(selectinload(Action.owner_authority), selectinload(Action.owner_department))
+        ).scalars()
+    )
+    return decisions, actions
+
+
+def _agenda_item(
+    number: int,
+    item: AgendaItem,
+    starts: datetime,
+    decisions: list[Decision],
+    actions: list[Action],
+) -> schemas.AgendaItem:
+    """An agenda item as the meeting page shows it to the reader: a
+    confidential one by its number only, to people not on the Commission."""
+    visible = policy.can_see_item(item)
+    if not visible:
+        return schemas.AgendaItem(
+            number=number,
+            title="Confidential item",
+            kind=item.kind.value,
+            confidential=item.confidential,
+            starts_at=starts,
+            duration_minutes=item.duration_minutes,
+            presenter=None,
+            description=None,
+            consultation=None,
+            papers=[],
+            decisions=[],
+            actions=[],
+        )
+    consultation = item.consultation
+    listed = [*policy.papers_listed(item), *policy.papers_listed(item, superseded=True)]
+    return schemas.AgendaItem(
+        number=number,
+        title=item.title,
+        kind=item.kind.value,
+        confidential=item.confidential,
+        starts_at=starts,
+        duration_minutes=item.duration_minutes,
+        presenter=item.presenter,
+        description=item.description,
+        consultation=consultation.reference
+        if consultation is not None and consultation.status is not ConsultationStatus.DRAFT
+        else None,
+        papers=[_file(paper) for paper in listed],
+        decisions=[
+            schemas.Decision(reference=d.reference, text=d.text)
+            for d in decisions
+            if d.agenda_item_id == item.id
+        ],
+        actions=[
+            schemas.ActionRecord(
+                reference=a.reference, text=a.text, owner=a.owner_name, due_on=a.due_on
+            )
+            for a in actions
+            if a.agenda_item_id == item.id
+        ],
     )
 
 

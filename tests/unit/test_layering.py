@@ -58,11 +58,20 @@ TOP_PACKAGES = ("commission.seeding", "commission.dashboard")
 WEB_MODULES = {"commission.templating", "commission.errorhandlers"}
 
 # Imports that may stay inside a function, and why.
+FACTORY = (
+    "the app factory wires every area together; importing the package (for "
+    "commission.timeutil, say) must not import every area, WeasyPrint and all"
+)
 DEFERRED = {
-    ("commission", "create_app"): (
-        "the app factory wires every area together; importing the package (for "
-        "commission.timeutil, say) must not import every area, WeasyPrint and all"
-    ),
+    ("commission", part): FACTORY
+    for part in (
+        "create_app",
+        "_flask_app",
+        "_init_core",
+        "_connect_areas",
+        "_init_sign_in",
+        "_register_blueprints",
+    )
 }
 
 # Only these may import the notifications area (the app factory connects its
