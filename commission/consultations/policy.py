@@ -46,6 +46,25 @@ def can_change(consultation: Consultation, at: datetime | None = None) -> bool:
     return effective_status(consultation, at) in CHANGEABLE
 
 
+def open_refusal(consultation: Consultation, at: datetime | None = None) -> DomainError | None:
+    """Why the consultation cannot be opened now, or None if it can: only a
+    draft is opened, with at least one question to answer, and before its
+    closing time (an authority must have time to respond). The service
+    raises this; the consultation's page offers opening by it and the
+    confirm page shows it in place of the button."""
+    if consultation.status is not ConsultationStatus.DRAFT:
+        return DomainError("Only a draft consultation can be opened")
+    if not consultation.questions:
+        return DomainError("Add at least one question before opening the consultation")
+    if consultation.closes_at <= (at or now_utc()):
+        return DomainError("The closing date has passed. Change it before opening")
+    return None
+
+
+def can_open(consultation: Consultation, at: datetime | None = None) -> bool:
+    return open_refusal(consultation, at) is None
+
+
 PUBLISHED = frozenset({ConsultationStatus.SUMMARY_PUBLISHED, ConsultationStatus.REPLY_PUBLISHED})
 
 

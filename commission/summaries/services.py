@@ -19,6 +19,7 @@ from commission.extensions import db
 from commission.maps.queries import consultation_records
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, Summary, SummarySnapshot, Tag
+from commission.summaries.policy import reply_refusal
 from commission.summaries.queries import commented_answers, compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import format_datetime, now_utc, today
@@ -127,10 +128,11 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
 def save_reply(
     *, consultation: Consultation, overall: str, per_question: dict[int, str], actor: User
 ) -> GovernmentReply:
-    if consultation.status is ConsultationStatus.REPLY_PUBLISHED:
-        raise DomainError("The government's reply has been published and cannot change")
-    if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
-        raise DomainError("Publish the summary before writing the government's reply")
+    """Save the government's reply as a draft, while ``summaries.policy.reply_refusal``
+    has no objection."""
+    refusal = reply_refusal(consultation)
+    if refusal is not None:
+        raise refusal
     reply = reply_for(consultation)
     if reply is None:
         reply = GovernmentReply(consultation_id=consultation.id)

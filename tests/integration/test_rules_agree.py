@@ -16,6 +16,7 @@ from commission import policy
 from commission.auth.models import Appointment
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
+from commission.consultations import services as consultation_services
 from commission.consultations.models import (
     ConsultationDocument,
     ConsultationStatus,
@@ -30,6 +31,7 @@ from commission.meetings import policy as meeting_policy
 from commission.meetings import services as meeting_services
 from commission.meetings.models import MeetingStatus
 from commission.notifications.services import signers
+from commission.summaries import policy as summary_policy
 from commission.summaries import services as summary_services
 from commission.timeutil import format_datetime, now_utc, today
 from tests import factories
@@ -243,6 +245,124 @@ def test_while_an_extension_runs_the_summary_page_offers_no_publishing_and_the_s
     extension.closes_at = now_utc() - timedelta(minutes=1)
     db.session.flush()
     assert publish_links(client, past_closing) == ["Publish the summary"]
+
+
+# Opening a consultation -------------------------------------------------------------------------
+
+
+def open_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Open the consultation"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setup", "refusal"),
+    [
+        ({"questions": 0}, "Add at least one question before opening the consultation"),
+        (
+            {"closes_at": now_utc() - timedelta(days=1)},
+            "The closing date has passed. Change it before opening",
+        ),
+        ({"status": ConsultationStatus.OPEN}, "Only a draft consultation can be opened"),
+    ],
+    ids=["no question", "closing date passed", "open already"],
+)
+def test_a_consultation_that_cannot_open_is_not_offered_opening_and_the_service_refuses(
+    client, login_as, setup, refusal
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    fields = {
+        "status": ConsultationStatus.DRAFT,
+        "opens_at": now_utc() - timedelta(days=30),
+        "closes_at": now_utc() + timedelta(days=30),
+        **setup,
+    }
+    consultation = factories.consultation(**fields)
+    url = f"/consultations/{consultation.reference}/open"
+
+    assert not consultation_policy.can_open(consultation)
+    assert open_links(client, consultation) == []
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    with pytest.raises(DomainError, match=refusal):
+        consultation_services.open_consultation(consultation=consultation, actor=secretariat)
+    assert audit_events("consultation_opened") == []
+
+
+def test_a_draft_ready_to_open_is_offered_opening_and_the_service_opens_it(client, login_as):
+    login_as(Role.SECRETARIAT)
+    consultation = factories.consultation(
+        status=ConsultationStatus.DRAFT,
+        opens_at=now_utc() + timedelta(days=3),
+        closes_at=now_utc() + timedelta(days=40),
+    )
+    url = f"/consultations/{consultation.reference}/open"
+
+    assert consultation_policy.can_open(consultation)
+    assert open_links(client, consultation) == ["Open the consultation"]
+    confirm = ok(client.get(url))
+    assert error_summary(confirm) == []
+    assert [b.get_text(strip=True) for b in page(confirm).select("main form button")] == [
+        "Open consultation"
+    ]
+    expect(client.post(url), 302, location=f"/consultations/{consultation.reference}")
+    db.session.expire_all()
+    assert consultation.status is ConsultationStatus.OPEN
+    assert open_links(client, consultation) == []
+
+
+# The government's reply -------------------------------------------------------------------------
+
+
+def reply_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Write the government's reply"
+    ]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        ConsultationStatus.OPEN,
+        ConsultationStatus.CLOSED,
+        ConsultationStatus.SUMMARY_PUBLISHED,
+        ConsultationStatus.REPLY_PUBLISHED,
+    ],
+    ids=lambda status: status.value,
+)
+def test_the_consultation_page_offers_the_reply_exactly_when_the_service_saves_it(
+    client, login_as, status
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    consultation = factories.consultation(
+        status=status,
+        opens_at=now_utc() - timedelta(days=60),
+        closes_at=now_utc() - timedelta(days=30)
+        if status is not ConsultationStatus.OPEN
+        else now_utc() + timedelta(days=30),
+    )
+    allowed = summary_policy.can_write_reply_now(consultation)
+
+    assert allowed is (status is ConsultationStatus.SUMMARY_PUBLISHED)
+    assert (reply_links(client, consultation) == ["Write the government's reply"]) is allowed
+    save = lambda: summary_services.save_reply(  # noqa: E731
+        consultation=consultation, overall="We will legislate", per_question={}, actor=secretariat
+    )
+    if allowed:
+        save()
+        assert [e.action for e in audit_events("reply_saved")] == ["reply_saved"]
+    else:
+        with pytest.raises(DomainError):
+            save()
+        assert audit_events("reply_saved") == []
 
 
 # Signing off a council's response ---------------------------------------------------------------
