@@ -18,26 +18,28 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Assemble the app. ``config`` overrides settings read from the environment."""
-    # The factory is the top of the layering and the one place every area is
-    # wired in, so its imports stay inside it: importing the package (for
-    # commission.timeutil, say) does not import every area and WeasyPrint.
-    from govuk_frontend_wtf.main import WTFormsHelpers
+    """Assemble the app. ``config`` overrides settings read from the environment.
 
-    from commission import (
-        access,
-        actions,
-        cli,
-        devserver,
-        errorhandlers,
-        mail,
-        security,
-        storage,
-        templating,
-    )
-    from commission import logging as app_logging
+    The factory is the top of the layering and the one place every area is
+    wired in, so its imports (and its parts') stay inside it: importing the
+    package (for commission.timeutil, say) does not import every area and
+    WeasyPrint."""
+    from commission import cli, devserver, errorhandlers
+
+    app = _flask_app(config)
+    _init_core(app)
+    _connect_areas(app)
+    _init_sign_in(app)
+    _register_blueprints(app)
+    errorhandlers.init_app(app)
+    cli.init_app(app)
+    devserver.init_app(app)
+    return app
+
+
+def _flask_app(config: dict[str, Any] | None) -> Flask:
+    """The Flask app with its settings, templates and address rules."""
     from commission.config import build_config
-    from commission.extensions import csrf, db, login_manager, migrate
 
     app = Flask(
         __name__,
@@ -69,6 +71,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntegerConverter
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    return app
+
+
+def _init_core(app: Flask) -> None:
+    """The core every area stands on: logging, the database and its change
+    counter, migrations, forms, mail, file storage, security headers,
+    templates and the end of each request's transaction."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from commission import actions, mail, security, storage, templating
+    from commission import logging as app_logging
+    from commission.extensions import csrf, db, migrate
 
     app_logging.init_app(app)
     db.init_app(app)
@@ -85,36 +99,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     actions.init_app(app)
 
+
+def _connect_areas(app: Flask) -> None:
+    """Every model registered, and the receivers of the areas' domain events
+    and session changes connected: the areas announce, notifications, the
+    audit log, the datasets, the API's and OParl's tracking and search listen."""
     from commission import models  # noqa: F401  (register every model)
     from commission.api import ratelimit as api_ratelimit
     from commission.api import tracking as api_tracking
-    from commission.api.views import bp as api_bp
-    from commission.attendance.views import bp as attendance_bp
     from commission.audit import subscribers as audit_subscribers
     from commission.audit import trail as audit_trail
-    from commission.audit.views import bp as audit_bp
-    from commission.auth.views import bp as auth_bp
-    from commission.auth.views import load_user
-    from commission.consultations.views import bp as consultations_bp
-    from commission.dashboard.views import bp as dashboard_bp
     from commission.datasets import subscribers as dataset_subscribers
-    from commission.datasets.views import bp as datasets_bp
-    from commission.meetings.views import bp as meetings_bp
-    from commission.membership.views import bp as authorities_bp
-    from commission.minutes.views import bp as minutes_bp
     from commission.notifications import events as notification_subscribers
-    from commission.notifications.views import bp as notifications_bp
     from commission.oparl import tracking as oparl_tracking
-    from commission.oparl.views import bp as oparl_bp
-    from commission.pages.views import bp as pages_bp
-    from commission.people.views import bp as people_bp
-    from commission.policies.views import bp as policies_bp
     from commission.search import index as search_index
-    from commission.search.views import bp as search_bp
-    from commission.summaries.views import bp as summaries_bp
-    from commission.tokens.views import bp as tokens_bp
 
-    # Domain events: the areas announce, notifications and the audit log listen.
     notification_subscribers.connect()
     audit_subscribers.connect()
     dataset_subscribers.connect()
@@ -124,11 +123,39 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api_ratelimit.init_app(app)
     search_index.init_app()
 
+
+def _init_sign_in(app: Flask) -> None:
+    from commission.auth.views import load_user
+    from commission.extensions import login_manager
+
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see this page"
     login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Every area's pages, each behind its declared access rule."""
+    from commission import access
+    from commission.api.views import bp as api_bp
+    from commission.attendance.views import bp as attendance_bp
+    from commission.audit.views import bp as audit_bp
+    from commission.auth.views import bp as auth_bp
+    from commission.consultations.views import bp as consultations_bp
+    from commission.dashboard.views import bp as dashboard_bp
+    from commission.datasets.views import bp as datasets_bp
+    from commission.meetings.views import bp as meetings_bp
+    from commission.membership.views import bp as authorities_bp
+    from commission.minutes.views import bp as minutes_bp
+    from commission.notifications.views import bp as notifications_bp
+    from commission.oparl.views import bp as oparl_bp
+    from commission.pages.views import bp as pages_bp
+    from commission.people.views import bp as people_bp
+    from commission.policies.views import bp as policies_bp
+    from commission.search.views import bp as search_bp
+    from commission.summaries.views import bp as summaries_bp
+    from commission.tokens.views import bp as tokens_bp
 
     for blueprint in (
         dashboard_bp,
@@ -153,11 +180,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     access.declare_public(app.view_functions, ["static"])
     app.before_request(access.enforce)
-
-    errorhandlers.init_app(app)
-    cli.init_app(app)
-    devserver.init_app(app)
-    return app
 
 
 class BoundedIntegerConverter(IntegerConverter):

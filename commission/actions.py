@@ -5,8 +5,17 @@ if it refuses (``DomainError``), roll back and show the refusal on the form
 field it names; otherwise commit, show the success banner and redirect.
 ``run_action`` is that shape (``run_button_action`` the same for a button
 with no form, whose refusal is a warning banner), so views neither commit
-nor roll back. A request that raises is rolled back when it
-is torn down (``init_app``), so nothing half-made is ever committed.
+nor roll back.
+
+A request that is not a form action but whose work must outlive it (a
+sign-in attempt, counted by the throttle; an unsubscribe; a token's last
+use; a part of a page kept for the next visitor) marks it with
+``keep_work()``, and one hook (``init_app``) saves it once the answer is
+made and before it is sent: committing mid-page would expire every record
+the page has read and still has to show, and a commit that fails still
+turns the answer into an error page, so a page never says something was
+saved that was not. An answer that is an error (500 and above) keeps
+nothing, and a request that raises is rolled back when it is torn down.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, after_this_request, flash, redirect
+from flask import Flask, flash, g, redirect
 from flask import Response as FlaskResponse
 from flask_wtf import FlaskForm
 from werkzeug.wrappers.response import Response
@@ -90,22 +99,17 @@ def run_button_action(
 
 
 def commit() -> None:
-    """Save the request's work (for the few requests that are not a form
-    action: signing in, a confirmed download of a new file, ...)."""
+    """Save the work of the form action that just succeeded."""
     db.session.commit()
 
 
-def commit_once_answered() -> None:
-    """Save the request's work once its answer is made: for a part of a page
-    kept while the page is made (a GET), where committing at once would
-    expire the records the page has read and still has to show, and read
-    each of them again."""
-
-    def save(response: FlaskResponse) -> FlaskResponse:
-        db.session.commit()
-        return response
-
-    after_this_request(save)
+def keep_work() -> None:
+    """Keep this request's work: it is saved once the answer is made (a
+    successful answer, a redirect or a refusal below 500 alike), by the one
+    hook ``init_app`` sets. For the few requests that are not a form action
+    but change something that must last (a sign-in attempt, an unsubscribe,
+    a token's last use, a kept part of a page)."""
+    g._keep_work = True
 
 
 def roll_back() -> None:
@@ -114,6 +118,16 @@ def roll_back() -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.after_request
+    def end_transaction(response: FlaskResponse) -> FlaskResponse:
+        """Save the work a request marked to keep, once its answer is made;
+        an error answer keeps nothing."""
+        if response.status_code >= 500:
+            db.session.rollback()
+        elif g.pop("_keep_work", False):
+            db.session.commit()
+        return response
+
     @app.teardown_request
     def roll_back_after_an_error(error: BaseException | None) -> None:
         """A request that failed keeps nothing it made."""

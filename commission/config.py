@@ -49,6 +49,27 @@ def normalise_database_url(url: str) -> str:
 
 def build_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the settings for this process as a plain dict."""
+    env = _environment()
+    production = env == "production"
+    config: dict[str, Any] = {
+        "ENV_NAME": env,
+        **_web_settings(instance_path, production),
+        **_mail_settings(instance_path, production),
+        **_account_settings(production),
+        **_service_settings(instance_path),
+    }
+    if overrides:
+        config.update(overrides)
+    if config.get("TESTING") and "AUDIT_STRICT" not in (overrides or {}):
+        config["AUDIT_STRICT"] = True
+    check_quorum(config.get("QUORUM_FRACTION", "1/3"))
+    if production:
+        check_production(config)
+    return config
+
+
+def _environment() -> str:
+    """COMMISSION_ENV: development (the default), production or one of the others."""
     env = os.environ.get("COMMISSION_ENV", "").strip().lower() or "development"
     if env not in ENVIRONMENTS:
         # A typo ("prod") must not quietly run production on development
@@ -56,11 +77,13 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         raise ConfigurationError(
             f"COMMISSION_ENV must be {' or '.join(sorted(ENVIRONMENTS))}, not {env!r}"
         )
-    production = env == "production"
-    default_db = "sqlite:///" + str(Path(instance_path) / "commission.sqlite3")
+    return env
 
-    config: dict[str, Any] = {
-        "ENV_NAME": env,
+
+def _web_settings(instance_path: str, production: bool) -> dict[str, Any]:
+    """The key, the database, request limits, cookies and addresses."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "commission.sqlite3")
+    return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", "") or default_db
@@ -83,7 +106,11 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "HSTS": production,
         "PROXY_FIX_X_FOR": _int("PROXY_FIX_X_FOR", 1 if production else 0),
-        # Email
+    }
+
+
+def _mail_settings(instance_path: str, production: bool) -> dict[str, Any]:
+    return {
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "log"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": _int("MAIL_PORT", 25),
@@ -96,7 +123,12 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
             "MAIL_DEFAULT_SENDER", "Local Government Commission <no-reply@commission.localhost>"
         ),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(Path(instance_path) / "outbox")),
-        # Accounts
+    }
+
+
+def _account_settings(production: bool) -> dict[str, Any]:
+    """Links sent to people, passwords and the sign-in throttle."""
+    return {
         "INVITATION_MAX_AGE_SECONDS": _int("INVITATION_MAX_AGE_SECONDS", 7 * 24 * 3600),
         "PASSWORD_RESET_MAX_AGE_SECONDS": _int("PASSWORD_RESET_MAX_AGE_SECONDS", 2 * 3600),
         # Without a worker (development), send a queued reset link as soon as
@@ -111,6 +143,12 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS": _int(
             "PASSWORD_RESET_MAX_REQUESTS_PER_ADDRESS", 10
         ),
+    }
+
+
+def _service_settings(instance_path: str) -> dict[str, Any]:
+    """Lists, files, reminders, rules, logging, feedback and the API."""
+    return {
         "PAGE_SIZE": _int("PAGE_SIZE", 25),
         "STORAGE_PATH": os.environ.get("STORAGE_PATH", str(Path(instance_path) / "files")),
         # "local" or "database"; empty: the database on PostgreSQL, else local.
@@ -140,14 +178,6 @@ def build_config(instance_path: str, overrides: dict[str, Any] | None = None) ->
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "120 per minute"),
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
     }
-    if overrides:
-        config.update(overrides)
-    if config.get("TESTING") and "AUDIT_STRICT" not in (overrides or {}):
-        config["AUDIT_STRICT"] = True
-    check_quorum(config.get("QUORUM_FRACTION", "1/3"))
-    if production:
-        check_production(config)
-    return config
 
 
 def check_quorum(value: object) -> None:

@@ -22,7 +22,7 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers.response import Response
 
 from commission import changes
-from commission.exports.cache import cache_key, cached_body, keep, slotted
+from commission.exports.cache import cache_key, kept_part, slotted
 from commission.timeutil import today
 
 PROBLEM = "application/problem+json"
@@ -99,32 +99,37 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def kept_json(make: Callable[[], Made], *, area: str) -> tuple[Response, bool]:
+def kept_json(make: Callable[[], Made], *, area: str) -> Response:
     """An answer that is the same for everyone who asks it as the public,
-    kept (in the download cache every app server shares) under what it is
-    made from: the address asked, the Commission's change counter (any
-    change to a record makes a new answer), today (who holds office) and the
-    code (``code_digest``). ``make`` gives the JSON and when it last changed, and is
-    called only when nothing is kept; also whether it was (the caller then
-    saves it once the answer is made)."""
-    key = cache_key(area, code_digest(), changes.current(), today().isoformat(), request.url)
-    kept = cached_body(key)
-    if kept is not None:
-        stored = json.loads(kept)
-        modified = stored["modified"]
-        moment = datetime.fromisoformat(modified) if modified else None
-        return json_body(stored["body"], modified=moment), False
-    body, changed = make()
-    keep(
-        key=key,
+    kept (in the download cache every app server shares, ``kept_part``)
+    under what it is made from: the address asked, the Commission's change
+    counter (any change to a record makes a new answer), today (who holds
+    office) and the code (``code_digest``). ``make`` gives the JSON and when
+    it last changed, and is called only when nothing is kept."""
+
+    fresh: list[Made] = []
+
+    def made() -> bytes:
+        body, changed = make()
+        fresh.append((body, changed))
+        return json.dumps(
+            {"body": body, "modified": changed.isoformat() if changed else None}
+        ).encode()
+
+    kept = kept_part(
+        key=cache_key(area, code_digest(), changes.current(), today().isoformat(), request.url),
         subject=slotted(f"{area}:{request.path}", request.full_path),
         content_type="application/json",
         filename=f"{area}.json",
-        body=json.dumps(
-            {"body": body, "modified": changed.isoformat() if changed else None}
-        ).encode(),
+        make=made,
     )
-    return json_body(body, modified=changed), True
+    if fresh:
+        return json_body(fresh[0][0], modified=fresh[0][1])
+    stored = json.loads(kept)
+    modified = stored["modified"]
+    return json_body(
+        stored["body"], modified=datetime.fromisoformat(modified) if modified else None
+    )
 
 
 def last_modified(moments: Sequence[datetime | None]) -> datetime | None:

@@ -29,7 +29,7 @@ from commission.consultations.services import effective_status
 from commission.consultations.timeline import discussed_at, timeline
 from commission.db_types import UTCDateTime
 from commission.extensions import db
-from commission.meetings.models import PUBLIC_STATUSES, Meeting, MeetingStatus, Paper
+from commission.meetings.models import PUBLIC_STATUSES, AgendaItem, Meeting, MeetingStatus, Paper
 from commission.meetings.queries import load_meeting
 from commission.membership.models import Authority, AuthorityKind, Control, Department, Region
 from commission.membership.queries import DirectoryFilters, directory_statement, load_authority
@@ -97,6 +97,13 @@ def _web(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def _fields_of(summary: schemas.Document) -> dict[str, Any]:
+    """A list's document as the fields of the fuller document of the same
+    record (``schemas.Authority`` extends ``schemas.AuthoritySummary``), so a
+    record's summary fields are made, and typed, in one place."""
+    return dict(summary)
+
+
 # Authorities ---------------------------------------------------------------
 
 
@@ -128,22 +135,24 @@ def _authority_link(authority: Authority) -> schemas.Link:
     )
 
 
-def _authority_fields(authority: Authority, member: bool, modified: datetime) -> dict[str, Any]:
-    return {
-        "id": authority.slug,
-        "gss_code": authority.gss_code,
-        "name": authority.name,
-        "type": authority.kind.value,
-        "type_label": authority.kind.label,
-        "region": authority.region.value,
-        "population": authority.population,
-        "mayoral": authority.mayoral,
-        "member": member,
-        "control": _control(authority.control_on(today())),
-        "modified_at": modified,
-        "url": _api("show_authority", authority_id=authority.slug),
-        "web_url": _web("authorities.show_authority", slug=authority.slug),
-    }
+def _authority_summary(
+    authority: Authority, member: bool, modified: datetime
+) -> schemas.AuthoritySummary:
+    return schemas.AuthoritySummary(
+        id=authority.slug,
+        gss_code=authority.gss_code,
+        name=authority.name,
+        type=authority.kind.value,
+        type_label=authority.kind.label,
+        region=authority.region.value,
+        population=authority.population,
+        mayoral=authority.mayoral,
+        member=member,
+        control=_control(authority.control_on(today())),
+        modified_at=modified,
+        url=_api("show_authority", authority_id=authority.slug),
+        web_url=_web("authorities.show_authority", slug=authority.slug),
+    )
 
 
 def authorities(
@@ -176,10 +185,7 @@ def authorities(
         [str, int],
         lambda row: [row[0].name, row[0].id],
     )
-    items = [
-        schemas.AuthoritySummary(**_authority_fields(row[0], bool(row.is_member), row.modified))
-        for row in rows
-    ]
+    items = [_authority_summary(row[0], bool(row.is_member), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -214,7 +220,7 @@ def authority(authority_id: str) -> schemas.Authority:
         select(_modified(ResourceKind.AUTHORITY, found.id, found.created_at))
     ).scalar_one()
     return schemas.Authority(
-        **_authority_fields(found, found.membership_on(on) is not None, modified),
+        **_fields_of(_authority_summary(found, found.membership_on(on) is not None, modified)),
         heads=[
             schemas.Head(role=head.role.value, name=head.user.full_name, since=head.starts_on)
             for head in heads
@@ -283,21 +289,23 @@ def _visible_statuses() -> set[MeetingStatus]:
     return statuses
 
 
-def _meeting_fields(meeting: Meeting, approved: bool, modified: datetime) -> dict[str, Any]:
-    return {
-        "id": meeting.slug,
-        "title": meeting.title,
-        "starts_at": meeting.starts_at,
-        "ends_at": meeting.ends_at,
-        "status": meeting.status.value,
-        "status_reason": meeting.status_reason,
-        "venue": meeting.venue,
-        "agenda_published": meeting.agenda_is_public,
-        "minutes_approved": approved,
-        "modified_at": modified,
-        "url": _api("show_meeting", slug=meeting.slug),
-        "web_url": _web("meetings.show_meeting", slug=meeting.slug),
-    }
+def _meeting_summary(
+    meeting: Meeting, approved: bool, modified: datetime
+) -> schemas.MeetingSummary:
+    return schemas.MeetingSummary(
+        id=meeting.slug,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        status=meeting.status.value,
+        status_reason=meeting.status_reason,
+        venue=meeting.venue,
+        agenda_published=meeting.agenda_is_public,
+        minutes_approved=approved,
+        modified_at=modified,
+        url=_api("show_meeting", slug=meeting.slug),
+        web_url=_web("meetings.show_meeting", slug=meeting.slug),
+    )
 
 
 def meetings(
@@ -328,10 +336,7 @@ def meetings(
         [datetime, int],
         lambda row: [row[0].starts_at, row[0].id],
     )
-    items = [
-        schemas.MeetingSummary(**_meeting_fields(row[0], bool(row.approved), row.modified))
-        for row in rows
-    ]
+    items = [_meeting_summary(row[0], bool(row.approved), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -355,79 +360,94 @@ def meeting(slug: str) -> schemas.Meeting:
     found = load_meeting(slug)
     minutes = minutes_for(found)
     approved = minutes is not None and minutes.published
-    decisions: list[Decision] = []
-    actions: list[Action] = []
-    if approved:
-        decisions = list(
-            db.session.execute(
-                select(Decision).where(Decision.meeting_id == found.id).order_by(Decision.number)
-            ).scalars()
-        )
-        actions = list(
-            db.session.execute(
-                select(Action)
-                .where(Action.meeting_id == found.id)
-                .order_by(Action.number)
-                .options(
-                    selectinload(Action.owner_authority), selectinload(Action.owner_department)
-                )
-            ).scalars()
-        )
+    decisions, actions = _decisions_and_actions(found) if approved else ([], [])
     agenda: list[schemas.AgendaItem] = []
     if found.agenda_is_public or access.has_role(Role.SECRETARIAT):
-        for number, (item, starts) in enumerate(found.timed_items(), start=1):
-            visible = policy.can_see_item(item)
-            consultation = item.consultation
-            agenda.append(
-                schemas.AgendaItem(
-                    number=number,
-                    title=item.title if visible else "Confidential item",
-                    kind=item.kind.value,
-                    confidential=item.confidential,
-                    starts_at=starts,
-                    duration_minutes=item.duration_minutes,
-                    presenter=item.presenter if visible else None,
-                    description=item.description if visible else None,
-                    consultation=consultation.reference
-                    if visible
-                    and consultation is not None
-                    and consultation.status is not ConsultationStatus.DRAFT
-                    else None,
-                    papers=[
-                        _file(paper)
-                        for paper in [
-                            *policy.papers_listed(item),
-                            *policy.papers_listed(item, superseded=True),
-                        ]
-                    ]
-                    if visible
-                    else [],
-                    decisions=[
-                        schemas.Decision(reference=d.reference, text=d.text)
-                        for d in decisions
-                        if d.agenda_item_id == item.id
-                    ]
-                    if visible
-                    else [],
-                    actions=[
-                        schemas.ActionRecord(
-                            reference=a.reference, text=a.text, owner=a.owner_name, due_on=a.due_on
-                        )
-                        for a in actions
-                        if a.agenda_item_id == item.id
-                    ]
-                    if visible
-                    else [],
-                )
-            )
+        agenda = [
+            _agenda_item(number, item, starts, decisions, actions)
+            for number, (item, starts) in enumerate(found.timed_items(), start=1)
+        ]
     modified = db.session.execute(
         select(_modified(ResourceKind.MEETING, found.id, found.created_at))
     ).scalar_one()
     return schemas.Meeting(
-        **_meeting_fields(found, approved, modified),
+        **_fields_of(_meeting_summary(found, approved, modified)),
         postponed_to=found.postponed_to.slug if found.postponed_to else None,
         agenda=agenda,
         minutes_url=_web("minutes.show_minutes", slug=found.slug) if approved else None,
+    )
+
+
+def _decisions_and_actions(found: Meeting) -> tuple[list[Decision], list[Action]]:
+    """The decisions and actions of a meeting's approved minutes, in order."""
+    decisions = list(
+        db.session.execute(
+            select(Decision).where(Decision.meeting_id == found.id).order_by(Decision.number)
+        ).scalars()
+    )
+    actions = list(
+        db.session.execute(
+            select(Action)
+            .where(Action.meeting_id == found.id)
+            .order_by(Action.number)
+            .options(selectinload(Action.owner_authority), selectinload(Action.owner_department))
+        ).scalars()
+    )
+    return decisions, actions
+
+
+def _agenda_item(
+    number: int,
+    item: AgendaItem,
+    starts: datetime,
+    decisions: list[Decision],
+    actions: list[Action],
+) -> schemas.AgendaItem:
+    """An agenda item as the meeting page shows it to the reader: a
+    confidential one by its number only, to people not on the Commission."""
+    visible = policy.can_see_item(item)
+    if not visible:
+        return schemas.AgendaItem(
+            number=number,
+            title="Confidential item",
+            kind=item.kind.value,
+            confidential=item.confidential,
+            starts_at=starts,
+            duration_minutes=item.duration_minutes,
+            presenter=None,
+            description=None,
+            consultation=None,
+            papers=[],
+            decisions=[],
+            actions=[],
+        )
+    consultation = item.consultation
+    listed = [*policy.papers_listed(item), *policy.papers_listed(item, superseded=True)]
+    return schemas.AgendaItem(
+        number=number,
+        title=item.title,
+        kind=item.kind.value,
+        confidential=item.confidential,
+        starts_at=starts,
+        duration_minutes=item.duration_minutes,
+        presenter=item.presenter,
+        description=item.description,
+        consultation=consultation.reference
+        if consultation is not None and consultation.status is not ConsultationStatus.DRAFT
+        else None,
+        papers=[_file(paper) for paper in listed],
+        decisions=[
+            schemas.Decision(reference=d.reference, text=d.text)
+            for d in decisions
+            if d.agenda_item_id == item.id
+        ],
+        actions=[
+            schemas.ActionRecord(
+                reference=a.reference, text=a.text, owner=a.owner_name, due_on=a.due_on
+            )
+            for a in actions
+            if a.agenda_item_id == item.id
+        ],
     )
 
 
@@ -441,23 +461,23 @@ class ConsultationFilters:
     stage: LegislativeStage | None = None
 
 
-def _consultation_fields(
+def _consultation_summary(
     consultation: Consultation, published: bool, modified: datetime
-) -> dict[str, Any]:
-    return {
-        "id": consultation.reference,
-        "title": consultation.title,
-        "department": consultation.department.name,
-        "lead_office": consultation.lead_office.title if consultation.lead_office else None,
-        "stage": consultation.stage.value,
-        "status": effective_status(consultation).value,
-        "opens_at": consultation.opens_at,
-        "closes_at": consultation.closes_at,
-        "summary_published": published,
-        "modified_at": modified,
-        "url": _api("show_consultation", reference=consultation.reference),
-        "web_url": _web("consultations.show_consultation", reference=consultation.reference),
-    }
+) -> schemas.ConsultationSummary:
+    return schemas.ConsultationSummary(
+        id=consultation.reference,
+        title=consultation.title,
+        department=consultation.department.name,
+        lead_office=consultation.lead_office.title if consultation.lead_office else None,
+        stage=consultation.stage.value,
+        status=effective_status(consultation).value,
+        opens_at=consultation.opens_at,
+        closes_at=consultation.closes_at,
+        summary_published=published,
+        modified_at=modified,
+        url=_api("show_consultation", reference=consultation.reference),
+        web_url=_web("consultations.show_consultation", reference=consultation.reference),
+    )
 
 
 def _published_exists() -> Any:
@@ -527,12 +547,7 @@ def consultations(
         [datetime, int],
         lambda row: [row[0].opens_at, row[0].id],
     )
-    items = [
-        schemas.ConsultationSummary(
-            **_consultation_fields(row[0], bool(row.published), row.modified)
-        )
-        for row in rows
-    ]
+    items = [_consultation_summary(row[0], bool(row.published), row.modified) for row in rows]
     return items, cursor, protocol.last_modified([item.modified_at for item in items])
 
 
@@ -564,7 +579,7 @@ def consultation(reference: str) -> schemas.Consultation:
         select(_consultation_modified(found.id, found.closes_at)).where(Consultation.id == found.id)
     ).scalar_one()
     return schemas.Consultation(
-        **_consultation_fields(found, published is not None, modified),
+        **_fields_of(_consultation_summary(found, published is not None, modified)),
         summary=found.summary,
         questions=[
             schemas.Question(

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers.response import Response
 
 from commission import access
-from commission.actions import commit, commit_once_answered
+from commission.actions import keep_work
 from commission.api import protocol, queries, schemas
 from commission.api.openapi import LICENCE, OPERATIONS, PathParameter, operation
 from commission.api.openapi import document as openapi_document
@@ -64,7 +64,7 @@ def _reader() -> Response | None:
             )
             response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
             return response
-        commit()  # the token's last use, and its audit event
+        keep_work()  # the token's last use, and its audit event
         reader = user
     g._login_user = reader
     g.pop("_current_roles", None)
@@ -124,10 +124,7 @@ def _page(read: Callable[[], tuple[list[T], str | None, datetime | None]]) -> Re
     if current_user.is_authenticated:
         body, modified = make()
         return protocol.json_body(body, modified=modified)
-    response, made = protocol.kept_json(make, area="api")
-    if made:
-        commit_once_answered()
-    return response
+    return protocol.kept_json(make, area="api")
 
 
 LIST_HELP = (

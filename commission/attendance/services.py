@@ -337,18 +337,60 @@ def save_register(
         ).scalars()
     )
     if selected_present is not None:
-        if not selected:
-            raise DomainError(
-                f"Select the authorities to mark {'present' if selected_present else 'absent'}",
-                field="selected",
-            )
-        marks = dict(marks)
-        replies = replies_by_authority(meeting) if selected_present else {}
-        for authority_id in selected:
-            mark = present_mark(replies.get(authority_id)) if selected_present else None
-            marks[authority_id] = (mark or RegisterMark.ABSENT, authority_id in late)
+        marks = _with_selected(meeting, marks, selected, selected_present, late)
     if any(authority_id not in members for authority_id in marks):
         raise DomainError("The register lists an authority that is not a member")
+    _write_marks(meeting, marks, actor, moment)
+    present = db.session.execute(
+        select(func.count(RegisterEntry.id)).where(
+            RegisterEntry.meeting_id == meeting.id,
+            RegisterEntry.mark.in_([mark for mark in RegisterMark if mark.present]),
+        )
+    ).scalar_one()
+    required = quorum_required(len(members))
+    meeting.present_count = present
+    meeting.quorum_required = required
+    db.session.flush()
+    audit.record(
+        action="register_taken",
+        summary=f"{actor.full_name} updated the register for {format_datetime(meeting.starts_at)}: "
+        f"{present} present, quorum {required}",
+        actor=actor,
+        subject=meeting,
+        details={"present": present, "quorum_required": required, "marked": len(marks)},
+    )
+    return present, required
+
+
+def _with_selected(
+    meeting: Meeting,
+    marks: dict[int, tuple[RegisterMark, bool]],
+    selected: Collection[int],
+    selected_present: bool,
+    late: Collection[int],
+) -> dict[int, tuple[RegisterMark, bool]]:
+    """``marks`` with the ``selected`` authorities marked at once: present as
+    each one's reply says it would come, or absent; late if in ``late``."""
+    if not selected:
+        raise DomainError(
+            f"Select the authorities to mark {'present' if selected_present else 'absent'}",
+            field="selected",
+        )
+    marks = dict(marks)
+    replies = replies_by_authority(meeting) if selected_present else {}
+    for authority_id in selected:
+        mark = present_mark(replies.get(authority_id)) if selected_present else None
+        marks[authority_id] = (mark or RegisterMark.ABSENT, authority_id in late)
+    return marks
+
+
+def _write_marks(
+    meeting: Meeting,
+    marks: dict[int, tuple[RegisterMark, bool]],
+    actor: User,
+    moment: datetime,
+) -> None:
+    """The new entries inserted in one statement, the others updated in one."""
     existing: dict[int, int] = {
         row.authority_id: row.id
         for row in db.session.execute(
@@ -374,25 +416,6 @@ def save_register(
         db.session.execute(insert(RegisterEntry), added)
     if changed:
         db.session.execute(update(RegisterEntry), changed)
-    present = db.session.execute(
-        select(func.count(RegisterEntry.id)).where(
-            RegisterEntry.meeting_id == meeting.id,
-            RegisterEntry.mark.in_([mark for mark in RegisterMark if mark.present]),
-        )
-    ).scalar_one()
-    required = quorum_required(len(members))
-    meeting.present_count = present
-    meeting.quorum_required = required
-    db.session.flush()
-    audit.record(
-        action="register_taken",
-        summary=f"{actor.full_name} updated the register for {format_datetime(meeting.starts_at)}: "
-        f"{present} present, quorum {required}",
-        actor=actor,
-        subject=meeting,
-        details={"present": present, "quorum_required": required, "marked": len(marks)},
-    )
-    return present, required
 
 
 def register_entries(meeting: Meeting) -> dict[int, RegisterEntry]:

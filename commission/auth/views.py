@@ -60,21 +60,19 @@ def sign_in() -> str | Response | tuple[str, int]:
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
+        # Every attempt is kept, refused or throttled too: it counts towards
+        # the limit and is in the audit log.
+        actions.keep_work()
         try:
             user = services.sign_in(
                 email=form.email.data or "",
                 password=form.password.data or "",
                 ip_address=request.remote_addr,
             )
-        except services.Throttled:
-            actions.commit()  # the attempt is kept: it counts towards the limit
-            raise
         except services.SignInFailed as error:
-            actions.commit()  # a failed attempt is kept too, for the throttle and the audit log
             form.password.data = ""
             attach_error(form, error)
         else:
-            actions.commit()
             session.clear()
             login_user(user)
             session.permanent = True
@@ -141,14 +139,8 @@ def sign_out() -> str | Response:
 def forgot_password() -> str | Response:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.request_password_reset(
-                email=form.email.data or "", ip_address=request.remote_addr
-            )
-        except services.Throttled:
-            actions.commit()  # the request is kept: it counts towards the limit
-            raise
-        actions.commit()
+        actions.keep_work()  # throttled too: the request counts towards the limit
+        services.request_password_reset(email=form.email.data or "", ip_address=request.remote_addr)
         return render_template("auth/forgot_password_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 

@@ -256,13 +256,11 @@ def move_question(*, question: Question, direction: str, actor: User) -> None:
 
 
 def open_consultation(*, consultation: Consultation, actor: User) -> Consultation:
-    if consultation.status is not ConsultationStatus.DRAFT:
-        raise DomainError("Only a draft consultation can be opened")
-    if not consultation.questions:
-        raise DomainError("Add at least one question before opening the consultation")
+    """Open a draft for responses (``consultations.policy.open_refusal`` says when)."""
     now = now_utc()
-    if consultation.closes_at <= now:
-        raise DomainError("The closing date has passed. Change it before opening")
+    refusal = policy.open_refusal(consultation, now)
+    if refusal is not None:
+        raise refusal
     consultation.status = ConsultationStatus.OPEN
     consultation.opened_at = now
     if consultation.opens_at > now:

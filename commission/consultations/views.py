@@ -62,7 +62,7 @@ from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.pdf import pdf_response
 from commission.extensions import db
-from commission.forms import ConfirmForm
+from commission.forms import ConfirmForm, attach_error
 from commission.meetings.models import Meeting, MeetingStatus
 from commission.meetings.uploads import Upload
 from commission.membership.models import Authority, Department, MinisterialOffice
@@ -85,6 +85,8 @@ def _rules() -> dict[str, Any]:
     """The consultation rules the pages ask, the same functions the services do."""
     return {
         "can_change_consultation": consultation_policy.can_change,
+        "can_open_consultation": consultation_policy.can_open,
+        "can_write_reply_now": summary_policy.can_write_reply_now,
         "can_see_item": policy.can_see_item,
     }
 
@@ -465,6 +467,7 @@ def preview(reference: str) -> str:
 @access.roles(Role.SECRETARIAT)
 def open_consultation(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
+    refusal = consultation_policy.open_refusal(consultation)
     form = ConfirmForm()
     if form.validate_on_submit():
 
@@ -479,6 +482,9 @@ def open_consultation(reference: str) -> str | HTTPResponse:
         )
         if outcome is not None:
             return outcome
+    if refusal is not None and not form.form_errors:
+        # Not (or no longer) to be opened: the page says why and offers no button.
+        attach_error(form, refusal)
     count = len(consultation.questions)
     questions = f"{count} question" if count == 1 else f"{count} questions"
     return render_template(
@@ -489,7 +495,7 @@ def open_consultation(reference: str) -> str | HTTPResponse:
         explanation=f"Member authorities will be able to respond to its {questions} "
         f"until {format_datetime(consultation.closes_at)}. "
         "Questions cannot change once any authority has started a response.",
-        button="Open consultation",
+        button=None if refusal is not None else "Open consultation",
         warning=False,
     )
 

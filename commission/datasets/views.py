@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from werkzeug.http import is_resource_modified
 
 from commission import access
-from commission.actions import commit
+from commission.actions import keep_work
 from commission.api.openapi import LICENCE
 from commission.api.queries import published_summary
 from commission.datasets import files
@@ -37,7 +37,7 @@ def list_datasets() -> str:
     """Every published consultation's dataset and the dataset of everything."""
     listed = files.catalogue()
     if listed.made:
-        commit()
+        keep_work()
     return render_template("datasets/list.html", catalogue=listed, licence=LICENCE)
 
 
@@ -50,7 +50,7 @@ def _dataset(reference: str) -> files.Dataset:
 def _facts(dataset: files.Dataset) -> files.Facts:
     facts, made = files.ensure_files([dataset])
     if made:
-        commit()
+        keep_work()
     return facts[dataset.consultation_id]
 
 
@@ -59,7 +59,7 @@ def _catalogue_facts() -> tuple[list[files.Dataset], files.Facts]:
     facts, made = files.ensure_files(datasets)
     everything, made_all = files.all_facts(datasets, facts)
     if made or made_all:
-        commit()
+        keep_work()
     return datasets, everything
 
 

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from commission.actions import keep_work
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 
@@ -124,20 +125,36 @@ def slotted(prefix: str, varying: str, slots: int = SLOTS) -> str:
     return f"{prefix}:{slot}"
 
 
-def kept_html(*, key: str, subject: str, render: Callable[[], str]) -> tuple[Markup, bool]:
-    """Part of a page that is the same for everyone who may see it (a map, a
-    summary's figures): kept under ``key``, rendered by ``render`` only when
-    nothing is kept; and whether it was rendered now (the caller then
-    commits, to keep it). Only the server's own rendering is kept, so it is
+def kept_part(
+    *, key: str, subject: str, content_type: str, filename: str, make: Callable[[], bytes]
+) -> bytes:
+    """A part of an answer that is the same for everyone who may see it (a
+    map, a summary's figures, a public list's JSON), as made: the one kept
+    under ``key``, or ``make()``, kept and saved once the answer is made
+    (``actions.keep_work``): saving at once would expire every record the
+    page has read and still has to show, and each would be read again."""
+    kept = cached_body(key)
+    if kept is not None:
+        return kept
+    body = make()
+    keep(key=key, subject=subject, content_type=content_type, filename=filename, body=body)
+    keep_work()
+    return body
+
+
+def kept_html(*, key: str, subject: str, render: Callable[[], str]) -> Markup:
+    """Part of a page that is the same for everyone who may see it (a map):
+    kept under ``key``, rendered by ``render`` only when nothing is kept
+    (``kept_part``). Only the server's own rendering is kept, so it is
     returned as markup."""
-    body = cached_body(key)
-    if body is not None:
-        return Markup(body.decode()), False  # noqa: S704 (rendered by the server, escaped by Jinja)
-    html = render()
-    keep(
-        key=key, subject=subject, content_type="text/html", filename="part.html", body=html.encode()
+    body = kept_part(
+        key=key,
+        subject=subject,
+        content_type="text/html",
+        filename="part.html",
+        make=lambda: render().encode(),
     )
-    return Markup(html), True  # noqa: S704 (rendered just now, escaped by Jinja)
+    return Markup(body.decode())  # noqa: S704 (rendered by the server, escaped by Jinja)
 
 
 def forget_all() -> int:

@@ -332,56 +332,27 @@ def draw(
     legend = [Category(c.key, c.label, c.colour, counts[c.key], c.light) for c in categories]
     districts = layout(DISTRICT_LAYOUT)
     upper = layout(UPPER_TIER_LAYOUT)
-    district_panel: list[Hex] = []
-    county_panel: list[Hex] = []
-    not_drawn: list[Place] = []
-    strategic: list[Place] = []
-    for place in shown:
-        code = layout_code(place.gss_code or "")
-        style = colours[place.category]
-        if place.kind in STRATEGIC_KINDS:
-            strategic.append(place)
-        elif place.kind == COUNTY and code in upper.hexes:
-            county_panel.append(Hex(*upper.centre(code), place, style.colour, style.light))
-        elif place.kind != COUNTY and code in districts.hexes:
-            district_panel.append(Hex(*districts.centre(code), place, style.colour, style.light))
-        else:
-            not_drawn.append(place)
+    placed = _placed(shown, colours, districts, upper)
+    not_drawn = list(placed.not_drawn)
     panels = []
     outlines: list[Outline] = []
     for panel_id, panel_title, hexes, grid in (
         (
             "districts",
             "District, unitary, metropolitan and London borough councils",
-            district_panel,
+            placed.districts,
             districts,
         ),
-        ("counties", "County councils", county_panel, upper),
+        ("counties", "County councils", placed.counties, upper),
     ):
         if not hexes and (region or panel_id == "counties"):
             continue
-        drawn = {layout_code(h.place.gss_code or "") for h in hexes}
-        around = [grid.centre(code) for code in grid.hexes if code not in drawn]
-        centres = [(h.x, h.y) for h in hexes] or around
-        view_box, natural = _view_box(centres if region else centres + around)
-        width = round(min(MAX_WIDTH, natural * (ZOOMED_SCALE if region else SCALE[panel_id])))
-        panel = Panel(
-            id=f"{id}-{panel_id}",
-            short=f"{id[0]}{panel_id[0]}",
-            title=panel_title,
-            view_box=view_box,
-            width=width,
-            hexes=sorted(hexes, key=lambda h: (h.y, h.x)),
-            background=[] if region else around,
-        )
+        panel = _panel(id, panel_id, panel_title, hexes, grid, region, placed.strategic, colours)
         panels.append(panel)
-        panel.outlines = _outlines(
-            strategic, grid, drawn, colours, zoomed=bool(region) or panel_id == "counties"
-        )
         for outline in panel.outlines:
             if all(o.place is not outline.place for o in outlines):
                 outlines.append(outline)
-    for place in strategic:
+    for place in placed.strategic:
         if all(o.place is not place for o in outlines):
             not_drawn.append(place)
     return HexMap(
@@ -396,3 +367,65 @@ def draw(
         region=region,
         value_heading=value_heading,
     )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where each place shown goes: a hex on the districts' or the counties'
+    layout, an outline (a strategic authority), or the list of those not drawn."""
+
+    districts: list[Hex]
+    counties: list[Hex]
+    strategic: list[Place]
+    not_drawn: list[Place]
+
+
+def _placed(
+    shown: Sequence[Place], colours: dict[str, Category], districts: Layout, upper: Layout
+) -> Placed:
+    placed = Placed([], [], [], [])
+    for place in shown:
+        code = layout_code(place.gss_code or "")
+        style = colours[place.category]
+        if place.kind in STRATEGIC_KINDS:
+            placed.strategic.append(place)
+        elif place.kind == COUNTY and code in upper.hexes:
+            placed.counties.append(Hex(*upper.centre(code), place, style.colour, style.light))
+        elif place.kind != COUNTY and code in districts.hexes:
+            placed.districts.append(Hex(*districts.centre(code), place, style.colour, style.light))
+        else:
+            placed.not_drawn.append(place)
+    return placed
+
+
+def _panel(
+    map_id: str,
+    panel_id: str,
+    title: str,
+    hexes: list[Hex],
+    grid: Layout,
+    region: str,
+    strategic: list[Place],
+    colours: dict[str, Category],
+) -> Panel:
+    """One layout's panel: its hexes, sized to them (and, for all England,
+    the layout's empty hexes behind them), with the outlines of the
+    strategic authorities around its councils."""
+    drawn = {layout_code(h.place.gss_code or "") for h in hexes}
+    around = [grid.centre(code) for code in grid.hexes if code not in drawn]
+    centres = [(h.x, h.y) for h in hexes] or around
+    view_box, natural = _view_box(centres if region else centres + around)
+    width = round(min(MAX_WIDTH, natural * (ZOOMED_SCALE if region else SCALE[panel_id])))
+    panel = Panel(
+        id=f"{map_id}-{panel_id}",
+        short=f"{map_id[0]}{panel_id[0]}",
+        title=title,
+        view_box=view_box,
+        width=width,
+        hexes=sorted(hexes, key=lambda h: (h.y, h.x)),
+        background=[] if region else around,
+    )
+    panel.outlines = _outlines(
+        strategic, grid, drawn, colours, zoomed=bool(region) or panel_id == "counties"
+    )
+    return panel

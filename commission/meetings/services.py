@@ -253,8 +253,9 @@ def update_meeting(
 
 
 def confirm_meeting(*, meeting: Meeting, actor: User) -> Meeting:
-    if not meeting_policy.can_confirm(meeting):
-        raise DomainError("Only a draft meeting can be confirmed")
+    refusal = meeting_policy.confirm_refusal(meeting)
+    if refusal is not None:
+        raise DomainError(refusal)
     meeting.status = MeetingStatus.SCHEDULED
     meeting.calendar_sequence += 1
     signals.meeting_confirmed.send(meeting, actor=actor)
@@ -404,12 +405,9 @@ def _invite_again(old: Meeting, new: Meeting, actor: User) -> list[MinisterialAt
 
 
 def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
-    if not meeting_policy.can_mark_held(meeting):
-        if meeting.status not in meeting_policy.ANNOUNCED:
-            raise DomainError(
-                f"A meeting that is {meeting.status.label.lower()} cannot be marked as held"
-            )
-        raise DomainError("A meeting can be marked as held only once it has started")
+    refusal = meeting_policy.mark_held_refusal(meeting)
+    if refusal is not None:
+        raise DomainError(refusal)
     meeting.status = MeetingStatus.HELD
     audit.record(
         action="meeting_held",
@@ -422,16 +420,12 @@ def mark_held(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 def publish_agenda(*, meeting: Meeting, actor: User) -> Meeting:
-    """Publish a scheduled meeting's agenda. A draft is confirmed first, so its
-    date is announced and its ministers' invitations go out in order."""
-    if not meeting_policy.can_publish_agenda(meeting):
-        if meeting.status is MeetingStatus.DRAFT:
-            raise DomainError("Confirm the meeting before publishing its agenda")
-        raise DomainError(
-            f"The agenda of a meeting that is {meeting.status.label.lower()} cannot be published"
-        )
-    if not meeting.items:
-        raise DomainError("Add at least one agenda item before publishing the agenda")
+    """Publish a scheduled meeting's agenda (``meetings.policy.publish_agenda_refusal``
+    says when). A draft is confirmed first, so its date is announced and its
+    ministers' invitations go out in order."""
+    refusal = meeting_policy.publish_agenda_refusal(meeting)
+    if refusal is not None:
+        raise DomainError(refusal)
     meeting.status = MeetingStatus.AGENDA_PUBLISHED
     meeting.agenda_published_at = now_utc()
     meeting.calendar_sequence += 1

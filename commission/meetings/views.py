@@ -436,18 +436,21 @@ def edit_meeting(slug: str) -> str | Response:
 STATUS_ACTIONS = {
     "confirm": (
         services.confirm_meeting,
+        meeting_policy.confirm_refusal,
         "Confirm the meeting",
         "The date is now public",
         "The date, time and place will be public and in the calendar feed.",
     ),
     "publish": (
         services.publish_agenda,
+        meeting_policy.publish_agenda_refusal,
         "Publish the agenda",
         "Agenda published",
         "The agenda and its public papers will be public. Changes after this are shown as updates.",
     ),
     "held": (
         services.mark_held,
+        meeting_policy.mark_held_refusal,
         "Record the meeting as held",
         "Meeting recorded as held",
         "The agenda can no longer be changed.",
@@ -458,9 +461,12 @@ STATUS_ACTIONS = {
 @bp.route("/meetings/<meeting:slug>/<any(confirm, publish, held):action>", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def change_status(slug: str, action: str) -> str | Response:
-    """A confirmation step before a change of status."""
+    """A confirmation step before a change of status. A step the meeting
+    cannot take now says why in place of the button (the rule the service
+    refuses by)."""
     meeting = load_meeting(slug)
-    service, title, done, explanation = STATUS_ACTIONS[action]
+    service, refused, title, done, explanation = STATUS_ACTIONS[action]
+    refusal = refused(meeting)
     form = ConfirmForm()
     if form.validate_on_submit():
 
@@ -475,13 +481,15 @@ def change_status(slug: str, action: str) -> str | Response:
         )
         if outcome is not None:
             return outcome
+    if refusal is not None and not form.form_errors:
+        attach_error(form, DomainError(refusal))
     return render_template(
         "meetings/confirm.html",
         form=form,
         meeting=meeting,
         title=title,
         explanation=explanation,
-        button=title,
+        button=None if refusal is not None else title,
     )
 
 

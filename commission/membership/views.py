@@ -13,7 +13,7 @@ from werkzeug.wrappers.response import Response
 from wtforms.fields.choices import SelectChoice
 
 from commission import access, changes, policy
-from commission.actions import commit_once_answered, run_action
+from commission.actions import run_action
 from commission.attendance.services import attendance_record
 from commission.auth.models import DelegatedPower
 from commission.auth.roles import Role
@@ -110,16 +110,13 @@ def _control_map(filters: DirectoryFilters, control_day: ControlDay, on: date) -
         template_digest(CONTROL_MAP, *MAP_TEMPLATES),
         map_digest(),
     )
-    html, made = kept_html(
+    return kept_html(
         key=key,
         subject=slotted("control-map", repr(args)),
         render=lambda: render_template(
             CONTROL_MAP, map_data=control_map(filters, control_day.on, today=on)
         ),
     )
-    if made:
-        commit_once_answered()
-    return html
 
 
 DOWNLOAD_HEADER = [

@@ -367,8 +367,14 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     """Queue the reminders due now. Idempotent: each reminder has a dedupe key
     per person, so running twice never sends one twice."""
     now = now or now_utc()
+    return {"reply": _reply_reminders(now), "closing": _closing_reminders(now)}
+
+
+def _reply_reminders(now: datetime) -> int:
+    """Authorities that have not said who will attend an announced meeting,
+    from ``REPLY_REMINDER_WORKING_DAYS`` working days before it."""
     on = london_date(now)
-    counts = {"reply": 0, "closing": 0}
+    sent = 0
     lead = int(current_app.config["REPLY_REMINDER_WORKING_DAYS"])
     for meeting in db.session.execute(
         select(Meeting).where(
@@ -380,7 +386,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
         if on < working_days_before(day, lead):
             continue
         waiting = [authority.id for authority in without_reply(meeting)]
-        counts["reply"] += enqueue(
+        sent += enqueue(
             users=people_at(waiting, [Role.LEADER, Role.MAYOR, Role.OFFICER], on),
             topic=Topic.ATTENDANCE_REMINDERS,
             template="reply_reminder",
@@ -393,6 +399,15 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
             link_text="Reply now",
             dedupe=f"reply-reminder:{meeting.id}",
         )
+    return sent
+
+
+def _closing_reminders(now: datetime) -> int:
+    """Authorities yet to submit a position, on each of the
+    ``CLOSING_REMINDER_DAYS`` before their deadline (an extension's, where
+    they have one)."""
+    on = london_date(now)
+    sent = 0
     reminder_days = sorted(
         {int(d) for d in str(current_app.config["CLOSING_REMINDER_DAYS"]).split(",") if d.strip()},
         reverse=True,
@@ -428,7 +443,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 if extended
                 else f"The consultation closes {format_datetime(closes_at)}."
             )
-            counts["closing"] += enqueue(
+            sent += enqueue(
                 users=people_at([authority.id], AUTHORITY_ROLES, on),
                 topic=Topic.CONSULTATION_REMINDERS,
                 template="closing_reminder",
@@ -446,7 +461,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
                 link_text="Go to your authority's response",
                 dedupe=key,
             )
-    return counts
+    return sent
 
 
 def password_reset_asked(email: str, **_: Any) -> None:

@@ -86,7 +86,7 @@ def unsubscribe(token: str) -> str | tuple[str, int]:
         services.set_preferences(user=user, topics=wanted | {topic})
     else:
         services.set_preferences(user=user, topics=wanted - {topic})
-    actions.commit()  # saved before the page says so; it answers in place, not by redirect
+    actions.keep_work()  # saved before the page is sent: it answers in place, not by redirect
     return render_template(
         "notifications/unsubscribe.html",
         invalid=False,

@@ -207,23 +207,23 @@ def removed(
     order: int = 0,
 ) -> schemas.Removed:
     """A removed object: what OParl keeps of it."""
-    fields: dict[str, Any] = {
-        "id": url(kind, key),
-        "type": schemas.oparl_type(_TYPES[kind]),
-        "created": created,
-        "modified": modified,
-        "deleted": True,
-    }
+    common = schemas.Removed(
+        id=url(kind, key),
+        type=schemas.oparl_type(_TYPES[kind]),
+        created=created,
+        modified=modified,
+        deleted=True,
+    )
     if kind == "file":
         return schemas.RemovedFile(
-            **fields,
+            **dict(common),
             accessUrl=url_for(
                 "oparl.file_content", paper_id=key, filename=filename, _external=True
             ),
         )
     if kind == "agenda-item":
-        return schemas.RemovedAgendaItem(**fields, order=order)
-    return schemas.Removed(**fields)
+        return schemas.RemovedAgendaItem(**dict(common), order=order)
+    return common
 
 
 def _removed(kind: str, record: RemovedRecord) -> schemas.Removed:

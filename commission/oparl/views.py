@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.wrappers.response import Response
 
 from commission import access
-from commission.actions import commit_once_answered
 from commission.api import protocol as protocol_api
 from commission.api.params import MAX_LIMIT, Moment
 from commission.api.protocol import CursorError, last_modified
@@ -117,10 +116,7 @@ def _kept(make: Callable[[], protocol_api.Made]) -> Response:
     answer is kept until a record changes (``api.protocol.kept_json``): a
     crawler paging through the meetings, each with its agenda, papers and
     files, then costs a read of the kept answer."""
-    response, made = protocol_api.kept_json(make, area="oparl")
-    if made:
-        commit_once_answered()
-    return response
+    return protocol_api.kept_json(make, area="oparl")
 
 
 @bp.get("/body/commission/<kind>")

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers.response import Response
 
-from commission import access, actions
+from commission import access
 from commission.actions import run_action
 from commission.extensions import csrf, db
 from commission.links import safe_next
@@ -94,13 +94,11 @@ def healthz() -> tuple[Response, int]:
     try:
         db.session.execute(text("SELECT 1")).scalar_one()
     except SQLAlchemyError as error:
-        actions.roll_back()
         current_app.logger.error("health check failed: database unavailable: %s", error)
         return jsonify(status="unavailable", database="unavailable", storage=store.name), 503
     try:
         store.check()
     except (OSError, SQLAlchemyError) as error:
-        actions.roll_back()
         current_app.logger.error("health check failed: storage unavailable: %s", error)
         return jsonify(
             status="unavailable", database="ok", storage=store.name, files="unavailable"

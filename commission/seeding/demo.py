@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,6 +40,7 @@ from commission.membership.models import (
     Authority,
     Department,
     MinisterialOffice,
+    PoliticalControl,
 )
 from commission.timeutil import london, london_date, next_working_day, now_utc, nth_weekday, today
 
@@ -473,42 +475,45 @@ def load_demo_consultations(*, secretariat: User) -> None:
         return
     now = now_utc()
     rng = random.Random(1997)  # noqa: S311  (repeatable demo positions)
+    english_deal = _english_deal(secretariat, now)
+    _respond_to_english_deal(english_deal, rng, now)
+    _sure_start(secretariat, now)
+    _care_integration(secretariat, now)
+    db.session.flush()
 
-    def make(department: str, office: str, **fields: object) -> Consultation:
-        consultation = Consultation(
-            reference=next_reference(fields["opens_at"].year),  # type: ignore[attr-defined]
-            department=_office(department, office).department,
-            lead_office=_office(department, office),
-            is_demo=True,
-            created_by_id=secretariat.id,
-            **fields,
+
+def _demo_consultation(
+    secretariat: User,
+    department: str,
+    office: str,
+    questions: list[tuple[QuestionKind, str, str]],
+    **fields: Any,
+) -> Consultation:
+    """A demo consultation led by ``office``, with its questions."""
+    consultation = Consultation(
+        reference=next_reference(fields["opens_at"].year),
+        department=_office(department, office).department,
+        lead_office=_office(department, office),
+        is_demo=True,
+        created_by_id=secretariat.id,
+        **fields,
+    )
+    db.session.add(consultation)
+    db.session.flush()
+    for position, (kind, text, hint) in enumerate(questions, start=1):
+        consultation.questions.append(
+            Question(position=position, kind=kind, text=text, hint=hint, required=True)
         )
-        db.session.add(consultation)
-        db.session.flush()
-        return consultation
+    db.session.flush()
+    return consultation
 
-    def ask(consultation: Consultation, questions: list[tuple[QuestionKind, str, str]]) -> None:
-        for position, (kind, text, hint) in enumerate(questions, start=1):
-            consultation.questions.append(
-                Question(position=position, kind=kind, text=text, hint=hint, required=True)
-            )
-        db.session.flush()
 
-    closed = make(
+def _english_deal(secretariat: User, now: datetime) -> Consultation:
+    """Closed a month ago (stored as open: its closing time has passed)."""
+    return _demo_consultation(
+        secretariat,
         "MHCLG",
         "Secretary of State for Housing, Communities and Local Government",
-        title="The English Deal: devolution to strategic authorities",
-        summary=f"{DEMO_NOTE}\nGovernment proposes a default set of powers for every "
-        "strategic authority, an integrated settlement for established mayoral authorities, "
-        "and a route for councils not yet covered to join one.",
-        stage=LegislativeStage.WHITE_PAPER,
-        status=ConsultationStatus.OPEN,
-        opens_at=now - timedelta(days=90),
-        closes_at=now - timedelta(days=30),
-        opened_at=now - timedelta(days=90),
-    )
-    ask(
-        closed,
         [
             (
                 QuestionKind.POSITION,
@@ -523,8 +528,34 @@ def load_demo_consultations(*, secretariat: User) -> None:
             ),
             (QuestionKind.FREE_TEXT, "What would make devolution work in your area?", ""),
         ],
+        title="The English Deal: devolution to strategic authorities",
+        summary=f"{DEMO_NOTE}\nGovernment proposes a default set of powers for every "
+        "strategic authority, an integrated settlement for established mayoral authorities, "
+        "and a route for councils not yet covered to join one.",
+        stage=LegislativeStage.WHITE_PAPER,
+        status=ConsultationStatus.OPEN,
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=30),
+        opened_at=now - timedelta(days=90),
     )
-    positions = list(Position)
+
+
+def _lean(authority: Authority, control: PoliticalControl | None) -> list[int]:
+    """How inclined the authority is to each position, by its party control,
+    its region, its kind and whether it has a mayor."""
+    lean = LEAN_BY_CONTROL.get(control.control.value if control else "", [2, 2, 2, 2, 1])
+    region = LEAN_BY_REGION.get(authority.region.value, [0, 0, 0, 0, 0])
+    lean = [a + b for a, b in zip(lean, region, strict=True)]
+    if authority.kind.value == "district":
+        lean = [lean[0], lean[1], lean[2], lean[3] + 3, lean[4]]
+    if authority.mayoral:
+        lean = [lean[0] + 6, lean[1] + 2, 0, 0, 0]
+    return lean
+
+
+def _respond_to_english_deal(consultation: Consultation, rng: random.Random, now: datetime) -> None:
+    """150 member authorities' submitted responses, each position drawn by
+    the authority's lean."""
     members = list(
         db.session.execute(
             select(Authority)
@@ -536,71 +567,68 @@ def load_demo_consultations(*, secretariat: User) -> None:
     members = [a for a in members if a.membership_on(responding_day)]
     rng.shuffle(members)
     for authority in sorted(members[:150], key=lambda a: a.name):
-        control = authority.control_on(responding_day)
-        lean = LEAN_BY_CONTROL.get(control.control.value if control else "", [2, 2, 2, 2, 1])
-        region = LEAN_BY_REGION.get(authority.region.value, [0, 0, 0, 0, 0])
-        lean = [a + b for a, b in zip(lean, region, strict=True)]
-        if authority.kind.value == "district":
-            lean = [lean[0], lean[1], lean[2], lean[3] + 3, lean[4]]
-        if authority.mayoral:
-            lean = [lean[0] + 6, lean[1] + 2, 0, 0, 0]
-        overall = rng.choices(positions, weights=lean)[0]
-        submitted_at = now - timedelta(days=rng.randint(31, 80), hours=rng.randint(0, 9))
-        response = Response(
-            consultation_id=closed.id,
-            authority_id=authority.id,
-            status=ResponseStatus.SUBMITTED,
-            channel=Channel.ONLINE,
-            overall_position=overall,
-            overall_comment=rng.choice(COMMENTS[overall.value]),
-            submitted_at=submitted_at,
-            updated_at=submitted_at,
-            submission_count=1,
-            control_at_submission=control.control.value if control else None,
-        )
-        response.submitted_position = response.overall_position
-        response.submitted_comment = response.overall_comment
-        for question in closed.questions:
-            if question.kind is QuestionKind.POSITION:
-                chosen = overall if rng.random() < 0.7 else rng.choices(positions, weights=lean)[0]
-                comment = rng.choice(COMMENTS[chosen.value]) if rng.random() < 0.5 else None
-                answer = Answer(
-                    question_id=question.id,
-                    position=chosen,
-                    comment=comment,
-                    submitted_position=chosen,
-                    submitted_comment=comment,
-                )
-            else:
-                text = rng.choice(COMMENTS[overall.value])
-                answer = Answer(question_id=question.id, comment=text, submitted_comment=text)
-            response.answers.append(answer)
-        db.session.add(response)
-        db.session.flush()
-        response.revisions.append(
-            ResponseRevision(
-                version=response.version,
-                action="submitted",
-                saved_at=response.submitted_at,
-                snapshot=snapshot(response),
-            )
-        )
+        _demo_response(consultation, authority, rng, now, responding_day)
 
-    opened = make(
+
+def _demo_response(
+    consultation: Consultation,
+    authority: Authority,
+    rng: random.Random,
+    now: datetime,
+    responding_day: date,
+) -> None:
+    positions = list(Position)
+    control = authority.control_on(responding_day)
+    lean = _lean(authority, control)
+    overall = rng.choices(positions, weights=lean)[0]
+    submitted_at = now - timedelta(days=rng.randint(31, 80), hours=rng.randint(0, 9))
+    response = Response(
+        consultation_id=consultation.id,
+        authority_id=authority.id,
+        status=ResponseStatus.SUBMITTED,
+        channel=Channel.ONLINE,
+        overall_position=overall,
+        overall_comment=rng.choice(COMMENTS[overall.value]),
+        submitted_at=submitted_at,
+        updated_at=submitted_at,
+        submission_count=1,
+        control_at_submission=control.control.value if control else None,
+    )
+    response.submitted_position = response.overall_position
+    response.submitted_comment = response.overall_comment
+    for question in consultation.questions:
+        if question.kind is QuestionKind.POSITION:
+            chosen = overall if rng.random() < 0.7 else rng.choices(positions, weights=lean)[0]
+            comment = rng.choice(COMMENTS[chosen.value]) if rng.random() < 0.5 else None
+            answer = Answer(
+                question_id=question.id,
+                position=chosen,
+                comment=comment,
+                submitted_position=chosen,
+                submitted_comment=comment,
+            )
+        else:
+            text = rng.choice(COMMENTS[overall.value])
+            answer = Answer(question_id=question.id, comment=text, submitted_comment=text)
+        response.answers.append(answer)
+    db.session.add(response)
+    db.session.flush()
+    response.revisions.append(
+        ResponseRevision(
+            version=response.version,
+            action="submitted",
+            saved_at=response.submitted_at,
+            snapshot=snapshot(response),
+        )
+    )
+
+
+def _sure_start(secretariat: User, now: datetime) -> None:
+    """Open for another five weeks, and on the next meeting's agenda."""
+    opened = _demo_consultation(
+        secretariat,
         "DfE",
         "Secretary of State for Education",
-        title="Delivering the Sure Start revival through councils",
-        summary=f"{DEMO_NOTE}\nGovernment proposes £500 million over three years for family "
-        "hubs run or commissioned by upper-tier councils, building on Sure Start children's "
-        "centres, and asks how councils would deliver them.",
-        stage=LegislativeStage.POLICY_DEVELOPMENT,
-        status=ConsultationStatus.OPEN,
-        opens_at=now - timedelta(days=7),
-        closes_at=now + timedelta(days=35),
-        opened_at=now - timedelta(days=7),
-    )
-    ask(
-        opened,
         [
             (
                 QuestionKind.POSITION,
@@ -614,6 +642,15 @@ def load_demo_consultations(*, secretariat: User) -> None:
                 "",
             ),
         ],
+        title="Delivering the Sure Start revival through councils",
+        summary=f"{DEMO_NOTE}\nGovernment proposes £500 million over three years for family "
+        "hubs run or commissioned by upper-tier councils, building on Sure Start children's "
+        "centres, and asks how councils would deliver them.",
+        stage=LegislativeStage.POLICY_DEVELOPMENT,
+        status=ConsultationStatus.OPEN,
+        opens_at=now - timedelta(days=7),
+        closes_at=now + timedelta(days=35),
+        opened_at=now - timedelta(days=7),
     )
     item = db.session.execute(
         select(AgendaItem).where(AgendaItem.title.like("Reviving Sure Start%")).limit(1)
@@ -621,9 +658,14 @@ def load_demo_consultations(*, secretariat: User) -> None:
     if item is not None:
         item.consultation_id = opened.id
 
-    make(
+
+def _care_integration(secretariat: User, now: datetime) -> None:
+    """A draft, opening in a fortnight."""
+    _demo_consultation(
+        secretariat,
         "DHSC",
         "Minister for Care",
+        [],
         title="Integrating adult social care with health and wellbeing boards",
         summary=f"{DEMO_NOTE}\nGovernment is considering pooled budgets between councils and "
         "the NHS, overseen by health and wellbeing boards.",
@@ -632,4 +674,3 @@ def load_demo_consultations(*, secretariat: User) -> None:
         opens_at=now + timedelta(days=14),
         closes_at=now + timedelta(days=70),
     )
-    db.session.flush()

@@ -442,7 +442,25 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
     existing = {a.gss_code: a for a in authorities if a.gss_code}
     by_name = {a.name: a for a in authorities}
     slugs = {a.slug for a in authorities}
+    _seed_councils(councils, history, existing, slugs, report)
+    _seed_strategic(strategic, existing, by_name, slugs, report.tally("strategic authorities"))
+    known = _seed_departments(departments, report.tally("departments"))
+    tally = report.tally("ministerial offices")
+    db.session.flush()
+    _seed_offices(offices, known, tally)
+    db.session.flush()
+    return report
 
+
+def _seed_councils(
+    councils: list[CouncilRow],
+    history: list[ControlYearRow],
+    existing: dict[str, Authority],
+    slugs: set[str],
+    report: Report,
+) -> None:
+    """Each council, added or brought up to date, with its membership and its
+    political control year by year (``existing`` gains the new ones)."""
     years_by_code: dict[str, list[ControlYearRow]] = {}
     for year_row in history:
         years_by_code.setdefault(year_row.gss_code, []).append(year_row)
@@ -471,7 +489,17 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
             authority, control_timeline(c, years_by_code.get(c.gss_code, [])), control_tally
         )
 
-    tally = report.tally("strategic authorities")
+
+def _seed_strategic(
+    strategic: list[StrategicRow],
+    existing: dict[str, Authority],
+    by_name: dict[str, Authority],
+    slugs: set[str],
+    tally: Tally,
+) -> None:
+    """Each strategic authority, with its constituent councils and the
+    population they add up to (a county's is left out where its districts
+    are counted)."""
     for s in strategic:
         authority = existing.get(s.gss_code) if s.gss_code else by_name.get(s.name)
         created = authority is None
@@ -502,7 +530,9 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
             changed |= _seed_membership(authority, created)
         tally.count(created, changed and not created)
 
-    tally = report.tally("departments")
+
+def _seed_departments(departments: list[DepartmentRow], tally: Tally) -> dict[str, Department]:
+    """Each department, added or brought up to date; every department by its short name."""
     known = {d.short_name: d for d in db.session.execute(select(Department)).scalars()}
     for d in departments:
         department = known.get(d.short_name)
@@ -521,8 +551,10 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
         )
         tally.count(created, changed and not created)
 
-    tally = report.tally("ministerial offices")
-    db.session.flush()
+    return known
+
+
+def _seed_offices(offices: list[OfficeRow], known: dict[str, Department], tally: Tally) -> None:
     offices_by_key = {
         (o.department.short_name, o.title): o
         for o in db.session.execute(select(MinisterialOffice)).scalars()
@@ -535,9 +567,6 @@ def load_reference_data(folder: Path = SEEDS) -> Report:
             db.session.add(office)
         changed = _apply(office, {"rank": o.rank})
         tally.count(created, changed and not created)
-
-    db.session.flush()
-    return report
 
 
 @dataclass(frozen=True)

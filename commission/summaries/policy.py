@@ -1,12 +1,14 @@
 """Who may read a summary before it is published: one rule, asked by the
 summary's pages and downloads, the consultation's page, positions, policies,
-the meetings' agendas, the API and search."""
+the meetings' agendas, the API and search. And when the government's reply
+may be written, asked by the service and the consultation's page."""
 
 from __future__ import annotations
 
 from commission.auth.models import User
 from commission.auth.roles import Role
-from commission.consultations.models import Consultation
+from commission.consultations.models import Consultation, ConsultationStatus
+from commission.errors import DomainError
 from commission.summaries.models import SummarySnapshot
 from commission.timeutil import today
 
@@ -32,3 +34,18 @@ def can_see_snapshot(snapshot: SummarySnapshot, user: User) -> bool:
     """A published snapshot is public; one frozen for a meeting has the live
     summary's audience (so the agenda links to it only for them)."""
     return snapshot.published or can_see_live(snapshot.consultation, user)
+
+
+def reply_refusal(consultation: Consultation) -> DomainError | None:
+    """Why the government's reply cannot be written now, or None: it answers
+    the published summary, so it is written once the summary is published,
+    and it cannot change once it is published itself."""
+    if consultation.status is ConsultationStatus.REPLY_PUBLISHED:
+        return DomainError("The government's reply has been published and cannot change")
+    if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
+        return DomainError("Publish the summary before writing the government's reply")
+    return None
+
+
+def can_write_reply_now(consultation: Consultation) -> bool:
+    return reply_refusal(consultation) is None

@@ -7,19 +7,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
 
 from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
-from commission.consultations.models import Answer, Consultation, ConsultationStatus, Extension
-from commission.consultations.policy import can_publish_summary
+from commission.consultations.models import Answer, Consultation, ConsultationStatus
+from commission.consultations.policy import publish_summary_refusal
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.maps.queries import consultation_records
 from commission.meetings.models import Meeting
 from commission.summaries.models import AnswerTag, GovernmentReply, Summary, SummarySnapshot, Tag
+from commission.summaries.policy import reply_refusal
 from commission.summaries.queries import commented_answers, compute_summary
 from commission.summaries.rows import frozen_rows, raw_rows
 from commission.timeutil import format_datetime, now_utc, today
@@ -104,43 +104,10 @@ def freeze_for_meeting(
     return snapshot
 
 
-def _extension_running(consultation: Consultation) -> DomainError | None:
-    """Publishing ends every window, so it waits for the last extension: an
-    authority given more time must not lose it, nor be missing from the
-    published figures."""
-    extension = db.session.execute(
-        select(Extension)
-        .where(Extension.consultation_id == consultation.id, Extension.closes_at > now_utc())
-        .options(selectinload(Extension.authority))
-        .order_by(Extension.closes_at.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    if extension is None:
-        return None
-    return DomainError(
-        f"{extension.authority.name} has an extension until "
-        f"{format_datetime(extension.closes_at)}. Publish the summary once it has passed"
-    )
-
-
-def publish_refusal(consultation: Consultation) -> DomainError | None:
-    """Why the summary cannot be published now, or None if it can: it has
-    been published already, the consultation has not closed
-    (``can_publish_summary``), or an authority's extension is still running.
-    The confirm page shows this in place of the button; the service raises it."""
-    if consultation.status in (
-        ConsultationStatus.SUMMARY_PUBLISHED,
-        ConsultationStatus.REPLY_PUBLISHED,
-    ):
-        return DomainError("The summary has already been published")
-    if not can_publish_summary(consultation):
-        return DomainError("A summary can be published once the consultation has closed")
-    return _extension_running(consultation)
-
-
 def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapshot:
-    """Publishing freezes the summary as it stands and makes it public."""
-    refusal = publish_refusal(consultation)
+    """Publishing freezes the summary as it stands and makes it public, when
+    ``consultations.policy.publish_summary_refusal`` has no objection."""
+    refusal = publish_summary_refusal(consultation)
     if refusal is not None:
         raise refusal
     frozen = _frozen(consultation)
@@ -161,10 +128,11 @@ def publish_summary(*, consultation: Consultation, actor: User) -> SummarySnapsh
 def save_reply(
     *, consultation: Consultation, overall: str, per_question: dict[int, str], actor: User
 ) -> GovernmentReply:
-    if consultation.status is ConsultationStatus.REPLY_PUBLISHED:
-        raise DomainError("The government's reply has been published and cannot change")
-    if consultation.status is not ConsultationStatus.SUMMARY_PUBLISHED:
-        raise DomainError("Publish the summary before writing the government's reply")
+    """Save the government's reply as a draft, while ``summaries.policy.reply_refusal``
+    has no objection."""
+    refusal = reply_refusal(consultation)
+    if refusal is not None:
+        raise refusal
     reply = reply_for(consultation)
     if reply is None:
         reply = GovernmentReply(consultation_id=consultation.id)

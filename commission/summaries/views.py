@@ -213,7 +213,7 @@ def _figures(
         filename="figures.json",
         body=json.dumps({"computed_at": computed_at, "html": html}).encode(),
     )
-    actions.commit()
+    actions.keep_work()
     return computed_at, Markup(html)  # noqa: S704 (rendered just now, escaped by Jinja)
 
 
@@ -327,7 +327,7 @@ def _question_page(
             else None,
         )
 
-    body, made = kept_html(
+    body = kept_html(
         key=cache_key(
             "question-page",
             *made_from,
@@ -339,8 +339,6 @@ def _question_page(
         subject=f"question-page:{consultation.id}:{made_from[0]}:{shown}",
         render=render,
     )
-    if made:
-        actions.commit_once_answered()
     return render_template(
         "summaries/question.html",
         consultation=consultation,
@@ -776,7 +774,7 @@ def freeze_summary(reference: str) -> str | HTTPResponse:
 @access.roles(Role.SECRETARIAT)
 def publish_summary(reference: str) -> str | HTTPResponse:
     consultation = load_consultation(reference)
-    refusal = services.publish_refusal(consultation)
+    refusal = consultation_policy.publish_summary_refusal(consultation)
     form = ConfirmForm()
     if form.validate_on_submit():
 

@@ -16,9 +16,11 @@ from commission import policy
 from commission.auth.models import Appointment
 from commission.auth.roles import Role
 from commission.consultations import policy as consultation_policy
+from commission.consultations import services as consultation_services
 from commission.consultations.models import (
     ConsultationDocument,
     ConsultationStatus,
+    Extension,
     Position,
     ResponseStatus,
 )
@@ -29,7 +31,9 @@ from commission.meetings import policy as meeting_policy
 from commission.meetings import services as meeting_services
 from commission.meetings.models import MeetingStatus
 from commission.notifications.services import signers
-from commission.timeutil import now_utc, today
+from commission.summaries import policy as summary_policy
+from commission.summaries import services as summary_services
+from commission.timeutil import format_datetime, now_utc, today
 from tests import factories
 from tests.conftest import audit_events, count_statements
 from tests.factories import PDF_BYTES
@@ -203,6 +207,162 @@ def test_past_its_closing_time_the_summary_page_offers_publishing_and_the_servic
     assert past_closing.status is ConsultationStatus.SUMMARY_PUBLISHED
     assert publish_links(client, past_closing) == []
     assert not consultation_policy.can_publish_summary(past_closing)
+
+
+def test_while_an_extension_runs_the_summary_page_offers_no_publishing_and_the_service_refuses(
+    client, login_as, past_closing
+):
+    """Publishing ends every window: the page waits for the last extension,
+    as the service does, and offers publishing once it has passed."""
+    secretariat = login_as(Role.SECRETARIAT)
+    council = factories.council(name="Kirklees Council")
+    closes_at = now_utc() + timedelta(days=3)
+    extension = Extension(
+        consultation_id=past_closing.id,
+        authority_id=council.id,
+        closes_at=closes_at,
+        reason="Full council meets next week",
+    )
+    db.session.add(extension)
+    db.session.flush()
+    url = f"/consultations/{past_closing.reference}/summary/publish"
+    refusal = (
+        f"Kirklees Council has an extension until {format_datetime(closes_at)}. "
+        "Publish the summary once it has passed"
+    )
+
+    assert not consultation_policy.can_publish_summary(past_closing)
+    assert publish_links(client, past_closing) == []
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    with pytest.raises(DomainError, match="has an extension until"):
+        summary_services.publish_summary(consultation=past_closing, actor=secretariat)
+    assert audit_events("summary_published") == []
+
+    later = closes_at + timedelta(minutes=1)
+    assert consultation_policy.can_publish_summary(past_closing, later)
+    extension.closes_at = now_utc() - timedelta(minutes=1)
+    db.session.flush()
+    assert publish_links(client, past_closing) == ["Publish the summary"]
+
+
+# Opening a consultation -------------------------------------------------------------------------
+
+
+def open_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Open the consultation"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("setup", "refusal"),
+    [
+        ({"questions": 0}, "Add at least one question before opening the consultation"),
+        (
+            {"closes_at": now_utc() - timedelta(days=1)},
+            "The closing date has passed. Change it before opening",
+        ),
+        ({"status": ConsultationStatus.OPEN}, "Only a draft consultation can be opened"),
+    ],
+    ids=["no question", "closing date passed", "open already"],
+)
+def test_a_consultation_that_cannot_open_is_not_offered_opening_and_the_service_refuses(
+    client, login_as, setup, refusal
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    fields = {
+        "status": ConsultationStatus.DRAFT,
+        "opens_at": now_utc() - timedelta(days=30),
+        "closes_at": now_utc() + timedelta(days=30),
+        **setup,
+    }
+    consultation = factories.consultation(**fields)
+    url = f"/consultations/{consultation.reference}/open"
+
+    assert not consultation_policy.can_open(consultation)
+    assert open_links(client, consultation) == []
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    with pytest.raises(DomainError, match=refusal):
+        consultation_services.open_consultation(consultation=consultation, actor=secretariat)
+    assert audit_events("consultation_opened") == []
+
+
+def test_a_draft_ready_to_open_is_offered_opening_and_the_service_opens_it(client, login_as):
+    login_as(Role.SECRETARIAT)
+    consultation = factories.consultation(
+        status=ConsultationStatus.DRAFT,
+        opens_at=now_utc() + timedelta(days=3),
+        closes_at=now_utc() + timedelta(days=40),
+    )
+    url = f"/consultations/{consultation.reference}/open"
+
+    assert consultation_policy.can_open(consultation)
+    assert open_links(client, consultation) == ["Open the consultation"]
+    confirm = ok(client.get(url))
+    assert error_summary(confirm) == []
+    assert [b.get_text(strip=True) for b in page(confirm).select("main form button")] == [
+        "Open consultation"
+    ]
+    expect(client.post(url), 302, location=f"/consultations/{consultation.reference}")
+    db.session.expire_all()
+    assert consultation.status is ConsultationStatus.OPEN
+    assert open_links(client, consultation) == []
+
+
+# The government's reply -------------------------------------------------------------------------
+
+
+def reply_links(client, consultation) -> list[str]:
+    shown = ok(client.get(f"/consultations/{consultation.reference}"))
+    return [
+        a.get_text(" ", strip=True)
+        for a in page(shown).select("main a")
+        if a.get_text(" ", strip=True) == "Write the government's reply"
+    ]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        ConsultationStatus.OPEN,
+        ConsultationStatus.CLOSED,
+        ConsultationStatus.SUMMARY_PUBLISHED,
+        ConsultationStatus.REPLY_PUBLISHED,
+    ],
+    ids=lambda status: status.value,
+)
+def test_the_consultation_page_offers_the_reply_exactly_when_the_service_saves_it(
+    client, login_as, status
+):
+    secretariat = login_as(Role.SECRETARIAT)
+    consultation = factories.consultation(
+        status=status,
+        opens_at=now_utc() - timedelta(days=60),
+        closes_at=now_utc() - timedelta(days=30)
+        if status is not ConsultationStatus.OPEN
+        else now_utc() + timedelta(days=30),
+    )
+    allowed = summary_policy.can_write_reply_now(consultation)
+
+    assert allowed is (status is ConsultationStatus.SUMMARY_PUBLISHED)
+    assert (reply_links(client, consultation) == ["Write the government's reply"]) is allowed
+    save = lambda: summary_services.save_reply(  # noqa: E731
+        consultation=consultation, overall="We will legislate", per_question={}, actor=secretariat
+    )
+    if allowed:
+        save()
+        assert [e.action for e in audit_events("reply_saved")] == ["reply_saved"]
+    else:
+        with pytest.raises(DomainError):
+            save()
+        assert audit_events("reply_saved") == []
 
 
 # Signing off a council's response ---------------------------------------------------------------
@@ -431,6 +591,65 @@ def test_the_meeting_page_offers_a_step_exactly_when_the_service_takes_it(
     else:
         with pytest.raises(DomainError):
             service(meeting=meeting, actor=secretariat)
+
+
+def test_an_empty_agenda_is_not_offered_for_publishing_and_the_service_refuses_it(client, login_as):
+    """An agenda needs an item: the meeting page offers no publishing, the
+    confirmation page says why and has no button, and the service refuses;
+    with an item the page offers it and the service publishes."""
+    secretariat = login_as(Role.SECRETARIAT)
+    meeting = factories.meeting(status=MeetingStatus.SCHEDULED)
+    url = f"/meetings/{meeting.slug}/publish"
+    refusal = "Add at least one agenda item before publishing the agenda"
+
+    assert not meeting_policy.can_publish_agenda(meeting)
+    assert "Publish the agenda" not in manage_links(client, meeting)
+    confirm = ok(client.get(url))
+    assert [text for text, _ in error_summary(confirm)] == [refusal]
+    assert page(confirm).select("main form") == []
+    refused = ok(client.post(url))
+    assert [text for text, _ in error_summary(refused)] == [refusal]
+    with pytest.raises(DomainError, match=refusal):
+        meeting_services.publish_agenda(meeting=meeting, actor=secretariat)
+    db.session.expire_all()
+    assert meeting.status is MeetingStatus.SCHEDULED
+
+    factories.agenda_item(meeting=meeting, title="Fair funding review")
+    assert "Publish the agenda" in manage_links(client, meeting)
+    confirm = ok(client.get(url))
+    assert error_summary(confirm) == []
+    assert [b.get_text(strip=True) for b in page(confirm).select("main form button")] == [
+        "Publish the agenda"
+    ]
+    expect(client.post(url), 302)
+    db.session.expire_all()
+    assert meeting.status is MeetingStatus.AGENDA_PUBLISHED
+
+
+@pytest.mark.parametrize("state", ["draft", "held", "under way"])
+def test_a_status_step_the_meeting_cannot_take_has_no_button(client, login_as, state):
+    """The confirmation page of each status step asks the step's rule: a step
+    the meeting cannot take says why, as the service would, in place of the
+    button."""
+    secretariat = login_as(Role.SECRETARIAT)
+    status, starts_in = STATES[state]
+    meeting = factories.meeting(starts_at=now_utc() + starts_in, status=status)
+    factories.agenda_item(meeting=meeting, title="Fair funding review")
+    for action, step in (
+        ("confirm", "Confirm the meeting"),
+        ("publish", "Publish the agenda"),
+        ("held", "Record the meeting as held"),
+    ):
+        rule, service = STEPS[step]
+        confirm = ok(client.get(f"/meetings/{meeting.slug}/{action}"))
+        buttons = [b.get_text(strip=True) for b in page(confirm).select("main form button")]
+        if rule(meeting):
+            assert (buttons, error_summary(confirm)) == ([step], [])
+            continue
+        assert buttons == []
+        with pytest.raises(DomainError) as refused:
+            service(meeting=meeting, actor=secretariat)
+        assert [text for text, _ in error_summary(confirm)] == [refused.value.message]
 
 
 def test_the_delete_page_offers_deleting_exactly_a_draft(client, login_as):

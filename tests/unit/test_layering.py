@@ -58,11 +58,20 @@ TOP_PACKAGES = ("commission.seeding", "commission.dashboard")
 WEB_MODULES = {"commission.templating", "commission.errorhandlers"}
 
 # Imports that may stay inside a function, and why.
+FACTORY = (
+    "the app factory wires every area together; importing the package (for "
+    "commission.timeutil, say) must not import every area, WeasyPrint and all"
+)
 DEFERRED = {
-    ("commission", "create_app"): (
-        "the app factory wires every area together; importing the package (for "
-        "commission.timeutil, say) must not import every area, WeasyPrint and all"
-    ),
+    ("commission", part): FACTORY
+    for part in (
+        "create_app",
+        "_flask_app",
+        "_init_core",
+        "_connect_areas",
+        "_init_sign_in",
+        "_register_blueprints",
+    )
 }
 
 # Only these may import the notifications area (the app factory connects its
@@ -274,17 +283,53 @@ def test_deferred_imports_are_only_the_listed_ones(graph):
     assert deferred == set(DEFERRED)
 
 
+ENDS_A_TRANSACTION = {"commit", "commit_once_answered", "rollback", "roll_back"}
+
+
+def transaction_endings(source: str) -> list[str]:
+    """Each call in ``source`` that would end a transaction, by name, with
+    its line: ``db.session.commit()``, ``actions.commit()``, ``roll_back()``."""
+    endings = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        called = node.func
+        name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+        if name in ENDS_A_TRANSACTION:
+            endings.append(f"{node.lineno}: {ast.unparse(node)}")
+    return endings
+
+
 def test_no_view_commits_or_rolls_back(graph):
-    """A view's transaction is ended by commission.actions (run_action,
-    run_button_action, commit, roll_back), the one place that owns it."""
+    """A request's transaction is ended by commission.actions alone: a form
+    action's by run_action or run_button_action, any other request's work,
+    marked with keep_work(), by the one hook that saves it once the answer
+    is made. No view (nor any module of the web layer) commits or rolls back,
+    through the session or through actions."""
     ending = []
     for name, path in graph.modules.items():
         if layer_of(name, graph.packages) != WEB:
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if "session.commit(" in line or "session.rollback(" in line:
-                ending.append(f"{name}:{number}: {line.strip()}")
+        ending += [f"{name}:{where}" for where in transaction_endings(path.read_text("utf-8"))]
     assert ending == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "db.session.commit()",
+        "db.session.rollback()",
+        "actions.commit()",
+        "actions.commit_once_answered()",
+        "from commission.actions import roll_back\nroll_back()",
+    ],
+)
+def test_a_view_ending_a_transaction_is_found(source):
+    assert len(transaction_endings(source)) == 1
+
+
+def test_marking_work_to_keep_is_not_ending_a_transaction():
+    assert transaction_endings("actions.keep_work()\nrun_action(save, form=form, then='/')") == []
 
 
 @pytest.mark.parametrize(
