@@ -32,6 +32,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from commission.db_types import BINARY_RESULTS
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 
@@ -64,7 +65,9 @@ class Kept(NamedTuple):
 
 def cached_file(key: str) -> Kept | None:
     row = db.session.execute(
-        select(CachedDownload.body, CachedDownload.encoding).where(CachedDownload.key == key)
+        select(CachedDownload.body, CachedDownload.encoding)
+        .where(CachedDownload.key == key)
+        .execution_options(**{BINARY_RESULTS: True})
     ).first()
     return Kept(row.body, row.encoding) if row is not None else None
 
