@@ -83,11 +83,11 @@ def main() -> int:
             "LOG_LEVEL": "WARNING",
         }
     )
+    import bench_wsgi
     from flask import template_rendered
     from flask.signals import before_render_template
     from sqlalchemy import event
 
-    import bench_wsgi
     from commission.extensions import db
 
     app = bench_wsgi.app
@@ -118,15 +118,6 @@ def main() -> int:
     before_render_template.connect(render_began, app, weak=False)
     template_rendered.connect(render_ended, app, weak=False)
 
-    if os.environ.get("PROFILE_GC") == "freeze":
-        import gc
-
-        gc.collect()
-        gc.freeze()
-    elif os.environ.get("PROFILE_GC") == "off":
-        import gc
-
-        gc.disable()
     client = app.test_client()
     base = {"wsgi.url_scheme": "https", "REMOTE_ADDR": "127.0.0.1"}
     if args.persona != "public":
