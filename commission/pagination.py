@@ -91,6 +91,7 @@ class TalliedRowPagination(RowPagination):
     after the first asks once more, for the first row's figures."""
 
     tallied: dict[str, int]
+    _total: int
 
     def _tallied_rows(self, select: Any) -> list[Any]:
         extra = [func.count().over().label("tallied_total")] + [
