@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from commission import changes
+from commission.db_types import execute_for_binary_results
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -191,8 +192,12 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 def _configure_engine(engine: Engine) -> None:
-    """SQLite: enforce foreign keys, and let SQLAlchemy manage transactions so
-    savepoints work (tests roll each test back inside one)."""
+    """PostgreSQL: statements that read files may ask for their rows in the
+    binary format (``db_types.BINARY_RESULTS``). SQLite: enforce foreign keys,
+    and let SQLAlchemy manage transactions so savepoints work (tests roll each
+    test back inside one)."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "do_execute", execute_for_binary_results)
     if engine.dialect.name != "sqlite":
         return
 

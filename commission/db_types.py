@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import DateTime, Enum
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExecutionContext
 from sqlalchemy.types import TypeDecorator
 
 from commission.timeutil import now_utc
@@ -35,6 +36,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+# An execution option for a statement that reads files: its rows come back in
+# PostgreSQL's binary format. In the text format a file travels as hexadecimal,
+# twice its size, to be decoded again: a 700 KB agenda pack took about 5 ms to
+# read that way and under 1 ms in binary. Other databases ignore it.
+BINARY_RESULTS = "binary_results"
+
+
+def execute_for_binary_results(
+    cursor: Any, statement: str, parameters: Any, context: ExecutionContext
+) -> bool | None:
+    """The ``do_execute`` hook (PostgreSQL) that honours ``BINARY_RESULTS``;
+    every other statement is left to the driver as usual."""
+    if not context.execution_options.get(BINARY_RESULTS):
+        return None
+    cursor.execute(statement, parameters, binary=True)
+    return True
 
 
 def utcnow() -> datetime:

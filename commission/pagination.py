@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy import select as sql_select
 from sqlalchemy.orm import lazyload
 
@@ -126,6 +126,63 @@ def paginate_narrow(
 
 def paginate_rows(select: Any, *, page: int, per_page: int) -> RowPagination:
     return _page_of(RowPagination, page=page, per_page=per_page, select=select)
+
+
+class TalliedRowPagination(RowPagination):
+    """Like ``paginate_rows``, but the total, and each of ``tallies`` (how
+    many rows across every page a condition holds for), come with the page's
+    own rows as window aggregates: one statement where a count would take one
+    more each, every one of them doing the list's joins again. An empty page
+    after the first asks once more, for the first row's figures."""
+
+    tallied: dict[str, int]
+    _total: int
+
+    def _tallied_rows(self, select: Any) -> list[Any]:
+        extra = [func.count().over().label("tallied_total")] + [
+            func.sum(case((condition, 1), else_=0)).over().label(f"tallied_{name}")
+            for name, condition in self._query_args["tallies"].items()
+        ]
+        return list(self._query_args["session"].execute(select.add_columns(*extra)).all())
+
+    def _figures(self, row: Any, width: int) -> None:
+        values = [int(value or 0) for value in tuple(row)[width:]] if row is not None else []
+        names = ["total", *self._query_args["tallies"]]
+        figures = dict(zip(names, values or [0] * len(names), strict=True))
+        self._total = figures.pop("total")
+        self.tallied = figures
+
+    def _query_items(self) -> list[Any]:
+        select = self._query_args["select"]
+        width = len(select.column_descriptions)
+        rows = self._tallied_rows(select.limit(self.per_page).offset(self._query_offset))
+        if not rows and self.page > 1:
+            first = self._tallied_rows(select.limit(1))
+            self._figures(first[0] if first else None, width)
+        else:
+            self._figures(rows[0] if rows else None, width)
+        return [tuple(row)[:width] for row in rows]
+
+    def _query_count(self) -> int:
+        return self._total
+
+
+def paginate_tallied_rows(
+    select: Any, *, page: int, per_page: int, tallies: dict[str, Any]
+) -> TalliedRowPagination:
+    """A page of rows with the total and the ``tallies`` (name to condition)
+    over every page counted in the same statement (``TalliedRowPagination``;
+    the counts are in ``.total`` and ``.tallied[name]``)."""
+    return TalliedRowPagination(
+        select=select,
+        session=db.session(),
+        page=page,
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        count=True,
+        tallies=tallies,
+    )
 
 
 class BoundedPagination(CappedPagination):

@@ -31,7 +31,7 @@ from sqlalchemy import Integer, LargeBinary, String, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from commission.db_types import UTCDateTime, utcnow
+from commission.db_types import BINARY_RESULTS, UTCDateTime, utcnow
 from commission.extensions import Base, db
 
 BACKENDS = ("local", "database")
@@ -122,7 +122,9 @@ class DatabaseStorage:
 
     def read(self, key: str) -> bytes:
         body = db.session.execute(
-            select(FileBlob.body).where(FileBlob.key == key)
+            select(FileBlob.body)
+            .where(FileBlob.key == key)
+            .execution_options(**{BINARY_RESULTS: True})
         ).scalar_one_or_none()
         if body is None:
             raise FileNotFoundError(key)

@@ -40,19 +40,16 @@ def meeting_day(meeting: Meeting) -> date:
     return london_date(meeting.starts_at)
 
 
-def member_authorities_statement(on: date) -> Select[Any]:
-    return (
-        select(Authority)
-        .where(
-            Authority.id.in_(
-                select(Membership.authority_id).where(
-                    Membership.joined_on <= on,
-                    or_(Membership.left_on.is_(None), Membership.left_on >= on),
-                )
-            )
-        )
-        .order_by(Authority.name)
+def member_ids_on(on: date) -> Select[Any]:
+    """The ids of the authorities that were members on ``on``, to select in."""
+    return select(Membership.authority_id).where(
+        Membership.joined_on <= on,
+        or_(Membership.left_on.is_(None), Membership.left_on >= on),
     )
+
+
+def member_authorities_statement(on: date) -> Select[Any]:
+    return select(Authority).where(Authority.id.in_(member_ids_on(on))).order_by(Authority.name)
 
 
 def member_authorities(meeting: Meeting) -> list[Authority]:

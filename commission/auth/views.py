@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers.response import Response
 
 from commission import access, actions, kept_forms
@@ -40,12 +41,14 @@ bp = Blueprint("auth", __name__)
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id and session token must both match."""
+    """Flask-Login's loader: the id and session token must both match. The
+    person's appointments come in the same statement: every page asks for
+    their roles (the navigation, the access rules)."""
     identifier, _, token = user_id.partition(":")
     user_id_number = as_record_id(identifier)
     if user_id_number is None:
         return None
-    user = db.session.get(User, user_id_number)
+    user = db.session.get(User, user_id_number, options=[joinedload(User.appointments)])
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from commission import access
 from commission.consultations import policy as consultation_policy
@@ -33,15 +33,17 @@ from commission.timeutil import london_date
 
 def load_consultation(reference: str) -> Consultation:
     """The consultation with this reference and what its pages show; 404 if
-    there is none, or if it is a draft and the viewer is not the secretariat."""
+    there is none, or if it is a draft and the viewer is not the secretariat.
+    Its department and lead minister come in the same statement (one row
+    each), its questions and documents in one more each."""
     consultation = db.session.execute(
         select(Consultation)
         .where(Consultation.reference == reference)
         .options(
+            joinedload(Consultation.department),
+            joinedload(Consultation.lead_office),
             selectinload(Consultation.questions),
             selectinload(Consultation.documents),
-            selectinload(Consultation.department),
-            selectinload(Consultation.lead_office),
         )
     ).scalar_one_or_none()
     if consultation is None or not consultation_policy.can_see(consultation):

@@ -312,13 +312,20 @@ def deadline_for(consultation: Consultation, authority: Authority) -> datetime:
 
 
 def window_open(
-    consultation: Consultation, authority: Authority, at: datetime | None = None
+    consultation: Consultation,
+    authority: Authority,
+    at: datetime | None = None,
+    *,
+    deadline: datetime | None = None,
 ) -> bool:
+    """Whether the authority may respond now; ``deadline`` is its deadline
+    when the caller has read it already (``deadline_for``)."""
     now = at or now_utc()
-    return (
-        consultation.status is ConsultationStatus.OPEN
-        and consultation.opens_at <= now < deadline_for(consultation, authority)
-    )
+    if consultation.status is not ConsultationStatus.OPEN or now < consultation.opens_at:
+        return False
+    if deadline is None:
+        deadline = deadline_for(consultation, authority)
+    return now < deadline
 
 
 def grant_extension(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from commission import policy
 from commission.consultations.models import Consultation, ConsultationStatus
@@ -27,7 +27,7 @@ class Event:
 
 def discussed_at(consultation: Consultation) -> list[AgendaItem]:
     """The agenda items of meetings that are not drafts that take the
-    consultation, in meeting order, with their meetings."""
+    consultation, in meeting order, with their meetings (from the same join)."""
     return list(
         db.session.execute(
             select(AgendaItem)
@@ -36,7 +36,7 @@ def discussed_at(consultation: Consultation) -> list[AgendaItem]:
                 AgendaItem.consultation_id == consultation.id,
                 Meeting.status != MeetingStatus.DRAFT,
             )
-            .options(selectinload(AgendaItem.meeting))
+            .options(contains_eager(AgendaItem.meeting))
             .order_by(Meeting.starts_at)
         ).scalars()
     )

@@ -206,18 +206,20 @@ def show_consultation(reference: str) -> str:
     items = discussed_at(consultation)
     mine = []
     for authority in _my_authorities():
-        response = services.response_for(consultation, authority)
+        extension = services.extension_for(consultation, authority)
+        deadline = consultation.deadline_with(extension)
         mine.append(
             {
                 "authority": authority,
-                "response": response,
-                "deadline": services.deadline_for(consultation, authority),
-                "extension": services.extension_for(consultation, authority),
-                "open": services.window_open(consultation, authority),
+                "response": services.response_for(consultation, authority),
+                "deadline": deadline,
+                "extension": extension,
+                "open": services.window_open(consultation, authority, deadline=deadline),
             }
         )
     published = summaries.published_snapshot(consultation)
     reply = summaries.reply_for(consultation)
+    secretariat = access.has_role(Role.SECRETARIAT)
     return render_template(
         "consultations/show.html",
         consultation=consultation,
@@ -231,12 +233,11 @@ def show_consultation(reference: str) -> str:
         can_write_reply=summaries.can_write_reply(consultation, current_user),
         items=items,
         mine=mine,
-        secretariat=access.has_role(Role.SECRETARIAT),
-        questions_locked=bool(services.response_count(consultation)),
+        secretariat=secretariat,
+        # Only the secretariat is shown whether the questions can still change.
+        questions_locked=secretariat and bool(services.response_count(consultation)),
         stated=services.stated_positions(consultation),
-        letters=services.letter_responses(consultation)
-        if access.has_role(Role.SECRETARIAT)
-        else [],
+        letters=services.letter_responses(consultation) if secretariat else [],
         policy_stage=policy_queries.stage_of_consultation(consultation),
     )
 

@@ -33,6 +33,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from commission.actions import keep_work
+from commission.db_types import BINARY_RESULTS
 from commission.exports.models import CachedDownload
 from commission.extensions import db
 
@@ -65,7 +66,9 @@ class Kept(NamedTuple):
 
 def cached_file(key: str) -> Kept | None:
     row = db.session.execute(
-        select(CachedDownload.body, CachedDownload.encoding).where(CachedDownload.key == key)
+        select(CachedDownload.body, CachedDownload.encoding)
+        .where(CachedDownload.key == key)
+        .execution_options(**{BINARY_RESULTS: True})
     ).first()
     return Kept(row.body, row.encoding) if row is not None else None
 
@@ -175,26 +178,53 @@ def cached_download(
     """The file kept under ``key``, or ``make()`` kept and returned. Commits
     what it keeps: a download changes nothing else, and the file must outlive
     the request to be of use to the next one."""
+    unchanged = not_modified(key)
+    if unchanged is not None:
+        return unchanged
     kept = cached_file(key)
     if kept is None:
         kept = keep(
             key=key, subject=subject, content_type=content_type, filename=filename, body=make()
         )
         db.session.commit()
-    return kept_response(kept, filename=filename, content_type=content_type, inline=inline)
+    return kept_response(kept, filename=filename, content_type=content_type, inline=inline, key=key)
+
+
+def kept_etag(key: str) -> str:
+    """The ETag of the file kept under ``key``."""
+    return key[:40]
+
+
+def not_modified(key: str) -> Response | None:
+    """A 304 when the client already holds the file kept under ``key`` (its
+    ETag), before the file is read: a key names exactly what the file was
+    made from, so the copy the client has is the one it would be sent. The
+    caller has checked access first, as for the file itself."""
+    if not request.if_none_match.contains_weak(kept_etag(key)):
+        return None
+    response = Response(status=304)
+    response.set_etag(kept_etag(key), weak=True)
+    return response
 
 
 def kept_response(
-    kept: Kept, *, filename: str, content_type: str, inline: bool = False
+    kept: Kept, *, filename: str, content_type: str, inline: bool = False, key: str = ""
 ) -> Response:
     """A kept file as a response: sent compressed to a client that accepts
-    gzip (every browser does), as made to one that does not."""
+    gzip (every browser does), as made to one that does not; with ``key``
+    as its ETag (weak: the same file is sent compressed or not), so a
+    browser asking again is answered 304 (``not_modified``)."""
     disposition = "inline" if inline else "attachment"
     headers = {"Content-Disposition": f'{disposition}; filename="{filename}"'}
     if kept.encoding is None:
-        return Response(kept.body, mimetype=content_type, headers=headers)
-    headers["Vary"] = "Accept-Encoding"
-    if request.accept_encodings["gzip"] > 0:
-        headers["Content-Encoding"] = kept.encoding
-        return Response(kept.body, mimetype=content_type, headers=headers)
-    return Response(kept.plain(), mimetype=content_type, headers=headers)
+        response = Response(kept.body, mimetype=content_type, headers=headers)
+    else:
+        headers["Vary"] = "Accept-Encoding"
+        if request.accept_encodings["gzip"] > 0:
+            headers["Content-Encoding"] = kept.encoding
+            response = Response(kept.body, mimetype=content_type, headers=headers)
+        else:
+            response = Response(kept.plain(), mimetype=content_type, headers=headers)
+    if key:
+        response.set_etag(kept_etag(key), weak=True)
+    return response

@@ -38,7 +38,14 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from werkzeug.security import safe_join
 
 from commission import changes
-from commission.exports.cache import cache_key, cached_body, cached_download, keep
+from commission.exports.cache import (
+    cache_key,
+    cached_body,
+    cached_download,
+    keep,
+    kept_etag,
+    not_modified,
+)
 from commission.extensions import db
 
 PDF_MIMETYPE = "application/pdf"
@@ -161,6 +168,9 @@ def kept_pdf_response(
     now_key = cache_key(
         "pdf-now", subject, changes.current(), template_digest(template, "pdf/print.css")
     )
+    unchanged = not_modified(now_key)
+    if unchanged is not None:
+        return unchanged
     body = cached_body(now_key)
     if body is None:
         values = context()
@@ -187,4 +197,6 @@ def kept_pdf_response(
             body=body,
         )
         db.session.commit()
-    return Response(body, mimetype=PDF_MIMETYPE, headers=headers)
+    response = Response(body, mimetype=PDF_MIMETYPE, headers=headers)
+    response.set_etag(kept_etag(now_key), weak=True)
+    return response

@@ -12,7 +12,6 @@ from typing import Any
 from flask import abort
 from sqlalchemy import (
     Select,
-    and_,
     asc,
     case,
     desc,
@@ -199,13 +198,6 @@ def strategic_names_by_council() -> dict[int, list[str]]:
     for council_id, name in rows:
         result.setdefault(council_id, []).append(name)
     return result
-
-
-def count_members(statement: Select[Any]) -> int:
-    subquery = statement.order_by(None).subquery()
-    return db.session.execute(
-        select(func.count()).select_from(subquery).where(and_(subquery.c.is_member))
-    ).scalar_one()
 
 
 # Loaders -------------------------------------------------------------------------

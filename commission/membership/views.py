@@ -42,12 +42,12 @@ from commission.membership.models import (
 from commission.membership.queries import (
     MEMBERSHIP_FILTERS,
     DirectoryFilters,
-    count_members,
     directory_statement,
+    is_member_expression,
     mayoral_areas,
     strategic_names_by_council,
 )
-from commission.pagination import paginate, paginate_rows
+from commission.pagination import paginate, paginate_tallied_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
 from commission.people.invitations import send_invitation
@@ -69,10 +69,11 @@ def list_authorities() -> str:
     areas = mayoral_areas()
     filters = DirectoryFilters.from_args(request.args, areas={a.slug for a in areas})
     statement = directory_statement(filters, on)
-    page = paginate_rows(
+    page = paginate_tallied_rows(
         statement,
         page=request.args.get("page", 1, type=int) or 1,
         per_page=DIRECTORY_PAGE_SIZE,
+        tallies={"members": is_member_expression(on)},
     )
     if page.page > 1 and not page.items:
         abort(404)  # past the last page, as from a stale link
@@ -83,7 +84,7 @@ def list_authorities() -> str:
         control_map=_control_map(filters, control_day, on),
         filters=filters,
         page=page,
-        members=count_members(statement),
+        members=page.tallied["members"],
         kinds=list(AuthorityKind),
         regions=list(Region),
         controls=list(Control),

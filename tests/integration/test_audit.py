@@ -203,6 +203,25 @@ def test_the_filter_lists_every_action_in_the_log_once(client, secretariat):
     assert options == ["", "account_deactivated", "role_granted", "signed_in"]
 
 
+def test_the_filter_kept_for_an_address_follows_the_actions_and_what_was_typed(client, secretariat):
+    add_event(action="signed_in")
+
+    def shown(path: str) -> tuple[list[str], str]:
+        form = page(client.get(path)).select_one("main form")
+        actions = [o["value"] for o in form.select("select#action option")]
+        return actions, form.select_one("input#who").get("value", "")
+
+    assert shown("/audit") == (["", "signed_in"], "")
+    assert shown("/audit") == (["", "signed_in"], "")
+    # A new kind of action is offered at once, on the same address.
+    add_event(action="role_granted")
+    assert shown("/audit") == (["", "role_granted", "signed_in"], "")
+    # What was typed is shown back, each address with its own.
+    assert shown("/audit?who=Priya") == (["", "role_granted", "signed_in"], "Priya")
+    assert shown("/audit?who=Jo") == (["", "role_granted", "signed_in"], "Jo")
+    assert shown("/audit?who=Priya")[1] == "Priya"
+
+
 def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
     def add_events(count):
         for n in range(count):

@@ -10,12 +10,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, select
 
 from commission.exports.models import CachedDownload
 from commission.extensions import db
-from commission.membership.models import AuthorityKind, Control, Region
+from commission.membership.models import Authority, AuthorityKind, Control, Region
 from commission.membership.queries import DirectoryFilters
+from commission.pagination import paginate_tallied_rows
 from commission.timeutil import today
 from tests import factories
 from tests.pages import expect, heading, page, read_csv, table_rows
@@ -423,8 +424,9 @@ def test_the_directory_runs_the_same_queries_for_five_or_sixty_authorities(clien
     with statements() as many_csv:
         client.get("/authorities.csv")
     assert len(few) == len(many), "\n".join(s[:90] for s in many)
-    # Kept: the change counter and the kept map instead of drawing it.
-    assert 5 <= len(few_kept) == len(many_kept) <= 6, many_kept
+    # Kept: the change counter and the kept map instead of drawing it; the
+    # page's rows carry the total and the count of members.
+    assert 3 <= len(few_kept) == len(many_kept) <= 4, many_kept
     assert 3 == len(few_csv) == len(many_csv), many_csv
 
 
@@ -580,3 +582,27 @@ def test_membership_in_the_directory_is_on_today(client, directory):
     assert "Eastwick Council" not in names(response)
     assert "Avonford District Council" not in names(response)
     assert status_text(client.get("/authorities")) == "7 authorities, of which 4 are members."
+
+
+def test_a_page_carries_its_total_and_tallies_even_past_the_last_page(app_ctx):
+    for n in range(3):
+        factories.council(name=f"Tally {n}")
+    statement = (
+        select(Authority.name).where(Authority.name.startswith("Tally")).order_by(Authority.name)
+    )
+    tallies = {"first": Authority.name == "Tally 0"}
+
+    first = paginate_tallied_rows(statement, page=1, per_page=2, tallies=tallies)
+    second = paginate_tallied_rows(statement, page=2, per_page=2, tallies=tallies)
+    beyond = paginate_tallied_rows(statement, page=5, per_page=2, tallies=tallies)
+    none = paginate_tallied_rows(
+        statement.where(Authority.name == "Nowhere"), page=1, per_page=2, tallies=tallies
+    )
+
+    assert first.items == [("Tally 0",), ("Tally 1",)]
+    assert (first.total, first.pages, first.tallied) == (3, 2, {"first": 1})
+    assert second.items == [("Tally 2",)]
+    assert (second.total, second.tallied) == (3, {"first": 1})
+    assert beyond.items == []
+    assert (beyond.total, beyond.tallied) == (3, {"first": 1})
+    assert (none.items, none.total, none.tallied) == ([], 0, {"first": 0})

@@ -96,6 +96,45 @@ def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
     assert len(statements) <= 10
 
 
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "pdf"])
+def test_a_kept_file_asked_for_again_by_its_etag_is_not_sent_or_read_again(
+    consultation, client, file_format
+):
+    consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+    snapshot_of(consultation, published=True)
+    first = client.get(url(consultation, file_format))
+    expect(first, 200)
+    tag = first.headers["ETag"]
+    address = url(consultation, file_format)
+
+    with count_statements() as statements:
+        again = client.get(address, headers={"If-None-Match": tag})
+
+    assert again.status_code == 304
+    assert again.get_data() == b""
+    assert again.headers["ETag"] == tag
+    assert not any("download_cache" in s for s in statements)
+    # Another copy (or none) is sent the file.
+    expect(client.get(address, headers={"If-None-Match": 'W/"something-else"'}), 200)
+    assert client.get(address).get_data() == first.get_data()
+
+
+def test_a_kept_pdf_asked_for_again_by_its_etag_is_answered_304_until_a_change(client, app_ctx):
+    meeting = factories.held_meeting(day=now_utc().date() - timedelta(days=40))
+    factories.published_minutes(meeting=meeting)
+    address = f"/meetings/{meeting.slug}/minutes.pdf"
+    first = client.get(address)
+    expect(first, 200)
+    tag = first.headers["ETag"]
+
+    assert client.get(address, headers={"If-None-Match": tag}).status_code == 304
+    factories.council(name="A change to the record")
+    db.session.flush()
+    changed = client.get(address, headers={"If-None-Match": tag})
+    expect(changed, 200)
+    assert changed.headers["ETag"] != tag
+
+
 def test_a_snapshots_briefing_is_made_again_when_the_consultation_it_shows_changes(
     consultation, client
 ):
