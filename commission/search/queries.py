@@ -12,7 +12,7 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -49,8 +49,8 @@ MAX_PAGE = 10_000
 MAX_RESULTS = 1_000
 # The passage of a long text is looked for in this many characters around the
 # first word found, starting this many before it (see _passage_text).
-PASSAGE_WINDOW = 1_200
-PASSAGE_LEAD = 200
+PASSAGE_WINDOW = 600
+PASSAGE_LEAD = 120
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -257,14 +257,18 @@ HEADLINE_OPTIONS = (
 )
 
 
-def _passage_text(parsed: ParsedQuery) -> ColumnElement[str]:
-    """The text ``ts_headline`` looks in for the passage. It reads every word
-    of what it is given (a paper of a few thousand words takes milliseconds),
-    so a long text is cut to PASSAGE_WINDOW characters around the first place
-    one of the words or phrases appears as typed (else its start); a shorter
-    text is given whole."""
-    d = SearchDocument
-    lowered = func.lower(d.body)
+def _passage_text(
+    parsed: ParsedQuery, text: ColumnElement[str], lowered: ColumnElement[str]
+) -> ColumnElement[str]:
+    """The text ``ts_headline`` looks in for the passage. It parses and
+    stems every word of what it is given, so a long text is cut to
+    PASSAGE_WINDOW characters around the first place one of the words or
+    phrases appears as typed (else its start); a shorter text is given whole.
+
+    ``text`` is the document's text already read, and ``lowered`` the same
+    with only ASCII letters folded to lower case (``_page_postgresql``):
+    folding a paper's every letter by the locale took longer than the
+    headline itself."""
     # least() passes over NULLs: the earliest of the words found.
     found = func.least(
         *(
@@ -274,9 +278,54 @@ def _passage_text(parsed: ParsedQuery) -> ColumnElement[str]:
     )
     start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
     return case(
-        (func.length(d.body) <= PASSAGE_WINDOW, d.body),
-        else_=func.substr(d.body, start, PASSAGE_WINDOW),
+        (func.octet_length(text) <= PASSAGE_WINDOW, text),
+        else_=func.substr(text, start, PASSAGE_WINDOW),
     )
+
+
+def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageStatement:
+    """The page's rows with their passages. Each mention of a long stored
+    text in a statement reads it from storage again (a paper's about 20 KB),
+    so the rows are read once into a materialised CTE with their text as a
+    value (``body || ''``) and its ASCII-lower-cased copy, and the passage is
+    made from those."""
+    d = SearchDocument
+
+    def statement(wanted: list[int]) -> Select[Any]:
+        read = (
+            select(
+                d.id,
+                d.kind,
+                d.title,
+                d.url,
+                d.context,
+                d.happened_on,
+                d.body.concat("").label("text"),
+            )
+            .where(d.id.in_(wanted))
+            .cte("page_rows")
+            .prefix_with("MATERIALIZED")
+        )
+        folded = (
+            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
+            .cte("page_texts")
+            .prefix_with("MATERIALIZED")
+        )
+        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
+        return select(
+            folded.c.id,
+            folded.c.kind,
+            folded.c.title,
+            folded.c.url,
+            folded.c.context,
+            folded.c.happened_on,
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS),
+        )
+
+    return statement
+
+
+_PageStatement = Callable[[list[int]], Select[Any]]
 
 
 @dataclass(frozen=True)
@@ -284,9 +333,8 @@ class _Engine:
     base: Select[Any]
     match: ColumnElement[bool]
     rank: ColumnElement[Any]
-    snippet: ColumnElement[Any]
-    # FTS5's snippet() is made only in a query that matches.
-    snippet_needs_match: bool = False
+    # The page's rows, by id: id, kind, title, url, context, date, passage.
+    page: _PageStatement
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -297,14 +345,19 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             base=select().select_from(d),
             match=_VECTOR.op("@@")(query),
             rank=func.ts_rank(_VECTOR, query),
-            snippet=func.ts_headline(_ENGLISH, _passage_text(parsed), query, HEADLINE_OPTIONS),
+            page=_page_postgresql(parsed, query),
         )
+    base = select().select_from(_FTS.join(d, d.id == _FTS.c.rowid))
+    match = _FTS_NAME.op("MATCH")(parsed.fts5())
+    # FTS5's snippet() is made only in a query that matches.
+    snippet = func.snippet(_FTS_NAME, -1, START, STOP, "…", 24)
     return _Engine(
-        base=select().select_from(_FTS.join(d, d.id == _FTS.c.rowid)),
-        match=_FTS_NAME.op("MATCH")(parsed.fts5()),
+        base=base,
+        match=match,
         rank=-func.bm25(_FTS_NAME, 5.0, 1.0),
-        snippet=func.snippet(_FTS_NAME, -1, START, STOP, "…", 24),
-        snippet_needs_match=True,
+        page=lambda wanted: base.add_columns(
+            d.id, d.kind, d.title, d.url, d.context, d.happened_on, snippet
+        ).where(d.id.in_(wanted), match),
     )
 
 
@@ -393,17 +446,12 @@ def _candidates(
 def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
     """The page's hits, in the order ranked: one statement for the page's
     rows, highlighting only their passages."""
-    d = SearchDocument
 
     def fetch(offset: int, limit: int) -> Iterator[Hit]:
         wanted = [candidate.id for candidate in ranked[offset : offset + limit]]
         if not wanted:
             return
-        statement = engine.base.add_columns(
-            d.id, d.kind, d.title, d.url, d.context, d.happened_on, engine.snippet
-        ).where(d.id.in_(wanted))
-        if engine.snippet_needs_match:
-            statement = statement.where(engine.match)
+        statement = engine.page(wanted)
         found = {row[0]: row for row in db.session.execute(statement)}
         for key in wanted:
             if key in found:
