@@ -15,7 +15,7 @@ from commission.search.models import Kind
 from commission.search.queries import Filters
 
 
-class FilterSelectField(SelectField):
+class FilterSelectField(SelectField):  # type: ignore[misc]
     """A select of many options (the 331 authorities) whose options the page
     writes in one go: a template loop over them costs as much as the search."""
 
@@ -25,7 +25,7 @@ class FilterSelectField(SelectField):
             "".join(
                 f'<option value="{escape(choice.value)}"'
                 f"{' selected' if choice.value == chosen else ''}>{escape(choice.label)}</option>"
-                for choice in self.choices  # type: ignore[union-attr]
+                for choice in self.choices
             )
         )
 
