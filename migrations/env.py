@@ -12,26 +12,27 @@ config = context.config
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
-logger = logging.getLogger("alembic.env")
+logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
-    return current_app.extensions["migrate"].db.engine
+    return current_app.extensions['migrate'].db.engine
 
 
 def get_engine_url():
     try:
-        return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
+        return get_engine().url.render_as_string(hide_password=False).replace(
+            '%', '%%')
     except AttributeError:
-        return str(get_engine().url).replace("%", "%%")
+        return str(get_engine().url).replace('%', '%%')
 
 
 # add your model's MetaData object here
 # for 'autogenerate' support
 # from myapp import mymodel
 # target_metadata = mymodel.Base.metadata
-config.set_main_option("sqlalchemy.url", get_engine_url())
-target_db = current_app.extensions["migrate"].db
+config.set_main_option('sqlalchemy.url', get_engine_url())
+target_db = current_app.extensions['migrate'].db
 
 # other values from the config, defined by the needs of env.py,
 # can be acquired:
@@ -40,7 +41,7 @@ target_db = current_app.extensions["migrate"].db
 
 
 def get_metadata():
-    if hasattr(target_db, "metadatas"):
+    if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
 
@@ -69,9 +70,7 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url,
-        target_metadata=get_metadata(),
-        literal_binds=True,
+        url=url, target_metadata=get_metadata(), literal_binds=True,
         render_item=render_item,
     )
 
@@ -91,13 +90,13 @@ def run_migrations_online():
     # when there are no changes to the schema
     # reference: http://alembic.zzzcomputing.com/en/latest/cookbook.html
     def process_revision_directives(context, revision, directives):
-        if getattr(config.cmd_opts, "autogenerate", False):
+        if getattr(config.cmd_opts, 'autogenerate', False):
             script = directives[0]
             if script.upgrade_ops.is_empty():
                 directives[:] = []
-                logger.info("No changes in schema detected.")
+                logger.info('No changes in schema detected.')
 
-    conf_args = current_app.extensions["migrate"].configure_args
+    conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
     conf_args.setdefault("render_as_batch", True)
     # The search engines' own structures differ by database and are made by
@@ -120,17 +119,21 @@ def run_migrations_online():
             # transaction) and checked before the migration commits.
             _sqlite_foreign_keys(connection, on=False)
         try:
-            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
             with context.begin_transaction():
                 context.run_migrations()
                 if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    broken = connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check").fetchall()
                     if broken:
                         raise RuntimeError(
                             f"The migration left rows whose foreign keys "
-                            f"point nowhere: {broken[:10]}"
-                        )
+                            f"point nowhere: {broken[:10]}")
         finally:
             if sqlite:
                 # Alembic commits what it migrates; what may still be open is
