@@ -4,7 +4,9 @@ who may see it (its audience), so access is decided inside the query.
 
 The engine's own structures are not in these models because they differ by
 database: on PostgreSQL a generated ``search_vector`` column (a weighted
-``tsvector`` of title and body) with a GIN index; on SQLite an FTS5 table,
+``tsvector`` of title and body) with a GIN index, and ``lead_vector``, the
+same of the title and the text's first thousand characters, with its own
+(searches look there first, and rank by it); on SQLite an FTS5 table,
 ``search_index``, kept in step with ``search_documents`` by triggers. The
 migration makes them; ``include_object`` keeps them out of the comparison
 with the models, so ``flask db check`` finds no drift.
@@ -25,6 +27,10 @@ from commission.extensions import Base
 # What the engines add beside these tables (see the module's docstring).
 ENGINE_TABLE = "search_index"
 ENGINE_COLUMN = "search_vector"
+# PostgreSQL's vector of the title and the text's opening, which searches
+# rank by (see queries.py).
+LEAD_COLUMN = "lead_vector"
+LEAD_INDEX = "ix_search_documents_lead_vector"
 ENGINE_INDEX = "ix_search_documents_search_vector"
 
 
@@ -104,6 +110,8 @@ class SearchDocument(Base):
         # fill the recent days), so without this a visitor's search walks
         # past tens of thousands of others to find them.
         Index("ix_search_documents_audience_happened_on", "audience", "happened_on"),
+        # A search of one kind (papers, say) reads its newest matches first.
+        Index("ix_search_documents_kind_happened_on", "kind", "happened_on"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -153,6 +161,6 @@ def include_object(
     """For Alembic's comparison: leave out the engines' own structures."""
     if type_ == "table" and name is not None and name.startswith(ENGINE_TABLE):
         return False
-    if type_ == "column" and name == ENGINE_COLUMN:
+    if type_ == "column" and name in (ENGINE_COLUMN, LEAD_COLUMN):
         return False
-    return not (type_ == "index" and name == ENGINE_INDEX)
+    return not (type_ == "index" and name in (ENGINE_INDEX, LEAD_INDEX))

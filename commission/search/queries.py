@@ -12,10 +12,10 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
@@ -31,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    true,
 )
 
 from commission.auth.models import User
@@ -49,8 +50,8 @@ MAX_PAGE = 10_000
 MAX_RESULTS = 1_000
 # The passage of a long text is looked for in this many characters around the
 # first word found, starting this many before it (see _passage_text).
-PASSAGE_WINDOW = 1_200
-PASSAGE_LEAD = 200
+PASSAGE_WINDOW = 600
+PASSAGE_LEAD = 120
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -88,6 +89,13 @@ class ParsedQuery:
         parts = [*self.terms, *(f'"{" ".join(p)}"' for p in self.phrases)]
         parts += [f'-"{" ".join(p)}"' if len(p) > 1 else f"-{p[0]}" for p in self.excluded]
         return " ".join(parts)
+
+    def words_websearch(self) -> str:
+        """As ``websearch`` with each phrase's words as words in any order:
+        what a document holding the phrase holds too, which the text index
+        answers without reading any document's word positions."""
+        words = dict.fromkeys([*self.terms, *(w for p in self.phrases for w in p)])
+        return ParsedQuery(terms=tuple(words), excluded=self.excluded).websearch()
 
     def fts5(self) -> str:
         """As an FTS5 expression: every word inside double quotes (words hold
@@ -250,6 +258,7 @@ class Filters:
 _FTS = table("search_index", column("rowid"))
 _FTS_NAME: ColumnElement[Any] = literal_column("search_index")
 _VECTOR: ColumnElement[Any] = literal_column("search_documents.search_vector")
+_LEAD: ColumnElement[Any] = literal_column("search_documents.lead_vector")
 _ENGLISH: ColumnElement[Any] = literal_column("'english'::regconfig")
 HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, ShortWord=2, "
@@ -257,14 +266,18 @@ HEADLINE_OPTIONS = (
 )
 
 
-def _passage_text(parsed: ParsedQuery) -> ColumnElement[str]:
-    """The text ``ts_headline`` looks in for the passage. It reads every word
-    of what it is given (a paper of a few thousand words takes milliseconds),
-    so a long text is cut to PASSAGE_WINDOW characters around the first place
-    one of the words or phrases appears as typed (else its start); a shorter
-    text is given whole."""
-    d = SearchDocument
-    lowered = func.lower(d.body)
+def _passage_text(
+    parsed: ParsedQuery, text: ColumnElement[str], lowered: ColumnElement[str]
+) -> ColumnElement[str]:
+    """The text ``ts_headline`` looks in for the passage. It parses and
+    stems every word of what it is given, so a long text is cut to
+    PASSAGE_WINDOW characters around the first place one of the words or
+    phrases appears as typed (else its start); a shorter text is given whole.
+
+    ``text`` is the document's text already read, and ``lowered`` the same
+    with only ASCII letters folded to lower case (``_page_postgresql``):
+    folding a paper's every letter by the locale took longer than the
+    headline itself."""
     # least() passes over NULLs: the earliest of the words found.
     found = func.least(
         *(
@@ -274,19 +287,161 @@ def _passage_text(parsed: ParsedQuery) -> ColumnElement[str]:
     )
     start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
     return case(
-        (func.length(d.body) <= PASSAGE_WINDOW, d.body),
-        else_=func.substr(d.body, start, PASSAGE_WINDOW),
+        (func.octet_length(text) <= PASSAGE_WINDOW, text),
+        else_=func.substr(text, start, PASSAGE_WINDOW),
     )
+
+
+def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageStatement:
+    """The page's rows with their passages. Each mention of a long stored
+    text in a statement reads it from storage again (a paper's about 20 KB),
+    so the rows are read once into a materialised CTE with their text as a
+    value (``body || ''``) and its ASCII-lower-cased copy, and the passage is
+    made from those."""
+    d = SearchDocument
+
+    def statement(wanted: list[int]) -> Select[Any]:
+        read = (
+            select(
+                d.id,
+                d.kind,
+                d.title,
+                d.url,
+                d.context,
+                d.happened_on,
+                d.body.concat("").label("text"),
+            )
+            .where(d.id.in_(wanted))
+            .cte("page_rows")
+            .prefix_with("MATERIALIZED")
+        )
+        folded = (
+            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
+            .cte("page_texts")
+            .prefix_with("MATERIALIZED")
+        )
+        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
+        return select(
+            folded.c.id,
+            folded.c.kind,
+            folded.c.title,
+            folded.c.url,
+            folded.c.context,
+            folded.c.happened_on,
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS),
+        )
+
+    return statement
+
+
+_PageStatement = Callable[[list[int]], Select[Any]]
+# The most recent matches, newest first (undated ones first), as id, kind,
+# date and relevance, given the other conditions (access, filters) and a limit.
+_CandidateStatement = Callable[[Sequence[ColumnElement[bool]], int], Select[Any]]
+
+
+def _newest_first(statement: Select[Any], dated: Any, key: Any, limit: int) -> Select[Any]:
+    return statement.order_by(dated.desc().nulls_first(), key.desc()).limit(limit)
+
+
+def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _CandidateStatement:
+    """Reading the matches without reading long texts (migration
+    a17c0de10021). ``lead_vector`` is the title and the first thousand
+    characters of the text: its words are the full vector's, at the same
+    places, so a search without a left-out word (``-word``) that it matches
+    the full vector matches too. A match is looked for there first, and in
+    the full vector (a long paper's is about 8 KB, kept apart from its row
+    and read again at each use) only when the opening does not have it;
+    each vector has its text index, so a rare word is still found through
+    them. Relevance is ``ts_rank`` over ``lead_vector``: the first places a
+    word appears weigh most in ``ts_rank`` in any case, and a text no longer
+    than that ranks exactly as by its full vector.
+
+    A phrase: the documents holding all its words are found as above
+    (the text indexes hold no word positions), newest first, and only those
+    are checked for the words in order, until there are enough."""
+    d = SearchDocument
+
+    def holds(words: ColumnElement[Any]) -> ColumnElement[bool]:
+        if parsed.excluded:
+            return cast(ColumnElement[bool], _VECTOR.op("@@")(words))
+        return or_(_LEAD.op("@@")(words), _VECTOR.op("@@")(words))
+
+    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+        if not parsed.phrases:
+            return _newest_first(
+                select(d.id, d.kind, d.happened_on, func.ts_rank(_LEAD, query)).where(
+                    holds(query), *where
+                ),
+                d.happened_on,
+                d.id,
+                limit,
+            )
+        words = func.websearch_to_tsquery(_ENGLISH, parsed.words_websearch())
+        holding = (
+            select(
+                d.id,
+                d.kind,
+                d.happened_on,
+                _LEAD.label("lead_vector"),
+                _VECTOR.label("search_vector"),
+            )
+            .where(holds(words), *where)
+            .order_by(d.happened_on.desc().nulls_first(), d.id.desc())
+            # A fence: the phrase is checked outside this reading, in its order.
+            .offset(0)
+            .subquery("holding")
+        )
+        in_full = holding.c.search_vector.op("@@")(query)
+        phrase = (
+            in_full
+            if parsed.excluded
+            else case((holding.c.lead_vector.op("@@")(query), true()), else_=in_full)
+        )
+        return _newest_first(
+            select(
+                holding.c.id,
+                holding.c.kind,
+                holding.c.happened_on,
+                func.ts_rank(holding.c.lead_vector, query),
+            ).where(phrase),
+            holding.c.happened_on,
+            holding.c.id,
+            limit,
+        )
+
+    return statement
+
+
+def _candidates_sqlite(match: ColumnElement[bool], rank: ColumnElement[Any]) -> _CandidateStatement:
+    """FTS5 reads every match once, and each match's document is found by its
+    key. The join is on ``+rowid``, which FTS5 cannot be asked for: with an
+    index on the audience, the kind or the date to start from, SQLite would
+    otherwise read those documents first and ask FTS5 for each one in turn,
+    working out ``bm25``'s figures for the whole index every time (a
+    visitor's common word took 14 s at ten years)."""
+    d = SearchDocument
+    base = select().select_from(_FTS.join(d, d.id == literal_column(f"+{_FTS.name}.rowid")))
+
+    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+        return _newest_first(
+            base.add_columns(d.id, d.kind, d.happened_on, rank).where(match, *where),
+            d.happened_on,
+            d.id,
+            limit,
+        )
+
+    return statement
 
 
 @dataclass(frozen=True)
 class _Engine:
+    # The documents to search, and the condition that they match.
     base: Select[Any]
     match: ColumnElement[bool]
-    rank: ColumnElement[Any]
-    snippet: ColumnElement[Any]
-    # FTS5's snippet() is made only in a query that matches.
-    snippet_needs_match: bool = False
+    candidates: _CandidateStatement
+    # The page's rows, by id: id, kind, title, url, context, date, passage.
+    page: _PageStatement
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -296,15 +451,20 @@ def _engine(parsed: ParsedQuery) -> _Engine:
         return _Engine(
             base=select().select_from(d),
             match=_VECTOR.op("@@")(query),
-            rank=func.ts_rank(_VECTOR, query),
-            snippet=func.ts_headline(_ENGLISH, _passage_text(parsed), query, HEADLINE_OPTIONS),
+            candidates=_candidates_postgresql(parsed, query),
+            page=_page_postgresql(parsed, query),
         )
+    base = select().select_from(_FTS.join(d, d.id == _FTS.c.rowid))
+    match = _FTS_NAME.op("MATCH")(parsed.fts5())
+    # FTS5's snippet() is made only in a query that matches.
+    snippet = func.snippet(_FTS_NAME, -1, START, STOP, "…", 24)
     return _Engine(
-        base=select().select_from(_FTS.join(d, d.id == _FTS.c.rowid)),
-        match=_FTS_NAME.op("MATCH")(parsed.fts5()),
-        rank=-func.bm25(_FTS_NAME, 5.0, 1.0),
-        snippet=func.snippet(_FTS_NAME, -1, START, STOP, "…", 24),
-        snippet_needs_match=True,
+        base=base,
+        match=match,
+        candidates=_candidates_sqlite(match, -func.bm25(_FTS_NAME, 5.0, 1.0)),
+        page=lambda wanted: base.add_columns(
+            d.id, d.kind, d.title, d.url, d.context, d.happened_on, snippet
+        ).where(d.id.in_(wanted), match),
     )
 
 
@@ -380,31 +540,20 @@ def _candidates(
     each with its relevance: the order PostgreSQL reads from the index on the
     date, newest first, stopping once it has enough, however many match. A
     rare word is found through the text index instead; the planner chooses."""
-    d = SearchDocument
-    rows = db.session.execute(
-        engine.base.add_columns(d.id, d.kind, d.happened_on, engine.rank)
-        .where(*where)
-        .order_by(d.happened_on.desc().nulls_first(), d.id.desc())
-        .limit(limit)
-    ).all()
+    rows: Sequence[Any] = db.session.execute(engine.candidates(where, limit)).all()
     return [_Candidate(key, Kind(kind), day, float(rank)) for key, kind, day, rank in rows]
 
 
 def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
     """The page's hits, in the order ranked: one statement for the page's
     rows, highlighting only their passages."""
-    d = SearchDocument
 
     def fetch(offset: int, limit: int) -> Iterator[Hit]:
         wanted = [candidate.id for candidate in ranked[offset : offset + limit]]
         if not wanted:
             return
-        statement = engine.base.add_columns(
-            d.id, d.kind, d.title, d.url, d.context, d.happened_on, engine.snippet
-        ).where(d.id.in_(wanted))
-        if engine.snippet_needs_match:
-            statement = statement.where(engine.match)
-        found = {row[0]: row for row in db.session.execute(statement)}
+        statement = engine.page(wanted)
+        found: dict[int, Any] = {row[0]: row for row in db.session.execute(statement)}
         for key in wanted:
             if key in found:
                 _, kind, title, url, context, happened_on, snippet = found[key]
@@ -420,19 +569,23 @@ def search(
     and one page of hits. At most the MAX_RESULTS most recent matches are
     counted and ranked, so a word in every response of ten years costs what
     a rarer one does: two statements (the matches, the page), and one more
-    for the matches of the kinds chosen, however many match."""
+    for the matches of the kinds chosen when there were more matches of
+    every kind than are ranked, however many match."""
     parsed = parse(text)
     results = Results(parsed=parsed)
     if parsed.empty:
         return results
     engine = _engine(parsed)
-    where = [engine.match, visible_to(viewer), *filters.conditions(with_kinds=False)]
+    where = [visible_to(viewer), *filters.conditions(with_kinds=False)]
     found = _candidates(engine, where, MAX_RESULTS + 1)
     results.capped = len(found) > MAX_RESULTS
     if not results.capped:
         for candidate in found:
             results.counts[candidate.kind] = results.counts.get(candidate.kind, 0) + 1
-    if filters.kinds:
+    if filters.kinds and not results.capped:
+        # Every match was read: the kinds chosen are among them.
+        found = [candidate for candidate in found if candidate.kind in filters.kinds]
+    elif filters.kinds:
         kinds = SearchDocument.kind.in_(filters.kinds)
         found = _candidates(engine, [*where, kinds], MAX_RESULTS + 1)
     results.more = len(found) > MAX_RESULTS

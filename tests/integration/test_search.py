@@ -357,6 +357,27 @@ def test_the_passage_of_a_long_paper_is_where_the_word_is(client, meeting):
     assert "<mark>Wormhole</mark>" in hit["passage"]
 
 
+def test_a_long_paper_is_found_by_words_far_into_it_and_ranked_by_its_opening(client, meeting):
+    """PostgreSQL looks in a document's title and first 1,000 characters
+    before its whole text, and ranks by them: what is found must not change."""
+    agenda = item(meeting, "Papers")
+    factories.paper(item=agenda, data=pdf_with("A short note on the numbat."), title="Short note")
+    filler = " ".join(f"Councils discussed item {n} of the budget." for n in range(100))
+    factories.paper(
+        item=agenda,
+        data=pdf_with(f"Quokka habitat and parity. {filler} Later the numbat funding plan."),
+        title="Long paper",
+    )
+    # Far into the text: a word, a phrase, and a word left out. The paper
+    # with the word in its opening ranks first (the other is the newer record).
+    assert titles(client, "numbat") == ["Short note", "Long paper"]
+    assert titles(client, '"numbat funding plan"') == ["Long paper"]
+    assert titles(client, "numbat -plan") == ["Short note"]
+    # In the opening: the words but not in that order, then the phrase.
+    assert titles(client, '"parity habitat"') == []
+    assert titles(client, '"quokka habitat"') == ["Long paper"]
+
+
 def test_the_header_links_to_search_on_every_page(client, app_ctx):
     for path in ("/", "/meetings", "/about"):
         links = [a["href"] for a in page(client.get(path)).select("header a")]
