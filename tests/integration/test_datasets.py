@@ -24,7 +24,7 @@ from commission.summaries.services import publish_summary
 from commission.timeutil import now_utc
 from tests import factories
 from tests.conftest import count_statements
-from tests.pages import ok, table_records
+from tests.pages import expect, ok, table_records
 
 HEADER = [
     "consultation",
@@ -114,7 +114,7 @@ def assert_valid_package(client, base: str, tmp_path) -> dict:
     (as a reader would, side by side in a folder), and the facts it states
     against the file as sent."""
     descriptor_response = client.get(f"{base}/datapackage.json")
-    assert descriptor_response.status_code == 200
+    expect(descriptor_response)
     assert descriptor_response.mimetype == "application/json"
     descriptor = descriptor_response.get_json()
     body = fetch(client, f"{base}/positions.csv").get_data()
@@ -154,7 +154,7 @@ def test_nothing_published_yet(client, app_ctx, tmp_path):
     assert "No consultation's summary has been published yet" in listing.get_text()
     assert table_records(client.get("/data/"), "main table") == []
     everything = fetch(client, "/data/all/positions.csv")
-    assert everything.status_code == 200
+    expect(everything)
     assert read_rows(everything) == []
     descriptor = assert_valid_package(client, "/data/all", tmp_path)
     assert "created" not in descriptor
@@ -170,7 +170,7 @@ def test_one_published_consultation(client, app_ctx, tmp_path):
     ]
 
     response = fetch(client, f"/data/{consultation.reference}/positions.csv")
-    assert response.status_code == 200
+    expect(response)
     assert response.mimetype == "text/csv"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["ETag"] and response.headers["Last-Modified"]
@@ -261,14 +261,14 @@ def test_a_new_publication_makes_a_new_file(client, app_ctx):
     db.session.flush()
 
     second = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
-    assert second.status_code == 200
+    expect(second)
     assert second.headers["ETag"] != first.headers["ETag"]
     assert "Republished late" in {row["authority"] for row in read_rows(second)}
     assert len(read_rows(second)) == 3 * 3
     all_second = fetch(
         client, "/data/all/positions.csv", headers={"If-None-Match": all_first.headers["ETag"]}
     )
-    assert all_second.status_code == 200
+    expect(all_second)
     assert len(read_rows(all_second)) == 3 * 3
     # The old files are gone: one CSV and one set of facts per consultation.
     assert kept_datasets().count(f"dataset:{consultation.reference}:csv") == 1
@@ -330,7 +330,7 @@ def test_unknown_references_are_not_found(client, app_ctx):
 
 def _statements(client, urls: list[str]) -> list[int]:
     for url in urls:  # made and kept first
-        assert fetch(client, url).status_code == 200, url
+        expect(fetch(client, url))
     counts = []
     for url in urls:
         db.session.commit()

@@ -25,7 +25,7 @@ from commission.meetings.models import MeetingStatus
 from commission.timeutil import now_utc, today
 from tests import factories
 from tests.conftest import count_statements
-from tests.pages import sign_in
+from tests.pages import expect, sign_in
 
 SCHEMAS = Path(__file__).parent.parent / "data" / "oparl"
 ROOT = "http://commission.test/oparl/v1.1/system"
@@ -315,7 +315,7 @@ def test_the_whole_graph_resolves_and_matches_the_schemas(client, app_ctx):
         f"http://commission.test/meetings/{world.held.slug}/minutes.pdf"
     )
     opened = client.get(path_of(minutes["accessUrl"]))
-    assert opened.status_code == 200
+    expect(opened)
     assert opened.headers["Content-Disposition"].startswith("inline")
     assert "resultsProtocol" not in walk.objects[url("meeting", world.unapproved.id)]
 
@@ -641,7 +641,7 @@ def test_etag_and_last_modified_give_304(client, app_ctx):
     assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     meeting.venue = "Another room"
     db.session.flush()
-    assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    expect(client.get(path, headers={"If-None-Match": first.headers["ETag"]}))
 
 
 def test_files_open_in_place_or_download(client, app_ctx):
@@ -652,12 +652,12 @@ def test_files_open_in_place_or_download(client, app_ctx):
     file = get_json(client, url("file", paper.id))
 
     opened = client.get(path_of(file["accessUrl"]))
-    assert opened.status_code == 200
+    expect(opened)
     assert opened.mimetype == "application/pdf"
     assert not opened.headers["Content-Disposition"].startswith("attachment")
     assert opened.data == factories.PDF_BYTES
     downloaded = client.get(path_of(file["downloadUrl"]))
-    assert downloaded.status_code == 200
+    expect(downloaded)
     assert downloaded.headers["Content-Disposition"].startswith("attachment")
     assert client.get(f"/oparl/v1.1/file/{restricted.id}/annex.pdf").status_code == 404
     assert client.get(f"/oparl/v1.1/file/{paper.id}/other.pdf").status_code == 404
@@ -694,7 +694,7 @@ def test_the_api_rate_limit_applies_with_an_oparl_error(client, app_ctx, app):
     address = {"REMOTE_ADDR": "192.0.2.9"}
     try:
         for _ in range(2):
-            assert client.get(ROOT, environ_base=address).status_code == 200
+            expect(client.get(ROOT, environ_base=address))
         refused = client.get(ROOT, environ_base=address)
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
