@@ -60,7 +60,9 @@ def _cursor_of(event: AuditEvent) -> Cursor:
 
 def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args, actions=recorded_actions())
-    if any(value for value in request.args.values()):
+    # Checked when anything is asked for, in any of an argument's values (a
+    # date's three boxes share one name).
+    if any(value.strip() for values in request.args.listvalues() for value in values):
         form.validate()
     return form
 
@@ -76,7 +78,11 @@ def filter_fields(form: AuditFilterForm) -> Markup:
     three boxes each, two selects, two inputs) were two fifths of the audit
     log's time, yet what they show follows from the filter in the address
     and the actions the log holds alone (a GET search: no token), so each
-    server keeps the HTML of the last ``FILTER_FIELDS_KEPT`` filters asked for."""
+    server keeps the HTML of the last ``FILTER_FIELDS_KEPT`` filters asked for.
+    Fields showing an error are made every time: whether the form is checked
+    depends on more of the address than the filter."""
+    if form.errors:
+        return Markup(render_template("audit/_filter_fields.html", form=form))  # noqa: S704 (rendered by the server)
     key: FilterKey = (
         tuple((name, tuple(request.args.getlist(name))) for name in FILTER_FIELDS),
         tuple(str(value) for value, *_ in form.action.choices),

@@ -307,7 +307,16 @@ def _question_page(
     made_from = (
         ("live", consultation.id, changes.current(), reference_day(consultation).isoformat())
         if snapshot is None
-        else ("snapshot", snapshot.id, frozen_page)
+        # A snapshot's figures never change, but the header shows the
+        # consultation as it is now.
+        else (
+            "snapshot",
+            snapshot.id,
+            frozen_page,
+            consultation.reference,
+            consultation.title,
+            consultation.department.name,
+        )
     )
     shown = f"{number}:{choice.region}:{responses}"
 
@@ -336,7 +345,9 @@ def _question_page(
             + chart_digest()
             + map_digest(),
         ),
-        subject=f"question-page:{consultation.id}:{made_from[0]}:{shown}",
+        subject=f"question-page:{consultation.id}:{':'.join(map(str, made_from[:3]))}:{shown}"
+        if snapshot is not None
+        else f"question-page:{consultation.id}:live:{shown}",
         render=render,
     )
     return render_template(

@@ -222,6 +222,21 @@ def test_the_filter_kept_for_an_address_follows_the_actions_and_what_was_typed(c
     assert shown("/audit?who=Priya")[1] == "Priya"
 
 
+def test_a_date_missing_its_day_is_an_error_on_its_field_on_every_page(client, secretariat):
+    add_event(action="signed_in")
+    filtered = (
+        "/audit?action=&who=&record_type=&record_id="
+        "&from_day=&from_day=13&from_day=2026&to_day=&to_day=&to_day="
+    )
+
+    for path in (filtered, filtered, filtered + "&after=nonsense"):
+        soup = page(client.get(path))
+        summary = soup.select_one(".govuk-error-summary")
+        assert summary is not None and "must include a day" in summary.get_text()
+        message = soup.select_one("main form .govuk-error-message")
+        assert message is not None and "must include a day" in message.get_text()
+
+
 def test_audit_log_query_count_does_not_grow_with_the_rows(client, secretariat):
     def add_events(count):
         for n in range(count):

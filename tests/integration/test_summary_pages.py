@@ -482,6 +482,20 @@ def test_a_question_page_is_kept_until_a_response_changes_its_figures(client):
     assert after[0][4].startswith("2 ")  # the new response opposes
 
 
+def test_a_kept_snapshot_question_page_shows_the_consultation_as_it_is_now(client):
+    consultation = build("open")
+    snapshot = factories.summary_snapshot(consultation=consultation, meeting=factories.meeting())
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    url = f"{summary_url(consultation)}/snapshots/{snapshot.id}/questions/1"
+    page(client.get(url))
+
+    consultation.title = "A renamed consultation"
+    db.session.flush()
+
+    caption = page(client.get(url)).select_one("main .govuk-caption-l").get_text()
+    assert "A renamed consultation" in caption
+
+
 def test_each_position_question_is_also_split_by_type_and_region(client):
     consultation = build("open")
     sign_in(client, factories.user(role=Role.SECRETARIAT))

@@ -15,7 +15,7 @@ from commission.timeutil import today
 from commission.tokens.models import PersonalAccessToken
 from commission.tokens.services import create_token, digest
 from tests import factories
-from tests.conftest import audit_events
+from tests.conftest import audit_events, count_statements
 from tests.pages import (
     error_summary,
     expect,
@@ -93,6 +93,29 @@ def test_a_lead_departments_minister_reads_the_live_summary_with_a_token(client,
     token = db.session.execute(select(PersonalAccessToken)).scalar_one()
     assert token.last_used_at is not None
     assert [e.actor_id for e in audit_events("api_token_used")] == [minister.id]  # once a day
+
+
+def test_a_tokens_last_use_is_noted_to_the_minute_so_most_uses_write_nothing(client, app_ctx):
+
+    person = factories.user(role=Role.SECRETARIAT)
+    secret = create_token(name="Analyst", days=30, actor=person).secret
+    with count_statements() as first:
+        expect_json(client.get("/api/v1/authorities", headers=bearer(secret)))
+    assert any(s.startswith("UPDATE personal_access_tokens") for s in first)
+    token = db.session.execute(select(PersonalAccessToken)).scalar_one()
+    first_use = token.last_used_at
+
+    with count_statements() as again:
+        expect_json(client.get("/api/v1/authorities", headers=bearer(secret)))
+    assert not any(s.startswith("UPDATE personal_access_tokens") for s in again)
+    db.session.refresh(token)
+    assert token.last_used_at == first_use
+
+    token.last_used_at = first_use - timedelta(minutes=2)
+    db.session.flush()
+    expect_json(client.get("/api/v1/authorities", headers=bearer(secret)))
+    db.session.refresh(token)
+    assert token.last_used_at > first_use - timedelta(minutes=2)
 
 
 def test_the_web_session_does_not_count_on_the_api_but_a_token_does(client, app_ctx):
