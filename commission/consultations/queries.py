@@ -38,7 +38,8 @@ def load_consultation(reference: str) -> Consultation:
         select(Consultation)
         .where(Consultation.reference == reference)
         .options(
-            selectinload(Consultation.questions),
+            selectinload(Consultation.questions).selectinload(Question.options),
+            selectinload(Consultation.sections),
             selectinload(Consultation.documents),
             selectinload(Consultation.department),
             selectinload(Consultation.lead_office),

@@ -23,12 +23,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
+from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
 from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
+from commission.consultations import answers, positions, queries, services
 from commission.consultations import policy as consultation_policy
-from commission.consultations import positions, queries, services
 from commission.consultations.forms import (
     AttachmentForm,
     CompareForm,
@@ -39,8 +40,11 @@ from commission.consultations.forms import (
     StatedPositionForm,
     build_letter_form,
     build_response_form,
+    fill_answers,
+    read_answers,
 )
 from commission.consultations.models import (
+    Answer,
     Consultation,
     ConsultationStatus,
     Extension,
@@ -87,6 +91,22 @@ def _rules() -> dict[str, Any]:
         "can_change_consultation": consultation_policy.can_change,
         "can_see_item": policy.can_see_item,
     }
+
+
+@bp.app_template_filter("kind_number")
+def _kind_number(value: float | None, decimals: int = 0) -> str:
+    return answers.format_number(value, decimals)
+
+
+@bp.app_template_global("answer_lines")
+def _answer_lines(question: Question, answer: Answer | None, submitted: bool = False) -> list[str]:
+    """An answer as the lines check-your-answers, the response and its PDF show."""
+    return answers.lines(question, answers.values(answer, submitted=submitted))
+
+
+@bp.app_template_global("answer_field")
+def _answer_field(question: Question) -> str:
+    return answers.field_name(question)
 
 
 REFERENCE = "<consultation:reference>"
@@ -345,17 +365,27 @@ def edit_consultation(reference: str) -> str | HTTPResponse:
 
 def _question_form(consultation: Consultation, question: Question | None) -> str | HTTPResponse:
     form = QuestionForm(obj=question) if request.method == "GET" and question else QuestionForm()
+    form.section.choices = [SelectChoice("", "No section")] + [
+        SelectChoice(str(section.id), section.title) for section in consultation.sections
+    ]
     if request.method == "GET" and question is None:
         form.kind.data = QuestionKind.POSITION.value
         form.required.data = True
+        form.decimals.data = "0"
     elif request.method == "GET" and question is not None:
-        form.kind.data = question.kind.value
+        form.fill(question)
     if form.validate_on_submit():
+        try:
+            kind = QuestionKind(form.kind.data)
+        except ValueError:
+            abort(400)
         details = services.QuestionDetails(
-            kind=QuestionKind(form.kind.data),
+            kind=kind,
             text=form.text.data or "",
             hint=form.hint.data or "",
             required=bool(form.required.data),
+            section_id=as_record_id(form.section.data) if form.section.data else None,
+            **form.settings(),
         )
 
         def work() -> Any:
@@ -648,15 +678,11 @@ def _response_data(form: FlaskForm, consultation: Consultation) -> services.Resp
         except ValueError:
             return None
 
-    data = services.ResponseData(
+    return services.ResponseData(
         overall_position=position(form.overall_position.data),
         overall_comment=form.overall_comment.data or "",
+        answers=read_answers(form, consultation.questions),
     )
-    for question in consultation.questions:
-        chosen = getattr(form, f"position_{question.id}", None)
-        comment = getattr(form, f"comment_{question.id}")
-        data.answers[question.id] = (position(chosen.data) if chosen else None, comment.data or "")
-    return data
 
 
 def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> None:
@@ -665,14 +691,7 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
         response.overall_position.value if response.overall_position else None
     )
     form.overall_comment.data = response.overall_comment
-    for question in consultation.questions:
-        answer = response.answer_for(question.id)
-        if answer is None:
-            continue
-        chosen = getattr(form, f"position_{question.id}", None)
-        if chosen is not None:
-            chosen.data = answer.position.value if answer.position else None
-        getattr(form, f"comment_{question.id}").data = answer.comment
+    fill_answers(form, response, consultation.questions)
 
 
 RESPONSE_POLICY = "the authority's leader, mayor, deputies and officers, or the secretariat"
