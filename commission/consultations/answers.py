@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, Protocol, TypedDict
 
 from commission.consultations.models import (
     OTHER,
@@ -308,7 +308,48 @@ def snapshot(answer: Answer) -> AnswerSnapshot:
     return kept
 
 
-def lines(question: Question, value: dict[str, Any]) -> list[str]:
+class Asked(Protocol):
+    """What showing an answer needs of its question: a ``Question``, or a
+    ``QuestionShape`` read up front for a download."""
+
+    @property
+    def kind(self) -> QuestionKind: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def decimals(self) -> int: ...
+    def option_label(self, option_id: object) -> str: ...
+
+
+@dataclass(frozen=True)
+class QuestionShape:
+    """A question's kind, options and number settings, as plain data."""
+
+    kind: QuestionKind
+    options: dict[str, str]
+    unit: str | None = None
+    decimals: int = 0
+
+    @classmethod
+    def of(cls, question: Question, options: dict[str, str]) -> QuestionShape:
+        return cls(question.kind, options, question.unit, question.decimals or 0)
+
+    def option_label(self, option_id: object) -> str:
+        if option_id == OTHER:
+            return "Other"
+        return self.options.get(str(option_id), str(option_id))
+
+
+def answer_text(question: Asked, value: dict[str, Any]) -> str:
+    """The answer of a choice, yes/no, number or ranking question in one line
+    (a download's "Answer" column); empty for the kinds whose words are the
+    comment."""
+    if question.kind.takes_comment:
+        return ""
+    return "; ".join(lines(question, value))
+
+
+def lines(question: Asked, value: dict[str, Any]) -> list[str]:
     """An answer (working, signed-off or from a revision) as the lines a
     person reads: the answer first, then any comment. Empty if unanswered."""
     kind = question.kind
@@ -337,7 +378,7 @@ def lines(question: Question, value: dict[str, Any]) -> list[str]:
     return shown
 
 
-def describe(question: Question, value: dict[str, Any] | None) -> str:
+def describe(question: Asked, value: dict[str, Any] | None) -> str:
     """An answer in one line, for the history's before and after."""
     shown = lines(question, value or {})
     if not shown:

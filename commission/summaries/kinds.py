@@ -24,7 +24,7 @@ split by control at the time of the response, type and region:
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,3 +295,100 @@ def add_kind_figures(
         if found is not None:
             question["figures"] = found
     return questions
+
+
+FIGURE_HEADER = [
+    "Question number",
+    "Question",
+    "Kind",
+    "Split",
+    "Group",
+    "Answer",
+    "Measure",
+    "Value",
+]
+SPLIT_LABELS = {
+    "overall": "Overall",
+    "by_control": "Political control at the time of the response",
+    "by_type": "Type of authority",
+    "by_region": "Region",
+}
+KIND_LABELS = {kind.value: kind.label for kind in QuestionKind}
+
+
+def _position_rows(table: Any) -> Iterator[tuple[str, str, Any]]:
+    for row in table["rows"]:
+        yield row["label"], "Authorities", row["count"]
+        yield row["label"], "Share of respondents (%)", row["percent"]
+        yield row["label"], "Population", row["population"]
+        yield row["label"], "Population share (%)", row["weighted"]
+    yield "", "Respondents", table["total"]
+
+
+def _kind_rows(table: KindTable) -> Iterator[tuple[str, str, Any]]:
+    for option in table.get("options", []):
+        yield option["label"], "Authorities", option["count"]
+        yield option["label"], "Share of respondents (%)", option["percent"]
+        yield option["label"], "Population", option["population"]
+        yield option["label"], "Population share (%)", option["weighted"]
+    for rank in table.get("ranks", []):
+        yield rank["label"], "Mean rank", rank["mean_rank"]
+        yield rank["label"], "Mean rank weighted by population", rank["weighted_mean_rank"]
+        yield rank["label"], "First preferences", rank["first"]
+        yield rank["label"], "First preferences: share of respondents (%)", rank["first_percent"]
+        yield rank["label"], "First preferences: population share (%)", rank["first_weighted"]
+    if "total" in table:
+        for key, measure in NUMBER_MEASURES:
+            yield "", measure, table.get(key)
+    yield "", "Respondents", table["respondents"]
+    yield "", "Population of respondents", table["population"]
+
+
+NUMBER_MEASURES = (
+    ("total", "Total"),
+    ("median", "Median"),
+    ("min", "Smallest"),
+    ("max", "Largest"),
+    ("mean", "Mean"),
+    ("weighted_mean", "Mean weighted by population"),
+)
+
+
+def question_figure_rows(question: QuestionFigures) -> Iterator[list[Any]]:
+    """One question's figures as long rows (split, group, answer, measure,
+    value): its positions, or its kind's figures, overall and by each split
+    a summary has. A free-text question has none."""
+    figures = question.get("figures")
+    if figures is not None:
+        tables: list[tuple[str, KindTable]] = [
+            ("overall", figures["overall"]),
+            *[("by_control", table) for table in figures["by_control"]],
+            *[("by_type", table) for table in figures["by_type"]],
+            *[("by_region", table) for table in figures["by_region"]],
+        ]
+        for split, table in tables:
+            for answer, measure, value in _kind_rows(table):
+                yield [SPLIT_LABELS[split], table["group"], answer, measure, value]
+        return
+    if question["kind"] != QuestionKind.POSITION.value:
+        return
+    overall = {"rows": question["rows"], "total": question["total"]}
+    for answer, measure, value in _position_rows(overall):
+        yield [SPLIT_LABELS["overall"], "All", answer, measure, value]
+    splits: dict[str, Any] = dict(question)
+    for split in SPLITS:
+        for group in splits.get(split) or []:
+            for answer, measure, value in _position_rows(group):
+                yield [SPLIT_LABELS[split], group["group"], answer, measure, value]
+
+
+def figure_rows(questions: list[QuestionFigures]) -> Iterator[list[Any]]:
+    """Every question's figures, for the figures CSV."""
+    for question in questions:
+        for row in question_figure_rows(question):
+            yield [
+                question["number"],
+                question["text"],
+                KIND_LABELS.get(question["kind"], question["kind"]),
+                *row,
+            ]
