@@ -150,7 +150,7 @@ def test_a_council_answers_every_kind_checks_and_signs_off(client, consultation,
         "Delivery",
         "Your council",
     ]
-    change = check.select_one("a[href$='#number_%d']" % consultation.questions[4].id)
+    change = check.select_one(f"a[href$='#number_{consultation.questions[4].id}']")
     assert change is not None
 
     response = stored(consultation, council)
