@@ -33,6 +33,7 @@ from commission.consultations.models import (
     Question,
     QuestionKind,
     QuestionOption,
+    QuestionSection,
     Response,
     ResponseAttachment,
     ResponseRevision,
@@ -334,6 +335,92 @@ def move_question(*, question: Question, direction: str, actor: User) -> None:
         _record_question("question_moved", f"moved {direction}", question, actor)
     db.session.flush()
     db.session.expire(consultation, ["questions"])
+
+
+@dataclass
+class SectionDetails:
+    title: str
+    introduction: str = ""
+
+
+def _record_section(action: str, done: str, section: QuestionSection, actor: User) -> None:
+    consultation = section.consultation
+    audit.record(
+        action=action,
+        summary=f"{actor.full_name} {done} section {section.position} of "
+        f"{consultation.reference}: {section.title}",
+        actor=actor,
+        subject=consultation,
+        details={"section_id": section.id},
+    )
+
+
+def add_section(
+    *, consultation: Consultation, details: SectionDetails, actor: User
+) -> QuestionSection:
+    """A section groups questions under a title and introduction; sections
+    change when questions may (``_check_questions_editable``)."""
+    _check_questions_editable(consultation)
+    section = QuestionSection(
+        position=max((s.position for s in consultation.sections), default=0) + 1,
+        title=details.title.strip(),
+        introduction=details.introduction.strip() or None,
+    )
+    consultation.sections.append(section)
+    db.session.flush()
+    _record_section("section_added", "added", section, actor)
+    return section
+
+
+def update_section(
+    *, section: QuestionSection, details: SectionDetails, actor: User
+) -> QuestionSection:
+    _check_questions_editable(section.consultation)
+    section.title = details.title.strip()
+    section.introduction = details.introduction.strip() or None
+    if db.session.is_modified(section):
+        _record_section("section_changed", "changed", section, actor)
+    db.session.flush()
+    return section
+
+
+def remove_section(*, section: QuestionSection, actor: User) -> None:
+    """Its questions stay, in no section."""
+    consultation = section.consultation
+    _check_questions_editable(consultation)
+    _record_section("section_removed", "removed", section, actor)
+    for question in consultation.questions:
+        if question.section_id == section.id:
+            question.section_id = None
+    consultation.sections.remove(section)
+    for position, each in enumerate(consultation.sections, start=1):
+        each.position = position
+    db.session.flush()
+
+
+def move_section(*, section: QuestionSection, direction: str, actor: User) -> None:
+    """Move a section, with its questions, before the previous section (or
+    after the next): sections are shown in order, and so are their
+    questions, so the questions are renumbered to follow the sections."""
+    consultation = section.consultation
+    _check_questions_editable(consultation)
+    sections = list(consultation.sections)
+    index = sections.index(section)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(sections):
+        sections[index], sections[other] = sections[other], sections[index]
+        for position, each in enumerate(sections, start=1):
+            each.position = position
+        order = {each.id: place for place, each in enumerate(sections)}
+        questions = sorted(
+            consultation.questions,
+            key=lambda q: (order.get(q.section_id or 0, -1), q.position),
+        )
+        for position, question in enumerate(questions, start=1):
+            question.position = position
+        _record_section("section_moved", f"moved {direction}", section, actor)
+    db.session.flush()
+    db.session.expire(consultation, ["questions", "sections"])
 
 
 def open_consultation(*, consultation: Consultation, actor: User) -> Consultation:

@@ -37,6 +37,7 @@ from commission.consultations.forms import (
     DocumentForm,
     ExtensionForm,
     QuestionForm,
+    SectionForm,
     StatedPositionForm,
     build_letter_form,
     build_response_form,
@@ -52,6 +53,7 @@ from commission.consultations.models import (
     Position,
     Question,
     QuestionKind,
+    QuestionSection,
     Response,
 )
 from commission.consultations.queries import (
@@ -468,6 +470,103 @@ def move_question(reference: str, question_id: int) -> HTTPResponse:
         lambda: services.move_question(question=question, direction=direction, actor=current_user),
         then=lambda: url_for(
             "consultations.show_consultation", reference=reference, _anchor="questions"
+        ),
+    )
+
+
+# Sections ------------------------------------------------------------------------------
+
+
+def _section_of(consultation: Consultation, section_id: int) -> QuestionSection:
+    section = next((s for s in consultation.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _section_form(
+    consultation: Consultation, section: QuestionSection | None
+) -> str | HTTPResponse:
+    form = SectionForm(obj=section) if request.method == "GET" and section else SectionForm()
+    if form.validate_on_submit():
+        details = services.SectionDetails(
+            title=form.title.data or "", introduction=form.introduction.data or ""
+        )
+
+        def work() -> Any:
+            if section is None:
+                services.add_section(consultation=consultation, details=details, actor=current_user)
+            else:
+                services.update_section(section=section, details=details, actor=current_user)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Section saved",
+            then=lambda _: url_for(
+                "consultations.show_consultation",
+                reference=consultation.reference,
+                _anchor="sections",
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/section_form.html", form=form, consultation=consultation, section=section
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_section(reference: str) -> str | HTTPResponse:
+    return _section_form(load_consultation(reference), None)
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_section(reference: str, section_id: int) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    return _section_form(consultation, _section_of(consultation, section_id))
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/<int:section_id>/remove", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def remove_section(reference: str, section_id: int) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    section = _section_of(consultation, section_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.remove_section(section=section, actor=current_user),
+            form=form,
+            success=lambda _: "Section removed",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Remove this section",
+        explanation=f"{section.title}. Its questions stay, in no section.",
+        button="Remove section",
+        warning=True,
+    )
+
+
+@bp.post(f"/consultations/{REFERENCE}/sections/<int:section_id>/move")
+@access.roles(Role.SECRETARIAT)
+def move_section(reference: str, section_id: int) -> HTTPResponse:
+    consultation = load_consultation(reference)
+    section = _section_of(consultation, section_id)
+    direction = request.form.get("direction")
+    if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
+        abort(400)
+    return run_button_action(
+        lambda: services.move_section(section=section, direction=direction, actor=current_user),
+        then=lambda: url_for(
+            "consultations.show_consultation", reference=reference, _anchor="sections"
         ),
     )
 
