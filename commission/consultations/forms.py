@@ -324,7 +324,9 @@ def _kind_fields(question: Any, number: int) -> dict[str, Any]:
             )
         }
         if question.allow_other:
-            fields[f"other_{qid}"] = StringField("Please say", widget=GovTextInput())
+            fields[f"other_{qid}"] = StringField(
+                "If you chose Other, please say", widget=GovTextInput()
+            )
         return fields
     if kind is QuestionKind.MULTIPLE_CHOICE:
         limit = question.max_choices

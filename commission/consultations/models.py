@@ -492,6 +492,11 @@ class Answer(Base):
         for name in self.WORKING:
             setattr(self, f"submitted_{name}", getattr(self, name))
 
+    def withdraw(self) -> None:
+        """Nothing is signed off any more."""
+        for name in self.WORKING:
+            setattr(self, f"submitted_{name}", None)
+
 
 class ResponseAttachment(Base):
     """A supporting document attached to a response (a cabinet report, legal

@@ -843,7 +843,7 @@ def submit_response(
     amending = response.submission_count > 0
     # Read before anything changes, so reading does not flush a half-made
     # change: one sign-off is one UPDATE and one step of the version.
-    answers = list(response.answers)
+    answered = list(response.answers)
     attachments = list(response.attachments)
     control = authority.control_on(london_date(now))
     with _first_write_wins(consultation, authority):
@@ -851,7 +851,7 @@ def submit_response(
         response.channel = Channel.ONLINE
         response.submitted_position = response.overall_position
         response.submitted_comment = response.overall_comment
-        for answer in answers:
+        for answer in answered:
             answer.sign_off()
         for attachment in attachments:
             attachment.in_submitted = attachment.in_working and not attachment.original
@@ -1262,13 +1262,13 @@ def confirm_letter_response(*, response: Response, actor: User) -> Response:
     now = now_utc()
     authority = response.authority
     dated = response.letter_dated or london_date(now)
-    answers = list(response.answers)
+    answered = list(response.answers)
     control = authority.control_on(dated)
     with _first_write_wins(response.consultation, authority):
         response.status = ResponseStatus.SUBMITTED
         response.submitted_position = response.overall_position
         response.submitted_comment = response.overall_comment
-        for answer in answers:
+        for answer in answered:
             answer.sign_off()
         response.submitted_at = now
         response.submitted_by_id = actor.id
@@ -1324,16 +1324,15 @@ def withdraw_letter_response(
     response = response_for(consultation, authority)
     if response is None or not response.from_letter or response.confirmed_at is None:
         raise DomainError("There is no confirmed response from a letter to withdraw")
-    answers = list(response.answers)
+    answered = list(response.answers)
     attachments = list(response.attachments)
     with _first_write_wins(consultation, authority):
         response.status = ResponseStatus.DRAFT
         response.channel = Channel.ONLINE
         response.submitted_position = None
         response.submitted_comment = None
-        for answer in answers:
-            answer.submitted_position = None
-            answer.submitted_comment = None
+        for answer in answered:
+            answer.withdraw()
         for attachment in attachments:
             attachment.in_submitted = False
         response.submitted_at = None

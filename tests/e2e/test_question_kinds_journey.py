@@ -29,16 +29,24 @@ from tests.e2e.test_every_page import (
 TITLE = "Local nature recovery: what councils would deliver"
 
 
+OTHER = "Offer “Other - please say” (one choice only)"
+LIMIT = "Most options a council can choose (several choices only, optional)"
+
+
 def add_question(
-    page: Page, check_page: PageChecker, kind: str, text: str, **settings: str
+    page: Page,
+    check_page: PageChecker,
+    kind: str,
+    text: str,
+    settings: dict[str, str] | None = None,
 ) -> None:
     click(page, "Add a question")
     arrived(page, check_page, "Add a question")
     page.get_by_label(kind, exact=True).check()
     page.get_by_label("Question", exact=True).fill(text)
-    for label, value in settings.items():
-        field = page.get_by_label(label.replace("_", " "), exact=False).first
-        if label == "Section_(optional)":
+    for label, value in (settings or {}).items():
+        field = page.get_by_label(label, exact=True)
+        if label == "Section (optional)":
             field.select_option(label=value)
         elif value == "check":
             field.check()
@@ -80,16 +88,18 @@ def test_a_council_answers_every_kind_of_question(
         check_page,
         "One choice from options (radios)",
         "Who should lead local nature recovery?",
-        Options="Councils\nNatural England\nCombined authorities",
-        **{"Offer": "check", "Section_(optional)": "Delivery"},
+        {
+            "Options": "Councils\nNatural England\nCombined authorities",
+            OTHER: "check",
+            "Section (optional)": "Delivery",
+        },
     )
     add_question(
         secretariat,
         check_page,
         "Several choices from options (check boxes)",
         "Which habitats matter most?",
-        Options="Woodland\nWetland\nGrassland",
-        **{"Most options a council can choose": "2"},
+        {"Options": "Woodland\nWetland\nGrassland", LIMIT: "2"},
     )
     add_question(secretariat, check_page, "Yes, no or don't know", "Would you bid for funding?")
     add_question(
@@ -97,14 +107,18 @@ def test_a_council_answers_every_kind_of_question(
         check_page,
         "A number, with a unit and bounds",
         "How many hectares could you restore?",
-        **{"Unit": "hectares", "Smallest number allowed": "0", "Largest number allowed": "500"},
+        {
+            "Unit (a number only, optional)": "hectares",
+            "Smallest number allowed (optional)": "0",
+            "Largest number allowed (optional)": "500",
+        },
     )
     add_question(
         secretariat,
         check_page,
         "A ranking of options",
         "Rank these aims",
-        Options="Biodiversity\nFlood prevention\nPublic access",
+        {"Options": "Biodiversity\nFlood prevention\nPublic access"},
     )
     add_question(
         secretariat,
@@ -124,7 +138,7 @@ def test_a_council_answers_every_kind_of_question(
         "Support", exact=True
     ).check()
     leader.get_by_label("Other", exact=True).check()
-    leader.get_by_label("Please say").fill("A local partnership")
+    leader.get_by_label("If you chose Other, please say").fill("A local partnership")
     leader.get_by_label("Woodland").check()
     leader.get_by_label("Wetland").check()
     leader.get_by_label("Don't know").check()
