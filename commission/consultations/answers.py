@@ -96,9 +96,13 @@ def parse_number(question: Question, raw: str) -> float | None:
     refuses what is not a number, has more decimal places than the question
     allows, or is outside its bounds, saying so on the field."""
     name = field_name(question)
-    typed = raw.strip().replace(",", "").replace(" ", "")
+    typed = raw.strip().replace(" ", "")
     if not typed:
         return None
+    # Commas only as thousands separators ("1,250"); "12,5" is refused, not
+    # read as 125.
+    if "," in typed and re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", typed):
+        typed = typed.replace(",", "")
     if len(typed) > NUMBER_TEXT_MAX or not re.fullmatch(r"-?\d+(\.\d+)?|-?\.\d+", typed):
         kind = "a whole number" if question.decimals == 0 else "a number"
         raise DomainError(f"Enter {kind}, like 250", field=name)

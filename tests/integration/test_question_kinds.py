@@ -225,6 +225,8 @@ def test_other_needs_its_words_and_shows_them(client, consultation, council, lea
         ({"number": "9" * 400}, "Enter a whole number, like 250", "number"),
         ({"number": "1e5"}, "Enter a whole number, like 250", "number"),
         ({"number": "NaN"}, "Enter a whole number, like 250", "number"),
+        ({"number": "12,5"}, "Enter a whole number, like 250", "number"),
+        ({"number": "1,25,0"}, "Enter a whole number, like 250", "number"),
         ({"choices": None}, None, None),
         ({"yes_no": "maybe"}, "Select yes, no or don't know", "yes_no"),
         ({"choice": "999999"}, "Select one of the options", "choice"),
