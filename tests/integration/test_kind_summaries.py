@@ -359,3 +359,12 @@ def test_the_figures_take_two_statements_whatever_the_number_of_questions(app_ct
             compute_summary(consultation)
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_a_councils_record_of_positions_gives_each_kinds_answer(consultation, secretariat):
+    from commission.membership.models import Authority
+
+    barton = db.session.execute(db.select(Authority).where(Authority.name == "Barton")).scalar_one()
+    record = ok(secretariat.get(f"/authorities/{barton.slug}/positions")).get_text(" ", strip=True)
+    assert "300 places" in record
+    assert "1. Speed; 2. Funding; 3. Flexibility" in record
