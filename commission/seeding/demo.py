@@ -753,7 +753,7 @@ def load_demo_consultations(*, secretariat: User) -> None:
     if item is not None:
         item.consultation_id = opened.id
 
-    make(
+    care = make(
         "DHSC",
         "Minister for Care",
         title="Integrating adult social care with health and wellbeing boards",
@@ -763,5 +763,13 @@ def load_demo_consultations(*, secretariat: User) -> None:
         status=ConsultationStatus.DRAFT,
         opens_at=now + timedelta(days=14),
         closes_at=now + timedelta(days=70),
+    )
+    # The draft's first section, still being written by the secretariat.
+    care.sections.append(
+        QuestionSection(
+            position=1,
+            title="Pooled budgets",
+            introduction="How councils and the NHS would pool and oversee budgets.",
+        )
     )
     db.session.flush()
