@@ -55,6 +55,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     Integer,
     LargeBinary,
     MetaData,
@@ -134,6 +135,8 @@ def _encoding(column_type: TypeEngine[Any]) -> str:
         return "boolean"
     if isinstance(column_type, Integer):
         return "integer"
+    if isinstance(column_type, Float):
+        return "float"
     if isinstance(column_type, DateTime) or isinstance(
         getattr(column_type, "impl", None), DateTime
     ):

@@ -969,3 +969,86 @@ def policy(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def every_kind_consultation(
+    *, status: ConsultationStatus = ConsultationStatus.OPEN
+) -> Consultation:
+    """A consultation asking one question of every kind, in two sections:
+    1 position, 2 one choice (with "Other"), 3 several choices (at most 2),
+    4 yes/no/don't know, 5 a number of places (0 to 5,000, whole), 6 a
+    ranking of three options, 7 short text (optional), 8 long text."""
+    from commission.consultations.models import QuestionOption, QuestionSection
+
+    item = consultation(status=status, questions=0)
+    first = QuestionSection(position=1, title="Delivery", introduction="How it would work.")
+    second = QuestionSection(position=2, title="Your council", introduction=None)
+    item.sections.extend([first, second])
+
+    def ask(kind: QuestionKind, text: str, section: Any, **settings: Any) -> Question:
+        options = settings.pop("options", [])
+        question = Question(
+            position=len(item.questions) + 1,
+            kind=kind,
+            text=text,
+            required=settings.pop("required", True),
+            section=section,
+            **settings,
+        )
+        for place, label in enumerate(options, start=1):
+            question.options.append(QuestionOption(position=place, label=label))
+        item.questions.append(question)
+        return question
+
+    ask(QuestionKind.POSITION, "Do you support the proposal?", first)
+    ask(
+        QuestionKind.SINGLE_CHOICE,
+        "Who should run family hubs?",
+        first,
+        options=["Councils", "Schools", "Charities"],
+        allow_other=True,
+    )
+    ask(
+        QuestionKind.MULTIPLE_CHOICE,
+        "Which services matter most?",
+        first,
+        options=["Health visiting", "Parenting support", "Childcare", "Debt advice"],
+        max_choices=2,
+    )
+    ask(QuestionKind.YES_NO, "Would you bid for funding?", first)
+    ask(
+        QuestionKind.NUMBER,
+        "How many places would your council need?",
+        second,
+        unit="places",
+        min_value=0,
+        max_value=5000,
+        decimals=0,
+    )
+    ask(
+        QuestionKind.RANKING,
+        "Rank these priorities",
+        second,
+        options=["Speed", "Funding", "Flexibility"],
+    )
+    ask(QuestionKind.SHORT_TEXT, "Name your lead officer", second, required=False)
+    ask(QuestionKind.FREE_TEXT, "Anything else?", second)
+    db.session.flush()
+    return item
+
+
+def kind_answer(*, response: Any, question: Question, **values: Any) -> Any:
+    """A signed-off answer to ``question`` (choice, choices, number, ranking,
+    text, position, comment given by name), working and submitted alike."""
+    from commission.consultations.models import Answer
+
+    answer = response.answer_for(question.id)
+    if answer is None:
+        answer = Answer(question_id=question.id)
+        response.answers.append(answer)
+    for name in Answer.WORKING:
+        value = values.get(name)
+        setattr(answer, name, value)
+        setattr(answer, f"submitted_{name}", value)
+    db.session.flush()
+    return answer

@@ -668,6 +668,7 @@ def position_record(reference: str, row: list[Any]) -> schemas.PositionRecord:
         position=_text(row[11]),
         comment=_text(row[12]),
         themes=[theme for theme in str(row[13] or "").split("; ") if theme],
+        answer=_text(row[14]) if len(row) > 14 else None,
     )
 
 

@@ -246,3 +246,9 @@ class PositionRecord(Document):
     themes: list[str] = Field(
         description="The themes the secretariat tagged the comment with, in name order"
     )
+    answer: str | None = Field(
+        description="The answer to a choice, yes/no, number or ranking question, as words: "
+        'the option chosen (or "Other: …" with what was said), the options chosen '
+        "separated by a semicolon and a space, the number with its unit, or the options in "
+        "rank order; null for other questions and where none was given"
+    )

@@ -28,7 +28,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from commission.consultations.models import LegislativeStage, Position, QuestionKind
+from commission.consultations.answers import AnswerData, format_number
+from commission.consultations.models import (
+    OTHER,
+    LegislativeStage,
+    Position,
+    QuestionKind,
+    YesNo,
+)
 from commission.forms import ChoiceRequired, Form, GovDateField
 from commission.meetings.forms import TimeField
 
@@ -83,13 +90,35 @@ class ConsultationForm(Form):
     submit = SubmitField("Save consultation", widget=GovSubmitInput())
 
 
+KIND_CHOICES = [
+    SelectChoice(QuestionKind.POSITION.value, "Position on the scale, with an optional comment"),
+    SelectChoice(QuestionKind.SINGLE_CHOICE.value, "One choice from options (radios)"),
+    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, "Several choices from options (check boxes)"),
+    SelectChoice(QuestionKind.YES_NO.value, "Yes, no or don't know"),
+    SelectChoice(QuestionKind.NUMBER.value, "A number, with a unit and bounds"),
+    SelectChoice(QuestionKind.RANKING.value, "A ranking of options"),
+    SelectChoice(QuestionKind.SHORT_TEXT.value, "Short text (one line, up to 500 characters)"),
+    SelectChoice(QuestionKind.FREE_TEXT.value, "Long text"),
+]
+
+
+def _optional_number(text: str | None, message: str, *, whole: bool = False) -> float | None:
+    typed = (text or "").strip().replace(",", "")
+    if not typed:
+        return None
+    try:
+        value = float(typed) if not whole else int(typed)
+    except ValueError:
+        raise ValidationError(message) from None
+    if value != value or abs(value) > 1e12:
+        raise ValidationError(message)
+    return value
+
+
 class QuestionForm(Form):
     kind = RadioField(
         "Kind of question",
-        choices=[
-            SelectChoice(QuestionKind.POSITION.value, "Position on the scale, with a comment"),
-            SelectChoice(QuestionKind.FREE_TEXT.value, "Free text"),
-        ],
+        choices=KIND_CHOICES,
         widget=GovRadioInput(),
         validators=[InputRequired(message="Select the kind of question")],
     )
@@ -107,7 +136,98 @@ class QuestionForm(Form):
         validators=[Length(max=1000, message="Hint must be 1,000 characters or fewer")],
     )
     required = BooleanField("Councils must answer this question", widget=GovCheckboxInput())
+    section = SelectField("Section (optional)", widget=GovSelect(), validate_choice=False)
+    options = TextAreaField(
+        "Options",
+        description="For one choice, several choices or a ranking: one option on each line",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Options must be 5,000 characters or fewer")],
+    )
+    allow_other = BooleanField(
+        "Offer “Other - please say” (one choice only)", widget=GovCheckboxInput()
+    )
+    max_choices = StringField(
+        "Most options a council can choose (several choices only, optional)",
+        widget=GovTextInput(),
+    )
+    unit = StringField(
+        "Unit (a number only, optional)",
+        description="For example, places or £ per head",
+        widget=GovTextInput(),
+        validators=[Length(max=40, message="Unit must be 40 characters or fewer")],
+    )
+    min_value = StringField("Smallest number allowed (optional)", widget=GovTextInput())
+    max_value = StringField("Largest number allowed (optional)", widget=GovTextInput())
+    decimals = SelectField(
+        "Whole numbers or decimals",
+        choices=[SelectChoice("0", "Whole numbers")]
+        + [SelectChoice(str(n), f"Up to {n} decimal places") for n in range(1, 5)],
+        widget=GovSelect(),
+        validate_choice=False,
+    )
     submit = SubmitField("Save question", widget=GovSubmitInput())
+
+    def validate_max_choices(self, field: StringField) -> None:
+        _optional_number(field.data, "Enter the most options as a whole number", whole=True)
+
+    def validate_min_value(self, field: StringField) -> None:
+        _optional_number(field.data, "Enter the smallest number allowed as a number, like 0")
+
+    def validate_max_value(self, field: StringField) -> None:
+        _optional_number(field.data, "Enter the largest number allowed as a number, like 500")
+
+    def validate_decimals(self, field: SelectField) -> None:
+        if (field.data or "0") not in {"0", "1", "2", "3", "4"}:
+            raise ValidationError("Select whole numbers or a number of decimal places")
+
+    def settings(self) -> dict[str, Any]:
+        """The kind's settings as the service takes them (after validation)."""
+        max_choices = _optional_number(self.max_choices.data, "", whole=True)
+        return {
+            "options": (self.options.data or "").replace("\r\n", "\n").split("\n"),
+            "allow_other": bool(self.allow_other.data),
+            "max_choices": int(max_choices) if max_choices is not None else None,
+            "unit": self.unit.data or "",
+            "min_value": _optional_number(self.min_value.data, ""),
+            "max_value": _optional_number(self.max_value.data, ""),
+            "decimals": int(self.decimals.data or "0"),
+        }
+
+    def fill(self, question: Any) -> None:
+        """Show a stored question's settings."""
+        self.kind.data = question.kind.value
+        self.options.data = "\n".join(o.label for o in question.options)
+        self.allow_other.data = question.allow_other
+        self.max_choices.data = str(question.max_choices or "")
+        self.unit.data = question.unit or ""
+        self.min_value.data = _shown(question.min_value)
+        self.max_value.data = _shown(question.max_value)
+        self.decimals.data = str(question.decimals or 0)
+        self.section.data = str(question.section_id or "")
+
+
+def _shown(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+class SectionForm(Form):
+    title = StringField(
+        "Section title",
+        widget=GovTextInput(),
+        validators=[
+            DataRequired(message="Enter the section's title"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    introduction = TextAreaField(
+        "Introduction (optional)",
+        description="Shown to councils under the section's title",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Introduction must be 5,000 characters or fewer")],
+    )
+    submit = SubmitField("Save section", widget=GovSubmitInput())
 
 
 class DocumentForm(Form):
@@ -169,8 +289,76 @@ class StatedPositionForm(Form):
     submit = SubmitField("Record position", widget=GovSubmitInput())
 
 
+YES_NO_CHOICES = [SelectChoice(v.value, v.label) for v in YesNo]
+
+
+def _label(question: Any, number: int) -> str:
+    return f"{number}. {question.text}" + ("" if question.required else " (optional)")
+
+
+def _kind_fields(question: Any, number: int) -> dict[str, Any]:
+    """The fields that answer a question of one of the other kinds."""
+    label = _label(question, number)
+    hint = question.hint or ""
+    kind = question.kind
+    qid = question.id
+    if kind is QuestionKind.YES_NO:
+        return {
+            f"choice_{qid}": RadioField(
+                label,
+                choices=YES_NO_CHOICES,
+                widget=GovRadioInput(),
+                description=hint,
+                validate_choice=False,
+            )
+        }
+    options = [SelectChoice(str(o.id), o.label) for o in question.options]
+    if kind is QuestionKind.SINGLE_CHOICE:
+        fields: dict[str, Any] = {
+            f"choice_{qid}": RadioField(
+                label,
+                choices=options + ([SelectChoice(OTHER, "Other")] if question.allow_other else []),
+                widget=GovRadioInput(),
+                description=hint,
+                validate_choice=False,
+            )
+        }
+        if question.allow_other:
+            fields[f"other_{qid}"] = StringField(
+                "If you chose Other, please say", widget=GovTextInput()
+            )
+        return fields
+    if kind is QuestionKind.MULTIPLE_CHOICE:
+        limit = question.max_choices
+        limit_hint = f"Select up to {limit}." if limit else "Select all that apply."
+        return {
+            f"choices_{qid}": SelectMultipleField(
+                label,
+                choices=options,
+                widget=GovCheckboxesInput(),
+                description=f"{hint} {limit_hint}".strip(),
+                validate_choice=False,
+            )
+        }
+    if kind is QuestionKind.NUMBER:
+        return {f"number_{qid}": StringField(label, widget=GovTextInput(), description=hint)}
+    if kind is QuestionKind.RANKING:
+        ranks = [SelectChoice("", "Choose a rank")] + [
+            SelectChoice(str(n), str(n)) for n in range(1, len(question.options) + 1)
+        ]
+        return {
+            f"rank_{qid}_{o.id}": SelectField(
+                o.label, choices=ranks, widget=GovSelect(), validate_choice=False
+            )
+            for o in question.options
+        }
+    if kind is QuestionKind.SHORT_TEXT:
+        return {f"comment_{qid}": StringField(label, widget=GovTextInput(), description=hint)}
+    return {f"comment_{qid}": TextAreaField(label, description=hint, widget=GovCharacterCount())}
+
+
 def _add_answer_fields(form_class: type[FlaskForm], questions: list[Any]) -> None:
-    """The overall position and one field pair per question."""
+    """The overall position and the fields of each question, by its kind."""
     form_class.overall_position = RadioField(
         "Your authority's overall position",
         choices=POSITION_CHOICES,
@@ -203,15 +391,67 @@ def _add_answer_fields(form_class: type[FlaskForm], questions: list[Any]) -> Non
                 ),
             )
         else:
-            setattr(
-                form_class,
-                f"comment_{question.id}",
-                TextAreaField(
-                    label + ("" if question.required else " (optional)"),
-                    description=question.hint or "",
-                    widget=GovCharacterCount(),
-                ),
-            )
+            for name, made in _kind_fields(question, number).items():
+                setattr(form_class, name, made)
+
+
+def read_answers(form: FlaskForm, questions: list[Any]) -> dict[int, AnswerData]:
+    """What the form says for each question, as entered (checked by the
+    service)."""
+
+    def position(value: Any) -> Position | None:
+        try:
+            return Position(value) if value else None
+        except ValueError:
+            return None
+
+    def text(name: str) -> str:
+        sent = getattr(form, name, None)
+        data = sent.data if sent is not None else None
+        return data if isinstance(data, str) else ""
+
+    read: dict[int, AnswerData] = {}
+    for question in questions:
+        qid = question.id
+        chosen = getattr(form, f"choices_{qid}", None)
+        read[qid] = AnswerData(
+            position=position(text(f"position_{qid}")),
+            comment=text(f"comment_{qid}"),
+            choice=text(f"choice_{qid}"),
+            choices=[c for c in (chosen.data or []) if isinstance(c, str)] if chosen else [],
+            number=text(f"number_{qid}"),
+            ranks={o.id: text(f"rank_{qid}_{o.id}") for o in question.options},
+            text=text(f"other_{qid}"),
+        )
+    return read
+
+
+def fill_answers(form: FlaskForm, response: Any, questions: list[Any]) -> None:
+    """Show a response's working answers in the form."""
+
+    def put(name: str, value: Any) -> None:
+        sent = getattr(form, name, None)
+        if sent is not None:
+            sent.data = value
+
+    for question in questions:
+        answer = response.answer_for(question.id)
+        if answer is None:
+            continue
+        qid = question.id
+        put(f"position_{qid}", answer.position.value if answer.position else None)
+        put(f"comment_{qid}", answer.comment)
+        put(f"choice_{qid}", answer.choice)
+        put(f"other_{qid}", answer.text)
+        put(f"choices_{qid}", [str(c) for c in answer.choices or []])
+        put(
+            f"number_{qid}",
+            format_number(answer.number, question.decimals).replace(",", "")
+            if answer.number is not None
+            else "",
+        )
+        for rank, oid in enumerate(answer.ranking or [], start=1):
+            put(f"rank_{qid}_{oid}", str(rank))
 
 
 def build_response_form(questions: list[Any], limit: int, formdata: Any = None) -> FlaskForm:

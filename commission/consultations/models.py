@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -99,11 +100,55 @@ class Position(StrEnum):
 
 class QuestionKind(StrEnum):
     POSITION = "position"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    RANKING = "ranking"
+    SHORT_TEXT = "short_text"
     FREE_TEXT = "free_text"
 
     @property
     def label(self) -> str:
-        return {"position": "Position and comment", "free_text": "Free text"}[self.value]
+        return {
+            "position": "Position and comment",
+            "single_choice": "One choice from options",
+            "multiple_choice": "Several choices from options",
+            "yes_no": "Yes, no or don't know",
+            "number": "A number",
+            "ranking": "A ranking of options",
+            "short_text": "Short text (one line)",
+            "free_text": "Free text",
+        }[self.value]
+
+    @property
+    def has_options(self) -> bool:
+        """Kinds answered from options the secretariat writes."""
+        return self in OPTION_KINDS
+
+    @property
+    def takes_comment(self) -> bool:
+        """Kinds whose words are kept in the answer's comment: the position's
+        optional comment, and the text of a free-text answer."""
+        return self in (QuestionKind.POSITION, QuestionKind.SHORT_TEXT, QuestionKind.FREE_TEXT)
+
+
+OPTION_KINDS = frozenset(
+    {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE, QuestionKind.RANKING}
+)
+
+
+class YesNo(StrEnum):
+    YES = "yes"
+    NO = "no"
+    DONT_KNOW = "dont_know"
+
+    @property
+    def label(self) -> str:
+        return {"yes": "Yes", "no": "No", "dont_know": "Don't know"}[self.value]
+
+
+OTHER = "other"
 
 
 class ResponseStatus(StrEnum):
@@ -165,6 +210,11 @@ class Consultation(Base):
         order_by="(Question.position, Question.id)",
         cascade="all, delete-orphan",
     )
+    sections: Mapped[list[QuestionSection]] = relationship(
+        back_populates="consultation",
+        order_by="(QuestionSection.position, QuestionSection.id)",
+        cascade="all, delete-orphan",
+    )
     documents: Mapped[list[ConsultationDocument]] = relationship(
         back_populates="consultation",
         order_by="ConsultationDocument.uploaded_at",
@@ -191,8 +241,69 @@ class Question(Base):
     text: Mapped[str] = mapped_column(String(500))
     hint: Mapped[str | None] = mapped_column(String(1000))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A number question: its unit ("places"), bounds and decimal places
+    # (0 for whole numbers). A several-choices question: at most how many.
+    unit: Mapped[str | None] = mapped_column(String(40))
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    decimals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    # A single-choice question offers "Other — please say".
+    allow_other: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_sections.id", ondelete="SET NULL"), index=True
+    )
 
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
+    options: Mapped[list[QuestionOption]] = relationship(
+        back_populates="question",
+        order_by="(QuestionOption.position, QuestionOption.id)",
+        cascade="all, delete-orphan",
+    )
+    section: Mapped[QuestionSection | None] = relationship(back_populates="questions")
+
+    def option_label(self, option_id: object) -> str:
+        """An option's words, by its id (as stored in an answer)."""
+        for option in self.options:
+            if str(option.id) == str(option_id):
+                return option.label
+        return "Other" if option_id == OTHER else str(option_id)
+
+
+class QuestionOption(Base):
+    """One of the options a choice or ranking question offers. Answers keep
+    an option's id, so an option keeps its identity when its words or its
+    place in the list change, and a ranking names options, not places."""
+
+    __tablename__ = "question_options"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class QuestionSection(Base):
+    """A heading and introduction that groups a consultation's questions."""
+
+    __tablename__ = "question_sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    introduction: Mapped[str | None] = mapped_column(Text)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="sections")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="section", order_by="(Question.position, Question.id)"
+    )
 
 
 class ConsultationDocument(Base):
@@ -362,9 +473,43 @@ class Answer(Base):
         str_enum(Position, "answer_submitted_position", length=30)
     )
     submitted_comment: Mapped[str | None] = mapped_column(Text)
+    # The other kinds' answers, working and signed off like the position:
+    # ``choice`` an option's id, "other", or a yes/no/don't know value;
+    # ``choices`` option ids; ``number``; ``ranking`` option ids in rank
+    # order (first preference first); ``text`` the words of "Other".
+    choice: Mapped[str | None] = mapped_column(String(30))
+    choices: Mapped[list[int] | None] = mapped_column(JSON)
+    number: Mapped[float | None] = mapped_column(Float)
+    ranking: Mapped[list[int] | None] = mapped_column(JSON)
+    text: Mapped[str | None] = mapped_column(Text)
+    submitted_choice: Mapped[str | None] = mapped_column(String(30))
+    submitted_choices: Mapped[list[int] | None] = mapped_column(JSON)
+    submitted_number: Mapped[float | None] = mapped_column(Float)
+    submitted_ranking: Mapped[list[int] | None] = mapped_column(JSON)
+    submitted_text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+    WORKING: ClassVar[tuple[str, ...]] = (
+        "position",
+        "comment",
+        "choice",
+        "choices",
+        "number",
+        "ranking",
+        "text",
+    )
+
+    def sign_off(self) -> None:
+        """The working copy becomes the signed-off copy."""
+        for name in self.WORKING:
+            setattr(self, f"submitted_{name}", getattr(self, name))
+
+    def withdraw(self) -> None:
+        """Nothing is signed off any more."""
+        for name in self.WORKING:
+            setattr(self, f"submitted_{name}", None)
 
 
 class ResponseAttachment(Base):

@@ -25,9 +25,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from commission.auth.models import User
+from commission.consultations import answers
 from commission.consultations.models import (
     Answer,
     Consultation,
+    Question,
     Response,
     ResponseAttachment,
     StatedPosition,
@@ -200,7 +202,9 @@ def positions_statement(
         )
         .options(
             joinedload(Response.consultation).joinedload(Consultation.department),
-            joinedload(Response.consultation).selectinload(Consultation.questions),
+            joinedload(Response.consultation)
+            .selectinload(Consultation.questions)
+            .selectinload(Question.options),
             selectinload(Response.answers),
         )
         .order_by(Response.submitted_at.desc(), Response.id.desc())
@@ -243,20 +247,24 @@ class PositionRow:
     published: bool
 
 
+def _given(question: Question, answer: Answer | None) -> str:
+    """A signed-off answer's position, or its choice, number or ranking in
+    words (``answers.answer_text``); empty if none."""
+    if answer is None:
+        return ""
+    if answer.submitted_position is not None:
+        return answer.submitted_position.label
+    return answers.answer_text(question, answers.values(answer, submitted=True))
+
+
 def _answer_lines(response: Response) -> list[AnswerLine]:
     lines = []
     for number, question in enumerate(response.consultation.questions, start=1):
         answer: Answer | None = response.answer_for(question.id)
-        if answer is None or (answer.submitted_position is None and not answer.submitted_comment):
+        given = _given(question, answer)
+        if answer is None or (not given and not answer.submitted_comment):
             continue
-        lines.append(
-            AnswerLine(
-                number,
-                question.text,
-                answer.submitted_position.label if answer.submitted_position else "",
-                answer.submitted_comment or "",
-            )
-        )
+        lines.append(AnswerLine(number, question.text, given, answer.submitted_comment or ""))
     return lines
 
 
@@ -451,10 +459,9 @@ def compare(
         cells = []
         for response in chosen:
             answer = response.answer_for(question.id)
-            position = answer.submitted_position if answer else None
             cells.append(
                 CompareCell(
-                    position.label if position else "No answer",
+                    _given(question, answer) or "No answer",
                     (answer.submitted_comment or "") if answer else "",
                 )
             )

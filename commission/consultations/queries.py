@@ -42,7 +42,8 @@ def load_consultation(reference: str) -> Consultation:
         .options(
             joinedload(Consultation.department),
             joinedload(Consultation.lead_office),
-            selectinload(Consultation.questions),
+            selectinload(Consultation.questions).selectinload(Question.options),
+            selectinload(Consultation.sections),
             selectinload(Consultation.documents),
         )
     ).scalar_one_or_none()

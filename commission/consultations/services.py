@@ -19,7 +19,8 @@ from commission import signals
 from commission.audit import services as audit
 from commission.auth.models import User
 from commission.auth.roles import Role
-from commission.consultations import policy
+from commission.consultations import answers, policy
+from commission.consultations.answers import AnswerData, AnswerSnapshot, CheckedAnswer
 from commission.consultations.models import (
     Answer,
     Channel,
@@ -31,6 +32,8 @@ from commission.consultations.models import (
     Position,
     Question,
     QuestionKind,
+    QuestionOption,
+    QuestionSection,
     Response,
     ResponseAttachment,
     ResponseRevision,
@@ -187,17 +190,97 @@ class QuestionDetails:
     text: str
     hint: str = ""
     required: bool = True
+    options: list[str] = field(default_factory=list)
+    allow_other: bool = False
+    max_choices: int | None = None
+    unit: str = ""
+    min_value: float | None = None
+    max_value: float | None = None
+    decimals: int = 0
+    section_id: int | None = None
+
+
+MAX_OPTIONS = 20
+MAX_DECIMALS = 4
+
+
+def _check_question(consultation: Consultation, details: QuestionDetails) -> list[str]:
+    """The question's options, cleaned, once its kind's settings make
+    sense: a choice or ranking needs two options or more (each different),
+    a limit on choices between 1 and the number of options, bounds in
+    order, and decimal places from 0 to 4."""
+    options = [o.strip() for o in details.options if o.strip()]
+    if details.kind.has_options:
+        if len(options) < 2:
+            raise DomainError("Enter at least two options, one on each line", field="options")
+        if len(options) > MAX_OPTIONS:
+            raise DomainError(f"Enter {MAX_OPTIONS} options or fewer", field="options")
+        if any(len(o) > 200 for o in options):
+            raise DomainError("Each option must be 200 characters or fewer", field="options")
+        if len({o.casefold() for o in options}) != len(options):
+            raise DomainError("Each option must be different", field="options")
+    else:
+        options = []
+    if (
+        details.kind is QuestionKind.MULTIPLE_CHOICE
+        and details.max_choices is not None
+        and not 1 <= details.max_choices <= len(options)
+    ):
+        raise DomainError(
+            f"The most options a council can choose must be from 1 to {len(options)}",
+            field="max_choices",
+        )
+    if details.kind is QuestionKind.NUMBER:
+        if not 0 <= details.decimals <= MAX_DECIMALS:
+            raise DomainError(f"Decimal places must be from 0 to {MAX_DECIMALS}", field="decimals")
+        low, high = details.min_value, details.max_value
+        if low is not None and high is not None and low > high:
+            raise DomainError(
+                "The smallest number must be less than the largest", field="min_value"
+            )
+    if details.section_id is not None and details.section_id not in {
+        section.id for section in consultation.sections
+    }:
+        raise DomainError("Select a section from the list", field="section")
+    return options
+
+
+def _apply_question(question: Question, details: QuestionDetails, options: list[str]) -> None:
+    kind = details.kind
+    question.kind = kind
+    question.text = details.text.strip()
+    question.hint = details.hint.strip() or None
+    question.required = details.required
+    question.allow_other = details.allow_other and kind is QuestionKind.SINGLE_CHOICE
+    question.max_choices = details.max_choices if kind is QuestionKind.MULTIPLE_CHOICE else None
+    number = kind is QuestionKind.NUMBER
+    question.unit = (details.unit.strip() or None) if number else None
+    question.min_value = details.min_value if number else None
+    question.max_value = details.max_value if number else None
+    question.decimals = details.decimals if number else 0
+    question.section_id = details.section_id
+    # Options keep their ids in order; the words change in place.
+    kept = list(question.options)
+    for place, label in enumerate(options, start=1):
+        if place <= len(kept):
+            kept[place - 1].label = label
+            kept[place - 1].position = place
+        else:
+            question.options.append(QuestionOption(position=place, label=label))
+    for extra in kept[len(options) :]:
+        question.options.remove(extra)
 
 
 def add_question(*, consultation: Consultation, details: QuestionDetails, actor: User) -> Question:
     _check_questions_editable(consultation)
+    options = _check_question(consultation, details)
     question = Question(
         position=max((q.position for q in consultation.questions), default=0) + 1,
         kind=details.kind,
         text=details.text.strip(),
-        hint=details.hint.strip() or None,
         required=details.required,
     )
+    _apply_question(question, details, options)
     consultation.questions.append(question)
     db.session.flush()
     _record_question("question_added", "added", question, actor)
@@ -220,11 +303,10 @@ def _record_question(action: str, done: str, question: Question, actor: User) ->
 
 def update_question(*, question: Question, details: QuestionDetails, actor: User) -> Question:
     _check_questions_editable(question.consultation)
-    question.kind = details.kind
-    question.text = details.text.strip()
-    question.hint = details.hint.strip() or None
-    question.required = details.required
-    if db.session.is_modified(question):
+    options = _check_question(question.consultation, details)
+    before = [o.label for o in question.options]
+    _apply_question(question, details, options)
+    if db.session.is_modified(question) or before != options:
         _record_question("question_changed", "changed", question, actor)
     db.session.flush()
     return question
@@ -253,6 +335,92 @@ def move_question(*, question: Question, direction: str, actor: User) -> None:
         _record_question("question_moved", f"moved {direction}", question, actor)
     db.session.flush()
     db.session.expire(consultation, ["questions"])
+
+
+@dataclass
+class SectionDetails:
+    title: str
+    introduction: str = ""
+
+
+def _record_section(action: str, done: str, section: QuestionSection, actor: User) -> None:
+    consultation = section.consultation
+    audit.record(
+        action=action,
+        summary=f"{actor.full_name} {done} section {section.position} of "
+        f"{consultation.reference}: {section.title}",
+        actor=actor,
+        subject=consultation,
+        details={"section_id": section.id},
+    )
+
+
+def add_section(
+    *, consultation: Consultation, details: SectionDetails, actor: User
+) -> QuestionSection:
+    """A section groups questions under a title and introduction; sections
+    change when questions may (``_check_questions_editable``)."""
+    _check_questions_editable(consultation)
+    section = QuestionSection(
+        position=max((s.position for s in consultation.sections), default=0) + 1,
+        title=details.title.strip(),
+        introduction=details.introduction.strip() or None,
+    )
+    consultation.sections.append(section)
+    db.session.flush()
+    _record_section("section_added", "added", section, actor)
+    return section
+
+
+def update_section(
+    *, section: QuestionSection, details: SectionDetails, actor: User
+) -> QuestionSection:
+    _check_questions_editable(section.consultation)
+    section.title = details.title.strip()
+    section.introduction = details.introduction.strip() or None
+    if db.session.is_modified(section):
+        _record_section("section_changed", "changed", section, actor)
+    db.session.flush()
+    return section
+
+
+def remove_section(*, section: QuestionSection, actor: User) -> None:
+    """Its questions stay, in no section."""
+    consultation = section.consultation
+    _check_questions_editable(consultation)
+    _record_section("section_removed", "removed", section, actor)
+    for question in consultation.questions:
+        if question.section_id == section.id:
+            question.section_id = None
+    consultation.sections.remove(section)
+    for position, each in enumerate(consultation.sections, start=1):
+        each.position = position
+    db.session.flush()
+
+
+def move_section(*, section: QuestionSection, direction: str, actor: User) -> None:
+    """Move a section, with its questions, before the previous section (or
+    after the next): sections are shown in order, and so are their
+    questions, so the questions are renumbered to follow the sections."""
+    consultation = section.consultation
+    _check_questions_editable(consultation)
+    sections = list(consultation.sections)
+    index = sections.index(section)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(sections):
+        sections[index], sections[other] = sections[other], sections[index]
+        for position, each in enumerate(sections, start=1):
+            each.position = position
+        order = {each.id: place for place, each in enumerate(sections)}
+        questions = sorted(
+            consultation.questions,
+            key=lambda q: (order.get(q.section_id or 0, -1), q.position),
+        )
+        for position, question in enumerate(questions, start=1):
+            question.position = position
+        _record_section("section_moved", f"moved {direction}", section, actor)
+    db.session.flush()
+    db.session.expire(consultation, ["questions", "sections"])
 
 
 def open_consultation(*, consultation: Consultation, actor: User) -> Consultation:
@@ -404,7 +572,7 @@ def capacity(user: User, authority: Authority) -> Capacity:
 class ResponseData:
     overall_position: Position | None
     overall_comment: str
-    answers: dict[int, tuple[Position | None, str]] = field(default_factory=dict)
+    answers: dict[int, AnswerData] = field(default_factory=dict)
 
 
 def response_for(consultation: Consultation, authority: Authority) -> Response | None:
@@ -430,23 +598,20 @@ def comment_limit() -> int:
     return int(current_app.config["COMMENT_MAX_LENGTH"])
 
 
-def _check_lengths(data: ResponseData) -> None:
+def _checked(consultation: Consultation, data: ResponseData) -> dict[int, CheckedAnswer]:
+    """Every answer checked for its question's kind (``answers.check_answer``)
+    before anything is written: the first problem is refused on its field."""
     limit = comment_limit()
     if len(_newlines(data.overall_comment)) > limit:
         raise DomainError(
             f"Your comment must be {limit:,} characters or fewer", field="overall_comment"
         )
-    for question_id, (_, comment) in data.answers.items():
-        if len(_newlines(comment)) > limit:
-            raise DomainError(
-                f"Your comment must be {limit:,} characters or fewer",
-                field=f"comment_{question_id}",
-            )
-
-
-class AnswerSnapshot(TypedDict):
-    position: str | None
-    comment: str | None
+    return {
+        question.id: answers.check_answer(
+            question, data.answers.get(question.id, AnswerData()), limit
+        )
+        for question in consultation.questions
+    }
 
 
 class ResponseSnapshot(TypedDict):
@@ -466,12 +631,7 @@ def snapshot(response: Response) -> ResponseSnapshot:
         status=response.status.value,
         overall_position=response.overall_position.value if response.overall_position else None,
         overall_comment=response.overall_comment,
-        answers={
-            str(a.question_id): AnswerSnapshot(
-                position=a.position.value if a.position else None, comment=a.comment
-            )
-            for a in response.answers
-        },
+        answers={str(a.question_id): answers.snapshot(a) for a in response.answers},
         documents=[_document_name(a) for a in response.documents()],
     )
 
@@ -526,7 +686,7 @@ def save_draft(
         raise DomainError(f"You cannot change {authority.name}'s response")
     now = now_utc()
     _check_window(consultation, authority, now)
-    _check_lengths(data)
+    checked = _checked(consultation, data)
     response = response_for(consultation, authority)
     if response is None:
         if expected_version not in (None, 0):
@@ -535,7 +695,7 @@ def save_draft(
     elif expected_version != response.version:
         raise ResponseConflict(response)
     _check_not_awaiting(response)
-    _apply(response, consultation, data)
+    _apply(response, consultation, data, checked)
     response.status = ResponseStatus.DRAFT
     response.updated_by_id = actor.id
     response.updated_at = now
@@ -591,19 +751,20 @@ def _check_not_awaiting(response: Response) -> None:
         )
 
 
-def _apply(response: Response, consultation: Consultation, data: ResponseData) -> None:
+def _apply(
+    response: Response,
+    consultation: Consultation,
+    data: ResponseData,
+    checked: dict[int, CheckedAnswer],
+) -> None:
     response.overall_position = data.overall_position
     response.overall_comment = _clean(data.overall_comment)
     for question in consultation.questions:
-        position, comment = data.answers.get(question.id, (None, ""))
-        if question.kind is QuestionKind.FREE_TEXT:
-            position = None
         answer = response.answer_for(question.id)
         if answer is None:
             answer = Answer(question_id=question.id)
             response.answers.append(answer)
-        answer.position = position
-        answer.comment = _clean(comment)
+        answers.store(answer, checked.get(question.id) or CheckedAnswer())
 
 
 def missing_answers(response: Response, consultation: Consultation) -> list[tuple[str, str]]:
@@ -612,13 +773,12 @@ def missing_answers(response: Response, consultation: Consultation) -> list[tupl
     if response.overall_position is None:
         problems.append(("overall_position", "Select your authority's overall position"))
     for number, question in enumerate(consultation.questions, start=1):
-        if not question.required:
-            continue
-        answer = response.answer_for(question.id)
-        if question.kind is QuestionKind.POSITION and (answer is None or answer.position is None):
-            problems.append((f"position_{question.id}", f"Select a position for question {number}"))
-        if question.kind is QuestionKind.FREE_TEXT and (answer is None or not answer.comment):
-            problems.append((f"comment_{question.id}", f"Enter an answer to question {number}"))
+        if question.required and not answers.is_answered(
+            question, response.answer_for(question.id)
+        ):
+            problems.append(
+                (answers.field_name(question), answers.missing_message(question, number))
+            )
     return problems
 
 
@@ -688,7 +848,7 @@ def submit_response(
     amending = response.submission_count > 0
     # Read before anything changes, so reading does not flush a half-made
     # change: one sign-off is one UPDATE and one step of the version.
-    answers = list(response.answers)
+    answered = list(response.answers)
     attachments = list(response.attachments)
     control = authority.control_on(london_date(now))
     with _first_write_wins(consultation, authority):
@@ -696,9 +856,8 @@ def submit_response(
         response.channel = Channel.ONLINE
         response.submitted_position = response.overall_position
         response.submitted_comment = response.overall_comment
-        for answer in answers:
-            answer.submitted_position = answer.position
-            answer.submitted_comment = answer.comment
+        for answer in answered:
+            answer.sign_off()
         for attachment in attachments:
             attachment.in_submitted = attachment.in_working and not attachment.original
         response.submitted_at = now
@@ -720,6 +879,7 @@ class Change:
 
 
 def _describe(value: dict[str, Any] | None) -> str:
+    """The overall position and its comment, in one line."""
     if not value:
         return "Not answered"
     parts = []
@@ -734,7 +894,7 @@ def revision_changes(
     response: Response, consultation: Consultation
 ) -> list[tuple[ResponseRevision, list[Change]]]:
     """Each revision with what it changed, per answer, from the one before."""
-    numbered = {str(q.id): f"Question {n}" for n, q in enumerate(consultation.questions, 1)}
+    numbered = {str(q.id): (f"Question {n}", q) for n, q in enumerate(consultation.questions, 1)}
     result = []
     previous: dict[str, Any] = {}
     for revision in sorted(response.revisions, key=lambda r: r.id):
@@ -756,11 +916,17 @@ def revision_changes(
                     _describe(after_overall),
                 )
             )
-        for question_id, label in numbered.items():
+        for question_id, (label, question) in numbered.items():
             before = previous.get("answers", {}).get(question_id)
             after = current.get("answers", {}).get(question_id)
             if (before or {}) != (after or {}):
-                changes.append(Change(label, _describe(before), _describe(after)))
+                changes.append(
+                    Change(
+                        label,
+                        answers.describe(question, before),
+                        answers.describe(question, after),
+                    )
+                )
         before_documents = previous.get("documents", [])
         after_documents = current.get("documents", before_documents)
         if before_documents != after_documents:
@@ -1050,7 +1216,7 @@ def enter_letter_response(
             f"{authority.name} was not a member of the Commission on that date",
             field="authority",
         )
-    _check_lengths(data)
+    checked = _checked(consultation, data)
     existing = response_for(consultation, authority)
     if existing is not None:
         raise DomainError(_existing_refusal(existing), field="authority")
@@ -1064,7 +1230,7 @@ def enter_letter_response(
         updated_by_id=actor.id,
         updated_at=now,
     )
-    _apply(response, consultation, data)
+    _apply(response, consultation, data, checked)
     problems = missing_answers(response, consultation)
     if problems:
         raise DomainError(problems[0][1], field=problems[0][0])
@@ -1101,15 +1267,14 @@ def confirm_letter_response(*, response: Response, actor: User) -> Response:
     now = now_utc()
     authority = response.authority
     dated = response.letter_dated or london_date(now)
-    answers = list(response.answers)
+    answered = list(response.answers)
     control = authority.control_on(dated)
     with _first_write_wins(response.consultation, authority):
         response.status = ResponseStatus.SUBMITTED
         response.submitted_position = response.overall_position
         response.submitted_comment = response.overall_comment
-        for answer in answers:
-            answer.submitted_position = answer.position
-            answer.submitted_comment = answer.comment
+        for answer in answered:
+            answer.sign_off()
         response.submitted_at = now
         response.submitted_by_id = actor.id
         response.submission_count += 1
@@ -1164,16 +1329,15 @@ def withdraw_letter_response(
     response = response_for(consultation, authority)
     if response is None or not response.from_letter or response.confirmed_at is None:
         raise DomainError("There is no confirmed response from a letter to withdraw")
-    answers = list(response.answers)
+    answered = list(response.answers)
     attachments = list(response.attachments)
     with _first_write_wins(consultation, authority):
         response.status = ResponseStatus.DRAFT
         response.channel = Channel.ONLINE
         response.submitted_position = None
         response.submitted_comment = None
-        for answer in answers:
-            answer.submitted_position = None
-            answer.submitted_comment = None
+        for answer in answered:
+            answer.withdraw()
         for attachment in attachments:
             attachment.in_submitted = False
         response.submitted_at = None

@@ -23,12 +23,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response as HTTPResponse
+from wtforms.fields.choices import SelectChoice
 
 from commission import access, policy
 from commission.actions import run_action, run_button_action
 from commission.auth.roles import Role
+from commission.consultations import answers, positions, queries, services
 from commission.consultations import policy as consultation_policy
-from commission.consultations import positions, queries, services
 from commission.consultations.forms import (
     AttachmentForm,
     CompareForm,
@@ -36,11 +37,15 @@ from commission.consultations.forms import (
     DocumentForm,
     ExtensionForm,
     QuestionForm,
+    SectionForm,
     StatedPositionForm,
     build_letter_form,
     build_response_form,
+    fill_answers,
+    read_answers,
 )
 from commission.consultations.models import (
+    Answer,
     Consultation,
     ConsultationStatus,
     Extension,
@@ -48,6 +53,7 @@ from commission.consultations.models import (
     Position,
     Question,
     QuestionKind,
+    QuestionSection,
     Response,
 )
 from commission.consultations.queries import (
@@ -89,6 +95,22 @@ def _rules() -> dict[str, Any]:
         "can_write_reply_now": summary_policy.can_write_reply_now,
         "can_see_item": policy.can_see_item,
     }
+
+
+@bp.app_template_filter("kind_number")
+def _kind_number(value: float | None, decimals: int = 0) -> str:
+    return answers.format_number(value, decimals)
+
+
+@bp.app_template_global("answer_lines")
+def _answer_lines(question: Question, answer: Answer | None, submitted: bool = False) -> list[str]:
+    """An answer as the lines check-your-answers, the response and its PDF show."""
+    return answers.lines(question, answers.values(answer, submitted=submitted))
+
+
+@bp.app_template_global("answer_field")
+def _answer_field(question: Question) -> str:
+    return answers.field_name(question)
 
 
 REFERENCE = "<consultation:reference>"
@@ -348,17 +370,27 @@ def edit_consultation(reference: str) -> str | HTTPResponse:
 
 def _question_form(consultation: Consultation, question: Question | None) -> str | HTTPResponse:
     form = QuestionForm(obj=question) if request.method == "GET" and question else QuestionForm()
+    form.section.choices = [SelectChoice("", "No section")] + [
+        SelectChoice(str(section.id), section.title) for section in consultation.sections
+    ]
     if request.method == "GET" and question is None:
         form.kind.data = QuestionKind.POSITION.value
         form.required.data = True
+        form.decimals.data = "0"
     elif request.method == "GET" and question is not None:
-        form.kind.data = question.kind.value
+        form.fill(question)
     if form.validate_on_submit():
+        try:
+            kind = QuestionKind(form.kind.data)
+        except ValueError:
+            abort(400)
         details = services.QuestionDetails(
-            kind=QuestionKind(form.kind.data),
+            kind=kind,
             text=form.text.data or "",
             hint=form.hint.data or "",
             required=bool(form.required.data),
+            section_id=as_record_id(form.section.data) if form.section.data else None,
+            **form.settings(),
         )
 
         def work() -> Any:
@@ -441,6 +473,103 @@ def move_question(reference: str, question_id: int) -> HTTPResponse:
         lambda: services.move_question(question=question, direction=direction, actor=current_user),
         then=lambda: url_for(
             "consultations.show_consultation", reference=reference, _anchor="questions"
+        ),
+    )
+
+
+# Sections ------------------------------------------------------------------------------
+
+
+def _section_of(consultation: Consultation, section_id: int) -> QuestionSection:
+    section = next((s for s in consultation.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _section_form(
+    consultation: Consultation, section: QuestionSection | None
+) -> str | HTTPResponse:
+    form = SectionForm(obj=section) if request.method == "GET" and section else SectionForm()
+    if form.validate_on_submit():
+        details = services.SectionDetails(
+            title=form.title.data or "", introduction=form.introduction.data or ""
+        )
+
+        def work() -> Any:
+            if section is None:
+                services.add_section(consultation=consultation, details=details, actor=current_user)
+            else:
+                services.update_section(section=section, details=details, actor=current_user)
+
+        outcome = run_action(
+            work,
+            form=form,
+            success=lambda _: "Section saved",
+            then=lambda _: url_for(
+                "consultations.show_consultation",
+                reference=consultation.reference,
+                _anchor="sections",
+            ),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/section_form.html", form=form, consultation=consultation, section=section
+    )
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/new", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def add_section(reference: str) -> str | HTTPResponse:
+    return _section_form(load_consultation(reference), None)
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def edit_section(reference: str, section_id: int) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    return _section_form(consultation, _section_of(consultation, section_id))
+
+
+@bp.route(f"/consultations/{REFERENCE}/sections/<int:section_id>/remove", methods=["GET", "POST"])
+@access.roles(Role.SECRETARIAT)
+def remove_section(reference: str, section_id: int) -> str | HTTPResponse:
+    consultation = load_consultation(reference)
+    section = _section_of(consultation, section_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        outcome = run_action(
+            lambda: services.remove_section(section=section, actor=current_user),
+            form=form,
+            success=lambda _: "Section removed",
+            then=lambda _: url_for("consultations.show_consultation", reference=reference),
+        )
+        if outcome is not None:
+            return outcome
+    return render_template(
+        "consultations/confirm.html",
+        form=form,
+        consultation=consultation,
+        title="Remove this section",
+        explanation=f"{section.title}. Its questions stay, in no section.",
+        button="Remove section",
+        warning=True,
+    )
+
+
+@bp.post(f"/consultations/{REFERENCE}/sections/<int:section_id>/move")
+@access.roles(Role.SECRETARIAT)
+def move_section(reference: str, section_id: int) -> HTTPResponse:
+    consultation = load_consultation(reference)
+    section = _section_of(consultation, section_id)
+    direction = request.form.get("direction")
+    if not ConfirmForm().validate_on_submit() or direction not in {"up", "down"}:
+        abort(400)
+    return run_button_action(
+        lambda: services.move_section(section=section, direction=direction, actor=current_user),
+        then=lambda: url_for(
+            "consultations.show_consultation", reference=reference, _anchor="sections"
         ),
     )
 
@@ -655,15 +784,11 @@ def _response_data(form: FlaskForm, consultation: Consultation) -> services.Resp
         except ValueError:
             return None
 
-    data = services.ResponseData(
+    return services.ResponseData(
         overall_position=position(form.overall_position.data),
         overall_comment=form.overall_comment.data or "",
+        answers=read_answers(form, consultation.questions),
     )
-    for question in consultation.questions:
-        chosen = getattr(form, f"position_{question.id}", None)
-        comment = getattr(form, f"comment_{question.id}")
-        data.answers[question.id] = (position(chosen.data) if chosen else None, comment.data or "")
-    return data
 
 
 def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> None:
@@ -672,14 +797,7 @@ def _fill(form: FlaskForm, response: Response, consultation: Consultation) -> No
         response.overall_position.value if response.overall_position else None
     )
     form.overall_comment.data = response.overall_comment
-    for question in consultation.questions:
-        answer = response.answer_for(question.id)
-        if answer is None:
-            continue
-        chosen = getattr(form, f"position_{question.id}", None)
-        if chosen is not None:
-            chosen.data = answer.position.value if answer.position else None
-        getattr(form, f"comment_{question.id}").data = answer.comment
+    fill_answers(form, response, consultation.questions)
 
 
 RESPONSE_POLICY = "the authority's leader, mayor, deputies and officers, or the secretariat"

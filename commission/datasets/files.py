@@ -54,7 +54,7 @@ from commission.summaries.models import SummarySnapshot
 from commission.summaries.rows import thawed_rows
 
 # Part of every key: raise it when the files' layout or contents change.
-DATASET_VERSION = 1
+DATASET_VERSION = 2
 CSV_MIMETYPE = "text/csv"
 JSON_MIMETYPE = "application/json"
 FACTS_MIMETYPE = "application/json"
@@ -414,6 +414,7 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     },
     "comment": {"type": "string"},
     "themes": {"type": "string"},
+    "answer": {"type": "string"},
 }
 FIELD_NOTES = {
     "submitted_at": " (UTC, to the second)",
@@ -421,6 +422,7 @@ FIELD_NOTES = {
     "position": " (empty where none was given)",
     "comment": " (empty where there is none)",
     "themes": ", separated by a semicolon and a space",
+    "answer": "",
     "gss_code": " (empty where it has none)",
     "population": " (empty where it is not known)",
 }

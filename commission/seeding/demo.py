@@ -19,6 +19,7 @@ from commission.auth.models import Appointment, DelegatedPower, Delegation, User
 from commission.auth.passwords import hash_password
 from commission.auth.roles import Role
 from commission.consultations.models import (
+    OTHER,
     Answer,
     Channel,
     Consultation,
@@ -27,6 +28,8 @@ from commission.consultations.models import (
     Position,
     Question,
     QuestionKind,
+    QuestionOption,
+    QuestionSection,
     Response,
     ResponseRevision,
     ResponseStatus,
@@ -229,6 +232,125 @@ class DemoLoader:
         appointment.set_authority(authority)
         db.session.add(appointment)
         return appointment
+
+
+KEEN = frozenset({Position.SUPPORT, Position.SUPPORT_WITH_AMENDMENTS})
+
+
+def _ask_every_kind(consultation: Consultation) -> None:
+    """The English Deal's questions of every other kind, after its first
+    three, with the questions in two sections: a demonstration of each kind
+    and its summary."""
+    powers = QuestionSection(
+        position=1,
+        title="Powers and funding",
+        introduction="The default powers every strategic authority would hold, and how "
+        "established mayoral authorities would be funded.",
+    )
+    needs = QuestionSection(
+        position=2,
+        title="Your council's needs",
+        introduction="What your council would choose, need and put first.",
+    )
+    consultation.sections.extend([powers, needs])
+    for question in consultation.questions:
+        question.section = powers
+    asked: list[tuple[QuestionKind, str, dict[str, Any]]] = [
+        (
+            QuestionKind.SINGLE_CHOICE,
+            "Which body should hold an integrated settlement?",
+            {
+                "options": [
+                    "The mayoral strategic authority",
+                    "Its constituent councils jointly",
+                    "Each council separately",
+                ],
+                "allow_other": True,
+            },
+        ),
+        (
+            QuestionKind.MULTIPLE_CHOICE,
+            "Which default powers matter most to your area?",
+            {
+                "options": [
+                    "Transport",
+                    "Adult skills",
+                    "Housing and planning",
+                    "Employment support",
+                    "Public health",
+                ],
+                "max_choices": 3,
+            },
+        ),
+        (QuestionKind.YES_NO, "Would your council join a strategic authority if offered?", {}),
+        (
+            QuestionKind.NUMBER,
+            "How many staff would your council transfer to a strategic authority?",
+            {"unit": "full-time staff", "min_value": 0, "max_value": 2000},
+        ),
+        (
+            QuestionKind.RANKING,
+            "Rank these priorities for the first year",
+            {"options": ["Transport", "Skills", "Housing"]},
+        ),
+        (
+            QuestionKind.SHORT_TEXT,
+            "Who leads devolution for your council?",
+            {"required": False},
+        ),
+    ]
+    for kind, text, settings in asked:
+        labels = settings.pop("options", [])
+        question = Question(
+            position=len(consultation.questions) + 1,
+            kind=kind,
+            text=text,
+            required=settings.pop("required", True),
+            section=needs,
+            **settings,
+        )
+        question.options = [
+            QuestionOption(position=place, label=label)
+            for place, label in enumerate(labels, start=1)
+        ]
+        consultation.questions.append(question)
+    db.session.flush()
+
+
+DEMO_LEADS = ["Director of Place", "Chief Executive", "Director of Economy", "Leader's office"]
+
+
+def _kind_answer(
+    question: Question, rng: random.Random, *, keen: bool, people: Authority
+) -> Answer | None:
+    """A demo council's signed-off answer to a question of one of the other
+    kinds (keener councils lean to the mayoral options), or None for an
+    optional question left unanswered."""
+    answer = Answer(question_id=question.id)
+    options = [o.id for o in question.options]
+    kind = question.kind
+    if kind is QuestionKind.SINGLE_CHOICE:
+        weights = [6, 3, 1] if keen else [1, 3, 5]
+        if rng.random() < 0.08:
+            answer.choice, answer.text = OTHER, "A county-wide partnership board"
+        else:
+            answer.choice = str(rng.choices(options, weights=weights)[0])
+    elif kind is QuestionKind.MULTIPLE_CHOICE:
+        answer.choices = sorted(rng.sample(options, rng.randint(1, question.max_choices or 1)))
+    elif kind is QuestionKind.YES_NO:
+        weights = [7, 1, 2] if keen else [2, 5, 3]
+        answer.choice = rng.choices(["yes", "no", "dont_know"], weights=weights)[0]
+    elif kind is QuestionKind.NUMBER:
+        scale = max(people.population or 0, 50_000) / 10_000
+        answer.number = float(min(2000, round(scale * rng.uniform(0.5, 2.0))))
+    elif kind is QuestionKind.RANKING:
+        answer.ranking = rng.sample(options, len(options))
+    elif kind is QuestionKind.SHORT_TEXT:
+        if rng.random() < 0.4:
+            return None
+        answer.comment = rng.choice(DEMO_LEADS)
+    answer.sign_off()
+    return answer
 
 
 def _office(department: str, title: str) -> MinisterialOffice:
@@ -475,8 +597,12 @@ def load_demo_consultations(*, secretariat: User) -> None:
         return
     now = now_utc()
     rng = random.Random(1997)  # noqa: S311  (repeatable demo positions)
+    # The other kinds' answers draw from their own sequence, so the positions
+    # stay what they were before those kinds were asked.
+    kinds_rng = random.Random(2027)  # noqa: S311
     english_deal = _english_deal(secretariat, now)
-    _respond_to_english_deal(english_deal, rng, now)
+    _ask_every_kind(english_deal)
+    _respond_to_english_deal(english_deal, rng, kinds_rng, now)
     _sure_start(secretariat, now)
     _care_integration(secretariat, now)
     db.session.flush()
@@ -553,7 +679,9 @@ def _lean(authority: Authority, control: PoliticalControl | None) -> list[int]:
     return lean
 
 
-def _respond_to_english_deal(consultation: Consultation, rng: random.Random, now: datetime) -> None:
+def _respond_to_english_deal(
+    consultation: Consultation, rng: random.Random, kinds_rng: random.Random, now: datetime
+) -> None:
     """150 member authorities' submitted responses, each position drawn by
     the authority's lean."""
     members = list(
@@ -567,13 +695,14 @@ def _respond_to_english_deal(consultation: Consultation, rng: random.Random, now
     members = [a for a in members if a.membership_on(responding_day)]
     rng.shuffle(members)
     for authority in sorted(members[:150], key=lambda a: a.name):
-        _demo_response(consultation, authority, rng, now, responding_day)
+        _demo_response(consultation, authority, rng, kinds_rng, now, responding_day)
 
 
 def _demo_response(
     consultation: Consultation,
     authority: Authority,
     rng: random.Random,
+    kinds_rng: random.Random,
     now: datetime,
     responding_day: date,
 ) -> None:
@@ -607,9 +736,14 @@ def _demo_response(
                 submitted_position=chosen,
                 submitted_comment=comment,
             )
-        else:
+        elif question.kind is QuestionKind.FREE_TEXT:
             text = rng.choice(COMMENTS[overall.value])
             answer = Answer(question_id=question.id, comment=text, submitted_comment=text)
+        else:
+            given = _kind_answer(question, kinds_rng, keen=overall in KEEN, people=authority)
+            if given is None:
+                continue
+            answer = given
         response.answers.append(answer)
     db.session.add(response)
     db.session.flush()
@@ -660,8 +794,8 @@ def _sure_start(secretariat: User, now: datetime) -> None:
 
 
 def _care_integration(secretariat: User, now: datetime) -> None:
-    """A draft, opening in a fortnight."""
-    _demo_consultation(
+    """A draft, opening in a fortnight, its first section still being written."""
+    care = _demo_consultation(
         secretariat,
         "DHSC",
         "Minister for Care",
@@ -673,4 +807,11 @@ def _care_integration(secretariat: User, now: datetime) -> None:
         status=ConsultationStatus.DRAFT,
         opens_at=now + timedelta(days=14),
         closes_at=now + timedelta(days=70),
+    )
+    care.sections.append(
+        QuestionSection(
+            position=1,
+            title="Pooled budgets",
+            introduction="How councils and the NHS would pool and oversee budgets.",
+        )
     )

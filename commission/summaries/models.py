@@ -44,6 +44,64 @@ class GroupTable(PositionTable):
     group: str
 
 
+class OptionFigure(TypedDict):
+    """One option's (or "Other"'s, or yes/no/don't know's) figures: how many
+    respondents chose it and their population, with shares of each (of the
+    question's respondents: several choices can add up to more than 100)."""
+
+    value: str
+    label: str
+    count: int
+    percent: float
+    population: int
+    weighted: float
+
+
+class RankFigure(TypedDict):
+    """One option of a ranking: its mean rank (1 is first), by head-count
+    and weighted by population, and how many put it first."""
+
+    value: str
+    label: str
+    mean_rank: float | None
+    weighted_mean_rank: float | None
+    first: int
+    first_percent: float
+    first_population: int
+    first_weighted: float
+
+
+class KindTable(TypedDict):
+    """A group's figures for a choice, yes/no, number or ranking question:
+    ``options`` for the choices and yes/no, ``ranks`` for a ranking, the
+    number's total, median, range and means for a number."""
+
+    group: str
+    respondents: int
+    population: int
+    options: NotRequired[list[OptionFigure]]
+    ranks: NotRequired[list[RankFigure]]
+    total: NotRequired[float | None]
+    median: NotRequired[float | None]
+    min: NotRequired[float | None]
+    max: NotRequired[float | None]
+    mean: NotRequired[float | None]
+    weighted_mean: NotRequired[float | None]
+
+
+class KindFigures(TypedDict):
+    """A question's figures by its kind (``summaries.kinds``): overall and
+    by control at the time of the response, type and region."""
+
+    kind: str
+    unit: str
+    decimals: int
+    overall: KindTable
+    by_control: list[KindTable]
+    by_type: list[KindTable]
+    by_region: list[KindTable]
+
+
 class QuestionFigures(TypedDict):
     id: int
     number: int
@@ -56,6 +114,9 @@ class QuestionFigures(TypedDict):
     comments: NotRequired[int]
     by_type: NotRequired[list[GroupTable]]
     by_region: NotRequired[list[GroupTable]]
+    # Choice, yes/no, number and ranking questions' own figures; summaries
+    # frozen before these kinds existed have none.
+    figures: NotRequired[KindFigures]
 
 
 class CoverageRow(TypedDict):

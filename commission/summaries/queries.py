@@ -42,6 +42,7 @@ from commission.membership.models import (
 )
 from commission.membership.queries import current_controls
 from commission.pagination import NarrowPagination, paginate_narrow
+from commission.summaries.kinds import add_kind_figures
 from commission.summaries.models import (
     AnswerTag,
     Coverage,
@@ -721,7 +722,13 @@ def compute_summary(
         "by_control": _group_tables(overall.groups.get("by_control")),
         "by_type": _group_tables(overall.groups.get("by_type")),
         "by_region": _group_tables(overall.groups.get("by_region")),
-        "questions": _question_figures(consultation, numbered, splits=splits),
+        "questions": add_kind_figures(
+            consultation,
+            numbered,
+            _question_figures(consultation, numbered, splits=splits),
+            splits=splits,
+            label=_Labels(),
+        ),
         "themes": themes,
         "question_themes": question_themes,
         "quotations": quotations_of,
@@ -743,7 +750,10 @@ def compute_question(
     if not 1 <= number <= len(questions):
         return None
     at = at or now_utc()
-    [question] = _question_figures(consultation, [(number, questions[number - 1])])
+    asked = [(number, questions[number - 1])]
+    [question] = add_kind_figures(
+        consultation, asked, _question_figures(consultation, asked), splits=True, label=_Labels()
+    )
     return {
         "computed_at": at.isoformat(),
         "question": question,

@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from commission.consultations.models import Answer, Consultation, Response
+from commission.consultations.answers import QuestionShape, answer_text
+from commission.consultations.models import Answer, Consultation, QuestionOption, Response
 from commission.extensions import db
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
@@ -42,6 +43,7 @@ RAW_HEADER = [
     "Position",
     "Comment",
     "Themes",
+    "Answer",
 ]
 SUBMITTED_COLUMN = RAW_HEADER.index("Submitted")
 COMMENT_COLUMN = RAW_HEADER.index("Comment")
@@ -57,6 +59,7 @@ class RawRowSource(NamedTuple):
     reference: str
     questions: list[tuple[int, str]]
     themes: dict[int, str]
+    shapes: dict[int, QuestionShape]
 
 
 def raw_row_source(consultation: Consultation) -> RawRowSource:
@@ -65,7 +68,24 @@ def raw_row_source(consultation: Consultation) -> RawRowSource:
         consultation.reference,
         [(question.id, question.text) for question in consultation.questions],
         _themes_by_answer(consultation.id),
+        _shapes(consultation),
     )
+
+
+def _shapes(consultation: Consultation) -> dict[int, QuestionShape]:
+    """The kind and options of each question answered in words other than a
+    position or comment, for the "Answer" column (options in one statement,
+    none if no question has any)."""
+    asked = [q for q in consultation.questions if not q.kind.takes_comment]
+    options: dict[int, dict[str, str]] = {q.id: {} for q in asked}
+    if any(q.kind.has_options for q in asked):
+        for question_id, option_id, label in db.session.execute(
+            select(QuestionOption.question_id, QuestionOption.id, QuestionOption.label).where(
+                QuestionOption.question_id.in_([q.id for q in asked])
+            )
+        ):
+            options[question_id][str(option_id)] = label
+    return {q.id: QuestionShape.of(q, options[q.id]) for q in asked}
 
 
 def _themes_by_answer(consultation_id: int) -> dict[int, str]:
@@ -108,6 +128,11 @@ def _statement(consultation_id: int) -> Any:
             Answer.question_id,
             Answer.submitted_position.label("answer_position"),
             Answer.submitted_comment.label("answer_comment"),
+            Answer.submitted_choice,
+            Answer.submitted_choices,
+            Answer.submitted_number,
+            Answer.submitted_ranking,
+            Answer.submitted_text,
         )
         .join(Authority, Authority.id == Response.authority_id)
         .outerjoin(Answer, Answer.response_id == Response.id)
@@ -148,6 +173,7 @@ def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
                 first.submitted_position.label if first.submitted_position else "",
                 first.submitted_comment or "",
                 "",
+                "",
             ]
             for number, (question_id, text) in enumerate(source.questions, start=1):
                 answer = answers.get(question_id)
@@ -158,9 +184,25 @@ def iter_raw_rows(source: RawRowSource) -> Iterator[list[Any]]:
                     answer.answer_position.label if answer and answer.answer_position else "",
                     (answer.answer_comment or "") if answer else "",
                     source.themes.get(answer.answer_id, "") if answer else "",
+                    _answer(source.shapes.get(question_id), answer),
                 ]
     finally:
         result.close()
+
+
+def _answer(shape: QuestionShape | None, row: Any) -> str:
+    if shape is None or row is None:
+        return ""
+    return answer_text(
+        shape,
+        {
+            "choice": row.submitted_choice,
+            "choices": row.submitted_choices,
+            "number": row.submitted_number,
+            "ranking": row.submitted_ranking,
+            "text": row.submitted_text,
+        },
+    )
 
 
 def raw_rows(consultation: Consultation) -> list[list[Any]]:

@@ -58,6 +58,7 @@ from commission.summaries import policy as summary_policy
 from commission.summaries import services
 from commission.summaries.charts import chart_digest
 from commission.summaries.forms import ADD, ALL_SHOWN, SELECTED, BulkThemesForm
+from commission.summaries.kinds import FIGURE_HEADER, figure_rows, question_figure_rows
 from commission.summaries.models import (
     MapRecord,
     Summary,
@@ -102,6 +103,7 @@ REF = "/consultations/<consultation:reference>"
 
 FIGURES = "summaries/_figures.html"
 CHARTS = "summaries/_charts.html"
+KINDS = "summaries/_kinds.html"
 
 
 def _audience(consultation: Consultation) -> SummarySnapshot | None:
@@ -166,7 +168,7 @@ def _figures(
     date. A snapshot's are kept under the snapshot. Either way a change to
     the templates makes them again."""
     choice, responses = _map_choice(consultation)
-    digest = template_digest(FIGURES, CHARTS, *MAP_TEMPLATES) + chart_digest() + map_digest()
+    digest = template_digest(FIGURES, CHARTS, KINDS, *MAP_TEMPLATES) + chart_digest() + map_digest()
     shown = f"{choice.view}:{choice.question}:{choice.region}:{responses}"
     if snapshot is None:
         key = cache_key(
@@ -341,7 +343,7 @@ def _question_page(
             "question-page",
             *made_from,
             shown,
-            template_digest(QUESTION_BODY, CHARTS, MAP_FIGURE, *MAP_TEMPLATES)
+            template_digest(QUESTION_BODY, CHARTS, KINDS, MAP_FIGURE, *MAP_TEMPLATES)
             + chart_digest()
             + map_digest(),
         ),
@@ -382,6 +384,11 @@ def _summary_spreadsheet(data: Summary, rows: Iterable[list[Any]]) -> bytes:
             spreadsheet.append(
                 sheet, [r["label"], r["count"], r["percent"], r["population"], r["weighted"]]
             )
+        if "figures" in question:
+            spreadsheet.append(sheet, [""])
+            spreadsheet.append(sheet, ["Split", "Group", "Answer", "Measure", "Value"])
+            for row in question_figure_rows(question):
+                spreadsheet.append(sheet, row)
     _themes_sheet(spreadsheet, data)
     widths = [RAW_WIDTHS.get(heading, len(heading)) for heading in RAW_HEADER]
     raw = spreadsheet.sheet("Raw responses", RAW_HEADER, widths)
@@ -436,6 +443,7 @@ RAW_WIDTHS = {
     "Position": 22,
     "Comment": 60,
     "Themes": 30,
+    "Answer": 40,
 }
 
 
@@ -567,6 +575,8 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
     consultation = load_consultation(reference)
     if request.args.get("list") == "not-responded":
         return _download_not_responded(consultation, file_format)
+    if request.args.get("list") == "figures":
+        return _download_figures(consultation, file_format)
     snapshot_id = as_record_id(request.args.get("snapshot"))
     if snapshot_id is not None:
         snapshot = load_snapshot(consultation, snapshot_id)
@@ -583,6 +593,32 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
         return _live_download(consultation, file_format)
     return _snapshot_download(
         consultation, published, file_format, name=f"{consultation.reference}-summary"
+    )
+
+
+def _download_figures(consultation: Consultation, file_format: str) -> HTTPResponse:
+    """Every question's figures (positions, choices, numbers, rankings),
+    overall and split, as a CSV: a frozen snapshot's (``?snapshot=<id>``),
+    or the published snapshot's once published,
+    live before for the summary's audience, not found for others."""
+    if file_format != "csv":
+        abort(404)
+    snapshot_id = as_record_id(request.args.get("snapshot"))
+    published = (
+        load_snapshot(consultation, snapshot_id)
+        if snapshot_id is not None
+        else services.published_snapshot(consultation)
+    )
+    if published is not None:
+        data = published.data
+    elif summary_policy.can_see_live(consultation, current_user):
+        data = compute_summary(consultation, quotations=False)
+    else:
+        abort(404)
+    return csv_response(
+        f"{consultation.reference}-figures.csv",
+        FIGURE_HEADER,
+        list(figure_rows(data.get("questions") or [])),
     )
 
 

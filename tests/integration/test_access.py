@@ -16,6 +16,7 @@ from flask import Flask, url_for
 from commission import access
 from commission.access import RuleKind
 from commission.auth.roles import Role
+from commission.consultations.models import QuestionSection
 from commission.meetings.models import MeetingStatus
 from commission.timeutil import today
 from commission.tokens.services import create_token
@@ -84,6 +85,8 @@ def targets(app, app_ctx) -> dict[str, Target]:
     signed_off = factories.submitted_response(consultation=consultation, authority=council)
     attachment = factories.response_attachment(response=signed_off, in_submitted=True)
     question = consultation.questions[0]
+    section = QuestionSection(position=1, title="Delivery")
+    consultation.sections.append(section)
     on_consultation = {"reference": consultation.reference}
     on_response = {**on_consultation, "slug": council.slug}
     on_attachment = {**on_response, "attachment_id": attachment.id}
@@ -157,6 +160,10 @@ def targets(app, app_ctx) -> dict[str, Target]:
         "consultations.show_consultation": on_consultation,
         "consultations.edit_consultation": on_consultation,
         "consultations.add_question": on_consultation,
+        "consultations.add_section": on_consultation,
+        "consultations.edit_section": {**on_consultation, "section_id": section.id},
+        "consultations.remove_section": {**on_consultation, "section_id": section.id},
+        "consultations.move_section": {**on_consultation, "section_id": section.id},
         "consultations.edit_question": {**on_consultation, "question_id": question.id},
         "consultations.remove_question": {**on_consultation, "question_id": question.id},
         "consultations.move_question": {**on_consultation, "question_id": question.id},

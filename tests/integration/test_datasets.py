@@ -41,6 +41,7 @@ HEADER = [
     "position",
     "comment",
     "themes",
+    "answer",
 ]
 
 
@@ -357,9 +358,10 @@ def test_statements_do_not_grow_with_rows(client, app_ctx):
 
     assert after == before
     # The datasets, then the kept facts and files (the page and the files of
-    # everything); a consultation's files add its loader's reads.
+    # everything); a consultation's files add its loader's reads (with its
+    # questions' options and its sections).
     assert before[:3] == [4, 5, 4]
-    assert max(before[3:]) <= 8
+    assert max(before[3:]) <= 10
 
 
 def test_make_datasets_makes_what_is_not_kept(app, client, app_ctx):

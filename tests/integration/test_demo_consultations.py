@@ -68,9 +68,25 @@ def test_three_demo_consultations_in_three_states(demo):
     assert effective_status(english_deal) is ConsultationStatus.CLOSED  # closed by time
     assert "adult social care" in care.title.lower()
     assert care.status is ConsultationStatus.DRAFT
-    for consultation in (sure_start, english_deal):
-        kinds = [q.kind for q in consultation.questions]
-        assert kinds == [QuestionKind.POSITION, QuestionKind.POSITION, QuestionKind.FREE_TEXT]
+    kinds = [q.kind for q in sure_start.questions]
+    assert kinds == [QuestionKind.POSITION, QuestionKind.POSITION, QuestionKind.FREE_TEXT]
+    # The English Deal asks a question of every kind, in two sections.
+    assert [q.kind for q in english_deal.questions] == [
+        QuestionKind.POSITION,
+        QuestionKind.POSITION,
+        QuestionKind.FREE_TEXT,
+        QuestionKind.SINGLE_CHOICE,
+        QuestionKind.MULTIPLE_CHOICE,
+        QuestionKind.YES_NO,
+        QuestionKind.NUMBER,
+        QuestionKind.RANKING,
+        QuestionKind.SHORT_TEXT,
+    ]
+    assert [s.title for s in english_deal.sections] == [
+        "Powers and funding",
+        "Your council's needs",
+    ]
+    assert all(q.section is not None for q in english_deal.questions)
 
     item = db.session.execute(
         select(AgendaItem).where(AgendaItem.title.like("Reviving Sure Start%"))
@@ -88,7 +104,13 @@ def test_the_closed_consultation_has_about_150_varied_responses(demo):
     assert all(r.submitted_at < english_deal.closes_at for r in responses)
     assert all(r.updated_at == r.submitted_at for r in responses)
     assert all(r.submitted_position is r.overall_position for r in responses)
-    assert all(len(r.answers) == 3 for r in responses)
+    # Every required question is answered; the optional short text by some.
+    assert all(8 <= len(r.answers) <= 9 for r in responses)
+    assert any(len(r.answers) == 8 for r in responses)
+    number = english_deal.questions[6]
+    places = [r.answer_for(number.id).submitted_number for r in responses]
+    assert all(p is not None and 0 <= p <= 2000 for p in places)
+    assert len(set(places)) > 20
     free_text = english_deal.questions[2]
     assert all(r.answer_for(free_text.id).submitted_comment for r in responses)
 

@@ -305,7 +305,7 @@ THEMES_HEADER = [
 def test_csv_gives_each_answers_themes(tagged, secretariat):
     header, *rows = read_csv(secretariat.get(url(tagged, "csv")))
 
-    assert header[-1] == "Themes"
+    assert header[-2:] == ["Themes", "Answer"]
     assert [(r[2], r[9], r[13]) for r in rows] == [
         ("Ashford", "Overall", ""),
         ("Ashford", "1", "funding"),
@@ -432,8 +432,8 @@ def test_a_snapshot_frozen_before_themes_were_kept_still_downloads(consultation,
     address = url(consultation, "{}") + f"?snapshot={snapshot.id}"
 
     header, row = read_csv(secretariat.get(address.format("csv")))
-    assert header[-1] == "Themes"
-    assert row[12:] == ["A comment", ""]
+    assert header[-2:] == ["Themes", "Answer"]
+    assert row[12:] == ["A comment", "", ""]
     book = workbook(secretariat.get(address.format("xlsx")))
     assert values(book["Themes"]) == [THEMES_HEADER]
     assert "Published summary" not in pdf_text(secretariat.get(address.format("pdf")))
