@@ -390,7 +390,7 @@ class CompareLine:
     number: int | None
     text: str
     cells: list[CompareCell]
-    figures: list[FigureRow] | None
+    figures: list[str] | None
 
 
 @dataclass(frozen=True)
@@ -402,17 +402,47 @@ class Comparison:
     control: list[str]
 
 
-def _figures(summary: Summary | None, number: int | None) -> list[FigureRow] | None:
+def _figures(summary: Summary | None, number: int | None) -> list[str] | None:
     """All members' figures for the whole response (``number`` None) or one
-    question, from a computed or published summary."""
+    question, from a computed or published summary, a line each: each
+    position's or option's count and share, a ranking's mean ranks, a
+    number's total, median and range; None for free text."""
     if summary is None:
         return None
     if number is None:
-        return summary["overall"]["rows"]
+        return _position_lines(summary["overall"]["rows"])
     question = question_from_summary(summary, number)
-    if question is None or not question["question"].get("rows"):
+    if question is None:
         return None
-    return question["question"]["rows"]
+    figures = question["question"]
+    if figures.get("rows"):
+        return _position_lines(figures["rows"])
+    kind = figures.get("figures")
+    if kind is None:
+        return None  # free text
+    overall = kind["overall"]
+    if kind["kind"] == "number":
+        if not overall["respondents"]:
+            return ["No numbers given"]
+        unit = f" {kind['unit']}" if kind["unit"] else ""
+        given = (
+            overall.get("total"),
+            overall.get("median"),
+            overall.get("min"),
+            overall.get("max"),
+        )
+        total, median, low, high = (answers.format_number(v, kind["decimals"]) for v in given)
+        return [f"Total: {total}{unit}", f"Median: {median}{unit}", f"Range: {low} to {high}{unit}"]
+    if kind["kind"] == "ranking":
+        return [
+            f"{rank['label']}: mean rank {rank['mean_rank']}, first for {rank['first']}"
+            for rank in overall.get("ranks", [])
+        ]
+    return [f"{o['label']}: {o['count']} ({o['percent']}%)" for o in overall.get("options", [])]
+
+
+def _position_lines(rows: list[FigureRow]) -> list[str] | None:
+    return [f"{row['label']}: {row['count']} ({row['percent']}%)" for row in rows] or None
 
 
 def compare(

@@ -368,3 +368,22 @@ def test_a_councils_record_of_positions_gives_each_kinds_answer(consultation, se
     record = ok(secretariat.get(f"/authorities/{barton.slug}/positions")).get_text(" ", strip=True)
     assert "300 places" in record
     assert "1. Speed; 2. Funding; 3. Flexibility" in record
+
+
+def test_compared_with_all_members_each_kind_shows_its_figures(consultation, secretariat):
+    from commission.membership.models import Authority
+
+    slug = db.session.execute(
+        db.select(Authority.slug).where(Authority.name == "Barton")
+    ).scalar_one()
+    compared = ok(
+        secretariat.get(
+            f"/consultations/{consultation.reference}/compare",
+            query_string={"authority": slug, "with": "all"},
+        )
+    ).get_text(" ", strip=True)
+
+    assert "Councils: 2 (50.0%)" in compared  # one choice, of four respondents
+    assert "Total: 450" in compared and "Median: 100" in compared  # 100, 300 and 50
+    assert "Range: 50 to 300" in compared
+    assert "Speed: mean rank" in compared and "first for" in compared
