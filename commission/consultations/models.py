@@ -448,12 +448,12 @@ class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (
         UniqueConstraint("response_id", "question_id"),
-        # Each response's signed-off comments, without their text: the
+        # Each question's signed-off comments, without their text: the
         # comments on a summary are found, sorted and counted from this alone.
         Index(
             "ix_answers_commented",
-            "response_id",
             "question_id",
+            "response_id",
             "id",
             sqlite_where=text("submitted_comment IS NOT NULL"),
             postgresql_where=text("submitted_comment IS NOT NULL"),

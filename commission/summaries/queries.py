@@ -832,10 +832,12 @@ def comments_statement(consultation: Consultation, filters: dict[str, str]) -> A
 
     Narrow on purpose: the list is sorted and counted on (answer, question,
     council) alone, and only a page's comments are read in full
-    (``commented_answers``). The answers are reached from the consultation's
-    signed-off responses through the index of commented answers (each
-    response's comments, without its text), so the cost follows the
-    consultation's own comments, never every answer ever given."""
+    (``commented_answers``). The answers are bounded twice by the
+    consultation, by its signed-off responses and by its own questions (the
+    questions are already loaded for the page), and read through the index
+    of each question's comments without their text: so the cost follows the
+    consultation's own comments. Bounded by the responses alone, the planner
+    could walk every answer ever given in question order to save a sort."""
     statement = (
         select(Answer.id)
         .join(Response, Response.id == Answer.response_id)
@@ -843,6 +845,7 @@ def comments_statement(consultation: Consultation, filters: dict[str, str]) -> A
         .where(
             Response.consultation_id == consultation.id,
             Response.submitted_at.is_not(None),
+            Answer.question_id.in_([question.id for question in consultation.questions]),
             Answer.submitted_comment.is_not(None),
         )
         .order_by(Answer.question_id, Authority.name, Answer.id)

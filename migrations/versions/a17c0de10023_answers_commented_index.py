@@ -1,8 +1,9 @@
-"""An index of each response's signed-off comments, without their text
+"""An index of each question's signed-off comments, without their text
 
 The comments on a summary are sorted and counted on (answer, question,
-council) alone; this index gives them from the consultation's responses
-without reading each answer's row, nor any answer that has no comment.
+council) alone; this index gives them for the consultation's own questions,
+in question order, without reading each answer's row, nor any answer that
+has no comment.
 
 Revision ID: a17c0de10023
 Revises: a17c0de10019
@@ -26,7 +27,7 @@ def upgrade():
     with op.batch_alter_table('answers', schema=None) as batch_op:
         batch_op.create_index(
             'ix_answers_commented',
-            ['response_id', 'question_id', 'id'],
+            ['question_id', 'response_id', 'id'],
             unique=False,
             sqlite_where=COMMENTED,
             postgresql_where=COMMENTED,

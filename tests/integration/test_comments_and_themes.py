@@ -539,6 +539,7 @@ def test_the_comments_page_costs_the_same_whatever_the_history_themes_or_filters
     found = [s for s in for_many if "count(*) OVER ()" in s]
     assert len(found) == 1
     assert "responses.consultation_id = " in found[0]
+    assert "answers.question_id IN (" in found[0]
     assert "submitted_comment IS NOT NULL" in found[0]
     read = [s for s in for_many if "answers.submitted_comment," in s]
     assert len(read) == 1
