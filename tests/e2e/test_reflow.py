@@ -67,7 +67,7 @@ from flask import url_for
 from sqlalchemy import select
 from commission.auth.models import Appointment, User
 from commission.auth.roles import Role
-from commission.consultations.models import ConsultationStatus
+from commission.consultations.models import ConsultationStatus, QuestionSection
 from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from commission.membership import services as membership
@@ -119,6 +119,12 @@ unpublished = f.consultation(title="Bus franchising: the next steps",
     status=ConsultationStatus.OPEN, opens_at=now_utc() - timedelta(days=40),
     closes_at=now_utc() - timedelta(days=2), department=dfe)
 f.submitted_response(consultation=unpublished, authority=councils[1])
+# A draft with questions and a section: its page offers every editing step.
+drafted = f.consultation(title="Adult skills: the draft", status=ConsultationStatus.DRAFT,
+    opens_at=now_utc() + timedelta(days=14), closes_at=now_utc() + timedelta(days=60),
+    department=dfe)
+drafted.sections.append(QuestionSection(position=1, title="Skills funding",
+    introduction="How adult skills funding would reach councils."))
 for local in ("secretariat", "chair", "minister", "leader", "officer", "mayor"):
     tokens.create_token(name="Analysis", days=30, actor=person(local))
 
@@ -140,6 +146,7 @@ with app.test_request_context():
         url_for("meetings.edit_agenda", slug=papered.slug),
         url_for("consultations.show_consultation", reference=closed.reference),
         url_for("consultations.show_consultation", reference=lettered.reference),
+        url_for("consultations.show_consultation", reference=drafted.reference),
         url_for("summaries.show_summary", reference=unpublished.reference),
         url_for("policies.show_policy", slug=journey.slug),
         url_for("authorities.show_authority", slug=leaving.slug),
