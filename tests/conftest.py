@@ -236,6 +236,15 @@ def audit_events(action: str) -> list[AuditEvent]:
     )
 
 
+WRITES = re.compile(r"\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.IGNORECASE)
+
+
+def _reads_only(statement: str) -> bool:
+    """A SELECT, or a WITH whose CTEs feed a SELECT and write nothing."""
+    start = statement.lstrip()[:4].upper()
+    return start == "SELE" or (start == "WITH" and not WRITES.search(statement))
+
+
 @contextmanager
 def count_statements(*, selects_only: bool = False) -> Iterator[list[str]]:
     """Collect the SQL statements (or only the SELECTs) run while the block
@@ -247,7 +256,7 @@ def count_statements(*, selects_only: bool = False) -> Iterator[list[str]]:
     def before(
         conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> None:
-        if not selects_only or statement.lstrip().upper().startswith("SELECT"):
+        if not selects_only or _reads_only(statement):
             statements.append(statement)
 
     connection = db.session.connection()

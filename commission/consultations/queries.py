@@ -31,21 +31,29 @@ from commission.membership.queries import is_member_expression, load_authority_b
 from commission.timeutil import london_date
 
 
-def load_consultation(reference: str) -> Consultation:
+def load_consultation(reference: str, *, whole: bool = True) -> Consultation:
     """The consultation with this reference and what its pages show; 404 if
     there is none, or if it is a draft and the viewer is not the secretariat.
     Its department and lead minister come in the same statement (one row
-    each), its questions and documents in one more each."""
-    consultation = db.session.execute(
-        select(Consultation)
-        .where(Consultation.reference == reference)
-        .options(
+    each), its questions and documents in one more each.
+
+    Without ``whole``, only the consultation and its questions' numbers and
+    text, in two statements: for a page that shows no more of it (the
+    comments on its summary), where the options, sections, documents,
+    department and minister would be read for nothing."""
+    parts = (
+        (
             joinedload(Consultation.department),
             joinedload(Consultation.lead_office),
             selectinload(Consultation.questions).selectinload(Question.options),
             selectinload(Consultation.sections),
             selectinload(Consultation.documents),
         )
+        if whole
+        else (joinedload(Consultation.lead_office), selectinload(Consultation.questions))
+    )
+    consultation = db.session.execute(
+        select(Consultation).where(Consultation.reference == reference).options(*parts)
     ).scalar_one_or_none()
     if consultation is None or not consultation_policy.can_see(consultation):
         abort(404)

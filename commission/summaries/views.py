@@ -689,7 +689,7 @@ def _comment_count(count: int | None) -> str:
 @bp.get(f"{REF}/summary/comments")
 @access.public
 def list_comments(reference: str) -> str:
-    consultation = load_consultation(reference)
+    consultation = load_consultation(reference, whole=False)
     if not (
         summary_policy.can_see_live(consultation, current_user)
         or services.published_snapshot(consultation) is not None
@@ -705,7 +705,7 @@ def tag_comments(reference: str) -> str | HTTPResponse:
     """Add a theme to, or remove it from, the comments ticked on the page or
     every comment the filters show; a refusal shows the page again with the
     error and the ticks kept."""
-    consultation = load_consultation(reference)
+    consultation = load_consultation(reference, whole=False)
     filters = _comment_filters()
     form = BulkThemesForm()
     if form.validate_on_submit():
@@ -760,7 +760,7 @@ def _bulk_message(done: services.BulkTagging) -> str:
 @bp.post(f"{REF}/summary/comments/<int:answer_id>/themes")
 @access.roles(Role.SECRETARIAT)
 def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
-    consultation = load_consultation(reference)
+    consultation = load_consultation(reference, whole=False)
     answer = load_answer(consultation, answer_id)
     form = ConfirmForm()
     if not form.validate_on_submit():

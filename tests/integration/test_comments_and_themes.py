@@ -5,6 +5,7 @@ position."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -541,7 +542,7 @@ def test_the_comments_page_costs_the_same_whatever_the_history_themes_or_filters
     assert "responses.consultation_id = " in found[0]
     assert "answers.question_id IN (" in found[0]
     assert "submitted_comment IS NOT NULL" in found[0]
-    read = [s for s in for_many if "answers.submitted_comment," in s]
+    read = [s for s in for_many if re.search(r"answers\.submitted_comment( AS \w+)?,", s)]
     assert len(read) == 1
     assert "answers.id IN (" in read[0]
 

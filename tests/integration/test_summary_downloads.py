@@ -366,15 +366,22 @@ def test_the_briefing_says_nothing_of_themes_when_none_are_tagged(consultation, 
 
 
 def test_the_briefing_charts_have_a_legend_and_their_values(consultation, secretariat):
+    """Each chart has its legend and its bars' shares; every share is in the
+    table beside the chart (a PDF's chart has no list of values under it)."""
     text = pdf_text(secretariat.get(url(consultation, "pdf")))
 
     assert "Overall positions, share of responding authorities" in text
     assert "Support Support with amendments Neutral Oppose No position" in text  # the legend
-    assert "By count (2 responses) 50.0% 50.0% Support: 50.0% Oppose: 50.0%" in text
-    assert "Weighted by population (2 responses)" in text
-    assert "Support: 33.3% Oppose: 66.7%" in text
-    assert "Conservative (1 response)" in text
-    assert "Oppose: 100.0%" in text
+    assert "By count (2 responses) 50.0% 50.0%" in text
+    assert "Weighted by population (2 responses) 33.3% 66.7%" in text
+    # The headline's table: authorities, share, share by population.
+    assert "Support 1 50.0% 33.3%" in text
+    assert "Oppose 1 50.0% 66.7%" in text
+    assert "Conservative (1 response) 100.0%" in text
+    assert "their share of the group's responses" in text
+    assert "Conservative 0 (0.0%) 0 (0.0%) 0 (0.0%) 1 (100.0%) 0 (0.0%) 1" in text
+    assert "Unitary authority 1 (100.0%) 0 (0.0%)" in text
+    assert "Support: 50.0%" not in text  # no list of values under a bar
 
 
 def publish(client, consultation) -> None:
