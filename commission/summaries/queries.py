@@ -896,11 +896,11 @@ def comment_ids(consultation: Consultation, filters: dict[str, str]) -> list[int
     return list(db.session.execute(comments_statement(consultation, filters)).scalars())
 
 
-def _commented_rows(consultation: Consultation, answer_ids: list[int]) -> Any:
-    """(id, answer, council) of those of ``answer_ids`` that are submitted
-    comments on this consultation, by question then council."""
+def _commented_rows(consultation: Consultation, answer_ids: list[int], *columns: Any) -> Any:
+    """``columns`` of those of ``answer_ids`` that are submitted comments on
+    this consultation (with their councils), by question then council."""
     return (
-        select(Answer.id, Answer, Authority)
+        select(*columns)
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
         .where(
@@ -921,20 +921,14 @@ def _comment_cards(consultation: Consultation, answer_ids: list[int]) -> list[tu
     ``name``), given twice so that it reads as (answer, council). Plain
     columns: the page needs five of the answer's and council's many."""
     rows = db.session.execute(
-        select(
+        _commented_rows(
+            consultation,
+            answer_ids,
             Answer.id.label("id"),
             Answer.question_id.label("question_id"),
             Answer.submitted_position.label("submitted_position"),
             Answer.submitted_comment.label("submitted_comment"),
             Authority.name.label("name"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(
-            Answer.id.in_(answer_ids),
-            Response.consultation_id == consultation.id,
-            Response.submitted_at.is_not(None),
-            Answer.submitted_comment.is_not(None),
         )
     ).all()
     return [(row.id, row, row) for row in rows]
@@ -963,7 +957,9 @@ def commented_answers(
         return []
     return [
         (answer, authority)
-        for _, answer, authority in db.session.execute(_commented_rows(consultation, answer_ids))
+        for answer, authority in db.session.execute(
+            _commented_rows(consultation, answer_ids, Answer, Authority)
+        )
     ]
 
 
