@@ -117,7 +117,11 @@ def _after_flush(session: Session, _context: Any) -> None:
         return
     roots: set[str] = set()
     for target in chain(session.new, session.dirty, session.deleted):
-        if target in session.dirty and not session.is_modified(target):
+        # A record is changed by its own columns: one joining or leaving a
+        # collection is new, changed or deleted itself (no document reads a
+        # many-to-many collection), so a response that only gained a
+        # revision is not built again.
+        if target in session.dirty and not session.is_modified(target, include_collections=False):
             continue
         roots |= roots_of(session, target)
     roots.discard("meeting:None")

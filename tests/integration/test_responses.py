@@ -22,7 +22,7 @@ from commission.consultations.models import (
 from commission.extensions import db
 from commission.timeutil import now_utc
 from tests import factories
-from tests.conftest import audit_events
+from tests.conftest import audit_events, count_statements
 from tests.pages import (
     banner,
     csrf_token_from,
@@ -540,6 +540,26 @@ def test_the_leader_submits(client, consultation, council, officer, leader):
     shown = client.get(respond_url(consultation, council))
     assert "Status: Submitted." in main_text(shown)
     assert page(shown).select_one(f"main a[href='{respond_url(consultation, council)}.pdf']")
+
+
+def test_signing_off_builds_the_responses_search_documents_once(
+    client, consultation, council, officer, leader
+):
+    """The sign-off changes the response and its answers, then adds its
+    revision: the index builds the response's documents after the first and
+    not again for the revision (which no document shows)."""
+    sign_in(client, officer)
+    save(client, consultation, council, comment="Welcome", c3="Hubs need buildings.")
+    check_action(client, consultation, council, "ready")
+    sign_in(client, leader)
+    client.get(respond_url(consultation, council) + "/check")
+
+    with count_statements() as statements:
+        check_action(client, consultation, council, "submit")
+
+    built = [s for s in statements if s.lstrip().startswith("SELECT search_documents.id")]
+    assert len(built) == 1
+    assert stored(consultation, council).status is ResponseStatus.SUBMITTED
 
 
 def test_the_leader_can_submit_without_the_ready_step(client, consultation, council, leader):
