@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
@@ -22,11 +22,15 @@ from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Integer,
     Select,
+    String,
     and_,
     case,
     column,
     func,
+    literal,
     literal_column,
     or_,
     select,
@@ -98,15 +102,17 @@ class ParsedQuery:
         return ParsedQuery(terms=tuple(words), excluded=self.excluded).websearch()
 
     def fts5(self) -> str:
-        """As an FTS5 expression: every word inside double quotes (words hold
-        only letters and digits, so nothing else can be read as syntax)."""
+        """As an FTS5 expression on the title and text (not the tags of
+        the migration a17c0de10024): every word inside double quotes (words
+        hold only letters and digits, so nothing else can be read as
+        syntax)."""
         positive = " ".join(
             f'"{" ".join(words)}"' for words in [*((t,) for t in self.terms), *self.phrases]
         )
         expression = f"({positive})"
         for words in self.excluded:
             expression += f' NOT "{" ".join(words)}"'
-        return expression
+        return f"{{title body}} : ({expression})"
 
 
 def _words(text: str) -> list[str]:
@@ -228,6 +234,27 @@ def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     return and_(shown_now, or_(*allowed))
 
 
+def audiences_of(viewer: Viewer) -> frozenset[Audience] | None:
+    """The audiences ``visible_to`` lets ``viewer`` see something of (None:
+    every one, the secretariat's)."""
+    if Role.SECRETARIAT in viewer.roles:
+        return None
+    found = {Audience.PUBLIC}
+    if viewer.signed_in:
+        found.add(Audience.SIGNED_IN)
+    if viewer.roles:
+        found.add(Audience.MEMBERS)
+    if Role.CHAIR in viewer.roles:
+        found |= {Audience.MINUTES_READERS, Audience.SUMMARY_READERS}
+    if viewer.department_ids:
+        found.add(Audience.SUMMARY_READERS)
+    if viewer.office_ids:
+        found.add(Audience.REPLY_WRITERS)
+    if viewer.authority_ids:
+        found.add(Audience.AUTHORITY)
+    return frozenset(found)
+
+
 # The engines -------------------------------------------------------------------------
 
 
@@ -300,7 +327,8 @@ def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageSta
     made from those."""
     d = SearchDocument
 
-    def statement(wanted: list[int]) -> Select[Any]:
+    def statement(candidates: list[_Candidate]) -> Select[Any]:
+        wanted = [candidate.id for candidate in candidates]
         read = (
             select(
                 d.id,
@@ -334,10 +362,67 @@ def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageSta
     return statement
 
 
-_PageStatement = Callable[[list[int]], Select[Any]]
+def _hits_postgresql(
+    parsed: ParsedQuery, query: ColumnElement[Any]
+) -> Callable[[Any], Select[Any]]:
+    """As ``_page_postgresql``, for the page's ids and places in ``page``
+    (a CTE of ``id`` and ``place``), inside the search's one statement."""
+    d = SearchDocument
+
+    def statement(page: Any) -> Select[Any]:
+        read = (
+            select(
+                page.c.place,
+                d.id,
+                d.kind,
+                d.title,
+                d.url,
+                d.context,
+                d.happened_on,
+                d.body.concat("").label("text"),
+            )
+            .join_from(page, d, d.id == page.c.id)
+            .cte("page_rows")
+            .prefix_with("MATERIALIZED")
+        )
+        folded = (
+            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
+            .cte("page_texts")
+            .prefix_with("MATERIALIZED")
+        )
+        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
+        return select(
+            folded.c.place,
+            folded.c.id,
+            folded.c.kind,
+            folded.c.title,
+            folded.c.url,
+            folded.c.context,
+            folded.c.happened_on,
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
+        )
+
+    return statement
+
+
+_PageStatement = Callable[[list["_Candidate"]], Select[Any]]
 # The most recent matches, newest first (undated ones first), as id, kind,
-# date and relevance, given the other conditions (access, filters) and a limit.
-_CandidateStatement = Callable[[Sequence[ColumnElement[bool]], int], Select[Any]]
+# date and relevance, given the other conditions (access, filters), a limit,
+# and the same conditions in the terms an engine's index can use (_Scope).
+_CandidateStatement = Callable[[Sequence[ColumnElement[bool]], int, "_Scope"], Select[Any]]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a search may find, as an engine's text index can be asked it
+    (SQLite's tags and rowid, migration a17c0de10024): the audiences the
+    reader may see (None: all of them), the kinds chosen, the dates. Only
+    ever wider than the conditions checked on each document."""
+
+    audiences: frozenset[Audience] | None = None
+    kinds: tuple[Kind, ...] = ()
+    since: date | None = None
+    until: date | None = None
 
 
 def _newest_first(statement: Select[Any], dated: Any, key: Any, limit: int) -> Select[Any]:
@@ -367,10 +452,10 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
             return cast(ColumnElement[bool], _VECTOR.op("@@")(words))
         return or_(_LEAD.op("@@")(words), _VECTOR.op("@@")(words))
 
-    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+    def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
         if not parsed.phrases:
             return _newest_first(
-                select(d.id, d.kind, d.happened_on, func.ts_rank(_LEAD, query)).where(
+                select(d.id, d.kind, d.happened_on, func.ts_rank(_LEAD, query).label("rank")).where(
                     holds(query), *where
                 ),
                 d.happened_on,
@@ -403,7 +488,7 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
                 holding.c.id,
                 holding.c.kind,
                 holding.c.happened_on,
-                func.ts_rank(holding.c.lead_vector, query),
+                func.ts_rank(holding.c.lead_vector, query).label("rank"),
             ).where(phrase),
             holding.c.happened_on,
             holding.c.id,
@@ -413,22 +498,58 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
     return statement
 
 
-def _candidates_sqlite(match: ColumnElement[bool], rank: ColumnElement[Any]) -> _CandidateStatement:
-    """FTS5 reads every match once, and each match's document is found by its
-    key. The join is on ``+rowid``, which FTS5 cannot be asked for: with an
-    index on the audience, the kind or the date to start from, SQLite would
-    otherwise read those documents first and ask FTS5 for each one in turn,
-    working out ``bm25``'s figures for the whole index every time (a
-    visitor's common word took 14 s at ten years)."""
-    d = SearchDocument
-    base = select().select_from(_FTS.join(d, d.id == literal_column(f"+{_FTS.name}.rowid")))
+# SQLite's FTS5 rowid (migration a17c0de10024): the date as YYYYMMDD (the
+# undated after every date) times 2**32, plus the document's id, so FTS5
+# gives a word's matches in the order a search keeps them, newest first.
+_ORDER_STEP = 2**32
+_UNDATED = 99_999_999
 
-    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
-        return _newest_first(
-            base.add_columns(d.id, d.kind, d.happened_on, rank).where(match, *where),
-            d.happened_on,
-            d.id,
-            limit,
+
+def sqlite_order(happened_on: date | None, key: int) -> int:
+    """A document's place in SQLite's index (its FTS5 rowid)."""
+    day = _UNDATED if happened_on is None else int(happened_on.strftime("%Y%m%d"))
+    return day * _ORDER_STEP + key
+
+
+_ROWID: ColumnElement[Any] = literal_column("search_index.rowid")
+_SQLITE_DOCUMENT = SearchDocument.id == _ROWID.op("%")(_ORDER_STEP)
+
+
+def _tags(prefix: str, values: Sequence[str]) -> str:
+    words = " OR ".join(f'"{prefix}{value.replace("_", "")}"' for value in values)
+    return f" AND tags : ({words})"
+
+
+def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
+    """FTS5 gives the matches in its rowid's order, which follows the
+    documents' (``sqlite_order``): read backwards, newest first, it stops
+    once there are enough, however many match. FTS5 is asked only for the
+    audiences the reader may see and the kinds chosen (the tags), and for
+    the dates chosen (a range of its rowid), so it does not walk past the
+    rest; the exact conditions are then checked on each document, found by
+    its id (the rowid's lower 32 bits). ``bm25`` is worked out only for
+    the rows kept (its figures for the whole index once a statement)."""
+    d = SearchDocument
+    rank = -func.bm25(_FTS_NAME, 5.0, 1.0, 0.0)
+    base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
+
+    def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
+        expression = parsed.fts5()
+        if scope.audiences is not None:
+            expression += _tags("aud", sorted(scope.audiences))
+        if scope.kinds:
+            expression += _tags("kind", sorted(scope.kinds))
+        within: list[ColumnElement[bool]] = []
+        rowid = _ROWID
+        if scope.since is not None:
+            within.append(rowid >= sqlite_order(scope.since, 0))
+        if scope.until is not None:
+            within.append(rowid < sqlite_order(scope.until, _ORDER_STEP))
+        return (
+            base.add_columns(d.id, d.kind, d.happened_on, rank)
+            .where(_FTS_NAME.op("MATCH")(expression), *within, *where)
+            .order_by(_ROWID.desc())
+            .limit(limit)
         )
 
     return statement
@@ -442,6 +563,9 @@ class _Engine:
     candidates: _CandidateStatement
     # The page's rows, by id: id, kind, title, url, context, date, passage.
     page: _PageStatement
+    # PostgreSQL: the page's rows with their passages, from a CTE of the
+    # page's ids and places (_search_postgresql).
+    hits: Callable[[Any], Select[Any]] | None = None
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -453,18 +577,19 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             match=_VECTOR.op("@@")(query),
             candidates=_candidates_postgresql(parsed, query),
             page=_page_postgresql(parsed, query),
+            hits=_hits_postgresql(parsed, query),
         )
-    base = select().select_from(_FTS.join(d, d.id == _FTS.c.rowid))
+    base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
     match = _FTS_NAME.op("MATCH")(parsed.fts5())
     # FTS5's snippet() is made only in a query that matches.
     snippet = func.snippet(_FTS_NAME, -1, START, STOP, "…", 24)
     return _Engine(
         base=base,
         match=match,
-        candidates=_candidates_sqlite(match, -func.bm25(_FTS_NAME, 5.0, 1.0)),
+        candidates=_candidates_sqlite(parsed),
         page=lambda wanted: base.add_columns(
             d.id, d.kind, d.title, d.url, d.context, d.happened_on, snippet
-        ).where(d.id.in_(wanted), match),
+        ).where(_ROWID.in_([sqlite_order(c.happened_on, c.id) for c in wanted]), match),
     )
 
 
@@ -534,13 +659,13 @@ class _Candidate:
 
 
 def _candidates(
-    engine: _Engine, where: Sequence[ColumnElement[bool]], limit: int
+    engine: _Engine, where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope
 ) -> list[_Candidate]:
     """The most recent ``limit`` matches (undated ones, authorities, first),
     each with its relevance: the order PostgreSQL reads from the index on the
     date, newest first, stopping once it has enough, however many match. A
     rare word is found through the text index instead; the planner chooses."""
-    rows: Sequence[Any] = db.session.execute(engine.candidates(where, limit)).all()
+    rows: Sequence[Any] = db.session.execute(engine.candidates(where, limit, scope)).all()
     return [_Candidate(key, Kind(kind), day, float(rank)) for key, kind, day, rank in rows]
 
 
@@ -549,17 +674,128 @@ def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
     rows, highlighting only their passages."""
 
     def fetch(offset: int, limit: int) -> Iterator[Hit]:
-        wanted = [candidate.id for candidate in ranked[offset : offset + limit]]
-        if not wanted:
+        candidates = ranked[offset : offset + limit]
+        if not candidates:
             return
-        statement = engine.page(wanted)
+        statement = engine.page(candidates)
         found: dict[int, Any] = {row[0]: row for row in db.session.execute(statement)}
-        for key in wanted:
+        for key in (candidate.id for candidate in candidates):
             if key in found:
                 _, kind, title, url, context, happened_on, snippet = found[key]
                 yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
 
     return fetch
+
+
+def _search_postgresql(
+    engine: _Engine,
+    where: Sequence[ColumnElement[bool]],
+    scope: _Scope,
+    filters: Filters,
+    offset: int,
+    per_page: int,
+) -> tuple[dict[Kind, int], int, int, list[Hit]]:
+    """The whole search in one statement: the most recent MAX_RESULTS + 1
+    matches (a CTE, read once), their counts per kind, the matches of the
+    kinds chosen (read again with the kinds only when there were more
+    matches than are ranked: a one-time filter), ranked, and the page's
+    rows with their passages. Only the counts and the page's rows come
+    back, not the thousand matches. Returns the counts per kind, how many
+    matched (at most MAX_RESULTS + 1), how many of the kinds chosen, and the
+    page's hits."""
+    assert engine.hits is not None
+    limit = MAX_RESULTS + 1
+    matches = engine.candidates(where, limit, scope).cte("matches")
+    matched = select(func.count()).select_from(matches).scalar_subquery()
+    columns = (matches.c.id, matches.c.kind, matches.c.happened_on, matches.c.rank)
+    chosen: Any = matches
+    if filters.kinds:
+        kinds = SearchDocument.kind.in_(filters.kinds)
+        # Read only when the first reading did not hold every match.
+        more = engine.candidates(
+            [*where, kinds, matched > MAX_RESULTS], limit, replace(scope, kinds=filters.kinds)
+        ).cte("kind_matches")
+        chosen = (
+            select(*columns)
+            .where(matches.c.kind.in_(filters.kinds), matched <= MAX_RESULTS)
+            .union_all(select(more.c.id, more.c.kind, more.c.happened_on, more.c.rank))
+            .cte("chosen")
+        )
+    # The most recent MAX_RESULTS of them are ranked.
+    newest = func.row_number().over(
+        order_by=(chosen.c.happened_on.desc().nulls_first(), chosen.c.id.desc())
+    )
+    kept = select(chosen.c.id, chosen.c.rank, chosen.c.happened_on, newest.label("newest")).cte(
+        "kept"
+    )
+    by_relevance = (kept.c.rank.desc(), kept.c.happened_on.desc().nulls_last(), kept.c.id.desc())
+    page = (
+        select(kept.c.id, func.row_number().over(order_by=by_relevance).label("place"))
+        .where(kept.c.newest <= MAX_RESULTS)
+        .order_by(*by_relevance)
+        .offset(offset)
+        .limit(per_page)
+        .cte("page")
+    )
+    hits = engine.hits(page).subquery("hits")
+    counted = select(
+        literal("kind").label("tag"),
+        func.count().label("n"),
+        matches.c.kind.label("kind"),
+        *_nulls(),
+    ).group_by(matches.c.kind)
+    totals = select(
+        literal("matched").label("tag"), matched.label("n"), literal(None, String), *_nulls()
+    ).union_all(
+        select(
+            literal("chosen").label("tag"),
+            select(func.count()).select_from(chosen).scalar_subquery(),
+            literal(None, String),
+            *_nulls(),
+        ),
+        counted,
+        select(
+            literal("hit"),
+            hits.c.place,
+            hits.c.kind,
+            hits.c.id,
+            hits.c.title,
+            hits.c.url,
+            hits.c.context,
+            hits.c.happened_on,
+            hits.c.passage,
+        ),
+    )
+    counts: dict[Kind, int] = {}
+    found = chosen_n = 0
+    rows: list[Any] = []
+    for row in db.session.execute(totals):
+        if row[0] == "kind":
+            counts[Kind(row[2])] = row[1]
+        elif row[0] == "matched":
+            found = row[1]
+        elif row[0] == "chosen":
+            chosen_n = row[1]
+        else:
+            rows.append(row)
+    rows.sort(key=lambda row: row[1])
+    page_hits = [
+        Hit(Kind(kind), title, url, context, happened_on, highlight(passage))
+        for _, _, kind, _, title, url, context, happened_on, passage in rows
+    ]
+    return counts, found, chosen_n, page_hits
+
+
+def _nulls() -> list[ColumnElement[Any]]:
+    """The page's columns, empty, in a row of counts."""
+    return [
+        literal(None, Integer),
+        literal(None, String),
+        literal(None, String),
+        literal(None, String),
+        literal(None, Date),
+        literal(None, String),
+    ]
 
 
 def search(
@@ -577,7 +813,30 @@ def search(
         return results
     engine = _engine(parsed)
     where = [visible_to(viewer), *filters.conditions(with_kinds=False)]
-    found = _candidates(engine, where, MAX_RESULTS + 1)
+    scope = _Scope(audiences=audiences_of(viewer), since=filters.since, until=filters.until)
+    page = max(1, min(page, MAX_PAGE))
+    if engine.hits is not None:
+        counts, matched, chosen, hits = _search_postgresql(
+            engine, where, scope, filters, (page - 1) * per_page, per_page
+        )
+        results.capped = matched > MAX_RESULTS
+        if not results.capped:
+            results.counts = counts
+        results.more = chosen > MAX_RESULTS
+        total = min(chosen, MAX_RESULTS)
+        results.page = ResultPage(
+            page=page,
+            per_page=per_page,
+            max_per_page=per_page,
+            error_out=False,
+            count=True,
+            fetch=lambda offset, limit: hits,
+            total=total,
+        )
+        if not total and len(parsed.terms) == 1 and not parsed.phrases:
+            results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
+        return results
+    found = _candidates(engine, where, MAX_RESULTS + 1, scope)
     results.capped = len(found) > MAX_RESULTS
     if not results.capped:
         for candidate in found:
@@ -587,11 +846,13 @@ def search(
         found = [candidate for candidate in found if candidate.kind in filters.kinds]
     elif filters.kinds:
         kinds = SearchDocument.kind.in_(filters.kinds)
-        found = _candidates(engine, [*where, kinds], MAX_RESULTS + 1)
+        found = _candidates(
+            engine, [*where, kinds], MAX_RESULTS + 1, replace(scope, kinds=filters.kinds)
+        )
     results.more = len(found) > MAX_RESULTS
     ranked = sorted(found[:MAX_RESULTS], key=_Candidate.by_relevance)
     results.page = ResultPage(
-        page=max(1, min(page, MAX_PAGE)),
+        page=page,
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,

@@ -249,7 +249,8 @@ def test_the_query_is_read_into_words():
     assert parsed.terms == ("funding", "lgc", "2027", "004")
     assert parsed.excluded == (("capital",), ("new", "build"))
     assert (
-        parsed.fts5() == '("funding" "lgc" "2027" "004" "sure start") NOT "capital" NOT "new build"'
+        parsed.fts5() == "{title body} : "
+        '(("funding" "lgc" "2027" "004" "sure start") NOT "capital" NOT "new build")'
     )
     assert parsed.websearch() == 'funding lgc 2027 004 "sure start" -capital -"new build"'
     assert distance("devolutoin", "devolution") == 1
