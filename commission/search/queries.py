@@ -12,7 +12,7 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
@@ -319,54 +319,13 @@ def _passage_text(
     )
 
 
-def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageStatement:
-    """The page's rows with their passages. Each mention of a long stored
-    text in a statement reads it from storage again (a paper's about 20 KB),
-    so the rows are read once into a materialised CTE with their text as a
-    value (``body || ''``) and its ASCII-lower-cased copy, and the passage is
-    made from those."""
-    d = SearchDocument
-
-    def statement(candidates: list[_Candidate]) -> Select[Any]:
-        wanted = [candidate.id for candidate in candidates]
-        read = (
-            select(
-                d.id,
-                d.kind,
-                d.title,
-                d.url,
-                d.context,
-                d.happened_on,
-                d.body.concat("").label("text"),
-            )
-            .where(d.id.in_(wanted))
-            .cte("page_rows")
-            .prefix_with("MATERIALIZED")
-        )
-        folded = (
-            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
-            .cte("page_texts")
-            .prefix_with("MATERIALIZED")
-        )
-        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
-        return select(
-            folded.c.id,
-            folded.c.kind,
-            folded.c.title,
-            folded.c.url,
-            folded.c.context,
-            folded.c.happened_on,
-            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS),
-        )
-
-    return statement
-
-
-def _hits_postgresql(
-    parsed: ParsedQuery, query: ColumnElement[Any]
-) -> Callable[[Any], Select[Any]]:
-    """As ``_page_postgresql``, for the page's ids and places in ``page``
-    (a CTE of ``id`` and ``place``), inside the search's one statement."""
+def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
+    """The page's rows with their passages, given the page's ids and places
+    (``page``, a CTE of ``id`` and ``place``). Each mention of a long stored
+    text in a statement reads it from storage again (a paper's about
+    20 KB), so the rows are read once into a materialised CTE with their
+    text as a value (``body || ''``) and its ASCII-lower-cased copy, and the
+    passage is made from those."""
     d = SearchDocument
 
     def statement(page: Any) -> Select[Any]:
@@ -405,7 +364,9 @@ def _hits_postgresql(
     return statement
 
 
-_PageStatement = Callable[[list["_Candidate"]], Select[Any]]
+# The page's rows with their passages, given the page's ids and places (a CTE
+# of ``id`` and ``place``): place, id, kind, title, url, context, date, passage.
+_HitsStatement = Callable[[Any], Select[Any]]
 # The most recent matches, newest first (undated ones first), as id, kind,
 # date and relevance, given the other conditions (access, filters), a limit,
 # and the same conditions in the terms an engine's index can use (_Scope).
@@ -530,7 +491,7 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
     its id (the rowid's lower 32 bits). ``bm25`` is worked out only for
     the rows kept (its figures for the whole index once a statement)."""
     d = SearchDocument
-    rank = -func.bm25(_FTS_NAME, 5.0, 1.0, 0.0)
+    rank = (-func.bm25(_FTS_NAME, 5.0, 1.0, 0.0)).label("rank")
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
 
     def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
@@ -561,11 +522,7 @@ class _Engine:
     base: Select[Any]
     match: ColumnElement[bool]
     candidates: _CandidateStatement
-    # The page's rows, by id: id, kind, title, url, context, date, passage.
-    page: _PageStatement
-    # PostgreSQL: the page's rows with their passages, from a CTE of the
-    # page's ids and places (_search_postgresql).
-    hits: Callable[[Any], Select[Any]] | None = None
+    hits: _HitsStatement
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -576,21 +533,34 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             base=select().select_from(d),
             match=_VECTOR.op("@@")(query),
             candidates=_candidates_postgresql(parsed, query),
-            page=_page_postgresql(parsed, query),
             hits=_hits_postgresql(parsed, query),
         )
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
     match = _FTS_NAME.op("MATCH")(parsed.fts5())
     # FTS5's snippet() is made only in a query that matches.
     snippet = func.snippet(_FTS_NAME, -1, START, STOP, "…", 24)
-    return _Engine(
-        base=base,
-        match=match,
-        candidates=_candidates_sqlite(parsed),
-        page=lambda wanted: base.add_columns(
-            d.id, d.kind, d.title, d.url, d.context, d.happened_on, snippet
-        ).where(_ROWID.in_([sqlite_order(c.happened_on, c.id) for c in wanted]), match),
-    )
+
+    def hits(page: Any) -> Select[Any]:
+        # Each of the page's documents by its id, then its place in FTS5.
+        order: ColumnElement[int] = literal_column("search_documents.search_order")
+        return (
+            select(
+                page.c.place,
+                d.id,
+                d.kind,
+                d.title,
+                d.url,
+                d.context,
+                d.happened_on,
+                snippet.label("passage"),
+            )
+            .select_from(page)
+            .join(d, d.id == page.c.id)
+            .join(_FTS, order == _ROWID)
+            .where(match)
+        )
+
+    return _Engine(base=base, match=match, candidates=_candidates_sqlite(parsed), hits=hits)
 
 
 @dataclass(frozen=True)
@@ -644,50 +614,7 @@ class Results:
         return self.page.total if self.page is not None and self.page.total else 0
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    id: int
-    kind: Kind
-    happened_on: date | None
-    rank: float
-
-    def by_relevance(self) -> tuple[float, int, int]:
-        """Most relevant first, then the most recent (undated last), then the
-        newest record: ``sorted`` by this key."""
-        day = self.happened_on.toordinal() if self.happened_on is not None else 0
-        return (-self.rank, -day, -self.id)
-
-
-def _candidates(
-    engine: _Engine, where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope
-) -> list[_Candidate]:
-    """The most recent ``limit`` matches (undated ones, authorities, first),
-    each with its relevance: the order PostgreSQL reads from the index on the
-    date, newest first, stopping once it has enough, however many match. A
-    rare word is found through the text index instead; the planner chooses."""
-    rows: Sequence[Any] = db.session.execute(engine.candidates(where, limit, scope)).all()
-    return [_Candidate(key, Kind(kind), day, float(rank)) for key, kind, day, rank in rows]
-
-
-def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
-    """The page's hits, in the order ranked: one statement for the page's
-    rows, highlighting only their passages."""
-
-    def fetch(offset: int, limit: int) -> Iterator[Hit]:
-        candidates = ranked[offset : offset + limit]
-        if not candidates:
-            return
-        statement = engine.page(candidates)
-        found: dict[int, Any] = {row[0]: row for row in db.session.execute(statement)}
-        for key in (candidate.id for candidate in candidates):
-            if key in found:
-                _, kind, title, url, context, happened_on, snippet = found[key]
-                yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
-
-    return fetch
-
-
-def _search_postgresql(
+def _search(
     engine: _Engine,
     where: Sequence[ColumnElement[bool]],
     scope: _Scope,
@@ -703,9 +630,8 @@ def _search_postgresql(
     back, not the thousand matches. Returns the counts per kind, how many
     matched (at most MAX_RESULTS + 1), how many of the kinds chosen, and the
     page's hits."""
-    assert engine.hits is not None
     limit = MAX_RESULTS + 1
-    matches = engine.candidates(where, limit, scope).cte("matches")
+    matches = engine.candidates(where, limit, scope).cte("matches").prefix_with("MATERIALIZED")
     matched = select(func.count()).select_from(matches).scalar_subquery()
     columns = (matches.c.id, matches.c.kind, matches.c.happened_on, matches.c.rank)
     chosen: Any = matches
@@ -815,52 +741,24 @@ def search(
     where = [visible_to(viewer), *filters.conditions(with_kinds=False)]
     scope = _Scope(audiences=audiences_of(viewer), since=filters.since, until=filters.until)
     page = max(1, min(page, MAX_PAGE))
-    if engine.hits is not None:
-        counts, matched, chosen, hits = _search_postgresql(
-            engine, where, scope, filters, (page - 1) * per_page, per_page
-        )
-        results.capped = matched > MAX_RESULTS
-        if not results.capped:
-            results.counts = counts
-        results.more = chosen > MAX_RESULTS
-        total = min(chosen, MAX_RESULTS)
-        results.page = ResultPage(
-            page=page,
-            per_page=per_page,
-            max_per_page=per_page,
-            error_out=False,
-            count=True,
-            fetch=lambda offset, limit: hits,
-            total=total,
-        )
-        if not total and len(parsed.terms) == 1 and not parsed.phrases:
-            results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
-        return results
-    found = _candidates(engine, where, MAX_RESULTS + 1, scope)
-    results.capped = len(found) > MAX_RESULTS
+    counts, matched, chosen, hits = _search(
+        engine, where, scope, filters, (page - 1) * per_page, per_page
+    )
+    results.capped = matched > MAX_RESULTS
     if not results.capped:
-        for candidate in found:
-            results.counts[candidate.kind] = results.counts.get(candidate.kind, 0) + 1
-    if filters.kinds and not results.capped:
-        # Every match was read: the kinds chosen are among them.
-        found = [candidate for candidate in found if candidate.kind in filters.kinds]
-    elif filters.kinds:
-        kinds = SearchDocument.kind.in_(filters.kinds)
-        found = _candidates(
-            engine, [*where, kinds], MAX_RESULTS + 1, replace(scope, kinds=filters.kinds)
-        )
-    results.more = len(found) > MAX_RESULTS
-    ranked = sorted(found[:MAX_RESULTS], key=_Candidate.by_relevance)
+        results.counts = counts
+    results.more = chosen > MAX_RESULTS
+    total = min(chosen, MAX_RESULTS)
     results.page = ResultPage(
         page=page,
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
         count=True,
-        fetch=_fetch(engine, ranked),
-        total=len(ranked),
+        fetch=lambda offset, limit: hits,
+        total=total,
     )
-    if not ranked and len(parsed.terms) == 1 and not parsed.phrases:
+    if not total and len(parsed.terms) == 1 and not parsed.phrases:
         results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
     return results
 
