@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    Column,
     ColumnElement,
     Date,
     Integer,
@@ -37,6 +38,8 @@ from sqlalchemy import (
     table,
     true,
 )
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -477,12 +480,30 @@ def sqlite_order(happened_on: date | None, key: int) -> int:
 
 
 _ROWID: ColumnElement[Any] = literal_column("search_index.rowid")
-_SQLITE_DOCUMENT = SearchDocument.id == _ROWID.op("%")(_ORDER_STEP)
+_ORDER: ColumnElement[int] = literal_column("search_documents.search_order")
+# A match's document, by its place: through the index on the order, which
+# holds every column a search checks, so the row itself (whose columns after
+# a long text are read by walking the text's pages) is never read. The
+# ``+`` keeps SQLite from starting from the documents and asking FTS5 for
+# each one in turn (working out bm25's figures for the whole index each time).
+_SQLITE_DOCUMENT = literal_column("search_documents.search_order") == literal_column(
+    "+search_index.rowid"
+)
 
 
 def _tags(prefix: str, values: Sequence[str]) -> str:
     words = " OR ".join(f'"{prefix}{value.replace("_", "")}"' for value in values)
     return f" AND tags : ({words})"
+
+
+def _checked_only(element: Any) -> Any:
+    """A column of the documents as ``+column``: SQLite checks a condition on
+    it but chooses no index by it. A subquery is left as it is."""
+    if isinstance(element, ScalarSelect):
+        return element
+    if isinstance(element, Column) and element.table is SearchDocument.__table__:
+        return literal_column(f"+{element.table.name}.{element.name}", type_=element.type)
+    return None
 
 
 def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
@@ -492,8 +513,12 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
     audiences the reader may see and the kinds chosen (the tags), and for
     the dates chosen (a range of its rowid), so it does not walk past the
     rest; the exact conditions are then checked on each document, found by
-    its id (the rowid's lower 32 bits). ``bm25`` is worked out only for
-    the rows kept (its figures for the whole index once a statement)."""
+    its place in the index on the order, which holds every column they
+    read (``_SQLITE_DOCUMENT``), and never used to choose another index (a
+    ``+`` before each column): SQLite otherwise looked each match's document
+    up through the index on the audience and the date, a range for every
+    match. ``bm25`` is worked out only for the rows kept (its figures for
+    the whole index once a statement)."""
     d = SearchDocument
     rank = (-func.bm25(_FTS_NAME, 5.0, 1.0, 0.0)).label("rank")
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
@@ -512,7 +537,11 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
             within.append(rowid < sqlite_order(scope.until, _ORDER_STEP))
         return (
             base.add_columns(d.id, d.kind, d.happened_on, rank)
-            .where(_FTS_NAME.op("MATCH")(expression), *within, *where)
+            .where(
+                _FTS_NAME.op("MATCH")(expression),
+                *within,
+                *(cast(Any, replacement_traverse)(w, {}, _checked_only) for w in where),
+            )
             .order_by(_ROWID.desc())
             .limit(limit)
         )
@@ -546,7 +575,6 @@ def _engine(parsed: ParsedQuery) -> _Engine:
 
     def hits(page: Any) -> Select[Any]:
         # Each of the page's documents by its id, then its place in FTS5.
-        order: ColumnElement[int] = literal_column("search_documents.search_order")
         return (
             select(
                 page.c.place,
@@ -560,7 +588,7 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             )
             .select_from(page)
             .join(d, d.id == page.c.id)
-            .join(_FTS, order == _ROWID)
+            .join(_FTS, _ROWID == _ORDER)
             .where(match)
         )
 

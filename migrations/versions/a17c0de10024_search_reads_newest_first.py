@@ -11,7 +11,10 @@ ten years). The rowid is ``search_order``, a virtual generated column of
 ``search_index_content`` (the order, the title, the text, and
 ``tags``: the document's audience and kind as two words, so a search can ask
 FTS5 for only what its reader's audiences may see, or one kind, without
-walking past the rest); the index on the order finds a passage's text.
+walking past the rest). The index on the order holds every column a
+search checks, so a match's row (whose columns after a long text are
+reached by walking the text's pages) is never read; it also finds a
+passage's text.
 
 On PostgreSQL the two text indexes keep at most 256 kB of new entries in
 their pending lists (4 MB by default, emptied only by a vacuum), which every
@@ -50,7 +53,11 @@ UPGRADE = [
     "DROP TABLE IF EXISTS search_index",
     "ALTER TABLE search_documents ADD COLUMN search_order INTEGER "
     f"GENERATED ALWAYS AS {ORDER.format('')} VIRTUAL",
-    "CREATE INDEX ix_search_documents_search_order ON search_documents (search_order)",
+    # With every column a search checks, so a match's row is never read (a
+    # column after a long text is reached by walking the text's pages).
+    "CREATE INDEX ix_search_documents_search_order ON search_documents (search_order, "
+    "kind, happened_on, audience, visible_from, visible_to, department_id, authority_id, "
+    "office_id)",
     "CREATE VIEW search_index_content AS SELECT "
     f"search_order, title, body, {TAGS.format('')} AS tags FROM search_documents",
     "CREATE VIRTUAL TABLE search_index USING fts5("
