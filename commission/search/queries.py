@@ -679,23 +679,7 @@ def _search(
             .union_all(select(more.c.id, more.c.kind, more.c.happened_on, more.c.rank))
             .cte("chosen")
         )
-    # The most recent MAX_RESULTS of them are ranked.
-    newest = func.row_number().over(
-        order_by=(chosen.c.happened_on.desc().nulls_first(), chosen.c.id.desc())
-    )
-    kept = select(chosen.c.id, chosen.c.rank, chosen.c.happened_on, newest.label("newest")).cte(
-        "kept"
-    )
-    by_relevance = (kept.c.rank.desc(), kept.c.happened_on.desc().nulls_last(), kept.c.id.desc())
-    page = (
-        select(kept.c.id, func.row_number().over(order_by=by_relevance).label("place"))
-        .where(kept.c.newest <= MAX_RESULTS)
-        .order_by(*by_relevance)
-        .offset(offset)
-        .limit(per_page)
-        .cte("page")
-    )
-    hits = engine.hits(page).subquery("hits")
+    hits = engine.hits(_page(chosen, offset, per_page)).subquery("hits")
     counted = select(
         literal("kind").label("tag"),
         func.count().label("n"),
@@ -724,10 +708,36 @@ def _search(
             hits.c.passage,
         ),
     )
+    return _read(db.session.execute(totals))
+
+
+def _page(chosen: Any, offset: int, per_page: int) -> Any:
+    """The page's ids and places: the most recent MAX_RESULTS of ``chosen``,
+    most relevant first, then the most recent (undated last), then the
+    newest record."""
+    newest = func.row_number().over(
+        order_by=(chosen.c.happened_on.desc().nulls_first(), chosen.c.id.desc())
+    )
+    kept = select(chosen.c.id, chosen.c.rank, chosen.c.happened_on, newest.label("newest")).cte(
+        "kept"
+    )
+    by_relevance = (kept.c.rank.desc(), kept.c.happened_on.desc().nulls_last(), kept.c.id.desc())
+    return (
+        select(kept.c.id, func.row_number().over(order_by=by_relevance).label("place"))
+        .where(kept.c.newest <= MAX_RESULTS)
+        .order_by(*by_relevance)
+        .offset(offset)
+        .limit(per_page)
+        .cte("page")
+    )
+
+
+def _read(rows_found: Any) -> tuple[dict[Kind, int], int, int, list[Hit]]:
+    """The search's rows: the counts, then the page's hits in their places."""
     counts: dict[Kind, int] = {}
     found = chosen_n = 0
     rows: list[Any] = []
-    for row in db.session.execute(totals):
+    for row in rows_found:
         if row[0] == "kind":
             counts[Kind(row[2])] = row[1]
         elif row[0] == "matched":
