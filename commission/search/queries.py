@@ -772,9 +772,9 @@ def search(
     """Find what ``viewer`` may see: counts per kind (before the kind filter)
     and one page of hits. At most the MAX_RESULTS most recent matches are
     counted and ranked, so a word in every response of ten years costs what
-    a rarer one does: two statements (the matches, the page), and one more
-    for the matches of the kinds chosen when there were more matches of
-    every kind than are ranked, however many match."""
+    a rarer one does: one statement (the matches, their counts, the kinds
+    chosen, the ranking and the page's passages: ``_search``), however many
+    match."""
     parsed = parse(text)
     results = Results(parsed=parsed)
     if parsed.empty:
