@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, event, func, inspect, select
+from sqlalchemy import Table, delete, event, func, inspect, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
 from commission.auth.models import Appointment, User
@@ -39,7 +40,7 @@ from commission.meetings.models import AgendaItem, Meeting, Paper
 from commission.membership.models import Authority
 from commission.minutes.models import Action, Correction, Decision, MinuteItem, Minutes
 from commission.search import documents
-from commission.search.models import SearchDocument, Word
+from commission.search.models import ENGINE_INDEX, LEAD_INDEX, SearchDocument, Word
 from commission.summaries.models import GovernmentReply, SummarySnapshot
 
 PENDING = "search_pending_roots"
@@ -214,6 +215,13 @@ def reindex_all(*, batch: int = 1000) -> int:
         for start in range(0, len(roots), batch):
             refresh(session, roots[start : start + batch], empty=True)
             session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        # New entries wait in each text index's pending list, which every
+        # search reads through, until a vacuum or the list's limit (migration
+        # a17c0de10024) moves them into the index: move them now.
+        for name in (ENGINE_INDEX, LEAD_INDEX):
+            session.execute(select(func.gin_clean_pending_list(literal(name).cast(REGCLASS))))
+        session.commit()
     return session.execute(select(func.count()).select_from(SearchDocument)).scalar_one()
 
 

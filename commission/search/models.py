@@ -32,6 +32,10 @@ ENGINE_COLUMN = "search_vector"
 LEAD_COLUMN = "lead_vector"
 LEAD_INDEX = "ix_search_documents_lead_vector"
 ENGINE_INDEX = "ix_search_documents_search_vector"
+# SQLite's order of the documents, newest last, which its FTS5 rowid follows
+# (a generated column with an index, migration a17c0de10024; see queries.py).
+ORDER_COLUMN = "search_order"
+ORDER_INDEX = "ix_search_documents_search_order"
 
 
 class Kind(StrEnum):
@@ -161,6 +165,6 @@ def include_object(
     """For Alembic's comparison: leave out the engines' own structures."""
     if type_ == "table" and name is not None and name.startswith(ENGINE_TABLE):
         return False
-    if type_ == "column" and name in (ENGINE_COLUMN, LEAD_COLUMN):
+    if type_ == "column" and name in (ENGINE_COLUMN, LEAD_COLUMN, ORDER_COLUMN):
         return False
-    return not (type_ == "index" and name in (ENGINE_INDEX, LEAD_INDEX))
+    return not (type_ == "index" and name in (ENGINE_INDEX, LEAD_INDEX, ORDER_INDEX))

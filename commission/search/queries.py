@@ -12,8 +12,8 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
@@ -21,18 +21,25 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Date,
+    Integer,
     Select,
+    String,
     and_,
     case,
     column,
     func,
+    literal,
     literal_column,
     or_,
     select,
     table,
     true,
 )
+from sqlalchemy.sql.selectable import ScalarSelect
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from commission.auth.models import User
 from commission.auth.roles import Role
@@ -98,15 +105,17 @@ class ParsedQuery:
         return ParsedQuery(terms=tuple(words), excluded=self.excluded).websearch()
 
     def fts5(self) -> str:
-        """As an FTS5 expression: every word inside double quotes (words hold
-        only letters and digits, so nothing else can be read as syntax)."""
+        """As an FTS5 expression on the title and text (not the tags of
+        the migration a17c0de10024): every word inside double quotes (words
+        hold only letters and digits, so nothing else can be read as
+        syntax)."""
         positive = " ".join(
             f'"{" ".join(words)}"' for words in [*((t,) for t in self.terms), *self.phrases]
         )
         expression = f"({positive})"
         for words in self.excluded:
             expression += f' NOT "{" ".join(words)}"'
-        return expression
+        return f"{{title body}} : ({expression})"
 
 
 def _words(text: str) -> list[str]:
@@ -228,6 +237,27 @@ def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     return and_(shown_now, or_(*allowed))
 
 
+def audiences_of(viewer: Viewer) -> frozenset[Audience] | None:
+    """The audiences ``visible_to`` lets ``viewer`` see something of (None:
+    every one, the secretariat's)."""
+    if Role.SECRETARIAT in viewer.roles:
+        return None
+    found = {Audience.PUBLIC}
+    if viewer.signed_in:
+        found.add(Audience.SIGNED_IN)
+    if viewer.roles:
+        found.add(Audience.MEMBERS)
+    if Role.CHAIR in viewer.roles:
+        found |= {Audience.MINUTES_READERS, Audience.SUMMARY_READERS}
+    if viewer.department_ids:
+        found.add(Audience.SUMMARY_READERS)
+    if viewer.office_ids:
+        found.add(Audience.REPLY_WRITERS)
+    if viewer.authority_ids:
+        found.add(Audience.AUTHORITY)
+    return frozenset(found)
+
+
 # The engines -------------------------------------------------------------------------
 
 
@@ -292,17 +322,19 @@ def _passage_text(
     )
 
 
-def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageStatement:
-    """The page's rows with their passages. Each mention of a long stored
-    text in a statement reads it from storage again (a paper's about 20 KB),
-    so the rows are read once into a materialised CTE with their text as a
-    value (``body || ''``) and its ASCII-lower-cased copy, and the passage is
-    made from those."""
+def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
+    """The page's rows with their passages, given the page's ids and places
+    (``page``, a CTE of ``id`` and ``place``). Each mention of a long stored
+    text in a statement reads it from storage again (a paper's about
+    20 KB), so the rows are read once into a materialised CTE with their
+    text as a value (``body || ''``) and its ASCII-lower-cased copy, and the
+    passage is made from those."""
     d = SearchDocument
 
-    def statement(wanted: list[int]) -> Select[Any]:
+    def statement(page: Any) -> Select[Any]:
         read = (
             select(
+                page.c.place,
                 d.id,
                 d.kind,
                 d.title,
@@ -311,7 +343,7 @@ def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageSta
                 d.happened_on,
                 d.body.concat("").label("text"),
             )
-            .where(d.id.in_(wanted))
+            .join_from(page, d, d.id == page.c.id)
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
         )
@@ -322,22 +354,39 @@ def _page_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _PageSta
         )
         passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
         return select(
+            folded.c.place,
             folded.c.id,
             folded.c.kind,
             folded.c.title,
             folded.c.url,
             folded.c.context,
             folded.c.happened_on,
-            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS),
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
         )
 
     return statement
 
 
-_PageStatement = Callable[[list[int]], Select[Any]]
+# The page's rows with their passages, given the page's ids and places (a CTE
+# of ``id`` and ``place``): place, id, kind, title, url, context, date, passage.
+_HitsStatement = Callable[[Any], Select[Any]]
 # The most recent matches, newest first (undated ones first), as id, kind,
-# date and relevance, given the other conditions (access, filters) and a limit.
-_CandidateStatement = Callable[[Sequence[ColumnElement[bool]], int], Select[Any]]
+# date and relevance, given the other conditions (access, filters), a limit,
+# and the same conditions in the terms an engine's index can use (_Scope).
+_CandidateStatement = Callable[[Sequence[ColumnElement[bool]], int, "_Scope"], Select[Any]]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a search may find, as an engine's text index can be asked it
+    (SQLite's tags and rowid, migration a17c0de10024): the audiences the
+    reader may see (None: all of them), the kinds chosen, the dates. Only
+    ever wider than the conditions checked on each document."""
+
+    audiences: frozenset[Audience] | None = None
+    kinds: tuple[Kind, ...] = ()
+    since: date | None = None
+    until: date | None = None
 
 
 def _newest_first(statement: Select[Any], dated: Any, key: Any, limit: int) -> Select[Any]:
@@ -357,9 +406,11 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
     word appears weigh most in ``ts_rank`` in any case, and a text no longer
     than that ranks exactly as by its full vector.
 
-    A phrase: the documents holding all its words are found as above
-    (the text indexes hold no word positions), newest first, and only those
-    are checked for the words in order, until there are enough."""
+    A phrase: the documents holding all its words are found through the
+    full vector's text index (which holds no word positions; a phrase's
+    words are seldom few enough for the planner to walk the dates instead),
+    newest first, and only those are checked for the words in order, the
+    opening first, until there are enough."""
     d = SearchDocument
 
     def holds(words: ColumnElement[Any]) -> ColumnElement[bool]:
@@ -367,10 +418,10 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
             return cast(ColumnElement[bool], _VECTOR.op("@@")(words))
         return or_(_LEAD.op("@@")(words), _VECTOR.op("@@")(words))
 
-    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
+    def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
         if not parsed.phrases:
             return _newest_first(
-                select(d.id, d.kind, d.happened_on, func.ts_rank(_LEAD, query)).where(
+                select(d.id, d.kind, d.happened_on, func.ts_rank(_LEAD, query).label("rank")).where(
                     holds(query), *where
                 ),
                 d.happened_on,
@@ -386,7 +437,9 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
                 _LEAD.label("lead_vector"),
                 _VECTOR.label("search_vector"),
             )
-            .where(holds(words), *where)
+            # Through the full vector's text index alone: the opening's
+            # would find a subset of the same documents, for as long again.
+            .where(_VECTOR.op("@@")(words), *where)
             .order_by(d.happened_on.desc().nulls_first(), d.id.desc())
             # A fence: the phrase is checked outside this reading, in its order.
             .offset(0)
@@ -403,7 +456,7 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
                 holding.c.id,
                 holding.c.kind,
                 holding.c.happened_on,
-                func.ts_rank(holding.c.lead_vector, query),
+                func.ts_rank(holding.c.lead_vector, query).label("rank"),
             ).where(phrase),
             holding.c.happened_on,
             holding.c.id,
@@ -413,22 +466,84 @@ def _candidates_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _C
     return statement
 
 
-def _candidates_sqlite(match: ColumnElement[bool], rank: ColumnElement[Any]) -> _CandidateStatement:
-    """FTS5 reads every match once, and each match's document is found by its
-    key. The join is on ``+rowid``, which FTS5 cannot be asked for: with an
-    index on the audience, the kind or the date to start from, SQLite would
-    otherwise read those documents first and ask FTS5 for each one in turn,
-    working out ``bm25``'s figures for the whole index every time (a
-    visitor's common word took 14 s at ten years)."""
-    d = SearchDocument
-    base = select().select_from(_FTS.join(d, d.id == literal_column(f"+{_FTS.name}.rowid")))
+# SQLite's FTS5 rowid (migration a17c0de10024): the date as YYYYMMDD (the
+# undated after every date) times 2**32, plus the document's id, so FTS5
+# gives a word's matches in the order a search keeps them, newest first.
+_ORDER_STEP = 2**32
+_UNDATED = 99_999_999
 
-    def statement(where: Sequence[ColumnElement[bool]], limit: int) -> Select[Any]:
-        return _newest_first(
-            base.add_columns(d.id, d.kind, d.happened_on, rank).where(match, *where),
-            d.happened_on,
-            d.id,
-            limit,
+
+def sqlite_order(happened_on: date | None, key: int) -> int:
+    """A document's place in SQLite's index (its FTS5 rowid)."""
+    day = _UNDATED if happened_on is None else int(happened_on.strftime("%Y%m%d"))
+    return day * _ORDER_STEP + key
+
+
+_ROWID: ColumnElement[Any] = literal_column("search_index.rowid")
+_ORDER: ColumnElement[int] = literal_column("search_documents.search_order")
+# A match's document, by its place: through the index on the order, which
+# holds every column a search checks, so the row itself (whose columns after
+# a long text are read by walking the text's pages) is never read. The
+# ``+`` keeps SQLite from starting from the documents and asking FTS5 for
+# each one in turn (working out bm25's figures for the whole index each time).
+_SQLITE_DOCUMENT = literal_column("search_documents.search_order") == literal_column(
+    "+search_index.rowid"
+)
+
+
+def _tags(prefix: str, values: Sequence[str]) -> str:
+    words = " OR ".join(f'"{prefix}{value.replace("_", "")}"' for value in values)
+    return f" AND tags : ({words})"
+
+
+def _checked_only(element: Any) -> Any:
+    """A column of the documents as ``+column``: SQLite checks a condition on
+    it but chooses no index by it. A subquery is left as it is."""
+    if isinstance(element, ScalarSelect):
+        return element
+    if isinstance(element, Column) and element.table is SearchDocument.__table__:
+        return literal_column(f"+{element.table.name}.{element.name}", type_=element.type)
+    return None
+
+
+def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
+    """FTS5 gives the matches in its rowid's order, which follows the
+    documents' (``sqlite_order``): read backwards, newest first, it stops
+    once there are enough, however many match. FTS5 is asked only for the
+    audiences the reader may see and the kinds chosen (the tags), and for
+    the dates chosen (a range of its rowid), so it does not walk past the
+    rest; the exact conditions are then checked on each document, found by
+    its place in the index on the order, which holds every column they
+    read (``_SQLITE_DOCUMENT``), and never used to choose another index (a
+    ``+`` before each column): SQLite otherwise looked each match's document
+    up through the index on the audience and the date, a range for every
+    match. ``bm25`` is worked out only for the rows kept (its figures for
+    the whole index once a statement)."""
+    d = SearchDocument
+    rank = (-func.bm25(_FTS_NAME, 5.0, 1.0, 0.0)).label("rank")
+    base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
+
+    def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
+        expression = parsed.fts5()
+        if scope.audiences is not None:
+            expression += _tags("aud", sorted(scope.audiences))
+        if scope.kinds:
+            expression += _tags("kind", sorted(scope.kinds))
+        within: list[ColumnElement[bool]] = []
+        rowid = _ROWID
+        if scope.since is not None:
+            within.append(rowid >= sqlite_order(scope.since, 0))
+        if scope.until is not None:
+            within.append(rowid < sqlite_order(scope.until, _ORDER_STEP))
+        return (
+            base.add_columns(d.id, d.kind, d.happened_on, rank)
+            .where(
+                _FTS_NAME.op("MATCH")(expression),
+                *within,
+                *(cast(Any, replacement_traverse)(w, {}, _checked_only) for w in where),
+            )
+            .order_by(_ROWID.desc())
+            .limit(limit)
         )
 
     return statement
@@ -440,8 +555,7 @@ class _Engine:
     base: Select[Any]
     match: ColumnElement[bool]
     candidates: _CandidateStatement
-    # The page's rows, by id: id, kind, title, url, context, date, passage.
-    page: _PageStatement
+    hits: _HitsStatement
 
 
 def _engine(parsed: ParsedQuery) -> _Engine:
@@ -452,20 +566,33 @@ def _engine(parsed: ParsedQuery) -> _Engine:
             base=select().select_from(d),
             match=_VECTOR.op("@@")(query),
             candidates=_candidates_postgresql(parsed, query),
-            page=_page_postgresql(parsed, query),
+            hits=_hits_postgresql(parsed, query),
         )
-    base = select().select_from(_FTS.join(d, d.id == _FTS.c.rowid))
+    base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
     match = _FTS_NAME.op("MATCH")(parsed.fts5())
     # FTS5's snippet() is made only in a query that matches.
     snippet = func.snippet(_FTS_NAME, -1, START, STOP, "…", 24)
-    return _Engine(
-        base=base,
-        match=match,
-        candidates=_candidates_sqlite(match, -func.bm25(_FTS_NAME, 5.0, 1.0)),
-        page=lambda wanted: base.add_columns(
-            d.id, d.kind, d.title, d.url, d.context, d.happened_on, snippet
-        ).where(d.id.in_(wanted), match),
-    )
+
+    def hits(page: Any) -> Select[Any]:
+        # Each of the page's documents by its id, then its place in FTS5.
+        return (
+            select(
+                page.c.place,
+                d.id,
+                d.kind,
+                d.title,
+                d.url,
+                d.context,
+                d.happened_on,
+                snippet.label("passage"),
+            )
+            .select_from(page)
+            .join(d, d.id == page.c.id)
+            .join(_FTS, _ROWID == _ORDER)
+            .where(match)
+        )
+
+    return _Engine(base=base, match=match, candidates=_candidates_sqlite(parsed), hits=hits)
 
 
 @dataclass(frozen=True)
@@ -519,47 +646,124 @@ class Results:
         return self.page.total if self.page is not None and self.page.total else 0
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    id: int
-    kind: Kind
-    happened_on: date | None
-    rank: float
+def _search(
+    engine: _Engine,
+    where: Sequence[ColumnElement[bool]],
+    scope: _Scope,
+    filters: Filters,
+    offset: int,
+    per_page: int,
+) -> tuple[dict[Kind, int], int, int, list[Hit]]:
+    """The whole search in one statement: the most recent MAX_RESULTS + 1
+    matches (a CTE, read once), their counts per kind, the matches of the
+    kinds chosen (read again with the kinds only when there were more
+    matches than are ranked: a one-time filter), ranked, and the page's
+    rows with their passages. Only the counts and the page's rows come
+    back, not the thousand matches. Returns the counts per kind, how many
+    matched (at most MAX_RESULTS + 1), how many of the kinds chosen, and the
+    page's hits."""
+    limit = MAX_RESULTS + 1
+    matches = engine.candidates(where, limit, scope).cte("matches").prefix_with("MATERIALIZED")
+    matched = select(func.count()).select_from(matches).scalar_subquery()
+    columns = (matches.c.id, matches.c.kind, matches.c.happened_on, matches.c.rank)
+    chosen: Any = matches
+    if filters.kinds:
+        kinds = SearchDocument.kind.in_(filters.kinds)
+        # Read only when the first reading did not hold every match.
+        more = engine.candidates(
+            [*where, kinds, matched > MAX_RESULTS], limit, replace(scope, kinds=filters.kinds)
+        ).cte("kind_matches")
+        chosen = (
+            select(*columns)
+            .where(matches.c.kind.in_(filters.kinds), matched <= MAX_RESULTS)
+            .union_all(select(more.c.id, more.c.kind, more.c.happened_on, more.c.rank))
+            .cte("chosen")
+        )
+    hits = engine.hits(_page(chosen, offset, per_page)).subquery("hits")
+    counted = select(
+        literal("kind").label("tag"),
+        func.count().label("n"),
+        matches.c.kind.label("kind"),
+        *_nulls(),
+    ).group_by(matches.c.kind)
+    totals = select(
+        literal("matched").label("tag"), matched.label("n"), literal(None, String), *_nulls()
+    ).union_all(
+        select(
+            literal("chosen").label("tag"),
+            select(func.count()).select_from(chosen).scalar_subquery(),
+            literal(None, String),
+            *_nulls(),
+        ),
+        counted,
+        select(
+            literal("hit"),
+            hits.c.place,
+            hits.c.kind,
+            hits.c.id,
+            hits.c.title,
+            hits.c.url,
+            hits.c.context,
+            hits.c.happened_on,
+            hits.c.passage,
+        ),
+    )
+    return _read(db.session.execute(totals))
 
-    def by_relevance(self) -> tuple[float, int, int]:
-        """Most relevant first, then the most recent (undated last), then the
-        newest record: ``sorted`` by this key."""
-        day = self.happened_on.toordinal() if self.happened_on is not None else 0
-        return (-self.rank, -day, -self.id)
+
+def _page(chosen: Any, offset: int, per_page: int) -> Any:
+    """The page's ids and places: the most recent MAX_RESULTS of ``chosen``,
+    most relevant first, then the most recent (undated last), then the
+    newest record."""
+    newest = func.row_number().over(
+        order_by=(chosen.c.happened_on.desc().nulls_first(), chosen.c.id.desc())
+    )
+    kept = select(chosen.c.id, chosen.c.rank, chosen.c.happened_on, newest.label("newest")).cte(
+        "kept"
+    )
+    by_relevance = (kept.c.rank.desc(), kept.c.happened_on.desc().nulls_last(), kept.c.id.desc())
+    return (
+        select(kept.c.id, func.row_number().over(order_by=by_relevance).label("place"))
+        .where(kept.c.newest <= MAX_RESULTS)
+        .order_by(*by_relevance)
+        .offset(offset)
+        .limit(per_page)
+        .cte("page")
+    )
 
 
-def _candidates(
-    engine: _Engine, where: Sequence[ColumnElement[bool]], limit: int
-) -> list[_Candidate]:
-    """The most recent ``limit`` matches (undated ones, authorities, first),
-    each with its relevance: the order PostgreSQL reads from the index on the
-    date, newest first, stopping once it has enough, however many match. A
-    rare word is found through the text index instead; the planner chooses."""
-    rows: Sequence[Any] = db.session.execute(engine.candidates(where, limit)).all()
-    return [_Candidate(key, Kind(kind), day, float(rank)) for key, kind, day, rank in rows]
+def _read(rows_found: Any) -> tuple[dict[Kind, int], int, int, list[Hit]]:
+    """The search's rows: the counts, then the page's hits in their places."""
+    counts: dict[Kind, int] = {}
+    found = chosen_n = 0
+    rows: list[Any] = []
+    for row in rows_found:
+        if row[0] == "kind":
+            counts[Kind(row[2])] = row[1]
+        elif row[0] == "matched":
+            found = row[1]
+        elif row[0] == "chosen":
+            chosen_n = row[1]
+        else:
+            rows.append(row)
+    rows.sort(key=lambda row: row[1])
+    page_hits = [
+        Hit(Kind(kind), title, url, context, happened_on, highlight(passage))
+        for _, _, kind, _, title, url, context, happened_on, passage in rows
+    ]
+    return counts, found, chosen_n, page_hits
 
 
-def _fetch(engine: _Engine, ranked: list[_Candidate]) -> Any:
-    """The page's hits, in the order ranked: one statement for the page's
-    rows, highlighting only their passages."""
-
-    def fetch(offset: int, limit: int) -> Iterator[Hit]:
-        wanted = [candidate.id for candidate in ranked[offset : offset + limit]]
-        if not wanted:
-            return
-        statement = engine.page(wanted)
-        found: dict[int, Any] = {row[0]: row for row in db.session.execute(statement)}
-        for key in wanted:
-            if key in found:
-                _, kind, title, url, context, happened_on, snippet = found[key]
-                yield Hit(Kind(kind), title, url, context, happened_on, highlight(snippet))
-
-    return fetch
+def _nulls() -> list[ColumnElement[Any]]:
+    """The page's columns, empty, in a row of counts."""
+    return [
+        literal(None, Integer),
+        literal(None, String),
+        literal(None, String),
+        literal(None, String),
+        literal(None, Date),
+        literal(None, String),
+    ]
 
 
 def search(
@@ -568,38 +772,35 @@ def search(
     """Find what ``viewer`` may see: counts per kind (before the kind filter)
     and one page of hits. At most the MAX_RESULTS most recent matches are
     counted and ranked, so a word in every response of ten years costs what
-    a rarer one does: two statements (the matches, the page), and one more
-    for the matches of the kinds chosen when there were more matches of
-    every kind than are ranked, however many match."""
+    a rarer one does: one statement (the matches, their counts, the kinds
+    chosen, the ranking and the page's passages: ``_search``), however many
+    match."""
     parsed = parse(text)
     results = Results(parsed=parsed)
     if parsed.empty:
         return results
     engine = _engine(parsed)
     where = [visible_to(viewer), *filters.conditions(with_kinds=False)]
-    found = _candidates(engine, where, MAX_RESULTS + 1)
-    results.capped = len(found) > MAX_RESULTS
+    scope = _Scope(audiences=audiences_of(viewer), since=filters.since, until=filters.until)
+    page = max(1, min(page, MAX_PAGE))
+    counts, matched, chosen, hits = _search(
+        engine, where, scope, filters, (page - 1) * per_page, per_page
+    )
+    results.capped = matched > MAX_RESULTS
     if not results.capped:
-        for candidate in found:
-            results.counts[candidate.kind] = results.counts.get(candidate.kind, 0) + 1
-    if filters.kinds and not results.capped:
-        # Every match was read: the kinds chosen are among them.
-        found = [candidate for candidate in found if candidate.kind in filters.kinds]
-    elif filters.kinds:
-        kinds = SearchDocument.kind.in_(filters.kinds)
-        found = _candidates(engine, [*where, kinds], MAX_RESULTS + 1)
-    results.more = len(found) > MAX_RESULTS
-    ranked = sorted(found[:MAX_RESULTS], key=_Candidate.by_relevance)
+        results.counts = counts
+    results.more = chosen > MAX_RESULTS
+    total = min(chosen, MAX_RESULTS)
     results.page = ResultPage(
-        page=max(1, min(page, MAX_PAGE)),
+        page=page,
         per_page=per_page,
         max_per_page=per_page,
         error_out=False,
         count=True,
-        fetch=_fetch(engine, ranked),
-        total=len(ranked),
+        fetch=lambda offset, limit: hits,
+        total=total,
     )
-    if not ranked and len(parsed.terms) == 1 and not parsed.phrases:
+    if not total and len(parsed.terms) == 1 and not parsed.phrases:
         results.suggestion = suggest(parsed.terms[0], viewer=viewer, filters=filters)
     return results
 
@@ -652,11 +853,16 @@ def suggest(word: str, *, viewer: Viewer, filters: Filters, tries: int = 3) -> s
 
 
 def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The departments and authorities a search can be narrowed to."""
-    from_departments = db.session.execute(
-        select(Department.id, Department.name).order_by(Department.name)
-    ).all()
-    from_authorities = db.session.execute(
-        select(Authority.id, Authority.name).order_by(Authority.name)
-    ).all()
-    return [(k, n) for k, n in from_departments], [(k, n) for k, n in from_authorities]
+    """The departments and authorities a search can be narrowed to, each in
+    order of name (one statement)."""
+    which: ColumnElement[int] = literal_column("which")
+    options = (
+        select(literal(0).label("which"), Department.id, Department.name)
+        .union_all(select(literal(1).label("which"), Authority.id, Authority.name))
+        .order_by(which, literal_column("name"))
+    )
+    departments: list[tuple[int, str]] = []
+    authorities: list[tuple[int, str]] = []
+    for kind, key, name in db.session.execute(options):
+        (authorities if kind else departments).append((key, name))
+    return departments, authorities

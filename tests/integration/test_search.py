@@ -249,7 +249,8 @@ def test_the_query_is_read_into_words():
     assert parsed.terms == ("funding", "lgc", "2027", "004")
     assert parsed.excluded == (("capital",), ("new", "build"))
     assert (
-        parsed.fts5() == '("funding" "lgc" "2027" "004" "sure start") NOT "capital" NOT "new build"'
+        parsed.fts5() == "{title body} : "
+        '(("funding" "lgc" "2027" "004" "sure start") NOT "capital" NOT "new build")'
     )
     assert parsed.websearch() == 'funding lgc 2027 004 "sure start" -capital -"new build"'
     assert distance("devolutoin", "devolution") == 1
@@ -345,6 +346,30 @@ def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
     chosen = ok(client.get("/search", query_string={"q": "magnetar", "kind": "consultation"}))
     assert "1 result " in status_line(chosen) + " "
     assert titles(client, "magnetar", kind="consultation") == ["Magnetar consultation"]
+
+
+def test_a_record_whose_date_changes_takes_its_new_place_among_the_most_recent(
+    client, app_ctx, monkeypatch
+):
+    """SQLite's index holds the documents in date order (its rowid follows
+    the date): a record moved to another day is found in its new place, with
+    its passage."""
+    monkeypatch.setattr(queries, "MAX_RESULTS", 1)
+    earlier = factories.meeting(
+        published=True, starts_at=factories.london_time(today() + timedelta(days=10), 10)
+    )
+    later = factories.meeting(
+        published=True, starts_at=factories.london_time(today() + timedelta(days=20), 10)
+    )
+    item(earlier, "Quasar first", "The quasar survey")
+    item(later, "Quasar second", "The quasar survey")
+    assert titles(client, "quasar") == ["Quasar second"]
+    earlier.starts_at = factories.london_time(today() + timedelta(days=30), 10)
+    earlier.ends_at = earlier.starts_at + timedelta(hours=2)
+    db.session.flush()
+    found = hits(client, "quasar")
+    assert [hit["title"] for hit in found] == ["Quasar first"]
+    assert "<mark>" in found[0]["passage"]
 
 
 def test_the_passage_of_a_long_paper_is_where_the_word_is(client, meeting):

@@ -43,7 +43,7 @@ def test_a_long_search_is_cut_to_its_first_200_characters():
 
 def test_the_engines_are_given_only_quoted_words():
     parsed = parse('budget "social care" -capital')
-    assert parsed.fts5() == '("budget" "social care") NOT "capital"'
+    assert parsed.fts5() == '{title body} : (("budget" "social care") NOT "capital")'
     assert parsed.websearch() == 'budget "social care" -capital'
 
 
