@@ -198,8 +198,8 @@ def test_pdf_briefing_pack_has_cover_headline_tables_and_quotations(consultation
     assert "By political control at the time of the response" in text
     assert "Question by question" in text
     # Quotations name their council, and its position on a position question.
-    assert "“Rural districts need a longer transition to the new scheme.” – Barton" in text
-    assert "” – Ashford, support" in text
+    assert "“Rural districts need a longer transition to the new scheme.” \u2013 Barton" in text
+    assert "” \u2013 Ashford, support" in text
 
 
 def test_the_published_pdf_is_the_frozen_snapshot_for_everyone(consultation, client):
@@ -352,11 +352,11 @@ def test_the_briefing_gives_each_questions_themes_by_position_with_a_quotation(t
     themes = text[text.index("Themes on each question") : text.index("What councils said")]
     assert "1. Question 1?" in themes
     assert (
-        'Funding: 1 comment (1 support). “=HYPERLINK("http://example.com")” – Ashford, support'
+        'Funding: 1 comment (1 support). “=HYPERLINK("http://example.com")” \u2013 Ashford, support'
         in themes
     )
     assert "2. Question 2?" in themes
-    quote = "“Rural districts need a longer transition to the new scheme.” – Barton"
+    quote = "“Rural districts need a longer transition to the new scheme.” \u2013 Barton"
     assert f"Rural areas: 1 comment (1 free text). {quote}" in themes
     assert f"Transition: 1 comment (1 free text). {quote}" in themes
 
