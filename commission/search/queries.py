@@ -322,6 +322,14 @@ def _passage_text(
     )
 
 
+def _shown(page: Any) -> tuple[Any, ...]:
+    """What a result shows of its document, after its place on the page
+    (``page``, a CTE of ``id`` and ``place``): place, id, kind, title, url,
+    context and date."""
+    d = SearchDocument
+    return (page.c.place, d.id, d.kind, d.title, d.url, d.context, d.happened_on)
+
+
 def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
     """The page's rows with their passages, given the page's ids and places
     (``page``, a CTE of ``id`` and ``place``). Each mention of a long stored
@@ -333,16 +341,7 @@ def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsSta
 
     def statement(page: Any) -> Select[Any]:
         read = (
-            select(
-                page.c.place,
-                d.id,
-                d.kind,
-                d.title,
-                d.url,
-                d.context,
-                d.happened_on,
-                d.body.concat("").label("text"),
-            )
+            select(*_shown(page), d.body.concat("").label("text"))
             .join_from(page, d, d.id == page.c.id)
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
@@ -576,16 +575,7 @@ def _engine(parsed: ParsedQuery) -> _Engine:
     def hits(page: Any) -> Select[Any]:
         # Each of the page's documents by its id, then its place in FTS5.
         return (
-            select(
-                page.c.place,
-                d.id,
-                d.kind,
-                d.title,
-                d.url,
-                d.context,
-                d.happened_on,
-                snippet.label("passage"),
-            )
+            select(*_shown(page), snippet.label("passage"))
             .select_from(page)
             .join(d, d.id == page.c.id)
             .join(_FTS, _ROWID == _ORDER)
