@@ -200,6 +200,31 @@ def current_viewer() -> Viewer:
     return viewer_of(current_user)
 
 
+def _grants(viewer: Viewer) -> list[tuple[Audience, ColumnElement[bool] | None]]:
+    """What ``viewer`` is granted below the secretariat: each audience whose
+    documents they may find, and the condition narrowing it to theirs (None:
+    all of that audience's). The one statement of the rule, which both the
+    condition on the index and the audiences SQLite's index is asked for are
+    made from."""
+    d = SearchDocument
+    found: list[tuple[Audience, ColumnElement[bool] | None]] = [(Audience.PUBLIC, None)]
+    if viewer.signed_in:
+        found.append((Audience.SIGNED_IN, None))
+    if viewer.roles:
+        found.append((Audience.MEMBERS, None))
+    if Role.CHAIR in viewer.roles:
+        found += [(Audience.MINUTES_READERS, None), (Audience.SUMMARY_READERS, None)]
+    if viewer.department_ids:
+        found.append(
+            (Audience.SUMMARY_READERS, d.department_id.in_(sorted(viewer.department_ids)))
+        )
+    if viewer.office_ids:
+        found.append((Audience.REPLY_WRITERS, d.office_id.in_(sorted(viewer.office_ids))))
+    if viewer.authority_ids:
+        found.append((Audience.AUTHORITY, d.authority_id.in_(sorted(viewer.authority_ids))))
+    return found
+
+
 def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     """The documents ``viewer`` may find, as a condition on the index."""
     d = SearchDocument
@@ -209,31 +234,10 @@ def visible_to(viewer: Viewer) -> ColumnElement[bool]:
     )
     if Role.SECRETARIAT in viewer.roles:
         return shown_now
-    allowed: list[ColumnElement[bool]] = [d.audience == Audience.PUBLIC]
-    if viewer.signed_in:
-        allowed.append(d.audience == Audience.SIGNED_IN)
-    if viewer.roles:
-        allowed.append(d.audience == Audience.MEMBERS)
-    if Role.CHAIR in viewer.roles:
-        allowed.append(d.audience.in_([Audience.MINUTES_READERS, Audience.SUMMARY_READERS]))
-    if viewer.department_ids:
-        allowed.append(
-            and_(
-                d.audience == Audience.SUMMARY_READERS,
-                d.department_id.in_(sorted(viewer.department_ids)),
-            )
-        )
-    if viewer.office_ids:
-        allowed.append(
-            and_(d.audience == Audience.REPLY_WRITERS, d.office_id.in_(sorted(viewer.office_ids)))
-        )
-    if viewer.authority_ids:
-        allowed.append(
-            and_(
-                d.audience == Audience.AUTHORITY,
-                d.authority_id.in_(sorted(viewer.authority_ids)),
-            )
-        )
+    allowed = [
+        d.audience == audience if narrowed is None else and_(d.audience == audience, narrowed)
+        for audience, narrowed in _grants(viewer)
+    ]
     return and_(shown_now, or_(*allowed))
 
 
@@ -242,20 +246,7 @@ def audiences_of(viewer: Viewer) -> frozenset[Audience] | None:
     every one, the secretariat's)."""
     if Role.SECRETARIAT in viewer.roles:
         return None
-    found = {Audience.PUBLIC}
-    if viewer.signed_in:
-        found.add(Audience.SIGNED_IN)
-    if viewer.roles:
-        found.add(Audience.MEMBERS)
-    if Role.CHAIR in viewer.roles:
-        found |= {Audience.MINUTES_READERS, Audience.SUMMARY_READERS}
-    if viewer.department_ids:
-        found.add(Audience.SUMMARY_READERS)
-    if viewer.office_ids:
-        found.add(Audience.REPLY_WRITERS)
-    if viewer.authority_ids:
-        found.add(Audience.AUTHORITY)
-    return frozenset(found)
+    return frozenset(audience for audience, _ in _grants(viewer))
 
 
 # The engines -------------------------------------------------------------------------
