@@ -215,9 +215,7 @@ def _grants(viewer: Viewer) -> list[tuple[Audience, ColumnElement[bool] | None]]
     if Role.CHAIR in viewer.roles:
         found += [(Audience.MINUTES_READERS, None), (Audience.SUMMARY_READERS, None)]
     if viewer.department_ids:
-        found.append(
-            (Audience.SUMMARY_READERS, d.department_id.in_(sorted(viewer.department_ids)))
-        )
+        found.append((Audience.SUMMARY_READERS, d.department_id.in_(sorted(viewer.department_ids))))
     if viewer.office_ids:
         found.append((Audience.REPLY_WRITERS, d.office_id.in_(sorted(viewer.office_ids))))
     if viewer.authority_ids:
