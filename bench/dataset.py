@@ -1027,6 +1027,7 @@ def build(
 
     from commission.extensions import db
     from commission.search.index import paused, reindex_all
+    from commission.summaries.tallies import recount
 
     scale = scale_for(size, years)
     if rebuild or _migrated_by_another_version(url):
@@ -1073,6 +1074,10 @@ def build(
             builder.meetings(members, published, info)
             builder.audit()
             bulk.reset_sequences()
+            # The summaries' figures, which the bulk inserts bypass too, are
+            # counted once from the answers, as ``flask summaries recount``
+            # does, before the snapshots are made from them.
+            recount(connection)
             builder.snapshots(published)
         indexing = time.perf_counter()
         if info.dialect == "postgresql":

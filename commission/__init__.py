@@ -114,6 +114,7 @@ def _connect_areas(app: Flask) -> None:
     from commission.notifications import events as notification_subscribers
     from commission.oparl import tracking as oparl_tracking
     from commission.search import index as search_index
+    from commission.summaries import tallies as summary_tallies
 
     notification_subscribers.connect()
     audit_subscribers.connect()
@@ -123,6 +124,7 @@ def _connect_areas(app: Flask) -> None:
     oparl_tracking.init_sessions()
     api_ratelimit.init_app(app)
     search_index.init_app()
+    summary_tallies.init_app()
 
 
 def _init_sign_in(app: Flask) -> None:

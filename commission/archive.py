@@ -74,6 +74,7 @@ from sqlalchemy.types import TypeEngine
 
 from commission.extensions import db
 from commission.storage import storage
+from commission.summaries.tallies import recount
 from commission.timeutil import now_utc
 
 FORMAT = "commission-archive"
@@ -92,6 +93,8 @@ LEFT_OUT: dict[str, str] = {
     "search_documents": "the search index, rebuilt from the records after an import",
     "search_file_texts": "text read from uploaded files, read again when the index is rebuilt",
     "search_words": "words seen by the search index, rebuilt with it",
+    "summary_tallies": "the summaries' figures, counted again from the answers after an import",
+    "theme_tallies": "the summaries' themes, counted again from the tags after an import",
 }
 
 # Columns that name a file in storage: the file goes into the archive with the row.
@@ -549,6 +552,7 @@ def import_archive(path: Path) -> Report:
                         "nothing was imported"
                     ) from error
             connection.execute(delete(_table("download_cache")))
+            recount(connection)
             if connection.dialect.name == "postgresql":
                 _move_sequences_on(connection)
     return report

@@ -30,6 +30,7 @@ from commission.search.index import reindex_all
 from commission.seeding.demo import load_demo
 from commission.seeding.reference import SeedError, load_reference_data
 from commission.storage import copy_folder_to_database
+from commission.summaries.tallies import recount
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(archive)
     app.cli.add_command(search)
+    app.cli.add_command(summaries)
 
 
 @click.command("create-secretariat")
@@ -246,3 +248,17 @@ def search_reindex() -> None:
     made outside the app)."""
     count = reindex_all()
     click.echo(f"Search index rebuilt: {count:,} documents.")
+
+
+@click.group("summaries")
+def summaries() -> None:
+    """The summaries' figures."""
+
+
+@summaries.command("recount")
+def summaries_recount() -> None:
+    """Count every consultation's figures again from its signed-off answers
+    (after a change made outside the app; an archive import does it itself)."""
+    recount(db.session.connection())
+    db.session.commit()
+    click.echo("Summary figures counted again from the signed-off answers.")

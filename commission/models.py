@@ -48,7 +48,14 @@ from commission.oparl.models import RemovedRecord
 from commission.policies.models import Policy, PolicyStage
 from commission.search.models import FileText, SearchDocument, Word
 from commission.storage import FileBlob
-from commission.summaries.models import AnswerTag, GovernmentReply, SummarySnapshot, Tag
+from commission.summaries.models import (
+    AnswerTag,
+    AnswerTally,
+    GovernmentReply,
+    SummarySnapshot,
+    Tag,
+    ThemeTally,
+)
 from commission.tokens.models import PersonalAccessToken
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "AgendaItem",
     "Answer",
     "AnswerTag",
+    "AnswerTally",
     "Appointment",
     "AttendanceReply",
     "AuditEvent",
@@ -100,6 +108,7 @@ __all__ = [
     "StatedPosition",
     "SummarySnapshot",
     "Tag",
+    "ThemeTally",
     "ThrottleEvent",
     "User",
     "Word",

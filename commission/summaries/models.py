@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NotRequired
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from typing_extensions import TypedDict  # pydantic reads it for the API schema (Python 3.11)
 
@@ -241,6 +241,49 @@ class AnswerTag(Base):
 
     answer: Mapped[Answer] = relationship()
     tag: Mapped[Tag] = relationship()
+
+
+class AnswerTally(Base):
+    """The signed-off answers of a consultation, counted as they are signed
+    off (see ``tallies.py``): for each question, split and group (the
+    control a response recorded, the authority's type or region; ``""`` for
+    "overall" or a group with no value) and position (``""`` for none), how
+    many answers, the population of their authorities and how many have a
+    comment. Derived data, kept in the transaction that changes its source."""
+
+    __tablename__ = "summary_tallies"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    split: Mapped[str] = mapped_column(String(12), primary_key=True)
+    grp: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[str] = mapped_column(String(30), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    people: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ThemeTally(Base):
+    """The signed-off answers of a consultation tagged with each theme, by
+    question and position (``""`` for none), counted as they change."""
+
+    __tablename__ = "theme_tallies"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[str] = mapped_column(String(30), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SummarySnapshot(Base):

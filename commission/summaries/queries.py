@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from commission.consultations.models import (
@@ -45,6 +45,7 @@ from commission.pagination import NarrowPagination, paginate_narrow
 from commission.summaries.kinds import add_kind_figures
 from commission.summaries.models import (
     AnswerTag,
+    AnswerTally,
     Coverage,
     CoverageRow,
     GroupTable,
@@ -60,6 +61,7 @@ from commission.summaries.models import (
     SummarySnapshot,
     Tag,
     ThemeCount,
+    ThemeTally,
 )
 from commission.summaries.policy import can_see_snapshot
 from commission.timeutil import london_date, now_utc
@@ -236,95 +238,23 @@ def _add(cells: Cells, position: str, count: int, people: int) -> None:
     cells[slot + SLOTS] += people
 
 
-# GROUPING(control, kind, region) of each split's sums: a bit is set for
-# each column the sums are not split by (the first column is the high bit).
-ALL, BY_CONTROL, BY_TYPE, BY_REGION = 0b111, 0b011, 0b101, 0b110
-SPLIT_OF_MASK = {BY_CONTROL: "by_control", BY_TYPE: "by_type", BY_REGION: "by_region"}
-
-
-def _answer_sums(
+def _tallies(
     consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool
 ) -> Any:
-    """The statement ``_question_figures`` reads: rows of (split mask,
-    question, position, control at the time, type, region, count,
-    population, comments), each split's rows with the other split columns
-    null."""
-    text = sa.String()
-    answers = (
-        select(
-            Answer.question_id.label("question"),
-            type_coerce(Answer.submitted_position, text).label("position"),
-            type_coerce(Response.control_at_submission, text).label("control"),
-            type_coerce(Authority.kind, text).label("kind"),
-            type_coerce(Authority.region, text).label("region"),
-            Authority.population.label("people"),
-            case((Answer.submitted_comment.is_not(None), 1), else_=0).label("commented"),
-        )
-        .join(Response, Response.id == Answer.response_id)
-        .join(Authority, Authority.id == Response.authority_id)
-        .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
-        )
-    )
+    """The statement ``_question_figures`` reads: the consultation's tallies
+    (kept as responses are signed off, see ``tallies.py``), overall only
+    without ``splits``, one question's if only one is asked for."""
+    t = AnswerTally
+    statement = select(
+        t.split, t.question_id, t.grp, t.position, t.answers, t.people, t.comments
+    ).where(t.consultation_id == consultation.id, t.answers != 0)
     if len(numbered) == 1:
-        answers = answers.where(Answer.question_id == numbered[0][1].id)
-    none = sa.null()
-    if splits and db.session.get_bind().dialect.name == "postgresql":
-        joined = answers.subquery("submitted_answers")
-        q, position = joined.c.question, joined.c.position
-        control, kind, region = joined.c.control, joined.c.kind, joined.c.region
-        return select(
-            func.grouping(control, kind, region),
-            q,
-            position,
-            control,
-            kind,
-            region,
-            func.count(),
-            func.sum(joined.c.people),
-            func.sum(joined.c.commented),
-        ).group_by(
-            func.grouping_sets(
-                sa.tuple_(q, position),
-                sa.tuple_(q, position, control),
-                sa.tuple_(q, position, kind),
-                sa.tuple_(q, position, region),
-            )
-        )
-    # Read once (the consultation's answers only), then summed four ways; or,
-    # summed once, straight from the join.
-    read: Any = (
-        answers.cte("submitted_answers").prefix_with("MATERIALIZED")
-        if splits
-        else answers.subquery("submitted_answers")
-    )
-
-    def summed(mask: int, control: Any, kind: Any, region: Any) -> Any:
-        groups = [column for column in (control, kind, region) if column is not None]
-        statement = select(
-            literal(mask, sa.Integer()),
-            read.c.question,
-            read.c.position,
-            none if control is None else control,
-            none if kind is None else kind,
-            none if region is None else region,
-            func.count(),
-            func.sum(read.c.people),
-            func.sum(read.c.commented),
-        ).group_by(read.c.question, read.c.position, *groups)
-        if mask != ALL:
-            statement = statement.where(read.c.position.is_not(None))
-        return statement
-
-    sums = [summed(ALL, None, None, None)]
-    if splits:
-        sums += [
-            summed(BY_CONTROL, read.c.control, None, None),
-            summed(BY_TYPE, None, read.c.kind, None),
-            summed(BY_REGION, None, None, read.c.region),
-        ]
-    return union_all(*sums) if len(sums) > 1 else sums[0]
+        statement = statement.where(t.question_id == numbered[0][1].id)
+    if not splits:
+        statement = statement.where(t.split == "overall")
+    # The primary key's order (after the consultation), so its index gives
+    # the rows already sorted.
+    return statement.order_by(t.question_id, t.split, t.grp, t.position)
 
 
 def _question_figures(
@@ -332,38 +262,36 @@ def _question_figures(
 ) -> list[QuestionFigures]:
     """Each question's positions (overall, by control at the time of the
     response, by type and by region) and its comment count, in ONE statement
-    over the consultation's submitted answers (reached through its responses'
-    index), summed four ways: with GROUPING SETS on PostgreSQL (one pass over
-    the answers); elsewhere read once into a materialized CTE and summed four
-    times. Only the small sums come back, tagged with the split they belong
-    to, and are added into each question's tables here. The statement is the
-    same for 1 question or 25, for 5 responses or 331. Without ``splits``
-    only the overall figures are summed, and the splits are empty lists."""
+    over the consultation's tallies: its signed-off answers already counted
+    each way as they were signed off (``tallies.py``), a few rows for each
+    question and group however many answers there are. They are added into
+    each question's tables here. The statement is the same for 1 question
+    or 25, for 5 responses or 331. Without ``splits`` only the overall
+    figures are read, and the splits are empty lists."""
     figures: dict[int, _Splits] = {}
     comments: dict[int, int] = {}
     label = _Labels()
-    for (
-        mask,
-        question_id,
-        position,
-        control,
-        kind,
-        region,
-        count,
-        people,
-        commented,
-    ) in _read(_answer_sums(consultation, numbered, splits=splits)):
-        splits_of = figures.get(question_id)
-        if splits_of is None:
-            splits_of = figures[question_id] = _Splits()
-        if mask == ALL:
+    # The rows come in key order (question, split, group): each group's cells
+    # are found once, for its first row.
+    group_of: tuple[int, str, str] | None = None
+    cells: Cells = []
+    for split, question_id, group, position, count, people, commented in _read(
+        _tallies(consultation, numbered, splits=splits)
+    ):
+        if group_of != (question_id, split, group):
+            group_of = (question_id, split, group)
+            splits_of = figures.get(question_id)
+            if splits_of is None:
+                splits_of = figures[question_id] = _Splits()
+            cells = (
+                splits_of.overall
+                if split == "overall"
+                else splits_of.cells(split, label(split, group or None))
+            )
+        if split == "overall":
             comments[question_id] = comments.get(question_id, 0) + commented
-            if position is not None:
-                _add(splits_of.overall, position, count, people or 0)
-        elif position is not None:
-            split = SPLIT_OF_MASK[mask]
-            group = control if mask == BY_CONTROL else kind if mask == BY_TYPE else region
-            _add(splits_of.cells(split, label(split, group)), position, count, people or 0)
+        if position:
+            _add(cells, position, count, people)
     questions: list[QuestionFigures] = []
     empty = _Splits()
     for number, question in numbered:
@@ -466,7 +394,10 @@ def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[CoverageRow]
     """(group, member) pairs into members by status per group, groups in order."""
     table: dict[str, dict[str, int]] = {}
     for group, member in members:
-        table.setdefault(group, dict.fromkeys(STATUSES, 0))[member.status] += 1
+        counts = table.get(group)
+        if counts is None:
+            counts = table[group] = dict.fromkeys(STATUSES, 0)
+        counts[member.status] += 1
     return [
         {
             "group": group,
@@ -539,31 +470,17 @@ def _themes(
     quoted: dict[tuple[int, str], Quotation],
 ) -> tuple[list[ThemeCount], list[QuestionTheme]]:
     """Tagged comments per theme and position ("none" for free text), overall
-    and on each question, from ONE group-by over the consultation's tagged
-    answers (by theme, question and position); each question's theme with
-    its quotation from ``quoted``, if there is one."""
+    and on each question, from the consultation's theme tallies (by theme,
+    question and position, kept as comments are tagged and signed off); each
+    question's theme with its quotation from ``quoted``, if there is one."""
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
-    # Counted by the theme's number, then named: grouping by the name would
-    # sort every tagged answer by text.
-    counted = (
-        select(
-            AnswerTag.tag_id.label("tag"),
-            Answer.question_id.label("question"),
-            Answer.submitted_position.label("position"),
-            func.count().label("count"),
-        )
-        .join(Answer, Answer.id == AnswerTag.answer_id)
-        .where(Answer.response_id.in_(_submitted_responses(consultation)))
-        .group_by(AnswerTag.tag_id, Answer.question_id, Answer.submitted_position)
-        .subquery("counted")
-    )
     for name, question_id, position, count in _read(
-        select(Tag.name, counted.c.question, counted.c.position, counted.c.count).join(
-            Tag, Tag.id == counted.c.tag
-        )
+        select(Tag.name, ThemeTally.question_id, ThemeTally.position, ThemeTally.answers)
+        .join(Tag, Tag.id == ThemeTally.tag_id)
+        .where(ThemeTally.consultation_id == consultation.id, ThemeTally.answers != 0)
     ):
-        key = position.value if position else "none"
+        key = position or "none"
         counts = overall.setdefault(name, {})
         counts[key] = counts.get(key, 0) + count
         if question_id in numbers:
@@ -678,8 +595,11 @@ def compute_summary(
     members, responses or questions: members with their status, mayoral
     areas, overall positions, per-question answers, themes, and the
     quotations (on each question and on each of its themes) (and the
-    questions, if not loaded). Each reads only the consultation's responses,
-    so the cost follows the consultation, not the history.
+    questions, if not loaded). Each reads only the consultation's responses
+    or its figures, so the cost follows the consultation, not the history;
+    the per-question answers and the themes are read from the figures kept
+    as responses are signed off (``tallies.py``), not counted from every
+    answer each time.
 
     Without ``splits`` each question has its overall figures only (its
     splits are empty lists: the summary page, the briefing and the

@@ -18,6 +18,7 @@ from commission.errors import DomainError
 from commission.extensions import db
 from commission.maps.queries import consultation_records
 from commission.meetings.models import Meeting
+from commission.summaries import tallies
 from commission.summaries.models import AnswerTag, GovernmentReply, Summary, SummarySnapshot, Tag
 from commission.summaries.policy import reply_refusal
 from commission.summaries.queries import commented_answers, compute_summary
@@ -280,12 +281,16 @@ def tag_comments(
     else:
         changed = [(a, council) for a, council in chosen if a.id in having]
         if changed:
-            db.session.execute(
-                delete(AnswerTag).where(
-                    AnswerTag.tag_id == tag.id,
-                    AnswerTag.answer_id.in_([a.id for a, _ in changed]),
+            # A bulk delete, which the session's objects do not see: the
+            # figures are told what it changes.
+            responses = {a.response_id for a, _ in changed}
+            with tallies.changing(db.session.connection(), responses):
+                db.session.execute(
+                    delete(AnswerTag).where(
+                        AnswerTag.tag_id == tag.id,
+                        AnswerTag.answer_id.in_([a.id for a, _ in changed]),
+                    )
                 )
-            )
     db.session.flush()
     if changed:
         named = [
