@@ -87,7 +87,8 @@ def _summed(where: ColumnElement[bool]) -> Any:
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
         .where(Response.submitted_at.is_not(None), where)
-        .subquery("signed_off")
+        .cte("signed_off")
+        .prefix_with("MATERIALIZED")
     )
     c = answers.c
 
@@ -154,9 +155,16 @@ def recount(connection: Connection, consultation_ids: Iterable[int] | None = Non
         "people",
         "comments",
     ]
-    connection.execute(tallies.insert().from_select(tally_columns, _summed(where)))
+    # Written in key order, so that each consultation's rows lie together.
+    summed = _summed(where).subquery("summed")
+    connection.execute(
+        tallies.insert().from_select(tally_columns, select(summed).order_by(*list(summed.c)[:5]))
+    )
     theme_columns = ["consultation_id", "tag_id", "question_id", "position", "answers"]
-    connection.execute(themes.insert().from_select(theme_columns, _tagged(where)))
+    tagged = _tagged(where).subquery("tagged")
+    connection.execute(
+        themes.insert().from_select(theme_columns, select(tagged).order_by(*list(tagged.c)[:4]))
+    )
 
 
 @functools.cache

@@ -40,7 +40,9 @@ WITH signed_off AS (
     JOIN authorities au ON au.id = r.authority_id
     WHERE r.submitted_at IS NOT NULL
 )
-SELECT consultation, question, 'overall', '', position, count(*), sum(people), sum(commented)
+SELECT * FROM (
+SELECT consultation, question, 'overall' AS split, '' AS grp, position,
+       count(*) AS answers, sum(people) AS people, sum(commented) AS comments
 FROM signed_off GROUP BY consultation, question, position
 UNION ALL
 SELECT consultation, question, 'by_control', by_control, position, count(*), sum(people), 0
@@ -51,6 +53,8 @@ FROM signed_off WHERE position != '' GROUP BY consultation, question, position, 
 UNION ALL
 SELECT consultation, question, 'by_region', by_region, position, count(*), sum(people), 0
 FROM signed_off WHERE position != '' GROUP BY consultation, question, position, by_region
+) AS counted
+ORDER BY consultation, question, split, grp, position
 """
 
 FILL_THEMES = """
@@ -61,6 +65,7 @@ JOIN answers a ON a.id = t.answer_id
 JOIN responses r ON r.id = a.response_id
 WHERE r.submitted_at IS NOT NULL
 GROUP BY r.consultation_id, t.tag_id, a.question_id, COALESCE(a.submitted_position, '')
+ORDER BY 1, 2, 3, 4
 """
 
 
@@ -132,8 +137,12 @@ def upgrade():
         op.f("ix_theme_tallies_question_id"), "theme_tallies", ["question_id"], unique=False
     )
     op.create_index(op.f("ix_theme_tallies_tag_id"), "theme_tallies", ["tag_id"], unique=False)
+    # In key order, so that each consultation's rows lie together.
     op.execute(FILL_TALLIES)
     op.execute(FILL_THEMES)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ANALYZE summary_tallies")
+        op.execute("ANALYZE theme_tallies")
 
 
 def downgrade():
