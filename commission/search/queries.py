@@ -38,9 +38,6 @@ from sqlalchemy import (
     table,
     true,
 )
-from sqlalchemy import (
-    cast as sql_cast,
-)
 from sqlalchemy.sql.selectable import ScalarSelect
 from sqlalchemy.sql.visitors import replacement_traverse
 
@@ -525,9 +522,10 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
     ``+`` before each column): SQLite otherwise looked each match's document
     up through the index on the audience and the date, a range for every
     match. The relevance is worked out afterwards, for the matches kept
-    only (``_ranked_sqlite``)."""
+    only (``_ranked_sqlite``): until then a match's ``rank`` is its place
+    in FTS5 (its rowid), which that reads."""
     d = SearchDocument
-    rank = literal(0).label("rank")
+    rank = _ROWID.label("rank")
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
 
     def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
@@ -558,15 +556,6 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
 
 # How relevant a match is on SQLite (``_ranked_sqlite``).
 _IN_TITLE, _IN_OPENING, _FURTHER_IN = 2, 1, 0
-# A text longer than this has its opening in the FTS5 column ``lead`` and
-# the tag ``textlong`` (migration a17c0de10026), as lead_vector's opening.
-LONG_TEXT = 1_000
-
-
-def _sqlite_order_of(happened_on: Any, key: Any) -> ColumnElement[int]:
-    """``sqlite_order`` in SQL, of a date as SQLite stores it."""
-    day = func.coalesce(sql_cast(func.replace(happened_on, "-", ""), Integer), literal(_UNDATED))
-    return cast(ColumnElement[int], day * _ORDER_STEP + key)
 
 
 def _ranked_sqlite(parsed: ParsedQuery) -> _RankStatement:
@@ -587,7 +576,8 @@ def _ranked_sqlite(parsed: ParsedQuery) -> _RankStatement:
     positive = parsed.fts5_positive()
 
     def statement(chosen: Any, scope: _Scope) -> Any:
-        order = _sqlite_order_of(chosen.c.happened_on, chosen.c.id)
+        # The candidates' rank is their place in FTS5 (_candidates_sqlite).
+        order = chosen.c.rank
         lowest = select(func.min(order)).scalar_subquery()
         highest = select(func.max(order)).scalar_subquery()
         tags = ""

@@ -36,7 +36,7 @@ ORDER = (
     "* 4294967296 + {0}id)"
 )
 OLD_TAGS = "('aud' || replace({0}audience, '_', '') || ' kind' || replace({0}kind, '_', ''))"
-# Must match commission.search.queries.LONG_TEXT (and lead_vector's 1,000).
+# A text longer than lead_vector's 1,000 characters (migration a17c0de10021).
 TAGS = (
     "('aud' || replace({0}audience, '_', '') || ' kind' || replace({0}kind, '_', '')"
     " || CASE WHEN length({0}body) > 1000 THEN ' textlong' ELSE '' END)"
