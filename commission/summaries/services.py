@@ -281,8 +281,7 @@ def tag_comments(
     else:
         changed = [(a, council) for a, council in chosen if a.id in having]
         if changed:
-            # A bulk delete, which the session's objects do not see: the
-            # figures are told what it changes.
+            # A bulk delete the session does not see: the figures are told.
             responses = {a.response_id for a, _ in changed}
             with tallies.changing(db.session.connection(), responses):
                 db.session.execute(
