@@ -70,8 +70,10 @@ def _text(column: Any) -> Any:
 def _summed(where: ColumnElement[bool]) -> Any:
     """The signed-off answers of the responses ``where`` picks, counted by
     consultation, question, split, group and position: the overall counts
-    take every answer (a comment without a position counts as a comment),
-    the splits only those with a position."""
+    take every answer that says something (a comment without a position
+    counts as a comment), the splits only those with a position. An answer
+    that says nothing counts nowhere, as a flush that writes one notes
+    nothing."""
     text = sa.String()
     answers = (
         select(
@@ -86,7 +88,11 @@ def _summed(where: ColumnElement[bool]) -> Any:
         )
         .join(Response, Response.id == Answer.response_id)
         .join(Authority, Authority.id == Response.authority_id)
-        .where(Response.submitted_at.is_not(None), where)
+        .where(
+            Response.submitted_at.is_not(None),
+            sa.or_(Answer.submitted_position.is_not(None), Answer.submitted_comment.is_not(None)),
+            where,
+        )
         .cte("signed_off")
         .prefix_with("MATERIALIZED")
     )
@@ -176,68 +182,52 @@ def _of_responses() -> tuple[Any, Any]:
     return _summed(where), _tagged(where)
 
 
+# The counted columns of each table, which an upsert adds to; a table's key
+# is its primary key, in the order ``_summed`` and ``_tagged`` give it.
+COUNTS = {"summary_tallies": ("answers", "people", "comments"), "theme_tallies": ("answers",)}
+TABLES = (TALLIES, THEMES)
+
+
+def _key_of(table: Table) -> tuple[str, ...]:
+    return tuple(column.name for column in table.primary_key.columns)
+
+
 class _Parts:
-    """What some responses contribute to the figures, read at one moment."""
+    """What some responses contribute to the figures, read at one moment:
+    for each table, its counts by key."""
 
     def __init__(self, connection: Connection, response_ids: set[int]) -> None:
-        self.tallies: dict[TallyKey, tuple[int, int, int]] = {}
-        self.themes: dict[ThemeKey, int] = {}
+        self.rows: dict[str, dict[tuple[Any, ...], tuple[int, ...]]] = {
+            table.name: {} for table in TABLES
+        }
         if not response_ids:
             return
-        summed, tagged = _of_responses()
         ids = {"ids": sorted(response_ids)}
-        for row in connection.execute(summed, ids):
-            consultation, question, split, group, position, count, people, comments = row
-            key = (consultation, question, split, group, position)
-            self.tallies[key] = (count, int(people or 0), int(comments or 0))
-        for consultation, tag, question, position, count in connection.execute(tagged, ids):
-            self.themes[(consultation, tag, question, position)] = count
+        for table, statement in zip(TABLES, _of_responses(), strict=True):
+            width = len(table.primary_key.columns)
+            counts = self.rows[table.name]
+            for row in connection.execute(statement, ids):
+                counts[tuple(row[:width])] = tuple(int(n or 0) for n in row[width:])
 
 
-def _difference(before: _Parts, after: _Parts, left_out: set[int]) -> tuple[list[Any], list[Any]]:
+def _difference(before: _Parts, after: _Parts, left_out: set[int]) -> dict[Table, list[Any]]:
     """The rows to add to each table (what ``after`` has that ``before`` had
     not), in key order so that concurrent transactions lock rows in the same
     order; consultations ``left_out`` (being deleted) are skipped."""
-    tallies = []
-    for key in sorted(before.tallies.keys() | after.tallies.keys()):
-        if key[0] in left_out:
-            continue
-        old = before.tallies.get(key, (0, 0, 0))
-        new = after.tallies.get(key, (0, 0, 0))
-        change = tuple(n - o for n, o in zip(new, old, strict=True))
-        if any(change):
-            consultation, question, split, group, position = key
-            tallies.append(
-                {
-                    "consultation_id": consultation,
-                    "question_id": question,
-                    "split": split,
-                    "grp": group,
-                    "position": position,
-                    "answers": change[0],
-                    "people": change[1],
-                    "comments": change[2],
-                }
-            )
-    themes = []
-    for theme in sorted(before.themes.keys() | after.themes.keys()):
-        change_of = after.themes.get(theme, 0) - before.themes.get(theme, 0)
-        if theme[0] not in left_out and change_of:
-            consultation, tag, question, position = theme
-            themes.append(
-                {
-                    "consultation_id": consultation,
-                    "tag_id": tag,
-                    "question_id": question,
-                    "position": position,
-                    "answers": change_of,
-                }
-            )
-    return tallies, themes
-
-
-# The counted columns of each table, which an upsert adds to.
-COUNTS = {"summary_tallies": ("answers", "people", "comments"), "theme_tallies": ("answers",)}
+    changes: dict[Table, list[Any]] = {}
+    for table in TABLES:
+        names = _key_of(table) + COUNTS[table.name]
+        old_rows, new_rows = before.rows[table.name], after.rows[table.name]
+        nothing = (0,) * len(COUNTS[table.name])
+        rows = changes[table] = []
+        for key in sorted(old_rows.keys() | new_rows.keys()):
+            if key[0] in left_out:
+                continue
+            old, new = old_rows.get(key, nothing), new_rows.get(key, nothing)
+            change = tuple(n - o for n, o in zip(new, old, strict=True))
+            if any(change):
+                rows.append(dict(zip(names, key + change, strict=True)))
+    return changes
 
 
 @functools.cache
@@ -257,9 +247,8 @@ def _add(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> No
 
 
 def _apply(connection: Connection, before: _Parts, after: _Parts, left_out: set[int]) -> None:
-    tallies, themes = _difference(before, after, left_out)
-    _add(connection, TALLIES, tallies)
-    _add(connection, THEMES, themes)
+    for table, rows in _difference(before, after, left_out).items():
+        _add(connection, table, rows)
 
 
 @contextmanager
@@ -299,7 +288,12 @@ class _Pending:
             if new:
                 if target.submitted_at is not None:
                     self.later.append(target)
-            elif deleted or _changed(target, RESPONSE_COLUMNS):
+            elif (
+                deleted
+                or _changed(target, RESPONSE_COLUMNS)
+                # an answer taken out of the response, which the flush deletes
+                or inspect(target).attrs.answers.history.deleted
+            ):
                 self.response_ids.add(target.id)
         elif isinstance(target, Answer):
             if new:
@@ -319,15 +313,6 @@ class _Pending:
         elif isinstance(target, Consultation) and deleted:
             self.deleted_consultations.add(target.id)
 
-    def responses_of_answers(self, connection: Connection, answer_ids: set[int]) -> set[int]:
-        if not answer_ids:
-            return set()
-        return set(
-            connection.execute(
-                select(Answer.response_id).where(Answer.id.in_(sorted(answer_ids)))
-            ).scalars()
-        )
-
     def responses_after(self, connection: Connection) -> set[int]:
         ids = set(self.response_ids)
         answers: set[int] = set()
@@ -341,7 +326,17 @@ class _Pending:
                     ids.add(target.response.id)
             elif isinstance(target, AnswerTag) and target.answer_id is not None:
                 answers.add(target.answer_id)
-        return ids | self.responses_of_answers(connection, answers)
+        return ids | _responses_of_answers(connection, answers)
+
+
+def _responses_of_answers(connection: Connection, answer_ids: set[int]) -> set[int]:
+    if not answer_ids:
+        return set()
+    return set(
+        connection.execute(
+            select(Answer.response_id).where(Answer.id.in_(sorted(answer_ids)))
+        ).scalars()
+    )
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -353,7 +348,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if not (pending.response_ids or pending.later or pending.answer_ids or pending.authority_ids):
         return
     connection = session.connection()
-    pending.response_ids |= pending.responses_of_answers(connection, pending.answer_ids)
+    pending.response_ids |= _responses_of_answers(connection, pending.answer_ids)
     pending.before = _Parts(
         connection, {i for i in pending.response_ids if _counted_before(session, i)}
     )

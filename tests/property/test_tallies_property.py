@@ -55,6 +55,7 @@ changes = st.one_of(
     st.tuples(st.just("sign_off"), who, answers),
     st.tuples(st.just("to_draft"), who),
     st.tuples(st.just("delete"), who),
+    st.tuples(st.just("unanswer"), who, question),
     st.tuples(st.just("tag"), who, question, theme),
     st.tuples(st.just("untag"), who, question, theme),
     st.tuples(st.just("bulk"), st.booleans(), theme),
@@ -158,12 +159,30 @@ class World:
         # session still holds those it had loaded, whose ids SQLite gives to
         # the next rows written: they are let go.
         held = list(db.session.identity_map.values())
-        answers = {o.id for o in held if isinstance(o, Answer) and o.response_id == gone}
-        for record in held:
+        self._let_go({o.id for o in held if isinstance(o, Answer) and o.response_id == gone})
+
+    @staticmethod
+    def _let_go(answers: set[int | None]) -> None:
+        for record in list(db.session.identity_map.values()):
             if (isinstance(record, Answer) and record.id in answers) or (
                 isinstance(record, AnswerTag) and record.answer_id in answers
             ):
                 db.session.expunge(record)
+
+    def unanswer(self, index: int, number: int) -> None:
+        """The response's answer to the question goes if it has one, and a
+        blank one (no position, no comment) comes in its place if not."""
+        response = self.response(index)
+        if response is None:
+            return
+        answer = self.answer(index, number)
+        if answer is not None:
+            gone = answer.id
+            response.answers.remove(answer)
+            db.session.flush()
+            self._let_go({gone})
+        else:
+            response.answers.append(Answer(question_id=self.consultation.questions[number].id))
 
     def tag(self, index: int, number: int, name: str) -> None:
         answer = self.answer(index, number)
