@@ -92,8 +92,9 @@ class DirectoryFilters:
         return any([self.query, self.kind, self.region, self.control, self.membership, self.area])
 
 
-def current_controls(on: date) -> Any:
-    """One row per authority: its latest control on or before ``on``."""
+def current_controls(on: date | ColumnElement[Any]) -> Any:
+    """One row per authority: its latest control on or before ``on`` (a day,
+    or a parameter that will be one)."""
     ranked = (
         select(
             PoliticalControl.authority_id,

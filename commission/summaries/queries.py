@@ -10,10 +10,11 @@ consultation's own responses.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import abort
@@ -73,16 +74,23 @@ STATUS_LABELS = {"submitted": "Submitted", "draft": "Draft only", "not_started":
 NO_CONTROL = "Not recorded"
 
 
-def _read(statement: Any) -> Sequence[Any]:
+def _read(statement: Any, **parameters: Any) -> Sequence[Any]:
     """The rows of one of the summary's statements, as plain Core rows,
     fetched at once: the figures are columns, never ORM objects, so the ORM's
     per-row loading is skipped, and a few thousand sums come back in one
     fetch rather than one call per row. Pending changes are flushed first,
-    as a query through the session would."""
+    as a query through the session would. The statements are built once
+    (``functools.cache``) with bound ``parameters``: building one costs about
+    as much as running it."""
     session = db.session
     if session.autoflush:
         session.flush()
-    return session.connection().execute(statement).all()
+    return session.connection().execute(statement, parameters).all()
+
+
+def _consultation() -> Any:
+    """The consultation a cached statement is run for."""
+    return sa.bindparam("consultation", type_=sa.Integer())
 
 
 def reference_day(consultation: Consultation, at: datetime | None = None) -> date:
@@ -91,7 +99,7 @@ def reference_day(consultation: Consultation, at: datetime | None = None) -> dat
     return london_date(min(at, consultation.closes_at))
 
 
-def _members(on: date) -> Any:
+def _members(on: Any) -> Any:
     return (
         select(Membership.authority_id)
         .where(
@@ -172,15 +180,6 @@ KIND_LABELS: dict[Any, str] = {
 CONTROL_BY_VALUE = {c.value: label for c, label in CONTROL_LABELS.items()}
 
 
-def _submitted_responses(consultation: Consultation) -> Any:
-    """The ids of the consultation's signed-off responses: every figure reads
-    answers through this, so the database starts from the consultation's own
-    responses (its index) and never from every response it holds."""
-    return select(Response.id).where(
-        Response.consultation_id == consultation.id, Response.submitted_at.is_not(None)
-    )
-
-
 def control_at_response(value: str | None) -> str:
     """The label of the control a response recorded when it was submitted."""
     return CONTROL_BY_VALUE.get(value or "", NO_CONTROL)
@@ -238,18 +237,18 @@ def _add(cells: Cells, position: str, count: int, people: int) -> None:
     cells[slot + SLOTS] += people
 
 
-def _tallies(
-    consultation: Consultation, numbered: list[tuple[int, Question]], *, splits: bool
-) -> Any:
+@functools.cache
+def _tallies(*, splits: bool, one_question: bool) -> Any:
     """The statement ``_question_figures`` reads: the consultation's tallies
     (kept as responses are signed off, see ``tallies.py``), overall only
-    without ``splits``, one question's if only one is asked for."""
+    without ``splits``, one question's (``question``) if only one is asked
+    for."""
     t = AnswerTally
     statement = select(
         t.split, t.question_id, t.grp, t.position, t.answers, t.people, t.comments
-    ).where(t.consultation_id == consultation.id, t.answers != 0)
-    if len(numbered) == 1:
-        statement = statement.where(t.question_id == numbered[0][1].id)
+    ).where(t.consultation_id == _consultation(), t.answers != 0)
+    if one_question:
+        statement = statement.where(t.question_id == sa.bindparam("question"))
     if not splits:
         statement = statement.where(t.split == "overall")
     # The primary key's order (after the consultation), so its index gives
@@ -275,8 +274,11 @@ def _question_figures(
     # are found once, for its first row.
     group_of: tuple[int, str, str] | None = None
     cells: Cells = []
+    one_question = len(numbered) == 1
     for split, question_id, group, position, count, people, commented in _read(
-        _tallies(consultation, numbered, splits=splits)
+        _tallies(splits=splits, one_question=one_question),
+        consultation=consultation.id,
+        **({"question": numbered[0][1].id} if one_question else {}),
     ):
         if group_of != (question_id, split, group):
             group_of = (question_id, split, group)
@@ -321,8 +323,7 @@ def _question_figures(
     return questions
 
 
-@dataclass(frozen=True)
-class _Member:
+class _Member(NamedTuple):
     name: str
     slug: str
     kind: str
@@ -333,17 +334,19 @@ class _Member:
     extended: bool
 
 
-def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Member]:
-    """Every member authority on ``on`` with its control that day, how far
-    its response has got and its own deadline (an extension counts), in one
-    statement, in name order (the database's)."""
+@functools.cache
+def _members_statement() -> Any:
+    """Every member authority on the day ``on`` with its control that day,
+    its response's status and its extension to ``consultation``."""
+    on = sa.bindparam("on", type_=sa.Date())
+    consultation = _consultation()
     control = current_controls(on)
     status = case(
         (Response.submitted_at.is_not(None), literal("submitted")),
         (Response.id.is_not(None), literal("draft")),
         else_=literal("not_started"),
     ).label("status")
-    rows = _read(
+    return (
         select(
             Authority.id,
             Authority.name,
@@ -359,14 +362,14 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
             Extension,
             and_(
                 Extension.authority_id == Authority.id,
-                Extension.consultation_id == consultation.id,
+                Extension.consultation_id == consultation,
             ),
         )
         .outerjoin(
             Response,
             and_(
                 Response.authority_id == Authority.id,
-                Response.consultation_id == consultation.id,
+                Response.consultation_id == consultation,
                 # A response entered from a letter counts once confirmed.
                 or_(Response.letter_dated.is_(None), Response.confirmed_at.is_not(None)),
             ),
@@ -374,18 +377,27 @@ def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Mem
         .where(Authority.id.in_(_members(on)))
         .order_by(Authority.name)
     )
+
+
+def _members_with_status(consultation: Consultation, on: date) -> dict[int, _Member]:
+    """Every member authority on ``on`` with its control that day, how far
+    its response has got and its own deadline (an extension counts), in one
+    statement, in name order (the database's)."""
+    closes_at = consultation.closes_at
     members = {}
-    for r in rows:
-        extended = r.extended_to is not None and r.extended_to > consultation.closes_at
-        members[r.id] = _Member(
-            r.name,
-            r.slug,
-            _kind_label(r.kind),
-            _region_label(r.region),
-            r.control,
-            r.status,
-            deadline=r.extended_to if extended else consultation.closes_at,
-            extended=extended,
+    for id_, name, slug, kind, region, control, status, extended_to in _read(
+        _members_statement(), on=on, consultation=consultation.id
+    ):
+        extended = extended_to is not None and extended_to > closes_at
+        members[id_] = _Member(
+            name,
+            slug,
+            _kind_label(kind),
+            _region_label(region),
+            control,
+            status,
+            extended_to if extended else closes_at,
+            extended,
         )
     return members
 
@@ -410,15 +422,21 @@ def _coverage_table(members: Iterable[tuple[str, _Member]]) -> list[CoverageRow]
     ]
 
 
-def _coverage(members: dict[int, _Member]) -> Coverage:
-    """Coverage by type, region, political control today and mayoral area
-    (each of an area's constituent councils that is a member counts)."""
+@functools.cache
+def _constituents_statement() -> Any:
+    """Each mayoral area's name with each of its constituent councils."""
     area = aliased(Authority)
-    constituents = _read(
+    return (
         select(area.name, authority_constituents.c.council_id)
         .join(area, area.id == authority_constituents.c.strategic_authority_id)
         .where(area.mayoral.is_(True))
     )
+
+
+def _coverage(members: dict[int, _Member]) -> Coverage:
+    """Coverage by type, region, political control today and mayoral area
+    (each of an area's constituent councils that is a member counts)."""
+    constituents = _read(_constituents_statement())
     return {
         "type": _coverage_table((m.kind, m) for m in members.values()),
         "region": _coverage_table((m.region, m) for m in members.values()),
@@ -435,6 +453,19 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     splits = _Splits()
     label = _Labels()
     for position, control, kind, region, count, people in _read(
+        _overall_statement(), consultation=consultation.id
+    ):
+        value, people = str(position), int(people or 0)
+        _add(splits.overall, value, count, people)
+        _add(splits.cells("by_control", label("by_control", control)), value, count, people)
+        _add(splits.cells("by_type", label("by_type", kind)), value, count, people)
+        _add(splits.cells("by_region", label("by_region", region)), value, count, people)
+    return splits
+
+
+@functools.cache
+def _overall_statement() -> Any:
+    return (
         select(
             Response.submitted_position,
             Response.control_at_submission,
@@ -445,7 +476,7 @@ def _overall_positions(consultation: Consultation) -> _Splits:
         )
         .join(Authority, Authority.id == Response.authority_id)
         .where(
-            Response.consultation_id == consultation.id,
+            Response.consultation_id == _consultation(),
             Response.submitted_at.is_not(None),
             Response.submitted_position.is_not(None),
         )
@@ -455,13 +486,16 @@ def _overall_positions(consultation: Consultation) -> _Splits:
             Authority.kind,
             Authority.region,
         )
-    ):
-        value, people = str(position), int(people or 0)
-        _add(splits.overall, value, count, people)
-        _add(splits.cells("by_control", label("by_control", control)), value, count, people)
-        _add(splits.cells("by_type", label("by_type", kind)), value, count, people)
-        _add(splits.cells("by_region", label("by_region", region)), value, count, people)
-    return splits
+    )
+
+
+@functools.cache
+def _themes_statement() -> Any:
+    return (
+        select(Tag.name, ThemeTally.question_id, ThemeTally.position, ThemeTally.answers)
+        .join(Tag, Tag.id == ThemeTally.tag_id)
+        .where(ThemeTally.consultation_id == _consultation(), ThemeTally.answers != 0)
+    )
 
 
 def _themes(
@@ -476,9 +510,7 @@ def _themes(
     overall: dict[str, dict[str, int]] = {}
     per_question: dict[tuple[int, str], dict[str, int]] = {}
     for name, question_id, position, count in _read(
-        select(Tag.name, ThemeTally.question_id, ThemeTally.position, ThemeTally.answers)
-        .join(Tag, Tag.id == ThemeTally.tag_id)
-        .where(ThemeTally.consultation_id == consultation.id, ThemeTally.answers != 0)
+        _themes_statement(), consultation=consultation.id
     ):
         key = position or "none"
         counts = overall.setdefault(name, {})
@@ -503,16 +535,10 @@ def _themes(
     return themes, question_themes
 
 
-def _quotations(
-    consultation: Consultation, numbers: dict[int, int]
-) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
-    """The two longest submitted comments on each question, and the longest
-    comment tagged with each theme on each question, with their councils
-    (ties to the council first by name), in ONE statement. The consultation's
-    comments are ranked both ways on narrow rows (which answer, its question,
-    its council and the comment's length, read once into a materialized
-    CTE), and only the few winners' comments are read: ranking whole
-    comments would sort every comment's text."""
+@functools.cache
+def _quotations_statement() -> Any:
+    """The winners ``_quotations`` reads: the two longest comments on each
+    question and the longest on each theme of each question."""
     commented = (
         select(
             Answer.id.label("answer"),
@@ -520,11 +546,12 @@ def _quotations(
             Authority.name.label("authority"),
             func.length(Answer.submitted_comment).label("length"),
         )
-        .join(Response, Response.id == Answer.response_id)
+        .select_from(Response)
         .join(Authority, Authority.id == Response.authority_id)
+        .join(Answer, Answer.response_id == Response.id)
         .where(
-            Answer.response_id.in_(_submitted_responses(consultation)),
-            Response.consultation_id == consultation.id,
+            Response.consultation_id == _consultation(),
+            Response.submitted_at.is_not(None),
             Answer.submitted_comment.is_not(None),
         )
         .cte("commented")
@@ -556,9 +583,7 @@ def _quotations(
         )
         .subquery("winners")
     )
-    quotations: list[Quotation] = []
-    quoted: dict[tuple[int, str], Quotation] = {}
-    for tag, question_id, authority, position, comment in _read(
+    return (
         select(
             Tag.name,
             Answer.question_id,
@@ -569,6 +594,24 @@ def _quotations(
         .join(Answer, Answer.id == winners.c.answer)
         .outerjoin(Tag, Tag.id == winners.c.tag)
         .order_by(Answer.question_id, winners.c.rank)
+    )
+
+
+def _quotations(
+    consultation: Consultation, numbers: dict[int, int]
+) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
+    """The two longest submitted comments on each question, and the longest
+    comment tagged with each theme on each question, with their councils
+    (ties to the council first by name), in ONE statement. The consultation's
+    comments are ranked both ways on narrow rows (which answer, its question,
+    its council and the comment's length, read once into a materialized
+    CTE from the consultation's signed-off responses), and only the few
+    winners' comments are read: ranking whole comments would sort every
+    comment's text."""
+    quotations: list[Quotation] = []
+    quoted: dict[tuple[int, str], Quotation] = {}
+    for tag, question_id, authority, position, comment in _read(
+        _quotations_statement(), consultation=consultation.id
     ):
         number = numbers.get(question_id)
         quotation: Quotation = {
