@@ -240,20 +240,28 @@ def _add(cells: Cells, position: str, count: int, people: int) -> None:
 @functools.cache
 def _tallies(*, splits: bool, one_question: bool) -> Any:
     """The statement ``_question_figures`` reads: the consultation's tallies
-    (kept as responses are signed off, see ``tallies.py``), overall only
+    (kept as responses are signed off, see ``tallies.py``), one row per
+    question, split and group with the count and population of each
+    position (``POSITION_VALUES`` order) and the comments; overall only
     without ``splits``, one question's (``question``) if only one is asked
     for."""
     t = AnswerTally
-    statement = select(
-        t.split, t.question_id, t.grp, t.position, t.answers, t.people, t.comments
-    ).where(t.consultation_id == _consultation(), t.answers != 0)
+    by_position = [
+        func.sum(column).filter(t.position == value)
+        for column in (t.answers, t.people)
+        for value in POSITION_VALUES
+    ]
+    statement = select(t.question_id, t.split, t.grp, func.sum(t.comments), *by_position).where(
+        t.consultation_id == _consultation(), t.answers != 0
+    )
     if one_question:
         statement = statement.where(t.question_id == sa.bindparam("question"))
     if not splits:
         statement = statement.where(t.split == "overall")
     # The primary key's order (after the consultation), so its index gives
-    # the rows already sorted.
-    return statement.order_by(t.question_id, t.split, t.grp, t.position)
+    # the rows already grouped.
+    keys = (t.question_id, t.split, t.grp)
+    return statement.group_by(*keys).order_by(*keys)
 
 
 def _question_figures(
@@ -262,38 +270,33 @@ def _question_figures(
     """Each question's positions (overall, by control at the time of the
     response, by type and by region) and its comment count, in ONE statement
     over the consultation's tallies: its signed-off answers already counted
-    each way as they were signed off (``tallies.py``), a few rows for each
-    question and group however many answers there are. They are added into
-    each question's tables here. The statement is the same for 1 question
-    or 25, for 5 responses or 331. Without ``splits`` only the overall
-    figures are read, and the splits are empty lists."""
+    each way as they were signed off (``tallies.py``), one row for each
+    question and group however many answers there are, its positions side
+    by side. They become each question's tables here. The statement is the
+    same for 1 question or 25, for 5 responses or 331. Without ``splits``
+    only the overall figures are read, and the splits are empty lists."""
     figures: dict[int, _Splits] = {}
     comments: dict[int, int] = {}
     label = _Labels()
-    # The rows come in key order (question, split, group): each group's cells
-    # are found once, for its first row.
-    group_of: tuple[int, str, str] | None = None
-    cells: Cells = []
     one_question = len(numbered) == 1
-    for split, question_id, group, position, count, people, commented in _read(
+    for question_id, split, group, commented, *counted in _read(
         _tallies(splits=splits, one_question=one_question),
         consultation=consultation.id,
         **({"question": numbered[0][1].id} if one_question else {}),
     ):
-        if group_of != (question_id, split, group):
-            group_of = (question_id, split, group)
-            splits_of = figures.get(question_id)
-            if splits_of is None:
-                splits_of = figures[question_id] = _Splits()
-            cells = (
-                splits_of.overall
-                if split == "overall"
-                else splits_of.cells(split, label(split, group or None))
-            )
+        splits_of = figures.get(question_id)
+        if splits_of is None:
+            splits_of = figures[question_id] = _Splits()
         if split == "overall":
-            comments[question_id] = comments.get(question_id, 0) + commented
-        if position:
-            _add(cells, position, count, people)
+            comments[question_id] = int(commented or 0)
+            cells = splits_of.overall
+        else:
+            # Two stored groups can share a label (an unknown control and
+            # none are both "Not recorded"): their figures are added.
+            cells = splits_of.cells(split, label(split, group or None))
+        for slot, value in enumerate(counted):
+            if value:
+                cells[slot] += int(value)
     questions: list[QuestionFigures] = []
     empty = _Splits()
     for number, question in numbered:
