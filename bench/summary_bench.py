@@ -2,9 +2,11 @@
 
 Runs in-process on the consultation every member authority answered (25
 position questions) in the ten-year dataset (built by ``dataset.py`` if it is
-not there yet): the median of 5 runs of ``compute_summary``, after a warm-up,
-and of the single per-question GROUP BY over answers that the per-question
-figures are built from. Budget: the summary takes at most twice the GROUP BY.
+not there yet): the median of 15 runs of ``compute_summary``, after a
+warm-up, and of the single per-question GROUP BY over answers that the
+per-question figures are built from, in turns. Budget: the summary takes at
+most twice the GROUP BY. Also timed: the summary page's part (no splits, no
+quotations) and the briefing's (no splits).
 
     .venv/bin/python bench/summary_bench.py
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
@@ -29,7 +31,7 @@ if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-RUNS = 5
+RUNS = 15
 BUDGET = 2.0
 
 
@@ -68,15 +70,19 @@ def raw_aggregate(consultation: Any) -> list[Any]:
     )
 
 
-def timed(function: Callable[[], Any], runs: int = RUNS) -> tuple[list[float], Any]:
-    """Milliseconds for each of ``runs`` calls, after one warm-up call."""
-    result = function()
-    times = []
+def in_turns(functions: dict[str, Callable[[], Any]], runs: int = RUNS) -> dict[str, float]:
+    """The median milliseconds of each function, called in turns ``runs``
+    times after one warm-up call each: in turns, so that a change in the
+    machine's load falls on all of them alike."""
+    for function in functions.values():
+        function()
+    times: dict[str, list[float]] = {name: [] for name in functions}
     for _ in range(runs):
-        started = time.perf_counter()
-        result = function()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, result
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(taken) for name, taken in times.items()}
 
 
 def capture_statements(function: Callable[[], Any]) -> list[tuple[str, Any]]:
@@ -103,6 +109,7 @@ def capture_statements(function: Callable[[], Any]) -> list[tuple[str, Any]]:
 class Comparison:
     summary_ms: float
     headline_ms: float
+    briefing_ms: float
     raw_ms: float
     statements: int
     members: int
@@ -115,12 +122,18 @@ class Comparison:
 
     def lines(self) -> list[str]:
         verdict = "PASS" if self.ratio <= BUDGET else "FAIL"
+
+        def part(name: str, ms: float) -> str:
+            ratio = ms / self.raw_ms if self.raw_ms else float("inf")
+            verdict = "PASS" if ratio <= BUDGET else "FAIL"
+            return f"{name:<21}median {ms:8.1f} ms, {ratio:.1f}x the GROUP BY ({verdict})"
+
         return [
             f"compute_summary      median {self.summary_ms:8.1f} ms, {self.statements} statements",
             f"raw GROUP BY         median {self.raw_ms:8.1f} ms, 1 statement",
             f"summary / GROUP BY   {self.ratio:.1f}x (budget <= {BUDGET:.0f}x: {verdict})",
-            f"headline (the page)  median {self.headline_ms:8.1f} ms, "
-            f"{self.headline_ms / self.raw_ms if self.raw_ms else float('inf'):.1f}x the GROUP BY",
+            part("headline (the page)", self.headline_ms),
+            part("briefing (no splits)", self.briefing_ms),
         ]
 
 
@@ -138,12 +151,17 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
         consultation = db.session.execute(
             select(Consultation).where(Consultation.reference == reference)
         ).scalar_one()
-        summary_times, data = timed(lambda: compute_summary(consultation))
+        data = compute_summary(consultation)
+        raw_rows = raw_aggregate(consultation)
         statements = len(capture_statements(lambda: compute_summary(consultation)))
-        headline_times, _ = timed(
-            lambda: compute_summary(consultation, splits=False, quotations=False)
+        medians = in_turns(
+            {
+                "raw": lambda: raw_aggregate(consultation),
+                "summary": lambda: compute_summary(consultation),
+                "headline": lambda: compute_summary(consultation, splits=False, quotations=False),
+                "briefing": lambda: compute_summary(consultation, splits=False),
+            }
         )
-        raw_times, raw_rows = timed(lambda: raw_aggregate(consultation))
         members = data["members"]
         answers = sum(q["total"] for q in data["questions"])
         adds_up = (
@@ -154,9 +172,10 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
         db.session.rollback()
         db.engine.dispose()
     return Comparison(
-        summary_ms=statistics.median(summary_times),
-        headline_ms=statistics.median(headline_times),
-        raw_ms=statistics.median(raw_times),
+        summary_ms=medians["summary"],
+        headline_ms=medians["headline"],
+        briefing_ms=medians["briefing"],
+        raw_ms=medians["raw"],
         statements=statements,
         members=members,
         answers=answers,
