@@ -95,6 +95,7 @@ LEFT_OUT: dict[str, str] = {
     "search_words": "words seen by the search index, rebuilt with it",
     "summary_tallies": "the summaries' figures, counted again from the answers after an import",
     "theme_tallies": "the summaries' themes, counted again from the tags after an import",
+    "summary_comments": "the summaries' comments as quotations rank them, kept again on import",
 }
 
 # Columns that name a file in storage: the file goes into the archive with the row.

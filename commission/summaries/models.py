@@ -286,6 +286,29 @@ class ThemeTally(Base):
     answers: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class KeptComment(Base):
+    """A signed-off comment as the quotations rank it: its length and its
+    council, once for its question (``tag_id`` 0) and once for each theme it
+    is tagged with, kept as responses are signed off (see ``tallies.py``),
+    so that the quotations rank these narrow rows and read only the
+    winners' answers. Derived data, kept in the transaction that changes
+    its source."""
+
+    __tablename__ = "summary_comments"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: the question's own
+    answer_id: Mapped[int] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    length: Mapped[int] = mapped_column(Integer)
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE"), index=True
+    )
+
+
 class SummarySnapshot(Base):
     """A summary frozen for a meeting, or as the published summary. Later
     responses do not change it."""

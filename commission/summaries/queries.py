@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from commission.consultations.models import (
@@ -50,6 +50,7 @@ from commission.summaries.models import (
     Coverage,
     CoverageRow,
     GroupTable,
+    KeptComment,
     NotResponded,
     PositionOption,
     PositionRow,
@@ -541,62 +542,52 @@ def _themes(
 @functools.cache
 def _quotations_statement() -> Any:
     """The winners ``_quotations`` reads: the two longest comments on each
-    question and the longest on each theme of each question."""
-    commented = (
+    question and the longest on each theme of each question, ranked on the
+    consultation's kept comments (``summary_comments``: question, theme,
+    answer, length and council, kept as responses are signed off)."""
+    k = KeptComment
+    # Each council's place in name order: a few hundred names sorted once,
+    # so that thousands of comments sort on numbers; the winners' councils
+    # are named at the end.
+    councils = select(
+        Authority.id, func.row_number().over(order_by=Authority.name).label("place")
+    ).subquery("councils")
+    ranked = (
         select(
-            Answer.id.label("answer"),
-            Answer.question_id.label("question"),
-            Authority.name.label("authority"),
-            func.length(Answer.submitted_comment).label("length"),
-        )
-        .select_from(Response)
-        .join(Authority, Authority.id == Response.authority_id)
-        .join(Answer, Answer.response_id == Response.id)
-        .where(
-            Response.consultation_id == _consultation(),
-            Response.submitted_at.is_not(None),
-            Answer.submitted_comment.is_not(None),
-        )
-        .cte("commented")
-        .prefix_with("MATERIALIZED")
-    )
-    longest = (commented.c.length.desc(), commented.c.authority)
-    on_questions = select(
-        sa.null().label("tag"),
-        commented.c.answer,
-        commented.c.authority,
-        func.row_number().over(partition_by=commented.c.question, order_by=longest).label("rank"),
-    )
-    on_themes = select(
-        AnswerTag.tag_id,
-        commented.c.answer,
-        commented.c.authority,
-        func.row_number().over(
-            partition_by=(commented.c.question, AnswerTag.tag_id), order_by=longest
-        ),
-    ).join(AnswerTag, AnswerTag.answer_id == commented.c.answer)
-    ranked = union_all(on_questions, on_themes).subquery("ranked")
-    winners = (
-        select(ranked)
-        .where(
-            or_(
-                and_(ranked.c.tag.is_(None), ranked.c.rank <= 2),
-                and_(ranked.c.tag.is_not(None), ranked.c.rank == 1),
+            k.tag_id.label("tag"),
+            k.answer_id.label("answer"),
+            k.authority_id.label("authority"),
+            func.row_number()
+            .over(
+                partition_by=(k.question_id, k.tag_id),
+                order_by=(k.length.desc(), councils.c.place),
             )
+            .label("rank"),
         )
-        .subquery("winners")
+        .join(Question, Question.id == k.question_id)
+        .join(councils, councils.c.id == k.authority_id)
+        .where(Question.consultation_id == _consultation())
+        .subquery("ranked")
     )
     return (
         select(
+            ranked.c.tag,
             Tag.name,
             Answer.question_id,
-            winners.c.authority,
+            Authority.name,
             Answer.submitted_position,
             Answer.submitted_comment,
         )
-        .join(Answer, Answer.id == winners.c.answer)
-        .outerjoin(Tag, Tag.id == winners.c.tag)
-        .order_by(Answer.question_id, winners.c.rank)
+        .join(Answer, Answer.id == ranked.c.answer)
+        .join(Authority, Authority.id == ranked.c.authority)
+        .outerjoin(Tag, Tag.id == ranked.c.tag)
+        .where(
+            or_(
+                and_(ranked.c.tag == 0, ranked.c.rank <= 2),
+                and_(ranked.c.tag != 0, ranked.c.rank == 1),
+            )
+        )
+        .order_by(Answer.question_id, ranked.c.rank)
     )
 
 
@@ -606,14 +597,14 @@ def _quotations(
     """The two longest submitted comments on each question, and the longest
     comment tagged with each theme on each question, with their councils
     (ties to the council first by name), in ONE statement. The consultation's
-    comments are ranked both ways on narrow rows (which answer, its question,
-    its council and the comment's length, read once into a materialized
-    CTE from the consultation's signed-off responses), and only the few
-    winners' comments are read: ranking whole comments would sort every
-    comment's text."""
+    comments are ranked both ways on the narrow rows kept for them (which
+    answer, its question and theme, its council and the comment's length:
+    ``tallies.py``), and only the few winners' comments are read: ranking
+    whole comments would sort every comment's text, and finding them would
+    read every answer of the consultation."""
     quotations: list[Quotation] = []
     quoted: dict[tuple[int, str], Quotation] = {}
-    for tag, question_id, authority, position, comment in _read(
+    for tag_id, tag, question_id, authority, position, comment in _read(
         _quotations_statement(), consultation=consultation.id
     ):
         number = numbers.get(question_id)
@@ -623,9 +614,9 @@ def _quotations(
             "position": position.label if position else "",
             "comment": str(comment),
         }
-        if tag is None:
+        if not tag_id:
             quotations.append(quotation)
-        elif number is not None:
+        elif number is not None and tag is not None:
             quoted[(number, tag)] = quotation
     return quotations, quoted
 

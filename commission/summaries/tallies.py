@@ -43,9 +43,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from commission.consultations.models import Answer, Consultation, Response
+from commission.consultations.models import Answer, Consultation, Question, Response
 from commission.membership.models import Authority
-from commission.summaries.models import AnswerTag, AnswerTally, ThemeTally
+from commission.summaries.models import AnswerTag, AnswerTally, KeptComment, ThemeTally
 
 PENDING = "summary_tallies_pending"
 # The splits a tally is kept for, with the column of each one's groups.
@@ -57,6 +57,7 @@ AUTHORITY_COLUMNS = ("kind", "region", "population")
 
 TALLIES = cast(Table, AnswerTally.__table__)
 THEMES = cast(Table, ThemeTally.__table__)
+COMMENTS = cast(Table, KeptComment.__table__)
 
 TallyKey = tuple[int, int, str, str, str]  # consultation, question, split, group, position
 ThemeKey = tuple[int, int, int, str]  # consultation, theme, question, position
@@ -136,14 +137,41 @@ def _tagged(where: ColumnElement[bool]) -> Any:
     )
 
 
+def _commented(where: ColumnElement[bool]) -> Any:
+    """The signed-off comments of the responses ``where`` picks, as the
+    quotations rank them: question, theme (0 for the question's own
+    ranking, then once for each theme the comment is tagged with), answer,
+    length and council."""
+
+    def ranked(tag: Any, *tagged: Any) -> Any:
+        statement = select(
+            Answer.question_id,
+            tag,
+            Answer.id,
+            func.length(Answer.submitted_comment),
+            Response.authority_id,
+        )
+        for join in tagged:
+            statement = statement.join(*join)
+        return statement.join(Response, Response.id == Answer.response_id).where(
+            Response.submitted_at.is_not(None), Answer.submitted_comment.is_not(None), where
+        )
+
+    return sa.union_all(
+        ranked(literal(0, sa.Integer())),
+        ranked(AnswerTag.tag_id, (AnswerTag, AnswerTag.answer_id == Answer.id)),
+    )
+
+
 def recount(connection: Connection, consultation_ids: Iterable[int] | None = None) -> None:
     """Count the consultations' figures again from their answers (every
     consultation's, without ``consultation_ids``)."""
-    tallies, themes = TALLIES, THEMES
+    tallies, themes, comments = TALLIES, THEMES, COMMENTS
     if consultation_ids is None:
         where: ColumnElement[bool] = sa.true()
         connection.execute(delete(tallies))
         connection.execute(delete(themes))
+        connection.execute(delete(comments))
     else:
         ids = sorted(set(consultation_ids))
         if not ids:
@@ -151,6 +179,13 @@ def recount(connection: Connection, consultation_ids: Iterable[int] | None = Non
         where = Response.consultation_id.in_(ids)
         connection.execute(delete(tallies).where(tallies.c.consultation_id.in_(ids)))
         connection.execute(delete(themes).where(themes.c.consultation_id.in_(ids)))
+        connection.execute(
+            delete(comments).where(
+                comments.c.question_id.in_(
+                    select(Question.id).where(Question.consultation_id.in_(ids))
+                )
+            )
+        )
     tally_columns = [
         "consultation_id",
         "question_id",
@@ -171,15 +206,22 @@ def recount(connection: Connection, consultation_ids: Iterable[int] | None = Non
     connection.execute(
         themes.insert().from_select(theme_columns, select(tagged).order_by(*list(tagged.c)[:4]))
     )
+    commented = _commented(where).subquery("commented")
+    connection.execute(
+        comments.insert().from_select(
+            [column.name for column in comments.columns],
+            select(commented).order_by(*list(commented.c)[:3]),
+        )
+    )
 
 
 @functools.cache
-def _of_responses() -> tuple[Any, Any]:
-    """``_summed`` and ``_tagged`` of the responses given as ``ids``, built
-    once: a sign-off reads both twice, and building them would be most of
-    the work of reading them."""
+def _of_responses() -> tuple[Any, Any, Any]:
+    """``_summed``, ``_tagged`` and ``_commented`` of the responses given as
+    ``ids``, built once: a sign-off reads them twice, and building them
+    would be most of the work of reading them."""
     where = Response.id.in_(sa.bindparam("ids", expanding=True))
-    return _summed(where), _tagged(where)
+    return _summed(where), _tagged(where), _commented(where)
 
 
 # The counted columns of each table, which an upsert adds to; a table's key
@@ -198,16 +240,16 @@ class _Parts:
 
     def __init__(self, connection: Connection, response_ids: set[int]) -> None:
         self.rows: dict[str, dict[tuple[Any, ...], tuple[int, ...]]] = {
-            table.name: {} for table in TABLES
+            table.name: {} for table in (*TABLES, COMMENTS)
         }
         if not response_ids:
             return
         ids = {"ids": sorted(response_ids)}
-        for table, statement in zip(TABLES, _of_responses(), strict=True):
+        for table, statement in zip((*TABLES, COMMENTS), _of_responses(), strict=True):
             width = len(table.primary_key.columns)
-            counts = self.rows[table.name]
+            values = self.rows[table.name]
             for row in connection.execute(statement, ids):
-                counts[tuple(row[:width])] = tuple(int(n or 0) for n in row[width:])
+                values[tuple(row[:width])] = tuple(int(n or 0) for n in row[width:])
 
 
 def _difference(before: _Parts, after: _Parts, left_out: set[int]) -> dict[Table, list[Any]]:
@@ -249,6 +291,36 @@ def _add(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> No
 def _apply(connection: Connection, before: _Parts, after: _Parts, left_out: set[int]) -> None:
     for table, rows in _difference(before, after, left_out).items():
         _add(connection, table, rows)
+    _replace_comments(connection, before.rows[COMMENTS.name], after.rows[COMMENTS.name])
+
+
+def _replace_comments(
+    connection: Connection,
+    before: dict[tuple[Any, ...], tuple[int, ...]],
+    after: dict[tuple[Any, ...], tuple[int, ...]],
+) -> None:
+    """The kept comments that went or changed are deleted, and those that
+    came or changed are written, in key order. Each row is one answer's, so
+    transactions signing off different responses never meet on a row (one
+    response's are kept in order by its version)."""
+    key = _key_of(COMMENTS)
+    gone = [
+        {f"kept_{name}": value for name, value in zip(key, k, strict=True)}
+        for k in sorted(before)
+        if after.get(k) != before[k]
+    ]
+    if gone:
+        c = COMMENTS.c
+        connection.execute(
+            delete(COMMENTS).where(*(c[name] == sa.bindparam(f"kept_{name}") for name in key)),
+            gone,
+        )
+    names = [column.name for column in COMMENTS.columns]
+    came = [
+        dict(zip(names, k + v, strict=True)) for k, v in sorted(after.items()) if before.get(k) != v
+    ]
+    if came:
+        connection.execute(COMMENTS.insert(), came)
 
 
 @contextmanager
@@ -299,6 +371,7 @@ class _Pending:
             if new:
                 if target.submitted_position is not None or target.submitted_comment is not None:
                     self.later.append(target)
+                    self._stored_response(target)
             elif deleted or _changed(target, ANSWER_COLUMNS):
                 self.response_ids.add(target.response_id)
                 self.later.append(target)  # it may have moved to another response
@@ -307,11 +380,29 @@ class _Pending:
                 self.answer_ids.add(target.answer_id)
             else:  # on an answer written by this flush
                 self.later.append(target)
+                answer = target.__dict__.get("answer")
+                if answer is not None:
+                    self._stored_response(answer)
         elif isinstance(target, Authority):
             if not new and not deleted and _changed(target, AUTHORITY_COLUMNS):
                 self.authority_ids.add(target.id)
         elif isinstance(target, Consultation) and deleted:
             self.deleted_consultations.add(target.id)
+
+    def _stored_response(self, answer: Answer) -> None:
+        """An answer being written into a response already stored (an
+        amendment answering a question the response had skipped): that
+        response's part is read before the flush too, or what it had
+        already would be added again."""
+        if answer.id is not None:  # stored already: its response is looked up
+            self.answer_ids.add(answer.id)
+            return
+        response_id = answer.response_id
+        if response_id is None:
+            response = answer.__dict__.get("response")
+            response_id = None if response is None else response.id
+        if response_id is not None:
+            self.response_ids.add(response_id)
 
     def responses_after(self, connection: Connection) -> set[int]:
         ids = set(self.response_ids)

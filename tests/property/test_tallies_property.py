@@ -25,12 +25,13 @@ from commission.consultations.models import (
     Answer,
     Channel,
     Position,
+    Question,
     Response,
     ResponseStatus,
 )
 from commission.extensions import db
 from commission.membership.models import AuthorityKind, Region
-from commission.summaries.models import AnswerTag, AnswerTally, Tag, ThemeTally
+from commission.summaries.models import AnswerTag, AnswerTally, KeptComment, Tag, ThemeTally
 from commission.summaries.services import tag_comments
 from commission.summaries.tallies import recount
 from commission.timeutil import now_utc
@@ -71,9 +72,10 @@ changes = st.one_of(
 )
 
 
-def kept(consultation_id: int) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-    """The consultation's kept figures, rows that count nothing left out."""
-    t, h = AnswerTally, ThemeTally
+def kept(consultation_id: int) -> tuple[set[tuple[Any, ...]], ...]:
+    """The consultation's kept figures, rows that count nothing left out, and
+    its kept comments."""
+    t, h, k = AnswerTally, ThemeTally, KeptComment
     tallies = db.session.execute(
         select(t.question_id, t.split, t.grp, t.position, t.answers, t.people, t.comments).where(
             t.consultation_id == consultation_id, t.answers != 0
@@ -84,7 +86,16 @@ def kept(consultation_id: int) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...
             h.consultation_id == consultation_id, h.answers != 0
         )
     )
-    return {tuple(row) for row in tallies}, {tuple(row) for row in themes}
+    comments = db.session.execute(
+        select(k.question_id, k.tag_id, k.answer_id, k.length, k.authority_id)
+        .join(Question, Question.id == k.question_id)
+        .where(Question.consultation_id == consultation_id)
+    )
+    return (
+        {tuple(row) for row in tallies},
+        {tuple(row) for row in themes},
+        {tuple(row) for row in comments},
+    )
 
 
 class World:
