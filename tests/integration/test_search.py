@@ -317,6 +317,33 @@ def test_many_results_of_every_kind_and_later_pages_cost_what_one_result_does(cl
     assert len(items) == len(one_kind)
 
 
+@pytest.mark.parametrize("who", ["anonymous", "secretariat"])
+def test_every_result_on_every_page_has_its_passage(client, app_ctx, who):
+    """The page's passages are read together, between its first and last
+    place in the index: every row of every page, dated or not, new or old,
+    title match or not, still comes with its own passage marked."""
+    if who == "secretariat":
+        sign_in(client, factories.user(role=Role.SECRETARIAT))
+    places = ["Ashby", "Bourne", "Corby", "Derby", "Epsom", "Frome", "Goole", "Hythe", "Ilkley"]
+    for days in (400, 30, 3):
+        meeting = factories.held_meeting(day=today() - timedelta(days=days))
+        for n, place in enumerate(places):
+            item(meeting, f"Item {days} {place}", f"The {place} quasar survey report")
+            item(meeting, f"Quasar survey {days}-{n}", "Nothing else here")
+    factories.council(name="Quasar Survey Council")
+    for number in (1, 2, 3):
+        found = hits(client, '"quasar survey"', page=number)
+        assert found, number
+        for hit in found:
+            assert "<mark>" in hit["passage"] or "Quasar" in hit["title"], hit
+            if hit["title"].startswith("Item"):
+                assert hit["title"].split()[-1] in hit["passage"], hit
+    titles_found = [
+        hit["title"] for n in (1, 2, 3) for hit in hits(client, '"quasar survey"', page=n)
+    ]
+    assert len(titles_found) == len(set(titles_found)) == 55
+
+
 def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
     client, app_ctx, monkeypatch
 ):
