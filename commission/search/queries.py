@@ -59,6 +59,9 @@ MAX_RESULTS = 1_000
 # first word found, starting this many before it (see _passage_text).
 PASSAGE_WINDOW = 600
 PASSAGE_LEAD = 120
+# PostgreSQL looks for the passage in this many characters at the start of a
+# text first (see _passage_from_opening).
+PASSAGE_OPENING = 1_600
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -290,6 +293,18 @@ HEADLINE_OPTIONS = (
 )
 
 
+def _first_found(parsed: ParsedQuery, lowered: ColumnElement[str]) -> ColumnElement[int]:
+    """Where in ``lowered`` one of the words or phrases first appears as
+    typed (NULL: nowhere)."""
+    # least() passes over NULLs: the earliest of the words found.
+    return func.least(
+        *(
+            func.nullif(func.strpos(lowered, " ".join(words)), 0)
+            for words in [*((t,) for t in parsed.terms), *parsed.phrases]
+        )
+    )
+
+
 def _passage_text(
     parsed: ParsedQuery, text: ColumnElement[str], lowered: ColumnElement[str]
 ) -> ColumnElement[str]:
@@ -298,21 +313,38 @@ def _passage_text(
     PASSAGE_WINDOW characters around the first place one of the words or
     phrases appears as typed (else its start); a shorter text is given whole.
 
-    ``text`` is the document's text already read, and ``lowered`` the same
-    with only ASCII letters folded to lower case (``_page_postgresql``):
-    folding a paper's every letter by the locale took longer than the
-    headline itself."""
-    # least() passes over NULLs: the earliest of the words found.
-    found = func.least(
-        *(
-            func.nullif(func.strpos(lowered, " ".join(words)), 0)
-            for words in [*((t,) for t in parsed.terms), *parsed.phrases]
-        )
-    )
-    start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
+    ``lowered`` is ``text`` with only ASCII letters folded to lower case
+    (``_hits_postgresql``): folding a paper's every letter by the locale
+    took longer than the headline itself."""
+    start = func.greatest(func.coalesce(_first_found(parsed, lowered), 1) - PASSAGE_LEAD, 1)
     return case(
         (func.octet_length(text) <= PASSAGE_WINDOW, text),
         else_=func.substr(text, start, PASSAGE_WINDOW),
+    )
+
+
+def _passage_from_opening(
+    parsed: ParsedQuery,
+    opening: ColumnElement[str],
+    lowered: ColumnElement[str],
+    whole: ColumnElement[str],
+) -> ColumnElement[str]:
+    """``_passage_text`` of the whole text, taken from its opening (its
+    first PASSAGE_OPENING characters, ``lowered`` their lower-cased copy)
+    when the passage lies inside it: the opening is the whole text, or a
+    word appears there early enough for the passage to end inside it (then
+    no word appears before it in the whole text either: every searched
+    phrase is shorter than what is left of the opening). Only otherwise is
+    ``whole`` read."""
+    found = _first_found(parsed, lowered)
+    start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
+    inside = or_(
+        func.char_length(opening) < PASSAGE_OPENING,
+        and_(found.is_not(None), start + (PASSAGE_WINDOW - 1) <= PASSAGE_OPENING),
+    )
+    return case(
+        (inside, _passage_text(parsed, opening, lowered)),
+        else_=_passage_text(parsed, whole, func.lower(whole.collate("C"))),
     )
 
 
@@ -326,26 +358,34 @@ def _shown(page: Any) -> tuple[Any, ...]:
 
 def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
     """The page's rows with their passages, given the page's ids and places
-    (``page``, a CTE of ``id`` and ``place``). Each mention of a long stored
-    text in a statement reads it from storage again (a paper's about
-    20 KB), so the rows are read once into a materialised CTE with their
-    text as a value (``body || ''``) and its ASCII-lower-cased copy, and the
-    passage is made from those."""
+    (``page``, a CTE of ``id`` and ``place``). A paper's text is about
+    20 KB, kept compressed apart from its row: reading it whole (and
+    lower-casing it) for each of a page of papers took a third of "papers
+    only"'s statement. So the rows are read once into a materialised CTE
+    with the **opening** of their text (its first PASSAGE_OPENING
+    characters, a slice PostgreSQL reads and decompresses without the
+    rest) and its ASCII-lower-cased copy, and the passage is made from the
+    opening when it lies there (``_passage_from_opening``); the whole text
+    is read only for a passage further in."""
     d = SearchDocument
 
     def statement(page: Any, scope: _Scope) -> Select[Any]:
         read = (
-            select(*_shown(page), d.body.concat("").label("text"))
+            select(
+                *_shown(page),
+                d.body.label("body"),
+                func.substr(d.body, 1, PASSAGE_OPENING).label("opening"),
+            )
             .join_from(page, d, d.id == page.c.id)
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
         )
         folded = (
-            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
+            select(read, func.lower(read.c.opening.collate("C")).label("lowered"))
             .cte("page_texts")
             .prefix_with("MATERIALIZED")
         )
-        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
+        passage = _passage_from_opening(parsed, folded.c.opening, folded.c.lowered, folded.c.body)
         return select(
             folded.c.place,
             folded.c.id,

@@ -409,6 +409,26 @@ def test_the_passage_of_a_long_paper_is_where_the_word_is(client, meeting):
     assert "<mark>Wormhole</mark>" in hit["passage"]
 
 
+@pytest.mark.parametrize("before", [2, 27, 33, 120])
+def test_the_passage_is_where_the_word_is_in_the_opening_at_its_end_and_beyond(
+    client, meeting, before
+):
+    """PostgreSQL takes a passage from the text's opening when it lies
+    there, and from the whole text otherwise: either way it is around the
+    word (about 40 characters a sentence: the word at about 80, 1,080,
+    1,320 and 4,800 characters in)."""
+    agenda = item(meeting, "Papers")
+    filler = " ".join(f"Councils discussed item {n} of the budget." for n in range(before))
+    after = " ".join(f"Members noted point {n} of the plan." for n in range(200))
+    factories.paper(
+        item=agenda,
+        data=pdf_with(f"{filler} The Wormhole allocation is agreed. {after}"),
+        title="Long",
+    )
+    [hit] = hits(client, "wormhole")
+    assert "<mark>Wormhole</mark> allocation" in hit["passage"]
+
+
 def test_a_long_paper_is_found_by_words_far_into_it_and_ranked_by_its_opening(client, meeting):
     """PostgreSQL looks in a document's title and first 1,000 characters
     before its whole text, and ranks by them: what is found must not change."""
