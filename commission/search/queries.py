@@ -12,7 +12,8 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
@@ -323,28 +324,20 @@ def _passage_text(
     )
 
 
-def _passage_from_opening(
-    parsed: ParsedQuery,
-    opening: ColumnElement[str],
-    lowered: ColumnElement[str],
-    whole: ColumnElement[str],
-) -> ColumnElement[str]:
-    """``_passage_text`` of the whole text, taken from its opening (its
-    first PASSAGE_OPENING characters, ``lowered`` their lower-cased copy)
-    when the passage lies inside it: the opening is the whole text, or a
-    word appears there early enough for the passage to end inside it (then
-    no word appears before it in the whole text either: every searched
-    phrase is shorter than what is left of the opening). Only otherwise is
-    ``whole`` read."""
+def _passage_lies_in_opening(
+    parsed: ParsedQuery, opening: ColumnElement[str], lowered: ColumnElement[str]
+) -> ColumnElement[bool]:
+    """Whether ``_passage_text`` of a whole text is the same as of its
+    opening (its first PASSAGE_OPENING characters, ``lowered`` their
+    lower-cased copy): the opening is the whole text, or a word appears
+    there early enough for the passage to end inside it (then no word
+    appears before it in the whole text either: every searched phrase is
+    shorter than what is left of the opening)."""
     found = _first_found(parsed, lowered)
     start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
-    inside = or_(
+    return or_(
         func.char_length(opening) < PASSAGE_OPENING,
         and_(found.is_not(None), start + (PASSAGE_WINDOW - 1) <= PASSAGE_OPENING),
-    )
-    return case(
-        (inside, _passage_text(parsed, opening, lowered)),
-        else_=_passage_text(parsed, whole, func.lower(whole.collate("C"))),
     )
 
 
@@ -365,8 +358,9 @@ def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsSta
     with the **opening** of their text (its first PASSAGE_OPENING
     characters, a slice PostgreSQL reads and decompresses without the
     rest) and its ASCII-lower-cased copy, and the passage is made from the
-    opening when it lies there (``_passage_from_opening``); the whole text
-    is read only for a passage further in."""
+    opening when it lies there (``_passage_lies_in_opening``). Only the
+    other rows' whole texts are read, once each, as values (``body ||
+    ''``: each mention of a long stored text reads it from storage again)."""
     d = SearchDocument
 
     def statement(page: Any, scope: _Scope) -> Select[Any]:
@@ -380,22 +374,37 @@ def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsSta
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
         )
-        folded = (
+        rows = (
             select(read, func.lower(read.c.opening.collate("C")).label("lowered"))
             .cte("page_texts")
             .prefix_with("MATERIALIZED")
         )
-        passage = _passage_from_opening(parsed, folded.c.opening, folded.c.lowered, folded.c.body)
-        return select(
-            folded.c.place,
-            folded.c.id,
-            folded.c.kind,
-            folded.c.title,
-            folded.c.url,
-            folded.c.context,
-            folded.c.happened_on,
-            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
+        inside = _passage_lies_in_opening(parsed, rows.c.opening, rows.c.lowered)
+        whole = (
+            select(rows.c.id, rows.c.body.concat("").label("text"))
+            .where(~inside)
+            .cte("whole_texts")
+            .prefix_with("MATERIALIZED")
         )
+        further = (
+            select(whole, func.lower(whole.c.text.collate("C")).label("lowered"))
+            .cte("further_texts")
+            .prefix_with("MATERIALIZED")
+        )
+        passage = case(
+            (further.c.id.is_(None), _passage_text(parsed, rows.c.opening, rows.c.lowered)),
+            else_=_passage_text(parsed, further.c.text, further.c.lowered),
+        )
+        return select(
+            rows.c.place,
+            rows.c.id,
+            rows.c.kind,
+            rows.c.title,
+            rows.c.url,
+            rows.c.context,
+            rows.c.happened_on,
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
+        ).join_from(rows, further, further.c.id == rows.c.id, isouter=True)
 
     return statement
 
@@ -858,7 +867,30 @@ def _search(
             hits.c.passage,
         ),
     )
-    return _read(db.session.execute(totals))
+    with _planned_each_time():
+        found = db.session.execute(totals)
+    return _read(found)
+
+
+@contextmanager
+def _planned_each_time() -> Iterator[None]:
+    """PostgreSQL plans the search for the values it is given. psycopg
+    prepares a statement it has sent five times on a connection, and
+    PostgreSQL may then plan it once for any values: the same for a
+    visitor as for the secretariat, for "this year" as for ten years, by
+    the text index or by the dates whatever the words. Such a plan took 40
+    to 60 ms where each search's own took 5 to 10. So the search is never
+    prepared; every other statement is as before."""
+    connection: Any = db.session.connection().connection.driver_connection
+    if not hasattr(connection, "prepare_threshold"):
+        yield
+        return
+    kept = connection.prepare_threshold
+    connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        connection.prepare_threshold = kept
 
 
 def _page(chosen: Any, offset: int, per_page: int) -> Any:

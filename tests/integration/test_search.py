@@ -12,7 +12,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from commission.auth.roles import Role
 from commission.extensions import db
@@ -342,6 +342,27 @@ def test_every_result_on_every_page_has_its_passage(client, app_ctx, who):
         hit["title"] for n in (1, 2, 3) for hit in hits(client, '"quasar survey"', page=n)
     ]
     assert len(titles_found) == len(set(titles_found)) == 55
+
+
+def test_a_search_is_planned_for_its_own_values_however_often_it_is_made(client, meeting):
+    """psycopg prepares a statement it has sent five times, and PostgreSQL
+    may then plan it once for any values (a visitor's as the secretariat's,
+    this year's as ten years'): the search is never prepared, and the
+    connection prepares other statements as before."""
+    item(meeting, "Nebula survey")
+    connection = db.session.connection().connection.driver_connection
+    threshold = getattr(connection, "prepare_threshold", None)
+    for _ in range(12):
+        assert titles(client, "nebula") == ["Nebula survey"]
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    prepared = db.session.execute(
+        select(func.count())
+        .select_from(text("pg_prepared_statements"))
+        .where(text("statement LIKE '%matches%'"))
+    ).scalar_one()
+    assert prepared == 0
+    assert connection.prepare_threshold == threshold
 
 
 def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
