@@ -61,7 +61,7 @@ MAX_RESULTS = 1_000
 PASSAGE_WINDOW = 600
 PASSAGE_LEAD = 120
 # PostgreSQL looks for the passage in this many characters at the start of a
-# text first (see _passage_from_opening).
+# text first (see _hits_postgresql).
 PASSAGE_OPENING = 1_600
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
