@@ -40,7 +40,13 @@ from commission.meetings.models import AgendaItem, Meeting, Paper
 from commission.membership.models import Authority
 from commission.minutes.models import Action, Correction, Decision, MinuteItem, Minutes
 from commission.search import documents
-from commission.search.models import ENGINE_INDEX, LEAD_INDEX, SearchDocument, Word
+from commission.search.models import (
+    ENGINE_INDEX,
+    LEAD_INDEX,
+    PUBLIC_INDEX,
+    SearchDocument,
+    Word,
+)
 from commission.summaries.models import GovernmentReply, SummarySnapshot
 
 PENDING = "search_pending_roots"
@@ -219,7 +225,7 @@ def reindex_all(*, batch: int = 1000) -> int:
         # New entries wait in each text index's pending list, which every
         # search reads through, until a vacuum or the list's limit (migration
         # a17c0de10024) moves them into the index: move them now.
-        for name in (ENGINE_INDEX, LEAD_INDEX):
+        for name in (ENGINE_INDEX, LEAD_INDEX, PUBLIC_INDEX):
             session.execute(select(func.gin_clean_pending_list(literal(name).cast(REGCLASS))))
         session.commit()
     return session.execute(select(func.count()).select_from(SearchDocument)).scalar_one()

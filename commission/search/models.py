@@ -32,6 +32,9 @@ ENGINE_COLUMN = "search_vector"
 LEAD_COLUMN = "lead_vector"
 LEAD_INDEX = "ix_search_documents_lead_vector"
 ENGINE_INDEX = "ix_search_documents_search_vector"
+# The same of the public's documents only, which a visitor's search reads
+# (PostgreSQL, migration a17c0de10028).
+PUBLIC_INDEX = "ix_search_documents_public_search_vector"
 # SQLite's order of the documents, newest last, which its FTS5 rowid follows
 # (a generated column with an index, migration a17c0de10024; see queries.py).
 ORDER_COLUMN = "search_order"
@@ -167,4 +170,4 @@ def include_object(
         return False
     if type_ == "column" and name in (ENGINE_COLUMN, LEAD_COLUMN, ORDER_COLUMN):
         return False
-    return not (type_ == "index" and name in (ENGINE_INDEX, LEAD_INDEX, ORDER_INDEX))
+    return not (type_ == "index" and name in (ENGINE_INDEX, LEAD_INDEX, PUBLIC_INDEX, ORDER_INDEX))

@@ -12,7 +12,8 @@ break.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
@@ -59,6 +60,9 @@ MAX_RESULTS = 1_000
 # first word found, starting this many before it (see _passage_text).
 PASSAGE_WINDOW = 600
 PASSAGE_LEAD = 120
+# PostgreSQL looks for the passage in this many characters at the start of a
+# text first (see _hits_postgresql).
+PASSAGE_OPENING = 1_600
 START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"[^\W_]+")
 
@@ -290,6 +294,18 @@ HEADLINE_OPTIONS = (
 )
 
 
+def _first_found(parsed: ParsedQuery, lowered: ColumnElement[str]) -> ColumnElement[int]:
+    """Where in ``lowered`` one of the words or phrases first appears as
+    typed (NULL: nowhere)."""
+    # least() passes over NULLs: the earliest of the words found.
+    return func.least(
+        *(
+            func.nullif(func.strpos(lowered, " ".join(words)), 0)
+            for words in [*((t,) for t in parsed.terms), *parsed.phrases]
+        )
+    )
+
+
 def _passage_text(
     parsed: ParsedQuery, text: ColumnElement[str], lowered: ColumnElement[str]
 ) -> ColumnElement[str]:
@@ -298,21 +314,30 @@ def _passage_text(
     PASSAGE_WINDOW characters around the first place one of the words or
     phrases appears as typed (else its start); a shorter text is given whole.
 
-    ``text`` is the document's text already read, and ``lowered`` the same
-    with only ASCII letters folded to lower case (``_page_postgresql``):
-    folding a paper's every letter by the locale took longer than the
-    headline itself."""
-    # least() passes over NULLs: the earliest of the words found.
-    found = func.least(
-        *(
-            func.nullif(func.strpos(lowered, " ".join(words)), 0)
-            for words in [*((t,) for t in parsed.terms), *parsed.phrases]
-        )
-    )
-    start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
+    ``lowered`` is ``text`` with only ASCII letters folded to lower case
+    (``_hits_postgresql``): folding a paper's every letter by the locale
+    took longer than the headline itself."""
+    start = func.greatest(func.coalesce(_first_found(parsed, lowered), 1) - PASSAGE_LEAD, 1)
     return case(
         (func.octet_length(text) <= PASSAGE_WINDOW, text),
         else_=func.substr(text, start, PASSAGE_WINDOW),
+    )
+
+
+def _passage_lies_in_opening(
+    parsed: ParsedQuery, opening: ColumnElement[str], lowered: ColumnElement[str]
+) -> ColumnElement[bool]:
+    """Whether ``_passage_text`` of a whole text is the same as of its
+    opening (its first PASSAGE_OPENING characters, ``lowered`` their
+    lower-cased copy): the opening is the whole text, or a word appears
+    there early enough for the passage to end inside it (then no word
+    appears before it in the whole text either: every searched phrase is
+    shorter than what is left of the opening)."""
+    found = _first_found(parsed, lowered)
+    start = func.greatest(func.coalesce(found, 1) - PASSAGE_LEAD, 1)
+    return or_(
+        func.char_length(opening) < PASSAGE_OPENING,
+        and_(found.is_not(None), start + (PASSAGE_WINDOW - 1) <= PASSAGE_OPENING),
     )
 
 
@@ -326,43 +351,68 @@ def _shown(page: Any) -> tuple[Any, ...]:
 
 def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
     """The page's rows with their passages, given the page's ids and places
-    (``page``, a CTE of ``id`` and ``place``). Each mention of a long stored
-    text in a statement reads it from storage again (a paper's about
-    20 KB), so the rows are read once into a materialised CTE with their
-    text as a value (``body || ''``) and its ASCII-lower-cased copy, and the
-    passage is made from those."""
+    (``page``, a CTE of ``id`` and ``place``). A paper's text is about
+    20 KB, kept compressed apart from its row: reading it whole (and
+    lower-casing it) for each of a page of papers took a third of "papers
+    only"'s statement. So the rows are read once into a materialised CTE
+    with the **opening** of their text (its first PASSAGE_OPENING
+    characters, a slice PostgreSQL reads and decompresses without the
+    rest) and its ASCII-lower-cased copy, and the passage is made from the
+    opening when it lies there (``_passage_lies_in_opening``). Only the
+    other rows' whole texts are read, once each, as values (``body ||
+    ''``: each mention of a long stored text reads it from storage again)."""
     d = SearchDocument
 
-    def statement(page: Any) -> Select[Any]:
+    def statement(page: Any, scope: _Scope) -> Select[Any]:
         read = (
-            select(*_shown(page), d.body.concat("").label("text"))
+            select(
+                *_shown(page),
+                d.body.label("body"),
+                func.substr(d.body, 1, PASSAGE_OPENING).label("opening"),
+            )
             .join_from(page, d, d.id == page.c.id)
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
         )
-        folded = (
-            select(read, func.lower(read.c.text.collate("C")).label("lowered"))
+        rows = (
+            select(read, func.lower(read.c.opening.collate("C")).label("lowered"))
             .cte("page_texts")
             .prefix_with("MATERIALIZED")
         )
-        passage = _passage_text(parsed, folded.c.text, folded.c.lowered)
-        return select(
-            folded.c.place,
-            folded.c.id,
-            folded.c.kind,
-            folded.c.title,
-            folded.c.url,
-            folded.c.context,
-            folded.c.happened_on,
-            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
+        inside = _passage_lies_in_opening(parsed, rows.c.opening, rows.c.lowered)
+        whole = (
+            select(rows.c.id, rows.c.body.concat("").label("text"))
+            .where(~inside)
+            .cte("whole_texts")
+            .prefix_with("MATERIALIZED")
         )
+        further = (
+            select(whole, func.lower(whole.c.text.collate("C")).label("lowered"))
+            .cte("further_texts")
+            .prefix_with("MATERIALIZED")
+        )
+        passage = case(
+            (further.c.id.is_(None), _passage_text(parsed, rows.c.opening, rows.c.lowered)),
+            else_=_passage_text(parsed, further.c.text, further.c.lowered),
+        )
+        return select(
+            rows.c.place,
+            rows.c.id,
+            rows.c.kind,
+            rows.c.title,
+            rows.c.url,
+            rows.c.context,
+            rows.c.happened_on,
+            func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS).label("passage"),
+        ).join_from(rows, further, further.c.id == rows.c.id, isouter=True)
 
     return statement
 
 
 # The page's rows with their passages, given the page's ids and places (a CTE
-# of ``id`` and ``place``): place, id, kind, title, url, context, date, passage.
-_HitsStatement = Callable[[Any], Select[Any]]
+# of ``id`` and ``place``) and what the search may find: place, id, kind,
+# title, url, context, date, passage.
+_HitsStatement = Callable[[Any, "_Scope"], Select[Any]]
 # The most recent matches, newest first (undated ones first), as id, kind,
 # date and relevance, given the other conditions (access, filters), a limit,
 # and the same conditions in the terms an engine's index can use (_Scope).
@@ -489,6 +539,16 @@ def _tags(prefix: str, values: Sequence[str]) -> str:
     return f" AND tags : ({words})"
 
 
+def _scope_tags(scope: _Scope) -> str:
+    """The audiences and kinds a search may find, as FTS5 conditions on the tags."""
+    tags = ""
+    if scope.audiences is not None:
+        tags += _tags("aud", sorted(scope.audiences))
+    if scope.kinds:
+        tags += _tags("kind", sorted(scope.kinds))
+    return tags
+
+
 def _checked_only(element: Any) -> Any:
     """A column of the documents as ``+column``: SQLite checks a condition on
     it but chooses no index by it. A subquery is left as it is."""
@@ -518,11 +578,7 @@ def _candidates_sqlite(parsed: ParsedQuery) -> _CandidateStatement:
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
 
     def statement(where: Sequence[ColumnElement[bool]], limit: int, scope: _Scope) -> Select[Any]:
-        expression = parsed.fts5()
-        if scope.audiences is not None:
-            expression += _tags("aud", sorted(scope.audiences))
-        if scope.kinds:
-            expression += _tags("kind", sorted(scope.kinds))
+        expression = parsed.fts5() + _scope_tags(scope)
         within: list[ColumnElement[bool]] = []
         rowid = _ROWID
         if scope.since is not None:
@@ -569,11 +625,7 @@ def _ranked_sqlite(parsed: ParsedQuery) -> _RankStatement:
         order = chosen.c.rank
         lowest = select(func.min(order)).scalar_subquery()
         highest = select(func.max(order)).scalar_subquery()
-        tags = ""
-        if scope.audiences is not None:
-            tags += _tags("aud", sorted(scope.audiences))
-        if scope.kinds:
-            tags += _tags("kind", sorted(scope.kinds))
+        tags = _scope_tags(scope)
 
         def holding(expression: str) -> Select[Any]:
             return (
@@ -630,36 +682,74 @@ def _engine(parsed: ParsedQuery) -> _Engine:
         )
     base = select().select_from(_FTS.join(d, _SQLITE_DOCUMENT))
     match = _FTS_NAME.op("MATCH")(parsed.fts5())
-    # FTS5's snippet() is made only in a query that matches. Asked for the
-    # best passage of any column, it reads every word of every column: a
-    # whole paper. So a long text's passage is taken from its opening (the
-    # column ``lead``, migration a17c0de10026: nothing for a short text)
-    # when the opening holds a word searched for, and only otherwise from
-    # the title and the whole text.
+    return _Engine(
+        base=base,
+        match=match,
+        candidates=_candidates_sqlite(parsed),
+        hits=_hits_sqlite(parsed),
+        ranked=_ranked_sqlite(parsed),
+    )
+
+
+def _hits_sqlite(parsed: ParsedQuery) -> _HitsStatement:
+    """The page's rows with their passages. FTS5's ``snippet()`` is made
+    only in a query that matches, with FTS5's cursor on the row. Asked for
+    each of the page's documents by its place (``rowid = ?``), FTS5 sets
+    up the whole search again each time, finding its place in each word's
+    list of documents: about 0.4 ms a row for a common word and 1.3 ms for
+    a phrase of three. So FTS5 is asked once, for its matches between the
+    page's first and last place (only in the audiences and kinds asked, as
+    the matches were), and the passages are made only for the page's rows
+    among them (``+rowid``: a check on each row, never a look-up).
+
+    Asked for the best passage of any column, ``snippet()`` reads every
+    word of every column: a whole paper. So a long text's passage is taken
+    from its opening (the column ``lead``, migration a17c0de10026: nothing
+    for a short text) when the opening holds a word searched for, and only
+    otherwise from the title and the whole text."""
+    d = SearchDocument
     in_opening = func.snippet(_FTS_NAME, 1, START, STOP, "…", 24)
     snippet = case(
         (func.instr(in_opening, START) > 0, in_opening),
         else_=func.snippet(_FTS_NAME, -1, START, STOP, "…", 24),
     )
-    in_passage = _FTS_NAME.op("MATCH")(f"{{title lead body}} : {parsed.fts5_positive()}")
+    positive = f"{{title lead body}} : {parsed.fts5_positive()}"
 
-    def hits(page: Any) -> Select[Any]:
-        # Each of the page's documents by its id, then its place in FTS5.
-        return (
-            select(*_shown(page), snippet.label("passage"))
+    def statement(page: Any, scope: _Scope) -> Select[Any]:
+        rows = (
+            select(*_shown(page), _ORDER.label("search_order"))
             .select_from(page)
             .join(d, d.id == page.c.id)
-            .join(_FTS, _ROWID == _ORDER)
-            .where(in_passage)
+            .cte("page_rows")
+            .prefix_with("MATERIALIZED")
         )
+        places = select(rows.c.search_order)
+        passages = (
+            select(_ROWID.label("search_order"), snippet.label("passage"))
+            .select_from(_FTS)
+            .where(
+                _FTS_NAME.op("MATCH")(positive + _scope_tags(scope)),
+                _ROWID.between(
+                    select(func.min(rows.c.search_order)).scalar_subquery(),
+                    select(func.max(rows.c.search_order)).scalar_subquery(),
+                ),
+                literal_column("+search_index.rowid").in_(places),
+            )
+            .cte("passages")
+            .prefix_with("MATERIALIZED")
+        )
+        return select(
+            rows.c.place,
+            rows.c.id,
+            rows.c.kind,
+            rows.c.title,
+            rows.c.url,
+            rows.c.context,
+            rows.c.happened_on,
+            passages.c.passage,
+        ).join_from(rows, passages, passages.c.search_order == rows.c.search_order)
 
-    return _Engine(
-        base=base,
-        match=match,
-        candidates=_candidates_sqlite(parsed),
-        hits=hits,
-        ranked=_ranked_sqlite(parsed),
-    )
+    return statement
 
 
 @dataclass(frozen=True)
@@ -748,7 +838,7 @@ def _search(
         )
     kinds_scope = replace(scope, kinds=filters.kinds) if filters.kinds else scope
     ranked = engine.ranked(chosen, kinds_scope)
-    hits = engine.hits(_page(ranked, offset, per_page)).subquery("hits")
+    hits = engine.hits(_page(ranked, offset, per_page), kinds_scope).subquery("hits")
     counted = select(
         literal("kind").label("tag"),
         func.count().label("n"),
@@ -777,7 +867,30 @@ def _search(
             hits.c.passage,
         ),
     )
-    return _read(db.session.execute(totals))
+    with _planned_each_time():
+        found = db.session.execute(totals)
+    return _read(found)
+
+
+@contextmanager
+def _planned_each_time() -> Iterator[None]:
+    """PostgreSQL plans the search for the values it is given. psycopg
+    prepares a statement it has sent five times on a connection, and
+    PostgreSQL may then plan it once for any values: the same for a
+    visitor as for the secretariat, for "this year" as for ten years, by
+    the text index or by the dates whatever the words. Such a plan took 40
+    to 60 ms where each search's own took 5 to 10. So the search is never
+    prepared; every other statement is as before."""
+    connection: Any = db.session.connection().connection.driver_connection
+    if not hasattr(connection, "prepare_threshold"):
+        yield
+        return
+    kept = connection.prepare_threshold
+    connection.prepare_threshold = None
+    try:
+        yield
+    finally:
+        connection.prepare_threshold = kept
 
 
 def _page(chosen: Any, offset: int, per_page: int) -> Any:

@@ -12,7 +12,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
 from commission.auth.roles import Role
 from commission.extensions import db
@@ -317,6 +317,54 @@ def test_many_results_of_every_kind_and_later_pages_cost_what_one_result_does(cl
     assert len(items) == len(one_kind)
 
 
+@pytest.mark.parametrize("who", ["anonymous", "secretariat"])
+def test_every_result_on_every_page_has_its_passage(client, app_ctx, who):
+    """The page's passages are read together, between its first and last
+    place in the index: every row of every page, dated or not, new or old,
+    title match or not, still comes with its own passage marked."""
+    if who == "secretariat":
+        sign_in(client, factories.user(role=Role.SECRETARIAT))
+    places = ["Ashby", "Bourne", "Corby", "Derby", "Epsom", "Frome", "Goole", "Hythe", "Ilkley"]
+    for days in (400, 30, 3):
+        meeting = factories.held_meeting(day=today() - timedelta(days=days))
+        for n, place in enumerate(places):
+            item(meeting, f"Item {days} {place}", f"The {place} quasar survey report")
+            item(meeting, f"Quasar survey {days}-{n}", "Nothing else here")
+    factories.council(name="Quasar Survey Council")
+    for number in (1, 2, 3):
+        found = hits(client, '"quasar survey"', page=number)
+        assert found, number
+        for hit in found:
+            assert "<mark>" in hit["passage"] or "Quasar" in hit["title"], hit
+            if hit["title"].startswith("Item"):
+                assert hit["title"].split()[-1] in hit["passage"], hit
+    titles_found = [
+        hit["title"] for n in (1, 2, 3) for hit in hits(client, '"quasar survey"', page=n)
+    ]
+    assert len(titles_found) == len(set(titles_found)) == 55
+
+
+def test_a_search_is_planned_for_its_own_values_however_often_it_is_made(client, meeting):
+    """psycopg prepares a statement it has sent five times, and PostgreSQL
+    may then plan it once for any values (a visitor's as the secretariat's,
+    this year's as ten years'): the search is never prepared, and the
+    connection prepares other statements as before."""
+    item(meeting, "Nebula survey")
+    connection = db.session.connection().connection.driver_connection
+    threshold = getattr(connection, "prepare_threshold", None)
+    for _ in range(12):
+        assert titles(client, "nebula") == ["Nebula survey"]
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    prepared = db.session.execute(
+        select(func.count())
+        .select_from(text("pg_prepared_statements"))
+        .where(text("statement LIKE '%matches%'"))
+    ).scalar_one()
+    assert prepared == 0
+    assert connection.prepare_threshold == threshold
+
+
 def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
     client, app_ctx, monkeypatch
 ):
@@ -380,6 +428,26 @@ def test_the_passage_of_a_long_paper_is_where_the_word_is(client, meeting):
     )
     [hit] = hits(client, "wormhole")
     assert "<mark>Wormhole</mark>" in hit["passage"]
+
+
+@pytest.mark.parametrize("before", [2, 27, 33, 120])
+def test_the_passage_is_where_the_word_is_in_the_opening_at_its_end_and_beyond(
+    client, meeting, before
+):
+    """PostgreSQL takes a passage from the text's opening when it lies
+    there, and from the whole text otherwise: either way it is around the
+    word (about 40 characters a sentence: the word at about 80, 1,080,
+    1,320 and 4,800 characters in)."""
+    agenda = item(meeting, "Papers")
+    filler = " ".join(f"Councils discussed item {n} of the budget." for n in range(before))
+    after = " ".join(f"Members noted point {n} of the plan." for n in range(200))
+    factories.paper(
+        item=agenda,
+        data=pdf_with(f"{filler} The Wormhole allocation is agreed. {after}"),
+        title="Long",
+    )
+    [hit] = hits(client, "wormhole")
+    assert "<mark>Wormhole</mark> allocation" in hit["passage"]
 
 
 def test_a_long_paper_is_found_by_words_far_into_it_and_ranked_by_its_opening(client, meeting):

@@ -62,3 +62,19 @@ def test_distance_counts_a_swap_once():
     assert distance("fundign", "funding") == 1
     assert distance("fund", "fund") == 0
     assert distance("cat", "dog") == 3
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["Barking & Dagenham", "<b>", 'King\'s "Lynn"', "Plain"],
+        ["A line\nbreak & more", "<i>", ""],
+        [],
+    ],
+)
+def test_the_filters_options_are_escaped_one_by_one(texts):
+    from markupsafe import escape
+
+    from commission.search.forms import _escaped
+
+    assert _escaped(texts) == [str(escape(text)) for text in texts]
