@@ -349,6 +349,17 @@ def _shown(page: Any) -> tuple[Any, ...]:
     return (page.c.place, d.id, d.kind, d.title, d.url, d.context, d.happened_on)
 
 
+def _with_lowered(rows: Any, text: ColumnElement[str], name: str) -> Any:
+    """``rows`` with ``text`` lower-cased in its ASCII letters only (by the
+    C collation: by the locale, every letter of a paper took longer than the
+    headline itself), as a materialised CTE ``name``."""
+    return (
+        select(rows, func.lower(text.collate("C")).label("lowered"))
+        .cte(name)
+        .prefix_with("MATERIALIZED")
+    )
+
+
 def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsStatement:
     """The page's rows with their passages, given the page's ids and places
     (``page``, a CTE of ``id`` and ``place``). A paper's text is about
@@ -374,11 +385,7 @@ def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsSta
             .cte("page_rows")
             .prefix_with("MATERIALIZED")
         )
-        rows = (
-            select(read, func.lower(read.c.opening.collate("C")).label("lowered"))
-            .cte("page_texts")
-            .prefix_with("MATERIALIZED")
-        )
+        rows = _with_lowered(read, read.c.opening, "page_texts")
         inside = _passage_lies_in_opening(parsed, rows.c.opening, rows.c.lowered)
         whole = (
             select(rows.c.id, rows.c.body.concat("").label("text"))
@@ -386,11 +393,7 @@ def _hits_postgresql(parsed: ParsedQuery, query: ColumnElement[Any]) -> _HitsSta
             .cte("whole_texts")
             .prefix_with("MATERIALIZED")
         )
-        further = (
-            select(whole, func.lower(whole.c.text.collate("C")).label("lowered"))
-            .cte("further_texts")
-            .prefix_with("MATERIALIZED")
-        )
+        further = _with_lowered(whole, whole.c.text, "further_texts")
         passage = case(
             (further.c.id.is_(None), _passage_text(parsed, rows.c.opening, rows.c.lowered)),
             else_=_passage_text(parsed, further.c.text, further.c.lowered),
