@@ -59,9 +59,6 @@ TALLIES = cast(Table, AnswerTally.__table__)
 THEMES = cast(Table, ThemeTally.__table__)
 COMMENTS = cast(Table, KeptComment.__table__)
 
-TallyKey = tuple[int, int, str, str, str]  # consultation, question, split, group, position
-ThemeKey = tuple[int, int, int, str]  # consultation, theme, question, position
-
 
 def _text(column: Any) -> Any:
     """A column's stored text, "" for none: the keys of a tally."""

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from commission.consultations.models import Position
 from commission.extensions import db
-from commission.summaries.models import AnswerTally, ThemeTally
+from commission.summaries.models import AnswerTag, AnswerTally, Tag, ThemeTally
 from commission.summaries.queries import compute_summary
 from tests import factories
 
@@ -65,3 +65,38 @@ def test_recount_counts_every_figure_again(app, app_ctx):
     db.session.expire_all()
     assert _kept(consultation.id) == kept
     assert compute_summary(consultation, consultation.closes_at) == before
+
+
+def test_quotations_are_the_longest_comments_ties_to_the_council_first_by_name(app_ctx):
+    """The quotations rank the kept comments: the longest first, and among
+    comments of one length the council first by name; a theme's quotation
+    the same among the comments tagged with it; an amendment that makes a
+    comment longer moves it up."""
+    consultation = factories.consultation(questions=1)
+    suffix = next(factories._counter)
+    answers = {}
+    for name in ("Gamma", "Alpha", "Beta"):
+        council = factories.council(name=f"{name} Council {suffix}")
+        response = factories.submitted_response(consultation=consultation, authority=council)
+        [answers[name]] = response.answers
+        answers[name].comment = answers[name].submitted_comment = "Same length."
+    theme = Tag(name=f"funding {suffix}")
+    db.session.add(theme)
+    db.session.flush()
+    db.session.add_all(AnswerTag(answer_id=a.id, tag_id=theme.id) for a in answers.values())
+    db.session.flush()
+
+    def quoted() -> tuple[list[str], str]:
+        summary = compute_summary(consultation)
+        [on_theme] = summary["question_themes"]
+        return (
+            [q["authority"].split()[0] for q in summary["quotations"]],
+            on_theme["quotation"]["authority"].split()[0],
+        )
+
+    assert quoted() == (["Alpha", "Beta"], "Alpha")
+
+    answers["Gamma"].submitted_comment = "A longer comment than the others."
+    db.session.flush()
+
+    assert quoted() == (["Gamma", "Alpha"], "Gamma")
