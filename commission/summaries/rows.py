@@ -3,8 +3,10 @@ spreadsheet and for a snapshot to keep.
 
 The rows are read with SQLAlchemy Core in batches (a server-side cursor on
 PostgreSQL), one joined statement whatever the number of responses, and
-handed on as they are read, so a download of 331 authorities by 25 questions
-never holds every answer (or an ORM object per answer) in memory.
+handed on as they are read, so the CSV of 331 authorities by 25 questions
+never holds every answer in memory, and nothing holds an ORM object per
+answer. (The live spreadsheet keeps its rows, as plain lists, while it is
+made: they are both its cache key's digest and its contents.)
 """
 
 from __future__ import annotations
