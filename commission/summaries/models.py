@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NotRequired
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from typing_extensions import TypedDict  # pydantic reads it for the API schema (Python 3.11)
 
@@ -295,6 +295,10 @@ class KeptComment(Base):
     its source."""
 
     __tablename__ = "summary_comments"
+    # Each question's or theme's comments longest first (read backwards), so
+    # its quotations are taken from the top (PostgreSQL; see
+    # ``queries._quotations_on_top``).
+    __table_args__ = (Index("ix_summary_comments_length", "question_id", "tag_id", "length"),)
 
     question_id: Mapped[int] = mapped_column(
         ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True

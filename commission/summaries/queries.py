@@ -540,11 +540,64 @@ def _themes(
 
 
 @functools.cache
-def _quotations_statement() -> Any:
+@functools.cache
+def _quotations_statement(dialect: str) -> Any:
     """The winners ``_quotations`` reads: the two longest comments on each
-    question and the longest on each theme of each question, ranked on the
+    question and the longest on each theme of each question, from the
     consultation's kept comments (``summary_comments``: question, theme,
-    answer, length and council, kept as responses are signed off)."""
+    answer, length and council, kept as responses are signed off). On
+    PostgreSQL each question and theme takes its winners from the top of
+    its own comments by length; SQLite, which has no LATERAL, ranks them
+    all in one window."""
+    if dialect == "postgresql":
+        return _quotations_on_top()
+    return _quotations_ranked()
+
+
+def _quotations_on_top() -> Any:
+    """Each question, and each theme with tagged answers on it (from the
+    kept theme figures), takes its winners (``LIMIT`` 2 or 1) from the
+    index of its comments by length, reading the few longest and naming
+    their councils to break ties: a few rows for each of a few hundred
+    groups rather than every comment sorted."""
+    k = KeptComment
+    groups = sa.union_all(
+        select(Question.id.label("question"), literal(0).label("tag")).where(
+            Question.consultation_id == _consultation()
+        ),
+        select(ThemeTally.question_id, ThemeTally.tag_id)
+        .where(ThemeTally.consultation_id == _consultation(), ThemeTally.answers != 0)
+        .distinct(),
+    ).subquery("groups")
+    winners = (
+        select(k.answer_id.label("answer"), k.length, Authority.name)
+        .join(Authority, Authority.id == k.authority_id)
+        .where(k.question_id == groups.c.question, k.tag_id == groups.c.tag)
+        .order_by(k.length.desc(), Authority.name)
+        .limit(case((groups.c.tag == 0, 2), else_=1))
+        .lateral("winners")
+    )
+    return (
+        select(
+            groups.c.tag,
+            Tag.name,
+            groups.c.question,
+            winners.c.name,
+            Answer.submitted_position,
+            Answer.submitted_comment,
+        )
+        .select_from(groups)
+        .join(winners, sa.true())
+        .join(Answer, Answer.id == winners.c.answer)
+        .outerjoin(Tag, Tag.id == groups.c.tag)
+        .order_by(groups.c.question, groups.c.tag, winners.c.length.desc(), winners.c.name)
+    )
+
+
+def _quotations_ranked() -> Any:
+    """The winners in one window over every kept comment of the
+    consultation, ranked by length and then by each council's place in name
+    order."""
     k = KeptComment
     # Each council's place in name order: a few hundred names sorted once,
     # so that thousands of comments sort on numbers; the winners' councils
@@ -596,16 +649,16 @@ def _quotations(
 ) -> tuple[list[Quotation], dict[tuple[int, str], Quotation]]:
     """The two longest submitted comments on each question, and the longest
     comment tagged with each theme on each question, with their councils
-    (ties to the council first by name), in ONE statement. The consultation's
-    comments are ranked both ways on the narrow rows kept for them (which
+    (ties to the council first by name), in ONE statement. The winners are
+    found on the narrow rows kept for the consultation's comments (which
     answer, its question and theme, its council and the comment's length:
-    ``tallies.py``), and only the few winners' comments are read: ranking
-    whole comments would sort every comment's text, and finding them would
-    read every answer of the consultation."""
+    ``tallies.py``), and only their comments are read: ranking whole
+    comments would sort every comment's text, and finding them would read
+    every answer of the consultation."""
     quotations: list[Quotation] = []
     quoted: dict[tuple[int, str], Quotation] = {}
     for tag_id, tag, question_id, authority, position, comment in _read(
-        _quotations_statement(), consultation=consultation.id
+        _quotations_statement(db.session.get_bind().dialect.name), consultation=consultation.id
     ):
         number = numbers.get(question_id)
         quotation: Quotation = {

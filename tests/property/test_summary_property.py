@@ -187,7 +187,7 @@ def build(kinds: list[QuestionKind], closes_in: int, specs: list[AuthoritySpec],
             db.session.add(response)
         built.append(authority)
     db.session.flush()
-    return consultation, on
+    return consultation, on, [authority.name for authority in built]
 
 
 # The reference computation -----------------------------------------------------------------------
@@ -230,6 +230,35 @@ def coverage_table(members: list[tuple[str, str]]) -> list[dict[str, Any]]:
         counts = {s: statuses.count(s) for s in ("submitted", "draft", "not_started")}
         table.append({"group": group, **counts, "members": len(statuses)})
     return table
+
+
+def quotations(consultation, specs: list[AuthoritySpec], names: list[str]) -> list[dict[str, Any]]:
+    """The two longest signed-off comments on each question, the council
+    first by name among comments of one length."""
+    quoted = []
+    for number, question in enumerate(consultation.questions, start=1):
+        said = sorted(
+            (
+                (-len(comment), name, position, comment)
+                for spec, name in zip(specs, names, strict=True)
+                if spec.response == "submitted"
+                for position, comment in [spec.answers[number - 1]]
+                if comment is not None
+            ),
+            key=lambda said: (said[0], said[1]),
+        )
+        quoted += [
+            {
+                "question": number,
+                "authority": name,
+                "position": position.label
+                if position and question.kind is QuestionKind.POSITION
+                else "",
+                "comment": comment,
+            }
+            for _, name, position, comment in said[:2]
+        ]
+    return quoted
 
 
 def expected(consultation, on: date, specs: list[AuthoritySpec]) -> dict[str, Any]:
@@ -323,7 +352,7 @@ def test_the_summary_equals_a_reference_computation(app_ctx, case):
     savepoint = db.session.begin_nested()
     try:
         now = now_utc()
-        consultation, on = build(kinds, closes_in, specs, now)
+        consultation, on, names = build(kinds, closes_in, specs, now)
 
         data = compute_summary(consultation, now)
 
@@ -340,5 +369,6 @@ def test_the_summary_equals_a_reference_computation(app_ctx, case):
             for q in data["questions"]
         ]
         assert got == want["questions"]
+        assert data["quotations"] == quotations(consultation, specs, names)
     finally:
         savepoint.rollback()
