@@ -1152,8 +1152,16 @@ def ensure_database(url: str) -> None:
 
 
 def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Build the ten-year and one-year datasets (PostgreSQL with "
+        "BENCH_DATABASE_URL, SQLite files otherwise; BENCH_SIZE=small for a few "
+        "thousand rows), or reuse them if already built the same way."
+    )
+    parser.add_argument("--rebuild", action="store_true", help="build them again")
+    rebuild = parser.parse_args().rebuild
     size = os.environ.get("BENCH_SIZE", "full")
-    rebuild = "--rebuild" in sys.argv
     for years, url in database_urls(size).items():
         ensure_database(url)
         info = build(url, size=size, years=years, rebuild=rebuild)
