@@ -6,7 +6,8 @@ not there yet): the median of 15 runs of ``compute_summary``, after a
 warm-up, and of the single per-question GROUP BY over answers that the
 per-question figures are built from, in turns. Budget: the summary takes at
 most twice the GROUP BY. Also timed: the summary page's part (no splits, no
-quotations) and the briefing's (no splits).
+quotations), the briefing's (no splits) and question 1's page (its
+splits; against the GROUP BY over that question's answers alone).
 
     .venv/bin/python bench/summary_bench.py
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
@@ -35,39 +36,41 @@ RUNS = 15
 BUDGET = 2.0
 
 
-def raw_aggregate(consultation: Any) -> list[Any]:
-    """The per-question GROUP BY over answers that the summary is built around."""
+def raw_aggregate(consultation: Any, question_id: int | None = None) -> list[Any]:
+    """The per-question GROUP BY over answers that the summary is built
+    around (over one question's answers only, with ``question_id``)."""
     from sqlalchemy import func, select
 
     from commission.consultations.models import Answer, Response
     from commission.extensions import db
     from commission.membership.models import Authority
 
-    return list(
-        db.session.execute(
-            select(
-                Answer.question_id,
-                Answer.submitted_position,
-                func.count(Answer.id),
-                func.coalesce(func.sum(Authority.population), 0),
-            )
-            .join(Response, Response.id == Answer.response_id)
-            .join(Authority, Authority.id == Response.authority_id)
-            .where(
-                # Reached through the consultation's responses, as the summary's
-                # statements are: the plan that makes this the fairest floor.
-                Answer.response_id.in_(
-                    select(Response.id).where(
-                        Response.consultation_id == consultation.id,
-                        Response.submitted_at.is_not(None),
-                    )
-                ),
-                Response.consultation_id == consultation.id,
-                Answer.submitted_position.is_not(None),
-            )
-            .group_by(Answer.question_id, Answer.submitted_position)
-        ).all()
+    statement = (
+        select(
+            Answer.question_id,
+            Answer.submitted_position,
+            func.count(Answer.id),
+            func.coalesce(func.sum(Authority.population), 0),
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .join(Authority, Authority.id == Response.authority_id)
+        .where(
+            # Reached through the consultation's responses, as the summary's
+            # statements are: the plan that makes this the fairest floor.
+            Answer.response_id.in_(
+                select(Response.id).where(
+                    Response.consultation_id == consultation.id,
+                    Response.submitted_at.is_not(None),
+                )
+            ),
+            Response.consultation_id == consultation.id,
+            Answer.submitted_position.is_not(None),
+        )
+        .group_by(Answer.question_id, Answer.submitted_position)
     )
+    if question_id is not None:
+        statement = statement.where(Answer.question_id == question_id)
+    return list(db.session.execute(statement).all())
 
 
 def in_turns(functions: dict[str, Callable[[], Any]], runs: int = RUNS) -> dict[str, float]:
@@ -111,6 +114,8 @@ class Comparison:
     headline_ms: float
     briefing_ms: float
     raw_ms: float
+    question_ms: float
+    raw_question_ms: float
     statements: int
     members: int
     answers: int
@@ -128,12 +133,16 @@ class Comparison:
             verdict = "PASS" if ratio <= BUDGET else "FAIL"
             return f"{name:<21}median {ms:8.1f} ms, {ratio:.1f}x the GROUP BY ({verdict})"
 
+        question_ratio = self.question_ms / self.raw_question_ms if self.raw_question_ms else 0.0
+        question_verdict = "PASS" if question_ratio <= BUDGET else "FAIL"
         return [
             f"compute_summary      median {self.summary_ms:8.1f} ms, {self.statements} statements",
             f"raw GROUP BY         median {self.raw_ms:8.1f} ms, 1 statement",
             f"summary / GROUP BY   {self.ratio:.1f}x (budget <= {BUDGET:.0f}x: {verdict})",
             part("headline (the page)", self.headline_ms),
             part("briefing (no splits)", self.briefing_ms),
+            f"{'question 1 (a page)':<21}median {self.question_ms:8.1f} ms, {question_ratio:.1f}x the "
+            f"GROUP BY over its own answers ({self.raw_question_ms:.1f} ms: {question_verdict})",
         ]
 
 
@@ -144,7 +153,7 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
 
     from commission.consultations.models import Consultation
     from commission.extensions import db
-    from commission.summaries.queries import compute_summary
+    from commission.summaries.queries import compute_question, compute_summary
 
     app = bench_app(url)
     with app.app_context():
@@ -153,6 +162,7 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
         ).scalar_one()
         data = compute_summary(consultation)
         raw_rows = raw_aggregate(consultation)
+        first_question = consultation.questions[0].id
         statements = len(capture_statements(lambda: compute_summary(consultation)))
         medians = in_turns(
             {
@@ -160,6 +170,8 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
                 "summary": lambda: compute_summary(consultation),
                 "headline": lambda: compute_summary(consultation, splits=False, quotations=False),
                 "briefing": lambda: compute_summary(consultation, splits=False),
+                "raw question": lambda: raw_aggregate(consultation, first_question),
+                "question": lambda: compute_question(consultation, 1),
             }
         )
         members = data["members"]
@@ -176,6 +188,8 @@ def compare(url: str, reference: str, questions: int) -> Comparison:
         headline_ms=medians["headline"],
         briefing_ms=medians["briefing"],
         raw_ms=medians["raw"],
+        question_ms=medians["question"],
+        raw_question_ms=medians["raw question"],
         statements=statements,
         members=members,
         answers=answers,
