@@ -141,8 +141,9 @@ class Comparison:
             f"summary / GROUP BY   {self.ratio:.1f}x (budget <= {BUDGET:.0f}x: {verdict})",
             part("headline (the page)", self.headline_ms),
             part("briefing (no splits)", self.briefing_ms),
-            f"{'question 1 (a page)':<21}median {self.question_ms:8.1f} ms, {question_ratio:.1f}x the "
-            f"GROUP BY over its own answers ({self.raw_question_ms:.1f} ms: {question_verdict})",
+            f"{'question 1 (a page)':<21}median {self.question_ms:8.1f} ms, "
+            f"{question_ratio:.1f}x the GROUP BY over its own answers "
+            f"({self.raw_question_ms:.1f} ms: {question_verdict})",
         ]
 
 
