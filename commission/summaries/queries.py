@@ -540,7 +540,6 @@ def _themes(
 
 
 @functools.cache
-@functools.cache
 def _quotations_statement(dialect: str) -> Any:
     """The winners ``_quotations`` reads: the two longest comments on each
     question and the longest on each theme of each question, from the
