@@ -1186,17 +1186,26 @@ def _finds_any(shape: _Shape) -> Select[Any]:
     )
 
 
-def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The departments and authorities a search can be narrowed to, each in
-    order of name (one statement)."""
+@functools.cache
+def _options() -> CompoundSelect[int, int, str]:
     which: ColumnElement[int] = literal_column("which")
-    options = (
+    return (
         select(literal(0).label("which"), Department.id, Department.name)
         .union_all(select(literal(1).label("which"), Authority.id, Authority.name))
         .order_by(which, literal_column("name"))
     )
+
+
+def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The departments and authorities a search can be narrowed to, each in
+    order of name (one statement, built once, its 330-odd rows read as
+    plain rows at once: through the ORM, one at a time, they took twice as
+    long)."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
     departments: list[tuple[int, str]] = []
     authorities: list[tuple[int, str]] = []
-    for kind, key, name in db.session.execute(options):
+    for kind, key, name in session.connection().execute(_options()).all():
         (authorities if kind else departments).append((key, name))
     return departments, authorities
