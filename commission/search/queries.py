@@ -612,10 +612,10 @@ def _scope_tags(audiences: frozenset[Audience] | None, kinds: Sequence[Kind]) ->
     return tags
 
 
-def _fts5_match(expression: str, scope: _Scope) -> ColumnElement[bool]:
-    """FTS5 asked for the bound ``expression`` (``_fts5_parameters``) within
-    ``scope``'s tags."""
-    asked = bindparam(expression, type_=String()) + bindparam(scope.tags, type_=String())
+def _fts5_match(name: str, scope: _Scope) -> ColumnElement[bool]:
+    """FTS5 asked for the expression bound as ``name`` (``_fts5_parameters``)
+    within ``scope``'s tags."""
+    asked = bindparam(name, type_=String()) + bindparam(scope.tags, type_=String())
     return cast(ColumnElement[bool], _FTS_NAME.op("MATCH")(asked))
 
 
@@ -712,11 +712,11 @@ def _ranked_sqlite() -> _RankStatement:
         lowest = select(func.min(order)).scalar_subquery()
         highest = select(func.max(order)).scalar_subquery()
 
-        def holding(expression: str) -> Select[Any]:
+        def holding(name: str) -> Select[Any]:
             return (
                 select(_ROWID)
                 .select_from(_FTS)
-                .where(_fts5_match(expression, scope), _ROWID.between(lowest, highest))
+                .where(_fts5_match(name, scope), _ROWID.between(lowest, highest))
             )
 
         in_title = holding("in_title")
@@ -1098,7 +1098,7 @@ def search(
     and one page of hits. At most the MAX_RESULTS most recent matches are
     counted and ranked, so a word in every response of ten years costs what
     a rarer one does: one statement (the matches, their counts, the kinds
-    chosen, the ranking and the page's passages: ``_search``), however many
+    chosen, the ranking and the page's passages: ``_statement``), however many
     match."""
     parsed = parse(text)
     results = Results(parsed=parsed)
