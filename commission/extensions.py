@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, inspect
+from sqlalchemy import Executable, MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -46,3 +49,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def core_rows(statement: Executable, parameters: Mapping[str, Any] | None = None) -> Sequence[Any]:
+    """The rows of ``statement`` run with ``parameters`` on the session's
+    connection, as plain Core rows fetched at once: for a statement built
+    once with bound parameters whose rows are columns, never ORM objects,
+    so the ORM's per-row loading is skipped. Pending changes are flushed
+    first, as a query through the session would."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, dict(parameters or {})).all()

@@ -47,7 +47,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 
 from commission.auth.models import User
 from commission.auth.roles import Role
-from commission.extensions import db
+from commission.extensions import core_rows, db
 from commission.membership.models import Authority, Department
 from commission.search.models import Audience, Kind, SearchDocument, Word
 from commission.timeutil import today
@@ -1008,11 +1008,8 @@ def _run(statement: Any, parameters: dict[str, Any]) -> Any:
     """The rows of a search's ``statement``, as plain Core rows fetched at
     once, the session's pending changes flushed first (as a query through
     the session would), and never prepared (``_planned_each_time``)."""
-    session = db.session
-    if session.autoflush:
-        session.flush()
     with _planned_each_time():
-        return session.connection().execute(statement, parameters).all()
+        return core_rows(statement, parameters)
 
 
 @contextmanager
@@ -1201,11 +1198,8 @@ def filter_options() -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     order of name (one statement, built once, its 330-odd rows read as
     plain rows at once: through the ORM, one at a time, they took twice as
     long)."""
-    session = db.session
-    if session.autoflush:
-        session.flush()
     departments: list[tuple[int, str]] = []
     authorities: list[tuple[int, str]] = []
-    for kind, key, name in session.connection().execute(_options()).all():
+    for kind, key, name in core_rows(_options()):
         (authorities if kind else departments).append((key, name))
     return departments, authorities

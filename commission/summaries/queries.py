@@ -32,7 +32,7 @@ from commission.consultations.models import (
     Response,
 )
 from commission.db_types import as_record_id
-from commission.extensions import db
+from commission.extensions import core_rows, db
 from commission.membership.models import (
     AUTHORITY_KIND_LABELS,
     CONTROL_LABELS,
@@ -83,10 +83,7 @@ def _read(statement: Any, **parameters: Any) -> Sequence[Any]:
     as a query through the session would. The statements are built once
     (``functools.cache``) with bound ``parameters``: building one costs about
     as much as running it."""
-    session = db.session
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, parameters).all()
+    return core_rows(statement, parameters)
 
 
 def _consultation() -> Any:
