@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from flask import abort
 from flask_login import current_user
@@ -31,33 +32,61 @@ from commission.membership.queries import is_member_expression, load_authority_b
 from commission.timeutil import london_date
 
 
-def load_consultation(reference: str, *, whole: bool = True) -> Consultation:
-    """The consultation with this reference and what its pages show; 404 if
-    there is none, or if it is a draft and the viewer is not the secretariat.
-    Its department and lead minister come in the same statement (one row
-    each), its questions and documents in one more each.
+class Parts(Enum):
+    """How much of a consultation ``load_consultation`` reads with it."""
 
-    Without ``whole``, only the consultation and its questions' numbers and
-    text, in two statements: for a page that shows no more of it (the
-    comments on its summary), where the options, sections, documents,
-    department and minister would be read for nothing."""
-    parts = (
-        (
-            joinedload(Consultation.department),
-            joinedload(Consultation.lead_office),
-            selectinload(Consultation.questions).selectinload(Question.options),
-            selectinload(Consultation.sections),
-            selectinload(Consultation.documents),
-        )
-        if whole
-        else (joinedload(Consultation.lead_office), selectinload(Consultation.questions))
-    )
+    # Its department and lead minister (in the same statement, one row
+    # each), its questions with their options, its sections and documents:
+    # what its pages show, in five statements.
+    WHOLE = "whole"
+    # Its lead minister and its questions' numbers and text, in two
+    # statements: for a page that shows no more of it (the comments on its
+    # summary), where the options, sections, documents and department would
+    # be read for nothing.
+    QUESTIONS = "questions"
+    # Its department and lead minister only, in one statement: for a
+    # download served from the cache, which shows nothing else of it until
+    # the file has to be made (``load_whole``).
+    OWN = "own"
+
+
+_WHOLE = (
+    joinedload(Consultation.department),
+    joinedload(Consultation.lead_office),
+    selectinload(Consultation.questions).selectinload(Question.options),
+    selectinload(Consultation.sections),
+    selectinload(Consultation.documents),
+)
+_PARTS = {
+    Parts.WHOLE: _WHOLE,
+    Parts.QUESTIONS: (joinedload(Consultation.lead_office), selectinload(Consultation.questions)),
+    Parts.OWN: (joinedload(Consultation.department), joinedload(Consultation.lead_office)),
+}
+
+
+def load_consultation(reference: str, *, parts: Parts = Parts.WHOLE) -> Consultation:
+    """The consultation with this reference and what its pages show
+    (``parts``: the whole of it unless asked for less); 404 if there is
+    none, or if it is a draft and the viewer is not the secretariat."""
     consultation = db.session.execute(
-        select(Consultation).where(Consultation.reference == reference).options(*parts)
+        select(Consultation).where(Consultation.reference == reference).options(*_PARTS[parts])
     ).scalar_one_or_none()
     if consultation is None or not consultation_policy.can_see(consultation):
         abort(404)
     return consultation
+
+
+def load_whole(consultation: Consultation) -> Consultation:
+    """A consultation loaded with less (``Parts.OWN``) read again whole, in
+    the same five statements as ``load_consultation``, when it turns out to
+    need everything (a file to make, live figures): its questions and their
+    options are then read at once, never one question at a time."""
+    return db.session.execute(
+        select(Consultation)
+        .where(Consultation.id == consultation.id)
+        .options(*_WHOLE)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def load_document(document_id: int) -> ConsultationDocument:

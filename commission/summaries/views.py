@@ -24,7 +24,7 @@ from commission.consultations.models import (
     Position,
     QuestionKind,
 )
-from commission.consultations.queries import load_answer, load_consultation
+from commission.consultations.queries import Parts, load_answer, load_consultation, load_whole
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports.cache import cache_key, cached_body, cached_download, keep, kept_html
@@ -456,6 +456,7 @@ def _live_download(consultation: Consultation, file_format: str) -> HTTPResponse
     The rows are read once, for the digest and, if no spreadsheet is kept
     for them, to write one: a few megabytes for 331 councils by 25
     questions, where reading them again took a tenth of the making."""
+    consultation = load_whole(consultation)
     name = f"{consultation.reference}-summary"
     source = raw_row_source(consultation)
     if file_format == "csv":
@@ -531,14 +532,7 @@ def _snapshot_download(
             filename=f"{name}.pdf",
             content_type=PDF_MIMETYPE,
             inline=True,
-            make=lambda: pdf_bytes(
-                BRIEFING,
-                consultation=consultation,
-                data=snapshot.data,
-                snapshot=snapshot,
-                generated=now_utc(),
-                maps=briefing_maps(snapshot.data.get("map") or [], question_choices(consultation)),
-            ),
+            make=lambda: _snapshot_briefing(consultation, snapshot),
         )
     key = cache_key("summary", file_format, snapshot.id, snapshot.created_at)
     if file_format == "csv":
@@ -558,6 +552,20 @@ def _snapshot_download(
     )
 
 
+def _snapshot_briefing(consultation: Consultation, snapshot: SummarySnapshot) -> bytes:
+    """A snapshot's briefing: its figures are the snapshot's; of the
+    consultation it shows its cover (read with it) and its questions' text
+    (read, all at once, when first asked for)."""
+    return pdf_bytes(
+        BRIEFING,
+        consultation=consultation,
+        data=snapshot.data,
+        snapshot=snapshot,
+        generated=now_utc(),
+        maps=briefing_maps(snapshot.data.get("map") or [], question_choices(consultation)),
+    )
+
+
 def _snapshot_rows(snapshot: SummarySnapshot) -> Iterator[list[Any]]:
     return thawed_rows(snapshot.answers or [])
 
@@ -573,7 +581,7 @@ def download_summary(reference: str, file_format: str) -> HTTPResponse:
     authorities without a submitted position, for chasing (live audience only).
     Every check is made before a file is made, streamed or taken from the
     download cache."""
-    consultation = load_consultation(reference)
+    consultation = load_consultation(reference, parts=Parts.OWN)
     if request.args.get("list") == "not-responded":
         return _download_not_responded(consultation, file_format)
     if request.args.get("list") == "figures":
@@ -613,7 +621,7 @@ def _download_figures(consultation: Consultation, file_format: str) -> HTTPRespo
     if published is not None:
         data = published.data
     elif summary_policy.can_see_live(consultation, current_user):
-        data = compute_summary(consultation, quotations=False)
+        data = compute_summary(load_whole(consultation), quotations=False)
     else:
         abort(404)
     return csv_response(
@@ -626,7 +634,7 @@ def _download_figures(consultation: Consultation, file_format: str) -> HTTPRespo
 def _download_not_responded(consultation: Consultation, file_format: str) -> HTTPResponse:
     if file_format != "csv" or not summary_policy.can_see_live(consultation, current_user):
         abort(404)
-    data = compute_summary(consultation, splits=False, quotations=False)
+    data = compute_summary(load_whole(consultation), splits=False, quotations=False)
     return csv_response(
         f"{consultation.reference}-not-responded.csv",
         NOT_RESPONDED_HEADER,
@@ -690,7 +698,7 @@ def _comment_count(count: int | None) -> str:
 @bp.get(f"{REF}/summary/comments")
 @access.public
 def list_comments(reference: str) -> str:
-    consultation = load_consultation(reference, whole=False)
+    consultation = load_consultation(reference, parts=Parts.QUESTIONS)
     if not (
         summary_policy.can_see_live(consultation, current_user)
         or services.published_snapshot(consultation) is not None
@@ -706,7 +714,7 @@ def tag_comments(reference: str) -> str | HTTPResponse:
     """Add a theme to, or remove it from, the comments ticked on the page or
     every comment the filters show; a refusal shows the page again with the
     error and the ticks kept."""
-    consultation = load_consultation(reference, whole=False)
+    consultation = load_consultation(reference, parts=Parts.QUESTIONS)
     filters = _comment_filters()
     form = BulkThemesForm()
     if form.validate_on_submit():
@@ -761,7 +769,7 @@ def _bulk_message(done: services.BulkTagging) -> str:
 @bp.post(f"{REF}/summary/comments/<int:answer_id>/themes")
 @access.roles(Role.SECRETARIAT)
 def tag_comment(reference: str, answer_id: int) -> HTTPResponse:
-    consultation = load_consultation(reference, whole=False)
+    consultation = load_consultation(reference, parts=Parts.QUESTIONS)
     answer = load_answer(consultation, answer_id)
     form = ConfirmForm()
     if not form.validate_on_submit():

@@ -83,17 +83,41 @@ def test_a_published_snapshots_file_is_made_once_then_served_from_the_cache(
     assert cached_count("summary-snapshot:") == 1
     monkeypatch.setattr(summary_views, maker, refuse)
     address = url(consultation, file_format)  # the test's own reads are not the request's
-    with count_statements() as statements:
+    with count_statements(selects_only=True) as statements:
         second = client.get(address)
 
     expect(second, 200)
     assert second.get_data() == first.get_data()
     assert second.headers["Content-Disposition"] == first.headers["Content-Disposition"]
-    # The consultation and its published snapshot, then the cached file: no
-    # response or answer is read.
+    # The consultation (with its department and minister) and its published
+    # snapshot, then the cached file: nothing the file was made from is
+    # read, not even the consultation's questions.
     assert len([s for s in statements if "download_cache" in s]) == 1
     assert not any("FROM responses" in s or "FROM answers" in s for s in statements)
-    assert len(statements) <= 10
+    assert not any("FROM questions" in s or "FROM question_options" in s for s in statements)
+    assert len(statements) == 3
+
+
+def test_a_published_briefing_made_afresh_reads_its_questions_at_once(app_ctx, client):
+    """Served from the cache, a download reads only the consultation; made
+    afresh, the briefing reads its questions in one statement, however many
+    it has."""
+
+    def made(questions: int) -> list[str]:
+        consultation = factories.consultation(questions=questions)
+        factories.submitted_response(consultation=consultation, authority=factories.council())
+        consultation.status = ConsultationStatus.SUMMARY_PUBLISHED
+        snapshot_of(consultation, published=True)
+        address = url(consultation, "pdf")
+        db.session.expunge_all()  # read by the request, as a new request would
+        with count_statements(selects_only=True) as statements:
+            expect(client.get(address), 200)
+        return statements
+
+    few, many = made(2), made(6)
+
+    assert len(few) == len(many)
+    assert len([s for s in many if s.startswith("SELECT questions.")]) == 1
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "pdf"])
