@@ -29,7 +29,7 @@ from commission.auth.forms import (
     SignInForm,
     SignOutForm,
 )
-from commission.auth.models import TokenPurpose, User
+from commission.auth.models import Appointment, TokenPurpose, User
 from commission.db_types import as_record_id
 from commission.extensions import db
 from commission.forms import attach_error
@@ -42,13 +42,18 @@ bp = Blueprint("auth", __name__)
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id and session token must both match. The
-    person's appointments come in the same statement: every page asks for
-    their roles (the navigation, the access rules)."""
+    person's appointments come in the same statement, with the authority of
+    each held in one: every page asks for their roles (the navigation, the
+    access rules), and a council's people's pages for their councils."""
     identifier, _, token = user_id.partition(":")
     user_id_number = as_record_id(identifier)
     if user_id_number is None:
         return None
-    user = db.session.get(User, user_id_number, options=[joinedload(User.appointments)])
+    user = db.session.get(
+        User,
+        user_id_number,
+        options=[joinedload(User.appointments).joinedload(Appointment.authority)],
+    )
     if user is None or not user.active or user.session_token != token:
         return None
     return user

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commission import access
 from commission.consultations import policy as consultation_policy
@@ -22,6 +24,8 @@ from commission.consultations.models import (
     ConsultationStatus,
     Extension,
     Question,
+    QuestionOption,
+    QuestionSection,
     Response,
     ResponseAttachment,
 )
@@ -37,7 +41,7 @@ class Parts(Enum):
 
     # Its department and lead minister (in the same statement, one row
     # each), its questions with their options, its sections and documents:
-    # what its pages show, in five statements.
+    # what its pages show.
     WHOLE = "whole"
     # Its lead minister and its questions' numbers and text, in two
     # statements: for a page that shows no more of it (the comments on its
@@ -50,43 +54,94 @@ class Parts(Enum):
     OWN = "own"
 
 
-_WHOLE = (
-    joinedload(Consultation.department),
-    joinedload(Consultation.lead_office),
-    selectinload(Consultation.questions).selectinload(Question.options),
-    selectinload(Consultation.sections),
-    selectinload(Consultation.documents),
-)
+_OWN = (joinedload(Consultation.department), joinedload(Consultation.lead_office))
 _PARTS = {
-    Parts.WHOLE: _WHOLE,
+    Parts.WHOLE: _OWN,
     Parts.QUESTIONS: (joinedload(Consultation.lead_office), selectinload(Consultation.questions)),
-    Parts.OWN: (joinedload(Consultation.department), joinedload(Consultation.lead_office)),
+    Parts.OWN: _OWN,
 }
+
+
+def _holds(model: Any) -> ColumnElement[bool]:
+    """Whether the consultation has any ``model`` (sections, documents)."""
+    return exists().where(model.consultation_id == Consultation.id)
+
+
+# Read with the consultation: whether it has sections, documents and
+# question options (only a choice or ranking question has any). Most have
+# none of some: a collection it does not have is set empty, not asked for.
+_HOLDS = (
+    _holds(QuestionSection).label("has_sections"),
+    _holds(ConsultationDocument).label("has_documents"),
+    exists()
+    .where(QuestionOption.question_id == Question.id, Question.consultation_id == Consultation.id)
+    .label("has_options"),
+)
 
 
 def load_consultation(reference: str, *, parts: Parts = Parts.WHOLE) -> Consultation:
     """The consultation with this reference and what its pages show
     (``parts``: the whole of it unless asked for less); 404 if there is
     none, or if it is a draft and the viewer is not the secretariat."""
-    consultation = db.session.execute(
-        select(Consultation).where(Consultation.reference == reference).options(*_PARTS[parts])
-    ).scalar_one_or_none()
-    if consultation is None or not consultation_policy.can_see(consultation):
+    whole = parts is Parts.WHOLE
+    row = db.session.execute(
+        select(Consultation, *(_HOLDS if whole else ()))
+        .where(Consultation.reference == reference)
+        .options(*_PARTS[parts])
+    ).one_or_none()
+    if row is None or not consultation_policy.can_see(row[0]):
         abort(404)
-    return consultation
+    if whole:
+        _fill(row[0], *row[1:])
+    return cast(Consultation, row[0])
 
 
 def load_whole(consultation: Consultation) -> Consultation:
-    """A consultation loaded with less (``Parts.OWN``) read again whole, in
-    the same five statements as ``load_consultation``, when it turns out to
-    need everything (a file to make, live figures): its questions and their
-    options are then read at once, never one question at a time."""
-    return db.session.execute(
-        select(Consultation)
-        .where(Consultation.id == consultation.id)
-        .options(*_WHOLE)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    """A consultation loaded with less (``Parts.OWN``) read whole, as
+    ``load_consultation`` reads it, when it turns out to need everything (a
+    file to make, live figures): its questions and their options are read
+    at once, never one question at a time."""
+    holds = db.session.execute(
+        select(*_HOLDS).select_from(Consultation).where(Consultation.id == consultation.id)
+    ).one()
+    _fill(consultation, *holds)
+    return consultation
+
+
+def _in_order(relationship: Any, *conditions: ColumnElement[bool]) -> list[Any]:
+    """The rows of a one-to-many ``relationship`` meeting ``conditions``, in
+    the relationship's own order."""
+    known = relationship.property
+    return list(
+        db.session.execute(
+            select(known.mapper.class_).where(*conditions).order_by(*known.order_by)
+        ).scalars()
+    )
+
+
+def _fill(
+    consultation: Consultation, has_sections: bool, has_documents: bool, has_options: bool
+) -> None:
+    """The consultation's questions with their options, its sections and its
+    documents, each collection in one statement (as ``selectinload`` reads
+    them) and only if it has any: one it does not have is set empty without
+    asking. Set as loaded (``set_committed_value``), so they are tracked as
+    if read through the relationships."""
+    questions = _in_order(Consultation.questions, Question.consultation_id == consultation.id)
+    options: dict[int, list[QuestionOption]] = {question.id: [] for question in questions}
+    if has_options:
+        for option in _in_order(Question.options, QuestionOption.question_id.in_(list(options))):
+            options[option.question_id].append(option)
+    for question in questions:
+        set_committed_value(question, "options", options[question.id])
+    set_committed_value(consultation, "questions", questions)
+    for name, present, model in (
+        ("sections", has_sections, QuestionSection),
+        ("documents", has_documents, ConsultationDocument),
+    ):
+        relationship = getattr(Consultation, name)
+        found = _in_order(relationship, model.consultation_id == consultation.id) if present else []
+        set_committed_value(consultation, name, found)
 
 
 def load_document(document_id: int) -> ConsultationDocument:

@@ -452,6 +452,7 @@ def test_a_meeting_reads_the_same_number_of_statements_whatever_its_agenda(clien
 
 def test_a_consultation_reads_the_same_number_of_statements_whatever_its_size(client, app_ctx):
     small = factories.consultation(questions=1)
+    factories.consultation_document(consultation=small)
     large = factories.consultation(questions=8)
     for _ in range(4):
         factories.consultation_document(consultation=large)
