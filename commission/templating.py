@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from commission import access
 from commission.auth.roles import Role
-from commission.summaries.charts import POSITION_COLOURS, segments
+from commission.summaries.charts import POSITION_COLOURS, print_colours, segments
 from commission.text import render_markdown
 from commission.timeutil import format_date, format_datetime, format_time, now_utc
 
@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
     # The summary's charts (summaries/_charts.html), on pages and in PDFs.
     app.jinja_env.globals["chart_colours"] = POSITION_COLOURS
     app.jinja_env.globals["chart_segments"] = segments
+    app.jinja_env.globals["print_colours"] = print_colours
 
     @app.context_processor
     def inject() -> dict[str, Any]:

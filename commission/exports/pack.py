@@ -48,7 +48,7 @@ from pypdf.generic import BooleanObject, Fit, IndirectObject, NameObject, TextSt
 from weasyprint.document import Document
 
 from commission import devserver
-from commission.exports.pdf import Made, render_document
+from commission.exports.pdf import Made, render_document, write_document
 from commission.meetings.models import AgendaItem, Paper
 from commission.storage import storage
 
@@ -201,7 +201,7 @@ def _bound_pack(template: str, context: dict[str, object], papers: list[PackPape
         placed = found
         total = _number(papers, placed, len(document.pages))
     assert document is not None
-    return _with_papers(document.write_pdf(), papers, placed)
+    return _with_papers(write_document(document), papers, placed)
 
 
 def _with_papers(own: bytes, papers: list[PackPaper], placed: Mapping[str, int]) -> bytes:

@@ -23,11 +23,13 @@ the same file is served without making it again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import mimetypes
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -93,17 +95,45 @@ class StaticFilesOnly(URLFetcher):
             return URLFetcherResponse(url, body=file.read(), headers={"Content-Type": mimetype})
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """While WeasyPrint lays out or draws a document, Python's cyclic garbage
+    collector waits. WeasyPrint makes millions of short-lived objects, and
+    the collections they set off went through every object of the app as
+    well (its models, templates, the request's figures), again and again:
+    about an eighth of the time a worker took to make the live briefing.
+    Objects freed by their last reference go as before; a cycle made while
+    the document is made waits for the next collection after it (a worker
+    making live briefings peaked 34 MB above where it began, 44 MB without
+    the pause)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_document(html: str) -> weasyprint.document.Document:
     """The laid-out pages of ``html`` (loading only the app's static files),
     for a document that needs to know where things fell before it is written."""
     base_url = request.host_url
     fetcher = StaticFilesOnly(base_url, str(current_app.static_folder))
-    return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+    with collector_paused():
+        return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render()
+
+
+def write_document(document: weasyprint.document.Document) -> bytes:
+    """The PDF of laid-out pages."""
+    with collector_paused():
+        body: bytes = document.write_pdf()
+    return body
 
 
 def _write_pdf(html: str) -> bytes:
-    document: bytes = render_document(html).write_pdf()
-    return document
+    with collector_paused():  # until the laid-out pages are let go
+        return write_document(render_document(html))
 
 
 class Made(NamedTuple):

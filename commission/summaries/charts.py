@@ -10,9 +10,11 @@ and every chart lists each position's name with its value under its bar.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commission.consultations.models import Position
+from commission.maps.drawing import HexMap
 from commission.summaries.models import PositionRow
 
 WHITE = "#ffffff"
@@ -100,3 +102,16 @@ def segments(rows: list[PositionRow], *, weighted: bool = False) -> list[Segment
         )
         x += share
     return found
+
+
+def print_colours(maps: Sequence[HexMap] = ()) -> list[str]:
+    """Every colour the briefing PDF gives a box (a swatch, a bar's segment,
+    a segment's value): its stylesheet has a class for each (``fill-…`` and
+    ``ink-…``, the colour's hex digits) in place of a style attribute on each
+    box, because WeasyPrint parses every style attribute on its own and gives
+    an element that has one a style of its own rather than its siblings'."""
+    colours = {WHITE, BLACK, *POSITION_COLOURS.values()}
+    for hex_map in maps:
+        colours.update(category.colour for category in hex_map.categories)
+        colours.update(outline.colour for outline in hex_map.strategic)
+    return sorted(colours)

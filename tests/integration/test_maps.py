@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from commission.auth.roles import Role
 from commission.consultations.models import ConsultationStatus, Position, Response
+from commission.exports import pdf
 from commission.extensions import db
 from commission.maps.drawing import draw
 from commission.membership import views
@@ -464,6 +465,34 @@ def test_the_briefing_has_the_headline_question_s_map_and_who_has_responded(clie
     assert "Responded: 4 Draft only: 1 Not started: 1" in text
     assert "Hex map layouts © Open Innovations, MIT licence." in text
     assert "1. Tees Valley: Support" in text
+
+
+def test_the_briefing_colours_its_swatches_and_bars_by_classes_it_defines(
+    client, tees, monkeypatch
+):
+    """In the PDF a swatch or a bar's segment is coloured by a class, not a
+    style attribute (WeasyPrint parses each of those on its own), and the
+    briefing's stylesheet has a rule for every class it uses."""
+    sign_in(client, factories.user(role=Role.SECRETARIAT))
+    printed: list[str] = []
+    write = pdf._write_pdf
+    monkeypatch.setattr(pdf, "_write_pdf", lambda html: printed.append(html) or write(html))
+
+    expect(client.get(f"/consultations/{tees.reference}/summary.pdf"), 200)
+
+    soup = BeautifulSoup(printed[0], "html.parser")
+    stylesheet = soup.style.get_text()
+    boxes = soup.select(".app-chart__swatch, .app-map__swatch, .app-chart__bar--boxes span")
+    # Two legends (positions, who has responded) and each map's key to Tees Valley.
+    assert len(soup.select(".app-map__swatch")) == 6 + 3 + 2
+    for box in boxes:
+        assert "color" not in box.get("style", ""), box
+        (fill,) = [name for name in box["class"] if name.startswith("fill-")]
+        assert f".{fill} {{ background-color: #{fill[5:]}; }}" in stylesheet
+    for name in {name for box in boxes for name in box["class"] if name.startswith("ink-")}:
+        assert f".{name} {{ color: #{name[4:]}; }}" in stylesheet
+    assert ".fill-2166ac" in stylesheet  # the maps' support
+    assert ".fill-004d26" in stylesheet  # the charts' support
 
 
 def test_a_question_s_page_has_its_map(client, tees):
