@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypedDict
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from commission import access
 from commission.auth.roles import Role
@@ -60,6 +61,27 @@ def navigation_items() -> list[NavLink]:
     return items
 
 
+FIXED_PARTS = "commission.fixed_parts"
+
+
+def fixed_part(template: str) -> Markup:
+    """A part of the layout that is the same on every page (the skip link,
+    GOV.UK's header, the footer): rendered once for each address the service
+    is served under (the footer's links depend on it) and then reused.
+    Writing them through the Design System's macros took about half a
+    millisecond of every page. With templates reloaded as they change (the
+    development server) each is rendered every time."""
+    app = current_app
+    if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
+        return Markup(render_template(template))  # noqa: S704 (a rendered template)
+    parts: dict[tuple[str, str], Markup] = app.extensions[FIXED_PARTS]
+    key = (template, request.script_root)
+    part = parts.get(key)
+    if part is None:
+        part = parts[key] = Markup(render_template(template))  # noqa: S704 (as above)
+    return part
+
+
 def time_limit_seconds(app: Flask) -> int:
     """How long a page's forms stay usable from when it is shown, with no other
     request: the session's lifetime or the form token's, whichever is shorter
@@ -80,6 +102,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["chart_colours"] = POSITION_COLOURS
     app.jinja_env.globals["chart_segments"] = segments
     app.jinja_env.globals["print_colours"] = print_colours
+    app.jinja_env.globals["fixed_part"] = fixed_part
+    app.extensions[FIXED_PARTS] = {}
 
     @app.context_processor
     def inject() -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect
@@ -19,17 +20,54 @@ class FilterSelectField(SelectField):  # type: ignore[misc]
     """A select of many options (the 331 authorities) whose options the page
     writes in one go: a template loop over them costs as much as the search."""
 
+    options: Options | None = None
+
     def options_html(self) -> Markup:
-        chosen = self.data
-        values = _escaped([choice.value for choice in self.choices])
-        labels = _escaped([choice.label for choice in self.choices])
-        return Markup(  # noqa: S704 (every value and label escaped)
+        if self.options is None:
+            return Options(tuple(self.choices)).html(self.data)
+        return self.options.html(self.data)
+
+
+class Options:
+    """A select's choices, made once for each list of options: the
+    departments and authorities are read at each search, but they change
+    rarely, and comparing the list read with the last one costs far less
+    than making (and escaping) 330 choices again."""
+
+    def __init__(self, choices: tuple[SelectChoice, ...]) -> None:
+        self.choices = choices
+        self.keys = frozenset(choice.value for choice in choices if choice.value)
+        self._values = _escaped([choice.value for choice in choices])
+        self._labels = _escaped([choice.label for choice in choices])
+        self._unchosen: Markup | None = None
+
+    def html(self, chosen: Any) -> Markup:
+        # Kept when nothing is chosen, as on most searches: a page for each
+        # of 330 choices would be kept for as long as the list.
+        unchosen = chosen in (None, "")
+        if unchosen and self._unchosen is not None:
+            return self._unchosen
+        made = Markup(  # noqa: S704 (every value and label escaped)
             "".join(
                 f'<option value="{value}"{" selected" if choice.value == chosen else ""}>'
                 f"{label}</option>"
-                for choice, value, label in zip(self.choices, values, labels, strict=True)
+                for choice, value, label in zip(
+                    self.choices, self._values, self._labels, strict=True
+                )
             )
         )
+        if unchosen:
+            self._unchosen = made
+        return made
+
+
+@functools.lru_cache(maxsize=8)
+def options_of(anything: str, rows: tuple[tuple[int, str], ...]) -> Options:
+    """The options of a filter: "``anything``" first, then ``rows`` (id
+    and name), made once for each list read."""
+    return Options(
+        (SelectChoice("", anything), *(SelectChoice(str(key), name) for key, name in rows))
+    )
 
 
 _APART = "\n"
@@ -69,16 +107,11 @@ class SearchForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(k.value, k.plural) for k in Kind]
-        self.department.choices = [
-            SelectChoice("", "Any department"),
-            *(SelectChoice(str(key), name) for key, name in departments),
-        ]
-        self.authority.choices = [
-            SelectChoice("", "Any authority"),
-            *(SelectChoice(str(key), name) for key, name in authorities),
-        ]
-        self._departments = {str(key) for key, _ in departments}
-        self._authorities = {str(key) for key, _ in authorities}
+        department = options_of("Any department", tuple(departments))
+        authority = options_of("Any authority", tuple(authorities))
+        self.department.options, self.department.choices = department, list(department.choices)
+        self.authority.options, self.authority.choices = authority, list(authority.choices)
+        self._departments, self._authorities = department.keys, authority.keys
 
     def validate_kind(self, field: SelectMultipleField) -> None:
         known = {k.value for k in Kind}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
 from sqlalchemy.exc import OperationalError
 
 from commission import access, create_app
@@ -137,6 +137,41 @@ def test_every_page_has_the_footer_links_and_attribution(client, url):
     assert links == FOOTER_LINKS
     assert footer.select_one('a[href="/about#data-sources"]') is not None
     assert "Office for National Statistics" in footer.get_text()
+
+
+def test_the_layouts_fixed_parts_are_rendered_once_and_reused(app, client):
+    """The skip link, GOV.UK's header and the footer are the same on every
+    page: written once, then reused as they were."""
+    rendered: list[str] = []
+
+    def note(_sender, template, context, **_extra):
+        rendered.append(template.name)
+
+    app.extensions["commission.fixed_parts"].clear()
+    with template_rendered.connected_to(note, app):
+        first = client.get("/about")
+        again = client.get("/cookies")
+    fixed = ["layout/skip_link.html", "layout/header.html", "layout/footer.html"]
+    assert [name for name in rendered if name.startswith("layout/")] == fixed
+    for part in ("a.govuk-skip-link", ".govuk-header", ".govuk-footer__meta"):
+        assert page(first).select_one(part) is not None
+        assert page(again).select_one(part) is not None
+    footer = page(again).select_one("footer.govuk-template__footer")
+    assert [(a.get_text(" ", strip=True), a["href"]) for a in footer.select("ul a")] == (
+        FOOTER_LINKS
+    )
+
+
+def test_the_footer_follows_the_address_the_service_is_served_under(client):
+    """Kept for each address it is served under: under a prefix its links
+    carry the prefix, and without one they do not."""
+    client.get("/about")  # the footer kept for the service at the root
+    prefixed = page(client.get("/about", base_url="http://localhost/commission"))
+    links = [a["href"] for a in prefixed.select("footer.govuk-template__footer ul a")]
+    assert links == ["/commission" + href for _, href in FOOTER_LINKS]
+    plain = page(client.get("/about"))
+    links = [a["href"] for a in plain.select("footer.govuk-template__footer ul a")]
+    assert links == [href for _, href in FOOTER_LINKS]
 
 
 @pytest.mark.parametrize("url", [*PUBLIC_PAGES, "/no-such-page"])

@@ -78,3 +78,38 @@ def test_the_filters_options_are_escaped_one_by_one(texts):
     from commission.search.forms import _escaped
 
     assert _escaped(texts) == [str(escape(text)) for text in texts]
+
+
+def test_a_filters_options_are_made_once_for_each_list_read():
+    """The same list read again gives the options already made; a list that
+    changed (a council renamed, one more) gives new ones, never the old."""
+    from commission.search.forms import options_of
+
+    rows = ((2, "Barking & Dagenham"), (1, "Kent"))
+    first = options_of("Any authority", rows)
+    assert options_of("Any authority", tuple((k, n) for k, n in rows)) is first
+    assert [(c.value, c.label) for c in first.choices] == [
+        ("", "Any authority"),
+        ("2", "Barking & Dagenham"),
+        ("1", "Kent"),
+    ]
+    assert first.keys == {"1", "2"}
+    renamed = options_of("Any authority", ((2, "Barking and Dagenham"), (1, "Kent")))
+    assert renamed is not first
+    assert "Barking and Dagenham" in renamed.html(None)
+    assert "Barking &amp; Dagenham" in first.html(None)
+
+
+def test_a_filters_options_mark_the_one_chosen():
+    from commission.search.forms import options_of
+
+    options = options_of("Any department", ((5, "<Treasury>"), (6, "Home Office")))
+    unchosen = options.html(None)
+    assert options.html("") is unchosen  # kept: most searches choose none
+    assert unchosen.count("selected") == 0
+    assert "&lt;Treasury&gt;" in unchosen and "<Treasury>" not in unchosen
+    chosen = options.html("6")
+    assert chosen.count(" selected") == 1
+    assert '<option value="6" selected>Home Office</option>' in chosen
+    assert options.html(None) is unchosen  # what was chosen elsewhere is not kept
+    assert options.html("no such").count(" selected") == 0
