@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypedDict
+from typing import Any
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from commission import access
 from commission.auth.roles import Role
@@ -40,46 +40,58 @@ NAVIGATION = [
 ]
 
 
-class NavLink(TypedDict):
-    """One link of the header's navigation, as the GOV.UK header takes it."""
-
-    href: str
-    text: str
-    active: bool
-
-
-def navigation_items() -> list[NavLink]:
+def navigation_links() -> tuple[tuple[str, str, bool], ...]:
+    """The header's links the viewer may follow, each (address, text,
+    whether it is the section shown)."""
     endpoint = request.endpoint or ""
-    items: list[NavLink] = []
-    for item in NAVIGATION:
-        if not access.can_access(item.endpoint):
-            continue
-        active = (
-            endpoint == item.section or endpoint.startswith(item.section + ".")
-        ) and endpoint not in item.exclude
-        items.append(NavLink(href=url_for(item.endpoint), text=item.text, active=active))
-    return items
+    return tuple(
+        (
+            url_for(item.endpoint),
+            item.text,
+            (endpoint == item.section or endpoint.startswith(item.section + "."))
+            and endpoint not in item.exclude,
+        )
+        for item in NAVIGATION
+        if access.can_access(item.endpoint)
+    )
 
 
 FIXED_PARTS = "commission.fixed_parts"
+# Parts kept by one app server at most: the navigations every role and
+# section can have, and the rest once each, fall far within it.
+MOST_FIXED_PARTS = 512
 
 
-def fixed_part(template: str) -> Markup:
-    """A part of the layout that is the same on every page (the skip link,
-    GOV.UK's header, the footer): rendered once for each address the service
-    is served under (the footer's links depend on it) and then reused.
-    Writing them through the Design System's macros took about half a
-    millisecond of every page. With templates reloaded as they change (the
-    development server) each is rendered every time."""
+def fixed_part(template: str, slots: dict[str, Any] | None = None, **values: Any) -> Markup:
+    """A part of the layout that is the same on every page, or on every page
+    it is given the same ``values`` for (the skip link, GOV.UK's header, the
+    service navigation for one list of links, the phase banner, the footer):
+    rendered once for each address the service is served under (their links
+    depend on it) and then reused. Writing them through the Design System's
+    macros took about a millisecond of every page.
+
+    ``values`` (hashable) are the template's variables and part of what it
+    is kept by; ``slots`` are HTML that is the page's own (the sign-out form
+    with its token, the feedback link naming the page): the template writes
+    ``slots.<name>`` where each goes, and the page's HTML is put there
+    (escaped, unless it is markup). With templates reloaded as they change
+    (the development server) the part is rendered every time."""
+    markers = {name: Markup(f"<!--slot:{name}-->") for name in slots or {}}  # noqa: S704
     app = current_app
-    if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
-        return Markup(render_template(template))  # noqa: S704 (a rendered template)
-    parts: dict[tuple[str, str], Markup] = app.extensions[FIXED_PARTS]
-    key = (template, request.script_root)
+    key = (template, request.script_root, tuple(sorted(values.items())))
+    parts: dict[Any, Markup] = app.extensions[FIXED_PARTS]
     part = parts.get(key)
     if part is None:
-        part = parts[key] = Markup(render_template(template))  # noqa: S704 (as above)
-    return part
+        part = Markup(render_template(template, slots=markers, **values))  # noqa: S704
+        fresh = app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")
+        if not fresh and len(parts) < MOST_FIXED_PARTS:
+            parts[key] = part
+    if not slots:
+        return part
+    html = str(part)
+    for name, marker in markers.items():
+        html = html.replace(marker, str(escape(slots[name])), 1)
+    return Markup(html)  # noqa: S704 (a rendered part, each slot escaped unless markup)
 
 
 def time_limit_seconds(app: Flask) -> int:
@@ -112,7 +124,7 @@ def init_app(app: Flask) -> None:
             "can_access": access.can_access,
             "has_role": access.has_role,
             "current_roles": access.current_roles,
-            "navigation_items": navigation_items,
+            "navigation_links": navigation_links,
             "Role": Role,
             "current_user": current_user,
             "now": now_utc(),

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask, template_rendered
+from flask import Flask, g, template_rendered
 from sqlalchemy.exc import OperationalError
 
 from commission import access, create_app
 from commission.auth.roles import Role
 from commission.extensions import db
 from tests import factories
-from tests.pages import csrf_token_from, expect, heading, main_text, ok, page
+from tests.pages import csrf_token_from, expect, heading, main_text, ok, page, sign_in
 
 FOOTER_LINKS = [
     ("About and data sources", "/about"),
@@ -151,7 +151,14 @@ def test_the_layouts_fixed_parts_are_rendered_once_and_reused(app, client):
     with template_rendered.connected_to(note, app):
         first = client.get("/about")
         again = client.get("/cookies")
-    fixed = ["layout/skip_link.html", "layout/header.html", "layout/footer.html"]
+    fixed = [
+        "layout/skip_link.html",
+        "layout/header.html",
+        "layout/service_navigation.html",
+        "layout/phase_banner.html",
+        "layout/footer.html",
+    ]
+    # /cookies's navigation is /about's: neither is a section of it.
     assert [name for name in rendered if name.startswith("layout/")] == fixed
     for part in ("a.govuk-skip-link", ".govuk-header", ".govuk-footer__meta"):
         assert page(first).select_one(part) is not None
@@ -233,6 +240,39 @@ def test_sign_out_in_the_navigation_is_a_post_form_with_a_security_token(
     assert form["method"] == "post"
     assert form["action"] == "/sign-out"
     assert form.select_one('input[name="csrf_token"]')["value"]
+
+
+def test_the_kept_navigation_carries_each_persons_own_sign_out_token(
+    app, client, login_as, csrf_enabled
+):
+    """Two people who see the same links share the navigation kept for
+    them, but each sign-out form holds its own session's token, and each
+    feedback link names its own page."""
+    login_as(Role.OFFICER)
+    first = client.get("/")
+    # The tests' one app context keeps a signed token for every request
+    # (flask_wtf keeps it in g); a server signs each request's afresh.
+    g.pop("csrf_token", None)
+    other = app.test_client()
+    sign_in(other, factories.user(role=Role.OFFICER))
+    second = page(other.get("/about"))
+    first_token = page(first).select_one('header form input[name="csrf_token"]')["value"]
+    second_token = second.select_one('header form input[name="csrf_token"]')["value"]
+    assert first_token and second_token and second_token != first_token
+    assert len(second.select("header form")) == 1
+    assert second.select_one(".govuk-phase-banner a")["href"] == "/feedback?from=/about"
+    assert page(first).select_one(".govuk-phase-banner a")["href"] == "/feedback?from=/"
+    assert "<!--slot:" not in first.get_data(as_text=True)
+    # Each token is its own session's: the other person signs out with theirs.
+    signed_out = other.post("/sign-out", data={"csrf_token": second_token})
+    assert signed_out.status_code == 302
+
+
+def test_the_navigation_kept_for_a_section_marks_only_that_section(client, login_as):
+    login_as(Role.SECRETARIAT)
+    for url, section in [("/people/invite", "People"), ("/audit", "Audit log"), ("/", "Home")]:
+        active = page(client.get(url)).select(".govuk-service-navigation__item--active")
+        assert [item.get_text(" ", strip=True) for item in active] == [section]
 
 
 def test_navigation_marks_the_current_section(client, login_as):
