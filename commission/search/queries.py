@@ -432,7 +432,8 @@ def _hits_postgresql(typed: int, query: ColumnElement[Any]) -> _HitsStatement:
     rest) and its ASCII-lower-cased copy, and the passage is made from the
     opening when it lies there (``_passage_lies_in_opening``). Only the
     other rows' whole texts are read, once each, as values (``body ||
-    ''``: each mention of a long stored text reads it from storage again)."""
+    ''``: each mention of a long stored text reads it from storage again),
+    and only their passages' windows are joined back to the rows."""
     d = SearchDocument
 
     def statement(page: Any, scope: _Scope) -> Select[Any]:
@@ -455,13 +456,19 @@ def _hits_postgresql(typed: int, query: ColumnElement[Any]) -> _HitsStatement:
             .prefix_with("MATERIALIZED")
         )
         further = _with_lowered(whole, whole.c.text, "further_texts")
+        # Only each whole text's window is joined to the page's rows: joined
+        # whole, every text and its lower-cased copy were copied into the
+        # join's hash (about 1 MB for a page of papers).
+        windows = select(
+            further.c.id, _passage_text(typed, further.c.text, further.c.lowered).label("window")
+        ).cte("further_windows")
         passage = case(
-            (further.c.id.is_(None), _passage_text(typed, rows.c.opening, rows.c.lowered)),
-            else_=_passage_text(typed, further.c.text, further.c.lowered),
+            (windows.c.id.is_(None), _passage_text(typed, rows.c.opening, rows.c.lowered)),
+            else_=windows.c.window,
         )
         headline = func.ts_headline(_ENGLISH, passage, query, HEADLINE_OPTIONS)
         return _shown_with(rows, headline).join_from(
-            rows, further, further.c.id == rows.c.id, isouter=True
+            rows, windows, windows.c.id == rows.c.id, isouter=True
         )
 
     return statement
