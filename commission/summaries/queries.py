@@ -11,6 +11,7 @@ consultation's own responses.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -244,8 +245,10 @@ def _tallies(*, splits: bool, one_question: bool) -> Any:
     without ``splits``, one question's (``question``) if only one is asked
     for."""
     t = AnswerTally
+    # Whole numbers, 0 where a group has none of a position: PostgreSQL's
+    # sum of the populations (bigint) is a numeric, read as a Decimal each.
     by_position = [
-        func.sum(column).filter(t.position == value)
+        sa.cast(func.coalesce(func.sum(column).filter(t.position == value), 0), sa.BigInteger)
         for column in (t.answers, t.people)
         for value in POSITION_VALUES
     ]
@@ -292,9 +295,7 @@ def _question_figures(
             # Two stored groups can share a label (an unknown control and
             # none are both "Not recorded"): their figures are added.
             cells = splits_of.cells(split, label(split, group or None))
-        for slot, value in enumerate(counted):
-            if value:
-                cells[slot] += int(value)
+        cells[:] = map(operator.add, cells, counted)
     questions: list[QuestionFigures] = []
     empty = _Splits()
     for number, question in numbered:
@@ -335,6 +336,13 @@ class _Member(NamedTuple):
     extended: bool
 
 
+def _as_stored(column: Any) -> Any:
+    """An enumerated column read as the text it is stored as (its value):
+    the labels are looked up by value, and making an enum of each of a few
+    thousand values took longer than looking them up."""
+    return sa.type_coerce(column, sa.String()).label(column.key)
+
+
 @functools.cache
 def _members_statement() -> Any:
     """Every member authority on the day ``on`` with its control that day,
@@ -352,8 +360,8 @@ def _members_statement() -> Any:
             Authority.id,
             Authority.name,
             Authority.slug,
-            Authority.kind,
-            Authority.region,
+            _as_stored(Authority.kind),
+            _as_stored(Authority.region),
             _control_label(control.c.control, control.c.party_name).label("control"),
             status,
             Extension.closes_at.label("extended_to"),
@@ -468,10 +476,10 @@ def _overall_positions(consultation: Consultation) -> _Splits:
 def _overall_statement() -> Any:
     return (
         select(
-            Response.submitted_position,
+            _as_stored(Response.submitted_position),
             Response.control_at_submission,
-            Authority.kind,
-            Authority.region,
+            _as_stored(Authority.kind),
+            _as_stored(Authority.region),
             func.count(Response.id),
             func.sum(Authority.population),
         )
