@@ -18,6 +18,7 @@ The database comes from ``DATABASE_URL`` as for the app itself; the driver sets
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -135,3 +136,5 @@ def make_app() -> Flask:
 
 
 app = make_app()
+# As wsgi.py does for production.
+gc.freeze()
