@@ -20,11 +20,14 @@ class FilterSelectField(SelectField):  # type: ignore[misc]
     """A select of many options (the 331 authorities) whose options the page
     writes in one go: a template loop over them costs as much as the search."""
 
-    options: Options | None = None
+    options: Options
+
+    def offer(self, options: Options) -> None:
+        """Offer ``options`` (made once for each list read: ``options_of``)."""
+        self.options = options
+        self.choices = list(options.choices)
 
     def options_html(self) -> Markup:
-        if self.options is None:
-            return Options(tuple(self.choices)).html(self.data)
         return self.options.html(self.data)
 
 
@@ -107,11 +110,8 @@ class SearchForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = [SelectChoice(k.value, k.plural) for k in Kind]
-        department = options_of("Any department", tuple(departments))
-        authority = options_of("Any authority", tuple(authorities))
-        self.department.options, self.department.choices = department, list(department.choices)
-        self.authority.options, self.authority.choices = authority, list(authority.choices)
-        self._departments, self._authorities = department.keys, authority.keys
+        self.department.offer(options_of("Any department", tuple(departments)))
+        self.authority.offer(options_of("Any authority", tuple(authorities)))
 
     def validate_kind(self, field: SelectMultipleField) -> None:
         known = {k.value for k in Kind}
@@ -119,11 +119,11 @@ class SearchForm(Form):
             raise ValidationError("Select kinds of result from the list")
 
     def validate_department(self, field: SelectField) -> None:
-        if field.data and field.data not in self._departments:
+        if field.data and field.data not in self.department.options.keys:
             raise ValidationError("Select a department from the list")
 
     def validate_authority(self, field: SelectField) -> None:
-        if field.data and field.data not in self._authorities:
+        if field.data and field.data not in self.authority.options.keys:
             raise ValidationError("Select an authority from the list")
 
     def validate_until(self, field: GovDateField) -> None:

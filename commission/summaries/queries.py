@@ -464,7 +464,7 @@ def _overall_positions(consultation: Consultation) -> _Splits:
     for position, control, kind, region, count, people in _read(
         _overall_statement(), consultation=consultation.id
     ):
-        value, people = str(position), int(people or 0)
+        value, people = position, int(people or 0)
         _add(splits.overall, value, count, people)
         _add(splits.cells("by_control", label("by_control", control)), value, count, people)
         _add(splits.cells("by_type", label("by_type", kind)), value, count, people)
