@@ -951,9 +951,10 @@ class Results:
 def _statement(shape: _Shape) -> CompoundSelect[Any]:
     """The whole search in one statement: the most recent MAX_RESULTS + 1
     matches (a CTE, read once), their counts per kind, the matches of the
-    kinds chosen (read again with the kinds only when there were more
-    matches than are ranked: a one-time filter), ranked, and the page's
-    rows with their passages. Only the counts and the page's rows come
+    kinds chosen (with a kind filter: read first, with the kinds, and every
+    kind's matches only when the kinds chosen have no more than are ranked,
+    as only then are they counted), ranked, and the page's rows with their
+    passages. Only the counts and the page's rows come
     back, not the thousand matches (``_read``). Built once for each
     ``shape``; every value is bound (``_parameters``, and the page's
     ``offset`` and ``per_page``)."""
@@ -962,23 +963,24 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
     scope = _Scope(since="since" in shape.filters, until="until" in shape.filters)
     limit = bindparam("limit", type_=Integer())
     most = bindparam("max_results", type_=Integer())
-    matches = engine.candidates(where, limit, scope).cte("matches").prefix_with("MATERIALIZED")
-    matched = select(func.count()).select_from(matches).scalar_subquery()
-    columns = (matches.c.id, matches.c.kind, matches.c.happened_on, matches.c.rank)
-    chosen: Any = matches
     kinds_scope = scope
+    every_kind = where
     if shape.kinds:
         kinds_scope = replace(scope, tags="kind_tags")
-        # Read only when the first reading did not hold every match.
-        more = engine.candidates(
-            [*where, _kinds_chosen(SearchDocument.kind), matched > most], limit, kinds_scope
-        ).cte("kind_matches")
         chosen = (
-            select(*columns)
-            .where(_kinds_chosen(matches.c.kind), matched <= most)
-            .union_all(select(more.c.id, more.c.kind, more.c.happened_on, more.c.rank))
+            engine.candidates([*where, _kinds_chosen(SearchDocument.kind)], limit, kinds_scope)
             .cte("chosen")
+            .prefix_with("MATERIALIZED")
         )
+        # Every kind's matches are read only to be counted by kind, which a
+        # page shows only when there are no more than it ranks: not at all
+        # when the kinds chosen alone have more (a condition evaluated once).
+        chosen_n = select(func.count()).select_from(chosen).scalar_subquery()
+        every_kind = [*where, chosen_n <= most]
+    matches = engine.candidates(every_kind, limit, scope).cte("matches").prefix_with("MATERIALIZED")
+    matched = select(func.count()).select_from(matches).scalar_subquery()
+    if not shape.kinds:
+        chosen = matches
     ranked = engine.ranked(chosen, kinds_scope)
     hits = engine.hits(_page(ranked, most), kinds_scope).subquery("hits")
     counted = select(
@@ -1114,10 +1116,12 @@ def search(
     counts, matched, chosen, hits = _read(
         _run(_statement(_shape(parsed, viewer, filters)), parameters)
     )
-    results.capped = matched > MAX_RESULTS
+    results.more = chosen > MAX_RESULTS
+    # With more of the kinds chosen than are ranked, the rest were not read
+    # (``_statement``): there are more of every kind too.
+    results.capped = matched > MAX_RESULTS or results.more
     if not results.capped:
         results.counts = counts
-    results.more = chosen > MAX_RESULTS
     total = min(chosen, MAX_RESULTS)
     results.page = ResultPage(
         page=page,

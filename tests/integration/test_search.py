@@ -396,6 +396,33 @@ def test_more_matches_than_a_search_ranks_shows_the_most_recent_and_says_so(
     assert titles(client, "magnetar", kind="consultation") == ["Magnetar consultation"]
 
 
+def test_more_of_the_kinds_chosen_than_a_search_ranks_counts_no_kind(client, app_ctx, monkeypatch):
+    """With more matches of the kinds chosen than are ranked, every kind's
+    matches are not read at all (there are more of them too): the page says
+    there are more, shows the most recent of the kinds chosen, and counts no
+    kind."""
+    monkeypatch.setattr(queries, "MAX_RESULTS", 3)
+    meeting = factories.meeting(
+        published=True, starts_at=factories.london_time(today() + timedelta(days=20), 10)
+    )
+    for n in range(4):
+        item(meeting, f"Magnetar item {n}")
+    factories.consultation(title="Magnetar consultation")
+    found = queries.search(
+        "magnetar",
+        viewer=queries.Viewer(),
+        filters=queries.Filters(kinds=(Kind.AGENDA_ITEM,)),
+    )
+    assert found.more and found.capped and found.counts == {}
+    assert found.total == 3
+    shown = ok(client.get("/search", query_string={"q": "magnetar", "kind": "agenda_item"}))
+    assert "More than 3 results" in status_line(shown)
+    assert len(shown.select("li.app-search-result")) == 3
+    assert "counted when a search finds 3 or fewer" in main_text(shown)
+    labels = [" ".join(label.get_text().split()) for label in shown.select("form label")]
+    assert "Agenda items" in labels and "Consultations" in labels
+
+
 def test_a_record_whose_date_changes_takes_its_new_place_among_the_most_recent(
     client, app_ctx, monkeypatch
 ):
