@@ -432,8 +432,10 @@ def _hits_postgresql(typed: int, query: ColumnElement[Any]) -> _HitsStatement:
     rest) and its ASCII-lower-cased copy, and the passage is made from the
     opening when it lies there (``_passage_lies_in_opening``). Only the
     other rows' whole texts are read, once each, as values (``body ||
-    ''``: each mention of a long stored text reads it from storage again),
-    and only their passages' windows are joined back to the rows."""
+    ''``: each mention of a long stored text reads it from storage again)
+    in a subquery evaluated once a row, and only their passages' windows
+    are kept and joined back to the rows: kept whole in CTEs of their own,
+    the texts and their lower-cased copies were copied twice more."""
     d = SearchDocument
 
     def statement(page: Any, scope: _Scope) -> Select[Any]:
@@ -449,19 +451,20 @@ def _hits_postgresql(typed: int, query: ColumnElement[Any]) -> _HitsStatement:
         )
         rows = _with_lowered(read, read.c.opening, "page_texts")
         inside = _passage_lies_in_opening(typed, rows.c.opening, rows.c.lowered)
+        # Each other row's whole text, read once as a value (a fenced
+        # subquery, evaluated once a row): only its passage's window is kept.
         whole = (
-            select(rows.c.id, rows.c.body.concat("").label("text"))
+            select(rows.c.body.concat("").label("text")).correlate(rows).offset(0).lateral("whole")
+        )
+        lowered = func.lower(whole.c.text.collate("C"))
+        windows = (
+            select(rows.c.id, _passage_text(typed, whole.c.text, lowered).label("window"))
+            .select_from(rows)
+            .join(whole, true())
             .where(~inside)
-            .cte("whole_texts")
+            .cte("further_windows")
             .prefix_with("MATERIALIZED")
         )
-        further = _with_lowered(whole, whole.c.text, "further_texts")
-        # Only each whole text's window is joined to the page's rows: joined
-        # whole, every text and its lower-cased copy were copied into the
-        # join's hash (about 1 MB for a page of papers).
-        windows = select(
-            further.c.id, _passage_text(typed, further.c.text, further.c.lowered).label("window")
-        ).cte("further_windows")
         passage = case(
             (windows.c.id.is_(None), _passage_text(typed, rows.c.opening, rows.c.lowered)),
             else_=windows.c.window,
