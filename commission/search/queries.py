@@ -1048,22 +1048,35 @@ def _planned_each_time() -> Iterator[None]:
 def _page(chosen: Any, most: Any) -> Any:
     """The page's ids and places: the most recent ``most`` (MAX_RESULTS) of
     ``chosen``, most relevant first, then the most recent (undated last),
-    then the newest record; the page's ``offset`` and ``per_page`` bound."""
-    newest = func.row_number().over(
-        order_by=(chosen.c.happened_on.desc().nulls_first(), chosen.c.id.desc())
+    then the newest record; the page's ``offset`` and ``per_page`` bound.
+
+    ``chosen`` holds at most ``most`` + 1 matches, the most recent, so only
+    its oldest is left out when it holds more (found in one pass, not by
+    numbering them all in date order), and the page's rows are the top of
+    the rest by relevance (a sort that keeps only ``offset`` + ``per_page``
+    rows), numbered after."""
+    oldest = (
+        select(chosen.c.id)
+        .order_by(chosen.c.happened_on.asc().nulls_last(), chosen.c.id.asc())
+        .limit(1)
+        .scalar_subquery()
     )
-    kept = select(chosen.c.id, chosen.c.rank, chosen.c.happened_on, newest.label("newest")).cte(
-        "kept"
+    held = select(func.count()).select_from(chosen).scalar_subquery()
+    by_relevance = (
+        chosen.c.rank.desc(),
+        chosen.c.happened_on.desc().nulls_last(),
+        chosen.c.id.desc(),
     )
-    by_relevance = (kept.c.rank.desc(), kept.c.happened_on.desc().nulls_last(), kept.c.id.desc())
-    return (
-        select(kept.c.id, func.row_number().over(order_by=by_relevance).label("place"))
-        .where(kept.c.newest <= most)
+    top = (
+        select(chosen.c.id, chosen.c.rank, chosen.c.happened_on)
+        .where(or_(held <= most, chosen.c.id != oldest))
         .order_by(*by_relevance)
         .offset(bindparam("offset", type_=Integer()))
         .limit(bindparam("per_page", type_=Integer()))
-        .cte("page")
+        .subquery("top")
     )
+    in_place = (top.c.rank.desc(), top.c.happened_on.desc().nulls_last(), top.c.id.desc())
+    return select(top.c.id, func.row_number().over(order_by=in_place).label("place")).cte("page")
 
 
 def _read(rows_found: Any) -> tuple[dict[Kind, int], int, int, list[Hit]]:
