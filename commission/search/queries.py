@@ -986,12 +986,18 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
         chosen = matches
     ranked = engine.ranked(chosen, kinds_scope)
     hits = engine.hits(_page(ranked, most), kinds_scope).subquery("hits")
-    counted = select(
-        literal("kind").label("tag"),
-        func.count().label("n"),
-        matches.c.kind.label("kind"),
-        *_nulls(),
-    ).group_by(matches.c.kind)
+    # Counted by kind only when every match was read: a page shows the
+    # counts only then (a condition evaluated once).
+    counted = (
+        select(
+            literal("kind").label("tag"),
+            func.count().label("n"),
+            matches.c.kind.label("kind"),
+            *_nulls(),
+        )
+        .where(matched <= most)
+        .group_by(matches.c.kind)
+    )
     return select(
         literal("matched").label("tag"), matched.label("n"), literal(None, String), *_nulls()
     ).union_all(
