@@ -957,10 +957,9 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
     kinds chosen (with a kind filter: read first, with the kinds, and every
     kind's matches only when the kinds chosen have no more than are ranked,
     as only then are they counted), ranked, and the page's rows with their
-    passages. Only the counts and the page's rows come
-    back, not the thousand matches (``_read``). Built once for each
-    ``shape``; every value is bound (``_parameters``, and the page's
-    ``offset`` and ``per_page``)."""
+    passages. Only the counts and the page's rows come back, not the
+    thousand matches (``_read``). Built once for each ``shape``; every value
+    is bound (``_parameters``, and the page's ``offset`` and ``per_page``)."""
     engine = _engine(shape)
     where = [_visible(shape.grants), *_filter_conditions(shape.filters)]
     scope = _Scope(since="since" in shape.filters, until="until" in shape.filters)
