@@ -982,9 +982,9 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
     matches = engine.candidates(every_kind, limit, scope).cte("matches").prefix_with("MATERIALIZED")
     matched = select(func.count()).select_from(matches).scalar_subquery()
     if not shape.kinds:
-        chosen = matches
+        chosen, chosen_n = matches, matched
     ranked = engine.ranked(chosen, kinds_scope)
-    hits = engine.hits(_page(ranked, most), kinds_scope).subquery("hits")
+    hits = engine.hits(_page(ranked, most, chosen_n), kinds_scope).subquery("hits")
     # Counted by kind only when every match was read: a page shows the
     # counts only then (a condition evaluated once).
     counted = (
@@ -1002,7 +1002,7 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
     ).union_all(
         select(
             literal("chosen").label("tag"),
-            select(func.count()).select_from(chosen).scalar_subquery(),
+            chosen_n,
             literal(None, String),
             *_nulls(),
         ),
@@ -1050,10 +1050,16 @@ def _planned_each_time() -> Iterator[None]:
         connection.prepare_threshold = kept
 
 
-def _page(chosen: Any, most: Any) -> Any:
+def _by_relevance(rows: Any) -> tuple[Any, ...]:
+    """Most relevant first, then the most recent (undated last), then the
+    newest record."""
+    return (rows.c.rank.desc(), rows.c.happened_on.desc().nulls_last(), rows.c.id.desc())
+
+
+def _page(chosen: Any, most: Any, held: Any) -> Any:
     """The page's ids and places: the most recent ``most`` (MAX_RESULTS) of
-    ``chosen``, most relevant first, then the most recent (undated last),
-    then the newest record; the page's ``offset`` and ``per_page`` bound.
+    ``chosen`` (``held``: how many it holds), in ``_by_relevance`` order; the
+    page's ``offset`` and ``per_page`` bound.
 
     ``chosen`` holds at most ``most`` + 1 matches, the most recent, so only
     its oldest is left out when it holds more (found in one pass, not by
@@ -1066,22 +1072,16 @@ def _page(chosen: Any, most: Any) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    held = select(func.count()).select_from(chosen).scalar_subquery()
-    by_relevance = (
-        chosen.c.rank.desc(),
-        chosen.c.happened_on.desc().nulls_last(),
-        chosen.c.id.desc(),
-    )
     top = (
         select(chosen.c.id, chosen.c.rank, chosen.c.happened_on)
         .where(or_(held <= most, chosen.c.id != oldest))
-        .order_by(*by_relevance)
+        .order_by(*_by_relevance(chosen))
         .offset(bindparam("offset", type_=Integer()))
         .limit(bindparam("per_page", type_=Integer()))
         .subquery("top")
     )
-    in_place = (top.c.rank.desc(), top.c.happened_on.desc().nulls_last(), top.c.id.desc())
-    return select(top.c.id, func.row_number().over(order_by=in_place).label("place")).cte("page")
+    place = func.row_number().over(order_by=_by_relevance(top))
+    return select(top.c.id, place.label("place")).cte("page")
 
 
 def _read(rows_found: Any) -> tuple[dict[Kind, int], int, int, list[Hit]]:
