@@ -50,6 +50,7 @@ from commission.summaries.models import (
     QuestionFigures,
     RankFigure,
 )
+from commission.summaries.shares import share
 
 FIGURED_KINDS = frozenset(
     {
@@ -99,10 +100,6 @@ class _Sums:
                     self.choose(key, people)
 
 
-def _share(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if part and whole else 0.0
-
-
 @dataclass(frozen=True)
 class _Question:
     kind: QuestionKind
@@ -128,9 +125,9 @@ def _table(question: _Question, group: str, sums: _Sums) -> KindTable:
                 value=value,
                 label=label,
                 count=sums.counts.get(value, 0),
-                percent=_share(sums.counts.get(value, 0), sums.respondents),
+                percent=share(sums.counts.get(value, 0), sums.respondents),
                 population=sums.people.get(value, 0),
-                weighted=_share(sums.people.get(value, 0), sums.population),
+                weighted=share(sums.people.get(value, 0), sums.population),
             )
             for value, label in question.options
         ]
@@ -170,9 +167,9 @@ def _rank(value: str, label: str, sums: _Sums) -> RankFigure:
         if sums.population
         else None,
         first=sums.counts.get(value, 0),
-        first_percent=_share(sums.counts.get(value, 0), ranked),
+        first_percent=share(sums.counts.get(value, 0), ranked),
         first_population=sums.people.get(value, 0),
-        first_weighted=_share(sums.people.get(value, 0), sums.population),
+        first_weighted=share(sums.people.get(value, 0), sums.population),
     )
 
 

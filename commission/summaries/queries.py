@@ -67,6 +67,7 @@ from commission.summaries.models import (
     ThemeTally,
 )
 from commission.summaries.policy import can_see_snapshot
+from commission.summaries.shares import share
 from commission.timeutil import london_date, now_utc
 
 POSITIONS = list(Position)
@@ -132,36 +133,49 @@ def _cells() -> Cells:
     return [0] * (2 * SLOTS)
 
 
+def _rows(
+    counts: Sequence[int], people: Sequence[int], total: int, population: int
+) -> list[PositionRow]:
+    """One row for each position (``POSITION_LABELS`` order): its count and
+    population, with shares of ``total`` and ``population``."""
+    return [
+        {
+            "position": value,
+            "label": label,
+            "count": count,
+            "percent": share(count, total),
+            "population": persons,
+            "weighted": share(persons, population),
+        }
+        for (value, label), count, persons in zip(POSITION_LABELS, counts, people, strict=True)
+    ]
+
+
 def _table(cells: Cells) -> PositionTable:
     """Counts and population per position (``cells``), with shares of each."""
     counts, people = cells[:SLOTS], cells[SLOTS:]
     total = sum(counts)
     population = sum(people)
-    rows: list[PositionRow] = [
-        {
-            "position": value,
-            "label": label,
-            "count": count,
-            "percent": round(100 * count / total, 1) if count else 0.0,
-            "population": persons,
-            "weighted": round(100 * persons / population, 1) if persons else 0.0,
-        }
-        for (value, label), count, persons in zip(POSITION_LABELS, counts, people, strict=True)
-    ]
-    return {"rows": rows, "total": total, "population": population}
+    return {
+        "rows": _rows(counts, people, total, population),
+        "total": total,
+        "population": population,
+    }
 
 
 def _group_tables(groups: dict[str, Cells] | None) -> list[GroupTable]:
     """One position table per group, groups in alphabetical order."""
     tables: list[GroupTable] = []
     for group, cells in sorted((groups or {}).items()):
-        table = _table(cells)
+        counts, people = cells[:SLOTS], cells[SLOTS:]
+        total = sum(counts)
+        population = sum(people)
         tables.append(
             {
                 "group": group,
-                "rows": table["rows"],
-                "total": table["total"],
-                "population": table["population"],
+                "rows": _rows(counts, people, total, population),
+                "total": total,
+                "population": population,
             }
         )
     return tables
@@ -294,7 +308,14 @@ def _question_figures(
         else:
             # Two stored groups can share a label (an unknown control and
             # none are both "Not recorded"): their figures are added.
-            cells = splits_of.cells(split, label(split, group or None))
+            groups = splits_of.groups.get(split)
+            if groups is None:
+                groups = splits_of.groups[split] = {}
+            name = label(split, group or None)
+            cells = groups.get(name)
+            if cells is None:
+                groups[name] = counted
+                continue
         cells[:] = map(operator.add, cells, counted)
     questions: list[QuestionFigures] = []
     empty = _Splits()
@@ -809,8 +830,7 @@ class QuestionLine:
 
 
 def _share(counts: dict[str, int], positions: tuple[str, ...], total: int) -> float:
-    chosen = sum(counts.get(p, 0) for p in positions)
-    return round(100 * chosen / total, 1) if total else 0.0
+    return share(sum(counts.get(p, 0) for p in positions), total)
 
 
 def question_lines(data: Summary) -> list[QuestionLine]:
