@@ -308,14 +308,15 @@ def _question_figures(
         else:
             # Two stored groups can share a label (an unknown control and
             # none are both "Not recorded"): their figures are added.
-            groups = splits_of.groups.get(split)
-            if groups is None:
-                groups = splits_of.groups[split] = {}
+            of_split = splits_of.groups.get(split)
+            if of_split is None:
+                of_split = splits_of.groups[split] = {}
             name = label(split, group or None)
-            cells = groups.get(name)
-            if cells is None:
-                groups[name] = counted
+            found = of_split.get(name)
+            if found is None:
+                of_split[name] = counted
                 continue
+            cells = found
         cells[:] = map(operator.add, cells, counted)
     questions: list[QuestionFigures] = []
     empty = _Splits()
