@@ -4,7 +4,7 @@ government's reply."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -96,6 +96,17 @@ bp = Blueprint("summaries", __name__)
 def _rules() -> dict[str, Any]:
     """The summary rules the pages ask, the same functions the services do."""
     return {"can_publish_summary": consultation_policy.can_publish_summary}
+
+
+@bp.app_template_filter("by_question")
+def _by_question(items: Iterable[Mapping[str, Any]]) -> dict[Any, list[Mapping[str, Any]]]:
+    """A summary's themes or quotations by the number of their question, in
+    their order: one pass, where picking each question's out of the whole
+    list took a third of the briefing's rendering."""
+    grouped: dict[Any, list[Mapping[str, Any]]] = {}
+    for item in items:
+        grouped.setdefault(item.get("question"), []).append(item)
+    return grouped
 
 
 REF = "/consultations/<consultation:reference>"
