@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from itertools import groupby
 from pathlib import Path
 
 LAYOUTS = Path(__file__).resolve().parent / "layouts"
@@ -196,6 +197,11 @@ class Outline:
     light: bool
 
 
+def hex_path(x: object, y: float) -> str:
+    """An SVG path of one hex centred on (``x``, ``y``), as written."""
+    return f"M{x} {round(y - 10, 1)}l8.66 5v10l-8.66 5-8.66-5v-10z"
+
+
 @dataclass
 class Panel:
     """One layout drawn: its hexes (links), the pale hexes around them and
@@ -209,6 +215,28 @@ class Panel:
     hexes: list[Hex] = field(default_factory=list)
     background: list[tuple[float, float]] = field(default_factory=list)
     outlines: list[Outline] = field(default_factory=list)
+
+    def background_path(self) -> str:
+        """The pale hexes around the map as one SVG path."""
+        return "".join(hex_path(x, y) for x, y in self.background)
+
+    def fills(self) -> list[tuple[str, bool, str]]:
+        """The hexes as one SVG path for each colour, (colour, light, path):
+        the strong colours first, then the pale ones (drawn with a dark edge
+        on top), each set by colour. For a PDF, where each element of an SVG
+        is drawn on its own."""
+        fills = []
+        for light in (False, True):
+            chosen = sorted((h for h in self.hexes if h.light == light), key=_colour_key)
+            for _, group in groupby(chosen, key=_colour_key):
+                hexes = list(group)
+                path = "".join(hex_path(h.sx, h.y) for h in hexes)
+                fills.append((hexes[0].colour, light, path))
+        return fills
+
+
+def _colour_key(hexagon: Hex) -> str:
+    return hexagon.colour.lower()
 
 
 @dataclass

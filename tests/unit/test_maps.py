@@ -5,10 +5,12 @@ in seeds/) has exactly one hex, and every strategic authority one outline."""
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 from commission.maps.drawing import (
     DISTRICT_LAYOUT,
@@ -199,3 +201,35 @@ def test_the_control_day_is_a_real_past_day_or_today():
     ]:
         refused = ControlDay.from_args(args, today=today)
         assert (refused.on, refused.error) == (today, error)
+
+
+# The paths as the map template wrote them hex by hex, before they were
+# written in Python (``Panel.background_path`` and ``Panel.fills``).
+TEMPLATE_PATHS = """
+{%- macro hex_path(x, y) %}M{{ x }} {{ (y - 10) | round(1) }}l8.66 5v10l-8.66 5-8.66-5v-10z
+{%- endmacro -%}
+{% for x, y in panel.background %}{{ hex_path(x, y) }}{% endfor %}|
+{%- for light in (false, true) %}{% for group in panel.hexes | selectattr('light', 'equalto', light)
+    | groupby('colour') %}{{ group.grouper }},{{ light }},
+    {%- for h in group.list %}{{ hex_path(h.sx, h.y) }}{% endfor %};{% endfor %}{% endfor %}"""
+
+
+def test_a_panels_paths_are_written_as_the_template_wrote_them():
+    categories = [
+        Category("a", "A", "#2166AC"),
+        Category("b", "B", "#b35806"),
+        Category("c", "C", "#f4a582", light=True),
+        Category("d", "D", "#2166ac"),
+    ]
+    places = [replace(p, category="abcd"[n % 4]) for n, p in enumerate(reference_places())]
+    drawn = draw(id="test", title="Test", categories=categories, places=places)
+
+    for panel in drawn.panels:
+        expected = Environment(autoescape=True).from_string(TEMPLATE_PATHS).render(panel=panel)
+        written = (
+            panel.background_path()
+            + "|"
+            + "".join(f"{colour},{light},{path};" for colour, light, path in panel.fills())
+        )
+        assert written == expected
+    assert any(light for panel in drawn.panels for _, light, _ in panel.fills())
