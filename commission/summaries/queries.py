@@ -167,15 +167,13 @@ def _group_tables(groups: dict[str, Cells] | None) -> list[GroupTable]:
     """One position table per group, groups in alphabetical order."""
     tables: list[GroupTable] = []
     for group, cells in sorted((groups or {}).items()):
-        counts, people = cells[:SLOTS], cells[SLOTS:]
-        total = sum(counts)
-        population = sum(people)
+        table = _table(cells)
         tables.append(
             {
                 "group": group,
-                "rows": _rows(counts, people, total, population),
-                "total": total,
-                "population": population,
+                "rows": table["rows"],
+                "total": table["total"],
+                "population": table["population"],
             }
         )
     return tables
@@ -234,14 +232,30 @@ class _Splits:
     overall: Cells = field(default_factory=_cells)
     groups: dict[str, dict[str, Cells]] = field(default_factory=dict)
 
-    def cells(self, split: str, label: str) -> Cells:
+    def _split(self, split: str) -> dict[str, Cells]:
         groups = self.groups.get(split)
         if groups is None:
             groups = self.groups[split] = {}
+        return groups
+
+    def cells(self, split: str, label: str) -> Cells:
+        groups = self._split(split)
         cells = groups.get(label)
         if cells is None:
             cells = groups[label] = _cells()
         return cells
+
+    def merge(self, split: str, label: str, counted: Cells) -> None:
+        """Add ``counted`` (one stored group's cells, as read) to the cells
+        of its group: taken as they are for a group not seen before. Two
+        stored groups can share a label (an unknown control and none are
+        both "Not recorded"): their figures are added."""
+        groups = self._split(split)
+        cells = groups.get(label)
+        if cells is None:
+            groups[label] = counted
+        else:
+            cells[:] = map(operator.add, cells, counted)
 
 
 def _add(cells: Cells, position: str, count: int, people: int) -> None:
@@ -304,20 +318,9 @@ def _question_figures(
             splits_of = figures[question_id] = _Splits()
         if split == "overall":
             comments[question_id] = int(commented or 0)
-            cells = splits_of.overall
+            splits_of.overall[:] = map(operator.add, splits_of.overall, counted)
         else:
-            # Two stored groups can share a label (an unknown control and
-            # none are both "Not recorded"): their figures are added.
-            of_split = splits_of.groups.get(split)
-            if of_split is None:
-                of_split = splits_of.groups[split] = {}
-            name = label(split, group or None)
-            found = of_split.get(name)
-            if found is None:
-                of_split[name] = counted
-                continue
-            cells = found
-        cells[:] = map(operator.add, cells, counted)
+            splits_of.merge(split, label(split, group or None), counted)
     questions: list[QuestionFigures] = []
     empty = _Splits()
     for number, question in numbered:
