@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -12,6 +14,37 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "b
 # A link nh3 took the address from (javascript: and the like): only its words
 # are kept, as an <a> with rel but no href is not valid HTML.
 LINK_WITHOUT_ADDRESS = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+# How many texts' HTML each app server keeps: an agenda's item descriptions
+# are shown on every reading of its meeting's page.
+KEPT_TEXTS = 512
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's converter. Making one builds every pattern and
+    processor of the language, which took longer than converting an item's
+    description; one is not safe to share between threads, so each thread
+    keeps its own and resets it before each text."""
+    converter: markdown.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=["sane_lists"])
+    return converter
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _safe_html(text: str) -> str:
+    """``text`` as sanitised HTML in GOV.UK styles: the same for the same
+    text, so kept for the texts read most recently."""
+    html = _converter().reset().convert(text)
+    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}})
+    cleaned = LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned)
+    return (
+        cleaned.replace("<p>", '<p class="govuk-body">')
+        .replace("<ul>", '<ul class="govuk-list govuk-list--bullet">')
+        .replace("<ol>", '<ol class="govuk-list govuk-list--number">')
+        .replace("<a ", '<a class="govuk-link" ')
+    )
 
 
 def render_markdown(text: str | None) -> Markup:
@@ -20,13 +53,4 @@ def render_markdown(text: str | None) -> Markup:
     was unsafe reduced to its words."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["sane_lists"])
-    cleaned = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}})
-    cleaned = LINK_WITHOUT_ADDRESS.sub(r"\1", cleaned)
-    cleaned = (
-        cleaned.replace("<p>", '<p class="govuk-body">')
-        .replace("<ul>", '<ul class="govuk-list govuk-list--bullet">')
-        .replace("<ol>", '<ol class="govuk-list govuk-list--number">')
-        .replace("<a ", '<a class="govuk-link" ')
-    )
-    return Markup(cleaned)  # noqa: S704  (sanitised by nh3 above)
+    return Markup(_safe_html(text))  # noqa: S704  (sanitised by nh3 in _safe_html)

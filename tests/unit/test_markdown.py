@@ -113,3 +113,39 @@ def test_html_in_text_is_shown_as_text_not_run():
     rendered = str(render_markdown("Use `<script>` carefully & <b>x</b>"))
     assert "<code>&lt;script&gt;</code>" in rendered
     assert "&amp;" in rendered
+
+
+def test_one_text_leaves_nothing_behind_for_the_next():
+    """The converter is reused, reset before each text: a link reference
+    defined in one description does not make a link in another."""
+    first = html("See [the bill][bill].\n\n[bill]: https://bills.parliament.uk/")
+    assert first.find("a")["href"] == "https://bills.parliament.uk/"
+    second = html("See [the bill][bill].")
+    assert second.find("a") is None
+    assert second.get_text() == "See [the bill][bill]."
+
+
+def test_the_same_text_gives_the_same_html_each_time():
+    text = "- Housing\n- *Transport*\n\n[Guidance](https://www.gov.uk/)"
+    assert render_markdown(text) == render_markdown(text)
+    assert render_markdown(text) == render_markdown(text + "")
+
+
+def test_each_thread_converts_with_its_own_converter():
+    import threading
+
+    results: list[str] = []
+
+    def convert(n: int) -> None:
+        results.append(str(render_markdown(f"Item **{n}** of [many][m]\n\n[m]: /x{n}")))
+
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for n in range(8):
+        assert (
+            f'<p class="govuk-body">Item <strong>{n}</strong> of '
+            f'<a class="govuk-link" href="/x{n}" rel="noopener noreferrer">many</a></p>'
+        ) in results
