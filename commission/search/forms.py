@@ -75,6 +75,10 @@ def options_of(anything: str, rows: tuple[tuple[int, str], ...]) -> Options:
 
 _APART = "\n"
 
+# How the results may be ordered ("order" in the address; the first is the
+# default, never written in the address).
+ORDERS = (SelectChoice("", "Most relevant"), SelectChoice("newest", "Newest first"))
+
 
 def _escaped(texts: list[str]) -> list[str]:
     """Each text HTML-escaped, in one call of ``escape`` for them all (one a
@@ -100,6 +104,7 @@ class SearchForm(Form):
     until = GovDateField("To")
     department = FilterSelectField("Department", widget=GovSelect(), validate_choice=False)
     authority = FilterSelectField("Authority", widget=GovSelect(), validate_choice=False)
+    order = SelectField("Sort by", choices=ORDERS, validate_choice=False)
 
     def __init__(
         self,
@@ -126,6 +131,10 @@ class SearchForm(Form):
         if field.data and field.data not in self.authority.options.keys:
             raise ValidationError("Select an authority from the list")
 
+    def validate_order(self, field: SelectField) -> None:
+        if field.data and field.data not in {choice.value for choice in ORDERS}:
+            raise ValidationError("Select how to sort the results from the list")
+
     def validate_until(self, field: GovDateField) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(
@@ -135,6 +144,11 @@ class SearchForm(Form):
     @property
     def text(self) -> str:
         return (self.q.data or "").strip()
+
+    @property
+    def newest(self) -> bool:
+        """Whether the newest come first (an order not offered is ignored)."""
+        return self.order.data == "newest" and not self.order.errors
 
     def filters(self) -> Filters:
         """The filters, from the fields that are valid."""
@@ -162,6 +176,8 @@ class SearchForm(Form):
             value = getattr(self, name).data
             if value:
                 found[name] = value
+        if self.newest:
+            found["order"] = "newest"
         if self.kind.data:
             found["kind"] = list(self.kind.data)
         for name in ("since", "until"):

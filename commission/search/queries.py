@@ -770,7 +770,8 @@ class _Shape:
     passages look for as typed, and whether there are phrases and words
     left out (PostgreSQL's only: SQLite is asked them in FTS5's expressions,
     bound whole); who is looking (``_grants``); whether kinds are chosen;
-    the other filters set. Each shape's statement is built once a process
+    the other filters set; whether the newest come first rather than the
+    most relevant. Each shape's statement is built once a process
     (``_statement``): building it (and SQLAlchemy's compiling it) at each
     search took about 6 ms of CPU, as long as PostgreSQL took to answer a
     rare word."""
@@ -782,9 +783,12 @@ class _Shape:
     grants: _Grants | None
     kinds: bool
     filters: tuple[str, ...]
+    newest: bool = False
 
 
-def _shape(parsed: ParsedQuery, viewer: Viewer, filters: Filters) -> _Shape:
+def _shape(
+    parsed: ParsedQuery, viewer: Viewer, filters: Filters, *, newest: bool = False
+) -> _Shape:
     postgresql = db.session.get_bind().dialect.name == "postgresql"
     return _Shape(
         postgresql=postgresql,
@@ -794,6 +798,7 @@ def _shape(parsed: ParsedQuery, viewer: Viewer, filters: Filters) -> _Shape:
         grants=_grants(viewer),
         kinds=bool(filters.kinds),
         filters=_filters_set(filters),
+        newest=newest,
     )
 
 
@@ -984,7 +989,8 @@ def _statement(shape: _Shape) -> CompoundSelect[Any]:
     if not shape.kinds:
         chosen, chosen_n = matches, matched
     ranked = engine.ranked(chosen, kinds_scope)
-    hits = engine.hits(_page(ranked, most, chosen_n), kinds_scope).subquery("hits")
+    order = _newest_first_shown if shape.newest else _by_relevance
+    hits = engine.hits(_page(ranked, most, chosen_n, order), kinds_scope).subquery("hits")
     # Counted by kind only when every match was read: a page shows the
     # counts only then (a condition evaluated once).
     counted = (
@@ -1056,10 +1062,18 @@ def _by_relevance(rows: Any) -> tuple[Any, ...]:
     return (rows.c.rank.desc(), rows.c.happened_on.desc().nulls_last(), rows.c.id.desc())
 
 
-def _page(chosen: Any, most: Any, held: Any) -> Any:
+def _newest_first_shown(rows: Any) -> tuple[Any, ...]:
+    """The most recent first (undated last: an authority, a person), then
+    the newest record."""
+    return (rows.c.happened_on.desc().nulls_last(), rows.c.id.desc())
+
+
+def _page(
+    chosen: Any, most: Any, held: Any, order: Callable[[Any], tuple[Any, ...]] = _by_relevance
+) -> Any:
     """The page's ids and places: the most recent ``most`` (MAX_RESULTS) of
-    ``chosen`` (``held``: how many it holds), in ``_by_relevance`` order; the
-    page's ``offset`` and ``per_page`` bound.
+    ``chosen`` (``held``: how many it holds), in ``order`` (``_by_relevance``
+    or ``_newest_first_shown``); the page's ``offset`` and ``per_page`` bound.
 
     ``chosen`` holds at most ``most`` + 1 matches, the most recent, so only
     its oldest is left out when it holds more (found in one pass, not by
@@ -1075,12 +1089,12 @@ def _page(chosen: Any, most: Any, held: Any) -> Any:
     top = (
         select(chosen.c.id, chosen.c.rank, chosen.c.happened_on)
         .where(or_(held <= most, chosen.c.id != oldest))
-        .order_by(*_by_relevance(chosen))
+        .order_by(*order(chosen))
         .offset(bindparam("offset", type_=Integer()))
         .limit(bindparam("per_page", type_=Integer()))
         .subquery("top")
     )
-    place = func.row_number().over(order_by=_by_relevance(top))
+    place = func.row_number().over(order_by=order(top))
     return select(top.c.id, place.label("place")).cte("page")
 
 
@@ -1119,10 +1133,17 @@ def _nulls() -> list[ColumnElement[Any]]:
 
 
 def search(
-    text: str, *, viewer: Viewer, filters: Filters, page: int = 1, per_page: int = 20
+    text: str,
+    *,
+    viewer: Viewer,
+    filters: Filters,
+    page: int = 1,
+    per_page: int = 20,
+    newest: bool = False,
 ) -> Results:
     """Find what ``viewer`` may see: counts per kind (before the kind filter)
-    and one page of hits. At most the MAX_RESULTS most recent matches are
+    and one page of hits, the most relevant first (or, with ``newest``, the
+    most recent). At most the MAX_RESULTS most recent matches are
     counted and ranked, so a word in every response of ten years costs what
     a rarer one does: one statement (the matches, their counts, the kinds
     chosen, the ranking and the page's passages: ``_statement``), however many
@@ -1135,7 +1156,7 @@ def search(
     parameters = _parameters(parsed, viewer, filters)
     parameters.update(offset=(page - 1) * per_page, per_page=per_page)
     counts, matched, chosen, hits = _read(
-        _run(_statement(_shape(parsed, viewer, filters)), parameters)
+        _run(_statement(_shape(parsed, viewer, filters, newest=newest)), parameters)
     )
     results.more = chosen > MAX_RESULTS
     # With more of the kinds chosen than are ranked, the rest were not read

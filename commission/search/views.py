@@ -30,6 +30,7 @@ def search() -> str:
             filters=form.filters(),
             page=request.args.get("page", 1, type=int) or 1,
             per_page=PER_PAGE,
+            newest=form.newest,
         )
     return render_template(
         "search/search.html",

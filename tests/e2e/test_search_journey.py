@@ -1,5 +1,6 @@
 """Searching, as a visitor and as the secretariat: from the header's link to a
-result, through the filters, a misspelt word and a filter refused, with
+result, through the filters, a misspelt word, sorting by date, an order and a
+filter refused, with
 ``check_page`` (axe and the Nu HTML checker) on every page, and at 320 px."""
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ def test_search_journey(new_context: NewContext, check_page: PageChecker) -> Non
     arrived(visitor, check_page, "Search")
     expect(results.first).to_be_visible()
 
+    visitor.goto("/search?q=%22sure+start%22")
+    visitor.get_by_label("Sort by").select_option(label="Newest first")
+    press(visitor, "Sort")
+    arrived(visitor, check_page, "Search")
+    expect(visitor).to_have_url(re.compile(r"order=newest"))
+    expect(visitor.get_by_label("Sort by")).to_have_value("newest")
+    expect(results.first).to_be_visible()
+    visitor.goto("/search?q=devolution&order=oldest")
+    shows_errors(visitor, check_page, "Select how to sort the results from the list")
+
     visitor.goto("/search?q=the+of")
     expect(visitor.get_by_role("status")).to_contain_text("only has common words")
     check_page(visitor)
@@ -59,7 +70,7 @@ def test_search_journey(new_context: NewContext, check_page: PageChecker) -> Non
     shows_errors(visitor, check_page, "From must be a real date")
 
     narrow = new_context(viewport={"width": 320, "height": 640}).new_page()
-    narrow.goto("/search?q=devolution")
+    narrow.goto("/search?q=%22sure+start%22&order=newest")
     arrived(narrow, check_page, "Search")
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 320
 

@@ -90,6 +90,62 @@ def test_a_title_match_ranks_first_and_recent_first_among_equals(client, app_ctx
     ]
 
 
+def test_the_newest_come_first_when_asked_and_the_order_is_kept(client, app_ctx):
+    """Sorted by date the most recent come first whatever their relevance,
+    an undated result (an authority) last; the order is kept on the next
+    page and when the filters are cleared."""
+    for day, title, description in [
+        (10, "Nebula", "The nebula and the nebula's light"),
+        (40, "Item one", "About the nebula"),
+        (25, "Item two", "About the nebula"),
+    ]:
+        meeting = factories.meeting(
+            published=True, starts_at=factories.london_time(today() + timedelta(days=day), 10)
+        )
+        item(meeting, title, description)
+    factories.council(name="Nebula Council")
+    assert titles(client, "nebula")[0] == "Nebula"  # in its title and text: the most relevant
+    newest = titles(client, "nebula", order="newest")
+    assert newest == ["Item one", "Item two", "Nebula", "Nebula Council"]
+    shown = ok(client.get("/search", query_string={"q": "nebula", "order": "newest"}))
+    assert [text_of(o) for o in shown.select("#order option[selected]")] == ["Newest first"]
+    clear = shown.find("a", string="Clear filters")
+    assert clear is not None and "order=newest" in str(clear["href"])
+    for n in range(3, 25):
+        item(factories.meeting(published=True), f"Nebula later {n}")
+    first = ok(client.get("/search", query_string={"q": "nebula", "order": "newest"}))
+    next_page = first.select_one(".govuk-pagination__next a")
+    assert next_page is not None and "order=newest" in str(next_page["href"])
+    second = ok(client.get(str(next_page["href"])))
+    assert [text_of(a) for a in second.select("li.app-search-result h2 a")][-1] == "Nebula Council"
+
+
+def test_sorting_costs_what_relevance_does(client, meeting):
+    for n in range(3):
+        item(meeting, f"Quark {n}")
+    with count_statements() as by_relevance:
+        ok(client.get("/search", query_string={"q": "quark"}))
+    for n in range(3, 25):
+        item(meeting, f"Quark {n}")
+    with count_statements() as by_date:
+        ok(client.get("/search", query_string={"q": "quark", "order": "newest"}))
+    assert len(by_date) == len(by_relevance)
+
+
+def test_an_order_not_offered_says_so_and_sorts_by_relevance(client, meeting):
+    item(meeting, "Blazar", "")
+    item(meeting, "Blazar notes", "The blazar, the blazar and the blazar again")
+    shown = client.get("/search", query_string={"q": "blazar", "order": "oldest"})
+    assert [text for text, _ in error_links(shown)] == [
+        "Select how to sort the results from the list"
+    ]
+    assert titles(client, "blazar", order="oldest") == titles(client, "blazar")
+    assert "order=" not in str(ok(shown).select_one("a[href*='Clear']") or "")
+    # With nothing searched for, the field still shows its error.
+    empty = client.get("/search", query_string={"q": "the", "order": "oldest"})
+    assert ok(empty).select_one("#order-error") is not None
+
+
 def test_the_matching_passage_is_highlighted_and_nothing_stored_is_html(client, meeting):
     item(
         meeting,
