@@ -230,6 +230,12 @@ def search_pages(info: dataset.DatasetInfo) -> list[Page]:
             "html",
         ),
         Page("search: this year (public)", f"/search?q={common}&{since}", "public", "html"),
+        Page(
+            "search: newest first (secretariat)",
+            f"/search?q={common}&order=newest",
+            "secretariat",
+            "html",
+        ),
     ]
 
 
