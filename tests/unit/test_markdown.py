@@ -149,3 +149,13 @@ def test_each_thread_converts_with_its_own_converter():
             f'<p class="govuk-body">Item <strong>{n}</strong> of '
             f'<a class="govuk-link" href="/x{n}" rel="noopener noreferrer">many</a></p>'
         ) in results
+
+
+def test_a_text_longer_than_those_kept_is_made_safe_all_the_same():
+    from commission.text import KEPT_LENGTH
+
+    long = "A **long** description. " * (KEPT_LENGTH // 20) + "<script>x()</script>"
+    assert len(long) > KEPT_LENGTH
+    rendered = str(render_markdown(long))
+    assert rendered.startswith('<p class="govuk-body">A <strong>long</strong> description.')
+    assert "<script" not in rendered
