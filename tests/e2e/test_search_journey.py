@@ -1,7 +1,7 @@
 """Searching, as a visitor and as the secretariat: from the header's link to a
-result, through the filters, a misspelt word, sorting by date, an order and a
-filter refused, with
-``check_page`` (axe and the Nu HTML checker) on every page, and at 320 px."""
+result, through the filters, a misspelt word, sorting by date, and an order and
+a filter refused, with ``check_page`` (axe and the Nu HTML checker) on every
+page, and at 320 px."""
 
 from __future__ import annotations
 
