@@ -165,18 +165,7 @@ def _table(cells: Cells) -> PositionTable:
 
 def _group_tables(groups: dict[str, Cells] | None) -> list[GroupTable]:
     """One position table per group, groups in alphabetical order."""
-    tables: list[GroupTable] = []
-    for group, cells in sorted((groups or {}).items()):
-        table = _table(cells)
-        tables.append(
-            {
-                "group": group,
-                "rows": table["rows"],
-                "total": table["total"],
-                "population": table["population"],
-            }
-        )
-    return tables
+    return [{"group": group, **_table(cells)} for group, cells in sorted((groups or {}).items())]
 
 
 def _region_label(region: Any) -> str:
