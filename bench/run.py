@@ -187,6 +187,10 @@ def open_data_pages(info: dataset.DatasetInfo) -> list[Page]:
         Page("API: authorities", "/api/v1/authorities", "public", "json"),
         Page("API: meetings", "/api/v1/meetings", "public", "json"),
         Page("API: consultations", "/api/v1/consultations", "public", "json"),
+        # A published summary's figures: the same for everyone, and frozen.
+        Page(
+            "API: published summary", f"/api/v1/consultations/{target}/summary", "public", "cached"
+        ),
         Page("API: positions", f"/api/v1/consultations/{target}/positions", "public", "json"),
         Page("OParl: meetings", "/oparl/v1.1/body/commission/meeting", "public", "json"),
         Page("OParl: papers", "/oparl/v1.1/body/commission/paper", "public", "json"),

@@ -22,7 +22,16 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers.response import Response
 
 from commission import changes
-from commission.exports.cache import cache_key, kept_part, slotted
+from commission.exports.cache import (
+    cache_key,
+    cached_file,
+    keep,
+    kept_etag,
+    kept_part,
+    kept_response,
+    slotted,
+)
+from commission.extensions import db
 from commission.timeutil import today
 
 PROBLEM = "application/problem+json"
@@ -73,6 +82,12 @@ def json_body(body: str, *, modified: datetime | None = None) -> Response:
     tag = hashlib.sha256(body.encode()).hexdigest()[:32]
     response = Response(body, mimetype="application/json")
     response.set_etag(tag)
+    return _answered(response, modified)
+
+
+def _answered(response: Response, modified: datetime | None) -> Response:
+    """``response`` with the API's headers (when it last changed, who may
+    keep a copy, any origin), or 304 when the client's copy is current."""
     if modified is not None:
         response.last_modified = modified.replace(microsecond=0)
     # A token's holder may see more than the public: never a shared copy.
@@ -80,8 +95,39 @@ def json_body(body: str, *, modified: datetime | None = None) -> Response:
         "private, no-cache" if current_user.is_authenticated else "public, max-age=60"
     )
     response.headers.update(CORS_HEADERS)
-    response.headers["Vary"] = "Authorization"
+    response.vary.add("Authorization")
     return response.make_conditional(request)
+
+
+def frozen_json(
+    *, key: str, subject: str, modified: datetime | None, make: Callable[[], str]
+) -> Response:
+    """An answer that can no longer change (a published summary's figures),
+    kept in the download cache under ``key`` (what it is made from) and sent
+    from there as the downloads are: compressed to a client that accepts
+    gzip, with ``key`` as its ETag, so a client asking again with it is
+    answered 304 before anything is read. ``make`` gives the JSON, and is
+    called only when nothing is kept; what it makes is kept and committed
+    (it changes no record). The caller has checked access first."""
+    if request.if_none_match.contains_weak(kept_etag(key)):
+        response = Response(status=304)
+        response.set_etag(kept_etag(key), weak=True)
+        return _answered(response, modified)
+    kept = cached_file(key)
+    if kept is None:
+        kept = keep(
+            key=key,
+            subject=subject,
+            content_type="application/json",
+            filename="answer.json",
+            body=make().encode(),
+        )
+        db.session.commit()
+    response = kept_response(
+        kept, filename="answer.json", content_type="application/json", inline=True, key=key
+    )
+    del response.headers["Content-Disposition"]
+    return _answered(response, modified)
 
 
 Made = tuple[str, datetime | None]

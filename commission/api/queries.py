@@ -619,22 +619,31 @@ def published_summary(reference: str) -> tuple[Consultation, SummarySnapshot]:
     return found, snapshot
 
 
-def summary(reference: str) -> schemas.PublishedSummary:
-    """The published summary; before publication, the live figures for a
-    reader who may see them on the web (``summaries.policy.can_see_live``),
-    404 for everyone else, as the summary page answers."""
+def summary(reference: str) -> tuple[Consultation, SummarySnapshot | None]:
+    """The consultation and its published summary (``published_figures``);
+    before publication, None for a reader who may see the live figures on
+    the web (``summaries.policy.can_see_live``: ``live_figures``), and 404
+    for everyone else, as the summary page answers."""
     found = load_consultation(reference)
     snapshot = summaries.published_snapshot(found)
-    if snapshot is not None:
-        return schemas.PublishedSummary(
-            consultation=found.reference,
-            published=True,
-            published_at=snapshot.created_at,
-            figures=snapshot.data,
-            positions_url=_api("list_positions", reference=found.reference),
-        )
-    if not summary_policy.can_see_live(found, current_user):
+    if snapshot is None and not summary_policy.can_see_live(found, current_user):
         abort(404)
+    return found, snapshot
+
+
+def published_figures(found: Consultation, snapshot: SummarySnapshot) -> schemas.PublishedSummary:
+    """The figures as frozen in the published ``snapshot`` of ``found``."""
+    return schemas.PublishedSummary(
+        consultation=found.reference,
+        published=True,
+        published_at=snapshot.created_at,
+        figures=snapshot.data,
+        positions_url=_api("list_positions", reference=found.reference),
+    )
+
+
+def live_figures(found: Consultation) -> schemas.PublishedSummary:
+    """The figures of ``found`` as they stand now."""
     return schemas.PublishedSummary(
         consultation=found.reference,
         published=False,

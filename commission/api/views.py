@@ -27,6 +27,7 @@ from commission.api.params import (
     PageParams,
 )
 from commission.api.ratelimit import limiter
+from commission.exports.cache import cache_key
 from commission.extensions import login_manager
 from commission.tokens import services as tokens
 
@@ -271,8 +272,17 @@ def show_consultation(reference: str) -> Response:
     example="/api/v1/consultations/LGC-2027-001/summary",
 )
 def show_summary(reference: str) -> Response:
-    found = queries.summary(reference)
-    return protocol.json_response(found, modified=found.published_at)
+    found, snapshot = queries.summary(reference)
+    if snapshot is None:
+        return protocol.json_response(queries.live_figures(found), modified=None)
+    # A published summary cannot change: its JSON (about 700 KB at the
+    # Commission's size) is made once, and sent compressed from then on.
+    return protocol.frozen_json(
+        key=cache_key("api-summary", protocol.code_digest(), snapshot.id, found.reference),
+        subject=f"api-summary:{found.id}",
+        modified=snapshot.created_at,
+        make=lambda: queries.published_figures(found, snapshot).model_dump_json(by_alias=True),
+    )
 
 
 @bp.get("/consultations/<reference>/positions")

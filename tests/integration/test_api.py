@@ -4,6 +4,7 @@ budget, and that it shows nothing the anonymous web pages withhold."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import timedelta
 
@@ -276,6 +277,76 @@ def test_a_published_summary_and_every_position(client, app_ctx):
     assert pages == 5
     assert {p["authority"] for p in positions} == {c.name for c in councils}
     assert {p["question"] for p in positions} == {None, 1, 2}
+
+
+def test_a_published_summary_is_made_once_and_then_sent_as_kept(client, app_ctx):
+    """A published summary cannot change: its JSON is kept in the download
+    cache, so a second request reads neither the snapshot's figures nor
+    anything that grows with them, and gets the same answer."""
+    consultation, _ = consultation_with_answers()
+    factories.summary_snapshot(consultation=consultation, published=True)
+    url = f"/api/v1/consultations/{consultation.reference}/summary"
+
+    with count_statements(selects_only=True) as made:
+        first = client.get(url)
+    with count_statements(selects_only=True) as kept:
+        again = client.get(url)
+
+    assert expect_json(again) == expect_json(first)
+    assert again.get_json()["figures"]["overall"]["total"] == 3
+    assert any("summary_snapshots.data" in s for s in made)
+    assert not any("summary_snapshots.data" in s for s in kept)
+    assert not any("FROM answers" in s or "FROM responses" in s for s in kept)
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert again.headers["Cache-Control"] == "public, max-age=60"
+    assert "Content-Disposition" not in again.headers
+
+
+def test_a_kept_summary_is_sent_compressed_to_a_client_that_accepts_gzip(client, app_ctx):
+    consultation, _ = consultation_with_answers()
+    factories.summary_snapshot(consultation=consultation, published=True)
+    url = f"/api/v1/consultations/{consultation.reference}/summary"
+    plain = expect_json(client.get(url))
+
+    compressed = client.get(url, headers={"Accept-Encoding": "gzip"})
+
+    assert compressed.status_code == 200
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert {"Accept-Encoding", "Authorization"} <= set(compressed.vary)
+    assert json.loads(gzip.decompress(compressed.get_data())) == plain
+
+
+def test_a_kept_summary_answers_304_to_a_client_holding_it(client, app_ctx):
+    consultation, _ = consultation_with_answers()
+    factories.summary_snapshot(consultation=consultation, published=True)
+    url = f"/api/v1/consultations/{consultation.reference}/summary"
+    first = client.get(url)
+    expect_json(first)
+
+    by_tag = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    by_date = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+
+    for unchanged in (by_tag, by_date):
+        assert unchanged.status_code == 304
+        assert unchanged.get_data() == b""
+        assert unchanged.headers["Access-Control-Allow-Origin"] == "*"
+    assert by_tag.headers["ETag"] == first.headers["ETag"]
+
+
+def test_a_new_publication_gives_a_new_answer_never_the_kept_one(client, app_ctx):
+    consultation, _ = consultation_with_answers()
+    factories.summary_snapshot(consultation=consultation, published=True)
+    url = f"/api/v1/consultations/{consultation.reference}/summary"
+    first = client.get(url)
+    assert expect_json(first)["figures"]["overall"]["total"] == 3
+
+    factories.submitted_response(consultation=consultation, authority=factories.council())
+    factories.summary_snapshot(consultation=consultation, published=True)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+
+    assert expect_json(again)["figures"]["overall"]["total"] == 4
+    assert again.headers["ETag"] != first.headers["ETag"]
 
 
 # The protocol -------------------------------------------------------------------------
