@@ -39,56 +39,12 @@ from commission.extensions import db
 from commission.membership.models import Authority, Department
 from commission.summaries.models import PositionRow as FigureRow
 from commission.summaries.models import Summary, SummarySnapshot
-from commission.summaries.policy import can_see_live
+from commission.summaries.policy import can_see_live, live_departments
 from commission.summaries.queries import control_at_response, question_from_summary
 from commission.summaries.services import published_snapshot
 from commission.timeutil import london_date, start_of_year
 
 # The record of positions -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Responded:
-    """A consultation the authority responded to, with what the filters offer."""
-
-    consultation: Consultation
-    submitted_at: datetime
-
-    @property
-    def year(self) -> int:
-        return london_date(self.submitted_at).year
-
-
-def _responded(authority: Authority) -> list[Responded]:
-    """Every consultation the authority has a signed-off response to, newest
-    first, with its department (one statement)."""
-    rows = db.session.execute(
-        select(Consultation, Response.submitted_at)
-        .join(Response, Response.consultation_id == Consultation.id)
-        .where(Response.authority_id == authority.id, Response.submitted_at.is_not(None))
-        .options(joinedload(Consultation.department))
-        .order_by(Response.submitted_at.desc(), Consultation.id.desc())
-    ).all()
-    return [
-        Responded(consultation, submitted_at)
-        for consultation, submitted_at in rows
-        if submitted_at is not None
-    ]
-
-
-def _published_ids(consultation_ids: Iterable[int]) -> set[int]:
-    """Which of these consultations have a published summary, in one
-    statement (``published_snapshot`` asks the same of one consultation)."""
-    ids = list(consultation_ids)
-    if not ids:
-        return set()
-    return set(
-        db.session.execute(
-            select(SummarySnapshot.consultation_id)
-            .where(SummarySnapshot.consultation_id.in_(ids), SummarySnapshot.published.is_(True))
-            .distinct()
-        ).scalars()
-    )
 
 
 def reads_responses(authority: Authority, user: User) -> bool:
@@ -150,34 +106,59 @@ class PositionFilters:
 @dataclass(frozen=True)
 class PositionRecord:
     """What the record page offers: the visible consultations' departments and
-    years for the filters, and the ids of the consultations to list."""
+    years for the filters, the ids of the consultations to list, and which of
+    the authority's consultations have a published summary."""
 
     departments: list[Department]
     years: list[int]
-    visible: dict[int, Responded]
+    visible: set[int]
     published: set[int]
 
 
 def position_record(authority: Authority, user: User) -> PositionRecord:
     """The consultations whose response by ``authority`` the user may see
-    (two statements, however many there are)."""
-    responded = _responded(authority)
-    published = _published_ids(r.consultation.id for r in responded)
-    visible = {
-        r.consultation.id: r
-        for r in responded
-        if may_see_response(
-            r.consultation, authority, user, published=r.consultation.id in published
+    (``may_see_response``), in two statements however many there are: each
+    signed-off response's consultation, department, time and whether its
+    summary is published, read as plain columns (ten years of them are
+    hundreds of rows, and each was an ORM object with its department), then
+    the departments of those visible."""
+    published_summary = (
+        select(SummarySnapshot.id)
+        .where(
+            SummarySnapshot.consultation_id == Response.consultation_id,
+            SummarySnapshot.published.is_(True),
         )
-    }
-    departments = {
-        r.consultation.department.id: r.consultation.department for r in visible.values()
-    }
+        .exists()
+    )
+    rows = db.session.execute(
+        select(
+            Response.consultation_id,
+            Consultation.department_id,
+            Response.submitted_at,
+            published_summary.label("published"),
+        )
+        .join(Consultation, Consultation.id == Response.consultation_id)
+        .where(Response.authority_id == authority.id, Response.submitted_at.is_not(None))
+    ).all()
+    # may_see_response, with what depends on the user alone asked once.
+    reads = reads_responses(authority, user)
+    live = live_departments(user)
+    visible = [
+        row for row in rows if row.published or reads or live is None or row.department_id in live
+    ]
+    department_ids = {row.department_id for row in visible}
+    departments = (
+        db.session.execute(select(Department).where(Department.id.in_(department_ids)))
+        .scalars()
+        .all()
+        if department_ids
+        else []
+    )
     return PositionRecord(
-        departments=sorted(departments.values(), key=lambda d: d.name),
-        years=sorted({r.year for r in visible.values()}, reverse=True),
-        visible=visible,
-        published=published,
+        departments=sorted(departments, key=lambda d: d.name),
+        years=sorted({london_date(row.submitted_at).year for row in visible}, reverse=True),
+        visible={row.consultation_id for row in visible},
+        published={row.consultation_id for row in rows if row.published},
     )
 
 

@@ -204,18 +204,19 @@ def strategic_names_by_council() -> dict[int, list[str]]:
 # Loaders -------------------------------------------------------------------------
 
 
-def load_authority(slug: str) -> Authority:
-    """The authority at this address with what its pages show, or 404."""
-    authority = db.session.execute(
-        select(Authority)
-        .where(Authority.slug == slug)
-        .options(
+def load_authority(slug: str, *, record: bool = True) -> Authority:
+    """The authority at this address with what its pages show (its control,
+    membership and areas; without ``record``, the authority alone, for a page
+    that shows none of them), or 404."""
+    statement = select(Authority).where(Authority.slug == slug)
+    if record:
+        statement = statement.options(
             selectinload(Authority.controls),
             selectinload(Authority.memberships),
             selectinload(Authority.constituents),
             selectinload(Authority.strategic_authorities),
         )
-    ).scalar_one_or_none()
+    authority = db.session.execute(statement).scalar_one_or_none()
     if authority is None:
         abort(404)
     return authority

@@ -214,7 +214,7 @@ def _position_filters(
 def show_positions(slug: str) -> str:
     """Every consultation the authority responded to (or stated a position on
     at a meeting) that the viewer may see, newest first."""
-    authority = queries.load_authority(slug)
+    authority = queries.load_authority(slug, record=False)
     form, record, filters = _position_filters(authority)
     page = paginate(
         positions.positions_statement(authority, record, filters), per_page=POSITIONS_PAGE_SIZE
@@ -237,7 +237,7 @@ def show_positions(slug: str) -> str:
 @access.public
 def download_positions(slug: str) -> Response:
     """The record as filtered, every page, for a spreadsheet."""
-    authority = queries.load_authority(slug)
+    authority = queries.load_authority(slug, record=False)
     _, record, filters = _position_filters(authority)
     responses = db.session.execute(
         positions.positions_statement(authority, record, filters)

@@ -13,21 +13,29 @@ from commission.summaries.models import SummarySnapshot
 from commission.timeutil import today
 
 
-def can_see_live(consultation: Consultation, user: User) -> bool:
-    """The live summary is for the secretariat, the chair and ministers of the
-    lead department; everyone else sees it once it is published."""
+def live_departments(user: User) -> frozenset[int] | None:
+    """The departments whose consultations' live summaries ``user`` may
+    see: the secretariat and the chair see every one (None), a minister
+    those of the lead department of their office, everyone else none. Asked
+    once for a list of consultations (``can_see_live`` asks it of one)."""
     if not user.is_authenticated:
-        return False
+        return frozenset()
     on = today()
     roles = user.roles_on(on)
     if roles & {Role.SECRETARIAT, Role.CHAIR}:
-        return True
-    return any(
-        a.role is Role.MINISTER
-        and a.ministerial_office is not None
-        and a.ministerial_office.department_id == consultation.department_id
+        return None
+    return frozenset(
+        a.ministerial_office.department_id
         for a in user.current_appointments(on)
+        if a.role is Role.MINISTER and a.ministerial_office is not None
     )
+
+
+def can_see_live(consultation: Consultation, user: User) -> bool:
+    """The live summary is for the secretariat, the chair and ministers of the
+    lead department; everyone else sees it once it is published."""
+    departments = live_departments(user)
+    return departments is None or consultation.department_id in departments
 
 
 def can_see_snapshot(snapshot: SummarySnapshot, user: User) -> bool:
