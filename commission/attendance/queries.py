@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, select
+from sqlalchemy.orm import load_only, selectinload
 
 from commission import access, policy
 from commission.attendance import services
@@ -48,11 +48,68 @@ def load_invitation(meeting: Meeting, invitation_id: int) -> MinisterialAttendan
 def load_held_record(slug: str) -> tuple[Meeting, bool]:
     """The meeting whose attendance record is asked for, and whether it has
     been held: 404 for anyone the record is not yet for
-    (``policy.can_see_attendance_record``)."""
-    meeting = load_meeting(slug)
+    (``policy.can_see_attendance_record``). The record shows nothing of the
+    agenda but the ministers' items, which ``services.ministerial_attendances``
+    reads, so the agenda is not read with the meeting."""
+    meeting = load_meeting(slug, agenda=False)
     if not policy.can_see_attendance_record(meeting):
         abort(404)
     return meeting, meeting.status in policy.HELD
+
+
+@dataclass(frozen=True)
+class RecordedRegister:
+    """The register as the attendance record shows it: the member authorities
+    under each mark (in name order), those with no entry, and the entries."""
+
+    by_mark: dict[RegisterMark, list[Authority]]
+    not_recorded: list[Authority]
+    entries: dict[int, RegisterEntry]
+
+    @property
+    def members(self) -> list[Authority]:
+        """Every member authority, in the page's order: by mark, then unrecorded."""
+        return [a for authorities in self.by_mark.values() for a in authorities] + (
+            self.not_recorded
+        )
+
+
+def recorded_register(meeting: Meeting) -> RecordedRegister:
+    """The meeting's member authorities with their register entries, in one
+    statement whatever their number, reading only the columns the record, its
+    CSV and its map show: there are hundreds of authorities, and building
+    each one whole was much of the page's time."""
+    rows = db.session.execute(
+        services.member_authorities_statement(services.meeting_day(meeting))
+        .add_columns(RegisterEntry)
+        .outerjoin(
+            RegisterEntry,
+            and_(
+                RegisterEntry.authority_id == Authority.id,
+                RegisterEntry.meeting_id == meeting.id,
+            ),
+        )
+        .options(
+            load_only(
+                Authority.gss_code,
+                Authority.slug,
+                Authority.name,
+                Authority.kind,
+                Authority.region,
+            ),
+            load_only(RegisterEntry.authority_id, RegisterEntry.mark, RegisterEntry.late),
+        )
+    ).all()
+    by_mark: dict[RegisterMark, list[Authority]] = {mark: [] for mark in RegisterMark}
+    not_recorded: list[Authority] = []
+    entries: dict[int, RegisterEntry] = {}
+    for authority, entry in rows:
+        if entry is None:
+            not_recorded.append(authority)
+        else:
+            by_mark[entry.mark].append(authority)
+            entries[authority.id] = entry
+    return RecordedRegister(by_mark=by_mark, not_recorded=not_recorded, entries=entries)
 
 
 @dataclass(frozen=True)

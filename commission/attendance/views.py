@@ -20,7 +20,6 @@ from commission.attendance.forms import (
 )
 from commission.attendance.models import (
     InvitationStatus,
-    RegisterEntry,
     RegisterMark,
     ReplyKind,
 )
@@ -380,39 +379,23 @@ def take_register(slug: str) -> str | Response:
     )
 
 
-def _record_by_mark(
-    meeting: Meeting,
-) -> tuple[dict[RegisterMark, list[Authority]], list[Authority], dict[int, RegisterEntry], int]:
-    entries = services.register_entries(meeting)
-    members = services.member_authorities(meeting)
-    by_mark: dict[RegisterMark, list[Authority]] = {mark: [] for mark in RegisterMark}
-    not_recorded = []
-    for authority in members:
-        entry = entries.get(authority.id)
-        if entry is None:
-            not_recorded.append(authority)
-        else:
-            by_mark[entry.mark].append(authority)
-    return by_mark, not_recorded, entries, len(members)
-
-
 @bp.get("/meetings/<meeting:slug>/attendance")
 @access.public
 def show_attendance(slug: str) -> str:
     """Who came: public once the meeting is held."""
     meeting, held = queries.load_held_record(slug)
-    by_mark, not_recorded, entries, member_count = _record_by_mark(meeting)
-    members = [a for authorities in by_mark.values() for a in authorities] + not_recorded
+    register = queries.recorded_register(meeting)
+    members = register.members
     return render_template(
         "attendance/record.html",
-        attendance_map=attendance_map(members, entries),
+        attendance_map=attendance_map(members, register.entries),
         meeting=meeting,
-        by_mark=by_mark,
-        entries=entries,
-        not_recorded=not_recorded,
+        by_mark=register.by_mark,
+        entries=register.entries,
+        not_recorded=register.not_recorded,
         invitations=services.confirmed_ministers(meeting, member=policy.is_commission_person()),
         held=held,
-        member_count=member_count,
+        member_count=len(members),
     )
 
 
@@ -423,15 +406,15 @@ def download_attendance(slug: str) -> Response:
     in the page's order, then the ministers (a confidential item named only
     for people who may see it)."""
     meeting, _ = queries.load_held_record(slug)
-    by_mark, not_recorded, entries, _ = _record_by_mark(meeting)
+    register = queries.recorded_register(meeting)
     rows: list[list[Any]] = []
-    for mark, authorities in by_mark.items():
+    for mark, authorities in register.by_mark.items():
         for authority in authorities:
-            late = "Yes" if entries[authority.id].late else "No"
+            late = "Yes" if register.entries[authority.id].late else "No"
             rows.append(
                 [authority.name, authority.kind.label, authority.region.value, mark.label, late]
             )
-    for authority in not_recorded:
+    for authority in register.not_recorded:
         rows.append(
             [authority.name, authority.kind.label, authority.region.value, "Not recorded", ""]
         )

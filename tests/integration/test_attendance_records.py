@@ -265,6 +265,33 @@ def test_public_record_csv_does_not_name_a_confidential_item_through_its_ministe
     ]
 
 
+def test_record_query_count_does_not_grow_with_the_rows(client, login_as):
+    meeting = factories.meeting(
+        starts_at=datetime.now(UTC) - timedelta(hours=1), status=MeetingStatus.HELD
+    )
+    login_as(Role.SECRETARIAT)
+
+    def add_councils(count):
+        councils = [factories.council() for _ in range(count)]
+        factories.strategic_authority(constituents=councils[:2])
+        marks = {f"mark-{c.id}": "in_person" for c in councils}
+        marks.update({f"late-{c.id}": "yes" for c in councils[:1]})
+        expect(client.post(f"/meetings/{meeting.slug}/register", data=marks), 302)
+
+    add_councils(2)
+    client.get(attendance_url(meeting))
+    with count_selects() as few:
+        few_sections = sections(expect(client.get(attendance_url(meeting))))
+    add_councils(20)
+    with count_selects() as many:
+        many_sections = sections(expect(client.get(attendance_url(meeting))))
+    assert len(many_sections["Present in person (22)"]) == 22
+    assert sum("(arrived late)" in name for name in many_sections["Present in person (22)"]) == 2
+    assert len(many_sections["Not recorded (2)"]) == len(few_sections["Not recorded (1)"]) + 1
+    assert few
+    assert len(many) <= len(few), many
+
+
 def test_record_csv_query_count_does_not_grow_with_the_rows(client, login_as):
     meeting = factories.meeting(
         starts_at=datetime.now(UTC) - timedelta(hours=1), status=MeetingStatus.HELD
