@@ -13,12 +13,13 @@ authorities), and made into ``HexMap``s by ``commission.maps.drawing``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from sqlalchemy import String, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
@@ -170,8 +171,25 @@ class MapChoice:
         )
 
 
+# Stands for the slug in an authority page's address (slugs are lower case).
+_SLUG = "SLUG"
+# A slug an address carries as it is.
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
+
+
 def _authority_link(slug: str) -> str:
-    return url_for("authorities.show_authority", slug=slug)
+    """An authority page's address. A map links every member authority, and
+    ``url_for`` for each of hundreds cost as much as half a floor page: so
+    the address is made once a request with a stand-in for the slug, and a
+    slug of letters, digits and hyphens (every one the reference data
+    makes) is put in its place; any other is left to ``url_for``."""
+    if not _PLAIN_SLUG.fullmatch(slug):
+        return str(url_for("authorities.show_authority", slug=slug))
+    parts: tuple[str, str] | None = g.get("authority_link")
+    if parts is None:
+        before, _, after = url_for("authorities.show_authority", slug=_SLUG).rpartition(_SLUG)
+        parts = g.authority_link = (before, after)
+    return parts[0] + slug + parts[1]
 
 
 def question_choices(consultation: Consultation) -> list[tuple[int, str, str]]:

@@ -509,3 +509,17 @@ def test_a_question_s_page_has_its_map(client, tees):
     # A free-text question has no positions to map.
     free_text = ok(client.get(f"/consultations/{tees.reference}/summary/questions/3"))
     assert free_text.select_one("figure.app-map") is None
+
+
+@pytest.mark.parametrize("slug", ["kent-county-council", "st-helens-2", "king's-lynn", "a b"])
+def test_a_maps_link_to_an_authority_is_the_address_url_for_gives(app, slug):
+    """The map makes the authority pages' address once a request and puts
+    each plain slug in it; any other slug is left to url_for."""
+    from flask import url_for
+
+    from commission.maps.queries import _authority_link
+
+    with app.test_request_context("/authorities"):
+        first = _authority_link("first-council")
+        assert _authority_link(slug) == url_for("authorities.show_authority", slug=slug)
+        assert first == url_for("authorities.show_authority", slug="first-council")
