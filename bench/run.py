@@ -128,11 +128,13 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         Page("meeting page", f"/meetings/{meeting}", "public", "html"),
         Page("agenda pack PDF", f"/meetings/{meeting}/agenda.pdf", "public", "pdf"),
         Page("agenda pack PDF again", f"/meetings/{meeting}/agenda.pdf", "public", "cached"),
+        Page("attendance (secretariat)", f"/meetings/{meeting}/attendance", "secretariat", "html"),
         Page("minutes page", f"/meetings/{meeting}/minutes", "public", "html"),
         Page("minutes PDF", f"/meetings/{meeting}/minutes.pdf", "public", "pdf"),
         Page("minutes PDF again", f"/meetings/{meeting}/minutes.pdf", "public", "cached"),
         Page("consultations list", "/consultations", "public", "html"),
         Page("consultation page", f"/consultations/{target}", "leader", "html"),
+        Page("compare answers (minister)", f"/consultations/{target}/compare", "minister", "html"),
         Page(
             "summary 331x25 (minister)", f"/consultations/{target}/summary", "minister", "summary"
         ),
@@ -175,6 +177,12 @@ def pages(info: dataset.DatasetInfo) -> list[Page]:
         *search_pages(info),
         Page("directory", "/authorities", "public", "html"),
         Page("authority page", f"/authorities/{info.authority_slug}", "public", "html"),
+        Page(
+            "record of positions",
+            f"/authorities/{info.authority_slug}/positions",
+            "public",
+            "html",
+        ),
         *open_data_pages(info),
     ]
 
