@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers.response import Response
 
-from commission import access, policy
+from commission import access, changes, policy
 from commission.actions import run_action
 from commission.attendance import queries, services
 from commission.attendance.forms import (
@@ -27,9 +28,11 @@ from commission.auth.models import Appointment, DelegatedPower
 from commission.auth.roles import Role
 from commission.db_types import as_record_id
 from commission.errors import DomainError
+from commission.exports.cache import cache_key, kept_html
+from commission.exports.pdf import template_digest
 from commission.exports.tables import csv_response
 from commission.extensions import db
-from commission.maps.queries import attendance_map
+from commission.maps.queries import MAP_TEMPLATES, attendance_map, map_digest
 from commission.meetings.models import Meeting
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
@@ -379,6 +382,30 @@ def take_register(slug: str) -> str | Response:
     )
 
 
+MAP_FIGURE = "maps/_map_figure.html"
+
+
+def _kept_attendance_map(meeting: Meeting, register: queries.RecordedRegister) -> Markup:
+    """The meeting's map of who came, kept under the change counter (a mark,
+    a membership or an authority changed makes a new one), the meeting and
+    how the map is drawn: drawing 331 hexes and the map's table was most of
+    the page's work, and it is the same for everyone until a record changes."""
+    key = cache_key(
+        "attendance-map",
+        changes.current(),
+        meeting.id,
+        template_digest(MAP_FIGURE, *MAP_TEMPLATES),
+        map_digest(),
+    )
+    return kept_html(
+        key=key,
+        subject=f"attendance-map:{meeting.id}",
+        render=lambda: render_template(
+            MAP_FIGURE, map_data=attendance_map(register.members, register.entries)
+        ),
+    )
+
+
 @bp.get("/meetings/<meeting:slug>/attendance")
 @access.public
 def show_attendance(slug: str) -> str:
@@ -388,7 +415,7 @@ def show_attendance(slug: str) -> str:
     members = register.members
     return render_template(
         "attendance/record.html",
-        attendance_map=attendance_map(members, register.entries),
+        attendance_map=_kept_attendance_map(meeting, register),
         meeting=meeting,
         by_mark=register.by_mark,
         entries=register.entries,
