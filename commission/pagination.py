@@ -116,6 +116,28 @@ class NarrowPagination(CappedPagination):
         return int(session.execute(sql_select(func.count()).select_from(narrow)).scalar() or 0)
 
 
+class ListPagination(CappedPagination):
+    """Pages of a list whose ids are already known, in order (found and
+    filtered on narrow columns): a page reads only its own rows (``fetch``,
+    given the page's ids, returns them in that order), and the total is the
+    list's length rather than another statement."""
+
+    def _query_items(self) -> list[Any]:
+        ids = self._query_args["ids"][self._query_offset : self._query_offset + self.per_page]
+        return list(self._query_args["fetch"](ids)) if ids else []
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def paginate_list(
+    ids: list[int], fetch: Callable[[list[int]], Iterable[Any]], *, per_page: int
+) -> ListPagination:
+    """The page the request asks for (``?page=``) of the rows whose ids are
+    ``ids``, in that order (``ListPagination``)."""
+    return _page_of(ListPagination, per_page=per_page, ids=ids, fetch=fetch)
+
+
 def paginate_narrow(
     select: Any, fetch: Callable[[list[int]], Iterable[Sequence[Any]]], *, page: int, per_page: int
 ) -> NarrowPagination:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commission.auth.models import User
 from commission.consultations import answers
@@ -30,6 +31,7 @@ from commission.consultations.models import (
     Answer,
     Consultation,
     Question,
+    QuestionOption,
     Response,
     ResponseAttachment,
     StatedPosition,
@@ -42,7 +44,7 @@ from commission.summaries.models import Summary, SummarySnapshot
 from commission.summaries.policy import can_see_live, live_departments
 from commission.summaries.queries import control_at_response, question_from_summary
 from commission.summaries.services import published_snapshot
-from commission.timeutil import london_date, start_of_year
+from commission.timeutil import london_date
 
 # The record of positions -----------------------------------------------------
 
@@ -103,25 +105,50 @@ class PositionFilters:
         return result
 
 
+class DepartmentChoice(NamedTuple):
+    """A department the record's filter offers."""
+
+    short_name: str
+    name: str
+
+
+class _Visible(NamedTuple):
+    """A signed-off response the viewer may see, as the filters read it."""
+
+    response_id: int
+    department: str  # its consultation's department, by short name
+    year: int  # the year it was signed off in, in London
+
+
 @dataclass(frozen=True)
 class PositionRecord:
     """What the record page offers: the visible consultations' departments and
-    years for the filters, the ids of the consultations to list, and which of
-    the authority's consultations have a published summary."""
+    years for the filters, the responses the viewer may see (newest first),
+    and which of the authority's consultations have a published summary."""
 
-    departments: list[Department]
+    departments: list[DepartmentChoice]
     years: list[int]
-    visible: set[int]
+    visible: list[_Visible]
     published: set[int]
+
+    def response_ids(self, filters: PositionFilters) -> list[int]:
+        """The visible responses the filters keep, newest first."""
+        return [
+            row.response_id
+            for row in self.visible
+            if (not filters.department or row.department == filters.department)
+            and (filters.year is None or row.year == filters.year)
+        ]
 
 
 def position_record(authority: Authority, user: User) -> PositionRecord:
-    """The consultations whose response by ``authority`` the user may see
-    (``may_see_response``), in two statements however many there are: each
-    signed-off response's consultation, department, time and whether its
-    summary is published, read as plain columns (ten years of them are
-    hundreds of rows, and each was an ORM object with its department), then
-    the departments of those visible."""
+    """The authority's signed-off responses the user may see
+    (``may_see_response``), in one statement however many there are: each
+    one's consultation, department, time and whether its summary is
+    published, read as plain columns, newest first (ten years of them are
+    hundreds of rows, and each was an ORM object with its department). The
+    filters, their counts and their pages are all worked out from these
+    rows, so only a page's responses are read in full (``responses``)."""
     published_summary = (
         select(SummarySnapshot.id)
         .where(
@@ -132,72 +159,71 @@ def position_record(authority: Authority, user: User) -> PositionRecord:
     )
     rows = db.session.execute(
         select(
+            Response.id,
             Response.consultation_id,
             Consultation.department_id,
+            Department.short_name,
+            Department.name,
             Response.submitted_at,
             published_summary.label("published"),
         )
         .join(Consultation, Consultation.id == Response.consultation_id)
+        .join(Department, Department.id == Consultation.department_id)
         .where(Response.authority_id == authority.id, Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
     ).all()
     # may_see_response, with what depends on the user alone asked once.
     reads = reads_responses(authority, user)
     live = live_departments(user)
-    visible = [
+    seen = [
         row for row in rows if row.published or reads or live is None or row.department_id in live
     ]
-    department_ids = {row.department_id for row in visible}
-    departments = (
-        db.session.execute(select(Department).where(Department.id.in_(department_ids)))
-        .scalars()
-        .all()
-        if department_ids
-        else []
-    )
+    departments = {row.short_name: DepartmentChoice(row.short_name, row.name) for row in seen}
+    visible = [_Visible(row.id, row.short_name, london_date(row.submitted_at).year) for row in seen]
     return PositionRecord(
-        departments=sorted(departments, key=lambda d: d.name),
-        years=sorted({london_date(row.submitted_at).year for row in visible}, reverse=True),
-        visible={row.consultation_id for row in visible},
+        departments=sorted(departments.values(), key=lambda d: d.name),
+        years=sorted({row.year for row in visible}, reverse=True),
+        visible=visible,
         published={row.consultation_id for row in rows if row.published},
     )
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    start = start_of_year(year)
-    end = start_of_year(year + 1)
-    return start, end
-
-
-def positions_statement(
-    authority: Authority, record: PositionRecord, filters: PositionFilters
-) -> Select[Any]:
-    """The authority's visible signed-off responses, newest first, with each
-    one's consultation, department, questions and answers loaded alongside."""
-    statement = (
-        select(Response)
-        .join(Consultation, Consultation.id == Response.consultation_id)
-        .where(
-            Response.authority_id == authority.id,
-            Response.submitted_at.is_not(None),
-            Response.consultation_id.in_(list(record.visible) or [-1]),
-        )
-        .options(
-            joinedload(Response.consultation).joinedload(Consultation.department),
-            joinedload(Response.consultation)
-            .selectinload(Consultation.questions)
-            .selectinload(Question.options),
-            selectinload(Response.answers),
-        )
-        .order_by(Response.submitted_at.desc(), Response.id.desc())
-    )
-    if filters.department:
-        statement = statement.join(Department, Department.id == Consultation.department_id).where(
-            Department.short_name == filters.department
-        )
-    if filters.year is not None:
-        start, end = _year_bounds(filters.year)
-        statement = statement.where(Response.submitted_at >= start, Response.submitted_at < end)
-    return statement
+def responses(response_ids: list[int]) -> list[Response]:
+    """These responses, in this order, each with its consultation, department,
+    questions and answers loaded alongside (one statement each), and the
+    options of those questions that have any (one more, only if there are:
+    most consultations ask for positions alone)."""
+    if not response_ids:
+        return []
+    found = {
+        response.id: response
+        for response in db.session.execute(
+            select(Response)
+            .where(Response.id.in_(response_ids))
+            .options(
+                joinedload(Response.consultation).joinedload(Consultation.department),
+                joinedload(Response.consultation).selectinload(Consultation.questions),
+                selectinload(Response.answers),
+            )
+        ).scalars()
+    }
+    questions = {
+        question.id: question
+        for response in found.values()
+        for question in response.consultation.questions
+    }
+    options: dict[int, list[QuestionOption]] = {question_id: [] for question_id in questions}
+    with_options = [q.id for q in questions.values() if q.kind.has_options]
+    if with_options:
+        for option in db.session.execute(
+            select(QuestionOption)
+            .where(QuestionOption.question_id.in_(with_options))
+            .order_by(QuestionOption.question_id, QuestionOption.position, QuestionOption.id)
+        ).scalars():
+            options[option.question_id].append(option)
+    for question_id, question in questions.items():
+        set_committed_value(question, "options", options[question_id])
+    return [found[id_] for id_ in response_ids if id_ in found]
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from commission.membership.queries import (
     mayoral_areas,
     strategic_names_by_council,
 )
-from commission.pagination import paginate, paginate_tallied_rows
+from commission.pagination import paginate_list, paginate_tallied_rows
 from commission.people import services as people_services
 from commission.people.forms import EndAppointmentForm
 from commission.people.invitations import send_invitation
@@ -216,8 +216,8 @@ def show_positions(slug: str) -> str:
     at a meeting) that the viewer may see, newest first."""
     authority = queries.load_authority(slug, record=False)
     form, record, filters = _position_filters(authority)
-    page = paginate(
-        positions.positions_statement(authority, record, filters), per_page=POSITIONS_PAGE_SIZE
+    page = paginate_list(
+        record.response_ids(filters), positions.responses, per_page=POSITIONS_PAGE_SIZE
     )
     if page.page > 1 and not page.items:
         abort(404)  # past the last page, as from a stale link
@@ -239,9 +239,7 @@ def download_positions(slug: str) -> Response:
     """The record as filtered, every page, for a spreadsheet."""
     authority = queries.load_authority(slug, record=False)
     _, record, filters = _position_filters(authority)
-    responses = db.session.execute(
-        positions.positions_statement(authority, record, filters)
-    ).scalars()
+    responses = positions.responses(record.response_ids(filters))
     rows = positions.position_rows(authority, responses, record.published)
     return csv_response(
         f"{authority.slug}-positions-{today().isoformat()}.csv",
