@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -124,7 +124,7 @@ class _Visible(NamedTuple):
 class PositionRecord:
     """What the record page offers: the visible consultations' departments and
     years for the filters, the responses the viewer may see (newest first),
-    and which of the authority's consultations have a published summary."""
+    and which of those have a published summary."""
 
     departments: list[DepartmentChoice]
     years: list[int]
@@ -146,9 +146,12 @@ def position_record(authority: Authority, user: User) -> PositionRecord:
     (``may_see_response``), in one statement however many there are: each
     one's consultation, department, time and whether its summary is
     published, read as plain columns, newest first (ten years of them are
-    hundreds of rows, and each was an ORM object with its department). The
-    filters, their counts and their pages are all worked out from these
-    rows, so only a page's responses are read in full (``responses``)."""
+    hundreds of rows, and each was an ORM object with its department). Who
+    may see which is decided in the statement from what depends on the user
+    alone, asked once: the public and most ministers see a few published
+    summaries' responses among hundreds. The filters, their counts and their
+    pages are all worked out from these rows, so only a page's responses are
+    read in full (``responses``)."""
     published_summary = (
         select(SummarySnapshot.id)
         .where(
@@ -157,11 +160,10 @@ def position_record(authority: Authority, user: User) -> PositionRecord:
         )
         .exists()
     )
-    rows = db.session.execute(
+    statement = (
         select(
             Response.id,
             Response.consultation_id,
-            Consultation.department_id,
             Department.short_name,
             Department.name,
             Response.submitted_at,
@@ -171,15 +173,15 @@ def position_record(authority: Authority, user: User) -> PositionRecord:
         .join(Department, Department.id == Consultation.department_id)
         .where(Response.authority_id == authority.id, Response.submitted_at.is_not(None))
         .order_by(Response.submitted_at.desc(), Response.id.desc())
-    ).all()
-    # may_see_response, with what depends on the user alone asked once.
-    reads = reads_responses(authority, user)
+    )
     live = live_departments(user)
-    seen = [
-        row for row in rows if row.published or reads or live is None or row.department_id in live
-    ]
-    departments = {row.short_name: DepartmentChoice(row.short_name, row.name) for row in seen}
-    visible = [_Visible(row.id, row.short_name, london_date(row.submitted_at).year) for row in seen]
+    if not reads_responses(authority, user) and live is not None:
+        statement = statement.where(
+            or_(published_summary, Consultation.department_id.in_(sorted(live)))
+        )
+    rows = db.session.execute(statement).all()
+    departments = {row.short_name: DepartmentChoice(row.short_name, row.name) for row in rows}
+    visible = [_Visible(row.id, row.short_name, london_date(row.submitted_at).year) for row in rows]
     return PositionRecord(
         departments=sorted(departments.values(), key=lambda d: d.name),
         years=sorted({row.year for row in visible}, reverse=True),
