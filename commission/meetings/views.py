@@ -11,7 +11,7 @@ from sqlalchemy import select
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers.response import Response
 
-from commission import access, policy
+from commission import access, changes, policy
 from commission.actions import run_action, run_button_action
 from commission.attendance import services as attendance
 from commission.attendance.models import ReplyKind
@@ -21,6 +21,7 @@ from commission.consultations.models import Consultation
 from commission.db_types import as_record_id
 from commission.errors import DomainError
 from commission.exports import pack
+from commission.exports.cache import cache_key, cached_download
 from commission.exports.calendar import calendar_response
 from commission.exports.pdf import kept_pdf_response
 from commission.extensions import db
@@ -163,11 +164,27 @@ def list_meetings() -> str:
 @bp.get("/meetings.ics")
 @access.public
 def calendar_feed() -> Response:
-    meetings = db.session.execute(
-        select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES)).order_by(Meeting.starts_at)
-    ).scalars()
-    return calendar_response(
-        meetings, filename="meetings.ics", name="Local Government Commission", show_links=False
+    """Every public meeting, for calendar apps. They ask again every few
+    hours, each subscriber's app on its own, for a feed that changes a few
+    times a month: so it is kept under the change counter (any change to a
+    record makes a new one) and the address it is served at, and sent
+    compressed, with 304 to an app that holds it (``cached_download``)."""
+
+    def make() -> bytes:
+        meetings = db.session.execute(
+            select(Meeting).where(Meeting.status.in_(PUBLIC_STATUSES)).order_by(Meeting.starts_at)
+        ).scalars()
+        return calendar_response(
+            meetings, filename="meetings.ics", name="Local Government Commission", show_links=False
+        ).get_data()
+
+    return cached_download(
+        key=cache_key("meetings.ics", changes.current(), request.host_url),
+        subject="meetings.ics",
+        filename="meetings.ics",
+        content_type="text/calendar",
+        make=make,
+        inline=True,
     )
 
 

@@ -4,6 +4,7 @@ cancelled events with a higher SEQUENCE, joining links only for members."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -12,8 +13,10 @@ import pytest
 from icalendar import Calendar
 
 from commission.auth.roles import Role
+from commission.extensions import db
 from commission.meetings.models import MeetingStatus
 from tests import factories
+from tests.conftest import count_statements
 from tests.factories import london_time
 from tests.pages import expect, pdf_text, sign_out
 
@@ -179,6 +182,28 @@ def test_feed_has_one_event_per_public_meeting(client, app, meeting):
     assert str(found[1]["LOCATION"]) == "2 Marsham Street, London"
     assert "LOCATION" not in found[0]
     assert str(found[1]["URL"]) == "http://commission.test/meetings/2027-07-13"
+
+
+def test_the_feed_is_kept_until_a_record_changes_and_answers_304_to_an_app_holding_it(
+    client, meeting
+):
+    first = client.get("/meetings.ics")
+    with count_statements(selects_only=True) as kept:
+        again = client.get("/meetings.ics")
+    unchanged = client.get("/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert again.data == first.data
+    assert not any("FROM meetings" in statement for statement in kept)
+    assert unchanged.status_code == 304
+    compressed = client.get("/meetings.ics", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.data) == first.data
+
+    added = factories.meeting(starts_at=london_time(date(2027, 1, 12), 10, 30))
+    db.session.commit()  # any record changed: the kept feed is not used again
+    changed = client.get("/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200
+    assert f"meeting-{added.id}@" in changed.get_data(as_text=True)
 
 
 def test_feed_uses_london_times(client, meeting):
