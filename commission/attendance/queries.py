@@ -3,12 +3,14 @@ minister can be invited from."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort
+from flask import abort, url_for
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import load_only, selectinload
 
 from commission import access, policy
@@ -20,17 +22,19 @@ from commission.attendance.models import (
     RegisterMark,
     ReplyKind,
 )
+from commission.auth.models import Appointment, User
 from commission.extensions import db
 from commission.meetings.models import Meeting
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
     Authority,
     AuthorityKind,
+    Control,
     Department,
     OfficeRank,
-    PoliticalControl,
     Region,
 )
+from commission.membership.queries import current_controls
 
 NO_REPLY = "none"
 
@@ -135,68 +139,131 @@ class RegisterFilters:
     def as_args(self) -> dict[str, Any]:
         return {key: value for key, value in vars(self).items() if value}
 
-    def shows(self, authority: Authority, reply: AttendanceReply | None) -> bool:
-        if self.region and authority.region.value != self.region:
+    def shows(self, *, region: Region, kind: AuthorityKind, reply: ReplyKind | None) -> bool:
+        if self.region and region.value != self.region:
             return False
-        if self.type and authority.kind.value != self.type:
+        if self.type and kind.value != self.type:
             return False
         if self.reply == NO_REPLY:
             return reply is None
         if self.reply:
-            return reply is not None and reply.kind.value == self.reply
+            return reply is not None and reply.value == self.reply
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyingAuthority:
+    """What the replies page and its CSV show of an authority."""
+
+    id: int
+    gss_code: str | None
+    slug: str
+    name: str
+    kind: AuthorityKind
+    region: Region
+
+
+@dataclass(frozen=True, slots=True)
+class ControlOnDay:
+    """An authority's political control on the meeting's day."""
+
+    control: Control
+    party_name: str | None
+
+    @property
+    def label(self) -> str:
+        if self.control is Control.OTHER and self.party_name:
+            return self.party_name
+        return self.control.label
 
 
 @dataclass(frozen=True)
 class ReplyRow:
     """A member authority on the replies page: its control on the meeting's
-    day and its reply, if any."""
+    day, its reply, if any, and the address of its page."""
 
-    authority: Authority
-    control: PoliticalControl | None
+    authority: ReplyingAuthority
+    control: ControlOnDay | None
     reply: AttendanceReply | None
+    link: str
+
+
+# Stands for the slug in an authority page's address (slugs are lower case).
+_SLUG = "SLUG"
+# A slug an address carries as it is.
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
+
+
+def _authority_links() -> Callable[[str], str]:
+    """An authority page's address for a slug. ``url_for`` for each of
+    hundreds of authorities cost as much as a third of the replies page: so
+    the address is made once with a stand-in for the slug, and a slug of
+    letters, digits and hyphens (every one the reference data makes) is put
+    in its place; any other is left to ``url_for``."""
+    before, _, after = url_for("authorities.show_authority", slug=_SLUG).rpartition(_SLUG)
+
+    def link(slug: str) -> str:
+        if _PLAIN_SLUG.fullmatch(slug):
+            return before + slug + after
+        return url_for("authorities.show_authority", slug=slug)
+
+    return link
 
 
 def reply_rows(meeting: Meeting, *, type: str, region: str, control: str) -> list[ReplyRow]:
     """The authorities expected to reply, by type, region and control on the
-    day (a blank filter is no filter)."""
+    day (a blank filter is no filter), each with its control, in one
+    statement reading only the columns the page and its CSV show, and the
+    replies in another."""
+    day = services.meeting_day(meeting)
+    held = current_controls(day)
+    found = db.session.execute(
+        select(
+            Authority.id,
+            Authority.gss_code,
+            Authority.slug,
+            Authority.name,
+            Authority.kind,
+            Authority.region,
+            held.c.control,
+            held.c.party_name,
+        )
+        .where(Authority.id.in_(services.member_ids_on(day)))
+        .outerjoin(held, held.c.authority_id == Authority.id)
+        .order_by(Authority.name, Authority.id)
+    ).all()
     replies = services.replies_by_authority(meeting)
-    controls = services.controls_on(services.meeting_day(meeting))
+    link = _authority_links()
     rows = []
-    for authority in services.member_authorities(meeting):
-        held = controls.get(authority.id)
-        if type and authority.kind.value != type:
+    for id_, gss_code, slug, name, kind, in_region, held_control, party_name in found:
+        if type and kind.value != type:
             continue
-        if region and authority.region.value != region:
+        if region and in_region.value != region:
             continue
-        if control and (held is None or held.control.value != control):
+        if control and (held_control is None or held_control.value != control):
             continue
-        rows.append(ReplyRow(authority, held, replies.get(authority.id)))
+        rows.append(
+            ReplyRow(
+                ReplyingAuthority(id_, gss_code, slug, name, kind, in_region),
+                None if held_control is None else ControlOnDay(held_control, party_name),
+                replies.get(id_),
+                link(slug),
+            )
+        )
     return rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegisterRow:
-    authority: Authority
-    reply: AttendanceReply | None
-    entry: RegisterEntry | None
+    """A member authority's row in the register: what the page writes,
+    worked out once (the page has hundreds of rows)."""
 
-    @property
-    def mark(self) -> RegisterMark | None:
-        """The mark the register opens with for this authority."""
-        return services.prefilled_mark(self.reply, self.entry)
-
-    @property
-    def unmarked(self) -> str:
-        """What the register says before a mark: expected, for an authority
-        that said it would come (in person, remotely or by substitute)."""
-        if self.reply is not None and self.reply.kind is not ReplyKind.APOLOGIES:
-            return "Expected"
-        return "Not marked"
-
-    @property
-    def present(self) -> bool:
-        return self.entry is not None and self.entry.mark.present
+    id: int
+    name: str
+    reply: str
+    unmarked: str
+    mark: RegisterMark | None
+    late: bool
 
 
 @dataclass(frozen=True)
@@ -210,24 +277,77 @@ class Register:
     def quorate(self) -> bool:
         return self.present >= self.required
 
+    @property
+    def present_elsewhere(self) -> int:
+        """Those present among the rows the filters hide, for the live count."""
+        return self.present - sum(1 for row in self.rows if row.mark and row.mark.present)
+
+
+def _reply_text(kind: ReplyKind | None, substitute: str) -> str:
+    if kind is None:
+        return "No reply"
+    return f"{kind.label}: {substitute}" if substitute else kind.label
+
+
+def _unmarked(kind: ReplyKind | None) -> str:
+    """What the register says before a mark: expected, for an authority
+    that said it would come (in person, remotely or by substitute)."""
+    return "Expected" if kind is not None and kind is not ReplyKind.APOLOGIES else "Not marked"
+
 
 def register(meeting: Meeting, filters: RegisterFilters) -> Register:
     """Every member authority (the rows the filters show), with its reply and
-    its entry so far, and the count present over all of them. Three
-    statements whatever the number of members."""
-    members = services.member_authorities(meeting)
-    replies = services.replies_by_authority(meeting)
-    entries = services.register_entries(meeting)
+    its entry so far, and the count present over all of them. Two statements
+    whatever the number of members, reading only the columns the page
+    writes: building hundreds of authorities, replies and entries whole was
+    much of the page's time."""
+    found = db.session.execute(
+        select(
+            Authority.id,
+            Authority.name,
+            Authority.kind,
+            Authority.region,
+            AttendanceReply.kind.label("reply"),
+            func.coalesce(User.full_name, AttendanceReply.substitute_name, "").label("substitute"),
+            RegisterEntry.mark,
+            RegisterEntry.late,
+        )
+        .where(Authority.id.in_(services.member_ids_on(services.meeting_day(meeting))))
+        .outerjoin(
+            AttendanceReply,
+            and_(
+                AttendanceReply.authority_id == Authority.id,
+                AttendanceReply.meeting_id == meeting.id,
+            ),
+        )
+        .outerjoin(Appointment, Appointment.id == AttendanceReply.substitute_appointment_id)
+        .outerjoin(User, User.id == Appointment.user_id)
+        .outerjoin(
+            RegisterEntry,
+            and_(
+                RegisterEntry.authority_id == Authority.id,
+                RegisterEntry.meeting_id == meeting.id,
+            ),
+        )
+        .order_by(Authority.name, Authority.id)
+    ).all()
     rows = [
-        RegisterRow(authority, replies.get(authority.id), entries.get(authority.id))
-        for authority in members
-        if filters.shows(authority, replies.get(authority.id))
+        RegisterRow(
+            id=id_,
+            name=name,
+            reply=_reply_text(reply, substitute),
+            unmarked=_unmarked(reply),
+            mark=services.prefilled_mark(reply, mark),
+            late=bool(late),
+        )
+        for id_, name, kind, region, reply, substitute, mark, late in found
+        if filters.shows(region=region, kind=kind, reply=reply)
     ]
     return Register(
         rows=rows,
-        members=len(members),
-        present=sum(1 for e in entries.values() if e.mark.present),
-        required=services.quorum_required(len(members)),
+        members=len(found),
+        present=services.present_count(meeting),
+        required=services.quorum_required(len(found)),
     )
 
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from commission import signals
@@ -28,8 +28,7 @@ from commission.auth.roles import Role
 from commission.errors import DomainError
 from commission.extensions import db
 from commission.meetings.models import AgendaItem, Meeting, MeetingStatus
-from commission.membership.models import Authority, Membership, MinisterialOffice, PoliticalControl
-from commission.membership.queries import current_controls
+from commission.membership.models import Authority, Membership, MinisterialOffice
 from commission.timeutil import format_date, format_datetime, london, london_date, now_utc, today
 
 REPLYING_STATUSES = {MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_PUBLISHED}
@@ -54,24 +53,6 @@ def member_authorities_statement(on: date) -> Select[Any]:
 
 def member_authorities(meeting: Meeting) -> list[Authority]:
     return list(db.session.execute(member_authorities_statement(meeting_day(meeting))).scalars())
-
-
-def controls_on(on: date) -> dict[int, PoliticalControl]:
-    """Each authority's political control on ``on``, one row an authority
-    whatever the length of its history (the database picks the latest)."""
-    latest = current_controls(on)
-    return {
-        control.authority_id: control
-        for control in db.session.execute(
-            select(PoliticalControl).join(
-                latest,
-                and_(
-                    latest.c.authority_id == PoliticalControl.authority_id,
-                    latest.c.effective_from == PoliticalControl.effective_from,
-                ),
-            )
-        ).scalars()
-    }
 
 
 def is_member_on(authority: Authority, on: date) -> bool:
@@ -275,17 +256,25 @@ def replies_by_authority(meeting: Meeting) -> dict[int, AttendanceReply]:
 # The register ------------------------------------------------------------------
 
 
-def prefilled_mark(
-    reply: AttendanceReply | None, entry: RegisterEntry | None
-) -> RegisterMark | None:
+def prefilled_mark(reply: ReplyKind | None, recorded: RegisterMark | None) -> RegisterMark | None:
     """The mark the register opens with: the one recorded, else apologies for
     an authority that sent them. An authority that said it would come is
     expected, not yet present: someone marks it present on the day."""
-    if entry is not None:
-        return entry.mark
-    if reply is not None and reply.kind is ReplyKind.APOLOGIES:
+    if recorded is not None:
+        return recorded
+    if reply is ReplyKind.APOLOGIES:
         return RegisterMark.APOLOGIES
     return None
+
+
+def present_count(meeting: Meeting) -> int:
+    """How many entries of the meeting's register are marked present."""
+    return db.session.execute(
+        select(func.count(RegisterEntry.id)).where(
+            RegisterEntry.meeting_id == meeting.id,
+            RegisterEntry.mark.in_([mark for mark in RegisterMark if mark.present]),
+        )
+    ).scalar_one()
 
 
 def present_mark(reply: AttendanceReply | None) -> RegisterMark:
@@ -338,12 +327,7 @@ def save_register(
     if any(authority_id not in members for authority_id in marks):
         raise DomainError("The register lists an authority that is not a member")
     _write_marks(meeting, marks, actor, moment)
-    present = db.session.execute(
-        select(func.count(RegisterEntry.id)).where(
-            RegisterEntry.meeting_id == meeting.id,
-            RegisterEntry.mark.in_([mark for mark in RegisterMark if mark.present]),
-        )
-    ).scalar_one()
+    present = present_count(meeting)
     required = quorum_required(len(members))
     meeting.present_count = present
     meeting.quorum_required = required

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.wrappers.response import Response
 
 from commission import access, changes, policy
@@ -139,7 +139,7 @@ def _reply_rows(meeting: Meeting) -> tuple[list[queries.ReplyRow], dict[str, str
 @bp.get("/meetings/<meeting:slug>/replies")
 @access.roles(Role.SECRETARIAT)
 def list_replies(slug: str) -> str:
-    meeting = load_meeting(slug)
+    meeting = load_meeting(slug, agenda=False)
     rows, filters = _reply_rows(meeting)
     counts = services.ReplyCounts(expected=len(rows))
     for row in rows:
@@ -149,7 +149,8 @@ def list_replies(slug: str) -> str:
     return render_template(
         "attendance/replies.html",
         meeting=meeting,
-        rows=rows,
+        missing=[row for row in rows if row.reply is None],
+        answered=[row for row in rows if row.reply is not None],
         counts=counts,
         filters=filters,
         kinds=list(AuthorityKind),
@@ -162,7 +163,7 @@ def list_replies(slug: str) -> str:
 @bp.get("/meetings/<meeting:slug>/replies.csv")
 @access.roles(Role.SECRETARIAT)
 def download_replies(slug: str) -> Response:
-    meeting = load_meeting(slug)
+    meeting = load_meeting(slug, agenda=False)
     rows, _ = _reply_rows(meeting)
     return csv_response(
         f"replies-{meeting.slug}.csv",
@@ -313,6 +314,25 @@ def _posted_register() -> tuple[dict[int, tuple[RegisterMark, bool]], set[int], 
 BULK_ACTIONS = {"present": True, "absent": False}
 
 
+def _mark_options() -> dict[RegisterMark | None, Markup]:
+    """The register's options after its first, for each mark that may be
+    selected (and for none): the same five are written for each of hundreds
+    of authorities, so they are made once, each value and label escaped."""
+    return {
+        chosen: Markup(  # noqa: S704 (every value and label escaped)
+            "".join(
+                f'<option value="{escape(mark.value)}"{" selected" if mark is chosen else ""}>'
+                f"{escape(mark.label)}</option>"
+                for mark in RegisterMark
+            )
+        )
+        for chosen in (None, *RegisterMark)
+    }
+
+
+MARK_OPTIONS = _mark_options()
+
+
 @bp.route("/meetings/<meeting:slug>/register", methods=["GET", "POST"])
 @access.roles(Role.SECRETARIAT)
 def take_register(slug: str) -> str | Response:
@@ -320,7 +340,7 @@ def take_register(slug: str) -> str | Response:
     replies), filtered by reply, region and type; rows selected with their
     check boxes are marked present or absent at once, and the whole register
     is saved in one request. Works without JavaScript."""
-    meeting = load_meeting(slug)
+    meeting = load_meeting(slug, agenda=False)
     filters = queries.RegisterFilters.read(request.args)
     form = RegisterForm()
     posted_marks: dict[int, RegisterMark] | None = None
@@ -371,11 +391,11 @@ def take_register(slug: str) -> str | Response:
         register=queries.register(meeting, filters),
         filters=filters,
         invitations=services.ministerial_attendances(meeting),
-        marks=list(RegisterMark),
+        mark_options=MARK_OPTIONS,
         reply_kinds=list(ReplyKind),
         kinds=list(AuthorityKind),
         regions=list(Region),
-        selected=set(form.selected.data or []),
+        selected={as_record_id(value) for value in form.selected.data or []},
         posted_marks=posted_marks,
         posted_late=posted_late,
         started=meeting.starts_at <= now_utc(),
