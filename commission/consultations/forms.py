@@ -510,7 +510,11 @@ class CompareForm(Form):
         csrf = False  # a choice of what to show: it changes nothing
 
     authority = SelectMultipleField(
-        "Authorities", widget=GovCheckboxesInput(), validate_choice=False
+        "Which authorities?",
+        description="Select two or more, or one and all members\u2019 answers. Only authorities "
+        "whose response you can see are listed.",
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
     )
     compare_with = SelectMultipleField(
         "Compare with",

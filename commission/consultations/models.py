@@ -224,8 +224,12 @@ class Consultation(Base):
     def deadline_with(self, extension: Extension | None) -> datetime:
         """An authority's deadline: the closing time, or its extension's when
         that gives more time."""
-        if extension is not None and extension.closes_at > self.closes_at:
-            return extension.closes_at
+        return self.deadline_until(extension.closes_at if extension is not None else None)
+
+    def deadline_until(self, extended_to: datetime | None) -> datetime:
+        """``deadline_with`` given only the extension's closing time (or none)."""
+        if extended_to is not None and extended_to > self.closes_at:
+            return extended_to
         return self.closes_at
 
 
@@ -325,6 +329,11 @@ class ConsultationDocument(Base):
     consultation: Mapped[Consultation] = relationship(back_populates="documents")
 
 
+def awaits_confirmation(channel: Channel, confirmed_at: datetime | None) -> bool:
+    """``Response.awaiting_confirmation`` given only those two columns."""
+    return channel is Channel.LETTER and confirmed_at is None
+
+
 class Response(Base):
     """An authority's one official response to a consultation. The working
     fields are what people are drafting; the ``submitted_*`` fields are what
@@ -418,7 +427,7 @@ class Response(Base):
     def awaiting_confirmation(self) -> bool:
         """Entered from a letter and not yet confirmed by a second member of
         the secretariat: it does not count yet."""
-        return self.channel is Channel.LETTER and self.confirmed_at is None
+        return awaits_confirmation(self.channel, self.confirmed_at)
 
     def documents(self, *, submitted: bool = False) -> list[ResponseAttachment]:
         """The supporting documents the working copy names, or (``submitted``)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from flask import abort
 from flask_login import current_user
@@ -28,6 +28,7 @@ from commission.consultations.models import (
     QuestionSection,
     Response,
     ResponseAttachment,
+    awaits_confirmation,
 )
 from commission.consultations.services import Capacity, capacity, response_for
 from commission.extensions import db
@@ -237,14 +238,44 @@ def responses_and_extensions(
     return responses, extensions
 
 
+@dataclass(frozen=True)
+class GrantedExtension:
+    """An extension as the extensions page lists it."""
+
+    authority_name: str
+    closes_at: datetime
+    reason: str
+
+
+def extensions_granted(consultation: Consultation) -> list[GrantedExtension]:
+    """The consultation's extensions, in the order they were first granted,
+    with each authority's name read in the same statement: the page shows
+    nothing else of the authority."""
+    rows = db.session.execute(
+        select(Authority.name, Extension.closes_at, Extension.reason)
+        .join(Authority, Authority.id == Extension.authority_id)
+        .where(Extension.consultation_id == consultation.id)
+        .order_by(Extension.id)
+    )
+    return [GrantedExtension(name, closes_at, reason) for name, closes_at, reason in rows]
+
+
 # Who has responded, and who is still awaited ---------------------------------------------
+
+
+class Member(NamedTuple):
+    """A member authority as the reminders name it."""
+
+    id: int
+    name: str
+    slug: str
 
 
 @dataclass(frozen=True)
 class Awaited:
     """A member authority that has not submitted a position and still can."""
 
-    authority: Authority
+    authority: Member
     deadline: datetime  # its own: the closing time, or its extension's
     extended: bool
     drafting: bool  # it has a draft
@@ -276,41 +307,69 @@ def coverage(consultations: Sequence[Consultation], now: datetime) -> dict[int, 
     that have not submitted and whose own deadline (an extension counts) is
     still ahead (one whose letter the secretariat has entered and not yet
     confirmed is neither submitted nor awaited). This is the list the
-    closing reminders, the secretariat's home page and its "remind" action
-    all use. Three statements whatever the
-    numbers of consultations and members."""
+    closing reminders, the secretariat's home page and its "remind" page
+    and action all use. Three statements whatever the numbers of
+    consultations and members, each of the few columns the rule needs: at
+    the Commission's size whole authorities, responses and extensions cost
+    more to read than the pages that show them take."""
     if not consultations:
         return {}
-    members = list(
-        db.session.execute(
-            select(Authority)
+    members = [
+        Member(*row)
+        for row in db.session.execute(
+            select(Authority.id, Authority.name, Authority.slug)
             .where(is_member_expression(london_date(now)))
             .order_by(Authority.name, Authority.id)
-        ).scalars()
+        )
+    ]
+    ids = [c.id for c in consultations]
+    member_ids = [m.id for m in members]
+    found = db.session.execute(
+        select(
+            Response.consultation_id,
+            Response.authority_id,
+            Response.submitted_at,
+            Response.channel,
+            Response.confirmed_at,
+        ).where(Response.consultation_id.in_(ids), Response.authority_id.in_(member_ids))
     )
-    responses, extensions = responses_and_extensions(
-        [c.id for c in consultations], [a.id for a in members]
-    )
+    # Each response: whether it is submitted, and whether it waits for a
+    # second member of the secretariat to confirm its letter.
+    responses = {
+        (consultation_id, authority_id): (
+            submitted_at is not None,
+            awaits_confirmation(channel, confirmed_at),
+        )
+        for consultation_id, authority_id, submitted_at, channel, confirmed_at in found
+    }
+    extended_to = {
+        (consultation_id, authority_id): closes_at
+        for consultation_id, authority_id, closes_at in db.session.execute(
+            select(Extension.consultation_id, Extension.authority_id, Extension.closes_at).where(
+                Extension.consultation_id.in_(ids), Extension.authority_id.in_(member_ids)
+            )
+        )
+    }
     result = {}
     for consultation in consultations:
         submitted = drafts = 0
         awaited = []
-        for authority in members:
-            key = (consultation.id, authority.id)
+        for member in members:
+            key = (consultation.id, member.id)
             response = responses.get(key)
-            if response is not None and response.submitted_at is not None:
+            if response is not None and response[0]:
                 submitted += 1
                 continue
-            if response is not None and response.awaiting_confirmation:
+            if response is not None and response[1]:
                 # The Commission holds its letter: it counts once confirmed,
                 # and the authority is not reminded to respond.
                 continue
             drafts += response is not None
-            deadline = consultation.deadline_with(extensions.get(key))
+            deadline = consultation.deadline_until(extended_to.get(key))
             if deadline > now:
                 awaited.append(
                     Awaited(
-                        authority=authority,
+                        authority=member,
                         deadline=deadline,
                         extended=deadline > consultation.closes_at,
                         drafting=response is not None,
