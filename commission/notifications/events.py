@@ -534,9 +534,14 @@ def last_awaited_reminder(consultation: Consultation) -> datetime | None:
 
 
 def next_awaited_reminder(consultation: Consultation, now: datetime) -> datetime | None:
-    """When another reminder may go, if not now: a day after the last one, so
-    nobody is reminded of the same consultation twice in a day."""
-    last = last_awaited_reminder(consultation)
+    """When another reminder may go, if not now (``reminder_allowed_from``)."""
+    return reminder_allowed_from(last_awaited_reminder(consultation), now)
+
+
+def reminder_allowed_from(last: datetime | None, now: datetime) -> datetime | None:
+    """When another reminder may go after one ``last`` queued, if not now: a
+    day after it, so nobody is reminded of the same consultation twice in a
+    day."""
     if last is not None and now < last + REMINDER_INTERVAL:
         return last + REMINDER_INTERVAL
     return None

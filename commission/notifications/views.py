@@ -13,7 +13,7 @@ from commission.attendance.models import MinisterialAttendance
 from commission.auth.models import User
 from commission.auth.roles import AUTHORITY_ROLES, Role
 from commission.consultations.models import Consultation, ConsultationStatus
-from commission.consultations.queries import coverage, load_consultation
+from commission.consultations.queries import Parts, coverage, load_consultation
 from commission.consultations.services import deadline_for
 from commission.exports.calendar import calendar_response
 from commission.extensions import csrf, db
@@ -141,7 +141,7 @@ def send_outbox() -> Response:
 def remind_authorities(reference: str) -> str | Response:
     """Confirm, then queue a reminder to every authority still awaited on a
     consultation (at most once a day)."""
-    consultation = load_consultation(reference)
+    consultation = load_consultation(reference, parts=Parts.OWN)
     now = now_utc()
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -156,13 +156,14 @@ def remind_authorities(reference: str) -> str | Response:
         )
         if outcome is not None:
             return outcome
+    last = events.last_awaited_reminder(consultation)
     return render_template(
         "notifications/remind.html",
         form=form,
         consultation=consultation,
         coverage=coverage([consultation], now)[consultation.id],
-        allowed_from=events.next_awaited_reminder(consultation, now),
-        last=events.last_awaited_reminder(consultation),
+        allowed_from=events.reminder_allowed_from(last, now),
+        last=last,
     )
 
 
