@@ -3,12 +3,10 @@ minister can be invited from."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import load_only, selectinload
@@ -24,6 +22,7 @@ from commission.attendance.models import (
 )
 from commission.auth.models import Appointment, User
 from commission.extensions import db
+from commission.links import authority_link
 from commission.meetings.models import Meeting
 from commission.meetings.queries import load_meeting
 from commission.membership.models import (
@@ -188,28 +187,6 @@ class ReplyRow:
     link: str
 
 
-# Stands for the slug in an authority page's address (slugs are lower case).
-_SLUG = "SLUG"
-# A slug an address carries as it is.
-_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
-
-
-def _authority_links() -> Callable[[str], str]:
-    """An authority page's address for a slug. ``url_for`` for each of
-    hundreds of authorities cost as much as a third of the replies page: so
-    the address is made once with a stand-in for the slug, and a slug of
-    letters, digits and hyphens (every one the reference data makes) is put
-    in its place; any other is left to ``url_for``."""
-    before, _, after = url_for("authorities.show_authority", slug=_SLUG).rpartition(_SLUG)
-
-    def link(slug: str) -> str:
-        if _PLAIN_SLUG.fullmatch(slug):
-            return before + slug + after
-        return url_for("authorities.show_authority", slug=slug)
-
-    return link
-
-
 def reply_rows(meeting: Meeting, *, type: str, region: str, control: str) -> list[ReplyRow]:
     """The authorities expected to reply, by type, region and control on the
     day (a blank filter is no filter), each with its control, in one
@@ -233,7 +210,6 @@ def reply_rows(meeting: Meeting, *, type: str, region: str, control: str) -> lis
         .order_by(Authority.name, Authority.id)
     ).all()
     replies = services.replies_by_authority(meeting)
-    link = _authority_links()
     rows = []
     for id_, gss_code, slug, name, kind, in_region, held_control, party_name in found:
         if type and kind.value != type:
@@ -247,7 +223,7 @@ def reply_rows(meeting: Meeting, *, type: str, region: str, control: str) -> lis
                 ReplyingAuthority(id_, gss_code, slug, name, kind, in_region),
                 None if held_control is None else ControlOnDay(held_control, party_name),
                 replies.get(id_),
-                link(slug),
+                authority_link(slug),
             )
         )
     return rows

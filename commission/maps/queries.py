@@ -13,19 +13,18 @@ authorities), and made into ``HexMap``s by ``commission.maps.drawing``.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import g, url_for
 from sqlalchemy import String, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from commission.attendance.models import RegisterEntry
 from commission.consultations.models import Answer, Consultation, QuestionKind, Response
 from commission.extensions import db
+from commission.links import authority_link
 from commission.maps.drawing import STRATEGIC_KINDS, HexMap, Place, draw, layout_digest
 from commission.maps.palettes import (
     ATTENDANCE_CATEGORIES,
@@ -171,27 +170,6 @@ class MapChoice:
         )
 
 
-# Stands for the slug in an authority page's address (slugs are lower case).
-_SLUG = "SLUG"
-# A slug an address carries as it is.
-_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
-
-
-def _authority_link(slug: str) -> str:
-    """An authority page's address. A map links every member authority, and
-    ``url_for`` for each of hundreds cost as much as half a floor page: so
-    the address is made once a request with a stand-in for the slug, and a
-    slug of letters, digits and hyphens (every one the reference data
-    makes) is put in its place; any other is left to ``url_for``."""
-    if not _PLAIN_SLUG.fullmatch(slug):
-        return str(url_for("authorities.show_authority", slug=slug))
-    parts: tuple[str, str] | None = g.get("authority_link")
-    if parts is None:
-        before, _, after = url_for("authorities.show_authority", slug=_SLUG).rpartition(_SLUG)
-        parts = g.authority_link = (before, after)
-    return parts[0] + slug + parts[1]
-
-
 def question_choices(consultation: Consultation) -> list[tuple[int, str, str]]:
     """The consultation's questions as the map needs them: number, kind, text."""
     return [(n, q.kind.value, q.text) for n, q in enumerate(consultation.questions, start=1)]
@@ -218,7 +196,7 @@ def summary_map(
     submitted, as the question's figures count them) or, in the coverage
     view, every member's status. None when there is nothing to map (a
     positions view with no position question)."""
-    link = link or (lambda record: _authority_link(record["slug"]))
+    link = link or (lambda record: authority_link(record["slug"]))
     places = []
     if choice.view == "coverage":
         labels = {c.key: c.label for c in COVERAGE_CATEGORIES}
@@ -302,7 +280,7 @@ def control_map(filters: DirectoryFilters, on: date, *, today: date) -> HexMap:
                 region=row.region,
                 category=key,
                 value=value,
-                href=_authority_link(row.slug),
+                href=authority_link(row.slug),
                 constituents=tuple(_codes(row.constituents)),
             )
         )
@@ -344,7 +322,7 @@ def attendance_map(members: Sequence[Authority], entries: dict[int, RegisterEntr
                 region=authority.region.value,
                 category=key,
                 value=labels[key],
-                href=_authority_link(authority.slug),
+                href=authority_link(authority.slug),
                 constituents=tuple(codes.get(authority.id, [])),
             )
         )

@@ -530,9 +530,9 @@ def test_a_maps_link_to_an_authority_is_the_address_url_for_gives(app, slug):
     each plain slug in it; any other slug is left to url_for."""
     from flask import url_for
 
-    from commission.maps.queries import _authority_link
+    from commission.links import authority_link
 
     with app.test_request_context("/authorities"):
-        first = _authority_link("first-council")
-        assert _authority_link(slug) == url_for("authorities.show_authority", slug=slug)
+        first = authority_link("first-council")
+        assert authority_link(slug) == url_for("authorities.show_authority", slug=slug)
         assert first == url_for("authorities.show_authority", slug="first-council")
