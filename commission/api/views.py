@@ -278,7 +278,10 @@ def show_summary(reference: str) -> Response:
     # A published summary cannot change: its JSON (about 700 KB at the
     # Commission's size) is made once, and sent compressed from then on.
     return protocol.frozen_json(
-        key=cache_key("api-summary", protocol.code_digest(), snapshot.id, found.reference),
+        # The address asked at: the answer's links are absolute.
+        key=cache_key(
+            "api-summary", protocol.code_digest(), snapshot.id, found.reference, request.host_url
+        ),
         subject=f"api-summary:{found.id}",
         modified=snapshot.created_at,
         make=lambda: queries.published_figures(found, snapshot).model_dump_json(by_alias=True),

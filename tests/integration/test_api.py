@@ -303,6 +303,18 @@ def test_a_published_summary_is_made_once_and_then_sent_as_kept(client, app_ctx)
     assert "Content-Disposition" not in again.headers
 
 
+def test_a_kept_summary_links_to_the_address_it_was_asked_at(client, app_ctx):
+    consultation, _ = consultation_with_answers()
+    factories.summary_snapshot(consultation=consultation, published=True)
+    url = f"/api/v1/consultations/{consultation.reference}/summary"
+
+    here = expect_json(client.get(url, base_url="http://commission.test"))
+    there = expect_json(client.get(url, base_url="https://commission.test"))
+
+    assert here["positions_url"].startswith("http://commission.test/")
+    assert there["positions_url"].startswith("https://commission.test/")
+
+
 def test_a_kept_summary_is_sent_compressed_to_a_client_that_accepts_gzip(client, app_ctx):
     consultation, _ = consultation_with_answers()
     factories.summary_snapshot(consultation=consultation, published=True)
