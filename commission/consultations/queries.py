@@ -308,10 +308,8 @@ def coverage(consultations: Sequence[Consultation], now: datetime) -> dict[int, 
     still ahead (one whose letter the secretariat has entered and not yet
     confirmed is neither submitted nor awaited). This is the list the
     closing reminders, the secretariat's home page and its "remind" page
-    and action all use. Three statements whatever the numbers of
-    consultations and members, each of the few columns the rule needs: at
-    the Commission's size whole authorities, responses and extensions cost
-    more to read than the pages that show them take."""
+    and action all use. Three statements of the few columns the rule needs,
+    whatever the numbers of consultations and members."""
     if not consultations:
         return {}
     members = [

@@ -201,8 +201,9 @@ def test_the_feed_is_kept_until_a_record_changes_and_answers_304_to_an_app_holdi
 
     added = factories.meeting(starts_at=london_time(date(2027, 1, 12), 10, 30))
     db.session.commit()  # any record changed: the kept feed is not used again
-    changed = client.get("/meetings.ics", headers={"If-None-Match": first.headers["ETag"]})
-    assert changed.status_code == 200
+    changed = expect(
+        client.get("/meetings.ics", headers={"If-None-Match": first.headers["ETag"]}), 200
+    )
     assert f"meeting-{added.id}@" in changed.get_data(as_text=True)
 
 
